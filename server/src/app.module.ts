@@ -1,0 +1,50 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuthGuard } from './common/auth/auth.guard.js';
+import { MemoryRateLimitStore, RATE_LIMIT_STORE, RateLimitGuard } from './common/rate-limit.js';
+import { ConfigModule } from './config/config.module.js';
+import type { AppConfig } from './config/config.js';
+import { dataSourceOptions } from './database/data-source.js';
+import { AuthModule } from './modules/auth/auth.module.js';
+import { CategoriesModule } from './modules/categories/categories.module.js';
+import { HealthModule } from './modules/health/health.module.js';
+import { PlacesModule } from './modules/places/places.module.js';
+import { ResidentsModule } from './modules/residents/residents.module.js';
+import { UploadsModule } from './modules/uploads/uploads.module.js';
+import { UsersModule } from './modules/users/users.module.js';
+import { WorkOrdersModule } from './modules/work-orders/work-orders.module.js';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        TypeOrmModule.forRoot(dataSourceOptions(config.db)),
+        JwtModule.register({
+          global: true,
+          secret: config.jwt.secret,
+          signOptions: { algorithm: 'HS256', expiresIn: config.jwt.ttlSeconds },
+          verifyOptions: { algorithms: ['HS256'] },
+        }),
+        UsersModule,
+        AuthModule,
+        PlacesModule,
+        ResidentsModule,
+        CategoriesModule,
+        UploadsModule,
+        WorkOrdersModule,
+        HealthModule,
+      ],
+      providers: [
+        { provide: RATE_LIMIT_STORE, useValue: new MemoryRateLimitStore() },
+        // Order matters: authenticate first, so limits can count per user too.
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_GUARD, useClass: RateLimitGuard },
+      ],
+    };
+  }
+}

@@ -1,0 +1,12 @@
+import type { Role } from '@linli/shared';
+
+/** The authenticated user of a request, as every service receives it. */
+export interface Actor {
+  userId: number;
+  role: Role;
+  name: string;
+  /** Null for residents. */
+  companyId: number | null;
+  /** Communities a staff member serves (empty for residents and admins, who see the whole company). */
+  communityIds: number[];
+}

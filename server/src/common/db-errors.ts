@@ -1,0 +1,15 @@
+import { QueryFailedError } from 'typeorm';
+
+/** A unique-constraint violation on SQLite or MySQL/MariaDB. */
+export function isUniqueViolation(e: unknown): boolean {
+  if (!(e instanceof QueryFailedError)) return false;
+  const d = e.driverError as { code?: string; errno?: number } | undefined;
+  return d?.code === 'SQLITE_CONSTRAINT_UNIQUE' || d?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || d?.code === 'ER_DUP_ENTRY' || d?.errno === 1062;
+}
+
+/** Deadlock or lock-wait timeout on MySQL/MariaDB, busy on SQLite: the whole transaction may be retried. */
+export function isRetryableLockError(e: unknown): boolean {
+  if (!(e instanceof QueryFailedError)) return false;
+  const d = e.driverError as { code?: string; errno?: number } | undefined;
+  return d?.errno === 1213 || d?.errno === 1205 || d?.code === 'SQLITE_BUSY';
+}

@@ -1,0 +1,211 @@
+import path from 'node:path';
+
+/**
+ * Linli's configuration, parsed and validated once at start-up from the environment.
+ * Nothing else in the server reads process.env. A bad value throws a ConfigError that
+ * names the variable, and start-up stops.
+ */
+export type Mode = 'demo' | 'development' | 'production' | 'test';
+export type DbType = 'sqlite' | 'mariadb';
+
+export interface DatabaseConfig {
+  type: DbType;
+  /** SQLite file path (sqlite only); ':memory:' for throwaway tests. */
+  file: string;
+  host: string;
+  port: number;
+  username: string;
+  password: string;
+  database: string;
+}
+
+export interface AppConfig {
+  mode: Mode;
+  host: string;
+  port: number;
+  dataDir: string;
+  db: DatabaseConfig;
+  jwt: { secret: string; ttlSeconds: number };
+  wechat: { apiBase: string; appid: string; secret: string; timeoutMs: number };
+  /** Serve the fake WeChat API from this process under /fake-wechat (demo mode). */
+  embedFakeWechat: boolean;
+  seedDemo: boolean;
+  /** Run pending migrations at start (off in production: run the migrate command once per deploy). */
+  migrateOnStart: boolean;
+  uploads: { maxBytes: number; maxPixels: number };
+  /** Origins allowed by CORS (the mini-program's H5 preview on another port). */
+  corsOrigins: string[];
+  logLevel: 'error' | 'warn' | 'log' | 'debug';
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
+    super(`Invalid configuration: ${variable} ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const DEMO_WECHAT = { appid: 'wxlinlidemo', secret: 'linli-demo-secret' };
+
+function str(env: Env, name: string, fallback?: string): string {
+  const v = env[name];
+  if (v === undefined || v === '') {
+    if (fallback === undefined) throw new ConfigError(name, 'is required');
+    return fallback;
+  }
+  return v;
+}
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be an integer, got "${raw}"`);
+  const n = Number(raw);
+  if (n < min || n > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new ConfigError(name, `must be one of ${allowed.join(', ')}, got "${raw}"`);
+  }
+  return raw as T;
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes'].includes(raw)) return true;
+  if (['0', 'false', 'no'].includes(raw)) return false;
+  throw new ConfigError(name, `must be true or false, got "${raw}"`);
+}
+
+function url(env: Env, name: string, fallback: string): string {
+  const raw = str(env, name, fallback);
+  try {
+    const u = new URL(raw);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error();
+  } catch {
+    throw new ConfigError(name, `must be an http(s) URL, got "${raw}"`);
+  }
+  return raw.replace(/\/+$/, '');
+}
+
+function parseDb(env: Env, dataDir: string, mode: Mode): DatabaseConfig {
+  const dbUrl = env.LINLI_DB_URL;
+  let type = oneOf(env, 'LINLI_DB_TYPE', ['sqlite', 'mariadb', 'mysql'] as const, 'sqlite');
+  const base: DatabaseConfig = {
+    type: 'sqlite',
+    file: path.resolve(dataDir, 'linli.sqlite'),
+    host: '127.0.0.1',
+    port: 3306,
+    username: 'root',
+    password: '',
+    database: 'linli',
+  };
+  if (dbUrl) {
+    let u: URL;
+    try {
+      u = new URL(dbUrl);
+    } catch {
+      throw new ConfigError('LINLI_DB_URL', 'must be a URL like mysql://user:password@host:3306/linli');
+    }
+    if (u.protocol === 'sqlite:') {
+      return { ...base, file: path.resolve(decodeURIComponent(u.pathname)) };
+    }
+    if (u.protocol !== 'mysql:' && u.protocol !== 'mariadb:') {
+      throw new ConfigError('LINLI_DB_URL', `must use mysql:, mariadb: or sqlite:, got "${u.protocol}"`);
+    }
+    const database = decodeURIComponent(u.pathname.replace(/^\//, ''));
+    if (!database) throw new ConfigError('LINLI_DB_URL', 'must name a database');
+    return {
+      ...base,
+      type: 'mariadb',
+      host: u.hostname,
+      port: u.port ? Number(u.port) : 3306,
+      username: decodeURIComponent(u.username) || 'root',
+      password: decodeURIComponent(u.password),
+      database,
+    };
+  }
+  if (type === 'mysql') type = 'mariadb';
+  if (type === 'sqlite') {
+    const file = env.LINLI_DB_FILE;
+    return { ...base, file: file === ':memory:' ? file : path.resolve(file || base.file) };
+  }
+  return {
+    ...base,
+    type: 'mariadb',
+    host: str(env, 'LINLI_DB_HOST', '127.0.0.1'),
+    port: int(env, 'LINLI_DB_PORT', 3306, 1, 65535),
+    username: str(env, 'LINLI_DB_USER', 'root'),
+    password: env.LINLI_DB_PASSWORD ?? '',
+    database: mode === 'production' ? str(env, 'LINLI_DB_NAME') : str(env, 'LINLI_DB_NAME', 'linli'),
+  };
+}
+
+/** Parse the environment (and the `--demo` flag) into an AppConfig, or throw ConfigError. */
+export function loadConfig(env: Env, argv: readonly string[] = []): AppConfig {
+  const mode: Mode = argv.includes('--demo')
+    ? 'demo'
+    : oneOf(env, 'LINLI_MODE', ['demo', 'development', 'production', 'test'] as const, 'development');
+  const dataDir = path.resolve(str(env, 'LINLI_DATA_DIR', './data'));
+  const port = int(env, 'PORT', 3000, 0, 65535);
+  const production = mode === 'production';
+
+  const jwtSecret = production ? str(env, 'LINLI_JWT_SECRET') : (env.LINLI_JWT_SECRET ?? '');
+  if (jwtSecret && jwtSecret.length < 32) {
+    throw new ConfigError('LINLI_JWT_SECRET', 'must be at least 32 characters');
+  }
+
+  const embedFakeWechat = mode === 'demo' && !env.WECHAT_API_BASE;
+  const wechat = {
+    apiBase: embedFakeWechat
+      ? `http://127.0.0.1:${port}/fake-wechat`
+      : url(env, 'WECHAT_API_BASE', 'https://api.weixin.qq.com'),
+    appid: production ? str(env, 'WECHAT_APPID') : str(env, 'WECHAT_APPID', DEMO_WECHAT.appid),
+    secret: production ? str(env, 'WECHAT_SECRET') : str(env, 'WECHAT_SECRET', DEMO_WECHAT.secret),
+    timeoutMs: int(env, 'WECHAT_TIMEOUT_MS', 5000, 100, 60000),
+  };
+  if (production && /^https?:\/\/(127\.|localhost)/.test(wechat.apiBase)) {
+    throw new ConfigError('WECHAT_API_BASE', 'must be the real WeChat API in production mode');
+  }
+
+  const corsRaw = env.LINLI_CORS_ORIGINS ?? '';
+  const corsOrigins = corsRaw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const origin of corsOrigins) {
+    if (!/^https?:\/\/[^/]+$/.test(origin)) {
+      throw new ConfigError('LINLI_CORS_ORIGINS', `has an invalid origin "${origin}"`);
+    }
+  }
+
+  return {
+    mode,
+    host: str(env, 'HOST', '0.0.0.0'),
+    port,
+    dataDir,
+    db: parseDb(env, dataDir, mode),
+    // Empty outside production: the server then keeps a generated secret in the data dir.
+    jwt: { secret: jwtSecret, ttlSeconds: int(env, 'LINLI_JWT_TTL_SECONDS', 7 * 24 * 3600, 60, 90 * 24 * 3600) },
+    wechat,
+    embedFakeWechat,
+    seedDemo: bool(env, 'LINLI_SEED_DEMO', mode === 'demo'),
+    migrateOnStart: bool(env, 'LINLI_MIGRATE_ON_START', !production),
+    uploads: {
+      maxBytes: int(env, 'LINLI_UPLOAD_MAX_BYTES', 10 * 1024 * 1024, 1024, 100 * 1024 * 1024),
+      maxPixels: int(env, 'LINLI_UPLOAD_MAX_PIXELS', 40_000_000, 1, 400_000_000),
+    },
+    corsOrigins,
+    logLevel: oneOf(env, 'LOG_LEVEL', ['error', 'warn', 'log', 'debug'] as const, 'log'),
+  };
+}

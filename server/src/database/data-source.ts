@@ -1,0 +1,88 @@
+import type { DataSourceOptions } from 'typeorm';
+import { DataSource } from 'typeorm';
+import type { DatabaseConfig } from '../config/config.js';
+import { ENTITIES } from './entities.js';
+import { MYSQL_MIGRATIONS } from './migrations/mysql/index.js';
+import { SQLITE_MIGRATIONS } from './migrations/sqlite/index.js';
+
+/**
+ * The one data-source definition: the app, the migration CLI and the tests all build
+ * their DataSource here. Migrations are generated per dialect (see docs/database.md);
+ * `synchronize` is never on.
+ */
+export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {
+  const common = {
+    entities: ENTITIES,
+    synchronize: false,
+    migrationsRun: false,
+    migrationsTableName: 'migrations',
+    migrationsTransactionMode: 'each' as const,
+  };
+  if (db.type === 'sqlite') {
+    return {
+      ...common,
+      type: 'better-sqlite3',
+      database: db.file,
+      migrations: SQLITE_MIGRATIONS,
+      enableWAL: db.file !== ':memory:',
+      // Several processes may share one SQLite file in development: wait instead of failing.
+      prepareDatabase: (conn: { pragma(source: string): unknown }) => {
+        conn.pragma('busy_timeout = 5000');
+      },
+    };
+  }
+  return {
+    ...common,
+    type: 'mariadb',
+    host: db.host,
+    port: db.port,
+    username: db.username,
+    password: db.password,
+    database: db.database,
+    charset: 'utf8mb4_unicode_ci',
+    timezone: 'Z',
+    migrations: MYSQL_MIGRATIONS,
+    extra: { connectionLimit: 20 },
+  };
+}
+
+export function createDataSource(db: DatabaseConfig): DataSource {
+  return new DataSource(dataSourceOptions(db));
+}
+
+/** Create the MariaDB database when it does not exist (the server's own, or a test's). */
+export async function ensureDatabaseExists(db: DatabaseConfig): Promise<void> {
+  if (db.type !== 'mariadb') return;
+  const admin = new DataSource({
+    type: 'mariadb',
+    host: db.host,
+    port: db.port,
+    username: db.username,
+    password: db.password,
+  });
+  await admin.initialize();
+  try {
+    await admin.query(
+      `CREATE DATABASE IF NOT EXISTS \`${db.database.replace(/`/g, '')}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
+    );
+  } finally {
+    await admin.destroy();
+  }
+}
+
+export async function dropDatabase(db: DatabaseConfig): Promise<void> {
+  if (db.type !== 'mariadb') return;
+  const admin = new DataSource({
+    type: 'mariadb',
+    host: db.host,
+    port: db.port,
+    username: db.username,
+    password: db.password,
+  });
+  await admin.initialize();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS \`${db.database.replace(/`/g, '')}\``);
+  } finally {
+    await admin.destroy();
+  }
+}

@@ -1,0 +1,21 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, In } from 'typeorm';
+import { Category } from './category.entity.js';
+
+@Injectable()
+export class CategoriesRepository {
+  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+
+  listForCompanies(companyIds: number[]) {
+    if (!companyIds.length) return Promise.resolve([]);
+    return this.ds.getRepository(Category).find({
+      where: { companyId: In(companyIds) },
+      order: { sortOrder: 'ASC', id: 'ASC' },
+    });
+  }
+
+  async exists(companyId: number, code: string): Promise<boolean> {
+    return (await this.ds.getRepository(Category).countBy({ companyId, code })) > 0;
+  }
+}

@@ -1,0 +1,63 @@
+import { Controller, Get, Inject, Param, ParseIntPipe, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { Actor } from '../../common/auth/actor.js';
+import { CurrentActor } from '../../common/auth/decorators.js';
+import { AppError, notFound } from '../../common/app-error.js';
+import { PlacesRepository } from './places.repository.js';
+import type { Community } from './place.entities.js';
+
+/**
+ * The place tree for pickers. Residents browse every company's communities (they pick where
+ * they live, which is public knowledge); staff only their own company's.
+ */
+@ApiTags('places')
+@ApiBearerAuth()
+@Controller()
+export class PlacesController {
+  constructor(@Inject(PlacesRepository) private readonly places: PlacesRepository) {}
+
+  @Get('communities')
+  @ApiQuery({ name: 'q', required: false })
+  async communities(@CurrentActor() actor: Actor, @Query('q') q?: string) {
+    if (q !== undefined && (typeof q !== 'string' || q.length > 50)) {
+      throw new AppError('VALIDATION_FAILED', 'q is too long', [{ field: 'q', problems: ['at most 50 characters'] }]);
+    }
+    const rows = await this.places.searchCommunities(q || undefined, actor.role === 'resident' ? null : actor.companyId);
+    return rows.map((c) => ({ id: c.id, name: c.name, address: c.address }));
+  }
+
+  @Get('communities/:id/buildings')
+  async buildings(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number) {
+    await this.visibleCommunity(actor, id);
+    const rows = await this.places.buildingsOf(id);
+    return rows.map((b) => ({ id: b.id, name: b.name }));
+  }
+
+  @Get('communities/:id/public-areas')
+  async publicAreas(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number) {
+    await this.visibleCommunity(actor, id);
+    const rows = await this.places.publicAreasOf(id);
+    return rows.map((a) => ({ id: a.id, name: a.name, buildingId: a.buildingId }));
+  }
+
+  @Get('buildings/:id/houses')
+  async houses(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number) {
+    const building = await this.places.findBuilding(id);
+    if (!building) throw notFound('building');
+    await this.visibleCommunity(actor, building.communityId);
+    const [units, houses] = await Promise.all([this.places.unitsOf(id), this.places.housesOfBuilding(id)]);
+    const unitName = new Map(units.map((u) => [u.id, u.name]));
+    return houses.map((h) => ({
+      id: h.id,
+      label: h.label,
+      unit: h.unitId === null ? null : (unitName.get(h.unitId) ?? null),
+      roomNo: h.roomNo,
+    }));
+  }
+
+  private async visibleCommunity(actor: Actor, id: number): Promise<Community> {
+    const c = await this.places.findCommunity(id);
+    if (!c || (actor.role !== 'resident' && c.companyId !== actor.companyId)) throw notFound('community');
+    return c;
+  }
+}

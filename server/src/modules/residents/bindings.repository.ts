@@ -1,0 +1,72 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, In } from 'typeorm';
+import { HouseBinding } from './house-binding.entity.js';
+import { House } from '../places/place.entities.js';
+
+@Injectable()
+export class BindingsRepository {
+  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+
+  listForUser(userId: number) {
+    return this.ds.getRepository(HouseBinding).find({ where: { userId }, order: { id: 'ASC' } });
+  }
+
+  find(userId: number, houseId: number) {
+    return this.ds.getRepository(HouseBinding).findOneBy({ userId, houseId });
+  }
+
+  findById(id: number) {
+    return this.ds.getRepository(HouseBinding).findOneBy({ id });
+  }
+
+  async verifiedHouseIds(userId: number): Promise<number[]> {
+    const rows = await this.ds.getRepository(HouseBinding).find({
+      select: { houseId: true },
+      where: { userId, status: 'verified' },
+    });
+    return rows.map((r) => r.houseId);
+  }
+
+  /** Communities where the resident has a verified house. */
+  async verifiedCommunityIds(userId: number): Promise<number[]> {
+    const ids = await this.verifiedHouseIds(userId);
+    if (!ids.length) return [];
+    const houses = await this.ds.getRepository(House).find({ select: { communityId: true }, where: { id: In(ids) } });
+    return [...new Set(houses.map((h) => h.communityId))];
+  }
+
+  async isVerified(userId: number, houseId: number): Promise<boolean> {
+    return (await this.ds.getRepository(HouseBinding).countBy({ userId, houseId, status: 'verified' })) > 0;
+  }
+
+  create(data: Partial<HouseBinding>) {
+    const repo = this.ds.getRepository(HouseBinding);
+    return repo.save(repo.create(data));
+  }
+
+  /** Pending bindings of houses in these communities (the desk's review queue). */
+  pendingInCommunities(communityIds: number[]) {
+    if (!communityIds.length) return Promise.resolve([]);
+    return this.ds
+      .getRepository(HouseBinding)
+      .createQueryBuilder('b')
+      .innerJoin(House, 'h', 'h.id = b.houseId')
+      .where('b.status = :s', { s: 'pending' })
+      .andWhere('h.communityId IN (:...ids)', { ids: communityIds })
+      .orderBy('b.id', 'ASC')
+      .getMany();
+  }
+
+  /** Decide a pending binding; false when someone else decided first. */
+  async review(id: number, status: 'verified' | 'rejected', reviewerId: number): Promise<boolean> {
+    const res = await this.ds
+      .getRepository(HouseBinding)
+      .createQueryBuilder()
+      .update()
+      .set({ status, reviewedById: reviewerId, reviewedAt: new Date() })
+      .where('id = :id AND status = :pending', { id, pending: 'pending' })
+      .execute();
+    return (res.affected ?? 0) === 1;
+  }
+}

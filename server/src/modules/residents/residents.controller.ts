@@ -1,0 +1,38 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, ParseIntPipe, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { Actor } from '../../common/auth/actor.js';
+import { CurrentActor, Roles } from '../../common/auth/decorators.js';
+import { RequestBindingDto, ReviewBindingDto } from './bindings.dto.js';
+import { ResidentsService } from './residents.service.js';
+
+@ApiTags('residents')
+@ApiBearerAuth()
+@Controller()
+export class ResidentsController {
+  constructor(@Inject(ResidentsService) private readonly residents: ResidentsService) {}
+
+  @Get('me/houses')
+  @Roles('resident')
+  myHouses(@CurrentActor() actor: Actor) {
+    return this.residents.myHouses(actor);
+  }
+
+  @Post('me/houses')
+  @Roles('resident')
+  requestBinding(@CurrentActor() actor: Actor, @Body() dto: RequestBindingDto) {
+    return this.residents.requestBinding(actor, dto);
+  }
+
+  @Get('house-bindings/pending')
+  @Roles('desk', 'supervisor', 'admin')
+  pending(@CurrentActor() actor: Actor) {
+    return this.residents.pending(actor);
+  }
+
+  @Post('house-bindings/:id/review')
+  @HttpCode(200)
+  @Roles('desk', 'supervisor', 'admin')
+  review(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number, @Body() dto: ReviewBindingDto) {
+    return this.residents.review(actor, id, dto.decision);
+  }
+}

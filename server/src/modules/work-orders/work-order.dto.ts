@@ -1,0 +1,140 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  CHANNELS,
+  PAUSE_REASONS,
+  PRIORITIES,
+  WORK_ORDER_ACTIONS,
+  WORK_ORDER_KINDS,
+  WORK_ORDER_STATUSES,
+  type Channel,
+  type PauseReason,
+  type Priority,
+  type WorkOrderAction,
+  type WorkOrderKind,
+} from '@linli/shared';
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  Min,
+  ValidateNested,
+  ArrayMinSize,
+  MaxLength,
+  IsDateString,
+} from 'class-validator';
+
+const MAX_PHOTOS = 9;
+
+export class CreateWorkOrderDto {
+  @ApiProperty({ example: 'plumbing' })
+  @IsString()
+  @Matches(/^[a-z][a-z0-9_]{0,31}$/, { message: 'category must be a category code' })
+  category: string;
+
+  @ApiProperty({ example: '厨房水管漏水' })
+  @IsString()
+  @Length(1, 2000)
+  description: string;
+
+  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) houseId?: number;
+  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) publicAreaId?: number;
+
+  @ApiPropertyOptional({ enum: PRIORITIES }) @IsOptional() @IsIn(PRIORITIES) priority?: Priority;
+  @ApiPropertyOptional({ enum: WORK_ORDER_KINDS }) @IsOptional() @IsIn(WORK_ORDER_KINDS) kind?: WorkOrderKind;
+
+  /** Staff only: how the report reached us (phone, staff-found, patrol). */
+  @ApiPropertyOptional({ enum: CHANNELS }) @IsOptional() @IsIn(CHANNELS) channel?: Channel;
+
+  /** Staff only: the resident the order is for (e.g. the caller on the phone). */
+  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) reporterId?: number;
+
+  @ApiPropertyOptional({ type: [Number] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_PHOTOS)
+  @IsInt({ each: true })
+  @Min(1, { each: true })
+  photoIds?: number[];
+
+  @ApiPropertyOptional({ example: '今天 14:00-16:00' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  preferredTime?: string;
+}
+
+export class QuoteItemDto {
+  @ApiProperty({ enum: ['labour', 'material'] }) @IsIn(['labour', 'material']) kind: 'labour' | 'material';
+  @ApiProperty() @IsString() @Length(1, 50) name: string;
+  @ApiProperty() @IsInt() @Min(1) @Max(1000) quantity: number;
+  @ApiProperty({ description: 'unit price in fen (0.01 CNY)' }) @IsInt() @Min(0) @Max(10_000_000) unitPriceFen: number;
+}
+
+export class TransitionDto {
+  @ApiProperty({ enum: WORK_ORDER_ACTIONS }) @IsIn(WORK_ORDER_ACTIONS) action: WorkOrderAction;
+
+  /** The version the client saw; a different current version answers VERSION_CONFLICT. */
+  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) version?: number;
+
+  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) assigneeId?: number;
+
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) reason?: string;
+
+  @ApiPropertyOptional({ enum: PAUSE_REASONS }) @IsOptional() @IsIn(PAUSE_REASONS) pauseReason?: PauseReason;
+
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 1000) note?: string;
+
+  @ApiPropertyOptional({ type: [Number] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_PHOTOS)
+  @IsInt({ each: true })
+  @Min(1, { each: true })
+  photoIds?: number[];
+
+  @ApiPropertyOptional({ type: [QuoteItemDto] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(30)
+  @ValidateNested({ each: true })
+  @Type(() => QuoteItemDto)
+  quoteItems?: QuoteItemDto[];
+}
+
+const toList = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? value.split(',').filter(Boolean) : value;
+const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value);
+
+export class ListWorkOrdersQuery {
+  @ApiPropertyOptional({ description: 'comma-separated statuses' })
+  @IsOptional()
+  @Transform(toList)
+  @IsArray()
+  @ArrayMaxSize(WORK_ORDER_STATUSES.length)
+  @IsIn(WORK_ORDER_STATUSES, { each: true })
+  status?: string[];
+
+  @ApiPropertyOptional() @IsOptional() @Transform(toList) @IsArray() @IsIn(PRIORITIES, { each: true }) priority?: string[];
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(32) category?: string;
+  @ApiPropertyOptional() @IsOptional() @IsIn(WORK_ORDER_KINDS) kind?: string;
+  @ApiPropertyOptional() @IsOptional() @Transform(toInt) @IsInt() @Min(1) communityId?: number;
+  @ApiPropertyOptional() @IsOptional() @Transform(toInt) @IsInt() @Min(1) houseId?: number;
+  @ApiPropertyOptional() @IsOptional() @Transform(toInt) @IsInt() @Min(1) assigneeId?: number;
+  @ApiPropertyOptional({ description: 'order number or words of the description' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 50)
+  q?: string;
+  @ApiPropertyOptional() @IsOptional() @IsDateString() from?: string;
+  @ApiPropertyOptional() @IsOptional() @IsDateString() to?: string;
+  @ApiPropertyOptional({ default: 1 }) @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100000) page?: number;
+  @ApiPropertyOptional({ default: 20 }) @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100) pageSize?: number;
+}

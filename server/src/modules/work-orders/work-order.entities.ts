@@ -1,0 +1,99 @@
+import type { QuoteItem } from '@linli/shared';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryColumn,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
+import { Community } from '../places/place.entities.js';
+import { User } from '../users/user.entities.js';
+
+@Entity('work_order')
+@Index(['companyId', 'communityId', 'status'])
+@Index(['assigneeId', 'status'])
+@Index(['houseId', 'category'])
+export class WorkOrder {
+  @PrimaryGeneratedColumn() id: number;
+  @Index({ unique: true }) @Column({ type: 'varchar', length: 40 }) no: string;
+  @Column({ type: 'int' }) companyId: number;
+  @Column({ type: 'int' }) communityId: number;
+  @ManyToOne(() => Community, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'communityId' })
+  community?: Community;
+  @Column({ type: 'int', nullable: true }) houseId: number | null;
+  @Column({ type: 'int', nullable: true }) publicAreaId: number | null;
+  @Column({ type: 'varchar', length: 16 }) kind: string;
+  @Column({ type: 'varchar', length: 16 }) channel: string;
+  @Column({ type: 'varchar', length: 32 }) category: string;
+  @Column({ type: 'varchar', length: 4 }) priority: string;
+  @Column({ type: 'varchar', length: 16 }) status: string;
+  @Column({ type: 'text' }) description: string;
+  /** The resident the order is for (null for staff-found or patrol orders). */
+  @Index() @Column({ type: 'int', nullable: true }) reporterId: number | null;
+  @ManyToOne(() => User, { onDelete: 'RESTRICT', nullable: true })
+  @JoinColumn({ name: 'reporterId' })
+  reporter?: User | null;
+  @Column({ type: 'int' }) createdById: number;
+  @Column({ type: 'int', nullable: true }) assigneeId: number | null;
+  @ManyToOne(() => User, { onDelete: 'RESTRICT', nullable: true })
+  @JoinColumn({ name: 'assigneeId' })
+  assignee?: User | null;
+  @Column({ type: 'varchar', length: 100, nullable: true }) preferredTime: string | null;
+  @Column({ type: 'simple-json' }) photoIds: number[];
+  @Column({ type: 'simple-json', nullable: true }) quoteItems: QuoteItem[] | null;
+  @Column({ type: 'int', nullable: true }) quoteTotalFen: number | null;
+  @Column({ type: 'boolean', nullable: true }) quoteApproved: boolean | null;
+  @Column({ type: 'int', default: 0 }) urgeCount: number;
+  @Column({ type: 'int', default: 0 }) reopenCount: number;
+  /** Optimistic-lock counter: every transition is a conditional update on it. */
+  @Column({ type: 'int', default: 1 }) version: number;
+  @Column({ type: 'datetime', nullable: true }) completedAt: Date | null;
+  @Column({ type: 'datetime', nullable: true }) closedAt: Date | null;
+  @Index() @CreateDateColumn() createdAt: Date;
+  @UpdateDateColumn() updatedAt: Date;
+}
+
+/** One line of an order's timeline: who did what, when, from which status to which. */
+@Entity('work_order_event')
+export class WorkOrderEvent {
+  @PrimaryGeneratedColumn() id: number;
+  @Index() @Column({ type: 'int' }) workOrderId: number;
+  @ManyToOne(() => WorkOrder, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'workOrderId' })
+  workOrder?: WorkOrder;
+  @Column({ type: 'varchar', length: 16 }) action: string;
+  @Column({ type: 'varchar', length: 16, nullable: true }) fromStatus: string | null;
+  @Column({ type: 'varchar', length: 16 }) toStatus: string;
+  @Column({ type: 'int', nullable: true }) actorId: number | null;
+  @Column({ type: 'varchar', length: 16 }) actorRole: string;
+  @Column({ type: 'text', nullable: true }) note: string | null;
+  @Column({ type: 'simple-json' }) photoIds: number[];
+  /** Action-specific facts: assignee, reason, quote, ... */
+  @Column({ type: 'simple-json', nullable: true }) data: Record<string, unknown> | null;
+  @CreateDateColumn() createdAt: Date;
+}
+
+/** Remembers which order an Idempotency-Key of a user created. */
+@Entity('idempotency_record')
+@Index(['userId', 'key'], { unique: true })
+export class IdempotencyRecord {
+  @PrimaryGeneratedColumn() id: number;
+  @Column({ type: 'int' }) userId: number;
+  @Column({ type: 'varchar', length: 64 }) key: string;
+  @Column({ type: 'varchar', length: 64 }) requestHash: string;
+  @Column({ type: 'int' }) workOrderId: number;
+  @CreateDateColumn() createdAt: Date;
+}
+
+/** The last order number handed out per community and (China) day. */
+@Entity('order_sequence')
+export class OrderSequence {
+  @PrimaryColumn({ type: 'int' }) communityId: number;
+  @PrimaryColumn({ type: 'varchar', length: 8 }) day: string;
+  @Column({ type: 'int' }) lastSeq: number;
+}

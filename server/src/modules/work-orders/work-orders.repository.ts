@@ -1,0 +1,163 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { chinaDay, formatOrderNo } from '@linli/shared';
+import { Brackets, DataSource, type EntityManager, In, type SelectQueryBuilder } from 'typeorm';
+import { isRetryableLockError } from '../../common/db-errors.js';
+import type { Community } from '../places/place.entities.js';
+import { User } from '../users/user.entities.js';
+import { IdempotencyRecord, OrderSequence, WorkOrder, WorkOrderEvent } from './work-order.entities.js';
+
+/** Which orders an actor may see, resolved to ids the query can use. */
+export type OrderScope =
+  | { kind: 'resident'; userId: number; houseIds: number[] }
+  | { kind: 'technician'; userId: number; companyId: number; communityIds: number[] }
+  | { kind: 'staff'; companyId: number; communityIds: number[] }
+  | { kind: 'company'; companyId: number };
+
+export interface OrderFilters {
+  status?: string[];
+  priority?: string[];
+  category?: string;
+  kind?: string;
+  communityId?: number;
+  houseId?: number;
+  assigneeId?: number;
+  q?: string;
+  from?: Date;
+  to?: Date;
+}
+
+@Injectable()
+export class WorkOrdersRepository {
+  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+
+  /** A transaction, retried a few times when the database picks it as a deadlock victim. */
+  async transaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.ds.transaction(work);
+      } catch (e) {
+        if (attempt >= 4 || !isRetryableLockError(e)) throw e;
+        await new Promise((r) => setTimeout(r, 5 * attempt + Math.random() * 20));
+      }
+    }
+  }
+
+  /** Next human-readable number for a community and China day; call inside the creating transaction. */
+  async nextOrderNo(em: EntityManager, community: Community, at: Date): Promise<string> {
+    const day = chinaDay(at);
+    // One upsert statement takes the row's write lock at once. (INSERT IGNORE then UPDATE
+    // takes a shared lock first and deadlocks under concurrent creators on InnoDB.)
+    const sql =
+      this.ds.options.type === 'mariadb' || this.ds.options.type === 'mysql'
+        ? 'INSERT INTO order_sequence (communityId, day, lastSeq) VALUES (?, ?, 1) ON DUPLICATE KEY UPDATE lastSeq = lastSeq + 1'
+        : 'INSERT INTO order_sequence (communityId, day, lastSeq) VALUES (?, ?, 1) ON CONFLICT (communityId, day) DO UPDATE SET lastSeq = lastSeq + 1';
+    await em.query(sql, [community.id, day]);
+    const row = await em.findOneByOrFail(OrderSequence, { communityId: community.id, day });
+    return formatOrderNo(community.code, day, row.lastSeq);
+  }
+
+  insertOrder(em: EntityManager, data: Partial<WorkOrder>): Promise<WorkOrder> {
+    return em.save(em.create(WorkOrder, data));
+  }
+
+  insertEvent(em: EntityManager, data: Partial<WorkOrderEvent>): Promise<WorkOrderEvent> {
+    return em.save(em.create(WorkOrderEvent, { photoIds: [], ...data }));
+  }
+
+  /**
+   * The conditional update every transition goes through: it changes the row only if the
+   * version is still the one read, so of two racing actions exactly one wins.
+   */
+  async updateIfVersion(em: EntityManager, id: number, version: number, patch: Partial<WorkOrder>): Promise<boolean> {
+    const res = await em
+      .createQueryBuilder()
+      .update(WorkOrder)
+      .set({ ...patch, version: version + 1 } as never)
+      .where('id = :id AND version = :version', { id, version })
+      .execute();
+    return (res.affected ?? 0) === 1;
+  }
+
+  findById(id: number, em: EntityManager = this.ds.manager) {
+    return em.findOneBy(WorkOrder, { id });
+  }
+
+  findIdempotency(userId: number, key: string) {
+    return this.ds.getRepository(IdempotencyRecord).findOneBy({ userId, key });
+  }
+
+  insertIdempotency(em: EntityManager, data: Partial<IdempotencyRecord>) {
+    return em.insert(IdempotencyRecord, data);
+  }
+
+  isVisible(id: number, scope: OrderScope): Promise<boolean> {
+    const qb = this.ds.getRepository(WorkOrder).createQueryBuilder('wo').where('wo.id = :id', { id });
+    return this.applyScope(qb, scope).getExists();
+  }
+
+  async list(scope: OrderScope, f: OrderFilters, page: number, pageSize: number) {
+    const qb = this.applyScope(this.ds.getRepository(WorkOrder).createQueryBuilder('wo'), scope);
+    if (f.status?.length) qb.andWhere('wo.status IN (:...status)', { status: f.status });
+    if (f.priority?.length) qb.andWhere('wo.priority IN (:...priority)', { priority: f.priority });
+    if (f.category) qb.andWhere('wo.category = :category', { category: f.category });
+    if (f.kind) qb.andWhere('wo.kind = :kind', { kind: f.kind });
+    if (f.communityId) qb.andWhere('wo.communityId = :communityId', { communityId: f.communityId });
+    if (f.houseId) qb.andWhere('wo.houseId = :houseId', { houseId: f.houseId });
+    if (f.assigneeId) qb.andWhere('wo.assigneeId = :assigneeId', { assigneeId: f.assigneeId });
+    if (f.from) qb.andWhere('wo.createdAt >= :from', { from: f.from });
+    if (f.to) qb.andWhere('wo.createdAt < :to', { to: f.to });
+    if (f.q) {
+      const like = `%${f.q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
+      qb.andWhere(new Brackets((w) => w.where('wo.no = :no', { no: f.q }).orWhere('wo.description LIKE :like', { like })));
+    }
+    qb.orderBy('wo.createdAt', 'DESC').addOrderBy('wo.id', 'DESC');
+    qb.skip((page - 1) * pageSize).take(pageSize);
+    const [items, total] = await qb.getManyAndCount();
+    return { items, total };
+  }
+
+  timeline(workOrderId: number) {
+    return this.ds.getRepository(WorkOrderEvent).find({ where: { workOrderId }, order: { id: 'ASC' } });
+  }
+
+  usersByIds(ids: number[]) {
+    const unique = [...new Set(ids)];
+    return unique.length ? this.ds.getRepository(User).findBy({ id: In(unique) }) : Promise.resolve([]);
+  }
+
+  private applyScope(qb: SelectQueryBuilder<WorkOrder>, scope: OrderScope): SelectQueryBuilder<WorkOrder> {
+    switch (scope.kind) {
+      case 'resident':
+        return qb.andWhere(
+          new Brackets((w) => {
+            w.where('wo.reporterId = :scopeUser', { scopeUser: scope.userId });
+            if (scope.houseIds.length) w.orWhere('wo.houseId IN (:...scopeHouses)', { scopeHouses: scope.houseIds });
+          }),
+        );
+      case 'technician':
+        qb.andWhere('wo.companyId = :scopeCompany', { scopeCompany: scope.companyId });
+        return qb.andWhere(
+          new Brackets((w) => {
+            w.where('wo.assigneeId = :scopeUser', { scopeUser: scope.userId });
+            if (scope.communityIds.length) {
+              w.orWhere(
+                new Brackets((p) =>
+                  p
+                    .where('wo.status = :pooled', { pooled: 'pooled' })
+                    .andWhere('wo.communityId IN (:...scopeCommunities)', { scopeCommunities: scope.communityIds }),
+                ),
+              );
+            }
+          }),
+        );
+      case 'staff':
+        qb.andWhere('wo.companyId = :scopeCompany', { scopeCompany: scope.companyId });
+        return scope.communityIds.length
+          ? qb.andWhere('wo.communityId IN (:...scopeCommunities)', { scopeCommunities: scope.communityIds })
+          : qb.andWhere('1 = 0');
+      case 'company':
+        return qb.andWhere('wo.companyId = :scopeCompany', { scopeCompany: scope.companyId });
+    }
+  }
+}

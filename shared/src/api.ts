@@ -1,0 +1,113 @@
+/** Shapes of the HTTP API, shared by the server (which returns them) and its clients. */
+import type { BindingRelation, BindingStatus } from './places.js';
+import type { Role } from './roles.js';
+import type {
+  Channel,
+  Priority,
+  WorkOrderAction,
+  WorkOrderKind,
+  WorkOrderStatus,
+} from './work-order.js';
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+export interface UserView {
+  id: number;
+  role: Role;
+  name: string;
+  phone: string | null;
+  companyId: number | null;
+  communityIds: number[];
+}
+
+export interface LoginResponse {
+  token: string;
+  user: UserView;
+}
+
+export interface CategoryView {
+  code: string;
+  name: string;
+}
+
+export interface HouseBindingView {
+  id: number;
+  houseId: number;
+  houseLabel: string;
+  communityId: number;
+  communityName: string;
+  relation: BindingRelation;
+  status: BindingStatus;
+  createdAt: string;
+}
+
+export interface QuoteItem {
+  kind: 'labour' | 'material';
+  name: string;
+  quantity: number;
+  /** Unit price in fen (0.01 CNY), an integer. */
+  unitPriceFen: number;
+}
+
+export interface PersonRef {
+  id: number;
+  name: string;
+  /** Masked unless the viewer is allowed to see it in full. */
+  phone: string | null;
+}
+
+export interface WorkOrderView {
+  id: number;
+  no: string;
+  kind: WorkOrderKind;
+  channel: Channel;
+  status: WorkOrderStatus;
+  priority: Priority;
+  category: string;
+  description: string;
+  companyId: number;
+  communityId: number;
+  houseId: number | null;
+  publicAreaId: number | null;
+  location: string;
+  reporter: PersonRef | null;
+  assignee: PersonRef | null;
+  preferredTime: string | null;
+  photoIds: number[];
+  quote: { items: QuoteItem[]; totalFen: number; approved: boolean | null } | null;
+  urgeCount: number;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+  /** The actions the viewer may take now (from the shared state machine). */
+  actions: WorkOrderAction[];
+}
+
+export interface TimelineEventView {
+  id: number;
+  action: WorkOrderAction | 'create';
+  from: WorkOrderStatus | null;
+  to: WorkOrderStatus;
+  actor: { id: number | null; role: Role | 'system'; name: string };
+  note: string | null;
+  photoIds: number[];
+  at: string;
+}
+
+export interface WorkOrderDetailView extends WorkOrderView {
+  timeline: TimelineEventView[];
+}
+
+export interface UploadView {
+  id: number;
+  mime: string;
+  size: number;
+  width: number | null;
+  height: number | null;
+  url: string;
+}

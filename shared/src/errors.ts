@@ -1,0 +1,50 @@
+/**
+ * The one catalogue of error codes Linli returns. The HTTP status belongs to the code;
+ * `zh` is the text a client shows a person when it has nothing more specific.
+ */
+export const ERROR_CATALOGUE = {
+  VALIDATION_FAILED: { status: 400, zh: '提交的信息有误，请检查后重试' },
+  IDEMPOTENCY_KEY_INVALID: { status: 400, zh: '请求标识无效' },
+  UNAUTHENTICATED: { status: 401, zh: '请先登录' },
+  INVALID_CREDENTIALS: { status: 401, zh: '用户名或密码错误' },
+  WECHAT_CODE_INVALID: { status: 401, zh: '微信登录已失效，请重试' },
+  FORBIDDEN: { status: 403, zh: '没有权限执行此操作' },
+  DEMO_LOGIN_DISABLED: { status: 403, zh: '演示账号在生产环境不可用' },
+  WECHAT_USER_BLOCKED: { status: 403, zh: '微信账号存在风险，暂无法登录' },
+  NOT_FOUND: { status: 404, zh: '内容不存在或已删除' },
+  VERSION_CONFLICT: { status: 409, zh: '工单已被他人更新，请刷新后重试' },
+  TRANSITION_NOT_ALLOWED: { status: 409, zh: '当前状态下不能执行此操作' },
+  IDEMPOTENCY_KEY_REUSED: { status: 409, zh: '同一请求标识已用于不同的内容' },
+  BINDING_EXISTS: { status: 409, zh: '已提交过该房屋的绑定申请' },
+  PAYLOAD_TOO_LARGE: { status: 413, zh: '文件或内容过大' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, zh: '不支持的文件类型' },
+  RATE_LIMITED: { status: 429, zh: '操作太频繁，请稍后再试' },
+  WECHAT_RATE_LIMITED: { status: 429, zh: '微信登录太频繁，请稍后再试' },
+  INTERNAL_ERROR: { status: 500, zh: '系统开小差了，请稍后再试' },
+  WECHAT_UNAVAILABLE: { status: 503, zh: '微信服务繁忙，请稍后再试' },
+  SERVICE_UNAVAILABLE: { status: 503, zh: '服务暂不可用，请稍后再试' },
+} as const satisfies Record<string, { status: number; zh: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+/** The body of every error answer. */
+export interface ErrorBody {
+  code: ErrorCode;
+  message: string;
+  details?: unknown;
+  requestId?: string;
+}
+
+/** One failed field of a VALIDATION_FAILED answer. */
+export interface FieldError {
+  field: string;
+  problems: string[];
+}
+
+export function isErrorCode(code: unknown): code is ErrorCode {
+  return typeof code === 'string' && Object.prototype.hasOwnProperty.call(ERROR_CATALOGUE, code);
+}
+
+export function httpStatusOf(code: ErrorCode): number {
+  return ERROR_CATALOGUE[code].status;
+}

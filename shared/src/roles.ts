@@ -1,0 +1,21 @@
+/** Who a user is in Linli. `system` is not a user: it acts for timers and routing. */
+export const ROLES = ['resident', 'technician', 'desk', 'supervisor', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const STAFF_ROLES = ['technician', 'desk', 'supervisor', 'admin'] as const;
+export type StaffRole = (typeof STAFF_ROLES)[number];
+
+/** Every actor of a work-order action, including the server acting on its own. */
+export type ActorRole = Role | 'system';
+
+export function isStaffRole(role: string): role is StaffRole {
+  return (STAFF_ROLES as readonly string[]).includes(role);
+}
+
+export const ROLE_LABELS: Record<Role, string> = {
+  resident: '住户',
+  technician: '维修师傅',
+  desk: '客服',
+  supervisor: '主管',
+  admin: '管理员',
+};
