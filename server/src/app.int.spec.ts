@@ -1,0 +1,51 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { startTestServer, TEST_DB, type TestServer } from './testing/test-server.js';
+
+describe(`HTTP surface (${TEST_DB})`, () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('reports health with the database up', async () => {
+    const res = await server.api.get('/health');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ status: 'ok', db: 'up' });
+  });
+
+  it('serves the OpenAPI document and Swagger UI at /api/docs', async () => {
+    const doc = await server.api.get('/docs/openapi.json');
+    expect(doc.status).toBe(200);
+    for (const p of ['/api/auth/wechat', '/api/auth/password', '/api/me', '/api/work-orders', '/api/work-orders/{id}/transitions', '/api/uploads', '/api/health']) {
+      expect(Object.keys(doc.body.paths)).toContain(p);
+    }
+    const ui = await fetch(`${server.url}/api/docs`);
+    expect(ui.status).toBe(200);
+    expect(await ui.text()).toContain('swagger');
+  });
+
+  it('answers unknown routes with the error shape and a request id', async () => {
+    const res = await server.api.get('/no-such-thing', { headers: { 'X-Request-Id': 'req-test-12345' } });
+    expect(res.status).toBe(404);
+    expect(res.body).toEqual({ code: 'NOT_FOUND', message: expect.any(String), requestId: 'req-test-12345' });
+    expect(res.headers.get('x-request-id')).toBe('req-test-12345');
+  });
+
+  it('refuses malformed JSON with 400 and an oversized body with 413', async () => {
+    const bad = await server.api.post('/auth/password', '{"username":', { headers: { 'content-type': 'application/json' } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.code).toBe('VALIDATION_FAILED');
+    const huge = await server.api.post('/auth/password', { username: 'x', password: 'y'.repeat(300 * 1024) });
+    expect(huge.status).toBe(413);
+    expect(huge.body.code).toBe('PAYLOAD_TOO_LARGE');
+  });
+
+  it('requires a bearer token on protected routes', async () => {
+    const res = await server.api.get('/work-orders');
+    expect(res.status).toBe(401);
+    expect(res.body.code).toBe('UNAUTHENTICATED');
+  });
+});

@@ -1,0 +1,47 @@
+import { describe, expect, it, jest } from '@jest/globals';
+import { Logger, NotFoundException, type ArgumentsHost } from '@nestjs/common';
+import { AppError } from './app-error.js';
+import { ErrorFilter } from './error.filter.js';
+
+function run(exception: unknown) {
+  const sent: { status?: number; body?: unknown; headers: Record<string, string> } = { headers: {} };
+  const res = {
+    status(code: number) {
+      sent.status = code;
+      return this;
+    },
+    json(body: unknown) {
+      sent.body = body;
+    },
+    setHeader(k: string, v: string) {
+      sent.headers[k] = v;
+    },
+  };
+  const req = { requestId: 'rid-1', method: 'GET', url: '/x', originalUrl: '/x' };
+  const host = { switchToHttp: () => ({ getResponse: () => res, getRequest: () => req }) } as unknown as ArgumentsHost;
+  new ErrorFilter().catch(exception, host);
+  return sent;
+}
+
+describe('ErrorFilter', () => {
+  it('returns an AppError with its code, status, details and headers', () => {
+    const sent = run(new AppError('RATE_LIMITED', 'slow down', { n: 1 }, { 'Retry-After': '3' }));
+    expect(sent.status).toBe(429);
+    expect(sent.body).toEqual({ code: 'RATE_LIMITED', message: 'slow down', details: { n: 1 }, requestId: 'rid-1' });
+    expect(sent.headers['Retry-After']).toBe('3');
+  });
+
+  it('maps framework HTTP errors to catalogue codes', () => {
+    expect(run(new NotFoundException()).body).toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('logs unexpected errors with the request id and hides their internals', () => {
+    const spy = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    const sent = run(new Error('ER_ACCESS_DENIED for user root@10.0.0.5 password=hunter2'));
+    expect(sent.status).toBe(500);
+    expect(sent.body).toEqual({ code: 'INTERNAL_ERROR', message: 'internal error', requestId: 'rid-1' });
+    expect(JSON.stringify(sent.body)).not.toContain('hunter2');
+    expect(spy).toHaveBeenCalledWith(expect.stringContaining('rid-1'), expect.any(String));
+    spy.mockRestore();
+  });
+});

@@ -1,0 +1,70 @@
+import path from 'node:path';
+import { describe, expect, it } from '@jest/globals';
+import { ConfigError, loadConfig } from './config.js';
+
+describe('loadConfig', () => {
+  it('defaults to SQLite in ./data on port 3000', () => {
+    const c = loadConfig({});
+    expect(c.mode).toBe('development');
+    expect(c.port).toBe(3000);
+    expect(c.db.type).toBe('sqlite');
+    expect(c.db.file).toBe(path.resolve('data/linli.sqlite'));
+    expect(c.seedDemo).toBe(false);
+    expect(c.migrateOnStart).toBe(true);
+  });
+
+  it('demo mode serves the fake WeChat from the same process and seeds', () => {
+    const c = loadConfig({ PORT: '4000', LINLI_DATA_DIR: '/tmp/x' }, ['--demo']);
+    expect(c.mode).toBe('demo');
+    expect(c.embedFakeWechat).toBe(true);
+    expect(c.wechat.apiBase).toBe('http://127.0.0.1:4000/fake-wechat');
+    expect(c.seedDemo).toBe(true);
+    expect(c.db.file).toBe('/tmp/x/linli.sqlite');
+  });
+
+  it('reads a MySQL URL', () => {
+    const c = loadConfig({ LINLI_DB_URL: 'mysql://linli:p%40ss@db.local:3307/linli_prod' });
+    expect(c.db).toMatchObject({ type: 'mariadb', host: 'db.local', port: 3307, username: 'linli', password: 'p@ss', database: 'linli_prod' });
+  });
+
+  it('reads host/user/password/database variables', () => {
+    const c = loadConfig({ LINLI_DB_TYPE: 'mysql', LINLI_DB_HOST: 'h', LINLI_DB_USER: 'u', LINLI_DB_PASSWORD: 'p', LINLI_DB_NAME: 'n' });
+    expect(c.db).toMatchObject({ type: 'mariadb', host: 'h', port: 3306, username: 'u', password: 'p', database: 'n' });
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ LINLI_DB_TYPE: 'postgres' }, 'LINLI_DB_TYPE'],
+    [{ LINLI_DB_URL: 'postgres://x/y' }, 'LINLI_DB_URL'],
+    [{ LINLI_DB_URL: 'mysql://x' }, 'LINLI_DB_URL'],
+    [{ LINLI_MODE: 'staging' }, 'LINLI_MODE'],
+    [{ WECHAT_API_BASE: 'ftp://x' }, 'WECHAT_API_BASE'],
+    [{ LINLI_JWT_SECRET: 'short' }, 'LINLI_JWT_SECRET'],
+    [{ LINLI_SEED_DEMO: 'maybe' }, 'LINLI_SEED_DEMO'],
+    [{ LINLI_CORS_ORIGINS: 'http://ok.example,not a url' }, 'LINLI_CORS_ORIGINS'],
+    [{ LINLI_UPLOAD_MAX_BYTES: '10' }, 'LINLI_UPLOAD_MAX_BYTES'],
+  ])('rejects %j naming %s', (env, variable) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    try {
+      loadConfig(env);
+    } catch (e) {
+      expect((e as ConfigError).variable).toBe(variable);
+      expect((e as Error).message).toContain(variable);
+    }
+  });
+
+  it('production requires real secrets and the real WeChat API', () => {
+    const ok = {
+      LINLI_MODE: 'production',
+      LINLI_JWT_SECRET: 'x'.repeat(40),
+      WECHAT_APPID: 'wx123',
+      WECHAT_SECRET: 's',
+      LINLI_DB_URL: 'mysql://u:p@db:3306/linli',
+    };
+    expect(loadConfig(ok).migrateOnStart).toBe(false);
+    expect(() => loadConfig({ ...ok, LINLI_JWT_SECRET: '' })).toThrow(/LINLI_JWT_SECRET/);
+    expect(() => loadConfig({ ...ok, WECHAT_APPID: '' })).toThrow(/WECHAT_APPID/);
+    expect(() => loadConfig({ ...ok, WECHAT_API_BASE: 'http://127.0.0.1:3100' })).toThrow(/WECHAT_API_BASE/);
+  });
+});
