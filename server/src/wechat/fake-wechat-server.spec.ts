@@ -1,5 +1,8 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { FakeWechatServer, fakeOpenid, isFakeOpenid, type FakeWechatOptions } from './fake-wechat-server.js';
 
 const APPID = 'wxtestapp';
@@ -10,6 +13,9 @@ const TEMPLATES = {
 } as const;
 
 type Json = Record<string, unknown>;
+
+@Module({})
+class EmptyModule {}
 
 describe('FakeWechatServer', () => {
   let fake: FakeWechatServer;
@@ -46,7 +52,7 @@ describe('FakeWechatServer', () => {
       grant_type: 'authorization_code',
       ...overrides,
     });
-    return get(`/sns/jscode2session?${q}`);
+    return get(`/sns/jscode2session?${q.toString()}`);
   }
 
   async function stableToken(extra: Json = {}): Promise<Json> {
@@ -115,7 +121,10 @@ describe('FakeWechatServer', () => {
     it('with singleUse, a code works once per issue and again after codeTtlMs', async () => {
       await start({ singleUse: true, codeTtlMs: 60_000 });
       expect(await login('resident1')).toHaveProperty('openid');
-      expect(await login('resident1')).toMatchObject({ errcode: 40029, errmsg: expect.stringMatching(/^invalid code/) });
+      expect(await login('resident1')).toMatchObject({
+        errcode: 40029,
+        errmsg: expect.stringMatching(/^invalid code/),
+      });
       clock += 59_999;
       expect(await login('resident1')).toMatchObject({ errcode: 40029 });
       clock += 1;
@@ -165,11 +174,11 @@ describe('FakeWechatServer', () => {
     it('can answer 502 with HTML or drop the connection', async () => {
       fake.failNext('jscode2session', 'bad_gateway');
       const q = new URLSearchParams({ appid: APPID, secret: SECRET, js_code: 'x', grant_type: 'authorization_code' });
-      const res = await fetch(`${base}/sns/jscode2session?${q}`);
+      const res = await fetch(`${base}/sns/jscode2session?${q.toString()}`);
       expect(res.status).toBe(502);
       expect(await res.text()).toContain('Bad Gateway');
       fake.failNext('jscode2session', 'hang_up');
-      await expect(fetch(`${base}/sns/jscode2session?${q}`)).rejects.toThrow();
+      await expect(fetch(`${base}/sns/jscode2session?${q.toString()}`)).rejects.toThrow();
     });
 
     it('answers after setDelay, and close() does not wait for delayed answers', async () => {
@@ -307,7 +316,9 @@ describe('FakeWechatServer', () => {
         remaining: { tmplStatus: 2, tmplFee: 1 },
       });
       expect(await post('/fake/subscribe', { openid, templateIds: ['nope'] })).toMatchObject({ errcode: 40037 });
-      expect(await post('/fake/subscribe', { openid: 'oXXXXXXXXXXXXXXXXXXXXXXXXXXX', templateIds: ['tmplFee'] })).toMatchObject({
+      expect(
+        await post('/fake/subscribe', { openid: 'oXXXXXXXXXXXXXXXXXXXXXXXXXXX', templateIds: ['tmplFee'] }),
+      ).toMatchObject({
         errcode: 40003,
       });
       expect(await post('/fake/subscribe', { openid, templateIds: ['a', 'b', 'c', 'd'] })).toMatchObject({
@@ -373,8 +384,8 @@ describe('FakeWechatServer', () => {
       expect(fake.sentMessages().map((m) => m.template_id)).toEqual(['tmplStatus', 'tmplFee']);
     });
 
-    it('with acceptAnyTemplate, takes field types from the key names', async () => {
-      await start({ templates: undefined, acceptAnyTemplate: true });
+    it('without configured templates, accepts any template id and takes field types from the key names', async () => {
+      await start({ templates: undefined });
       const t = await token();
       fake.grantSubscription(openid, 'any-template-id', 2);
       const msg = { touser: openid, template_id: 'any-template-id', data: { thing1: { value: '好' } } };
@@ -473,6 +484,34 @@ describe('FakeWechatServer', () => {
         body: JSON.stringify({ grant_type: 'client_credential', appid: APPID, secret: SECRET }),
       });
       expect(await res.json()).toMatchObject({ expires_in: 7200 });
+    });
+  });
+
+  describe('mounted in a Nest app, as demo mode does', () => {
+    it.each([
+      ['before', false],
+      ['after', true],
+    ])('serves /fake-wechat when mounted %s the JSON body parser', async (_label, parserFirst) => {
+      const app = await NestFactory.create<NestExpressApplication>(EmptyModule, { logger: false });
+      const consumedBeforeHandler: boolean[] = [];
+      try {
+        if (parserFirst) app.useBodyParser('json');
+        app.use('/fake-wechat', (req: IncomingMessage, res: Parameters<typeof fake.handler>[1]) => {
+          consumedBeforeHandler.push(req.readableEnded);
+          fake.handler(req, res);
+        });
+        await app.listen(0, '127.0.0.1');
+        const url = `${await app.getUrl()}/fake-wechat`;
+        const res = await fetch(`${url}/cgi-bin/stable_token`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ grant_type: 'client_credential', appid: APPID, secret: SECRET }),
+        });
+        expect(await res.json()).toMatchObject({ expires_in: 7200 });
+        expect(consumedBeforeHandler).toEqual([parserFirst]);
+      } finally {
+        await app.close();
+      }
     });
   });
 });

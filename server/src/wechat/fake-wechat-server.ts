@@ -65,7 +65,10 @@ export interface FakeWechatOptions {
   /** Include a (deterministic) unionid in login answers. */
   unionid?: boolean;
   templates?: FakeTemplates;
-  /** Accept any template id and take each field's type from its key (`thing1` -> thing). For demo mode. */
+  /**
+   * Accept any template id and take each field's type from its key (`thing1` -> thing), for demo mode
+   * where the template ids come from configuration. Default: true when `templates` is not given.
+   */
   acceptAnyTemplate?: boolean;
 }
 
@@ -244,7 +247,7 @@ export class FakeWechatServer {
     this.autoIssue = opts.autoIssue ?? true;
     this.withUnionid = opts.unionid ?? false;
     this.templates = opts.templates ?? {};
-    this.acceptAnyTemplate = opts.acceptAnyTemplate ?? false;
+    this.acceptAnyTemplate = opts.acceptAnyTemplate ?? opts.templates === undefined;
   }
 
   // ---- lifecycle -------------------------------------------------------------------------
@@ -650,11 +653,15 @@ export class FakeWechatServer {
     const msgid = (this.nextMsgid++).toString();
     const record: SentMessage = { msgid, touser, template_id: templateId, data: sentData, at: this.now() };
     if (page !== undefined) record.page = page;
-    if (state !== undefined) record.miniprogram_state = state as string;
-    if (lang !== undefined) record.lang = lang as string;
+    if (state !== undefined) record.miniprogram_state = state;
+    if (lang !== undefined) record.lang = lang;
     this.messages.push(record);
     // msgid written as a bare 64-bit integer, as WeChat does.
-    return { status: 200, contentType: 'application/json; encoding=utf-8', body: `{"errcode":0,"errmsg":"ok","msgid":${msgid}}` };
+    return {
+      status: 200,
+      contentType: 'application/json; encoding=utf-8',
+      body: `{"errcode":0,"errmsg":"ok","msgid":${msgid}}`,
+    };
   }
 
   // ---- fake-only extras --------------------------------------------------------------------
@@ -693,7 +700,8 @@ export class FakeWechatServer {
         const failure = body.failure ?? body.errcode;
         const valid =
           (typeof failure === 'number' && Number.isInteger(failure)) ||
-          (typeof failure === 'string' && (failure in NAMED_FAILURES || failure === 'bad_gateway' || failure === 'hang_up'));
+          (typeof failure === 'string' &&
+            (failure in NAMED_FAILURES || failure === 'bad_gateway' || failure === 'hang_up'));
         if (!valid) return badRequest('errcode or failure');
         const count = typeof body.count === 'number' && body.count > 0 ? Math.floor(body.count) : 1;
         this.failNext(body.endpoint as FakeEndpoint, failure as FakeFailure, count);
@@ -729,11 +737,11 @@ export class FakeWechatServer {
       return badRequest('templateIds (1 to 3 template ids)');
     }
     if (!isFakeOpenid(this.appid, openid)) return json({ errcode: 40003, errmsg: ERRMSG[40003] });
-    const unknown = (ids as string[]).filter((t) => !this.knowsTemplate(t));
+    const unknown = ids.filter((t) => !this.knowsTemplate(t));
     if (unknown.length) return json({ errcode: 40037, errmsg: `${ERRMSG[40037]}: ${unknown.join(', ')}` });
     const result: Record<string, string> = {};
     const remaining: Record<string, number> = {};
-    for (const t of ids as string[]) {
+    for (const t of ids) {
       remaining[t] = this.grantSubscription(openid, t);
       result[t] = 'accept';
     }

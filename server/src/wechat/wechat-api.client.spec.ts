@@ -273,7 +273,11 @@ describe('WechatApiClient against the fake WeChat server', () => {
     });
 
     it.each<[string, Record<string, unknown>, number]>([
-      ['a thing over 20 characters', { data: { ...STATUS_DATA, thing2: '一二三四五六七八九十一二三四五六七八九十一' } }, 47003],
+      [
+        'a thing over 20 characters',
+        { data: { ...STATUS_DATA, thing2: '一二三四五六七八九十一二三四五六七八九十一' } },
+        47003,
+      ],
       ['a missing key', { data: { character_string1: 'BX1', thing2: '漏水' } }, 47003],
       ['an unknown openid', { touser: 'oXXXXXXXXXXXXXXXXXXXXXXXXXXX' }, 40003],
       ['an unknown template', { templateId: 'tmplNope' }, 40037],
