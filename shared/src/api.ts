@@ -61,6 +61,12 @@ export interface PersonRef {
   phone: string | null;
 }
 
+/** A photo as a signed, expiring URL that an <image> tag can load without a token. */
+export interface PhotoRef {
+  id: number;
+  url: string;
+}
+
 export interface WorkOrderView {
   id: number;
   no: string;
@@ -79,6 +85,7 @@ export interface WorkOrderView {
   assignee: PersonRef | null;
   preferredTime: string | null;
   photoIds: number[];
+  photos: PhotoRef[];
   quote: { items: QuoteItem[]; totalFen: number; approved: boolean | null } | null;
   urgeCount: number;
   version: number;
@@ -96,6 +103,7 @@ export interface TimelineEventView {
   actor: { id: number | null; role: Role | 'system'; name: string };
   note: string | null;
   photoIds: number[];
+  photos: PhotoRef[];
   at: string;
 }
 

@@ -13,3 +13,11 @@ export function isRetryableLockError(e: unknown): boolean {
   const d = e.driverError as { code?: string; errno?: number } | undefined;
   return d?.errno === 1213 || d?.errno === 1205 || d?.code === 'SQLITE_BUSY';
 }
+
+/** The LIKE escape character: not a backslash, which MySQL and SQLite treat differently. */
+export const LIKE_ESCAPE = '!';
+
+/** Make user text match literally inside a LIKE pattern (use with ESCAPE LIKE_ESCAPE). */
+export function escapeLike(text: string): string {
+  return text.replace(/[!%_]/g, (c) => `!${c}`);
+}

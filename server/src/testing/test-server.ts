@@ -48,7 +48,7 @@ export class TestClient {
   async request<T = any>(method: string, urlPath: string, opts: RequestOptions = {}): Promise<HttpResult<T>> {
     const headers: Record<string, string> = { ...opts.headers };
     if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-    let body: BodyInit | undefined;
+    let body: RequestInit['body'];
     if (opts.body instanceof FormData) body = opts.body;
     else if (opts.body !== undefined) {
       headers['content-type'] ??= 'application/json';

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In, Like } from 'typeorm';
+import { DataSource, In } from 'typeorm';
+import { escapeLike, LIKE_ESCAPE } from '../../common/db-errors.js';
 import { Building, Community, House, HouseRegistryEntry, PublicArea, Unit } from './place.entities.js';
 
 @Injectable()
@@ -13,14 +14,10 @@ export class PlacesRepository {
 
   /** Communities by name (any company: a resident picks where they live). */
   searchCommunities(q: string | undefined, companyId: number | null, limit = 50) {
-    return this.ds.getRepository(Community).find({
-      where: {
-        ...(q ? { name: Like(`%${q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`) } : {}),
-        ...(companyId ? { companyId } : {}),
-      },
-      order: { id: 'ASC' },
-      take: limit,
-    });
+    const qb = this.ds.getRepository(Community).createQueryBuilder('c').orderBy('c.id', 'ASC').take(limit);
+    if (q) qb.andWhere(`c.name LIKE :like ESCAPE '${LIKE_ESCAPE}'`, { like: `%${escapeLike(q)}%` });
+    if (companyId) qb.andWhere('c.companyId = :companyId', { companyId });
+    return qb.getMany();
   }
 
   buildingsOf(communityId: number) {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -26,7 +27,8 @@ export class DiskFileStorage implements FileStorage {
   async put(key: string, data: Buffer): Promise<void> {
     const file = this.pathOf(key);
     await mkdir(path.dirname(file), { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
+    // Same bytes uploaded twice at once share a key: each write needs its own temp file.
+    const tmp = `${file}.${randomUUID()}.tmp`;
     await writeFile(tmp, data);
     await rename(tmp, file);
   }

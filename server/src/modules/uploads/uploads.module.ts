@@ -35,6 +35,6 @@ import { UPLOAD_SIGNING_KEY, UploadsService } from './uploads.service.js';
       useFactory: (config: AppConfig) => createHmac('sha256', config.jwt.secret).update('linli-uploads').digest('hex'),
     },
   ],
-  exports: [UploadsRepository],
+  exports: [UploadsRepository, UploadsService],
 })
 export class UploadsModule {}

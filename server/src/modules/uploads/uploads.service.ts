@@ -1,6 +1,6 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import type { UploadView } from '@linli/shared';
+import type { PhotoRef, UploadView } from '@linli/shared';
 import { fileTypeFromBuffer } from 'file-type';
 import { imageSize } from 'image-size';
 import { AppError, notFound } from '../../common/app-error.js';
@@ -65,15 +65,17 @@ export class UploadsService {
   }
 
   view(row: Upload): UploadView {
+    return { id: row.id, mime: row.mime, size: row.size, width: row.width, height: row.height, url: this.signedUrl(row.id) };
+  }
+
+  /** Photos of a record the viewer may already see (an order, an event): signed URLs, no lookup. */
+  photoRefs(ids: number[]): PhotoRef[] {
+    return ids.map((id) => ({ id, url: this.signedUrl(id) }));
+  }
+
+  private signedUrl(id: number): string {
     const exp = Math.floor(Date.now() / 1000) + URL_TTL_SECONDS;
-    return {
-      id: row.id,
-      mime: row.mime,
-      size: row.size,
-      width: row.width,
-      height: row.height,
-      url: `/api/uploads/${row.id}/content?exp=${exp}&sig=${this.sign(row.id, exp)}`,
-    };
+    return `/api/uploads/${id}/content?exp=${exp}&sig=${this.sign(id, exp)}`;
   }
 
   /** Signed URLs let <img> tags (which send no bearer token) show photos without exposing ids. */

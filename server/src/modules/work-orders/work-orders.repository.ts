@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { chinaDay, formatOrderNo } from '@linli/shared';
 import { Brackets, DataSource, type EntityManager, In, type SelectQueryBuilder } from 'typeorm';
-import { isRetryableLockError } from '../../common/db-errors.js';
+import { escapeLike, isRetryableLockError, LIKE_ESCAPE } from '../../common/db-errors.js';
 import type { Community } from '../places/place.entities.js';
 import { User } from '../users/user.entities.js';
 import { IdempotencyRecord, OrderSequence, WorkOrder, WorkOrderEvent } from './work-order.entities.js';
@@ -108,8 +108,12 @@ export class WorkOrdersRepository {
     if (f.from) qb.andWhere('wo.createdAt >= :from', { from: f.from });
     if (f.to) qb.andWhere('wo.createdAt < :to', { to: f.to });
     if (f.q) {
-      const like = `%${f.q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
-      qb.andWhere(new Brackets((w) => w.where('wo.no = :no', { no: f.q }).orWhere('wo.description LIKE :like', { like })));
+      const like = `%${escapeLike(f.q)}%`;
+      qb.andWhere(
+        new Brackets((w) =>
+          w.where('wo.no = :no', { no: f.q }).orWhere(`wo.description LIKE :like ESCAPE '${LIKE_ESCAPE}'`, { like }),
+        ),
+      );
     }
     qb.orderBy('wo.createdAt', 'DESC').addOrderBy('wo.id', 'DESC');
     qb.skip((page - 1) * pageSize).take(pageSize);
@@ -140,6 +144,8 @@ export class WorkOrdersRepository {
         return qb.andWhere(
           new Brackets((w) => {
             w.where('wo.assigneeId = :scopeUser', { scopeUser: scope.userId });
+            // Staff-found orders a technician filed stay visible to them.
+            w.orWhere('wo.createdById = :scopeUser', { scopeUser: scope.userId });
             if (scope.communityIds.length) {
               w.orWhere(
                 new Brackets((p) =>

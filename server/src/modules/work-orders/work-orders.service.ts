@@ -26,6 +26,7 @@ import type { Community } from '../places/place.entities.js';
 import { PlacesRepository } from '../places/places.repository.js';
 import { BindingsRepository } from '../residents/bindings.repository.js';
 import { UploadsRepository } from '../uploads/uploads.repository.js';
+import { UploadsService } from '../uploads/uploads.service.js';
 import type { User } from '../users/user.entities.js';
 import { UsersRepository } from '../users/users.repository.js';
 import type { CreateWorkOrderDto, ListWorkOrdersQuery, TransitionDto } from './work-order.dto.js';
@@ -56,6 +57,7 @@ export class WorkOrdersService {
     @Inject(BindingsRepository) private readonly bindings: BindingsRepository,
     @Inject(CategoriesRepository) private readonly categories: CategoriesRepository,
     @Inject(UploadsRepository) private readonly uploads: UploadsRepository,
+    @Inject(UploadsService) private readonly photos: UploadsService,
     @Inject(UsersRepository) private readonly users: UsersRepository,
   ) {}
 
@@ -447,6 +449,7 @@ export class WorkOrdersService {
         assignee: person(o.assigneeId, actor.role !== 'resident'),
         preferredTime: o.preferredTime,
         photoIds: o.photoIds,
+        photos: this.photos.photoRefs(o.photoIds),
         quote: o.quoteItems ? { items: o.quoteItems, totalFen: o.quoteTotalFen ?? 0, approved: o.quoteApproved } : null,
         urgeCount: o.urgeCount,
         version: o.version,
@@ -474,6 +477,7 @@ export class WorkOrdersService {
       },
       note: e.note,
       photoIds: e.photoIds,
+      photos: this.photos.photoRefs(e.photoIds),
       at: e.createdAt.toISOString(),
     }));
   }
