@@ -5,3 +5,7 @@ export * from './errors.js';
 export * from './order-number.js';
 export * from './state-machine.js';
 export * from './api.js';
+export * from './shifts.js';
+export * from './routing.js';
+export * from './assignment.js';
+export * from './sla.js';
