@@ -77,11 +77,15 @@ function summaryOnly(files) {
 function runJest(pkg, outputFile, extraArgs) {
   const args = [
     '--experimental-vm-modules',
+    '--disable-warning=ExperimentalWarning',
     jestBin,
     '--ci',
     '--json',
     `--outputFile=${outputFile}`,
     '--passWithNoTests',
+    // A leaked handle (server, timer, pool) must not hang CI after the report is written;
+    // Jest still prints a warning naming the problem.
+    '--forceExit',
     ...extraArgs,
   ];
   return new Promise((resolve) => {
@@ -131,11 +135,12 @@ async function main() {
     const run = await runJest(pkg, outputFile, jestArgs);
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
 
-    let { report, error } = readReport(outputFile);
+    const read = readReport(outputFile);
+    let report = read.report;
     if (!report) {
       // No usable report: leave a stand-in so --summary-only counts the crash too.
       report = { success: false, numPassedTests: 0, numFailedTests: 0, numPendingTests: 0 };
-      report.linliRunnerFailure = `${error}; ${run.reason ?? 'exit code 0'}`;
+      report.linliRunnerFailure = `${read.error}; ${run.reason ?? 'exit code 0'}`;
       writeFileSync(outputFile, JSON.stringify(report, null, 2) + '\n');
     } else if (run.code !== 0 && !report.linliRunnerFailure) {
       report.linliRunnerFailure = run.reason;

@@ -24,12 +24,15 @@ PNPM=(pnpm)
 pnpm_version() { pnpm --version 2>/dev/null || true; }
 if [ "$(pnpm_version)" != "$PNPM_VERSION" ]; then
   say "installing pnpm@$PNPM_VERSION globally with npm"
-  if npm install -g "pnpm@$PNPM_VERSION" >/dev/null 2>&1 && hash -r && [ "$(pnpm_version)" = "$PNPM_VERSION" ]; then
+  npm_log="$(mktemp)"
+  if npm install -g "pnpm@$PNPM_VERSION" >"$npm_log" 2>&1 && hash -r && [ "$(pnpm_version)" = "$PNPM_VERSION" ]; then
     :
   else
+    tail -n 5 "$npm_log" | sed 's/^/[setup]   npm: /'
     say "global install failed (permissions?): using 'npx --yes pnpm@$PNPM_VERSION'"
     PNPM=(npx --yes "pnpm@$PNPM_VERSION")
   fi
+  rm -f "$npm_log"
 fi
 say "pnpm $("${PNPM[@]}" --version)"
 

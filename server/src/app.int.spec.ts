@@ -19,7 +19,15 @@ describe(`HTTP surface (${TEST_DB})`, () => {
   it('serves the OpenAPI document and Swagger UI at /api/docs', async () => {
     const doc = await server.api.get('/docs/openapi.json');
     expect(doc.status).toBe(200);
-    for (const p of ['/api/auth/wechat', '/api/auth/password', '/api/me', '/api/work-orders', '/api/work-orders/{id}/transitions', '/api/uploads', '/api/health']) {
+    for (const p of [
+      '/api/auth/wechat',
+      '/api/auth/password',
+      '/api/me',
+      '/api/work-orders',
+      '/api/work-orders/{id}/transitions',
+      '/api/uploads',
+      '/api/health',
+    ]) {
       expect(Object.keys(doc.body.paths)).toContain(p);
     }
     const ui = await fetch(`${server.url}/api/docs`);
@@ -35,7 +43,9 @@ describe(`HTTP surface (${TEST_DB})`, () => {
   });
 
   it('refuses malformed JSON with 400 and an oversized body with 413', async () => {
-    const bad = await server.api.post('/auth/password', '{"username":', { headers: { 'content-type': 'application/json' } });
+    const bad = await server.api.post('/auth/password', '{"username":', {
+      headers: { 'content-type': 'application/json' },
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.code).toBe('VALIDATION_FAILED');
     const huge = await server.api.post('/auth/password', { username: 'x', password: 'y'.repeat(300 * 1024) });

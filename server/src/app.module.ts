@@ -1,9 +1,10 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthGuard } from './common/auth/auth.guard.js';
 import { MemoryRateLimitStore, RATE_LIMIT_STORE, RateLimitGuard } from './common/rate-limit.js';
+import { WriteLockInterceptor } from './common/write-lock.js';
 import { ConfigModule } from './config/config.module.js';
 import type { AppConfig } from './config/config.js';
 import { dataSourceOptions } from './database/data-source.js';
@@ -12,8 +13,15 @@ import { CategoriesModule } from './modules/categories/categories.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { PlacesModule } from './modules/places/places.module.js';
 import { ResidentsModule } from './modules/residents/residents.module.js';
+import { RoutingRulesModule } from './modules/routing/routing-rules.module.js';
+import { RoutingModule } from './modules/routing/routing.module.js';
+import { SlaPoliciesModule } from './modules/sla/sla-policies.module.js';
+import { SlaModule } from './modules/sla/sla.module.js';
+import { StaffModule } from './modules/staff/staff.module.js';
 import { UploadsModule } from './modules/uploads/uploads.module.js';
 import { UsersModule } from './modules/users/users.module.js';
+import { JobsModule } from './modules/jobs/jobs.module.js';
+import { NotificationsModule } from './modules/notifications/notifications.module.js';
 import { WorkOrdersModule } from './modules/work-orders/work-orders.module.js';
 
 @Module({})
@@ -30,6 +38,7 @@ export class AppModule {
           signOptions: { algorithm: 'HS256', expiresIn: config.jwt.ttlSeconds },
           verifyOptions: { algorithms: ['HS256'] },
         }),
+        JobsModule,
         UsersModule,
         AuthModule,
         PlacesModule,
@@ -37,6 +46,12 @@ export class AppModule {
         CategoriesModule,
         UploadsModule,
         WorkOrdersModule,
+        RoutingModule,
+        SlaModule,
+        StaffModule,
+        RoutingRulesModule,
+        SlaPoliciesModule,
+        NotificationsModule,
         HealthModule,
       ],
       providers: [
@@ -44,6 +59,7 @@ export class AppModule {
         // Order matters: authenticate first, so limits can count per user too.
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_GUARD, useClass: RateLimitGuard },
+        { provide: APP_INTERCEPTOR, useClass: WriteLockInterceptor },
       ],
     };
   }

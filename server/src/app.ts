@@ -59,9 +59,12 @@ export async function createApp(input: AppConfig, opts: { logger?: LogLevel[] | 
   if (config.embedFakeWechat) {
     fakeWechat = new FakeWechatServer({ appid: config.wechat.appid, secret: config.wechat.secret });
     const fake = fakeWechat;
-    app.use('/fake-wechat', (req: Parameters<FakeWechatServer['handler']>[0], res: Parameters<FakeWechatServer['handler']>[1]) => {
-      void fake.handler(req, res);
-    });
+    app.use(
+      '/fake-wechat',
+      (req: Parameters<FakeWechatServer['handler']>[0], res: Parameters<FakeWechatServer['handler']>[1]) => {
+        void fake.handler(req, res);
+      },
+    );
   }
 
   app.setGlobalPrefix('api');
@@ -72,7 +75,9 @@ export async function createApp(input: AppConfig, opts: { logger?: LogLevel[] | 
     app,
     new DocumentBuilder()
       .setTitle('Linli API')
-      .setDescription('邻里 property repair desk: work orders, residents, staff. Errors are { code, message, details? }.')
+      .setDescription(
+        '邻里 property repair desk: work orders, residents, staff. Errors are { code, message, details? }.',
+      )
       .setVersion('0.1.0')
       .addBearerAuth()
       .build(),

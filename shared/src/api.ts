@@ -1,13 +1,7 @@
 /** Shapes of the HTTP API, shared by the server (which returns them) and its clients. */
 import type { BindingRelation, BindingStatus } from './places.js';
 import type { Role } from './roles.js';
-import type {
-  Channel,
-  Priority,
-  WorkOrderAction,
-  WorkOrderKind,
-  WorkOrderStatus,
-} from './work-order.js';
+import type { Channel, Priority, WorkOrderAction, WorkOrderKind, WorkOrderStatus } from './work-order.js';
 
 export interface Page<T> {
   items: T[];
@@ -88,6 +82,10 @@ export interface WorkOrderView {
   photos: PhotoRef[];
   quote: { items: QuoteItem[]; totalFen: number; approved: boolean | null } | null;
   urgeCount: number;
+  /** waiting (nobody qualifies yet), offered, assigned, pooled, manual; null before routing. */
+  routingState: 'waiting' | 'offered' | 'assigned' | 'pooled' | 'manual' | null;
+  /** The nearest deadline of the running SLA clocks. */
+  slaDueAt: string | null;
   version: number;
   createdAt: string;
   updatedAt: string;

@@ -265,9 +265,7 @@ describe('matchBacklog', () => {
   it('gives the only free slot to the older P1 over a newer P3', () => {
     const orders = [order(1, 'P3', 0), order(2, 'P1', 3)];
     const score = table({ 1: { 7: 1 }, 2: { 7: 0 } });
-    expect(matchBacklog(orders, [{ technicianId: 7, free: 1 }], score, NOW)).toEqual([
-      { orderId: 2, technicianId: 7 },
-    ]);
+    expect(matchBacklog(orders, [{ technicianId: 7, free: 1 }], score, NOW)).toEqual([{ orderId: 2, technicianId: 7 }]);
   });
 
   it('matches both when the P1 can only go to X and the P3 can go to X or Y', () => {
@@ -322,9 +320,7 @@ describe('matchBacklog', () => {
   it('clamps scores so that fit never outweighs urgency', () => {
     const orders = [order(1, 'P1', 0), order(2, 'P4', 0)];
     const score = table({ 1: { 7: 0 }, 2: { 7: 1000 } });
-    expect(matchBacklog(orders, [{ technicianId: 7, free: 1 }], score, NOW)).toEqual([
-      { orderId: 1, technicianId: 7 },
-    ]);
+    expect(matchBacklog(orders, [{ technicianId: 7, free: 1 }], score, NOW)).toEqual([{ orderId: 1, technicianId: 7 }]);
   });
 
   it('ignores technicians without free slots and orders nobody may take', () => {
@@ -340,9 +336,7 @@ describe('matchBacklog', () => {
 
   it('treats a non-finite score as not eligible', () => {
     const score = (): number => Number.NaN;
-    expect(matchBacklog([order(1, 'P1', 0)], [{ technicianId: 7, free: 1 }], score, NOW)).toEqual(
-      [],
-    );
+    expect(matchBacklog([order(1, 'P1', 0)], [{ technicianId: 7, free: 1 }], score, NOW)).toEqual([]);
   });
 
   it('asks for each order and technician once, not once per slot', () => {
@@ -398,9 +392,7 @@ describe('matchBacklog', () => {
           fit[orderIndex.get(o.id)! * 4 + techIndex.get(t)!] ?? null;
         const pairs = matchBacklog(orders, slots, score, NOW);
 
-        expect(pairs.map((p) => p.orderId)).toEqual(
-          [...new Set(pairs.map((p) => p.orderId))].sort((a, b) => a - b),
-        );
+        expect(pairs.map((p) => p.orderId)).toEqual([...new Set(pairs.map((p) => p.orderId))].sort((a, b) => a - b));
         for (const s of slots) {
           const load = pairs.filter((p) => p.technicianId === s.technicianId).length;
           expect(load).toBeLessThanOrEqual(s.free);
@@ -410,15 +402,12 @@ describe('matchBacklog', () => {
           expect(score(orders[orderIndex.get(p.orderId)!]!, p.technicianId)).not.toBeNull();
         }
         // Swapping a waiting order in for a matched one at the same technician must not help.
-        const value = (o: BacklogOrder, t: number): number =>
-          backlogUrgency(o, NOW) * 10 + score(o, t)!;
+        const value = (o: BacklogOrder, t: number): number => backlogUrgency(o, NOW) * 10 + score(o, t)!;
         for (const waiting of orders.filter((o) => !byOrder.has(o.id))) {
           for (const p of pairs) {
             if (score(waiting, p.technicianId) === null) continue;
             const matched = orders[orderIndex.get(p.orderId)!]!;
-            expect(value(waiting, p.technicianId)).toBeLessThanOrEqual(
-              value(matched, p.technicianId) + 1e-9,
-            );
+            expect(value(waiting, p.technicianId)).toBeLessThanOrEqual(value(matched, p.technicianId) + 1e-9);
           }
         }
         // A technician with a slot left over serves nobody who is waiting and eligible.

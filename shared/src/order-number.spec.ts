@@ -26,14 +26,10 @@ describe('formatOrderNo', () => {
 
   it('is injective for one community and day: different sequences give different numbers', () => {
     fc.assert(
-      fc.property(
-        fc.integer({ min: 1, max: 10_000_000 }),
-        fc.integer({ min: 1, max: 10_000_000 }),
-        (a, b) => {
-          const same = formatOrderNo('HY', '20261127', a) === formatOrderNo('HY', '20261127', b);
-          expect(same).toBe(a === b);
-        },
-      ),
+      fc.property(fc.integer({ min: 1, max: 10_000_000 }), fc.integer({ min: 1, max: 10_000_000 }), (a, b) => {
+        const same = formatOrderNo('HY', '20261127', a) === formatOrderNo('HY', '20261127', b);
+        expect(same).toBe(a === b);
+      }),
     );
   });
 });

@@ -29,7 +29,6 @@ export function registryMatches(
   request: { name: string; phone: string },
 ): boolean {
   return (
-    registry.name.trim() === request.name.trim() &&
-    normalizePhone(registry.phone) === normalizePhone(request.phone)
+    registry.name.trim() === request.name.trim() && normalizePhone(registry.phone) === normalizePhone(request.phone)
   );
 }

@@ -107,9 +107,7 @@ describe('validateWeights', () => {
   it('accepts the defaults and any weights in 0..1 with a positive sum', () => {
     expect(validateWeights(DEFAULT_ROUTING_WEIGHTS)).toEqual([]);
     expect(validateWeights(ONLY('distance'))).toEqual([]);
-    expect(validateWeights({ skill: 1, load: 1, quality: 1, rotation: 1, distance: 1 })).toEqual(
-      [],
-    );
+    expect(validateWeights({ skill: 1, load: 1, quality: 1, rotation: 1, distance: 1 })).toEqual([]);
   });
 
   it('names each weight that is not a number in 0..1', () => {
@@ -145,9 +143,7 @@ describe('validateWeights', () => {
   it('makes rankCandidates throw a RangeError', () => {
     const zero = { skill: 0, load: 0, quality: 0, rotation: 0, distance: 0 };
     expect(() => rankCandidates(ORDER, [tech()], zero, NOW)).toThrow(RangeError);
-    expect(() => rankCandidates(ORDER, [tech()], { ...zero, skill: 2 }, NOW)).toThrow(
-      /skill: weight/,
-    );
+    expect(() => rankCandidates(ORDER, [tech()], { ...zero, skill: 2 }, NOW)).toThrow(/skill: weight/);
   });
 });
 
@@ -165,12 +161,7 @@ describe('hard filters', () => {
   ];
 
   it.each(cases)('excludes with %s', (reason, candidate, order) => {
-    const decision = rankCandidates(
-      { ...ORDER, ...order },
-      [tech(candidate)],
-      DEFAULT_ROUTING_WEIGHTS,
-      NOW,
-    );
+    const decision = rankCandidates({ ...ORDER, ...order }, [tech(candidate)], DEFAULT_ROUTING_WEIGHTS, NOW);
     expect(decision.ranked).toEqual([]);
     expect(decision.excluded).toEqual([{ userId: 1, name: '张师傅', reasons: [reason] }]);
   });
@@ -202,9 +193,7 @@ describe('hard filters', () => {
 
   it('treats a level of 0, a non-number or an inherited key as no skill', () => {
     expect(exclusionReasons(ORDER, tech({ skills: { plumbing: 0 } }))).toEqual(['no_skill']);
-    expect(
-      exclusionReasons(ORDER, tech({ skills: { plumbing: '3' as unknown as number } })),
-    ).toEqual(['no_skill']);
+    expect(exclusionReasons(ORDER, tech({ skills: { plumbing: '3' as unknown as number } }))).toEqual(['no_skill']);
     expect(exclusionReasons({ ...ORDER, category: 'constructor' }, tech())).toEqual(['no_skill']);
     expect(exclusionReasons({ ...ORDER, category: 'toString' }, tech())).toEqual(['no_skill']);
   });
@@ -212,15 +201,11 @@ describe('hard filters', () => {
   it('serves every building when buildingIds is null, and any technician for a public area', () => {
     expect(exclusionReasons(ORDER, tech({ buildingIds: null }))).toEqual([]);
     expect(exclusionReasons(ORDER, tech({ buildingIds: [5] }))).toEqual([]);
-    expect(exclusionReasons({ ...ORDER, buildingId: null }, tech({ buildingIds: [4] }))).toEqual(
-      [],
-    );
+    expect(exclusionReasons({ ...ORDER, buildingId: null }, tech({ buildingIds: [4] }))).toEqual([]);
   });
 
   it('reports a building only served in another community as not serving the community', () => {
-    expect(exclusionReasons(ORDER, tech({ communityIds: [11], buildingIds: [5] }))).toEqual([
-      'not_serving_community',
-    ]);
+    expect(exclusionReasons(ORDER, tech({ communityIds: [11], buildingIds: [5] }))).toEqual(['not_serving_community']);
   });
 
   it('is at capacity at or over the limit, and with capacity 0', () => {
@@ -365,10 +350,7 @@ const candidateArb: fc.Arbitrary<RoutingCandidate> = fc.record({
   userId: fc.integer({ min: 1, max: 30 }),
   name: fc.constant('师傅'),
   active: fc.boolean(),
-  skills: fc.dictionary(
-    fc.constantFrom('plumbing', 'electrical', 'lift'),
-    fc.integer({ min: 0, max: 6 }),
-  ),
+  skills: fc.dictionary(fc.constantFrom('plumbing', 'electrical', 'lift'), fc.integer({ min: 0, max: 6 })),
   communityIds: fc.subarray([10, 11, 12]),
   buildingIds: fc.option(fc.subarray([4, 5, 6]), { nil: null }),
   teamIds: fc.subarray([100, 101]),
@@ -403,34 +385,29 @@ const weightsArb: fc.Arbitrary<RoutingWeights> = fc
 describe('rankCandidates properties', () => {
   it('puts each candidate in exactly one list, sorted, with scores that add up', () => {
     fc.assert(
-      fc.property(
-        orderArb,
-        fc.array(candidateArb, { maxLength: 12 }),
-        weightsArb,
-        (order, candidates, weights) => {
-          const d = rankCandidates(order, candidates, weights, NOW);
-          expect(d.ranked.length + d.excluded.length).toBe(candidates.length);
-          for (const e of d.excluded) {
-            expect(e.reasons.length).toBeGreaterThan(0);
-            const positions = e.reasons.map((r) => EXCLUSION_REASONS.indexOf(r));
-            expect(positions).toEqual([...positions].sort((a, b) => a - b));
+      fc.property(orderArb, fc.array(candidateArb, { maxLength: 12 }), weightsArb, (order, candidates, weights) => {
+        const d = rankCandidates(order, candidates, weights, NOW);
+        expect(d.ranked.length + d.excluded.length).toBe(candidates.length);
+        for (const e of d.excluded) {
+          expect(e.reasons.length).toBeGreaterThan(0);
+          const positions = e.reasons.map((r) => EXCLUSION_REASONS.indexOf(r));
+          expect(positions).toEqual([...positions].sort((a, b) => a - b));
+        }
+        const total = GRADE_NAMES.reduce((s, n) => s + weights[n], 0);
+        for (const r of d.ranked) {
+          expect(r.score).toBeGreaterThanOrEqual(0);
+          expect(r.score).toBeLessThanOrEqual(1);
+          const sum = GRADE_NAMES.reduce((s, n) => s + r.grades[n].grade * r.grades[n].weight, 0);
+          expect(Math.abs(sum / total - r.score)).toBeLessThan(1e-3);
+          for (const n of GRADE_NAMES) {
+            expect(r.grades[n].grade).toBeGreaterThanOrEqual(0);
+            expect(r.grades[n].grade).toBeLessThanOrEqual(1);
           }
-          const total = GRADE_NAMES.reduce((s, n) => s + weights[n], 0);
-          for (const r of d.ranked) {
-            expect(r.score).toBeGreaterThanOrEqual(0);
-            expect(r.score).toBeLessThanOrEqual(1);
-            const sum = GRADE_NAMES.reduce((s, n) => s + r.grades[n].grade * r.grades[n].weight, 0);
-            expect(Math.abs(sum / total - r.score)).toBeLessThan(1e-3);
-            for (const n of GRADE_NAMES) {
-              expect(r.grades[n].grade).toBeGreaterThanOrEqual(0);
-              expect(r.grades[n].grade).toBeLessThanOrEqual(1);
-            }
-          }
-          for (let i = 1; i < d.ranked.length; i++) {
-            expect(d.ranked[i - 1]!.score).toBeGreaterThanOrEqual(d.ranked[i]!.score);
-          }
-        },
-      ),
+        }
+        for (let i = 1; i < d.ranked.length; i++) {
+          expect(d.ranked[i - 1]!.score).toBeGreaterThanOrEqual(d.ranked[i]!.score);
+        }
+      }),
     );
   });
 

@@ -202,15 +202,12 @@ export function gradeCandidate(
   candidate: RoutingCandidate,
   now: number,
 ): Record<GradeName, number> {
-  const hoursSince =
-    candidate.lastAssignedAt === null ? null : (now - candidate.lastAssignedAt) / 3_600_000;
+  const hoursSince = candidate.lastAssignedAt === null ? null : (now - candidate.lastAssignedAt) / 3_600_000;
   return {
     skill: clamp01(skillLevel(candidate, order.category) / MAX_SKILL_LEVEL),
     load: candidate.capacity > 0 ? clamp01(1 - candidate.openOrders / candidate.capacity) : 0,
     quality:
-      candidate.quality === null || !Number.isFinite(candidate.quality)
-        ? NEUTRAL_GRADE
-        : clamp01(candidate.quality),
+      candidate.quality === null || !Number.isFinite(candidate.quality) ? NEUTRAL_GRADE : clamp01(candidate.quality),
     rotation: hoursSince === null ? 1 : clamp01(hoursSince / ROTATION_FULL_HOURS),
     distance:
       candidate.distanceKm === null || !Number.isFinite(candidate.distanceKm)
@@ -285,11 +282,7 @@ export interface RoutingRuleMatch {
 
 /** 4 for a community, 2 for a category, 1 for a priority: a community rule beats any other. */
 export function ruleSpecificity(rule: RoutingRuleMatch): number {
-  return (
-    (rule.communityId !== null ? 4 : 0) +
-    (rule.category !== null ? 2 : 0) +
-    (rule.priority !== null ? 1 : 0)
-  );
+  return (rule.communityId !== null ? 4 : 0) + (rule.category !== null ? 2 : 0) + (rule.priority !== null ? 1 : 0);
 }
 
 /**

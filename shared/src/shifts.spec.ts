@@ -118,9 +118,7 @@ describe('isOnShift', () => {
   });
 
   it('narrows a weekday with an exception window instead of adding to it', () => {
-    const short: ShiftException[] = [
-      { date: '2024-06-03', off: false, startMinute: 9 * 60, endMinute: 12 * 60 },
-    ];
+    const short: ShiftException[] = [{ date: '2024-06-03', off: false, startMinute: 9 * 60, endMinute: 12 * 60 }];
     expect(isOnShift(cst('2024-06-03T11:00'), WEEKDAYS_9_TO_6, short)).toBe(true);
     expect(isOnShift(cst('2024-06-03T15:00'), WEEKDAYS_9_TO_6, short)).toBe(false);
   });

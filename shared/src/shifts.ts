@@ -90,14 +90,10 @@ export function isOnShift(
   const today = exceptions.filter((e) => e.date === local.date);
   if (today.length > 0) {
     if (today.some((e) => e.off)) return false;
-    return today.some((e) =>
-      inWindow(local.minute, e.startMinute ?? 0, e.endMinute ?? MINUTES_PER_DAY),
-    );
+    return today.some((e) => inWindow(local.minute, e.startMinute ?? 0, e.endMinute ?? MINUTES_PER_DAY));
   }
   if (pattern.length === 0) return true;
-  return pattern.some(
-    (s) => s.weekday === local.weekday && inWindow(local.minute, s.startMinute, s.endMinute),
-  );
+  return pattern.some((s) => s.weekday === local.weekday && inWindow(local.minute, s.startMinute, s.endMinute));
 }
 
 /** Whether `at` falls inside any approved leave period (start inclusive, end exclusive). */
@@ -127,10 +123,7 @@ function windowProblems(where: string, start: unknown, end: unknown): string[] {
 }
 
 /** Problems with a weekly pattern and its exceptions, for the roster editor; empty = valid. */
-export function validateRoster(
-  pattern: readonly WeeklyShift[],
-  exceptions: readonly ShiftException[] = [],
-): string[] {
+export function validateRoster(pattern: readonly WeeklyShift[], exceptions: readonly ShiftException[] = []): string[] {
   const problems: string[] = [];
   pattern.forEach((s, i) => {
     if (!Number.isInteger(s.weekday) || s.weekday < 0 || s.weekday > 6) {
@@ -141,9 +134,7 @@ export function validateRoster(
   exceptions.forEach((e, i) => {
     if (!isLocalDate(e.date)) problems.push(`exceptions[${i}]: date must be yyyy-mm-dd`);
     if (!e.off && (e.startMinute !== undefined || e.endMinute !== undefined)) {
-      problems.push(
-        ...windowProblems(`exceptions[${i}]`, e.startMinute ?? 0, e.endMinute ?? MINUTES_PER_DAY),
-      );
+      problems.push(...windowProblems(`exceptions[${i}]`, e.startMinute ?? 0, e.endMinute ?? MINUTES_PER_DAY));
     }
   });
   return problems;

@@ -53,9 +53,7 @@ describe('targets and constants', () => {
 
   it('reads the target of each stage', () => {
     expect(SLA_STAGES).toEqual(['accept', 'arrive', 'resolve']);
-    expect(SLA_STAGES.map((s) => stageTargetMinutes(DEFAULT_SLA_TARGETS.P2, s))).toEqual([
-      15, 120, 240,
-    ]);
+    expect(SLA_STAGES.map((s) => stageTargetMinutes(DEFAULT_SLA_TARGETS.P2, s))).toEqual([15, 120, 240]);
     expect(stageTargetMinutes(DEFAULT_SLA_TARGETS.P3, 'arrive')).toBeNull();
     for (const stage of SLA_STAGES) expect(SLA_STAGE_LABELS[stage]).toMatch(/\S/);
   });
@@ -85,9 +83,7 @@ describe('addWorkingMinutes', () => {
 
   it('adds inside one open window', () => {
     expect(addWorkingMinutes(cst('2024-06-03T10:00'), 120, CAL)).toBe(cst('2024-06-03T12:00'));
-    expect(addWorkingMinutes(cst('2024-06-03T10:00'), 2.5, CAL)).toBe(
-      cst('2024-06-03T10:02') + 30_000,
-    );
+    expect(addWorkingMinutes(cst('2024-06-03T10:00'), 2.5, CAL)).toBe(cst('2024-06-03T10:02') + 30_000);
   });
 
   it('carries over a night and a closed Sunday: Sat 17:30 + 60 = Mon 08:30', () => {
@@ -121,29 +117,19 @@ describe('addWorkingMinutes', () => {
   });
 
   it('skips holidays', () => {
-    expect(addWorkingMinutes(cst('2024-06-08T17:30'), 60, WITH_HOLIDAY)).toBe(
-      cst('2024-06-11T08:30'),
-    );
-    expect(addWorkingMinutes(cst('2024-06-10T12:00'), 60, WITH_HOLIDAY)).toBe(
-      cst('2024-06-11T09:00'),
-    );
+    expect(addWorkingMinutes(cst('2024-06-08T17:30'), 60, WITH_HOLIDAY)).toBe(cst('2024-06-11T08:30'));
+    expect(addWorkingMinutes(cst('2024-06-10T12:00'), 60, WITH_HOLIDAY)).toBe(cst('2024-06-11T09:00'));
     // National Day week: closed 1-7 October 2024.
     const nationalDay: BusinessCalendar = {
       ...CAL,
       holidays: ['01', '02', '03', '04', '05', '06', '07'].map((d) => `2024-10-${d}`),
     };
-    expect(addWorkingMinutes(cst('2024-09-30T17:00'), 120, nationalDay)).toBe(
-      cst('2024-10-08T09:00'),
-    );
+    expect(addWorkingMinutes(cst('2024-09-30T17:00'), 120, nationalDay)).toBe(cst('2024-10-08T09:00'));
   });
 
   it('skips a lunch break', () => {
-    expect(addWorkingMinutes(cst('2024-06-03T11:30'), 60, LUNCH_BREAK)).toBe(
-      cst('2024-06-03T13:30'),
-    );
-    expect(addWorkingMinutes(cst('2024-06-03T12:15'), 15, LUNCH_BREAK)).toBe(
-      cst('2024-06-03T13:15'),
-    );
+    expect(addWorkingMinutes(cst('2024-06-03T11:30'), 60, LUNCH_BREAK)).toBe(cst('2024-06-03T13:30'));
+    expect(addWorkingMinutes(cst('2024-06-03T12:15'), 15, LUNCH_BREAK)).toBe(cst('2024-06-03T13:15'));
   });
 
   it('counts overlapping windows once', () => {
@@ -154,12 +140,8 @@ describe('addWorkingMinutes', () => {
         { weekday: 1, startMinute: 700, endMinute: 800 },
       ],
     };
-    expect(addWorkingMinutes(cst('2024-06-03T08:00'), 600, overlapping)).toBe(
-      cst('2024-06-03T18:00'),
-    );
-    expect(
-      workingMinutesBetween(cst('2024-06-03T00:00'), cst('2024-06-04T00:00'), overlapping),
-    ).toBe(600);
+    expect(addWorkingMinutes(cst('2024-06-03T08:00'), 600, overlapping)).toBe(cst('2024-06-03T18:00'));
+    expect(workingMinutesBetween(cst('2024-06-03T00:00'), cst('2024-06-04T00:00'), overlapping)).toBe(600);
   });
 
   it('runs on China time around midnight: a window over midnight is two rows', () => {
@@ -177,17 +159,15 @@ describe('addWorkingMinutes', () => {
     expect(() => addWorkingMinutes(0, Number.NaN, null)).toThrow(RangeError);
     expect(() => addWorkingMinutes(Number.NaN, 1, null)).toThrow(RangeError);
     expect(() => addWorkingMinutes(0, 10, { days: [] })).toThrow(/no open time/);
-    expect(() =>
-      addWorkingMinutes(0, 10, { days: [{ weekday: 1, startMinute: 600, endMinute: 600 }] }),
-    ).toThrow(RangeError);
+    expect(() => addWorkingMinutes(0, 10, { days: [{ weekday: 1, startMinute: 600, endMinute: 600 }] })).toThrow(
+      RangeError,
+    );
   });
 });
 
 describe('workingMinutesBetween', () => {
   it('counts plain minutes without a calendar', () => {
-    expect(workingMinutesBetween(cst('2024-06-01T17:30'), cst('2024-06-03T08:30'), null)).toBe(
-      2340,
-    );
+    expect(workingMinutesBetween(cst('2024-06-01T17:30'), cst('2024-06-03T08:30'), null)).toBe(2340);
   });
 
   it('counts only open minutes', () => {
@@ -195,15 +175,11 @@ describe('workingMinutesBetween', () => {
     expect(workingMinutesBetween(cst('2024-06-01T18:00'), cst('2024-06-03T08:00'), CAL)).toBe(0);
     // Fri 12:00 to next Fri 12:00: 360 + 600 (Sat) + 4 * 600 + 240.
     expect(workingMinutesBetween(cst('2024-06-07T12:00'), cst('2024-06-14T12:00'), CAL)).toBe(3600);
-    expect(
-      workingMinutesBetween(cst('2024-06-03T11:00'), cst('2024-06-03T14:00'), LUNCH_BREAK),
-    ).toBe(120);
+    expect(workingMinutesBetween(cst('2024-06-03T11:00'), cst('2024-06-03T14:00'), LUNCH_BREAK)).toBe(120);
   });
 
   it('leaves out holidays', () => {
-    expect(
-      workingMinutesBetween(cst('2024-06-08T08:00'), cst('2024-06-12T08:00'), WITH_HOLIDAY),
-    ).toBe(1200);
+    expect(workingMinutesBetween(cst('2024-06-08T08:00'), cst('2024-06-12T08:00'), WITH_HOLIDAY)).toBe(1200);
   });
 
   it('is zero for an empty span and negative for a reversed one', () => {
@@ -240,18 +216,12 @@ describe('validateBusinessCalendar', () => {
   });
 });
 
-const calendarArb = fc.constantFrom<BusinessCalendar | null>(
-  null,
-  CAL,
-  WITH_HOLIDAY,
-  LUNCH_BREAK,
-  ALL_WEEK,
-  { days: [{ weekday: 3, startMinute: 1439, endMinute: 1440 }], holidays: ['2024-06-05'] },
-);
+const calendarArb = fc.constantFrom<BusinessCalendar | null>(null, CAL, WITH_HOLIDAY, LUNCH_BREAK, ALL_WEEK, {
+  days: [{ weekday: 3, startMinute: 1439, endMinute: 1440 }],
+  holidays: ['2024-06-05'],
+});
 // 2024-01-01 .. 2025-12-31, whole minutes.
-const minuteArb = fc
-  .integer({ min: 0, max: 2 * 366 * 1440 })
-  .map((m) => cst('2024-01-01T00:00') + m * MIN);
+const minuteArb = fc.integer({ min: 0, max: 2 * 366 * 1440 }).map((m) => cst('2024-01-01T00:00') + m * MIN);
 
 describe('working-time properties', () => {
   it('workingMinutesBetween(a, addWorkingMinutes(a, m)) = m', () => {
@@ -307,9 +277,7 @@ function referenceOpen(calendar: BusinessCalendar, t: number): boolean {
     holidayDays.set(calendar, holidays);
   }
   if (holidays.has(dayIndex)) return false;
-  return calendar.days.some(
-    (d) => d.weekday === weekday && minute >= d.startMinute && minute < d.endMinute,
-  );
+  return calendar.days.some((d) => d.weekday === weekday && minute >= d.startMinute && minute < d.endMinute);
 }
 
 function referenceBetween(calendar: BusinessCalendar, a: number, b: number): number {
@@ -334,9 +302,7 @@ describe('working time against a minute-by-minute reference', () => {
     },
   ];
   // 2024-05-20 .. 2024-07-20, whole minutes; spans of up to five weeks.
-  const startArb = fc
-    .integer({ min: 0, max: 61 * 1440 })
-    .map((m) => cst('2024-05-20T00:00') + m * MIN);
+  const startArb = fc.integer({ min: 0, max: 61 * 1440 }).map((m) => cst('2024-05-20T00:00') + m * MIN);
   const spanArb = fc.integer({ min: 0, max: 35 * 1440 });
 
   it('counts the same open minutes, including week skips past holidays', () => {
@@ -351,16 +317,11 @@ describe('working time against a minute-by-minute reference', () => {
 
   it('ends a positive amount on an open minute, after exactly that many open minutes', () => {
     fc.assert(
-      fc.property(
-        fc.constantFrom(...calendars),
-        startArb,
-        fc.integer({ min: 1, max: 6000 }),
-        (cal, a, m) => {
-          const end = addWorkingMinutes(a, m, cal);
-          expect(referenceOpen(cal, end - MIN)).toBe(true);
-          if (end - a <= 70 * 1440 * MIN) expect(referenceBetween(cal, a, end)).toBe(m);
-        },
-      ),
+      fc.property(fc.constantFrom(...calendars), startArb, fc.integer({ min: 1, max: 6000 }), (cal, a, m) => {
+        const end = addWorkingMinutes(a, m, cal);
+        expect(referenceOpen(cal, end - MIN)).toBe(true);
+        if (end - a <= 70 * 1440 * MIN) expect(referenceBetween(cal, a, end)).toBe(m);
+      }),
       { numRuns: 60 },
     );
   });

@@ -62,9 +62,7 @@ export interface BusinessCalendar {
 /** Monday to Saturday, 08:00-18:00. */
 export const DEFAULT_BUSINESS_CALENDAR: Readonly<BusinessCalendar> = Object.freeze({
   days: Object.freeze(
-    ([1, 2, 3, 4, 5, 6] as const).map((weekday) =>
-      Object.freeze({ weekday, startMinute: 480, endMinute: 1080 }),
-    ),
+    ([1, 2, 3, 4, 5, 6] as const).map((weekday) => Object.freeze({ weekday, startMinute: 480, endMinute: 1080 })),
   ),
   holidays: Object.freeze([]),
 });
@@ -154,10 +152,7 @@ function holidayFreeWeeks(hours: OpenHours, day: number, wanted: number): number
 function windowsOfDay(hours: OpenHours, dayStart: number): Array<[number, number]> {
   const local = chinaLocalTime(dayStart);
   if (hours.holidays.has(local.date)) return [];
-  return hours.windows[local.weekday]!.map(([s, e]) => [
-    dayStart + s * MINUTE_MS,
-    dayStart + e * MINUTE_MS,
-  ]);
+  return hours.windows[local.weekday]!.map(([s, e]) => [dayStart + s * MINUTE_MS, dayStart + e * MINUTE_MS]);
 }
 
 /**
@@ -166,11 +161,7 @@ function windowsOfDay(hours: OpenHours, dayStart: number): Array<[number, number
  * exactly at closing time. Throws RangeError for a negative or non-finite amount or a calendar
  * without open time.
  */
-export function addWorkingMinutes(
-  start: number,
-  minutes: number,
-  calendar: BusinessCalendar | null,
-): number {
+export function addWorkingMinutes(start: number, minutes: number, calendar: BusinessCalendar | null): number {
   if (!Number.isFinite(start)) throw new RangeError('start must be a finite epoch ms');
   if (!Number.isFinite(minutes) || minutes < 0) {
     throw new RangeError('minutes must be a finite number >= 0');
@@ -200,11 +191,7 @@ export function addWorkingMinutes(
  * Working minutes in `[a, b)`; a null calendar means 24/7. Negative when b is before a.
  * Throws RangeError for a calendar without open time.
  */
-export function workingMinutesBetween(
-  a: number,
-  b: number,
-  calendar: BusinessCalendar | null,
-): number {
+export function workingMinutesBetween(a: number, b: number, calendar: BusinessCalendar | null): number {
   if (!Number.isFinite(a) || !Number.isFinite(b)) throw new RangeError('a and b must be finite');
   if (b < a) return -workingMinutesBetween(b, a, calendar);
   if (calendar === null) return (b - a) / MINUTE_MS;
@@ -229,14 +216,8 @@ export function workingMinutesBetween(
  * millisecond pushes the deadline one millisecond later, even when the pause was outside
  * opening hours.
  */
-export function dueAt(
-  clock: SlaClock,
-  fraction: number,
-  calendar: BusinessCalendar | null,
-): number {
-  return (
-    addWorkingMinutes(clock.startedAt, clock.targetMinutes * fraction, calendar) + clock.pausedMs
-  );
+export function dueAt(clock: SlaClock, fraction: number, calendar: BusinessCalendar | null): number {
+  return addWorkingMinutes(clock.startedAt, clock.targetMinutes * fraction, calendar) + clock.pausedMs;
 }
 
 /**

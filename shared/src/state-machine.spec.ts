@@ -9,12 +9,7 @@ import {
   type ActorContext,
   type TransitionResult,
 } from './state-machine.js';
-import {
-  WORK_ORDER_ACTIONS,
-  WORK_ORDER_STATUSES,
-  type WorkOrderAction,
-  type WorkOrderStatus,
-} from './work-order.js';
+import { WORK_ORDER_ACTIONS, WORK_ORDER_STATUSES, type WorkOrderAction, type WorkOrderStatus } from './work-order.js';
 
 // ---------------------------------------------------------------------------
 // The expectation, written by hand from the product table and independent of
@@ -33,7 +28,7 @@ const WHO: Record<WorkOrderStatus, Partial<Record<WorkOrderAction, string>>> = {
     assign: 'SY',
     pool: 'SY',
     accept: 'A',
-    decline: 'A',
+    decline: 'AY',
     transfer: 'A',
     cancel: 'RS',
     urge: 'R',
@@ -89,32 +84,18 @@ function letterFits(letter: string, actor: ActorContext): boolean {
   }
 }
 
-function expected(
-  from: WorkOrderStatus,
-  action: WorkOrderAction,
-  actor: ActorContext,
-): TransitionResult {
+function expected(from: WorkOrderStatus, action: WorkOrderAction, actor: ActorContext): TransitionResult {
   const who = WHO[from][action];
   if (who === undefined) return { ok: false, code: 'TRANSITION_NOT_ALLOWED' };
-  if (![...who].some((letter) => letterFits(letter, actor)))
-    return { ok: false, code: 'FORBIDDEN' };
+  if (![...who].some((letter) => letterFits(letter, actor))) return { ok: false, code: 'FORBIDDEN' };
   const to = LEADS_TO[action];
   return { ok: true, to: to === SAME ? from : to };
 }
 
 // Every actor the server can describe: 6 roles x isAssignee x isReporter.
-const ACTOR_ROLES: readonly ActorRole[] = [
-  'resident',
-  'technician',
-  'desk',
-  'supervisor',
-  'admin',
-  'system',
-];
+const ACTOR_ROLES: readonly ActorRole[] = ['resident', 'technician', 'desk', 'supervisor', 'admin', 'system'];
 const ALL_ACTORS: readonly ActorContext[] = ACTOR_ROLES.flatMap((role) =>
-  [false, true].flatMap((isAssignee) =>
-    [false, true].map((isReporter) => ({ role, isAssignee, isReporter })),
-  ),
+  [false, true].flatMap((isAssignee) => [false, true].map((isReporter) => ({ role, isAssignee, isReporter }))),
 );
 const label = (a: ActorContext): string =>
   `${a.role}${a.isAssignee ? '+assignee' : ''}${a.isReporter ? '+reporter' : ''}`;
@@ -133,21 +114,15 @@ const FORBIDDEN = { ok: false, code: 'FORBIDDEN' } as const;
 const to = (status: WorkOrderStatus) => ({ ok: true, to: status }) as const;
 
 describe('transition: every status x action x actor', () => {
-  const pairs = WORK_ORDER_STATUSES.flatMap((from) =>
-    WORK_ORDER_ACTIONS.map((action) => [from, action] as const),
-  );
+  const pairs = WORK_ORDER_STATUSES.flatMap((from) => WORK_ORDER_ACTIONS.map((action) => [from, action] as const));
 
   it('covers 12 statuses x 19 actions x 24 actors', () => {
     expect(pairs.length * ALL_ACTORS.length).toBe(12 * 19 * 24);
   });
 
   it.each(pairs)('%s --%s-->', (from, action) => {
-    const actual = Object.fromEntries(
-      ALL_ACTORS.map((actor) => [label(actor), transition(from, action, actor)]),
-    );
-    const wanted = Object.fromEntries(
-      ALL_ACTORS.map((actor) => [label(actor), expected(from, action, actor)]),
-    );
+    const actual = Object.fromEntries(ALL_ACTORS.map((actor) => [label(actor), transition(from, action, actor)]));
+    const wanted = Object.fromEntries(ALL_ACTORS.map((actor) => [label(actor), expected(from, action, actor)]));
     expect(actual).toEqual(wanted);
   });
 });
@@ -209,6 +184,10 @@ describe('transition: examples, one block per row of the table', () => {
     expect(transition('assigned', 'decline', assignee)).toEqual(to('submitted'));
     expect(transition('assigned', 'decline', otherTechnician)).toEqual(FORBIDDEN);
     expect(transition('accepted', 'decline', assignee)).toEqual(NOT_ALLOWED);
+    // An offer that times out is declined by the system.
+    expect(transition('assigned', 'decline', { role: 'system', isAssignee: false, isReporter: false })).toEqual(
+      to('submitted'),
+    );
   });
 
   it('grab: any technician grabs a pooled order', () => {
@@ -361,9 +340,7 @@ describe('TRANSITIONS and ACTION_REQUIREMENTS', () => {
 
   it('lists each status at most once per actor kind in a row', () => {
     for (const rule of TRANSITIONS) {
-      const seen = rule.grants.flatMap((g) =>
-        g.actors.flatMap((k) => g.from.map((f) => `${k}:${f}`)),
-      );
+      const seen = rule.grants.flatMap((g) => g.actors.flatMap((k) => g.from.map((f) => `${k}:${f}`)));
       expect(new Set(seen).size).toBe(seen.length);
     }
   });
@@ -373,9 +350,7 @@ describe('TRANSITIONS and ACTION_REQUIREMENTS', () => {
     const cancel = TRANSITIONS.find((r) => r.action === 'cancel')!;
     expect(Object.isFrozen(cancel)).toBe(true);
     expect(Object.isFrozen(cancel.grants[0]!.from)).toBe(true);
-    expect(() => (cancel.grants[0]!.from as WorkOrderStatus[]).push('completed')).toThrow(
-      TypeError,
-    );
+    expect(() => (cancel.grants[0]!.from as WorkOrderStatus[]).push('completed')).toThrow(TypeError);
     expect(transition('completed', 'cancel', reporter)).toEqual(NOT_ALLOWED);
   });
 
@@ -430,9 +405,7 @@ const actorArb: fc.Arbitrary<ActorContext> = fc.record({
 });
 
 /** Every (action, actor) step that succeeds from `from`, in a fixed order. */
-function successfulSteps(
-  from: WorkOrderStatus,
-): { action: WorkOrderAction; actor: ActorContext }[] {
+function successfulSteps(from: WorkOrderStatus): { action: WorkOrderAction; actor: ActorContext }[] {
   return WORK_ORDER_ACTIONS.flatMap((action) =>
     ALL_ACTORS.filter((actor) => transition(from, action, actor).ok).map((actor) => ({
       action,
@@ -506,9 +479,7 @@ describe('properties', () => {
 
   it('every status is reachable from submitted, by a path that replays step by step', () => {
     // Breadth-first search over successful steps, remembering how each status was reached.
-    const pathTo = new Map<WorkOrderStatus, { action: WorkOrderAction; actor: ActorContext }[]>([
-      ['submitted', []],
-    ]);
+    const pathTo = new Map<WorkOrderStatus, { action: WorkOrderAction; actor: ActorContext }[]>([['submitted', []]]);
     const queue: WorkOrderStatus[] = ['submitted'];
     while (queue.length > 0) {
       const from = queue.shift()!;

@@ -25,15 +25,7 @@ export interface ActionRequirements {
  * Whom a rule grants an action to. `assignee` is a technician who is the order's assignee,
  * `reporter` a resident who is the order's reporter; the others are plain roles.
  */
-export const ACTOR_KINDS = [
-  'assignee',
-  'technician',
-  'reporter',
-  'desk',
-  'supervisor',
-  'admin',
-  'system',
-] as const;
+export const ACTOR_KINDS = ['assignee', 'technician', 'reporter', 'desk', 'supervisor', 'admin', 'system'] as const;
 export type ActorKind = (typeof ACTOR_KINDS)[number];
 
 /** The statuses from which the listed actors may take the action. */
@@ -70,8 +62,9 @@ const RULES: Record<WorkOrderAction, Omit<TransitionRule, 'action'>> = {
     grants: [{ from: ['submitted', 'reopened', 'assigned'], actors: ROUTERS }],
   },
   accept: { to: 'accepted', grants: [{ from: ['assigned'], actors: ['assignee'] }] },
-  // Back to routing; the server leaves the decliner out of the next round.
-  decline: { to: 'submitted', grants: [{ from: ['assigned'], actors: ['assignee'] }] },
+  // Back to routing; the server leaves the decliner out of the next round. The system
+  // declines for a technician whose offer timed out.
+  decline: { to: 'submitted', grants: [{ from: ['assigned'], actors: ['assignee', 'system'] }] },
   // Any technician: whether this one serves the community is the server's check.
   grab: { to: 'accepted', grants: [{ from: ['pooled'], actors: ['technician'] }] },
   transfer: { to: 'assigned', grants: [{ from: ['assigned', 'accepted'], actors: ['assignee'] }] },
@@ -119,16 +112,7 @@ const RULES: Record<WorkOrderAction, Omit<TransitionRule, 'action'>> = {
     to: 'same',
     grants: [
       {
-        from: [
-          'submitted',
-          'pooled',
-          'assigned',
-          'accepted',
-          'on_the_way',
-          'in_progress',
-          'paused',
-          'reopened',
-        ],
+        from: ['submitted', 'pooled', 'assigned', 'accepted', 'on_the_way', 'in_progress', 'paused', 'reopened'],
         actors: ['reporter'],
       },
     ],
@@ -141,9 +125,7 @@ function freezeRule(rule: TransitionRule): TransitionRule {
     action: rule.action,
     to: rule.to,
     grants: Object.freeze(
-      rule.grants.map((g) =>
-        Object.freeze({ from: Object.freeze([...g.from]), actors: Object.freeze([...g.actors]) }),
-      ),
+      rule.grants.map((g) => Object.freeze({ from: Object.freeze([...g.from]), actors: Object.freeze([...g.actors]) })),
     ),
   });
 }
@@ -157,9 +139,7 @@ export const TRANSITIONS: readonly TransitionRule[] = Object.freeze(
 );
 
 // A Map, not the record, so that an unknown action from an untyped caller finds nothing.
-const RULE_BY_ACTION: ReadonlyMap<string, TransitionRule> = new Map(
-  TRANSITIONS.map((rule) => [rule.action, rule]),
-);
+const RULE_BY_ACTION: ReadonlyMap<string, TransitionRule> = new Map(TRANSITIONS.map((rule) => [rule.action, rule]));
 
 function actorIs(kind: ActorKind, actor: ActorContext): boolean {
   switch (kind) {
@@ -177,10 +157,7 @@ function actorIs(kind: ActorKind, actor: ActorContext): boolean {
 }
 
 /** Where `action` leads from `from` for whoever may take it; undefined if nobody may. */
-export function targetStatus(
-  from: WorkOrderStatus,
-  action: WorkOrderAction,
-): WorkOrderStatus | undefined {
+export function targetStatus(from: WorkOrderStatus, action: WorkOrderAction): WorkOrderStatus | undefined {
   const rule = RULE_BY_ACTION.get(action);
   if (!rule || !rule.grants.some((g) => g.from.includes(from))) return undefined;
   return rule.to === 'same' ? from : rule.to;
@@ -190,17 +167,11 @@ export function targetStatus(
  * Check one step. TRANSITION_NOT_ALLOWED: nobody may take `action` from `from`;
  * FORBIDDEN: somebody may, but not this actor.
  */
-export function transition(
-  from: WorkOrderStatus,
-  action: WorkOrderAction,
-  actor: ActorContext,
-): TransitionResult {
+export function transition(from: WorkOrderStatus, action: WorkOrderAction, actor: ActorContext): TransitionResult {
   const to = targetStatus(from, action);
   if (to === undefined) return { ok: false, code: 'TRANSITION_NOT_ALLOWED' };
   const grants = RULE_BY_ACTION.get(action)?.grants ?? [];
-  const permitted = grants.some(
-    (g) => g.from.includes(from) && g.actors.some((kind) => actorIs(kind, actor)),
-  );
+  const permitted = grants.some((g) => g.from.includes(from) && g.actors.some((kind) => actorIs(kind, actor)));
   return permitted ? { ok: true, to } : { ok: false, code: 'FORBIDDEN' };
 }
 

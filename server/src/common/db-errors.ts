@@ -4,7 +4,12 @@ import { QueryFailedError } from 'typeorm';
 export function isUniqueViolation(e: unknown): boolean {
   if (!(e instanceof QueryFailedError)) return false;
   const d = e.driverError as { code?: string; errno?: number } | undefined;
-  return d?.code === 'SQLITE_CONSTRAINT_UNIQUE' || d?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || d?.code === 'ER_DUP_ENTRY' || d?.errno === 1062;
+  return (
+    d?.code === 'SQLITE_CONSTRAINT_UNIQUE' ||
+    d?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' ||
+    d?.code === 'ER_DUP_ENTRY' ||
+    d?.errno === 1062
+  );
 }
 
 /** Deadlock or lock-wait timeout on MySQL/MariaDB, busy on SQLite: the whole transaction may be retried. */

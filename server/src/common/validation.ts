@@ -18,7 +18,6 @@ export function createValidationPipe(): ValidationPipe {
     transform: true,
     transformOptions: { enableImplicitConversion: false },
     validationError: { target: false, value: false },
-    exceptionFactory: (errors) =>
-      new AppError('VALIDATION_FAILED', 'request is invalid', flatten(errors)),
+    exceptionFactory: (errors) => new AppError('VALIDATION_FAILED', 'request is invalid', flatten(errors)),
   });
 }

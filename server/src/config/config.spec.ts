@@ -24,11 +24,24 @@ describe('loadConfig', () => {
 
   it('reads a MySQL URL', () => {
     const c = loadConfig({ LINLI_DB_URL: 'mysql://linli:p%40ss@db.local:3307/linli_prod' });
-    expect(c.db).toMatchObject({ type: 'mariadb', host: 'db.local', port: 3307, username: 'linli', password: 'p@ss', database: 'linli_prod' });
+    expect(c.db).toMatchObject({
+      type: 'mariadb',
+      host: 'db.local',
+      port: 3307,
+      username: 'linli',
+      password: 'p@ss',
+      database: 'linli_prod',
+    });
   });
 
   it('reads host/user/password/database variables', () => {
-    const c = loadConfig({ LINLI_DB_TYPE: 'mysql', LINLI_DB_HOST: 'h', LINLI_DB_USER: 'u', LINLI_DB_PASSWORD: 'p', LINLI_DB_NAME: 'n' });
+    const c = loadConfig({
+      LINLI_DB_TYPE: 'mysql',
+      LINLI_DB_HOST: 'h',
+      LINLI_DB_USER: 'u',
+      LINLI_DB_PASSWORD: 'p',
+      LINLI_DB_NAME: 'n',
+    });
     expect(c.db).toMatchObject({ type: 'mariadb', host: 'h', port: 3306, username: 'u', password: 'p', database: 'n' });
   });
 

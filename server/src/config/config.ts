@@ -36,6 +36,17 @@ export interface AppConfig {
   /** Origins allowed by CORS (the mini-program's H5 preview on another port). */
   corsOrigins: string[];
   logLevel: 'error' | 'warn' | 'log' | 'debug';
+  /** Background work (timers, outbox, deliveries) polls this often; 0 turns it off (tests tick by hand). */
+  workers: { intervalMs: number };
+  notifications: {
+    /** The subscribe-message template for order updates; empty = no WeChat pushes. */
+    orderTemplateId: string;
+    /** 'log' writes SMS to the log (demo); 'off' sends none. */
+    sms: 'off' | 'log';
+    miniprogramState: 'developer' | 'trial' | 'formal';
+  };
+  /** Completed orders without a rating close as "unrated" after this many days. */
+  ratingWindowDays: number;
 }
 
 export class ConfigError extends Error {
@@ -207,5 +218,17 @@ export function loadConfig(env: Env, argv: readonly string[] = []): AppConfig {
     },
     corsOrigins,
     logLevel: oneOf(env, 'LOG_LEVEL', ['error', 'warn', 'log', 'debug'] as const, 'log'),
+    workers: { intervalMs: int(env, 'LINLI_WORKER_INTERVAL_MS', mode === 'test' ? 0 : 1000, 0, 600_000) },
+    notifications: {
+      orderTemplateId: env.WECHAT_TEMPLATE_ORDER ?? (production ? '' : 'linli-order-status'),
+      sms: oneOf(env, 'LINLI_SMS', ['off', 'log'] as const, mode === 'demo' ? 'log' : 'off'),
+      miniprogramState: oneOf(
+        env,
+        'WECHAT_MINIPROGRAM_STATE',
+        ['developer', 'trial', 'formal'] as const,
+        production ? 'formal' : 'developer',
+      ),
+    },
+    ratingWindowDays: int(env, 'LINLI_RATING_WINDOW_DAYS', 7, 1, 90),
   };
 }

@@ -9,6 +9,25 @@ import {
   Unit,
 } from '../modules/places/place.entities.js';
 import { HouseBinding } from '../modules/residents/house-binding.entity.js';
+import { ScheduledJob } from '../modules/jobs/job.entity.js';
+import {
+  Notification,
+  NotificationDelivery,
+  OutboxEvent,
+  WechatSubscription,
+} from '../modules/notifications/notification.entities.js';
+import { RoutingDecisionRecord, RoutingRule } from '../modules/routing/routing.entities.js';
+import { SlaClockRow, SlaEscalation, SlaPolicy } from '../modules/sla/sla.entities.js';
+import {
+  ShiftExceptionRow,
+  ShiftPattern,
+  StaffBuilding,
+  StaffLeave,
+  Team,
+  TeamMember,
+  TechnicianProfile,
+  TechnicianSkill,
+} from '../modules/staff/staff.entities.js';
 import { Upload } from '../modules/uploads/upload.entity.js';
 import { StaffCommunity, User } from '../modules/users/user.entities.js';
 import {
@@ -36,4 +55,22 @@ export const ENTITIES = [
   IdempotencyRecord,
   OrderSequence,
   Upload,
+  TechnicianProfile,
+  TechnicianSkill,
+  Team,
+  TeamMember,
+  StaffBuilding,
+  ShiftPattern,
+  ShiftExceptionRow,
+  StaffLeave,
+  RoutingRule,
+  RoutingDecisionRecord,
+  SlaPolicy,
+  SlaClockRow,
+  SlaEscalation,
+  ScheduledJob,
+  OutboxEvent,
+  Notification,
+  NotificationDelivery,
+  WechatSubscription,
 ];

@@ -143,7 +143,9 @@ const GRAB_POOL: Array<readonly [ActorName, number]> = [
 const CODE_OF: Record<number, string> = { 403: 'FORBIDDEN', 404: 'NOT_FOUND', 409: 'TRANSITION_NOT_ALLOWED' };
 
 function cells(table: Row[]): Array<[ActorName, OrderName, number]> {
-  return table.flatMap(([actor, ...statuses]) => ORDERS.map((o, i): [ActorName, OrderName, number] => [actor, o, statuses[i]]));
+  return table.flatMap(([actor, ...statuses]) =>
+    ORDERS.map((o, i): [ActorName, OrderName, number] => [actor, o, statuses[i]]),
+  );
 }
 
 function b64url(data: string | Buffer): string {
@@ -164,7 +166,8 @@ describe(`access matrix over HTTP (${TEST_DB})`, () => {
   let snapshot: WorkOrder[];
   let dirty = false;
 
-  const userOf = (a: ActorName): User => ((w.staff as Record<string, User>)[a] ?? (w.residents as Record<string, User>)[a])!;
+  const userOf = (a: ActorName): User =>
+    ((w.staff as Record<string, User>)[a] ?? (w.residents as Record<string, User>)[a])!;
   const act = (who: ActorName, order: OrderName, body: object) =>
     server.api.post(`/work-orders/${id[order]}/transitions`, body, { token: token[who] });
 
@@ -172,10 +175,16 @@ describe(`access matrix over HTTP (${TEST_DB})`, () => {
     server = await startTestServer();
     w = await buildWorld(server);
     for (const a of ACTORS) {
-      token[a] = a.startsWith('res') ? await loginResident(server, `code-res-${a.slice(3).toLowerCase()}`) : await loginStaff(server, userOf(a));
+      token[a] = a.startsWith('res')
+        ? await loginResident(server, `code-res-${a.slice(3).toLowerCase()}`)
+        : await loginStaff(server, userOf(a));
     }
     const create = async (who: ActorName, houseId: number, description: string) => {
-      const res = await server.api.post('/work-orders', { category: 'plumbing', description, houseId }, { token: token[who] });
+      const res = await server.api.post(
+        '/work-orders',
+        { category: 'plumbing', description, houseId },
+        { token: token[who] },
+      );
       expect(res.status).toBe(201);
       return res.body.id as number;
     };
@@ -199,7 +208,12 @@ describe(`access matrix over HTTP (${TEST_DB})`, () => {
   async function restore() {
     const repo = server.ds.getRepository(WorkOrder);
     for (const o of snapshot) {
-      await repo.update(o.id, { status: o.status, assigneeId: o.assigneeId, urgeCount: o.urgeCount, version: o.version });
+      await repo.update(o.id, {
+        status: o.status,
+        assigneeId: o.assigneeId,
+        urgeCount: o.urgeCount,
+        version: o.version,
+      });
     }
     dirty = false;
   }
@@ -219,7 +233,10 @@ describe(`access matrix over HTTP (${TEST_DB})`, () => {
   describe('reading', () => {
     it.each(cells(READ))('%s GET %s -> %i', async (who, order, expected) => {
       const res = await server.api.get(`/work-orders/${id[order]}`, { token: token[who] });
-      expect({ status: res.status, code: res.body?.code }).toEqual({ status: expected, code: expected === 200 ? undefined : 'NOT_FOUND' });
+      expect({ status: res.status, code: res.body?.code }).toEqual({
+        status: expected,
+        code: expected === 200 ? undefined : 'NOT_FOUND',
+      });
       if (expected === 200) expect(res.body.id).toBe(id[order]);
     });
 
@@ -247,7 +264,13 @@ describe(`access matrix over HTTP (${TEST_DB})`, () => {
       if (expected === 200) expect(res.body.urgeCount).toBe(1);
     });
 
-    const techFor: Record<OrderName, keyof World['staff']> = { oA1: 'techA1', oA2: 'techA2', oB1: 'techB1', oPool: 'techA1', oAsg: 'techA1' };
+    const techFor: Record<OrderName, keyof World['staff']> = {
+      oA1: 'techA1',
+      oA2: 'techA2',
+      oB1: 'techB1',
+      oPool: 'techA1',
+      oAsg: 'techA1',
+    };
     it.each(cells(ASSIGN))('%s assign %s -> %i', async (who, order, expected) => {
       const assigneeId = w.staff[techFor[order]].id;
       const res = await act(who, order, { action: 'assign', assigneeId });
@@ -287,7 +310,12 @@ describe(`access matrix over HTTP (${TEST_DB})`, () => {
       for (const who of ['adminB', 'deskB1'] as const) {
         for (const order of ['oA1', 'oPool', 'oAsg'] as const) {
           const res = await act(who, order, { action: 'assign', assigneeId: w.staff.techB1.id });
-          expect({ who, order, status: res.status, code: res.body.code }).toEqual({ who, order, status: 404, code: 'NOT_FOUND' });
+          expect({ who, order, status: res.status, code: res.body.code }).toEqual({
+            who,
+            order,
+            status: 404,
+            code: 'NOT_FOUND',
+          });
         }
       }
       const seen = await server.api.get(`/work-orders/${id.oA1}`, { token: token.adminA });
@@ -309,7 +337,11 @@ describe(`access matrix over HTTP (${TEST_DB})`, () => {
         ['resPending', w.houseA1.id],
         ['resA1', w.houseA2.id],
       ] as const) {
-        const res = await server.api.post('/work-orders', { category: 'plumbing', description: 'x', houseId }, { token: token[who] });
+        const res = await server.api.post(
+          '/work-orders',
+          { category: 'plumbing', description: 'x', houseId },
+          { token: token[who] },
+        );
         expect({ who, status: res.status, code: res.body.code }).toEqual({ who, status: 404, code: 'NOT_FOUND' });
       }
     });
@@ -321,7 +353,11 @@ describe(`access matrix over HTTP (${TEST_DB})`, () => {
         ['deskA1', w.houseB1.id],
         ['deskA2', w.houseA1.id],
       ] as const) {
-        const res = await server.api.post('/work-orders', { category: 'plumbing', description: 'x', houseId }, { token: token[who] });
+        const res = await server.api.post(
+          '/work-orders',
+          { category: 'plumbing', description: 'x', houseId },
+          { token: token[who] },
+        );
         expect({ who, status: res.status, code: res.body.code }).toEqual({ who, status: 404, code: 'NOT_FOUND' });
       }
     });
@@ -341,7 +377,7 @@ describe(`access matrix over HTTP (${TEST_DB})`, () => {
       expect((await server.api.get(`/work-orders/${ok.body.id}`, { token: token.deskA1 })).status).toBe(200);
     });
 
-    it("a technician files a staff-found order in a community they serve and gets it back (201)", async () => {
+    it('a technician files a staff-found order in a community they serve and gets it back (201)', async () => {
       const count = async () => Number((await server.ds.query('SELECT COUNT(*) AS n FROM work_order'))[0].n);
       const before = await count();
       const res = await server.api.post(
@@ -394,7 +430,8 @@ describe(`access matrix over HTTP (${TEST_DB})`, () => {
     });
 
     it("staff see only their company's communities and cannot browse another's buildings", async () => {
-      const names = async (who: ActorName) => (await server.api.get('/communities', { token: token[who] })).body.map((c: { id: number }) => c.id).sort();
+      const names = async (who: ActorName) =>
+        (await server.api.get('/communities', { token: token[who] })).body.map((c: { id: number }) => c.id).sort();
       expect(await names('adminB')).toEqual([w.b1.id]);
       expect(await names('deskA1')).toEqual([w.a1.id, w.a2.id].sort());
       const res = await server.api.get(`/communities/${w.a1.id}/buildings`, { token: token.deskB1 });
@@ -431,9 +468,23 @@ describe(`access matrix over HTTP (${TEST_DB})`, () => {
     });
 
     it.each(PROTECTED)('%s %s with a malformed Authorization header -> 401', async (method, path) => {
-      for (const authorization of ['Bearer', 'Bearer ', 'Basic dXNlcjpwYXNz', `bearer ${token.adminA}`, `Token ${token.adminA}`, 'Bearer a.b']) {
-        const res = await server.api.request(method, path, { headers: { authorization }, ...(method === 'POST' ? { body: {} } : {}) });
-        expect({ authorization, status: res.status, code: res.body.code }).toEqual({ authorization, status: 401, code: 'UNAUTHENTICATED' });
+      for (const authorization of [
+        'Bearer',
+        'Bearer ',
+        'Basic dXNlcjpwYXNz',
+        `bearer ${token.adminA}`,
+        `Token ${token.adminA}`,
+        'Bearer a.b',
+      ]) {
+        const res = await server.api.request(method, path, {
+          headers: { authorization },
+          ...(method === 'POST' ? { body: {} } : {}),
+        });
+        expect({ authorization, status: res.status, code: res.body.code }).toEqual({
+          authorization,
+          status: 401,
+          code: 'UNAUTHENTICATED',
+        });
       }
     });
 
@@ -444,7 +495,11 @@ describe(`access matrix over HTTP (${TEST_DB})`, () => {
     const rejects = async (bad: string) => {
       for (const path of ['/me', '/work-orders', `/work-orders/${id.oA1}`]) {
         const res = await server.api.get(path, { token: bad });
-        expect({ path, status: res.status, code: res.body.code }).toEqual({ path, status: 401, code: 'UNAUTHENTICATED' });
+        expect({ path, status: res.status, code: res.body.code }).toEqual({
+          path,
+          status: 401,
+          code: 'UNAUTHENTICATED',
+        });
       }
     };
 
@@ -464,14 +519,24 @@ describe(`access matrix over HTTP (${TEST_DB})`, () => {
 
     it('refuses a token whose payload was changed (another user id) under the old signature', async () => {
       const [h, , s] = token.resA1.split('.');
-      const payload = b64url(JSON.stringify({ sub: w.staff.adminA.id, role: 'admin', iat: Math.floor(Date.now() / 1000) }));
+      const payload = b64url(
+        JSON.stringify({ sub: w.staff.adminA.id, role: 'admin', iat: Math.floor(Date.now() / 1000) }),
+      );
       await rejects(`${h}.${payload}.${s}`);
     });
 
     it('refuses a token signed with another secret', async () => {
       const now = Math.floor(Date.now() / 1000);
-      await rejects(hs256({ alg: 'HS256', typ: 'JWT' }, { sub: w.staff.adminA.id, role: 'admin', iat: now, exp: now + 3600 }, randomBytes(32).toString('hex')));
-      await rejects(hs256({ alg: 'HS256', typ: 'JWT' }, { sub: w.staff.adminA.id, role: 'admin', iat: now, exp: now + 3600 }, ''));
+      await rejects(
+        hs256(
+          { alg: 'HS256', typ: 'JWT' },
+          { sub: w.staff.adminA.id, role: 'admin', iat: now, exp: now + 3600 },
+          randomBytes(32).toString('hex'),
+        ),
+      );
+      await rejects(
+        hs256({ alg: 'HS256', typ: 'JWT' }, { sub: w.staff.adminA.id, role: 'admin', iat: now, exp: now + 3600 }, ''),
+      );
     });
 
     it('refuses an unsigned alg "none" token', async () => {
@@ -491,7 +556,9 @@ describe(`access matrix over HTTP (${TEST_DB})`, () => {
 
     it('refuses an expired token signed with the right secret', async () => {
       const expired = server.app.get(JwtService).sign({ sub: w.staff.adminA.id, role: 'admin' }, { expiresIn: -10 });
-      expect(JSON.parse(Buffer.from(expired.split('.')[1], 'base64url').toString()).exp).toBeLessThan(Date.now() / 1000);
+      expect(JSON.parse(Buffer.from(expired.split('.')[1], 'base64url').toString()).exp).toBeLessThan(
+        Date.now() / 1000,
+      );
       await rejects(expired);
     });
 

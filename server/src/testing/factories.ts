@@ -1,7 +1,15 @@
 import { hash } from '@node-rs/argon2';
 import type { DataSource } from 'typeorm';
 import { Category } from '../modules/categories/category.entity.js';
-import { Building, Community, Company, House, HouseRegistryEntry, PublicArea, Unit } from '../modules/places/place.entities.js';
+import {
+  Building,
+  Community,
+  Company,
+  House,
+  HouseRegistryEntry,
+  PublicArea,
+  Unit,
+} from '../modules/places/place.entities.js';
 import { HouseBinding } from '../modules/residents/house-binding.entity.js';
 import { StaffCommunity, User } from '../modules/users/user.entities.js';
 import type { TestServer } from './test-server.js';
@@ -24,8 +32,14 @@ export class Factory {
   }
 
   async community(companyId: number, code = `C${this.next()}`) {
-    const c = await this.ds.getRepository(Community).save({ companyId, name: `小区${code}`, code, address: '', households: 10 });
-    for (const [i, [cat, name]] of [['plumbing', '水管漏水'], ['electrical', '电路停电'], ['other', '其他']].entries()) {
+    const c = await this.ds
+      .getRepository(Community)
+      .save({ companyId, name: `小区${code}`, code, address: '', households: 10 });
+    for (const [i, [cat, name]] of [
+      ['plumbing', '水管漏水'],
+      ['electrical', '电路停电'],
+      ['other', '其他'],
+    ].entries()) {
       await this.ds.getRepository(Category).upsert({ companyId, code: cat, name, sortOrder: i }, ['companyId', 'code']);
     }
     return c;
@@ -48,7 +62,12 @@ export class Factory {
     return this.ds.getRepository(PublicArea).save({ communityId, name, buildingId: null });
   }
 
-  async staff(role: 'technician' | 'desk' | 'supervisor' | 'admin', companyId: number, communityIds: number[], opts: { active?: boolean; isDemo?: boolean } = {}) {
+  async staff(
+    role: 'technician' | 'desk' | 'supervisor' | 'admin',
+    companyId: number,
+    communityIds: number[],
+    opts: { active?: boolean; isDemo?: boolean } = {},
+  ) {
     passwordHash ??= hash(STAFF_PASSWORD);
     const k = this.next();
     const user = await this.ds.getRepository(User).save({
@@ -62,12 +81,17 @@ export class Factory {
       isDemo: opts.isDemo ?? false,
       active: opts.active ?? true,
     });
-    for (const communityId of communityIds) await this.ds.getRepository(StaffCommunity).save({ userId: user.id, communityId });
+    for (const communityId of communityIds)
+      await this.ds.getRepository(StaffCommunity).save({ userId: user.id, communityId });
     return user;
   }
 
   /** A resident known to the fake WeChat by `code`, optionally bound (verified) to houses. */
-  async resident(server: TestServer, code: string, houses: Array<{ id: number; status?: 'verified' | 'pending' }> = []) {
+  async resident(
+    server: TestServer,
+    code: string,
+    houses: Array<{ id: number; status?: 'verified' | 'pending' }> = [],
+  ) {
     const k = this.next();
     const user = await this.ds.getRepository(User).save({
       role: 'resident',

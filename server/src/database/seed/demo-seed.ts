@@ -131,7 +131,16 @@ export async function seedDemo(
 
     const staff = async (username: string, role: string, name: string, phone: string, serves: Community[]) => {
       const user = await em.save(
-        em.create(User, { role, companyId: company.id, name, phone, username, passwordHash, isDemo: true, active: true }),
+        em.create(User, {
+          role,
+          companyId: company.id,
+          name,
+          phone,
+          username,
+          passwordHash,
+          isDemo: true,
+          active: true,
+        }),
       );
       for (const c of serves) await em.save(em.create(StaffCommunity, { userId: user.id, communityId: c.id }));
       return user;
@@ -257,7 +266,9 @@ async function seedOrders(
     const house = s.residentHouse.get(resident.id)!;
     const community = communityById.get(house.communityId)!;
     const usePublic = random() < 0.15;
-    const category = usePublic ? 'public_area' : pick(['plumbing', 'plumbing', 'electrical', 'door_window', 'lift', 'other']);
+    const category = usePublic
+      ? 'public_area'
+      : pick(['plumbing', 'plumbing', 'electrical', 'door_window', 'lift', 'other']);
     const priority: Priority = random() < 0.05 ? 'P1' : random() < 0.25 ? 'P2' : random() < 0.9 ? 'P3' : 'P4';
     const day = chinaDay(at);
     const seqKey = `${community.id}:${day}`;
@@ -295,7 +306,14 @@ async function seedOrders(
       }),
     );
     const events: Array<Partial<WorkOrderEvent>> = [
-      { action: 'create', fromStatus: null, toStatus: 'submitted', actorId: resident.id, actorRole: 'resident', createdAt: at },
+      {
+        action: 'create',
+        fromStatus: null,
+        toStatus: 'submitted',
+        actorId: resident.id,
+        actorRole: 'resident',
+        createdAt: at,
+      },
     ];
     const ageHours = (s.now.getTime() - at.getTime()) / 3600_000;
     const eligible = s.techs.filter((t) => techCommunities.get(t.id)!.includes(community.id));
@@ -319,19 +337,38 @@ async function seedOrders(
       const r = transition(status, 'cancel', { role: 'resident', isAssignee: false, isReporter: true });
       if (r.ok) {
         t = Math.min(t + 0.2 * 3600_000, s.now.getTime());
-        events.push({ action: 'cancel', fromStatus: status, toStatus: r.to, actorId: resident.id, actorRole: 'resident', note: '问题已自行解决', createdAt: new Date(t) });
+        events.push({
+          action: 'cancel',
+          fromStatus: status,
+          toStatus: r.to,
+          actorId: resident.id,
+          actorRole: 'resident',
+          note: '问题已自行解决',
+          createdAt: new Date(t),
+        });
         status = r.to;
       }
     } else {
       for (const [action, role, hours] of path.slice(0, stopAt)) {
         const actorRole = action === 'confirm' ? 'resident' : action === 'auto_close' ? 'system' : role;
-        const ctx: ActorContext = { role: actorRole, isAssignee: actorRole === 'technician', isReporter: actorRole === 'resident' };
+        const ctx: ActorContext = {
+          role: actorRole,
+          isAssignee: actorRole === 'technician',
+          isReporter: actorRole === 'resident',
+        };
         const r = transition(status, action, ctx);
         if (!r.ok) throw new Error(`demo seed walked off the state machine: ${status} ${action}`);
         const next = t + hours * 3600_000 * (priority === 'P1' ? 0.2 : 1);
         if (next > s.now.getTime()) break;
         t = next;
-        const actorId = actorRole === 'technician' ? tech.id : actorRole === 'resident' ? resident.id : actorRole === 'desk' ? s.dispatcher.id : null;
+        const actorId =
+          actorRole === 'technician'
+            ? tech.id
+            : actorRole === 'resident'
+              ? resident.id
+              : actorRole === 'desk'
+                ? s.dispatcher.id
+                : null;
         if (action === 'assign') assigneeId = tech.id;
         if (action === 'complete') completedAt = new Date(t);
         if (action === 'confirm' || action === 'auto_close') closedAt = new Date(t);
@@ -347,15 +384,20 @@ async function seedOrders(
         status = r.to;
       }
     }
-    for (const e of events) await em.save(em.create(WorkOrderEvent, { workOrderId: order.id, photoIds: [], note: null, data: null, ...e }));
-    await em.update(WorkOrder, { id: order.id }, {
-      status,
-      assigneeId,
-      completedAt,
-      closedAt,
-      version: events.length,
-      updatedAt: new Date(t),
-    });
+    for (const e of events)
+      await em.save(em.create(WorkOrderEvent, { workOrderId: order.id, photoIds: [], note: null, data: null, ...e }));
+    await em.update(
+      WorkOrder,
+      { id: order.id },
+      {
+        status,
+        assigneeId,
+        completedAt,
+        closedAt,
+        version: events.length,
+        updatedAt: new Date(t),
+      },
+    );
   }
   for (const [key, lastSeq] of sequences) {
     const [communityId, day] = key.split(':');

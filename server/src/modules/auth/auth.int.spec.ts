@@ -96,7 +96,11 @@ describe(`demo accounts in production mode (${TEST_DB})`, () => {
   let server: TestServer;
   beforeAll(async () => {
     server = await startTestServer({
-      env: { LINLI_MODE: 'production', LINLI_JWT_SECRET: 'p'.repeat(40), WECHAT_API_BASE: 'https://api.weixin.example' },
+      env: {
+        LINLI_MODE: 'production',
+        LINLI_JWT_SECRET: 'p'.repeat(40),
+        WECHAT_API_BASE: 'https://api.weixin.example',
+      },
     });
   });
   afterAll(async () => {

@@ -1,12 +1,4 @@
-import {
-  Column,
-  CreateDateColumn,
-  Entity,
-  Index,
-  JoinColumn,
-  ManyToOne,
-  PrimaryGeneratedColumn,
-} from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 
 /** A property-management company: the tenant. No one ever sees another company's data. */
 @Entity('company')
@@ -29,6 +21,8 @@ export class Community {
   @Column({ type: 'varchar', length: 12 }) code: string;
   @Column({ type: 'varchar', length: 200, default: '' }) address: string;
   @Column({ type: 'int', default: 0 }) households: number;
+  @Column({ type: 'double', nullable: true }) latitude: number | null;
+  @Column({ type: 'double', nullable: true }) longitude: number | null;
   @CreateDateColumn() createdAt: Date;
 }
 

@@ -22,7 +22,10 @@ export class PlacesController {
     if (q !== undefined && (typeof q !== 'string' || q.length > 50)) {
       throw new AppError('VALIDATION_FAILED', 'q is too long', [{ field: 'q', problems: ['at most 50 characters'] }]);
     }
-    const rows = await this.places.searchCommunities(q || undefined, actor.role === 'resident' ? null : actor.companyId);
+    const rows = await this.places.searchCommunities(
+      q || undefined,
+      actor.role === 'resident' ? null : actor.companyId,
+    );
     return rows.map((c) => ({ id: c.id, name: c.name, address: c.address }));
   }
 

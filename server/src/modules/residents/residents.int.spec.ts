@@ -33,7 +33,15 @@ describe(`house bindings over HTTP (${TEST_DB})`, () => {
   beforeAll(async () => {
     server = await startTestServer();
     w = await buildWorld(server);
-    for (const k of Object.keys({ deskA1: 0, deskA2: 0, deskB1: 0, adminA: 0, adminB: 0, supervisorA1: 0, techA1: 0 }) as Array<keyof typeof staff>) {
+    for (const k of Object.keys({
+      deskA1: 0,
+      deskA2: 0,
+      deskB1: 0,
+      adminA: 0,
+      adminB: 0,
+      supervisorA1: 0,
+      techA1: 0,
+    }) as Array<keyof typeof staff>) {
       staff[k] = await loginStaff(server, w.staff[k]);
     }
     resA1 = await loginResident(server, 'code-res-a1');
@@ -140,12 +148,22 @@ describe(`house bindings over HTTP (${TEST_DB})`, () => {
   describe('phone formats', () => {
     it('accepts +86 and 86 prefixes and a padded name, and matches the registry after normalising', async () => {
       const token = await loginResident(server, 'code-new-plus86');
-      const res = await bind(token, { houseId: w.houseA1.id, relation: 'family', name: ' 王芳 ', phone: '+8613900001111' });
+      const res = await bind(token, {
+        houseId: w.houseA1.id,
+        relation: 'family',
+        name: ' 王芳 ',
+        phone: '+8613900001111',
+      });
       expect(res.status).toBe(201);
       expect(res.body.status).toBe('verified');
       const row = await server.ds.getRepository(HouseBinding).findOneByOrFail({ id: res.body.id });
       expect(row).toMatchObject({ phone: '13900001111', name: '王芳' });
-      const res2 = await bind(token, { houseId: w.houseA1b.id, relation: 'family', name: '王芳', phone: '8613900001111' });
+      const res2 = await bind(token, {
+        houseId: w.houseA1b.id,
+        relation: 'family',
+        name: '王芳',
+        phone: '8613900001111',
+      });
       expect(res2.status).toBe(201);
       // houseA1b has no registry: nothing can match, so it waits for the desk.
       expect(res2.body.status).toBe('pending');
@@ -174,10 +192,26 @@ describe(`house bindings over HTTP (${TEST_DB})`, () => {
       const res = await bind(token, { houseId: 'x', relation: 'landlord', name: '', phone: '12345', extra: true });
       expect(res.status).toBe(400);
       expect(res.body.code).toBe('VALIDATION_FAILED');
-      expect(res.body.details.map((d: { field: string }) => d.field).sort()).toEqual(['extra', 'houseId', 'name', 'phone', 'relation']);
+      expect(res.body.details.map((d: { field: string }) => d.field).sort()).toEqual([
+        'extra',
+        'houseId',
+        'name',
+        'phone',
+        'relation',
+      ]);
       const missing = await bind(token, {});
-      expect(missing.body.details.map((d: { field: string }) => d.field).sort()).toEqual(['houseId', 'name', 'phone', 'relation']);
-      const relation = await bind(token, { houseId: w.houseA1b.id, relation: 'Owner', name: '王芳', phone: '13900001111' });
+      expect(missing.body.details.map((d: { field: string }) => d.field).sort()).toEqual([
+        'houseId',
+        'name',
+        'phone',
+        'relation',
+      ]);
+      const relation = await bind(token, {
+        houseId: w.houseA1b.id,
+        relation: 'Owner',
+        name: '王芳',
+        phone: '13900001111',
+      });
       expect(relation.body.details.map((d: { field: string }) => d.field)).toEqual(['relation']);
       expect(await server.ds.getRepository(HouseBinding).count()).toBe(before);
     });
@@ -195,11 +229,15 @@ describe(`house bindings over HTTP (${TEST_DB})`, () => {
       bindingId = res.body.id;
     });
 
-    it("cannot report a repair for that house, nor see or act on its orders", async () => {
+    it('cannot report a repair for that house, nor see or act on its orders', async () => {
       const created = await createOrder(token, w.houseA1.id);
       expect(created.status).toBe(404);
       expect(created.body.code).toBe('NOT_FOUND');
-      const area = await server.api.post('/work-orders', { category: 'plumbing', description: '车库漏水', publicAreaId: w.areaA1.id }, { token });
+      const area = await server.api.post(
+        '/work-orders',
+        { category: 'plumbing', description: '车库漏水', publicAreaId: w.areaA1.id },
+        { token },
+      );
       expect(area.status).toBe(404);
       const list = await server.api.get('/work-orders', { token });
       expect(list.body).toMatchObject({ items: [], total: 0 });
@@ -235,11 +273,13 @@ describe(`house bindings over HTTP (${TEST_DB})`, () => {
         status: 'pending',
       });
       // The world's resident with a pending binding on houseA1 waits there too.
-      const worldPending = await server.ds.getRepository(HouseBinding).findOneByOrFail({ userId: w.residents.resPending.id });
+      const worldPending = await server.ds
+        .getRepository(HouseBinding)
+        .findOneByOrFail({ userId: w.residents.resPending.id });
       expect(await pendingIds(staff.deskA1)).toContain(worldPending.id);
     });
 
-    it("cannot be reviewed by the desk of another community or company (404), nor by a technician or a resident (403)", async () => {
+    it('cannot be reviewed by the desk of another community or company (404), nor by a technician or a resident (403)', async () => {
       for (const who of ['deskA2', 'deskB1', 'adminB'] as const) {
         const res = await review(staff[who], bindingId, 'verified');
         expect({ who, status: res.status, code: res.body.code }).toEqual({ who, status: 404, code: 'NOT_FOUND' });
@@ -262,7 +302,11 @@ describe(`house bindings over HTTP (${TEST_DB})`, () => {
       expect(pending.status).toBe(400);
       const missing = await review(staff.deskA1, 999999, 'verified');
       expect(missing.status).toBe(404);
-      const notAnId = await server.api.post('/house-bindings/abc/review', { decision: 'verified' }, { token: staff.deskA1 });
+      const notAnId = await server.api.post(
+        '/house-bindings/abc/review',
+        { decision: 'verified' },
+        { token: staff.deskA1 },
+      );
       expect(notAnId.status).toBe(400);
     });
 
@@ -275,22 +319,33 @@ describe(`house bindings over HTTP (${TEST_DB})`, () => {
       expect(row.reviewedAt).not.toBeNull();
       expect(await pendingIds(staff.deskA1)).not.toContain(bindingId);
 
-      for (const [who, decision] of [['deskA1', 'verified'], ['deskA1', 'rejected'], ['supervisorA1', 'rejected']] as const) {
+      for (const [who, decision] of [
+        ['deskA1', 'verified'],
+        ['deskA1', 'rejected'],
+        ['supervisorA1', 'rejected'],
+      ] as const) {
         const again = await review(staff[who], bindingId, decision);
-        expect({ who, decision, status: again.status, code: again.body.code }).toEqual({ who, decision, status: 409, code: 'TRANSITION_NOT_ALLOWED' });
+        expect({ who, decision, status: again.status, code: again.body.code }).toEqual({
+          who,
+          decision,
+          status: 409,
+          code: 'TRANSITION_NOT_ALLOWED',
+        });
       }
       const still = await server.ds.getRepository(HouseBinding).findOneByOrFail({ id: bindingId });
       expect(still).toMatchObject({ status: 'verified', reviewedById: w.staff.deskA1.id });
     });
 
-    it("then reports repairs for the house and sees its orders", async () => {
+    it('then reports repairs for the house and sees its orders', async () => {
       const created = await createOrder(token, w.houseA1.id);
       expect(created.status).toBe(201);
       expect(created.body).toMatchObject({ houseId: w.houseA1.id, reporter: { id: created.body.reporter.id } });
       const old = await server.api.get(`/work-orders/${orderOfHouseA1}`, { token });
       expect(old.status).toBe(200);
       const list = await server.api.get('/work-orders?pageSize=100', { token });
-      expect(list.body.items.map((o: { id: number }) => o.id)).toEqual(expect.arrayContaining([orderOfHouseA1, created.body.id]));
+      expect(list.body.items.map((o: { id: number }) => o.id)).toEqual(
+        expect.arrayContaining([orderOfHouseA1, created.body.id]),
+      );
       const houses = await server.api.get('/me/houses', { token });
       expect(houses.body).toEqual([expect.objectContaining({ id: bindingId, status: 'verified' })]);
     });
@@ -299,7 +354,12 @@ describe(`house bindings over HTTP (${TEST_DB})`, () => {
   describe('two reviewers at once', () => {
     it('exactly one decision wins, the other is told it was already decided', async () => {
       const token = await loginResident(server, 'code-new-race');
-      const asked = await bind(token, { houseId: w.houseA1b.id, relation: 'tenant', name: '韩梅梅', phone: '13600001234' });
+      const asked = await bind(token, {
+        houseId: w.houseA1b.id,
+        relation: 'tenant',
+        name: '韩梅梅',
+        phone: '13600001234',
+      });
       expect(asked.body.status).toBe('pending');
       const [a, b] = await Promise.all([
         review(staff.deskA1, asked.body.id, 'verified'),
@@ -355,7 +415,12 @@ describe(`house bindings over HTTP (${TEST_DB})`, () => {
       const list = await server.api.get('/me/houses', { token: staff[who] });
       expect(list.status).toBe(403);
       expect(list.body.code).toBe('FORBIDDEN');
-      const ask = await bind(staff[who], { houseId: w.houseA1.id, relation: 'owner', name: '王芳', phone: '13900001111' });
+      const ask = await bind(staff[who], {
+        houseId: w.houseA1.id,
+        relation: 'owner',
+        name: '王芳',
+        phone: '13900001111',
+      });
       expect(ask.status).toBe(403);
       expect(ask.body.code).toBe('FORBIDDEN');
     });
@@ -391,7 +456,9 @@ describe(`house bindings over HTTP (${TEST_DB})`, () => {
       await w.factory.community(w.companyB.id, 'Z21');
       const percent = await w.factory.community(w.companyB.id, 'P%1');
       const ids = async (q: string) =>
-        (await server.api.get(`/communities?q=${encodeURIComponent(q)}`, { token })).body.map((c: { id: number }) => c.id);
+        (await server.api.get(`/communities?q=${encodeURIComponent(q)}`, { token })).body.map(
+          (c: { id: number }) => c.id,
+        );
       // `_` must not match any one character (小区Z21), and must match itself (小区Z_1).
       expect(await ids('Z_1')).toEqual([underscore.id]);
       expect(await ids('P%1')).toEqual([percent.id]);

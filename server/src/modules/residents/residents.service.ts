@@ -1,5 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { normalizePhone, registryMatches, type BindingRelation, type BindingStatus, type HouseBindingView } from '@linli/shared';
+import {
+  normalizePhone,
+  registryMatches,
+  type BindingRelation,
+  type BindingStatus,
+  type HouseBindingView,
+} from '@linli/shared';
 import { AppError, notFound } from '../../common/app-error.js';
 import type { Actor } from '../../common/auth/actor.js';
 import { isUniqueViolation } from '../../common/db-errors.js';
@@ -77,7 +83,10 @@ export class ResidentsService {
   private async toViews(rows: HouseBinding[]): Promise<HouseBindingView[]> {
     const houses = new Map((await this.places.findHouses(rows.map((r) => r.houseId))).map((h) => [h.id, h]));
     const communities = new Map(
-      (await this.places.findCommunities([...new Set([...houses.values()].map((h) => h.communityId))])).map((c) => [c.id, c]),
+      (await this.places.findCommunities([...new Set([...houses.values()].map((h) => h.communityId))])).map((c) => [
+        c.id,
+        c,
+      ]),
     );
     return rows.map((r) => {
       const house = houses.get(r.houseId)!;

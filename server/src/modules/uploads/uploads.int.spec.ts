@@ -46,7 +46,8 @@ function png(width: number, height: number, opts: { claim?: [number, number]; pa
     rows.push(row);
   }
   const parts = [PNG_SIGNATURE, chunk('IHDR', ihdr)];
-  if (opts.padding) parts.push(chunk('tEXt', Buffer.concat([Buffer.from('Comment\0'), Buffer.alloc(opts.padding, 0x61)])));
+  if (opts.padding)
+    parts.push(chunk('tEXt', Buffer.concat([Buffer.from('Comment\0'), Buffer.alloc(opts.padding, 0x61)])));
   parts.push(chunk('IDAT', deflateSync(Buffer.concat(rows))), chunk('IEND', Buffer.alloc(0)));
   return Buffer.concat(parts);
 }
@@ -70,7 +71,8 @@ describe(`uploads over HTTP (${TEST_DB})`, () => {
   let otherResident: string;
   let desk: string;
 
-  const upload = (token: string | undefined, body: FormData) => server.api.post('/uploads', body, token ? { token } : {});
+  const upload = (token: string | undefined, body: FormData) =>
+    server.api.post('/uploads', body, token ? { token } : {});
   const content = (url: string, headers: Record<string, string> = {}) => fetch(`${server.url}${url}`, { headers });
 
   beforeAll(async () => {
@@ -142,8 +144,14 @@ describe(`uploads over HTTP (${TEST_DB})`, () => {
 
     it('takes the same photo sent several times at once (a double tap, a forwarded picture)', async () => {
       const same = png(6, 6);
-      const results = await Promise.all(Array.from({ length: 6 }, (_, i) => upload(i % 2 ? otherResident : resident, form(same, `same${i}.png`, 'image/png'))));
-      expect(results.map((r) => (r.status === 201 ? 201 : `${r.status} ${r.body?.code}`))).toEqual([201, 201, 201, 201, 201, 201]);
+      const results = await Promise.all(
+        Array.from({ length: 6 }, (_, i) =>
+          upload(i % 2 ? otherResident : resident, form(same, `same${i}.png`, 'image/png')),
+        ),
+      );
+      expect(results.map((r) => (r.status === 201 ? 201 : `${r.status} ${r.body?.code}`))).toEqual([
+        201, 201, 201, 201, 201, 201,
+      ]);
       for (const r of results) {
         const got = await content(r.body.url);
         expect(got.status).toBe(200);
@@ -180,7 +188,13 @@ describe(`uploads over HTTP (${TEST_DB})`, () => {
       const { path, exp, sig } = parts();
       const i = Math.floor(sig.length / 2);
       const tampered = `${sig.slice(0, i)}${sig[i] === 'A' ? 'B' : 'A'}${sig.slice(i + 1)}`;
-      for (const query of [`exp=${exp}&sig=${tampered}`, `exp=${exp}&sig=${sig.slice(0, -1)}`, `exp=${exp}&sig=`, `exp=${exp}`, `sig=${sig}`]) {
+      for (const query of [
+        `exp=${exp}&sig=${tampered}`,
+        `exp=${exp}&sig=${sig.slice(0, -1)}`,
+        `exp=${exp}&sig=`,
+        `exp=${exp}`,
+        `sig=${sig}`,
+      ]) {
         const res = await content(`${path}?${query}`);
         expect({ query, status: res.status }).toEqual({ query, status: 404 });
         expect(((await res.json()) as { code: string }).code).toBe('NOT_FOUND');
@@ -228,12 +242,19 @@ describe(`uploads over HTTP (${TEST_DB})`, () => {
         [svg, 'a.svg', 'image/svg+xml'],
       ] as const) {
         const res = await upload(resident, form(data, name, type));
-        expect({ name, status: res.status, code: res.body.code }).toEqual({ name, status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' });
+        expect({ name, status: res.status, code: res.body.code }).toEqual({
+          name,
+          status: 415,
+          code: 'UNSUPPORTED_MEDIA_TYPE',
+        });
       }
     });
 
     it('refuses a PNG signature followed by junk: 415', async () => {
-      const res = await upload(resident, form(Buffer.concat([PNG_SIGNATURE, Buffer.from('not really a png at all')]), 'x.png', 'image/png'));
+      const res = await upload(
+        resident,
+        form(Buffer.concat([PNG_SIGNATURE, Buffer.from('not really a png at all')]), 'x.png', 'image/png'),
+      );
       expect(res.status).toBe(415);
       expect(res.body.code).toBe('UNSUPPORTED_MEDIA_TYPE');
     });
@@ -319,7 +340,11 @@ describe(`uploads over HTTP (${TEST_DB})`, () => {
 
   describe('photos on work orders', () => {
     const order = (token: string, photoIds: unknown) =>
-      server.api.post('/work-orders', { category: 'plumbing', description: '带照片报修', houseId: w.houseA1.id, photoIds }, { token });
+      server.api.post(
+        '/work-orders',
+        { category: 'plumbing', description: '带照片报修', houseId: w.houseA1.id, photoIds },
+        { token },
+      );
 
     it("refuses someone else's upload id in photoIds: 400 VALIDATION_FAILED", async () => {
       const theirs = await upload(otherResident, form(png(2, 3), 'theirs.png', 'image/png'));
@@ -327,7 +352,11 @@ describe(`uploads over HTTP (${TEST_DB})`, () => {
       const before = await server.ds.query('SELECT COUNT(*) AS n FROM work_order');
       for (const ids of [[theirs.body.id], [mine.body.id, theirs.body.id], [999999]]) {
         const res = await order(resident, ids);
-        expect({ ids, status: res.status, code: res.body.code }).toEqual({ ids, status: 400, code: 'VALIDATION_FAILED' });
+        expect({ ids, status: res.status, code: res.body.code }).toEqual({
+          ids,
+          status: 400,
+          code: 'VALIDATION_FAILED',
+        });
         expect(res.body.details.map((d: { field: string }) => d.field)).toEqual(['photoIds']);
       }
       const desks = await order(desk, [mine.body.id]);
@@ -340,7 +369,10 @@ describe(`uploads over HTTP (${TEST_DB})`, () => {
       const res = await order(resident, ['1', 0, 1.5]);
       expect(res.status).toBe(400);
       expect(res.body.details.map((d: { field: string }) => d.field)).toContain('photoIds');
-      const tooMany = await order(resident, Array.from({ length: 10 }, (_, i) => i + 1));
+      const tooMany = await order(
+        resident,
+        Array.from({ length: 10 }, (_, i) => i + 1),
+      );
       expect(tooMany.status).toBe(400);
     });
 
@@ -357,11 +389,15 @@ describe(`uploads over HTTP (${TEST_DB})`, () => {
       expect(again.body.photoIds).toEqual([a.body.id, b.body.id]);
     });
 
-    it('lets the technician attach their own photos to a transition, not the resident\'s', async () => {
+    it("lets the technician attach their own photos to a transition, not the resident's", async () => {
       const tech = await loginStaff(server, w.staff.techA1);
       const created = await order(resident, []);
       expect(created.status).toBe(201);
-      await server.api.post(`/work-orders/${created.body.id}/transitions`, { action: 'assign', assigneeId: w.staff.techA1.id }, { token: desk });
+      await server.api.post(
+        `/work-orders/${created.body.id}/transitions`,
+        { action: 'assign', assigneeId: w.staff.techA1.id },
+        { token: desk },
+      );
       const residentsPhoto = await upload(resident, form(png(2, 2), 'r.png', 'image/png'));
       const techsPhoto = await upload(tech, form(png(5, 5), 't.png', 'image/png'));
       const refused = await server.api.post(

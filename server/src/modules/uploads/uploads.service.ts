@@ -65,7 +65,14 @@ export class UploadsService {
   }
 
   view(row: Upload): UploadView {
-    return { id: row.id, mime: row.mime, size: row.size, width: row.width, height: row.height, url: this.signedUrl(row.id) };
+    return {
+      id: row.id,
+      mime: row.mime,
+      size: row.size,
+      width: row.width,
+      height: row.height,
+      url: this.signedUrl(row.id),
+    };
   }
 
   /** Photos of a record the viewer may already see (an order, an event): signed URLs, no lookup. */

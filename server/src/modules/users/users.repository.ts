@@ -25,7 +25,9 @@ export class UsersRepository {
   async createResidentFromWechat(openid: string): Promise<User> {
     const repo = this.ds.getRepository(User);
     try {
-      return await repo.save(repo.create({ role: 'resident', name: '微信用户', wechatOpenid: openid, companyId: null }));
+      return await repo.save(
+        repo.create({ role: 'resident', name: '微信用户', wechatOpenid: openid, companyId: null }),
+      );
     } catch (e) {
       // Two first logins racing: the other one created the user.
       const existing = await this.findByOpenid(openid);

@@ -111,7 +111,8 @@ export class TransitionDto {
 
 const toList = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? value.split(',').filter(Boolean) : value;
-const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value);
+const toInt = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
 
 export class ListWorkOrdersQuery {
   @ApiPropertyOptional({ description: 'comma-separated statuses' })
@@ -122,7 +123,12 @@ export class ListWorkOrdersQuery {
   @IsIn(WORK_ORDER_STATUSES, { each: true })
   status?: string[];
 
-  @ApiPropertyOptional() @IsOptional() @Transform(toList) @IsArray() @IsIn(PRIORITIES, { each: true }) priority?: string[];
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Transform(toList)
+  @IsArray()
+  @IsIn(PRIORITIES, { each: true })
+  priority?: string[];
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(32) category?: string;
   @ApiPropertyOptional() @IsOptional() @IsIn(WORK_ORDER_KINDS) kind?: string;
   @ApiPropertyOptional() @IsOptional() @Transform(toInt) @IsInt() @Min(1) communityId?: number;
@@ -135,6 +141,10 @@ export class ListWorkOrdersQuery {
   q?: string;
   @ApiPropertyOptional() @IsOptional() @IsDateString() from?: string;
   @ApiPropertyOptional() @IsOptional() @IsDateString() to?: string;
+  @ApiPropertyOptional({ enum: ['created', 'sla'], description: 'newest first (default) or nearest SLA deadline first' })
+  @IsOptional()
+  @IsIn(['created', 'sla'])
+  sort?: 'created' | 'sla';
   @ApiPropertyOptional({ default: 1 }) @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100000) page?: number;
   @ApiPropertyOptional({ default: 20 }) @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100) pageSize?: number;
 }

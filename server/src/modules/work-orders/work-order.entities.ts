@@ -50,6 +50,14 @@ export class WorkOrder {
   @Column({ type: 'boolean', nullable: true }) quoteApproved: boolean | null;
   @Column({ type: 'int', default: 0 }) urgeCount: number;
   @Column({ type: 'int', default: 0 }) reopenCount: number;
+  /** Where routing stands: waiting (nobody qualifies), offered, assigned, pooled, manual; null before routing. */
+  @Column({ type: 'varchar', length: 10, nullable: true }) routingState: string | null;
+  /** Technicians routing must skip for this order (declined, let an offer time out). */
+  @Column({ type: 'simple-json', nullable: true }) excludedUserIds: number[] | null;
+  @Column({ type: 'int', default: 0 }) refusalCount: number;
+  @Column({ type: 'datetime', nullable: true }) offerExpiresAt: Date | null;
+  /** The nearest deadline of the order's running SLA clocks (kept by the SLA service), for queues. */
+  @Index() @Column({ type: 'datetime', nullable: true }) slaDueAt: Date | null;
   /** Optimistic-lock counter: every transition is a conditional update on it. */
   @Column({ type: 'int', default: 1 }) version: number;
   @Column({ type: 'datetime', nullable: true }) completedAt: Date | null;

@@ -24,12 +24,24 @@ describe(`work orders over HTTP (${TEST_DB})`, () => {
 
   const create = (token: string, body: object, key?: string) =>
     server.api.post('/work-orders', body, { token, headers: key ? { 'Idempotency-Key': key } : {} });
-  const act = (token: string, id: number, body: object) => server.api.post(`/work-orders/${id}/transitions`, body, { token });
+  const act = (token: string, id: number, body: object) =>
+    server.api.post(`/work-orders/${id}/transitions`, body, { token });
 
   it('creates an order with a human-readable number and a first timeline event', async () => {
-    const res = await create(resident, { category: 'plumbing', description: '厨房水管漏水', houseId: w.houseA1.id, priority: 'P2' });
+    const res = await create(resident, {
+      category: 'plumbing',
+      description: '厨房水管漏水',
+      houseId: w.houseA1.id,
+      priority: 'P2',
+    });
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ status: 'submitted', version: 1, priority: 'P2', channel: 'miniprogram', communityId: w.a1.id });
+    expect(res.body).toMatchObject({
+      status: 'submitted',
+      version: 1,
+      priority: 'P2',
+      channel: 'miniprogram',
+      communityId: w.a1.id,
+    });
     expect(res.body.no).toMatch(/^AA-\d{8}-\d{4}$/);
     expect(res.body.timeline).toHaveLength(1);
     expect(res.body.timeline[0]).toMatchObject({ action: 'create', from: null, to: 'submitted' });
@@ -55,7 +67,9 @@ describe(`work orders over HTTP (${TEST_DB})`, () => {
     const before = await server.ds.query('SELECT COUNT(*) AS n FROM work_order');
     const burst = await Promise.all(Array.from({ length: 8 }, () => create(resident, body, 'key-concurrent-1')));
     const after = await server.ds.query('SELECT COUNT(*) AS n FROM work_order');
-    expect(burst.map((r) => r.status === 500 ? r.body : r.body.id).filter((x, i, a) => a.indexOf(x) === i)).toHaveLength(1);
+    expect(
+      burst.map((r) => (r.status === 500 ? r.body : r.body.id)).filter((x, i, a) => a.indexOf(x) === i),
+    ).toHaveLength(1);
     expect(burst.every((r) => r.status === 201 || r.status === 200)).toBe(true);
     expect(burst.filter((r) => r.status === 201)).toHaveLength(1);
     expect(Number(after[0].n) - Number(before[0].n)).toBe(1);
@@ -63,7 +77,11 @@ describe(`work orders over HTTP (${TEST_DB})`, () => {
 
   it('refuses a reused key with a different body, and a malformed key', async () => {
     await create(resident, { category: 'plumbing', description: 'x', houseId: w.houseA1.id }, 'key-reused-1');
-    const other = await create(resident, { category: 'plumbing', description: 'y', houseId: w.houseA1.id }, 'key-reused-1');
+    const other = await create(
+      resident,
+      { category: 'plumbing', description: 'y', houseId: w.houseA1.id },
+      'key-reused-1',
+    );
     expect(other.status).toBe(409);
     expect(other.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
     const bad = await create(resident, { category: 'plumbing', description: 'x', houseId: w.houseA1.id }, 'bad key!');
@@ -81,7 +99,12 @@ describe(`work orders over HTTP (${TEST_DB})`, () => {
     const unknownCategory = await create(resident, { category: 'gas', description: 'x', houseId: w.houseA1.id });
     expect(unknownCategory.status).toBe(400);
     expect(unknownCategory.body.details[0].field).toBe('category');
-    const both = await create(resident, { category: 'plumbing', description: 'x', houseId: w.houseA1.id, publicAreaId: w.areaA1.id });
+    const both = await create(resident, {
+      category: 'plumbing',
+      description: 'x',
+      houseId: w.houseA1.id,
+      publicAreaId: w.areaA1.id,
+    });
     expect(both.status).toBe(400);
     const after = await server.ds.query('SELECT COUNT(*) AS n FROM work_order');
     expect(Number(after[0].n)).toBe(Number(before[0].n));
@@ -125,7 +148,17 @@ describe(`work orders over HTTP (${TEST_DB})`, () => {
     const detail = await server.api.get(`/work-orders/${id}`, { token: resident });
     expect(detail.body.quote).toMatchObject({ totalFen: 7500, approved: true });
     expect(detail.body.timeline.map((e: { action: string }) => e.action)).toEqual([
-      'create', 'assign', 'accept', 'depart', 'arrive', 'pause', 'resume', 'quote', 'approve_quote', 'complete', 'confirm',
+      'create',
+      'assign',
+      'accept',
+      'depart',
+      'arrive',
+      'pause',
+      'resume',
+      'quote',
+      'approve_quote',
+      'complete',
+      'confirm',
     ]);
     expect(detail.body.timeline[5]).toMatchObject({ from: 'in_progress', to: 'paused', note: '等配件' });
     expect(detail.body.version).toBe(11);
@@ -153,7 +186,9 @@ describe(`work orders over HTTP (${TEST_DB})`, () => {
     const late = await act(loserToken, created.body.id, { action: 'grab' });
     expect(late.status).toBe(409);
     expect(late.body.details.assignee.name).toBe(winners[0].body.assignee.name);
-    const events = await server.ds.query('SELECT action FROM work_order_event WHERE workOrderId = ?', [created.body.id]);
+    const events = await server.ds.query('SELECT action FROM work_order_event WHERE workOrderId = ?', [
+      created.body.id,
+    ]);
     expect(events.filter((e: { action: string }) => e.action === 'grab')).toHaveLength(1);
   });
 
@@ -231,7 +266,9 @@ describe(`work orders over HTTP (${TEST_DB})`, () => {
     const closed = await server.api.get('/work-orders?status=closed', { token: resident });
     expect(closed.body.items.every((o: { status: string }) => o.status === 'closed')).toBe(true);
     expect(closed.body.total).toBeGreaterThanOrEqual(1);
-    const byNo = await server.api.get(`/work-orders?q=${encodeURIComponent(all.body.items[0].no)}`, { token: resident });
+    const byNo = await server.api.get(`/work-orders?q=${encodeURIComponent(all.body.items[0].no)}`, {
+      token: resident,
+    });
     expect(byNo.body.items.map((o: { id: number }) => o.id)).toEqual([all.body.items[0].id]);
     const bad = await server.api.get('/work-orders?status=bogus&pageSize=1000', { token: resident });
     expect(bad.status).toBe(400);

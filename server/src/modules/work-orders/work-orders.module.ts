@@ -3,14 +3,16 @@ import { CategoriesModule } from '../categories/categories.module.js';
 import { PlacesModule } from '../places/places.module.js';
 import { ResidentsModule } from '../residents/residents.module.js';
 import { UploadsModule } from '../uploads/uploads.module.js';
+import { NotificationsCoreModule } from '../notifications/notifications-core.module.js';
+import { WorkOrderLifecycle } from './work-order-lifecycle.js';
 import { WorkOrdersController } from './work-orders.controller.js';
 import { WorkOrdersRepository } from './work-orders.repository.js';
 import { WorkOrdersService } from './work-orders.service.js';
 
 @Module({
-  imports: [PlacesModule, ResidentsModule, CategoriesModule, UploadsModule],
+  imports: [PlacesModule, ResidentsModule, CategoriesModule, UploadsModule, NotificationsCoreModule],
   controllers: [WorkOrdersController],
-  providers: [WorkOrdersRepository, WorkOrdersService],
-  exports: [WorkOrdersService],
+  providers: [WorkOrdersRepository, WorkOrdersService, WorkOrderLifecycle],
+  exports: [WorkOrdersService, WorkOrderLifecycle, WorkOrdersRepository],
 })
 export class WorkOrdersModule {}

@@ -25,6 +25,7 @@ export interface OrderFilters {
   q?: string;
   from?: Date;
   to?: Date;
+  sort?: 'created' | 'sla';
 }
 
 @Injectable()
@@ -115,7 +116,14 @@ export class WorkOrdersRepository {
         ),
       );
     }
-    qb.orderBy('wo.createdAt', 'DESC').addOrderBy('wo.id', 'DESC');
+    if (f.sort === 'sla') {
+      // Nearest deadline first; orders without a running clock last.
+      qb.orderBy('CASE WHEN wo.slaDueAt IS NULL THEN 1 ELSE 0 END', 'ASC')
+        .addOrderBy('wo.slaDueAt', 'ASC')
+        .addOrderBy('wo.id', 'ASC');
+    } else {
+      qb.orderBy('wo.createdAt', 'DESC').addOrderBy('wo.id', 'DESC');
+    }
     qb.skip((page - 1) * pageSize).take(pageSize);
     const [items, total] = await qb.getManyAndCount();
     return { items, total };

@@ -19,6 +19,7 @@ import {
 } from '@linli/shared';
 import type { EntityManager } from 'typeorm';
 import { AppError, notFound } from '../../common/app-error.js';
+import { Clock } from '../../common/clock.js';
 import type { Actor } from '../../common/auth/actor.js';
 import { isUniqueViolation } from '../../common/db-errors.js';
 import { CategoriesRepository } from '../categories/categories.repository.js';
@@ -31,6 +32,7 @@ import type { User } from '../users/user.entities.js';
 import { UsersRepository } from '../users/users.repository.js';
 import type { CreateWorkOrderDto, ListWorkOrdersQuery, TransitionDto } from './work-order.dto.js';
 import type { WorkOrder, WorkOrderEvent } from './work-order.entities.js';
+import { WorkOrderLifecycle } from './work-order-lifecycle.js';
 import { WorkOrdersRepository, type OrderScope } from './work-orders.repository.js';
 
 const IDEMPOTENCY_KEY = /^[\w-]{8,64}$/;
@@ -59,6 +61,8 @@ export class WorkOrdersService {
     @Inject(UploadsRepository) private readonly uploads: UploadsRepository,
     @Inject(UploadsService) private readonly photos: UploadsService,
     @Inject(UsersRepository) private readonly users: UsersRepository,
+    @Inject(WorkOrderLifecycle) private readonly lifecycle: WorkOrderLifecycle,
+    @Inject(Clock) private readonly clock: Clock,
   ) {}
 
   async create(actor: Actor, dto: CreateWorkOrderDto, idempotencyKey: string | undefined): Promise<CreateResult> {
@@ -90,47 +94,44 @@ export class WorkOrdersService {
 
     let id: number;
     try {
-      id = await this.orders.transaction(async (em) => {
-        const now = new Date();
-        const order = await this.orders.insertOrder(em, {
-          no: await this.orders.nextOrderNo(em, place.community, now),
-          companyId: place.community.companyId,
-          communityId: place.community.id,
-          houseId: place.houseId,
-          publicAreaId: place.publicAreaId,
-          kind: dto.kind ?? 'repair',
-          channel,
-          category: dto.category,
-          priority: dto.priority ?? 'P3',
-          status: 'submitted',
-          description: dto.description.trim(),
-          reporterId,
-          createdById: actor.userId,
-          assigneeId: null,
-          preferredTime: dto.preferredTime ?? null,
-          photoIds,
-          quoteItems: null,
-          quoteTotalFen: null,
-          quoteApproved: null,
-          urgeCount: 0,
-          reopenCount: 0,
-          version: 1,
-          completedAt: null,
-          closedAt: null,
-        });
-        await this.orders.insertEvent(em, {
-          workOrderId: order.id,
-          action: 'create',
-          fromStatus: null,
-          toStatus: 'submitted',
-          actorId: actor.userId,
-          actorRole: actor.role,
-          note: null,
-          photoIds,
-          data: { channel, location: place.location },
-        });
+      id = await this.lifecycle.run(async (ctx) => {
+        const order = await this.lifecycle.create(
+          ctx,
+          {
+            no: await this.orders.nextOrderNo(ctx.em, place.community, ctx.now),
+            companyId: place.community.companyId,
+            communityId: place.community.id,
+            houseId: place.houseId,
+            publicAreaId: place.publicAreaId,
+            kind: dto.kind ?? 'repair',
+            channel,
+            category: dto.category,
+            priority: dto.priority ?? 'P3',
+            status: 'submitted',
+            description: dto.description.trim(),
+            reporterId,
+            createdById: actor.userId,
+            assigneeId: null,
+            preferredTime: dto.preferredTime ?? null,
+            photoIds,
+            quoteItems: null,
+            quoteTotalFen: null,
+            quoteApproved: null,
+            urgeCount: 0,
+            reopenCount: 0,
+            routingState: null,
+            excludedUserIds: [],
+            refusalCount: 0,
+            offerExpiresAt: null,
+            version: 1,
+            completedAt: null,
+            closedAt: null,
+          },
+          { userId: actor.userId, role: actor.role },
+          { channel, location: place.location },
+        );
         if (idempotencyKey) {
-          await this.orders.insertIdempotency(em, {
+          await this.orders.insertIdempotency(ctx.em, {
             userId: actor.userId,
             key: idempotencyKey,
             requestHash,
@@ -179,7 +180,11 @@ export class WorkOrdersService {
     // every order of the technician's communities.
     const order =
       dto.action === 'grab' && actor.role === 'technician'
-        ? await this.findVisible(actor, id, { kind: 'staff', companyId: actor.companyId!, communityIds: actor.communityIds })
+        ? await this.findVisible(actor, id, {
+            kind: 'staff',
+            companyId: actor.companyId!,
+            communityIds: actor.communityIds,
+          })
         : await this.findVisible(actor, id);
     if (dto.version !== undefined && dto.version !== order.version) {
       throw new AppError('VERSION_CONFLICT', `order is at version ${order.version}, not ${dto.version}`, {
@@ -199,24 +204,19 @@ export class WorkOrdersService {
       );
     }
     const patch = await this.patchFor(actor, order, dto);
-    const from = order.status as WorkOrderStatus;
-    const ok = await this.orders.transaction(async (em) => {
-      const won = await this.orders.updateIfVersion(em, order.id, order.version, { ...patch, status: result.to });
-      if (!won) return false;
-      await this.orders.insertEvent(em, {
-        workOrderId: order.id,
+    const updated = await this.lifecycle.run((ctx) =>
+      this.lifecycle.apply(ctx, order, {
         action: dto.action,
-        fromStatus: from,
-        toStatus: result.to,
-        actorId: actor.userId,
-        actorRole: actor.role,
-        note: dto.note ?? dto.reason ?? null,
+        to: result.to,
+        actor: { userId: actor.userId, role: actor.role },
+        patch,
+        note: dto.note ?? null,
+        reason: dto.reason ?? dto.pauseReason ?? null,
         photoIds: dto.photoIds ?? [],
         data: this.eventData(dto, patch),
-      });
-      return true;
-    });
-    if (!ok) {
+      }),
+    );
+    if (!updated) {
       throw new AppError('VERSION_CONFLICT', 'the order changed while you acted on it; reload and retry');
     }
     return this.detailAfterChange(actor, id);
@@ -267,7 +267,10 @@ export class WorkOrdersService {
     } else {
       const area = await this.places.findPublicArea(dto.publicAreaId!);
       if (!area) throw notFound('public area');
-      if (actor.role === 'resident' && !(await this.bindings.verifiedCommunityIds(actor.userId)).includes(area.communityId)) {
+      if (
+        actor.role === 'resident' &&
+        !(await this.bindings.verifiedCommunityIds(actor.userId)).includes(area.communityId)
+      ) {
         throw notFound('public area');
       }
       communityId = area.communityId;
@@ -276,7 +279,8 @@ export class WorkOrdersService {
     }
     const community = await this.places.findCommunity(communityId);
     if (!community) throw notFound('community');
-    if (actor.role !== 'resident' && !this.servesCommunity(actor, community)) throw notFound(hasHouse ? 'house' : 'public area');
+    if (actor.role !== 'resident' && !this.servesCommunity(actor, community))
+      throw notFound(hasHouse ? 'house' : 'public area');
     return { community, houseId, publicAreaId, location: `${community.name} ${location}` };
   }
 
@@ -302,13 +306,23 @@ export class WorkOrdersService {
       case 'resident':
         return { kind: 'resident', userId: actor.userId, houseIds: await this.bindings.verifiedHouseIds(actor.userId) };
       case 'technician':
-        return { kind: 'technician', userId: actor.userId, companyId: actor.companyId!, communityIds: actor.communityIds };
+        return {
+          kind: 'technician',
+          userId: actor.userId,
+          companyId: actor.companyId!,
+          communityIds: actor.communityIds,
+        };
       case 'desk':
       case 'supervisor':
         return { kind: 'staff', companyId: actor.companyId!, communityIds: actor.communityIds };
       case 'admin':
         return { kind: 'company', companyId: actor.companyId! };
     }
+  }
+
+  /** The order if the actor may see it, else NOT_FOUND: for other modules' order sub-resources. */
+  findVisibleOrder(actor: Actor, id: number): Promise<WorkOrder> {
+    return this.findVisible(actor, id);
   }
 
   private async findVisible(actor: Actor, id: number, scope?: OrderScope): Promise<WorkOrder> {
@@ -342,7 +356,7 @@ export class WorkOrdersService {
       ]);
     }
 
-    const now = new Date();
+    const now = this.clock.now();
     switch (dto.action) {
       case 'assign':
       case 'transfer': {
@@ -350,13 +364,19 @@ export class WorkOrdersService {
           throw missing('assigneeId', 'transfer to a colleague, not to yourself');
         }
         await this.checkTechnician(order, dto.assigneeId!);
-        return { assigneeId: dto.assigneeId! };
+        return { assigneeId: dto.assigneeId!, routingState: 'manual', offerExpiresAt: null };
       }
       case 'grab':
-        return { assigneeId: actor.userId };
+        return { assigneeId: actor.userId, routingState: 'assigned' };
       case 'decline':
+        return {
+          assigneeId: null,
+          excludedUserIds: [...new Set([...(order.excludedUserIds ?? []), actor.userId])],
+          refusalCount: order.refusalCount + 1,
+          offerExpiresAt: null,
+        };
       case 'pool':
-        return { assigneeId: null };
+        return { assigneeId: null, routingState: 'pooled' };
       case 'quote': {
         const items: QuoteItem[] = dto.quoteItems!.map((i) => ({
           kind: i.kind,
@@ -377,10 +397,19 @@ export class WorkOrdersService {
       case 'auto_close':
         return { closedAt: now };
       case 'reopen':
-        return { assigneeId: null, reopenCount: order.reopenCount + 1, completedAt: null, closedAt: null };
+        return {
+          assigneeId: null,
+          reopenCount: order.reopenCount + 1,
+          completedAt: null,
+          closedAt: null,
+          routingState: null,
+          excludedUserIds: [],
+          refusalCount: 0,
+        };
       case 'urge':
         return { urgeCount: order.urgeCount + 1 };
       case 'accept':
+        return { routingState: 'assigned', offerExpiresAt: null };
       case 'depart':
       case 'arrive':
       case 'pause':
@@ -417,14 +446,24 @@ export class WorkOrdersService {
       orders.flatMap((o) => [o.reporterId, o.assigneeId]).filter((x): x is number => x !== null),
     );
     const byId = new Map(people.map((u) => [u.id, u]));
-    const houses = new Map((await this.places.findHouses(orders.map((o) => o.houseId).filter((x): x is number => x !== null))).map((h) => [h.id, h]));
-    const communities = new Map((await this.places.findCommunities([...new Set(orders.map((o) => o.communityId))])).map((c) => [c.id, c]));
-    const verified = actor.role === 'resident' ? new Set(await this.bindings.verifiedHouseIds(actor.userId)) : new Set<number>();
+    const houses = new Map(
+      (await this.places.findHouses(orders.map((o) => o.houseId).filter((x): x is number => x !== null))).map((h) => [
+        h.id,
+        h,
+      ]),
+    );
+    const communities = new Map(
+      (await this.places.findCommunities([...new Set(orders.map((o) => o.communityId))])).map((c) => [c.id, c]),
+    );
+    const verified =
+      actor.role === 'resident' ? new Set(await this.bindings.verifiedHouseIds(actor.userId)) : new Set<number>();
     const views: WorkOrderView[] = [];
     for (const o of orders) {
-      const isReporter = actor.role === 'resident' && (o.reporterId === actor.userId || (o.houseId !== null && verified.has(o.houseId)));
+      const isReporter =
+        actor.role === 'resident' && (o.reporterId === actor.userId || (o.houseId !== null && verified.has(o.houseId)));
       const ctx: ActorContext = { role: actor.role, isAssignee: o.assigneeId === actor.userId, isReporter };
-      const seeFullPhones = actor.role === 'desk' || actor.role === 'supervisor' || actor.role === 'admin' || ctx.isAssignee;
+      const seeFullPhones =
+        actor.role === 'desk' || actor.role === 'supervisor' || actor.role === 'admin' || ctx.isAssignee;
       const person = (id: number | null, full: boolean): PersonRef | null => {
         const u: User | undefined = id === null ? undefined : byId.get(id);
         return u ? { id: u.id, name: u.name, phone: full ? u.phone : maskPhone(u.phone) } : null;
@@ -452,6 +491,8 @@ export class WorkOrdersService {
         photos: this.photos.photoRefs(o.photoIds),
         quote: o.quoteItems ? { items: o.quoteItems, totalFen: o.quoteTotalFen ?? 0, approved: o.quoteApproved } : null,
         urgeCount: o.urgeCount,
+        routingState: o.routingState as WorkOrderView['routingState'],
+        slaDueAt: o.slaDueAt?.toISOString() ?? null,
         version: o.version,
         createdAt: o.createdAt.toISOString(),
         updatedAt: o.updatedAt.toISOString(),
@@ -463,7 +504,10 @@ export class WorkOrdersService {
 
   private async toTimeline(events: WorkOrderEvent[]): Promise<TimelineEventView[]> {
     const people = new Map(
-      (await this.orders.usersByIds(events.map((e) => e.actorId).filter((x): x is number => x !== null))).map((u) => [u.id, u]),
+      (await this.orders.usersByIds(events.map((e) => e.actorId).filter((x): x is number => x !== null))).map((u) => [
+        u.id,
+        u,
+      ]),
     );
     return events.map((e) => ({
       id: e.id,

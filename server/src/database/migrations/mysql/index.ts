@@ -1,6 +1,8 @@
 import { Init1795762195336 } from './1795762195336-Init.js';
+import { RoutingSlaNotifications1795763763554 } from './1795763763554-RoutingSlaNotifications.js';
 
 /** In order of their timestamps. */
 export const MYSQL_MIGRATIONS: Function[] = [
   Init1795762195336,
+  RoutingSlaNotifications1795763763554,
 ];

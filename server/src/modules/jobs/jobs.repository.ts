@@ -1,0 +1,117 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { ScheduledJob } from './job.entity.js';
+
+export interface NewJob {
+  kind: string;
+  dueAt: Date;
+  workOrderId?: number | null;
+  refId?: number | null;
+  payload?: Record<string, unknown> | null;
+}
+
+@Injectable()
+export class JobsRepository {
+  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+
+  get isMysql(): boolean {
+    return this.ds.options.type === 'mariadb' || this.ds.options.type === 'mysql';
+  }
+
+  /** Schedule inside the caller's transaction, so the job exists iff the change does. */
+  async schedule(em: EntityManager, job: NewJob): Promise<ScheduledJob> {
+    return em.save(
+      em.create(ScheduledJob, {
+        kind: job.kind,
+        dueAt: job.dueAt,
+        workOrderId: job.workOrderId ?? null,
+        refId: job.refId ?? null,
+        payload: job.payload ?? null,
+        status: 'pending',
+        attempts: 0,
+        lastError: null,
+        doneBy: null,
+        doneAt: null,
+      }),
+    );
+  }
+
+  /** Cancel pending jobs of a kind for an order (or a ref), e.g. an offer timeout once accepted. */
+  async cancel(em: EntityManager, kind: string, where: { workOrderId?: number; refId?: number }): Promise<void> {
+    const qb = em
+      .createQueryBuilder()
+      .update(ScheduledJob)
+      .set({ status: 'cancelled' })
+      .where('kind = :kind AND status = :pending', { kind, pending: 'pending' });
+    if (where.workOrderId !== undefined) qb.andWhere('workOrderId = :w', { w: where.workOrderId });
+    if (where.refId !== undefined) qb.andWhere('refId = :r', { r: where.refId });
+    await qb.execute();
+  }
+
+  /**
+   * Claim one due job inside `em`'s transaction. On MySQL/MariaDB the row is locked with
+   * SKIP LOCKED so other processes pass over it; the conditional UPDATE makes the claim
+   * exclusive on SQLite too. The claim commits or rolls back with the job's effect.
+   */
+  async claimDue(em: EntityManager, now: Date, owner: string, id?: number): Promise<ScheduledJob | null> {
+    const qb = em
+      .createQueryBuilder(ScheduledJob, 'j')
+      .select('j.id', 'id')
+      .where('j.status = :pending', { pending: 'pending' })
+      .andWhere('j.dueAt <= :now', { now })
+      .orderBy('j.dueAt', 'ASC')
+      .addOrderBy('j.id', 'ASC')
+      .limit(1);
+    if (id !== undefined) qb.andWhere('j.id = :id', { id });
+    if (this.isMysql) qb.setLock('pessimistic_write').setOnLocked('skip_locked');
+    const row = await qb.getRawOne<{ id: number }>();
+    if (!row) return null;
+    const res = await em
+      .createQueryBuilder()
+      .update(ScheduledJob)
+      .set({ status: 'done', doneAt: now, doneBy: owner })
+      .where('id = :id AND status = :pending', { id: row.id, pending: 'pending' })
+      .execute();
+    if ((res.affected ?? 0) !== 1) return null;
+    return em.findOneBy(ScheduledJob, { id: row.id });
+  }
+
+  /** Whether a pending job of this kind and ref is due by `by` (to avoid queuing duplicates). */
+  async hasPending(em: EntityManager, kind: string, refId: number, by: Date): Promise<boolean> {
+    return em
+      .createQueryBuilder(ScheduledJob, 'j')
+      .where('j.kind = :kind AND j.refId = :refId AND j.status = :pending AND j.dueAt <= :by', {
+        kind,
+        refId,
+        pending: 'pending',
+        by,
+      })
+      .getExists();
+  }
+
+  /** After a handler failed (its transaction rolled back): count the attempt and back off. */
+  async recordFailure(id: number, error: string, now: Date, maxAttempts: number): Promise<void> {
+    const job = await this.ds.getRepository(ScheduledJob).findOneBy({ id });
+    if (!job || job.status !== 'pending') return;
+    const attempts = job.attempts + 1;
+    const backoffMs = Math.min(2 ** attempts * 1000, 15 * 60_000);
+    await this.ds.getRepository(ScheduledJob).update(
+      { id, status: 'pending' },
+      {
+        attempts,
+        lastError: error.slice(0, 2000),
+        status: attempts >= maxAttempts ? 'failed' : 'pending',
+        dueAt: new Date(now.getTime() + backoffMs),
+      },
+    );
+  }
+
+  countPending(kind?: string) {
+    return this.ds.getRepository(ScheduledJob).countBy({ status: 'pending', ...(kind ? { kind } : {}) });
+  }
+
+  transaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+    return this.ds.transaction(work);
+  }
+}

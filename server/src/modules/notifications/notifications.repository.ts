@@ -1,0 +1,386 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager, In, IsNull } from 'typeorm';
+import { Category } from '../categories/category.entity.js';
+import { Community, House, PublicArea } from '../places/place.entities.js';
+import { TechnicianSkill } from '../staff/staff.entities.js';
+import { StaffCommunity, User } from '../users/user.entities.js';
+import { WorkOrder } from '../work-orders/work-order.entities.js';
+import { Notification, NotificationDelivery, OutboxEvent, WechatSubscription } from './notification.entities.js';
+import type { Audience, OrderFacts } from './notification-rules.js';
+
+/** The order an event is about: the facts the rules read, and what audiences resolve against. */
+export interface EventOrder {
+  facts: OrderFacts;
+  companyId: number;
+  communityId: number;
+  category: string;
+}
+
+export interface NewNotification {
+  userId: number;
+  eventId: number;
+  type: string;
+  title: string;
+  body: string;
+  workOrderId: number | null;
+  createdAt: Date;
+}
+
+export type DeliveryChannel = 'wechat' | 'sms';
+
+/** Everything a delivery attempt needs, read after the lease is taken. */
+export interface DeliveryJob {
+  delivery: NotificationDelivery;
+  notification: Notification | null;
+  user: User | null;
+  orderNo: string | null;
+}
+
+/** The changes that end (or postpone) a leased delivery. */
+export type DeliveryOutcome = Partial<
+  Pick<NotificationDelivery, 'status' | 'attempts' | 'nextAttemptAt' | 'lastError' | 'externalId' | 'sentAt'>
+>;
+
+@Injectable()
+export class NotificationsRepository {
+  /** SQLite: the tail of this process's queue of transactions (see `transaction`). */
+  private sqliteTail: Promise<unknown> = Promise.resolve();
+
+  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+
+  get isMysql(): boolean {
+    return this.ds.options.type === 'mariadb' || this.ds.options.type === 'mysql';
+  }
+
+  /**
+   * One transaction. MariaDB: READ COMMITTED, so the claim's SKIP LOCKED scan takes no gap
+   * locks that would hold up writers inserting new events. SQLite: TypeORM runs every SQLite
+   * transaction of a process on one connection, so two at once would nest (the second becomes
+   * a savepoint of the first, and a rollback undoes the wrong work); ours therefore queue up.
+   */
+  transaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+    if (this.isMysql) return this.ds.transaction('READ COMMITTED', work);
+    const run = this.sqliteTail.then(
+      () => this.ds.transaction(work),
+      () => this.ds.transaction(work),
+    );
+    this.sqliteTail = run.catch(() => undefined);
+    return run;
+  }
+
+  // ---- outbox --------------------------------------------------------------------------------
+
+  /**
+   * Claim the next due pending event inside `em`'s transaction: mark it done, so that the
+   * notifications written in the same transaction exist iff the claim commits. MariaDB locks
+   * the row with SKIP LOCKED so concurrent dispatchers pass over it; the conditional UPDATE
+   * makes the claim exclusive on SQLite. Null when nothing is due (or a race was lost).
+   */
+  async claimNextEvent(em: EntityManager, now: Date): Promise<OutboxEvent | null> {
+    const qb = em
+      .getRepository(OutboxEvent)
+      .createQueryBuilder('e')
+      .select('e.id', 'id')
+      .where('e.status = :pending', { pending: 'pending' })
+      .andWhere('e.nextAttemptAt <= :now', { now })
+      .orderBy('e.nextAttemptAt', 'ASC')
+      .addOrderBy('e.id', 'ASC')
+      .limit(1);
+    if (this.isMysql) qb.setLock('pessimistic_write').setOnLocked('skip_locked');
+    const row = await qb.getRawOne<{ id: number | string }>();
+    if (!row) return null;
+    const id = Number(row.id);
+    const res = await em
+      .createQueryBuilder()
+      .update(OutboxEvent)
+      .set({ status: 'done', processedAt: now, lastError: null })
+      .where('id = :id AND status = :pending', { id, pending: 'pending' })
+      .execute();
+    if ((res.affected ?? 0) !== 1) return null;
+    return em.findOneBy(OutboxEvent, { id });
+  }
+
+  /** After the event's transaction rolled back: count the attempt and back off, or give up. */
+  async recordEventFailure(id: number, error: string, now: Date, maxAttempts: number): Promise<void> {
+    const repo = this.ds.getRepository(OutboxEvent);
+    const event = await repo.findOneBy({ id });
+    if (!event || event.status !== 'pending') return;
+    const attempts = event.attempts + 1;
+    const backoffMs = Math.min(2 ** attempts * 1000, 15 * 60_000);
+    await repo.update(
+      { id, status: 'pending', attempts: event.attempts },
+      {
+        attempts,
+        status: attempts >= maxAttempts ? 'failed' : 'pending',
+        lastError: error.slice(0, 2000),
+        nextAttemptAt: new Date(now.getTime() + backoffMs),
+      },
+    );
+  }
+
+  // ---- what the dispatcher reads -------------------------------------------------------------
+
+  async findEventOrder(em: EntityManager, workOrderId: number): Promise<EventOrder | null> {
+    const order = await em.findOneBy(WorkOrder, { id: workOrderId });
+    if (!order) return null;
+    const [community, category, house, area] = await Promise.all([
+      em.findOneBy(Community, { id: order.communityId }),
+      em.findOneBy(Category, { companyId: order.companyId, code: order.category }),
+      order.houseId === null ? null : em.findOneBy(House, { id: order.houseId }),
+      order.publicAreaId === null ? null : em.findOneBy(PublicArea, { id: order.publicAreaId }),
+    ]);
+    const place = [community?.name, house?.label ?? area?.name].filter(Boolean).join(' ');
+    return {
+      facts: {
+        id: order.id,
+        no: order.no,
+        kind: order.kind,
+        categoryName: category?.name ?? order.category,
+        place,
+        reporterId: order.reporterId,
+        assigneeId: order.assigneeId,
+        routingState: order.routingState,
+        quoteTotalFen: order.quoteTotalFen,
+        urgeCount: order.urgeCount,
+      },
+      companyId: order.companyId,
+      communityId: order.communityId,
+      category: order.category,
+    };
+  }
+
+  async findUserName(em: EntityManager, id: number): Promise<string | null> {
+    const user = await em.findOne(User, { where: { id }, select: { id: true, name: true } });
+    return user?.name ?? null;
+  }
+
+  /** The user ids an audience stands for, for one order. */
+  async resolveAudience(em: EntityManager, audience: Audience, order: EventOrder): Promise<number[]> {
+    if (audience.kind === 'user') return [audience.userId];
+    const qb = em
+      .getRepository(User)
+      .createQueryBuilder('u')
+      .select('u.id', 'id')
+      .where('u.companyId = :companyId', { companyId: order.companyId })
+      .andWhere('u.active = :active', { active: true });
+    switch (audience.kind) {
+      case 'community-staff':
+        qb.andWhere('u.role = :role', { role: audience.role }).innerJoin(
+          StaffCommunity,
+          'sc',
+          'sc.userId = u.id AND sc.communityId = :communityId',
+          { communityId: order.communityId },
+        );
+        break;
+      case 'company-admins':
+        qb.andWhere('u.role = :role', { role: 'admin' });
+        break;
+      case 'pool-technicians':
+        qb.andWhere('u.role = :role', { role: 'technician' })
+          .innerJoin(StaffCommunity, 'sc', 'sc.userId = u.id AND sc.communityId = :communityId', {
+            communityId: order.communityId,
+          })
+          .innerJoin(TechnicianSkill, 'ts', 'ts.userId = u.id AND ts.category = :category', {
+            category: order.category,
+          });
+        break;
+    }
+    const rows = await qb.getRawMany<{ id: number | string }>();
+    return rows.map((r) => Number(r.id));
+  }
+
+  /**
+   * The users among `ids` who may hear about an order of `companyId`: active, and either a
+   * resident or staff of that company (a stale id in a payload never reaches another tenant).
+   */
+  async findRecipients(em: EntityManager, ids: number[], companyId: number): Promise<User[]> {
+    if (!ids.length) return [];
+    const users = await em.find(User, { where: { id: In(ids), active: true }, order: { id: 'ASC' } });
+    return users.filter((u) => u.role === 'resident' || u.companyId === companyId);
+  }
+
+  async insertNotification(em: EntityManager, n: NewNotification): Promise<number> {
+    const res = await em.insert(Notification, { ...n, readAt: null });
+    return Number(res.identifiers[0].id);
+  }
+
+  async insertDelivery(
+    em: EntityManager,
+    d: { notificationId: number; userId: number; channel: DeliveryChannel; now: Date },
+  ): Promise<void> {
+    await em.insert(NotificationDelivery, {
+      notificationId: d.notificationId,
+      userId: d.userId,
+      channel: d.channel,
+      status: 'pending',
+      attempts: 0,
+      nextAttemptAt: d.now,
+      leaseUntil: null,
+      lastError: null,
+      externalId: null,
+      sentAt: null,
+      createdAt: d.now,
+    });
+  }
+
+  // ---- deliveries ----------------------------------------------------------------------------
+
+  /** Deliveries to try now: pending and due, or sending with a lease that ran out (a worker died). */
+  async findDueDeliveryIds(now: Date, limit: number): Promise<number[]> {
+    const rows = await this.ds
+      .getRepository(NotificationDelivery)
+      .createQueryBuilder('d')
+      .select('d.id', 'id')
+      .where('(d.status = :pending AND d.nextAttemptAt <= :now) OR (d.status = :sending AND d.leaseUntil <= :now)', {
+        pending: 'pending',
+        sending: 'sending',
+        now,
+      })
+      .orderBy('d.id', 'ASC')
+      .limit(limit)
+      .getRawMany<{ id: number | string }>();
+    return rows.map((r) => Number(r.id));
+  }
+
+  /**
+   * Take a delivery for one attempt: one conditional UPDATE, so of several workers one wins.
+   * The lease's end, in whole seconds (MariaDB keeps DATETIME to the second), doubles as the
+   * fencing token every later write of this attempt checks.
+   */
+  async leaseDelivery(id: number, now: Date, leaseMs: number): Promise<Date | null> {
+    const leaseUntil = new Date(Math.ceil((now.getTime() + leaseMs) / 1000) * 1000);
+    const res = await this.ds
+      .createQueryBuilder()
+      .update(NotificationDelivery)
+      .set({ status: 'sending', leaseUntil })
+      .where('id = :id', { id })
+      .andWhere('((status = :pending AND nextAttemptAt <= :now) OR (status = :sending AND leaseUntil <= :now))', {
+        pending: 'pending',
+        sending: 'sending',
+        now,
+      })
+      .execute();
+    return (res.affected ?? 0) === 1 ? leaseUntil : null;
+  }
+
+  async findDeliveryJob(id: number): Promise<DeliveryJob | null> {
+    const delivery = await this.ds.getRepository(NotificationDelivery).findOneBy({ id });
+    if (!delivery) return null;
+    const [notification, user] = await Promise.all([
+      this.ds.getRepository(Notification).findOneBy({ id: delivery.notificationId }),
+      this.ds.getRepository(User).findOneBy({ id: delivery.userId }),
+    ]);
+    const order =
+      notification?.workOrderId == null
+        ? null
+        : await this.ds
+            .getRepository(WorkOrder)
+            .findOne({ where: { id: notification.workOrderId }, select: { id: true, no: true } });
+    return { delivery, notification, user, orderNo: order?.no ?? null };
+  }
+
+  /** Record how a leased attempt ended; false when the lease was lost (another worker took over). */
+  async finishDelivery(id: number, lease: Date, outcome: DeliveryOutcome): Promise<boolean> {
+    return this.finishLeased(this.ds.manager, id, lease, outcome);
+  }
+
+  /**
+   * End a leased attempt (skipped, or failed) and, in the same transaction, queue an SMS for
+   * the same notification when one is wanted (`smsFallback`).
+   */
+  async endDelivery(
+    id: number,
+    lease: Date,
+    outcome: { status: 'skipped' | 'failed'; lastError: string },
+    smsFallback: { notificationId: number; userId: number } | null,
+    now: Date,
+  ): Promise<void> {
+    await this.transaction(async (em) => {
+      const won = await this.finishLeased(em, id, lease, outcome);
+      if (won && smsFallback) await this.insertDelivery(em, { ...smsFallback, channel: 'sms', now });
+    });
+  }
+
+  private async finishLeased(em: EntityManager, id: number, lease: Date, outcome: DeliveryOutcome): Promise<boolean> {
+    const res = await em
+      .createQueryBuilder()
+      .update(NotificationDelivery)
+      .set({ ...outcome, leaseUntil: null })
+      .where('id = :id AND status = :sending AND leaseUntil = :lease', { id, sending: 'sending', lease })
+      .execute();
+    return (res.affected ?? 0) === 1;
+  }
+
+  // ---- subscriptions -------------------------------------------------------------------------
+
+  /** Use one of the user's sends for the template, atomically; false when none is left. */
+  async consumeSubscription(userId: number, templateId: string): Promise<boolean> {
+    const res = await this.ds
+      .createQueryBuilder()
+      .update(WechatSubscription)
+      .set({ remaining: () => 'remaining - 1' })
+      .where('userId = :userId AND templateId = :templateId AND remaining > 0', { userId, templateId })
+      .execute();
+    return (res.affected ?? 0) === 1;
+  }
+
+  /** WeChat did not use the send (it failed before sending): the user keeps it. */
+  async returnSubscription(userId: number, templateId: string): Promise<void> {
+    await this.ds
+      .createQueryBuilder()
+      .update(WechatSubscription)
+      .set({ remaining: () => 'remaining + 1' })
+      .where('userId = :userId AND templateId = :templateId', { userId, templateId })
+      .execute();
+  }
+
+  /** WeChat says the user has none left (43101): believe it over our count. */
+  async clearSubscription(userId: number, templateId: string): Promise<void> {
+    await this.ds.getRepository(WechatSubscription).update({ userId, templateId }, { remaining: 0 });
+  }
+
+  /** One more send allowed; a single upsert statement, so concurrent accepts all count. */
+  async addSubscription(userId: number, templateId: string): Promise<void> {
+    const sql = this.isMysql
+      ? 'INSERT INTO wechat_subscription (userId, templateId, remaining) VALUES (?, ?, 1) ON DUPLICATE KEY UPDATE remaining = remaining + 1'
+      : 'INSERT INTO wechat_subscription (userId, templateId, remaining) VALUES (?, ?, 1) ON CONFLICT (userId, templateId) DO UPDATE SET remaining = remaining + 1';
+    await this.ds.query(sql, [userId, templateId]);
+  }
+
+  async remainingSubscriptions(userId: number, templateIds: string[]): Promise<Record<string, number>> {
+    const remaining: Record<string, number> = Object.fromEntries(templateIds.map((t) => [t, 0]));
+    if (!templateIds.length) return remaining;
+    const rows = await this.ds.getRepository(WechatSubscription).findBy({ userId, templateId: In(templateIds) });
+    for (const r of rows) remaining[r.templateId] = r.remaining;
+    return remaining;
+  }
+
+  // ---- the in-app list -----------------------------------------------------------------------
+
+  async listForUser(userId: number, unreadOnly: boolean, page: number, pageSize: number) {
+    const [items, total] = await this.ds.getRepository(Notification).findAndCount({
+      where: unreadOnly ? { userId, readAt: IsNull() } : { userId },
+      order: { id: 'DESC' },
+      skip: (page - 1) * pageSize,
+      take: pageSize,
+    });
+    return { items, total };
+  }
+
+  countUnread(userId: number): Promise<number> {
+    return this.ds.getRepository(Notification).countBy({ userId, readAt: IsNull() });
+  }
+
+  /** Mark one of the user's notifications read (once); null when it is not theirs. */
+  async markRead(userId: number, id: number, now: Date): Promise<Notification | null> {
+    const repo = this.ds.getRepository(Notification);
+    await repo.update({ id, userId, readAt: IsNull() }, { readAt: now });
+    return repo.findOneBy({ id, userId });
+  }
+
+  async markAllRead(userId: number, now: Date): Promise<number> {
+    const res = await this.ds.getRepository(Notification).update({ userId, readAt: IsNull() }, { readAt: now });
+    return res.affected ?? 0;
+  }
+}

@@ -1,0 +1,54 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { OutboxEvent } from './notification.entities.js';
+
+/**
+ * Events Linli announces. Each is written by `OutboxWriter.emit` in the same transaction as
+ * the change; the dispatcher turns it into notifications for the right people.
+ */
+export type OutboxEventInput =
+  | { type: 'order.created'; workOrderId: number; payload: { actorId: number | null } }
+  | {
+      type: 'order.transition';
+      workOrderId: number;
+      payload: {
+        action: string;
+        from: string;
+        to: string;
+        actorId: number | null;
+        actorRole: string;
+        /** Assignee after the change, and before it when it changed. */
+        assigneeId: number | null;
+        previousAssigneeId: number | null;
+        reason?: string | null;
+        urgeCount?: number;
+      };
+    }
+  | { type: 'routing.offered'; workOrderId: number; payload: { userId: number; expiresAt: string } }
+  | { type: 'routing.waiting'; workOrderId: number; payload: { communityId: number; reasons: string[] } }
+  | { type: 'routing.pooled'; workOrderId: number; payload: { communityId: number; category: string } }
+  | {
+      type: 'sla.escalation';
+      workOrderId: number;
+      payload: { clockId: number; stage: string; level: number; assigneeId: number | null };
+    };
+
+export type OutboxEventType = OutboxEventInput['type'];
+
+@Injectable()
+export class OutboxWriter {
+  async emit(em: EntityManager, event: OutboxEventInput, now: Date): Promise<void> {
+    await em.save(
+      em.create(OutboxEvent, {
+      type: event.type,
+      workOrderId: event.workOrderId,
+      payload: event.payload as Record<string, unknown>,
+      status: 'pending',
+      attempts: 0,
+      nextAttemptAt: now,
+      lastError: null,
+      processedAt: null,
+      }),
+    );
+  }
+}

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { NotificationsCoreModule } from '../notifications/notifications-core.module.js';
+import { StaffModule } from '../staff/staff.module.js';
+import { WorkOrdersModule } from '../work-orders/work-orders.module.js';
+import { RoutingRulesModule } from './routing-rules.module.js';
+import { RoutingController } from './routing.controller.js';
+import { RoutingService } from './routing.service.js';
+
+@Module({
+  imports: [WorkOrdersModule, RoutingRulesModule, StaffModule, NotificationsCoreModule],
+  controllers: [RoutingController],
+  providers: [RoutingService],
+  exports: [RoutingService],
+})
+export class RoutingModule {}

@@ -1,0 +1,287 @@
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import {
+  DEFAULT_ROUTING_WEIGHTS,
+  matchBacklog,
+  rankCandidates,
+  type Priority,
+  type RankedCandidate,
+  type RoutingCandidate,
+  type RoutingDecision,
+  type RoutingWeights,
+} from '@linli/shared';
+import { In, type EntityManager } from 'typeorm';
+import { JobRunner } from '../jobs/job-runner.service.js';
+import type { ScheduledJob } from '../jobs/job.entity.js';
+import { JobsRepository } from '../jobs/jobs.repository.js';
+import { OutboxWriter } from '../notifications/outbox.js';
+import { House, PublicArea } from '../places/place.entities.js';
+import { TechnicianProfile } from '../staff/staff.entities.js';
+import { StaffRepository } from '../staff/staff.repository.js';
+import { WorkOrder } from '../work-orders/work-order.entities.js';
+import {
+  WorkOrderLifecycle,
+  type LifecycleContext,
+  type OrderChange,
+} from '../work-orders/work-order-lifecycle.js';
+import { RoutingRulesService } from './routing-rules.service.js';
+import { RoutingDecisionRecord, type RoutingRule } from './routing.entities.js';
+
+export const ROUTE_JOB = 'route';
+export const OFFER_TIMEOUT_JOB = 'offer_timeout';
+export const REMATCH_JOB = 'rematch';
+
+const DEFAULT_MAX_REFUSALS = 3;
+/** How often orders nobody could take are tried again, besides whenever capacity frees up. */
+const WAITING_RETRY_MS = 5 * 60_000;
+const ROUTABLE = ['submitted', 'reopened'];
+/** Actions after which a technician has room for another order. */
+const FREES_CAPACITY = new Set(['complete', 'cancel', 'decline', 'transfer', 'assign', 'pool']);
+
+const SYSTEM = { userId: null, role: 'system' as const };
+/** Actions after which a pending offer timeout no longer applies. */
+const ENDS_OFFER = new Set(['accept', 'grab', 'assign', 'pool', 'cancel', 'transfer']);
+
+/**
+ * Routes orders to technicians: the pure core (`rankCandidates`, `matchBacklog` in shared/)
+ * decides; this service loads candidates, applies the decision through the lifecycle and
+ * stores it. All work runs in persisted jobs, so a crash loses no routing.
+ */
+@Injectable()
+export class RoutingService implements OnModuleInit {
+  constructor(
+    @Inject(WorkOrderLifecycle) private readonly lifecycle: WorkOrderLifecycle,
+    @Inject(JobRunner) private readonly runner: JobRunner,
+    @Inject(JobsRepository) private readonly jobs: JobsRepository,
+    @Inject(OutboxWriter) private readonly outbox: OutboxWriter,
+    @Inject(RoutingRulesService) private readonly rules: RoutingRulesService,
+    @Inject(StaffRepository) private readonly staff: StaffRepository,
+  ) {}
+
+  onModuleInit(): void {
+    this.lifecycle.addHooks({
+      afterCreate: (ctx, order) => this.queueRouting(ctx, order.id),
+      afterTransition: (ctx, change) => this.onChange(ctx, change),
+    });
+    this.runner.register(ROUTE_JOB, (em, job, now) => this.route(this.lifecycle.context(em, now), job.workOrderId!));
+    this.runner.register(OFFER_TIMEOUT_JOB, (em, job, now) => this.offerTimedOut(this.lifecycle.context(em, now), job));
+    this.runner.register(REMATCH_JOB, async (em, job, now) => {
+      await this.rematch(this.lifecycle.context(em, now), job.refId!);
+    });
+  }
+
+  decisionsOf(em: EntityManager, workOrderId: number) {
+    return em.find(RoutingDecisionRecord, { where: { workOrderId }, order: { id: 'DESC' } });
+  }
+
+  /** Route in a job due now, and run that job as soon as the change commits. */
+  private async queueRouting(ctx: LifecycleContext, workOrderId: number) {
+    const job = await this.jobs.schedule(ctx.em, { kind: ROUTE_JOB, dueAt: ctx.now, workOrderId });
+    ctx.afterCommit.push(() => this.runner.runOne(job.id));
+  }
+
+  private async onChange(ctx: LifecycleContext, change: OrderChange) {
+    const { order, action, actor } = change;
+    if (action === 'decline' || action === 'reopen') await this.queueRouting(ctx, order.id);
+    if (ENDS_OFFER.has(action)) await this.jobs.cancel(ctx.em, OFFER_TIMEOUT_JOB, { workOrderId: order.id });
+    if ((action === 'assign' || action === 'transfer' || action === 'grab') && order.assigneeId !== null) {
+      await this.touchAssigned(ctx.em, order.assigneeId, ctx.now);
+    }
+    // Capacity came free (or a manual change moved work around): try the waiting backlog.
+    if (FREES_CAPACITY.has(action) && !(action === 'assign' && actor.role === 'system')) {
+      await this.queueRematch(ctx, order.companyId, ctx.now);
+    }
+  }
+
+  private async queueRematch(ctx: LifecycleContext, companyId: number, dueAt: Date) {
+    if (await this.jobs.hasPending(ctx.em, REMATCH_JOB, companyId, dueAt)) return;
+    await this.jobs.schedule(ctx.em, { kind: REMATCH_JOB, dueAt, refId: companyId });
+  }
+
+  private async touchAssigned(em: EntityManager, userId: number, now: Date) {
+    const res = await em.update(TechnicianProfile, { userId }, { lastAssignedAt: now });
+    if (!res.affected) await em.insert(TechnicianProfile, { userId, capacity: 6, latitude: null, longitude: null, lastAssignedAt: now });
+  }
+
+  private async buildingOf(em: EntityManager, order: WorkOrder): Promise<number | null> {
+    if (order.houseId !== null) return (await em.findOneBy(House, { id: order.houseId }))?.buildingId ?? null;
+    if (order.publicAreaId !== null) return (await em.findOneBy(PublicArea, { id: order.publicAreaId }))?.buildingId ?? null;
+    return null;
+  }
+
+  private async decide(ctx: LifecycleContext, order: WorkOrder, rule: RoutingRule | null, candidates?: RoutingCandidate[]) {
+    const weights: RoutingWeights = rule?.weights ?? DEFAULT_ROUTING_WEIGHTS;
+    const pool = candidates ?? (await this.staff.loadCandidates(order.companyId, order.communityId, order.category, ctx.now, ctx.em));
+    return rankCandidates(
+      {
+        category: order.category,
+        communityId: order.communityId,
+        buildingId: await this.buildingOf(ctx.em, order),
+        priority: order.priority as Priority,
+        excludedUserIds: order.excludedUserIds ?? [],
+        teamId: rule?.teamId ?? null,
+      },
+      pool,
+      weights,
+      ctx.now.getTime(),
+    );
+  }
+
+  private async record(
+    ctx: LifecycleContext,
+    order: WorkOrder,
+    rule: RoutingRule | null,
+    decision: RoutingDecision,
+    outcome: string,
+    chosenUserId: number | null,
+  ) {
+    const attempt = (await ctx.em.countBy(RoutingDecisionRecord, { workOrderId: order.id })) + 1;
+    await ctx.em.insert(RoutingDecisionRecord, {
+      workOrderId: order.id,
+      attempt,
+      ruleId: rule?.id ?? null,
+      mode: rule?.mode ?? 'auto',
+      outcome,
+      chosenUserId,
+      ranked: decision.ranked,
+      excluded: decision.excluded,
+      weights: decision.weights,
+      createdAt: ctx.now,
+    });
+  }
+
+  /** Job: route one order that waits for a technician. */
+  async route(ctx: LifecycleContext, workOrderId: number): Promise<void> {
+    const order = await ctx.em.findOneBy(WorkOrder, { id: workOrderId });
+    if (!order || !ROUTABLE.includes(order.status)) return;
+    const rule = await this.rules.ruleFor(order.companyId, order.communityId, order.category, order.priority, ctx.em);
+    const mode = rule?.mode ?? 'auto';
+    const decision = await this.decide(ctx, order, rule);
+    if (mode === 'manual') {
+      await this.record(ctx, order, rule, decision, 'manual', null);
+      await ctx.em.update(WorkOrder, { id: order.id }, { routingState: 'manual' });
+      await this.outbox.emit(ctx.em, { type: 'routing.waiting', workOrderId: order.id, payload: { communityId: order.communityId, reasons: ['manual'] } }, ctx.now);
+      return;
+    }
+    if (mode === 'pool' || order.refusalCount >= (rule?.maxRefusals ?? DEFAULT_MAX_REFUSALS)) {
+      const pooled = await this.lifecycle.apply(ctx, order, {
+        action: 'pool',
+        to: 'pooled',
+        actor: SYSTEM,
+        patch: { assigneeId: null, routingState: 'pooled', offerExpiresAt: null },
+        reason: mode === 'pool' ? '抢单模式' : `拒单/超时 ${order.refusalCount} 次，转入抢单池`,
+      });
+      if (!pooled) return;
+      await this.record(ctx, order, rule, decision, 'pooled', null);
+      await this.outbox.emit(ctx.em, { type: 'routing.pooled', workOrderId: order.id, payload: { communityId: order.communityId, category: order.category } }, ctx.now);
+      return;
+    }
+    const top = decision.ranked[0];
+    if (!top) {
+      await this.record(ctx, order, rule, decision, 'waiting', null);
+      await ctx.em.update(WorkOrder, { id: order.id }, { routingState: 'waiting' });
+      const reasons = [...new Set(decision.excluded.flatMap((e) => e.reasons))];
+      await this.outbox.emit(ctx.em, { type: 'routing.waiting', workOrderId: order.id, payload: { communityId: order.communityId, reasons } }, ctx.now);
+      await this.queueRematch(ctx, order.companyId, new Date(ctx.now.getTime() + WAITING_RETRY_MS));
+      return;
+    }
+    await this.assign(ctx, order, rule, decision, top, 'assigned');
+  }
+
+  private async assign(
+    ctx: LifecycleContext,
+    order: WorkOrder,
+    rule: RoutingRule | null,
+    decision: RoutingDecision,
+    top: RankedCandidate,
+    outcome: 'assigned' | 'rematched',
+  ) {
+    const offer = (rule?.mode ?? 'auto') === 'offer';
+    const expiresAt = offer ? new Date(ctx.now.getTime() + (rule?.offerTimeoutSeconds ?? 300) * 1000) : null;
+    const updated = await this.lifecycle.apply(ctx, order, {
+      action: 'assign',
+      to: 'assigned',
+      actor: SYSTEM,
+      patch: { assigneeId: top.userId, routingState: offer ? 'offered' : 'assigned', offerExpiresAt: expiresAt },
+      note: `${top.name}（得分 ${top.score}）`,
+      data: { assigneeId: top.userId, score: top.score, mode: rule?.mode ?? 'auto' },
+    });
+    if (!updated) return false;
+    await this.record(ctx, order, rule, decision, offer ? 'offered' : outcome, top.userId);
+    if (offer && expiresAt) {
+      await this.jobs.schedule(ctx.em, {
+        kind: OFFER_TIMEOUT_JOB,
+        dueAt: expiresAt,
+        workOrderId: order.id,
+        payload: { userId: top.userId, version: updated.version },
+      });
+      await this.outbox.emit(ctx.em, { type: 'routing.offered', workOrderId: order.id, payload: { userId: top.userId, expiresAt: expiresAt.toISOString() } }, ctx.now);
+    }
+    return true;
+  }
+
+  /** Job: an offered order was not accepted in time: decline for the technician, route on. */
+  private async offerTimedOut(ctx: LifecycleContext, job: ScheduledJob) {
+    const order = await ctx.em.findOneBy(WorkOrder, { id: job.workOrderId! });
+    const userId = job.payload?.userId as number;
+    if (!order || order.status !== 'assigned' || order.assigneeId !== userId || order.version !== job.payload?.version) return;
+    await this.lifecycle.apply(ctx, order, {
+      action: 'decline',
+      to: 'submitted',
+      actor: SYSTEM,
+      patch: {
+        assigneeId: null,
+        excludedUserIds: [...new Set([...(order.excludedUserIds ?? []), userId])],
+        refusalCount: order.refusalCount + 1,
+        offerExpiresAt: null,
+        routingState: null,
+      },
+      reason: '接单超时',
+      data: { timedOutUserId: userId },
+    });
+  }
+
+  /**
+   * Job: match the company's waiting backlog to free capacity as one assignment problem, so
+   * that an old P1 is not left behind a new P3 when a technician frees up.
+   */
+  async rematch(ctx: LifecycleContext, companyId: number): Promise<number> {
+    const waiting = await ctx.em.find(WorkOrder, {
+      where: { companyId, status: In(ROUTABLE), routingState: 'waiting' },
+      order: { createdAt: 'ASC' },
+      take: 500,
+    });
+    if (!waiting.length) return 0;
+    const rules = new Map<number, RoutingRule | null>();
+    const candidateCache = new Map<string, RoutingCandidate[]>();
+    const decisions = new Map<number, RoutingDecision>();
+    const capacity = new Map<number, number>();
+    for (const order of waiting) {
+      const key = `${order.communityId}:${order.category}`;
+      let candidates = candidateCache.get(key);
+      if (!candidates) {
+        candidates = await this.staff.loadCandidates(companyId, order.communityId, order.category, ctx.now, ctx.em);
+        candidateCache.set(key, candidates);
+      }
+      for (const c of candidates) capacity.set(c.userId, Math.max(0, c.capacity - c.openOrders));
+      const rule = await this.rules.ruleFor(companyId, order.communityId, order.category, order.priority, ctx.em);
+      rules.set(order.id, rule);
+      if (rule && rule.mode !== 'auto' && rule.mode !== 'offer') continue;
+      decisions.set(order.id, await this.decide(ctx, order, rule, candidates));
+    }
+    const pairs = matchBacklog(
+      waiting.filter((o) => decisions.has(o.id)).map((o) => ({ id: o.id, priority: o.priority as Priority, createdAt: o.createdAt.getTime() })),
+      [...capacity].filter(([, free]) => free > 0).map(([technicianId, free]) => ({ technicianId, free })),
+      (order, technicianId) => decisions.get(order.id)?.ranked.find((r) => r.userId === technicianId)?.score ?? null,
+      ctx.now.getTime(),
+    );
+    let assigned = 0;
+    for (const { orderId, technicianId } of pairs) {
+      const order = waiting.find((o) => o.id === orderId)!;
+      const decision = decisions.get(orderId)!;
+      const chosen = decision.ranked.find((r) => r.userId === technicianId)!;
+      if (await this.assign(ctx, order, rules.get(orderId) ?? null, decision, chosen, 'rematched')) assigned++;
+    }
+    if (assigned < waiting.length) await this.queueRematch(ctx, companyId, new Date(ctx.now.getTime() + WAITING_RETRY_MS));
+    return assigned;
+  }
+}

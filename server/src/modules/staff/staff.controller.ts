@@ -1,0 +1,66 @@
+import { Body, Controller, Get, Inject, Param, ParseIntPipe, Post, Put, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { Actor } from '../../common/auth/actor.js';
+import { CurrentActor, Roles } from '../../common/auth/decorators.js';
+import { LeaveService } from './leave.service.js';
+import { LeaveRequestDto, ListStaffQuery, ProfileDto, RosterDto, ServiceAreaDto, SkillsDto } from './staff.dto.js';
+import { StaffService } from './staff.service.js';
+
+@ApiTags('staff')
+@ApiBearerAuth()
+@Controller('staff')
+export class StaffController {
+  constructor(
+    @Inject(StaffService) private readonly staff: StaffService,
+    @Inject(LeaveService) private readonly leave: LeaveService,
+  ) {}
+
+  @Get()
+  @Roles('admin', 'supervisor', 'desk')
+  list(@CurrentActor() actor: Actor, @Query() query: ListStaffQuery) {
+    return this.staff.list(actor, query);
+  }
+
+  @Get(':id')
+  @Roles('admin', 'supervisor', 'desk')
+  detail(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number) {
+    return this.staff.detail(actor, id);
+  }
+
+  @Put(':id/profile')
+  @Roles('admin', 'supervisor')
+  profile(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number, @Body() dto: ProfileDto) {
+    return this.staff.updateProfile(actor, id, dto);
+  }
+
+  @Put(':id/skills')
+  @Roles('admin')
+  skills(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number, @Body() dto: SkillsDto) {
+    return this.staff.replaceSkills(actor, id, dto);
+  }
+
+  @Put(':id/service-area')
+  @Roles('admin')
+  serviceArea(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number, @Body() dto: ServiceAreaDto) {
+    return this.staff.replaceServiceArea(actor, id, dto);
+  }
+
+  @Get(':id/shifts')
+  @Roles('admin', 'supervisor')
+  shifts(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number) {
+    return this.staff.roster(actor, id);
+  }
+
+  @Put(':id/shifts')
+  @Roles('admin', 'supervisor')
+  replaceShifts(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number, @Body() dto: RosterDto) {
+    return this.staff.replaceRoster(actor, id, dto);
+  }
+
+  /** A technician for themself; an admin or supervisor for their staff. */
+  @Post(':id/leave')
+  @Roles('technician', 'supervisor', 'admin')
+  requestLeave(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number, @Body() dto: LeaveRequestDto) {
+    return this.leave.request(actor, id, dto);
+  }
+}

@@ -1,0 +1,163 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { STAFF_ROLES, type StaffRole } from '@linli/shared';
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsNumber,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { LEAVE_STATUSES, type LeaveStatus } from './leave.repository.js';
+
+const toInt = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^\d{1,9}$/.test(value) ? Number(value) : value;
+const CATEGORY_CODE = /^[a-z][a-z0-9_]{0,31}$/;
+const WITH_ZONE = /(Z|[+-]\d{2}:?\d{2})$/;
+
+export class ListStaffQuery {
+  @ApiPropertyOptional({ enum: STAFF_ROLES }) @IsOptional() @IsIn(STAFF_ROLES) role?: StaffRole;
+  @ApiPropertyOptional() @IsOptional() @Transform(toInt) @IsInt() @Min(1) communityId?: number;
+}
+
+export class ProfileDto {
+  @ApiProperty({ minimum: 1, maximum: 50, description: 'open orders the technician may hold at once' })
+  @IsInt()
+  @Min(1)
+  @Max(50)
+  capacity: number;
+
+  @ApiPropertyOptional({ nullable: true, description: 'WGS-84; give both or neither' })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(-90)
+  @Max(90)
+  latitude?: number | null;
+
+  @ApiPropertyOptional({ nullable: true })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(-180)
+  @Max(180)
+  longitude?: number | null;
+}
+
+export class SkillDto {
+  @ApiProperty({ example: 'plumbing' })
+  @IsString()
+  @Matches(CATEGORY_CODE, { message: 'category must be a category code' })
+  category: string;
+
+  @ApiProperty({ minimum: 1, maximum: 5 }) @IsInt() @Min(1) @Max(5) level: number;
+}
+
+export class SkillsDto {
+  @ApiProperty({ type: [SkillDto] })
+  @IsArray()
+  @ArrayMaxSize(100)
+  @ValidateNested({ each: true })
+  @Type(() => SkillDto)
+  skills: SkillDto[];
+}
+
+export class ServiceAreaDto {
+  @ApiProperty({ type: [Number] })
+  @IsArray()
+  @ArrayMaxSize(500)
+  @ArrayUnique()
+  @IsInt({ each: true })
+  @Min(1, { each: true })
+  communityIds: number[];
+
+  @ApiPropertyOptional({ type: [Number], description: 'empty = every building of the communities' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(5000)
+  @ArrayUnique()
+  @IsInt({ each: true })
+  @Min(1, { each: true })
+  buildingIds?: number[];
+}
+
+/** Shapes only: the roster's rules (ranges, order, real dates) are shared validateRoster's. */
+export class WeeklyShiftDto {
+  @ApiProperty({ description: '0 = Sunday' }) @IsInt() weekday: number;
+  @ApiProperty() @IsInt() startMinute: number;
+  @ApiProperty() @IsInt() endMinute: number;
+}
+
+export class ShiftExceptionDto {
+  @ApiProperty({ example: '2025-10-01' }) @IsString() @MaxLength(10) date: string;
+  @ApiProperty() @IsBoolean() off: boolean;
+  @ApiPropertyOptional() @IsOptional() @IsInt() startMinute?: number | null;
+  @ApiPropertyOptional() @IsOptional() @IsInt() endMinute?: number | null;
+}
+
+export class RosterDto {
+  @ApiProperty({ type: [WeeklyShiftDto] })
+  @IsArray()
+  @ArrayMaxSize(100)
+  @ValidateNested({ each: true })
+  @Type(() => WeeklyShiftDto)
+  pattern: WeeklyShiftDto[];
+
+  @ApiProperty({ type: [ShiftExceptionDto] })
+  @IsArray()
+  @ArrayMaxSize(1000)
+  @ValidateNested({ each: true })
+  @Type(() => ShiftExceptionDto)
+  exceptions: ShiftExceptionDto[];
+}
+
+export class LeaveRequestDto {
+  @ApiProperty({ example: '2025-10-01T00:00:00+08:00' })
+  @IsString()
+  @IsISO8601({ strict: true }, { message: 'startAt must be an ISO 8601 date-time' })
+  @Matches(WITH_ZONE, { message: 'startAt must carry a time zone (Z or +08:00)' })
+  startAt: string;
+
+  @ApiProperty({ example: '2025-10-03T00:00:00+08:00' })
+  @IsString()
+  @IsISO8601({ strict: true }, { message: 'endAt must be an ISO 8601 date-time' })
+  @Matches(WITH_ZONE, { message: 'endAt must carry a time zone (Z or +08:00)' })
+  endAt: string;
+
+  @ApiProperty({ example: '年假' }) @IsString() @Length(1, 200) reason: string;
+}
+
+export class ListLeaveQuery {
+  @ApiPropertyOptional({ enum: LEAVE_STATUSES }) @IsOptional() @IsIn(LEAVE_STATUSES) status?: LeaveStatus;
+}
+
+export class ReviewLeaveDto {
+  @ApiProperty({ enum: ['approved', 'rejected'] }) @IsIn(['approved', 'rejected']) decision: 'approved' | 'rejected';
+}
+
+export class TeamDto {
+  @ApiProperty({ example: '水电一组' }) @IsString() @Length(1, 50) name: string;
+
+  @ApiPropertyOptional({ nullable: true, description: 'a supervisor of the company' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  supervisorId?: number | null;
+
+  @ApiProperty({ type: [Number], description: 'technicians of the company' })
+  @IsArray()
+  @ArrayMaxSize(200)
+  @ArrayUnique()
+  @IsInt({ each: true })
+  @Min(1, { each: true })
+  memberIds: number[];
+}

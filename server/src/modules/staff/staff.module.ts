@@ -1,0 +1,20 @@
+import { Module } from '@nestjs/common';
+import { CategoriesModule } from '../categories/categories.module.js';
+import { LeaveController } from './leave.controller.js';
+import { LeaveRepository } from './leave.repository.js';
+import { LeaveService } from './leave.service.js';
+import { StaffController } from './staff.controller.js';
+import { StaffRepository } from './staff.repository.js';
+import { StaffService } from './staff.service.js';
+import { TeamsController } from './teams.controller.js';
+import { TeamsRepository } from './teams.repository.js';
+import { TeamsService } from './teams.service.js';
+
+/** Staff, teams, rosters and leave; exports StaffRepository (loadCandidates) for routing. */
+@Module({
+  imports: [CategoriesModule],
+  controllers: [StaffController, TeamsController, LeaveController],
+  providers: [StaffRepository, StaffService, TeamsRepository, TeamsService, LeaveRepository, LeaveService],
+  exports: [StaffRepository],
+})
+export class StaffModule {}

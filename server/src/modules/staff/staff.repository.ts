@@ -1,0 +1,346 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import {
+  chinaLocalTime,
+  isOnShift,
+  STAFF_ROLES,
+  type RoutingCandidate,
+  type ShiftException,
+  type WeeklyShift,
+  type Weekday,
+} from '@linli/shared';
+import { DataSource, type EntityManager, In, LessThanOrEqual, MoreThan } from 'typeorm';
+import { isRetryableLockError } from '../../common/db-errors.js';
+import { Building, Community } from '../places/place.entities.js';
+import { StaffCommunity, User } from '../users/user.entities.js';
+import { WorkOrder } from '../work-orders/work-order.entities.js';
+import { distanceKm } from './geo.js';
+import {
+  ShiftExceptionRow,
+  ShiftPattern,
+  StaffBuilding,
+  StaffLeave,
+  TeamMember,
+  TechnicianProfile,
+  TechnicianSkill,
+} from './staff.entities.js';
+
+/** Statuses in which an order sits on its assignee's plate and counts against their capacity. */
+export const HELD_STATUSES = ['assigned', 'accepted', 'on_the_way', 'in_progress', 'paused', 'quoted'] as const;
+/** Open orders a technician may hold when no profile says otherwise. */
+export const DEFAULT_CAPACITY = 6;
+
+/** Everything the console and routing know about one staff member at an instant. */
+export interface StaffFacts {
+  communityIds: number[];
+  /** Empty = every building of the communities served. */
+  buildingIds: number[];
+  teamIds: number[];
+  skills: Array<{ category: string; level: number }>;
+  capacity: number;
+  latitude: number | null;
+  longitude: number | null;
+  lastAssignedAt: Date | null;
+  openOrders: number;
+  onShift: boolean;
+  onLeave: boolean;
+}
+
+export interface StaffFilter {
+  role?: string;
+  /** Only staff serving at least one of these communities (supervisor and desk scope). */
+  servingAny?: number[];
+  /** Only staff serving this community. */
+  communityId?: number;
+}
+
+export interface Roster {
+  pattern: WeeklyShift[];
+  exceptions: ShiftException[];
+}
+
+function groupBy<T>(rows: T[], key: (r: T) => number): Map<number, T[]> {
+  const map = new Map<number, T[]>();
+  for (const r of rows) {
+    const k = key(r);
+    const list = map.get(k);
+    if (list) list.push(r);
+    else map.set(k, [r]);
+  }
+  return map;
+}
+
+function toException(r: ShiftExceptionRow): ShiftException {
+  const e: ShiftException = { date: r.date, off: r.off };
+  if (!r.off && r.startMinute !== null) e.startMinute = r.startMinute;
+  if (!r.off && r.endMinute !== null) e.endMinute = r.endMinute;
+  return e;
+}
+
+/** Staff rows and the facts around them: service area, skills, rosters, load. */
+@Injectable()
+export class StaffRepository {
+  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+
+  /** A transaction, retried a few times when the database picks it as a deadlock victim. */
+  async transaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.ds.transaction(work);
+      } catch (e) {
+        if (attempt >= 4 || !isRetryableLockError(e)) throw e;
+        await new Promise((r) => setTimeout(r, 5 * attempt + Math.random() * 20));
+      }
+    }
+  }
+
+  /**
+   * Serialise changes to one staff member's rows (replace-all writes) on MySQL/MariaDB;
+   * SQLite runs one write transaction at a time anyway.
+   */
+  async lockStaffMember(em: EntityManager, userId: number): Promise<void> {
+    if (this.ds.options.type !== 'mariadb' && this.ds.options.type !== 'mysql') return;
+    await em
+      .createQueryBuilder(User, 'u')
+      .select('u.id')
+      .where('u.id = :userId', { userId })
+      .setLock('pessimistic_write')
+      .getOne();
+  }
+
+  /** A staff member (any staff role, active or not) of the company. */
+  findStaffMember(companyId: number, userId: number, em: EntityManager = this.ds.manager): Promise<User | null> {
+    if (!Number.isSafeInteger(userId) || userId < 1) return Promise.resolve(null);
+    return em.findOneBy(User, { id: userId, companyId, role: In([...STAFF_ROLES]) });
+  }
+
+  /** Staff of the company by id (missing or other-company ids are simply absent). */
+  findStaffMembers(companyId: number, userIds: number[], em: EntityManager = this.ds.manager): Promise<User[]> {
+    const ids = [...new Set(userIds)];
+    if (!ids.length) return Promise.resolve([]);
+    return em.findBy(User, { id: In(ids), companyId, role: In([...STAFF_ROLES]) });
+  }
+
+  listStaff(companyId: number, filter: StaffFilter): Promise<User[]> {
+    const qb = this.ds
+      .getRepository(User)
+      .createQueryBuilder('u')
+      .where('u.companyId = :companyId', { companyId })
+      .andWhere('u.role IN (:...roles)', { roles: filter.role ? [filter.role] : [...STAFF_ROLES] })
+      .orderBy('u.id', 'ASC');
+    if (filter.servingAny) {
+      if (!filter.servingAny.length) return Promise.resolve([]);
+      qb.andWhere('u.id IN (SELECT sc.userId FROM staff_community sc WHERE sc.communityId IN (:...servingAny))', {
+        servingAny: filter.servingAny,
+      });
+    }
+    if (filter.communityId !== undefined) {
+      qb.andWhere('u.id IN (SELECT sc2.userId FROM staff_community sc2 WHERE sc2.communityId = :communityId)', {
+        communityId: filter.communityId,
+      });
+    }
+    return qb.getMany();
+  }
+
+  /** Whether the user serves at least one of the communities. */
+  async servesAny(userId: number, communityIds: number[], em: EntityManager = this.ds.manager): Promise<boolean> {
+    if (!communityIds.length) return false;
+    return (await em.countBy(StaffCommunity, { userId, communityId: In(communityIds) })) > 0;
+  }
+
+  /**
+   * The facts of each user at `now`, in a fixed number of queries whatever the number of
+   * users (one per kind of fact).
+   */
+  async factsOf(userIds: number[], now: Date, em: EntityManager = this.ds.manager): Promise<Map<number, StaffFacts>> {
+    const ids = [...new Set(userIds)];
+    const result = new Map<number, StaffFacts>();
+    if (!ids.length) return result;
+    const today = chinaLocalTime(now).date;
+    const [profiles, skills, communities, buildings, teams, patterns, exceptions, leave, load] = await Promise.all([
+      em.find(TechnicianProfile, { where: { userId: In(ids) } }),
+      em.find(TechnicianSkill, { where: { userId: In(ids) }, order: { category: 'ASC' } }),
+      em.find(StaffCommunity, { where: { userId: In(ids) }, order: { communityId: 'ASC' } }),
+      em.find(StaffBuilding, { where: { userId: In(ids) }, order: { buildingId: 'ASC' } }),
+      em.find(TeamMember, { where: { userId: In(ids) }, order: { teamId: 'ASC' } }),
+      em.find(ShiftPattern, { where: { userId: In(ids) } }),
+      em.find(ShiftExceptionRow, { where: { userId: In(ids), date: today } }),
+      em.find(StaffLeave, {
+        select: { userId: true },
+        where: { userId: In(ids), status: 'approved', startAt: LessThanOrEqual(now), endAt: MoreThan(now) },
+      }),
+      em
+        .createQueryBuilder(WorkOrder, 'wo')
+        .select('wo.assigneeId', 'userId')
+        .addSelect('COUNT(*)', 'n')
+        .where('wo.assigneeId IN (:...ids)', { ids })
+        .andWhere('wo.status IN (:...held)', { held: [...HELD_STATUSES] })
+        .groupBy('wo.assigneeId')
+        .getRawMany<{ userId: number | string; n: number | string }>(),
+    ]);
+    const profileOf = new Map(profiles.map((p) => [p.userId, p]));
+    const skillsOf = groupBy(skills, (r) => r.userId);
+    const communitiesOf = groupBy(communities, (r) => r.userId);
+    const buildingsOf = groupBy(buildings, (r) => r.userId);
+    const teamsOf = groupBy(teams, (r) => r.userId);
+    const patternOf = groupBy(patterns, (r) => r.userId);
+    const exceptionsOf = groupBy(exceptions, (r) => r.userId);
+    const onLeave = new Set(leave.map((l) => l.userId));
+    const loadOf = new Map(load.map((r) => [Number(r.userId), Number(r.n)]));
+    for (const id of ids) {
+      const profile = profileOf.get(id);
+      const pattern: WeeklyShift[] = (patternOf.get(id) ?? []).map((p) => ({
+        weekday: p.weekday as Weekday,
+        startMinute: p.startMinute,
+        endMinute: p.endMinute,
+      }));
+      result.set(id, {
+        communityIds: (communitiesOf.get(id) ?? []).map((r) => r.communityId),
+        buildingIds: (buildingsOf.get(id) ?? []).map((r) => r.buildingId),
+        teamIds: (teamsOf.get(id) ?? []).map((r) => r.teamId),
+        skills: (skillsOf.get(id) ?? []).map((r) => ({ category: r.category, level: r.level })),
+        capacity: profile?.capacity ?? DEFAULT_CAPACITY,
+        latitude: profile?.latitude ?? null,
+        longitude: profile?.longitude ?? null,
+        lastAssignedAt: profile?.lastAssignedAt ?? null,
+        openOrders: loadOf.get(id) ?? 0,
+        onShift: isOnShift(now, pattern, (exceptionsOf.get(id) ?? []).map(toException)),
+        onLeave: onLeave.has(id),
+      });
+    }
+    return result;
+  }
+
+  /**
+   * Every active technician of the company as routing sees them for an order of
+   * `communityId` at `now`. Not prefiltered: the shared core excludes, with reasons. The
+   * skills map is complete (every category), so one load can also serve other categories.
+   */
+  async loadCandidates(
+    companyId: number,
+    communityId: number,
+    category: string,
+    now: Date,
+    em: EntityManager = this.ds.manager,
+  ): Promise<RoutingCandidate[]> {
+    void category;
+    const [technicians, community] = await Promise.all([
+      em.find(User, { where: { companyId, role: 'technician', active: true }, order: { id: 'ASC' } }),
+      em.findOneBy(Community, { id: communityId }),
+    ]);
+    const facts = await this.factsOf(
+      technicians.map((t) => t.id),
+      now,
+      em,
+    );
+    const where = community ?? { latitude: null, longitude: null };
+    return technicians.map((t): RoutingCandidate => {
+      const f = facts.get(t.id)!;
+      return {
+        userId: t.id,
+        name: t.name,
+        active: t.active,
+        skills: Object.fromEntries(f.skills.map((s) => [s.category, s.level])),
+        communityIds: f.communityIds,
+        buildingIds: f.buildingIds.length ? f.buildingIds : null,
+        teamIds: f.teamIds,
+        onShift: f.onShift,
+        onLeave: f.onLeave,
+        openOrders: f.openOrders,
+        capacity: f.capacity,
+        quality: null,
+        lastAssignedAt: f.lastAssignedAt ? f.lastAssignedAt.getTime() : null,
+        distanceKm: distanceKm(f, where),
+      };
+    });
+  }
+
+  // --- service area -------------------------------------------------------------------------
+
+  companyCommunities(companyId: number, ids: number[], em: EntityManager = this.ds.manager): Promise<Community[]> {
+    const unique = [...new Set(ids)];
+    return unique.length ? em.findBy(Community, { id: In(unique), companyId }) : Promise.resolve([]);
+  }
+
+  buildingsByIds(ids: number[], em: EntityManager = this.ds.manager): Promise<Building[]> {
+    const unique = [...new Set(ids)];
+    return unique.length ? em.findBy(Building, { id: In(unique) }) : Promise.resolve([]);
+  }
+
+  async replaceServiceArea(em: EntityManager, userId: number, communityIds: number[], buildingIds: number[]) {
+    await em.delete(StaffBuilding, { userId });
+    await em.delete(StaffCommunity, { userId });
+    if (communityIds.length)
+      await em.insert(
+        StaffCommunity,
+        communityIds.map((communityId) => ({ userId, communityId })),
+      );
+    if (buildingIds.length)
+      await em.insert(
+        StaffBuilding,
+        buildingIds.map((buildingId) => ({ userId, buildingId })),
+      );
+  }
+
+  // --- profile and skills ------------------------------------------------------------------
+
+  /** Capacity and location; the routing-owned lastAssignedAt is left as it is. */
+  async saveProfile(
+    em: EntityManager,
+    userId: number,
+    profile: { capacity: number; latitude: number | null; longitude: number | null },
+  ): Promise<void> {
+    await em.upsert(TechnicianProfile, { userId, ...profile }, { conflictPaths: ['userId'] });
+  }
+
+  async replaceSkills(em: EntityManager, userId: number, skills: Array<{ category: string; level: number }>) {
+    await em.delete(TechnicianSkill, { userId });
+    if (skills.length)
+      await em.insert(
+        TechnicianSkill,
+        skills.map((s) => ({ userId, ...s })),
+      );
+  }
+
+  // --- roster ------------------------------------------------------------------------------
+
+  async rosterOf(userId: number): Promise<Roster> {
+    const [pattern, exceptions] = await Promise.all([
+      this.ds
+        .getRepository(ShiftPattern)
+        .find({ where: { userId }, order: { weekday: 'ASC', startMinute: 'ASC', id: 'ASC' } }),
+      this.ds.getRepository(ShiftExceptionRow).find({ where: { userId }, order: { date: 'ASC', id: 'ASC' } }),
+    ]);
+    return {
+      pattern: pattern.map((p) => ({
+        weekday: p.weekday as Weekday,
+        startMinute: p.startMinute,
+        endMinute: p.endMinute,
+      })),
+      exceptions: exceptions.map(toException),
+    };
+  }
+
+  async replaceRoster(em: EntityManager, userId: number, roster: Roster): Promise<void> {
+    await em.delete(ShiftPattern, { userId });
+    await em.delete(ShiftExceptionRow, { userId });
+    if (roster.pattern.length) {
+      await em.insert(
+        ShiftPattern,
+        roster.pattern.map((p) => ({ userId, weekday: p.weekday, startMinute: p.startMinute, endMinute: p.endMinute })),
+      );
+    }
+    if (roster.exceptions.length) {
+      await em.insert(
+        ShiftExceptionRow,
+        roster.exceptions.map((e) => ({
+          userId,
+          date: e.date,
+          off: e.off,
+          startMinute: e.off ? null : (e.startMinute ?? null),
+          endMinute: e.off ? null : (e.endMinute ?? null),
+        })),
+      );
+    }
+  }
+}

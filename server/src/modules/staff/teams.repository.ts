@@ -1,0 +1,69 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager, In, Not } from 'typeorm';
+import { RoutingRule } from '../routing/routing.entities.js';
+import { Team, TeamMember } from './staff.entities.js';
+
+@Injectable()
+export class TeamsRepository {
+  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+
+  listForCompany(companyId: number): Promise<Team[]> {
+    return this.ds.getRepository(Team).find({ where: { companyId }, order: { id: 'ASC' } });
+  }
+
+  /** The team if it belongs to the company. */
+  findInCompany(companyId: number, id: number, em: EntityManager = this.ds.manager): Promise<Team | null> {
+    if (!Number.isSafeInteger(id) || id < 1) return Promise.resolve(null);
+    return em.findOneBy(Team, { id, companyId });
+  }
+
+  membersOf(teamIds: number[]): Promise<TeamMember[]> {
+    return teamIds.length
+      ? this.ds.getRepository(TeamMember).find({ where: { teamId: In(teamIds) }, order: { userId: 'ASC' } })
+      : Promise.resolve([]);
+  }
+
+  /** Another team of the company already called `name` (names are compared as stored, trimmed). */
+  nameTaken(em: EntityManager, companyId: number, name: string, exceptId?: number): Promise<boolean> {
+    return em.existsBy(Team, { companyId, name, ...(exceptId !== undefined ? { id: Not(exceptId) } : {}) });
+  }
+
+  /**
+   * Serialise team changes of one company on MySQL/MariaDB (the name check and the write
+   * must not interleave); SQLite runs one write transaction at a time anyway.
+   */
+  async lockCompany(em: EntityManager, companyId: number): Promise<void> {
+    if (this.ds.options.type !== 'mariadb' && this.ds.options.type !== 'mysql') return;
+    await em.query('SELECT id FROM company WHERE id = ? FOR UPDATE', [companyId]);
+  }
+
+  async insert(em: EntityManager, data: { companyId: number; name: string; supervisorId: number | null }) {
+    return em.save(em.create(Team, data));
+  }
+
+  async update(em: EntityManager, id: number, data: { name: string; supervisorId: number | null }) {
+    await em.update(Team, { id }, data);
+  }
+
+  async replaceMembers(em: EntityManager, teamId: number, userIds: number[]) {
+    await em.delete(TeamMember, { teamId });
+    if (userIds.length)
+      await em.insert(
+        TeamMember,
+        userIds.map((userId) => ({ teamId, userId })),
+      );
+  }
+
+  /** Routing rules that restrict candidates to the team. */
+  async rulesUsing(em: EntityManager, teamId: number): Promise<number[]> {
+    return (await em.find(RoutingRule, { select: { id: true }, where: { teamId }, order: { id: 'ASC' } })).map(
+      (r) => r.id,
+    );
+  }
+
+  async remove(em: EntityManager, id: number) {
+    await em.delete(TeamMember, { teamId: id });
+    await em.delete(Team, { id });
+  }
+}
