@@ -1,12 +1,5 @@
 import fc from 'fast-check';
-import {
-  PRIORITY_WEIGHT,
-  backlogUrgency,
-  matchBacklog,
-  minCostAssignment,
-  type BacklogOrder,
-  type TechnicianSlots,
-} from './assignment.js';
+import { PRIORITY_WEIGHT, backlogUrgency, matchBacklog, minCostAssignment, type BacklogOrder } from './assignment.js';
 import { PRIORITIES } from './work-order.js';
 
 const INF = Infinity;
@@ -30,9 +23,9 @@ function bruteForce(cost: number[][]): { pairs: number; total: number } {
     }
     visit(row + 1, pairs, total);
     for (let c = 0; c < cols; c++) {
-      if (used[c] || cost[row]![c] === Infinity) continue;
+      if (used[c] || cost[row][c] === Infinity) continue;
       used[c] = true;
-      visit(row + 1, pairs + 1, total + cost[row]![c]!);
+      visit(row + 1, pairs + 1, total + cost[row][c]);
       used[c] = false;
     }
   };
@@ -46,7 +39,7 @@ function evaluate(cost: number[][], result: number[]): { pairs: number; total: n
   result.forEach((c, r) => {
     if (c < 0) return;
     pairs += 1;
-    total += cost[r]![c]!;
+    total += cost[r][c];
   });
   return { pairs, total };
 }
@@ -60,7 +53,7 @@ function expectWellFormed(cost: number[][], result: number[]): void {
     expect(Number.isInteger(c)).toBe(true);
     expect(c).toBeGreaterThanOrEqual(-1);
     expect(c).toBeLessThan(cols);
-    if (c >= 0) expect(cost[r]![c]).not.toBe(Infinity);
+    if (c >= 0) expect(cost[r][c]).not.toBe(Infinity);
   });
 }
 
@@ -399,14 +392,14 @@ describe('matchBacklog', () => {
         }
         const byOrder = new Map(pairs.map((p) => [p.orderId, p.technicianId]));
         for (const p of pairs) {
-          expect(score(orders[orderIndex.get(p.orderId)!]!, p.technicianId)).not.toBeNull();
+          expect(score(orders[orderIndex.get(p.orderId)!], p.technicianId)).not.toBeNull();
         }
         // Swapping a waiting order in for a matched one at the same technician must not help.
         const value = (o: BacklogOrder, t: number): number => backlogUrgency(o, NOW) * 10 + score(o, t)!;
         for (const waiting of orders.filter((o) => !byOrder.has(o.id))) {
           for (const p of pairs) {
             if (score(waiting, p.technicianId) === null) continue;
-            const matched = orders[orderIndex.get(p.orderId)!]!;
+            const matched = orders[orderIndex.get(p.orderId)!];
             expect(value(waiting, p.technicianId)).toBeLessThanOrEqual(value(matched, p.technicianId) + 1e-9);
           }
         }

@@ -13,7 +13,7 @@ import type { Priority } from './work-order.js';
  */
 export function minCostAssignment(cost: readonly (readonly number[])[]): number[] {
   const rows = cost.length;
-  const cols = rows === 0 ? 0 : cost[0]!.length;
+  const cols = rows === 0 ? 0 : cost[0].length;
   let maxAbs = 0;
   for (const row of cost) {
     if (row.length !== cols) throw new RangeError('cost matrix rows must all have the same length');
@@ -37,7 +37,7 @@ export function minCostAssignment(cost: readonly (readonly number[])[]): number[
   const a = new Float64Array(n * m);
   for (let i = 0; i < rows; i++) {
     for (let j = 0; j < cols; j++) {
-      const c = cost[i]![j]!;
+      const c = cost[i][j];
       a[transpose ? j * m + i : i * m + j] = c === Infinity ? big : c;
     }
   }
@@ -45,9 +45,9 @@ export function minCostAssignment(cost: readonly (readonly number[])[]): number[
   const match = hungarian(a, n, m);
   const result = new Array<number>(rows).fill(-1);
   for (let r = 0; r < n; r++) {
-    const c = match[r]!;
+    const c = match[r];
     const [row, col] = transpose ? [c, r] : [r, c];
-    if (cost[row]![col] !== Infinity) result[row] = col;
+    if (cost[row][col] !== Infinity) result[row] = col;
   }
   return result;
 }
@@ -71,26 +71,26 @@ function hungarian(a: Float64Array, n: number, m: number): Int32Array {
     used.fill(0);
     do {
       used[j0] = 1;
-      const i0 = p[j0]!;
+      const i0 = p[j0];
       const base = (i0 - 1) * m - 1;
-      const ui0 = u[i0]!;
+      const ui0 = u[i0];
       let delta = Infinity;
       let j1 = 0;
       for (let j = 1; j <= m; j++) {
         if (used[j]) continue;
-        const cur = a[base + j]! - ui0 - v[j]!;
-        if (cur < minv[j]!) {
+        const cur = a[base + j] - ui0 - v[j];
+        if (cur < minv[j]) {
           minv[j] = cur;
           way[j] = j0;
         }
-        if (minv[j]! < delta) {
+        if (minv[j] < delta) {
           delta = minv[j]!;
           j1 = j;
         }
       }
       for (let j = 0; j <= m; j++) {
         if (used[j]) {
-          u[p[j]!] += delta;
+          u[p[j]] += delta;
           v[j] -= delta;
         } else {
           minv[j] -= delta;
@@ -99,13 +99,13 @@ function hungarian(a: Float64Array, n: number, m: number): Int32Array {
       j0 = j1;
     } while (p[j0] !== 0);
     do {
-      const j1 = way[j0]!;
+      const j1 = way[j0];
       p[j0] = p[j1]!;
       j0 = j1;
     } while (j0 !== 0);
   }
   const match = new Int32Array(n).fill(-1);
-  for (let j = 1; j <= m; j++) if (p[j]! > 0) match[p[j]! - 1] = j - 1;
+  for (let j = 1; j <= m; j++) if (p[j] > 0) match[p[j] - 1] = j - 1;
   return match;
 }
 
@@ -153,21 +153,21 @@ export function matchBacklog(
   );
   const rowOrders: number[] = [];
   orders.forEach((_, i) => {
-    if (scores[i]!.some((s) => s !== null)) rowOrders.push(i);
+    if (scores[i].some((s) => s !== null)) rowOrders.push(i);
   });
   // A technician needs no more slot columns than the orders that may go to them.
   const columnTech: number[] = [];
   techs.forEach((t, ti) => {
-    const eligible = rowOrders.filter((i) => scores[i]![ti] !== null).length;
+    const eligible = rowOrders.filter((i) => scores[i][ti] !== null).length;
     const n = Math.min(Math.floor(t.free), eligible);
     for (let c = 0; c < n; c++) columnTech.push(ti);
   });
   if (rowOrders.length === 0 || columnTech.length === 0) return [];
 
   const cost = rowOrders.map((i) => {
-    const urgency = backlogUrgency(orders[i]!, now);
+    const urgency = backlogUrgency(orders[i], now);
     return columnTech.map((ti) => {
-      const s = scores[i]![ti];
+      const s = scores[i][ti];
       return s === null || s === undefined ? Infinity : -(urgency * 10 + s);
     });
   });
@@ -176,8 +176,8 @@ export function matchBacklog(
   assigned.forEach((col, r) => {
     if (col < 0) return;
     pairs.push({
-      orderId: orders[rowOrders[r]!]!.id,
-      technicianId: techs[columnTech[col]!]!.technicianId,
+      orderId: orders[rowOrders[r]].id,
+      technicianId: techs[columnTech[col]].technicianId,
     });
   });
   return pairs.sort((x, y) => x.orderId - y.orderId);

@@ -117,7 +117,7 @@ describe('validateWeights', () => {
         load: 1.5,
         quality: Number.NaN,
         rotation: Infinity,
-        distance: '0.1' as unknown as number,
+        distance: '0.1',
       }),
     ).toEqual([
       'skill: weight must be a number between 0 and 1',
@@ -252,11 +252,11 @@ describe('grades and score', () => {
       DEFAULT_ROUTING_WEIGHTS,
       NOW,
     ).ranked;
-    expect(ranked!.grades.quality.grade).toBe(0.5);
-    expect(ranked!.grades.distance.grade).toBe(0.5);
-    expect(ranked!.grades.rotation.grade).toBe(1);
+    expect(ranked.grades.quality.grade).toBe(0.5);
+    expect(ranked.grades.distance.grade).toBe(0.5);
+    expect(ranked.grades.rotation.grade).toBe(1);
     // 0.24 + 0.166667 + 0.1 + 0.15 + 0.05
-    expect(ranked!.score).toBe(0.7067);
+    expect(ranked.score).toBe(0.7067);
   });
 
   it.each([
@@ -279,16 +279,16 @@ describe('grades and score', () => {
     ['25 km', { distanceKm: 25 }, 'distance', 0],
   ] as const)('grades %s', (_, over, grade, expected) => {
     const [ranked] = rankCandidates(ORDER, [tech(over)], DEFAULT_ROUTING_WEIGHTS, NOW).ranked;
-    expect(ranked!.grades[grade].grade).toBe(expected);
+    expect(ranked.grades[grade].grade).toBe(expected);
   });
 
   it('divides by the sum of the weights, so the score stays in 0..1', () => {
     const weights = { skill: 1, load: 1, quality: 0, rotation: 0, distance: 0 };
     const [ranked] = rankCandidates(ORDER, [tech()], weights, NOW).ranked;
     // (0.8 + 0.666667) / 2
-    expect(ranked!.score).toBe(0.7333);
-    expect(ranked!.grades.skill).toEqual({ grade: 0.8, weight: 1, contribution: 0.4 });
-    expect(ranked!.grades.quality).toEqual({ grade: 0.8, weight: 0, contribution: 0 });
+    expect(ranked.score).toBe(0.7333);
+    expect(ranked.grades.skill).toEqual({ grade: 0.8, weight: 1, contribution: 0.4 });
+    expect(ranked.grades.quality).toEqual({ grade: 0.8, weight: 0, contribution: 0 });
   });
 
   it('returns a copy of the weights used', () => {
@@ -405,7 +405,7 @@ describe('rankCandidates properties', () => {
           }
         }
         for (let i = 1; i < d.ranked.length; i++) {
-          expect(d.ranked[i - 1]!.score).toBeGreaterThanOrEqual(d.ranked[i]!.score);
+          expect(d.ranked[i - 1].score).toBeGreaterThanOrEqual(d.ranked[i].score);
         }
       }),
     );

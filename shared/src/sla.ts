@@ -125,9 +125,9 @@ function openHours(calendar: BusinessCalendar): OpenHours {
       .sort((x, y) => x[0] - y[0]);
     // Merge overlapping or touching windows so that no minute counts twice.
     for (const [s, e] of rows) {
-      const last = windows[weekday]!.at(-1);
+      const last = windows[weekday].at(-1);
       if (last && s <= last[1]) last[1] = Math.max(last[1], e);
-      else windows[weekday]!.push([s, e]);
+      else windows[weekday].push([s, e]);
     }
   }
   const holidays = calendar.holidays ?? [];
@@ -152,7 +152,7 @@ function holidayFreeWeeks(hours: OpenHours, day: number, wanted: number): number
 function windowsOfDay(hours: OpenHours, dayStart: number): Array<[number, number]> {
   const local = chinaLocalTime(dayStart);
   if (hours.holidays.has(local.date)) return [];
-  return hours.windows[local.weekday]!.map(([s, e]) => [dayStart + s * MINUTE_MS, dayStart + e * MINUTE_MS]);
+  return hours.windows[local.weekday].map(([s, e]) => [dayStart + s * MINUTE_MS, dayStart + e * MINUTE_MS]);
 }
 
 /**

@@ -349,8 +349,8 @@ describe('TRANSITIONS and ACTION_REQUIREMENTS', () => {
     expect(Object.isFrozen(TRANSITIONS)).toBe(true);
     const cancel = TRANSITIONS.find((r) => r.action === 'cancel')!;
     expect(Object.isFrozen(cancel)).toBe(true);
-    expect(Object.isFrozen(cancel.grants[0]!.from)).toBe(true);
-    expect(() => (cancel.grants[0]!.from as WorkOrderStatus[]).push('completed')).toThrow(TypeError);
+    expect(Object.isFrozen(cancel.grants[0].from)).toBe(true);
+    expect(() => (cancel.grants[0].from as WorkOrderStatus[]).push('completed')).toThrow(TypeError);
     expect(transition('completed', 'cancel', reporter)).toEqual(NOT_ALLOWED);
   });
 
@@ -442,7 +442,7 @@ describe('properties', () => {
             expect(status).toBe('cancelled');
             return;
           }
-          const { action, actor } = steps[choice % steps.length]!;
+          const { action, actor } = steps[choice % steps.length];
           const result = transition(status, action, actor);
           if (!result.ok) throw new Error(`${status} --${action}--> failed after listing it`);
           expect(WORK_ORDER_STATUSES).toContain(result.to);

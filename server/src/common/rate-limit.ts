@@ -22,7 +22,7 @@ export interface RateLimitStore {
 
 export class MemoryRateLimitStore implements RateLimitStore {
   private readonly windows = new Map<string, { count: number; resetAt: number }>();
-  async hit(key: string, windowSeconds: number) {
+  hit(key: string, windowSeconds: number) {
     const now = Date.now();
     let w = this.windows.get(key);
     if (!w || w.resetAt <= now) {
@@ -31,7 +31,7 @@ export class MemoryRateLimitStore implements RateLimitStore {
       this.windows.set(key, w);
     }
     w.count += 1;
-    return { ...w };
+    return Promise.resolve({ ...w });
   }
   private sweep(now: number) {
     for (const [k, v] of this.windows) if (v.resetAt <= now) this.windows.delete(k);

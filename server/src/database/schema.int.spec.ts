@@ -30,9 +30,13 @@ describe(`migrations (${TEST_DB})`, () => {
   it('creates every entity table from an empty database', async () => {
     const ran = await ds.runMigrations();
     expect(ran.length).toBeGreaterThan(0);
-    for (const entity of ENTITIES) {
-      const table = ds.getMetadata(entity).tableName;
-      expect(await ds.createQueryRunner().hasTable(table)).toBe(true);
+    const runner = ds.createQueryRunner();
+    try {
+      for (const entity of ENTITIES) {
+        expect(await runner.hasTable(ds.getMetadata(entity).tableName)).toBe(true);
+      }
+    } finally {
+      await runner.release();
     }
   });
 

@@ -111,7 +111,7 @@ export class Factory {
         relation: 'owner',
         status: h.status ?? 'verified',
         name: user.name,
-        phone: user.phone!,
+        phone: user.phone,
         reviewedById: null,
         reviewedAt: null,
       });

@@ -75,7 +75,11 @@ export class AuthService {
         return new AppError('WECHAT_RATE_LIMITED', 'WeChat login rate limit reached');
       case 'blocked':
         return new AppError('WECHAT_USER_BLOCKED', 'WeChat reports this user as high-risk');
-      default:
+      case 'busy':
+      case 'config':
+      case 'invalid':
+      case 'refused':
+      case 'unavailable':
         this.logger.warn(`WeChat code2Session error ${e.errcode ?? ''} (${e.kind})`);
         return new AppError('WECHAT_UNAVAILABLE', 'WeChat login is unavailable, retry later');
     }

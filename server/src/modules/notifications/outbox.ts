@@ -40,14 +40,14 @@ export class OutboxWriter {
   async emit(em: EntityManager, event: OutboxEventInput, now: Date): Promise<void> {
     await em.save(
       em.create(OutboxEvent, {
-      type: event.type,
-      workOrderId: event.workOrderId,
-      payload: event.payload as Record<string, unknown>,
-      status: 'pending',
-      attempts: 0,
-      nextAttemptAt: now,
-      lastError: null,
-      processedAt: null,
+        type: event.type,
+        workOrderId: event.workOrderId,
+        payload: event.payload,
+        status: 'pending',
+        attempts: 0,
+        nextAttemptAt: now,
+        lastError: null,
+        processedAt: null,
       }),
     );
   }

@@ -20,8 +20,13 @@ describe(`routing (${TEST_DB})`, () => {
   const skill = (userId: number, category: string, level: number) =>
     server.ds.getRepository(TechnicianSkill).save({ userId, category, level });
   const create = (body: object = {}) =>
-    server.api.post('/work-orders', { category: 'plumbing', description: '漏水', houseId: w.houseA1.id, ...body }, { token: resident });
-  const act = (token: string, id: number, body: object) => server.api.post(`/work-orders/${id}/transitions`, body, { token });
+    server.api.post(
+      '/work-orders',
+      { category: 'plumbing', description: '漏水', houseId: w.houseA1.id, ...body },
+      { token: resident },
+    );
+  const act = (token: string, id: number, body: object) =>
+    server.api.post(`/work-orders/${id}/transitions`, body, { token });
   const asDesk = (id: number) => server.api.get(`/work-orders/${id}`, { token: desk });
   const tick = () => server.app.get(JobRunner).tick();
 
@@ -42,7 +47,11 @@ describe(`routing (${TEST_DB})`, () => {
   });
   beforeEach(async () => {
     // Each case starts with no open work for the technicians and no rules.
-    await server.ds.createQueryBuilder().update(WorkOrder).set({ status: 'closed', assigneeId: null, routingState: null }).execute();
+    await server.ds
+      .createQueryBuilder()
+      .update(WorkOrder)
+      .set({ status: 'closed', assigneeId: null, routingState: null })
+      .execute();
     await server.ds.getRepository(RoutingRule).clear();
     await server.ds.getRepository(StaffLeave).clear();
     await server.ds.getRepository(TechnicianProfile).clear();
@@ -51,7 +60,11 @@ describe(`routing (${TEST_DB})`, () => {
   it('assigns automatically to the best candidate and explains why', async () => {
     const res = await create();
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ status: 'assigned', routingState: 'assigned', assignee: { id: w.staff.techA1.id } });
+    expect(res.body).toMatchObject({
+      status: 'assigned',
+      routingState: 'assigned',
+      assignee: { id: w.staff.techA1.id },
+    });
     const routing = await server.api.get(`/work-orders/${res.body.id}/routing`, { token: desk });
     expect(routing.status).toBe(200);
     const [decision] = routing.body;
@@ -60,7 +73,9 @@ describe(`routing (${TEST_DB})`, () => {
     // skill 5/5 vs 3/5 at weight 0.3 is the difference
     expect(decision.ranked[0].grades.skill).toEqual({ grade: 1, weight: 0.3, contribution: 0.3 });
     expect(decision.ranked[1].grades.skill.grade).toBeCloseTo(0.6);
-    const excluded = Object.fromEntries(decision.excluded.map((e: { userId: number; reasons: string[] }) => [e.userId, e.reasons]));
+    const excluded = Object.fromEntries(
+      decision.excluded.map((e: { userId: number; reasons: string[] }) => [e.userId, e.reasons]),
+    );
     expect(excluded[w.staff.techA2.id]).toEqual(['not_serving_community']);
     // Company B's technician is never a candidate for company A.
     expect(excluded[w.staff.techB1.id]).toBeUndefined();
@@ -95,29 +110,69 @@ describe(`routing (${TEST_DB})`, () => {
     const routing = await server.api.get(`/work-orders/${created.body.id}/routing`, { token: desk });
     expect(routing.body).toHaveLength(2);
     const latest = routing.body[0];
-    expect(latest.excluded.find((e: { userId: number }) => e.userId === w.staff.techA1.id).reasons).toEqual(['declined']);
-    expect(now.body.timeline.map((e: { action: string }) => e.action)).toEqual(['create', 'assign', 'decline', 'assign']);
+    expect(latest.excluded.find((e: { userId: number }) => e.userId === w.staff.techA1.id).reasons).toEqual([
+      'declined',
+    ]);
+    expect(now.body.timeline.map((e: { action: string }) => e.action)).toEqual([
+      'create',
+      'assign',
+      'decline',
+      'assign',
+    ]);
   });
 
   it('sends an order to the pool after the rule allows no more refusals', async () => {
-    await server.ds.getRepository(RoutingRule).save({ companyId: w.companyA.id, communityId: w.a1.id, category: null, priority: null, mode: 'auto', teamId: null, offerTimeoutSeconds: 300, maxRefusals: 2, weights: null, enabled: true });
+    await server.ds.getRepository(RoutingRule).save({
+      companyId: w.companyA.id,
+      communityId: w.a1.id,
+      category: null,
+      priority: null,
+      mode: 'auto',
+      teamId: null,
+      offerTimeoutSeconds: 300,
+      maxRefusals: 2,
+      weights: null,
+      enabled: true,
+    });
     const created = await create();
     await act(tech, created.body.id, { action: 'decline', reason: '忙' });
     await act(techB, created.body.id, { action: 'decline', reason: '忙' });
     const after = await asDesk(created.body.id);
     expect(after.body).toMatchObject({ status: 'pooled', routingState: 'pooled', assignee: null });
-    const events = await server.ds.getRepository(OutboxEvent).findBy({ workOrderId: created.body.id, type: 'routing.pooled' });
+    const events = await server.ds
+      .getRepository(OutboxEvent)
+      .findBy({ workOrderId: created.body.id, type: 'routing.pooled' });
     expect(events).toHaveLength(1);
     // The pool is visible to both technicians; one grab wins.
-    const [a, b] = await Promise.all([act(tech, created.body.id, { action: 'grab' }), act(techB, created.body.id, { action: 'grab' })]);
+    const [a, b] = await Promise.all([
+      act(tech, created.body.id, { action: 'grab' }),
+      act(techB, created.body.id, { action: 'grab' }),
+    ]);
     expect([a.status, b.status].sort()).toEqual([200, 409]);
   });
 
   it('offers with a timeout, then moves on to the next candidate', async () => {
-    await server.ds.getRepository(RoutingRule).save({ companyId: w.companyA.id, communityId: null, category: 'plumbing', priority: null, mode: 'offer', teamId: null, offerTimeoutSeconds: 60, maxRefusals: 3, weights: null, enabled: true });
+    await server.ds.getRepository(RoutingRule).save({
+      companyId: w.companyA.id,
+      communityId: null,
+      category: 'plumbing',
+      priority: null,
+      mode: 'offer',
+      teamId: null,
+      offerTimeoutSeconds: 60,
+      maxRefusals: 3,
+      weights: null,
+      enabled: true,
+    });
     const created = await create();
-    expect(created.body).toMatchObject({ status: 'assigned', routingState: 'offered', assignee: { id: w.staff.techA1.id } });
-    expect(await server.ds.getRepository(OutboxEvent).countBy({ workOrderId: created.body.id, type: 'routing.offered' })).toBe(1);
+    expect(created.body).toMatchObject({
+      status: 'assigned',
+      routingState: 'offered',
+      assignee: { id: w.staff.techA1.id },
+    });
+    expect(
+      await server.ds.getRepository(OutboxEvent).countBy({ workOrderId: created.body.id, type: 'routing.offered' }),
+    ).toBe(1);
     // Not yet: the offer stands at 59 s.
     server.app.get(Clock).advance(59_000);
     await tick();
@@ -125,8 +180,17 @@ describe(`routing (${TEST_DB})`, () => {
     server.app.get(Clock).advance(2_000);
     await tick();
     const after = await asDesk(created.body.id);
-    expect(after.body).toMatchObject({ status: 'assigned', routingState: 'offered', assignee: { id: w.staff.techA1b.id } });
-    expect(after.body.timeline.map((e: { action: string; note: string | null }) => [e.action, e.action === 'decline' ? e.note : null])).toEqual([
+    expect(after.body).toMatchObject({
+      status: 'assigned',
+      routingState: 'offered',
+      assignee: { id: w.staff.techA1b.id },
+    });
+    expect(
+      after.body.timeline.map((e: { action: string; note: string | null }) => [
+        e.action,
+        e.action === 'decline' ? e.note : null,
+      ]),
+    ).toEqual([
       ['create', null],
       ['assign', null],
       ['decline', '接单超时'],
@@ -136,18 +200,26 @@ describe(`routing (${TEST_DB})`, () => {
     expect((await act(techB, created.body.id, { action: 'accept' })).status).toBe(200);
     server.app.get(Clock).advance(120_000);
     await tick();
-    expect((await asDesk(created.body.id)).body).toMatchObject({ status: 'accepted', assignee: { id: w.staff.techA1b.id } });
+    expect((await asDesk(created.body.id)).body).toMatchObject({
+      status: 'accepted',
+      assignee: { id: w.staff.techA1b.id },
+    });
   });
 
   it('keeps an order nobody qualifies for waiting, tells the desk, and assigns when someone can', async () => {
     const created = await create({ category: 'electrical' });
     expect(created.body).toMatchObject({ status: 'submitted', routingState: 'waiting', assignee: null });
-    const waiting = await server.ds.getRepository(OutboxEvent).findOneByOrFail({ workOrderId: created.body.id, type: 'routing.waiting' });
+    const waiting = await server.ds
+      .getRepository(OutboxEvent)
+      .findOneByOrFail({ workOrderId: created.body.id, type: 'routing.waiting' });
     expect(waiting.payload.reasons).toEqual(expect.arrayContaining(['no_skill']));
     await skill(w.staff.techA1b.id, 'electrical', 2);
     server.app.get(Clock).advance(5 * 60_000 + 1000);
     await tick();
-    expect((await asDesk(created.body.id)).body).toMatchObject({ status: 'assigned', assignee: { id: w.staff.techA1b.id } });
+    expect((await asDesk(created.body.id)).body).toMatchObject({
+      status: 'assigned',
+      assignee: { id: w.staff.techA1b.id },
+    });
     await server.ds.getRepository(TechnicianSkill).delete({ userId: w.staff.techA1b.id, category: 'electrical' });
   });
 
@@ -177,12 +249,31 @@ describe(`routing (${TEST_DB})`, () => {
 
   it('lets a supervisor reassign, recorded as manual', async () => {
     const created = await create();
-    const res = await act(supervisor, created.body.id, { action: 'assign', assigneeId: w.staff.techA1b.id, reason: '就近' });
-    expect(res.body).toMatchObject({ status: 'assigned', routingState: 'manual', assignee: { id: w.staff.techA1b.id } });
+    const res = await act(supervisor, created.body.id, {
+      action: 'assign',
+      assigneeId: w.staff.techA1b.id,
+      reason: '就近',
+    });
+    expect(res.body).toMatchObject({
+      status: 'assigned',
+      routingState: 'manual',
+      assignee: { id: w.staff.techA1b.id },
+    });
   });
 
   it('routes by rule: manual mode waits for the desk', async () => {
-    await server.ds.getRepository(RoutingRule).save({ companyId: w.companyA.id, communityId: w.a1.id, category: 'plumbing', priority: 'P4', mode: 'manual', teamId: null, offerTimeoutSeconds: 300, maxRefusals: 3, weights: null, enabled: true });
+    await server.ds.getRepository(RoutingRule).save({
+      companyId: w.companyA.id,
+      communityId: w.a1.id,
+      category: 'plumbing',
+      priority: 'P4',
+      mode: 'manual',
+      teamId: null,
+      offerTimeoutSeconds: 300,
+      maxRefusals: 3,
+      weights: null,
+      enabled: true,
+    });
     const res = await create({ priority: 'P4' });
     expect(res.body).toMatchObject({ status: 'submitted', routingState: 'manual', assignee: null });
     const other = await create({ priority: 'P3' });

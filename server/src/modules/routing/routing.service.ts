@@ -18,11 +18,7 @@ import { House, PublicArea } from '../places/place.entities.js';
 import { TechnicianProfile } from '../staff/staff.entities.js';
 import { StaffRepository } from '../staff/staff.repository.js';
 import { WorkOrder } from '../work-orders/work-order.entities.js';
-import {
-  WorkOrderLifecycle,
-  type LifecycleContext,
-  type OrderChange,
-} from '../work-orders/work-order-lifecycle.js';
+import { WorkOrderLifecycle, type LifecycleContext, type OrderChange } from '../work-orders/work-order-lifecycle.js';
 import { RoutingRulesService } from './routing-rules.service.js';
 import { RoutingDecisionRecord, type RoutingRule } from './routing.entities.js';
 
@@ -99,18 +95,27 @@ export class RoutingService implements OnModuleInit {
 
   private async touchAssigned(em: EntityManager, userId: number, now: Date) {
     const res = await em.update(TechnicianProfile, { userId }, { lastAssignedAt: now });
-    if (!res.affected) await em.insert(TechnicianProfile, { userId, capacity: 6, latitude: null, longitude: null, lastAssignedAt: now });
+    if (!res.affected)
+      await em.insert(TechnicianProfile, { userId, capacity: 6, latitude: null, longitude: null, lastAssignedAt: now });
   }
 
   private async buildingOf(em: EntityManager, order: WorkOrder): Promise<number | null> {
     if (order.houseId !== null) return (await em.findOneBy(House, { id: order.houseId }))?.buildingId ?? null;
-    if (order.publicAreaId !== null) return (await em.findOneBy(PublicArea, { id: order.publicAreaId }))?.buildingId ?? null;
+    if (order.publicAreaId !== null)
+      return (await em.findOneBy(PublicArea, { id: order.publicAreaId }))?.buildingId ?? null;
     return null;
   }
 
-  private async decide(ctx: LifecycleContext, order: WorkOrder, rule: RoutingRule | null, candidates?: RoutingCandidate[]) {
+  private async decide(
+    ctx: LifecycleContext,
+    order: WorkOrder,
+    rule: RoutingRule | null,
+    candidates?: RoutingCandidate[],
+  ) {
     const weights: RoutingWeights = rule?.weights ?? DEFAULT_ROUTING_WEIGHTS;
-    const pool = candidates ?? (await this.staff.loadCandidates(order.companyId, order.communityId, order.category, ctx.now, ctx.em));
+    const pool =
+      candidates ??
+      (await this.staff.loadCandidates(order.companyId, order.communityId, order.category, ctx.now, ctx.em));
     return rankCandidates(
       {
         category: order.category,
@@ -159,7 +164,15 @@ export class RoutingService implements OnModuleInit {
     if (mode === 'manual') {
       await this.record(ctx, order, rule, decision, 'manual', null);
       await ctx.em.update(WorkOrder, { id: order.id }, { routingState: 'manual' });
-      await this.outbox.emit(ctx.em, { type: 'routing.waiting', workOrderId: order.id, payload: { communityId: order.communityId, reasons: ['manual'] } }, ctx.now);
+      await this.outbox.emit(
+        ctx.em,
+        {
+          type: 'routing.waiting',
+          workOrderId: order.id,
+          payload: { communityId: order.communityId, reasons: ['manual'] },
+        },
+        ctx.now,
+      );
       return;
     }
     if (mode === 'pool' || order.refusalCount >= (rule?.maxRefusals ?? DEFAULT_MAX_REFUSALS)) {
@@ -172,7 +185,15 @@ export class RoutingService implements OnModuleInit {
       });
       if (!pooled) return;
       await this.record(ctx, order, rule, decision, 'pooled', null);
-      await this.outbox.emit(ctx.em, { type: 'routing.pooled', workOrderId: order.id, payload: { communityId: order.communityId, category: order.category } }, ctx.now);
+      await this.outbox.emit(
+        ctx.em,
+        {
+          type: 'routing.pooled',
+          workOrderId: order.id,
+          payload: { communityId: order.communityId, category: order.category },
+        },
+        ctx.now,
+      );
       return;
     }
     const top = decision.ranked[0];
@@ -180,7 +201,11 @@ export class RoutingService implements OnModuleInit {
       await this.record(ctx, order, rule, decision, 'waiting', null);
       await ctx.em.update(WorkOrder, { id: order.id }, { routingState: 'waiting' });
       const reasons = [...new Set(decision.excluded.flatMap((e) => e.reasons))];
-      await this.outbox.emit(ctx.em, { type: 'routing.waiting', workOrderId: order.id, payload: { communityId: order.communityId, reasons } }, ctx.now);
+      await this.outbox.emit(
+        ctx.em,
+        { type: 'routing.waiting', workOrderId: order.id, payload: { communityId: order.communityId, reasons } },
+        ctx.now,
+      );
       await this.queueRematch(ctx, order.companyId, new Date(ctx.now.getTime() + WAITING_RETRY_MS));
       return;
     }
@@ -214,7 +239,15 @@ export class RoutingService implements OnModuleInit {
         workOrderId: order.id,
         payload: { userId: top.userId, version: updated.version },
       });
-      await this.outbox.emit(ctx.em, { type: 'routing.offered', workOrderId: order.id, payload: { userId: top.userId, expiresAt: expiresAt.toISOString() } }, ctx.now);
+      await this.outbox.emit(
+        ctx.em,
+        {
+          type: 'routing.offered',
+          workOrderId: order.id,
+          payload: { userId: top.userId, expiresAt: expiresAt.toISOString() },
+        },
+        ctx.now,
+      );
     }
     return true;
   }
@@ -223,7 +256,8 @@ export class RoutingService implements OnModuleInit {
   private async offerTimedOut(ctx: LifecycleContext, job: ScheduledJob) {
     const order = await ctx.em.findOneBy(WorkOrder, { id: job.workOrderId! });
     const userId = job.payload?.userId as number;
-    if (!order || order.status !== 'assigned' || order.assigneeId !== userId || order.version !== job.payload?.version) return;
+    if (!order || order.status !== 'assigned' || order.assigneeId !== userId || order.version !== job.payload?.version)
+      return;
     await this.lifecycle.apply(ctx, order, {
       action: 'decline',
       to: 'submitted',
@@ -269,7 +303,9 @@ export class RoutingService implements OnModuleInit {
       decisions.set(order.id, await this.decide(ctx, order, rule, candidates));
     }
     const pairs = matchBacklog(
-      waiting.filter((o) => decisions.has(o.id)).map((o) => ({ id: o.id, priority: o.priority as Priority, createdAt: o.createdAt.getTime() })),
+      waiting
+        .filter((o) => decisions.has(o.id))
+        .map((o) => ({ id: o.id, priority: o.priority as Priority, createdAt: o.createdAt.getTime() })),
       [...capacity].filter(([, free]) => free > 0).map(([technicianId, free]) => ({ technicianId, free })),
       (order, technicianId) => decisions.get(order.id)?.ranked.find((r) => r.userId === technicianId)?.score ?? null,
       ctx.now.getTime(),
@@ -281,7 +317,8 @@ export class RoutingService implements OnModuleInit {
       const chosen = decision.ranked.find((r) => r.userId === technicianId)!;
       if (await this.assign(ctx, order, rules.get(orderId) ?? null, decision, chosen, 'rematched')) assigned++;
     }
-    if (assigned < waiting.length) await this.queueRematch(ctx, companyId, new Date(ctx.now.getTime() + WAITING_RETRY_MS));
+    if (assigned < waiting.length)
+      await this.queueRematch(ctx, companyId, new Date(ctx.now.getTime() + WAITING_RETRY_MS));
     return assigned;
   }
 }

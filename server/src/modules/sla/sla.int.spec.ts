@@ -17,13 +17,21 @@ describe(`SLA clocks and escalation (${TEST_DB})`, () => {
   let clock: Clock;
 
   const create = (body: object = {}) =>
-    server.api.post('/work-orders', { category: 'plumbing', description: '漏水', houseId: w.houseA1.id, priority: 'P2', ...body }, { token: resident });
-  const act = (token: string, id: number, body: object) => server.api.post(`/work-orders/${id}/transitions`, body, { token });
-  const sla = async (id: number) => (await server.api.get(`/work-orders/${id}/sla`, { token: resident })).body as Array<Record<string, any>>;
+    server.api.post(
+      '/work-orders',
+      { category: 'plumbing', description: '漏水', houseId: w.houseA1.id, priority: 'P2', ...body },
+      { token: resident },
+    );
+  const act = (token: string, id: number, body: object) =>
+    server.api.post(`/work-orders/${id}/transitions`, body, { token });
+  const sla = async (id: number) =>
+    (await server.api.get(`/work-orders/${id}/sla`, { token: resident })).body as Array<Record<string, any>>;
   const stage = async (id: number, name: string) => (await sla(id)).find((c) => c.stage === name)!;
   const tick = () => server.app.get(JobRunner).tick();
   const escalations = (id: number) =>
-    server.ds.getRepository(OutboxEvent).find({ where: { workOrderId: id, type: 'sla.escalation' }, order: { id: 'ASC' } });
+    server.ds
+      .getRepository(OutboxEvent)
+      .find({ where: { workOrderId: id, type: 'sla.escalation' }, order: { id: 'ASC' } });
 
   beforeAll(async () => {
     server = await startTestServer();
@@ -67,7 +75,10 @@ describe(`SLA clocks and escalation (${TEST_DB})`, () => {
     await tick();
     await tick();
     fired = await escalations(id);
-    expect(fired.map((e) => [e.payload.stage, e.payload.level])).toEqual([['accept', 1], ['accept', 2]]);
+    expect(fired.map((e) => [e.payload.stage, e.payload.level])).toEqual([
+      ['accept', 1],
+      ['accept', 2],
+    ]);
     clock.advance(3.75 * MIN); // 100%
     await tick();
     const accept = await stage(id, 'accept');
@@ -92,7 +103,9 @@ describe(`SLA clocks and escalation (${TEST_DB})`, () => {
     await act(tech, onTime.body.id, { action: 'accept' });
     clock.advance(20 * MIN); // both past 100% of accept; only `late` is still running
     await tick();
-    expect((await escalations(late.body.id)).filter((e) => e.payload.stage === 'accept').map((e) => e.payload.level)).toEqual([1, 2, 3]);
+    expect(
+      (await escalations(late.body.id)).filter((e) => e.payload.stage === 'accept').map((e) => e.payload.level),
+    ).toEqual([1, 2, 3]);
     expect((await escalations(onTime.body.id)).filter((e) => e.payload.stage === 'accept')).toHaveLength(0);
     expect(await stage(onTime.body.id, 'accept')).toMatchObject({ status: 'stopped', breached: false });
   });

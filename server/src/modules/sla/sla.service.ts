@@ -1,23 +1,12 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import {
-  dueAt,
-  escalationLevelAt,
-  nextEscalation,
-  SLA_STAGES,
-  type BusinessCalendar,
-  type SlaStage,
-} from '@linli/shared';
+import { dueAt, escalationLevelAt, nextEscalation, SLA_STAGES, type SlaStage } from '@linli/shared';
 import type { EntityManager } from 'typeorm';
 import { JobRunner } from '../jobs/job-runner.service.js';
 import type { ScheduledJob } from '../jobs/job.entity.js';
 import { JobsRepository } from '../jobs/jobs.repository.js';
 import { OutboxWriter } from '../notifications/outbox.js';
 import { WorkOrder } from '../work-orders/work-order.entities.js';
-import {
-  WorkOrderLifecycle,
-  type LifecycleContext,
-  type OrderChange,
-} from '../work-orders/work-order-lifecycle.js';
+import { WorkOrderLifecycle, type LifecycleContext, type OrderChange } from '../work-orders/work-order-lifecycle.js';
 import { SlaPoliciesService } from './sla-policies.service.js';
 import { SlaClockRow, SlaEscalation } from './sla.entities.js';
 
@@ -73,7 +62,13 @@ export class SlaService implements OnModuleInit {
   }
 
   private async startCycle(ctx: LifecycleContext, order: WorkOrder, cycle: number) {
-    const policy = await this.policies.effectivePolicy(order.companyId, order.communityId, order.category, order.priority, ctx.em);
+    const policy = await this.policies.effectivePolicy(
+      order.companyId,
+      order.communityId,
+      order.category,
+      order.priority,
+      ctx.em,
+    );
     const targets: Record<SlaStage, number | null> = {
       accept: policy.acceptMinutes,
       arrive: policy.arriveMinutes,
@@ -142,7 +137,11 @@ export class SlaService implements OnModuleInit {
     const resolve = clocks.find((c) => c.stage === 'resolve');
     if (!resolve) return;
     if (action === 'pause' && resolve.status === 'running') {
-      await ctx.em.update(SlaClockRow, { id: resolve.id }, { status: 'paused', pausedSince: ctx.now, pauseReason: change.reason });
+      await ctx.em.update(
+        SlaClockRow,
+        { id: resolve.id },
+        { status: 'paused', pausedSince: ctx.now, pauseReason: change.reason },
+      );
       await this.jobs.cancel(ctx.em, SLA_CHECK_JOB, { refId: resolve.id });
     }
     if (action === 'resume' && resolve.status === 'paused' && resolve.pausedSince) {
@@ -162,20 +161,30 @@ export class SlaService implements OnModuleInit {
   private async stop(ctx: LifecycleContext, clock: SlaClockRow, status: 'stopped' | 'cancelled') {
     let pausedSeconds = clock.pausedSeconds;
     if (clock.pausedSince) pausedSeconds += Math.round((ctx.now.getTime() - clock.pausedSince.getTime()) / 1000);
-    await ctx.em.update(SlaClockRow, { id: clock.id }, { status, stoppedAt: ctx.now, pausedSince: null, pausedSeconds });
+    await ctx.em.update(
+      SlaClockRow,
+      { id: clock.id },
+      { status, stoppedAt: ctx.now, pausedSince: null, pausedSeconds },
+    );
     await this.jobs.cancel(ctx.em, SLA_CHECK_JOB, { refId: clock.id });
   }
 
   private async scheduleNext(em: EntityManager, clock: SlaClockRow) {
     const next = nextEscalation(shapeOf(clock), clock.level as 0 | 1 | 2 | 3, clock.calendar);
-    if (next) await this.jobs.schedule(em, { kind: SLA_CHECK_JOB, dueAt: new Date(next.at), workOrderId: clock.workOrderId, refId: clock.id });
+    if (next)
+      await this.jobs.schedule(em, {
+        kind: SLA_CHECK_JOB,
+        dueAt: new Date(next.at),
+        workOrderId: clock.workOrderId,
+        refId: clock.id,
+      });
   }
 
   /** Job handler: fire every escalation level the clock has reached, once each. */
   private async check(em: EntityManager, job: ScheduledJob, now: Date) {
     const clock = await em.findOneBy(SlaClockRow, { id: job.refId! });
     if (!clock || clock.status !== 'running') return;
-    const reached = escalationLevelAt(shapeOf(clock), now.getTime(), clock.calendar as BusinessCalendar | null, null);
+    const reached = escalationLevelAt(shapeOf(clock), now.getTime(), clock.calendar, null);
     if (reached <= clock.level) {
       await this.scheduleNext(em, clock);
       return;
@@ -190,7 +199,12 @@ export class SlaService implements OnModuleInit {
     if ((res.affected ?? 0) !== 1) return;
     const order = await em.findOneByOrFail(WorkOrder, { id: clock.workOrderId });
     for (let level = clock.level + 1; level <= reached; level++) {
-      await em.insert(SlaEscalation, { clockId: clock.id, workOrderId: clock.workOrderId, level, notified: NOTIFIED[level] });
+      await em.insert(SlaEscalation, {
+        clockId: clock.id,
+        workOrderId: clock.workOrderId,
+        level,
+        notified: NOTIFIED[level],
+      });
       await this.outbox.emit(
         em,
         {

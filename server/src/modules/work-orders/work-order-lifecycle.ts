@@ -102,7 +102,11 @@ export class WorkOrderLifecycle {
       data: eventData,
       createdAt: ctx.now,
     });
-    await this.outbox.emit(ctx.em, { type: 'order.created', workOrderId: order.id, payload: { actorId: actor.userId } }, ctx.now);
+    await this.outbox.emit(
+      ctx.em,
+      { type: 'order.created', workOrderId: order.id, payload: { actorId: actor.userId } },
+      ctx.now,
+    );
     for (const h of this.hooks) await h.afterCreate?.(ctx, order);
     return order;
   }
@@ -115,9 +119,7 @@ export class WorkOrderLifecycle {
     const patch = { ...input.patch, status: input.to, updatedAt: ctx.now };
     const won = await this.orders.updateIfVersion(ctx.em, order.id, order.version, patch);
     if (!won) return null;
-    const updated = Object.assign(Object.create(Object.getPrototypeOf(order)) as WorkOrder, order, patch, {
-      version: order.version + 1,
-    });
+    const updated: WorkOrder = { ...order, ...patch, version: order.version + 1 };
     const from = order.status as WorkOrderStatus;
     await this.orders.insertEvent(ctx.em, {
       workOrderId: order.id,

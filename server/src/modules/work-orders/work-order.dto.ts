@@ -141,7 +141,10 @@ export class ListWorkOrdersQuery {
   q?: string;
   @ApiPropertyOptional() @IsOptional() @IsDateString() from?: string;
   @ApiPropertyOptional() @IsOptional() @IsDateString() to?: string;
-  @ApiPropertyOptional({ enum: ['created', 'sla'], description: 'newest first (default) or nearest SLA deadline first' })
+  @ApiPropertyOptional({
+    enum: ['created', 'sla'],
+    description: 'newest first (default) or nearest SLA deadline first',
+  })
   @IsOptional()
   @IsIn(['created', 'sla'])
   sort?: 'created' | 'sla';

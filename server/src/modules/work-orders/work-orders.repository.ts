@@ -74,7 +74,7 @@ export class WorkOrdersRepository {
     const res = await em
       .createQueryBuilder()
       .update(WorkOrder)
-      .set({ ...patch, version: version + 1 } as never)
+      .set({ ...patch, version: version + 1 })
       .where('id = :id AND version = :version', { id, version })
       .execute();
     return (res.affected ?? 0) === 1;

@@ -17,7 +17,6 @@ import {
   type WorkOrderStatus,
   type WorkOrderView,
 } from '@linli/shared';
-import type { EntityManager } from 'typeorm';
 import { AppError, notFound } from '../../common/app-error.js';
 import { Clock } from '../../common/clock.js';
 import type { Actor } from '../../common/auth/actor.js';
