@@ -21,6 +21,7 @@ import {
   Unit,
 } from '../../modules/places/place.entities.js';
 import { HouseBinding } from '../../modules/residents/house-binding.entity.js';
+import { Team, TeamMember, TechnicianProfile, TechnicianSkill } from '../../modules/staff/staff.entities.js';
 import { StaffCommunity, User } from '../../modules/users/user.entities.js';
 import { OrderSequence, WorkOrder, WorkOrderEvent } from '../../modules/work-orders/work-order.entities.js';
 
@@ -160,6 +161,60 @@ export async function seedDemo(
     const techs: User[] = [];
     for (const [i, [name, serves]] of techPlan.entries()) {
       techs.push(await staff(`tech${i + 1}`, 'technician', name, `1370000010${i + 1}`, serves));
+    }
+    // Skills so that every demo category routes to someone in each community.
+    const skills: Array<Array<[string, number]>> = [
+      [
+        ['plumbing', 5],
+        ['electrical', 3],
+        ['other', 3],
+      ],
+      [
+        ['door_window', 4],
+        ['plumbing', 3],
+        ['public_area', 3],
+      ],
+      [
+        ['electrical', 5],
+        ['lift', 3],
+        ['other', 2],
+      ],
+      [
+        ['plumbing', 4],
+        ['public_area', 3],
+        ['door_window', 3],
+      ],
+      [
+        ['electrical', 4],
+        ['door_window', 3],
+        ['other', 3],
+      ],
+      [
+        ['lift', 5],
+        ['public_area', 4],
+        ['plumbing', 2],
+      ],
+    ];
+    for (const [i, tech] of techs.entries()) {
+      for (const [category, level] of skills[i])
+        await em.save(em.create(TechnicianSkill, { userId: tech.id, category, level }));
+      await em.save(
+        em.create(TechnicianProfile, {
+          userId: tech.id,
+          capacity: 6,
+          latitude: null,
+          longitude: null,
+          lastAssignedAt: null,
+        }),
+      );
+    }
+    const supervisorUser = await em.findOneByOrFail(User, { username: 'supervisor1' });
+    for (const [name, members] of [
+      ['海月维修组', techs.slice(0, 3)],
+      ['翠湖维修组', techs.slice(3)],
+    ] as const) {
+      const team = await em.save(em.create(Team, { companyId: company.id, name, supervisorId: supervisorUser.id }));
+      for (const m of members) await em.save(em.create(TeamMember, { teamId: team.id, userId: m.id }));
     }
 
     // resident1..20: verified for the first houses of each community, alternately.

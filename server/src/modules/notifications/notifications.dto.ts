@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsInt, IsObject, IsOptional, Max, Min, ValidateBy, type ValidationOptions } from 'class-validator';
-import { SUBSCRIBE_RESULTS, type SubscribeResult } from './notifications.types.js';
+import { SUBSCRIBE_RESULTS, type SubscribeResult } from '@linli/shared';
 
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;

@@ -13,7 +13,7 @@ import type {
   NotificationView,
   ReportSubscriptionsResponse,
   SubscriptionsView,
-} from './notifications.types.js';
+} from '@linli/shared';
 
 /** The in-app message list and the WeChat subscription counts, for the user who asks. */
 @Injectable()
