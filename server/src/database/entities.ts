@@ -28,6 +28,8 @@ import {
   TechnicianProfile,
   TechnicianSkill,
 } from '../modules/staff/staff.entities.js';
+import { FollowUp, Rating, RollupDirty, SatisfactionDaily } from '../modules/satisfaction/satisfaction.entities.js';
+import { Survey, SurveyResponse } from '../modules/surveys/survey.entities.js';
 import { Upload } from '../modules/uploads/upload.entity.js';
 import { StaffCommunity, User } from '../modules/users/user.entities.js';
 import {
@@ -73,4 +75,10 @@ export const ENTITIES = [
   Notification,
   NotificationDelivery,
   WechatSubscription,
+  Rating,
+  FollowUp,
+  SatisfactionDaily,
+  RollupDirty,
+  Survey,
+  SurveyResponse,
 ];

@@ -21,6 +21,8 @@ export class Community {
   @Column({ type: 'varchar', length: 12 }) code: string;
   @Column({ type: 'varchar', length: 200, default: '' }) address: string;
   @Column({ type: 'int', default: 0 }) households: number;
+  /** Which completed orders get a follow-up call: all | unrated | low (low ratings only). */
+  @Column({ type: 'varchar', length: 8, default: 'low' }) followUpPolicy: string;
   @Column({ type: 'double', nullable: true }) latitude: number | null;
   @Column({ type: 'double', nullable: true }) longitude: number | null;
   @CreateDateColumn() createdAt: Date;

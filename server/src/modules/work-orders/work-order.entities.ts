@@ -58,6 +58,19 @@ export class WorkOrder {
   @Column({ type: 'datetime', nullable: true }) offerExpiresAt: Date | null;
   /** The nearest deadline of the order's running SLA clocks (kept by the SLA service), for queues. */
   @Index() @Column({ type: 'datetime', nullable: true }) slaDueAt: Date | null;
+  /** The closed order of the same house (or public area) and category this one repeats, within 30 days. */
+  @Index() @Column({ type: 'int', nullable: true }) repeatOfId: number | null;
+  /** First acceptance, first arrival, first completion: the operational KPI timestamps. */
+  @Column({ type: 'datetime', nullable: true }) acceptedAt: Date | null;
+  @Column({ type: 'datetime', nullable: true }) arrivedAt: Date | null;
+  @Column({ type: 'datetime', nullable: true }) firstCompletedAt: Date | null;
+  /** Arrivals on site (first-time fix = completed after one visit and not reopened within 7 days). */
+  @Column({ type: 'int', default: 0 }) visits: number;
+  /** The technician who completed it (for attribution of the rating). */
+  @Column({ type: 'int', nullable: true }) completedById: number | null;
+  @Column({ type: 'int', nullable: true }) ratingStars: number | null;
+  /** Closed by the rating window without a rating: never counted as satisfied. */
+  @Column({ type: 'boolean', default: false }) unrated: boolean;
   /** Optimistic-lock counter: every transition is a conditional update on it. */
   @Column({ type: 'int', default: 1 }) version: number;
   @Column({ type: 'datetime', nullable: true }) completedAt: Date | null;

@@ -122,6 +122,14 @@ export class WorkOrdersService {
             excludedUserIds: [],
             refusalCount: 0,
             offerExpiresAt: null,
+            repeatOfId: null,
+            acceptedAt: null,
+            arrivedAt: null,
+            firstCompletedAt: null,
+            visits: 0,
+            completedById: null,
+            ratingStars: null,
+            unrated: false,
             version: 1,
             completedAt: null,
             closedAt: null,
@@ -366,7 +374,7 @@ export class WorkOrdersService {
         return { assigneeId: dto.assigneeId!, routingState: 'manual', offerExpiresAt: null };
       }
       case 'grab':
-        return { assigneeId: actor.userId, routingState: 'assigned' };
+        return { assigneeId: actor.userId, routingState: 'assigned', acceptedAt: order.acceptedAt ?? now };
       case 'decline':
         return {
           assigneeId: null,
@@ -391,7 +399,7 @@ export class WorkOrdersService {
       case 'reject_quote':
         return { quoteApproved: false };
       case 'complete':
-        return { completedAt: now };
+        return { completedAt: now, firstCompletedAt: order.firstCompletedAt ?? now, completedById: actor.userId };
       case 'confirm':
       case 'auto_close':
         return { closedAt: now };
@@ -408,9 +416,10 @@ export class WorkOrdersService {
       case 'urge':
         return { urgeCount: order.urgeCount + 1 };
       case 'accept':
-        return { routingState: 'assigned', offerExpiresAt: null };
-      case 'depart':
+        return { routingState: 'assigned', offerExpiresAt: null, acceptedAt: order.acceptedAt ?? now };
       case 'arrive':
+        return { arrivedAt: order.arrivedAt ?? now, visits: order.visits + 1 };
+      case 'depart':
       case 'pause':
       case 'resume':
       case 'cancel':
