@@ -5,6 +5,7 @@ import { type LogLevel, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { Express } from 'express';
 import { DataSource } from 'typeorm';
 import { AppModule } from './app.module.js';
 import { ErrorFilter } from './common/error.filter.js';
@@ -30,6 +31,16 @@ export function resolveSecrets(config: AppConfig): AppConfig {
   mkdirSync(config.dataDir, { recursive: true });
   if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600 });
   return { ...config, jwt: { ...config.jwt, secret: readFileSync(file, 'utf8').trim() } };
+}
+
+/** Until the console lands, / points a newcomer at what there is. */
+function landingPage(h5: boolean): string {
+  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>邻里 Linli</title>
+<meta name="viewport" content="width=device-width,initial-scale=1"></head>
+<body style="font-family:sans-serif;max-width:40rem;margin:3rem auto;line-height:1.6">
+<h1>邻里 · 物业报修</h1><ul>
+${h5 ? '<li><a href="/h5/">住户小程序（H5 预览）</a></li>' : '<li>住户小程序尚未构建（pnpm build）</li>'}
+<li><a href="/api/docs">API 文档</a></li><li><a href="/api/health">健康检查</a></li></ul></body></html>`;
 }
 
 export interface CreatedApp {
@@ -66,6 +77,14 @@ export async function createApp(input: AppConfig, opts: { logger?: LogLevel[] | 
       },
     );
   }
+
+  if (existsSync(path.join(config.h5Dir, 'index.html'))) {
+    app.useStaticAssets(config.h5Dir, { prefix: '/h5/', index: 'index.html', maxAge: '1h' });
+  }
+  const express: Express = app.getHttpAdapter().getInstance();
+  express.get('/', (_req, res) => {
+    res.type('html').send(landingPage(existsSync(path.join(config.h5Dir, 'index.html'))));
+  });
 
   app.setGlobalPrefix('api');
   app.useGlobalFilters(new ErrorFilter());

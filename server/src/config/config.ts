@@ -1,4 +1,8 @@
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** server/ (this file is server/src/config or server/dist/config). */
+const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 /**
  * Linli's configuration, parsed and validated once at start-up from the environment.
@@ -47,6 +51,8 @@ export interface AppConfig {
   };
   /** Completed orders without a rating close as "unrated" after this many days. */
   ratingWindowDays: number;
+  /** The mini-program's H5 build, served at /h5/ when the folder exists. */
+  h5Dir: string;
 }
 
 export class ConfigError extends Error {
@@ -230,5 +236,6 @@ export function loadConfig(env: Env, argv: readonly string[] = []): AppConfig {
       ),
     },
     ratingWindowDays: int(env, 'LINLI_RATING_WINDOW_DAYS', 7, 1, 90),
+    h5Dir: path.resolve(str(env, 'LINLI_H5_DIR', path.join(PACKAGE_ROOT, '../miniprogram/dist/h5'))),
   };
 }
