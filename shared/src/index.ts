@@ -9,3 +9,5 @@ export * from './shifts.js';
 export * from './routing.js';
 export * from './assignment.js';
 export * from './sla.js';
+export * from './satisfaction.js';
+export * from './survey.js';
