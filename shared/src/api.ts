@@ -86,6 +86,8 @@ export interface WorkOrderView {
   routingState: 'waiting' | 'offered' | 'assigned' | 'pooled' | 'manual' | null;
   /** The nearest deadline of the running SLA clocks. */
   slaDueAt: string | null;
+  /** The closed order of the same place and category (within 30 days) this one repeats. */
+  repeatOfId: number | null;
   version: number;
   createdAt: string;
   updatedAt: string;

@@ -2,6 +2,10 @@ import { hash } from '@node-rs/argon2';
 import {
   chinaDay,
   formatOrderNo,
+  needsFollowUp,
+  NEGATIVE_TAGS,
+  POSITIVE_TAGS,
+  RATING_DIMENSIONS,
   transition,
   type ActorContext,
   type Priority,
@@ -21,11 +25,16 @@ import {
   Unit,
 } from '../../modules/places/place.entities.js';
 import { HouseBinding } from '../../modules/residents/house-binding.entity.js';
+import { ScheduledJob } from '../../modules/jobs/job.entity.js';
+import { FollowUp, Rating, RollupDirty } from '../../modules/satisfaction/satisfaction.entities.js';
+import { Survey, SurveyResponse } from '../../modules/surveys/survey.entities.js';
 import { Team, TeamMember, TechnicianProfile, TechnicianSkill } from '../../modules/staff/staff.entities.js';
 import { StaffCommunity, User } from '../../modules/users/user.entities.js';
 import { OrderSequence, WorkOrder, WorkOrderEvent } from '../../modules/work-orders/work-order.entities.js';
 
 export const DEMO_PASSWORD = 'linli-demo';
+/** The rating window the demo history is drawn with (the configured default). */
+const DEMO_RATING_WINDOW_DAYS = 7;
 export const DEMO_RESIDENT_COUNT = 20;
 
 export const DEMO_CATEGORIES: Array<[string, string]> = [
@@ -64,7 +73,7 @@ export interface DemoSeedResult {
 /** Seed the demo company when the database has none. Returns null when data already exists. */
 export async function seedDemo(
   ds: DataSource,
-  opts: { wechatAppid: string; orders?: number; now?: Date },
+  opts: { wechatAppid: string; orders?: number; now?: Date; ratingWindowDays?: number },
 ): Promise<DemoSeedResult | null> {
   if ((await ds.getRepository(Company).count()) > 0) return null;
   const passwordHash = await hash(DEMO_PASSWORD);
@@ -147,7 +156,7 @@ export async function seedDemo(
       return user;
     };
     const [hy, ch] = communities;
-    await staff('admin', 'admin', '系统管理员', '13700000000', []);
+    const admin = await staff('admin', 'admin', '系统管理员', '13700000000', []);
     await staff('supervisor1', 'supervisor', '陈主管', '13700000001', communities);
     const desk = await staff('desk1', 'desk', '林客服', '13700000002', communities);
     const techPlan: Array<[string, Community[]]> = [
@@ -263,7 +272,9 @@ export async function seedDemo(
       areasByCommunity,
       techs,
       dispatcher: desk,
+      ratingWindowDays: opts.ratingWindowDays ?? DEMO_RATING_WINDOW_DAYS,
     });
+    await seedSurveys(em, { now, admin, communities, residents, residentHouse });
     return {
       companyId: company.id,
       communities: communities.length,
@@ -284,7 +295,30 @@ const DESCRIPTIONS: Record<string, string[]> = {
   other: ['墙面渗水发霉', '外墙瓷砖松动'],
 };
 
-/** Orders over the last 90 days, each walked through the shared state machine. */
+const COMMENTS: Record<'good' | 'fair' | 'bad', string[]> = {
+  good: ['师傅很专业，谢谢！', '来得很快，修得也好', '态度很好，还帮忙清理了现场'],
+  fair: ['修好了，就是等得有点久', '还行'],
+  bad: ['等了很久才来', '修完第二天又坏了', '师傅态度不太好'],
+};
+/** How each demo technician tends to be rated (added to a 4.1-star baseline). */
+const TECH_BIAS = [0.4, 0.1, -0.3, 0.2, -0.6, 0.3];
+const REPEAT_WINDOW_MS = 30 * 24 * 3600 * 1000;
+
+/** What one seeded order left behind for the tables besides its own row. */
+interface SeededOrder {
+  id: number;
+  houseId: number | null;
+  publicAreaId: number | null;
+  category: string;
+  status: WorkOrderStatus;
+  closedAt: Date | null;
+}
+
+/**
+ * Orders over the last 90 days, each walked through the shared state machine; completed ones
+ * are rated, confirmed or auto-closed as unrated after the rating window, some are reopened
+ * and redone, and low ratings leave follow-up calls for the desk.
+ */
 async function seedOrders(
   em: EntityManager,
   s: {
@@ -297,10 +331,14 @@ async function seedOrders(
     areasByCommunity: Map<number, PublicArea[]>;
     techs: User[];
     dispatcher: User;
+    ratingWindowDays: number;
   },
 ) {
   const { random } = s;
+  // Ratings and the loop draw from their own stream, so the orders stay those of earlier seeds.
+  const loop = rng(20261128);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)];
+  const pickL = <T>(xs: readonly T[]) => xs[Math.floor(loop() * xs.length)];
   const communityById = new Map(s.communities.map((c) => [c.id, c]));
   const techCommunities = new Map<number, number[]>();
   for (const t of s.techs) {
@@ -311,7 +349,11 @@ async function seedOrders(
     );
   }
   const sequences = new Map<string, number>();
+  const dirty = new Set<string>();
+  const seeded: SeededOrder[] = [];
   const dayMs = 24 * 3600 * 1000;
+  const windowMs = s.ratingWindowDays * dayMs;
+  const nowMs = s.now.getTime();
   // Creation times over the last 90 days, denser towards today, oldest first.
   const times = Array.from({ length: s.count }, () => s.now.getTime() - Math.pow(random(), 1.3) * 90 * dayMs).sort(
     (a, b) => a - b,
@@ -330,14 +372,30 @@ async function seedOrders(
     const seq = (sequences.get(seqKey) ?? 0) + 1;
     sequences.set(seqKey, seq);
     const area = usePublic ? pick(s.areasByCommunity.get(community.id)!) : null;
+    const houseId = area ? null : house.id;
+    const publicAreaId = area ? area.id : null;
+    // A repeat: the latest order of the same place and category closed within 30 days before.
+    const repeatOf = seeded
+      .filter(
+        (o) =>
+          o.category === category &&
+          o.houseId === houseId &&
+          o.publicAreaId === publicAreaId &&
+          o.status === 'closed' &&
+          o.closedAt !== null &&
+          o.closedAt.getTime() <= at.getTime() &&
+          o.closedAt.getTime() >= at.getTime() - REPEAT_WINDOW_MS,
+      )
+      .sort((a, b) => b.closedAt!.getTime() - a.closedAt!.getTime() || b.id - a.id)[0];
+    const kind = random() < 0.06 ? 'complaint' : 'repair';
     const order = await em.save(
       em.create(WorkOrder, {
         no: formatOrderNo(community.code, day, seq),
         companyId: community.companyId,
         communityId: community.id,
-        houseId: area ? null : house.id,
-        publicAreaId: area ? area.id : null,
-        kind: random() < 0.06 ? 'complaint' : 'repair',
+        houseId,
+        publicAreaId,
+        kind,
         channel: random() < 0.8 ? 'miniprogram' : 'phone',
         category,
         priority,
@@ -353,6 +411,7 @@ async function seedOrders(
         quoteApproved: null,
         urgeCount: 0,
         reopenCount: 0,
+        repeatOfId: repeatOf?.id ?? null,
         version: 1,
         completedAt: null,
         closedAt: null,
@@ -383,11 +442,117 @@ async function seedOrders(
       [random() < 0.6 ? 'confirm' : 'auto_close', random() < 0.6 ? 'resident' : 'system', 30 + random() * 100],
     ];
     const stopAt = ageHours > 7 * 24 ? path.length : Math.floor(random() * (path.length + 1));
-    let status: WorkOrderStatus = 'submitted';
+    // Declared wide: the `step` closure changes them, which narrowing cannot see.
+    let status = 'submitted' as WorkOrderStatus;
     let t = at.getTime();
-    let assigneeId: number | null = null;
-    let completedAt: Date | null = null;
-    let closedAt: Date | null = null;
+    let assigneeId = null as number | null;
+    let completedAt = null as Date | null;
+    let closedAt = null as Date | null;
+    const kpi = {
+      acceptedAt: null as Date | null,
+      arrivedAt: null as Date | null,
+      firstCompletedAt: null as Date | null,
+      visits: 0,
+      completedById: null as number | null,
+      ratingStars: null as number | null,
+      unrated: false,
+      reopenCount: 0,
+    };
+    let rating: Partial<Rating> | null = null;
+    const followUps: Array<Partial<FollowUp>> = [];
+
+    /** Take one step if the state machine allows it and it happened before now; false otherwise. */
+    const step = (action: WorkOrderAction, role: ActorContext['role'], hours: number, note: string | null = null) => {
+      const actorRole = action === 'confirm' ? 'resident' : action === 'auto_close' ? 'system' : role;
+      const ctx: ActorContext = {
+        role: actorRole,
+        isAssignee: actorRole === 'technician',
+        isReporter: actorRole === 'resident',
+      };
+      const r = transition(status, action, ctx);
+      if (!r.ok) throw new Error(`demo seed walked off the state machine: ${status} ${action}`);
+      // The window closes an unrated order, whatever the path drew.
+      const next = action === 'auto_close' ? t + windowMs : t + hours * 3600_000 * (priority === 'P1' ? 0.2 : 1);
+      if (next > nowMs) return false;
+      t = next;
+      const actorId =
+        actorRole === 'technician'
+          ? tech.id
+          : actorRole === 'resident'
+            ? resident.id
+            : actorRole === 'desk'
+              ? s.dispatcher.id
+              : null;
+      const when = new Date(t);
+      if (action === 'assign') assigneeId = tech.id;
+      if (action === 'accept') kpi.acceptedAt ??= when;
+      if (action === 'arrive') {
+        kpi.arrivedAt ??= when;
+        kpi.visits += 1;
+      }
+      if (action === 'complete') {
+        completedAt = when;
+        kpi.firstCompletedAt ??= when;
+        kpi.completedById = tech.id;
+      }
+      if (action === 'confirm' || action === 'auto_close') closedAt = when;
+      if (action === 'auto_close') kpi.unrated = kpi.ratingStars === null;
+      if (action === 'reopen') {
+        assigneeId = null;
+        completedAt = null;
+        closedAt = null;
+        kpi.reopenCount += 1;
+      }
+      events.push({
+        action,
+        fromStatus: status,
+        toStatus: r.to,
+        actorId,
+        actorRole,
+        note,
+        data: action === 'assign' ? { assigneeId: tech.id } : action === 'reopen' ? { reason: note } : null,
+        createdAt: when,
+      });
+      dirty.add(`${community.id}:${chinaDay(when)}`);
+      status = r.to;
+      return true;
+    };
+    const openFollowUp = (reason: string, from: Date) => {
+      const dueAt = new Date(from.getTime() + 24 * 3600_000);
+      // One open call per order, as on the server: a low rating takes over an open complaint call.
+      const open = followUps.find((f) => f.status === 'open');
+      if (open) {
+        open.reason = reason;
+        return;
+      }
+      const done = dueAt.getTime() < nowMs && loop() < 0.85;
+      const reached = loop() < 0.85;
+      followUps.push({
+        companyId: community.companyId,
+        communityId: community.id,
+        reason,
+        status: done ? 'done' : 'open',
+        assigneeId: null,
+        dueAt,
+        channel: done ? pickL(['phone', 'phone', 'phone', 'wechat', 'visit']) : null,
+        reached: done ? reached : null,
+        outcome: done
+          ? reached
+            ? pickL(['已致电住户，问题已解决', '已道歉并安排复查', '住户表示满意'])
+            : '电话未接通'
+          : null,
+        stars: done && reached ? Math.min(5, (rating?.stars ?? 3) + 1) : null,
+        speed: null,
+        workmanship: null,
+        attitude: null,
+        communication: null,
+        fixed: done && reached ? true : null,
+        doneById: done ? s.dispatcher.id : null,
+        doneAt: done ? new Date(from.getTime() + loop() * 20 * 3600_000) : null,
+        createdAt: from,
+      });
+    };
+
     if (random() < 0.03) {
       const r = transition(status, 'cancel', { role: 'resident', isAssignee: false, isReporter: true });
       if (r.ok) {
@@ -405,42 +570,85 @@ async function seedOrders(
       }
     } else {
       for (const [action, role, hours] of path.slice(0, stopAt)) {
-        const actorRole = action === 'confirm' ? 'resident' : action === 'auto_close' ? 'system' : role;
-        const ctx: ActorContext = {
-          role: actorRole,
-          isAssignee: actorRole === 'technician',
-          isReporter: actorRole === 'resident',
-        };
-        const r = transition(status, action, ctx);
-        if (!r.ok) throw new Error(`demo seed walked off the state machine: ${status} ${action}`);
-        const next = t + hours * 3600_000 * (priority === 'P1' ? 0.2 : 1);
-        if (next > s.now.getTime()) break;
-        t = next;
-        const actorId =
-          actorRole === 'technician'
-            ? tech.id
-            : actorRole === 'resident'
-              ? resident.id
-              : actorRole === 'desk'
-                ? s.dispatcher.id
-                : null;
-        if (action === 'assign') assigneeId = tech.id;
-        if (action === 'complete') completedAt = new Date(t);
-        if (action === 'confirm' || action === 'auto_close') closedAt = new Date(t);
-        events.push({
-          action,
-          fromStatus: status,
-          toStatus: r.to,
-          actorId,
-          actorRole,
-          data: action === 'assign' ? { assigneeId: tech.id } : null,
-          createdAt: new Date(t),
-        });
-        status = r.to;
+        if (action === 'confirm') {
+          // Confirming is rating: draw the rating first, so the event carries its stars.
+          const stars = Math.max(
+            1,
+            Math.min(5, Math.round(4.1 + TECH_BIAS[s.techs.indexOf(tech)] + (loop() + loop() + loop() - 1.5) * 1.6)),
+          );
+          if (!step(action, role, hours, `评价 ${stars} 星`)) break;
+          const fixed = stars >= 3 ? loop() < 0.95 : loop() < 0.4;
+          const tags =
+            stars >= 4
+              ? [pickL(POSITIVE_TAGS), pickL(POSITIVE_TAGS)]
+              : stars <= 2
+                ? [pickL(NEGATIVE_TAGS)]
+                : loop() < 0.5
+                  ? [pickL(NEGATIVE_TAGS)]
+                  : [];
+          const dims = Object.fromEntries(
+            RATING_DIMENSIONS.map((d) => [
+              d,
+              loop() < 0.7 ? Math.max(1, Math.min(5, stars + Math.round((loop() - 0.5) * 2))) : null,
+            ]),
+          ) as Record<(typeof RATING_DIMENSIONS)[number], number | null>;
+          rating = {
+            raterId: resident.id,
+            companyId: community.companyId,
+            stars,
+            ...dims,
+            fixed: loop() < 0.8 ? fixed : null,
+            tags: [...new Set(tags)],
+            comment: loop() < 0.3 ? pickL(COMMENTS[stars >= 4 ? 'good' : stars === 3 ? 'fair' : 'bad']) : null,
+            createdAt: new Date(t),
+          };
+          kpi.ratingStars = stars;
+          if (needsFollowUp({ stars, fixed: rating.fixed })) {
+            openFollowUp(rating.fixed === false ? 'not_fixed' : 'low_rating', new Date(t));
+          }
+          continue;
+        }
+        if (!step(action, role, hours)) break;
+        if (action === 'complete' && kind === 'complaint') openFollowUp('complaint', new Date(t));
+      }
+      // Half of the "not fixed" ratings ask for a reopen: the same order is redone.
+      if (status === 'closed' && rating?.fixed === false && loop() < 0.5) {
+        const redo: Array<[WorkOrderAction, ActorContext['role'], number]> = [
+          ['assign', 'desk', 0.2],
+          ['accept', 'technician', 0.3],
+          ['arrive', 'technician', 2],
+          ['complete', 'technician', 3],
+          ['confirm', 'resident', 24],
+        ];
+        if (step('reopen', 'resident', 0.01, '住户反馈未修好')) {
+          for (const [action, role, hours] of redo) {
+            if (!step(action, role, hours, action === 'confirm' ? '返修后确认' : null)) break;
+          }
+        }
       }
     }
+    // Completed and waiting for a rating: the window's timer runs from the last completion.
+    if (status === 'completed' && completedAt) {
+      await em.save(
+        em.create(ScheduledJob, {
+          kind: 'auto_close',
+          workOrderId: order.id,
+          refId: null,
+          payload: null,
+          dueAt: new Date(completedAt.getTime() + windowMs),
+          status: 'pending',
+          attempts: 0,
+          lastError: null,
+          doneBy: null,
+          doneAt: null,
+        }),
+      );
+    }
+    dirty.add(`${community.id}:${day}`);
     for (const e of events)
       await em.save(em.create(WorkOrderEvent, { workOrderId: order.id, photoIds: [], note: null, data: null, ...e }));
+    if (rating) await em.save(em.create(Rating, { ...rating, workOrderId: order.id }));
+    for (const f of followUps) await em.save(em.create(FollowUp, { ...f, workOrderId: order.id }));
     await em.update(
       WorkOrder,
       { id: order.id },
@@ -449,13 +657,77 @@ async function seedOrders(
         assigneeId,
         completedAt,
         closedAt,
+        ...kpi,
         version: events.length,
         updatedAt: new Date(t),
       },
     );
+    seeded.push({ id: order.id, houseId, publicAreaId, category, status, closedAt });
   }
   for (const [key, lastSeq] of sequences) {
     const [communityId, day] = key.split(':');
     await em.save(em.create(OrderSequence, { communityId: Number(communityId), day, lastSeq }));
+  }
+  // Every day the history touched: the rollup sweep recomputes them from these rows.
+  for (const key of dirty) {
+    const [communityId, day] = key.split(':');
+    await em.save(em.create(RollupDirty, { communityId: Number(communityId), day }));
+  }
+}
+
+/** A closed survey of last quarter with answers (翠湖苑) and an open one to answer (海月花园). */
+async function seedSurveys(
+  em: EntityManager,
+  s: { now: Date; admin: User; communities: Community[]; residents: User[]; residentHouse: Map<number, House> },
+) {
+  const random = rng(20261129);
+  const dayMs = 24 * 3600 * 1000;
+  const [hy, ch] = s.communities;
+  const score = (base: number, spread: number, lo: number, hi: number) =>
+    Math.max(lo, Math.min(hi, Math.round(base + (random() - 0.5) * spread)));
+  const plan = [
+    { community: ch, title: '2026 年第三季度满意度调查', from: -80, to: -50, status: 'closed' },
+    { community: hy, title: '2026 年第四季度满意度调查', from: -5, to: 25, status: 'open' },
+  ];
+  for (const p of plan) {
+    const survey = await em.save(
+      em.create(Survey, {
+        companyId: p.community.companyId,
+        communityId: p.community.id,
+        title: p.title,
+        startsAt: new Date(s.now.getTime() + p.from * dayMs),
+        endsAt: new Date(s.now.getTime() + p.to * dayMs),
+        status: p.status,
+        weights: [1 / 3, 1 / 3, 1 / 3],
+        createdById: s.admin.id,
+        createdAt: new Date(s.now.getTime() + (p.from - 1) * dayMs),
+      }),
+    );
+    // Residents of the community answer; in the open survey resident1 (and a few others) have not yet.
+    const residents = s.residents.filter((r) => s.residentHouse.get(r.id)!.communityId === p.community.id);
+    const answering = p.status === 'closed' ? residents : residents.slice(1).filter((_, i) => i % 3 !== 2);
+    for (const r of answering) {
+      const base = 6 + random() * 3;
+      await em.save(
+        em.create(SurveyResponse, {
+          surveyId: survey.id,
+          userId: r.id,
+          houseId: s.residentHouse.get(r.id)!.id,
+          overall: score(base, 3, 1, 10),
+          expectation: score(base - 0.5, 3, 1, 10),
+          ideal: score(base - 1, 3, 1, 10),
+          nps: score(base, 4, 0, 10),
+          servperf: {
+            tangibles: score(3.8, 2, 1, 5),
+            reliability: score(3.5, 2, 1, 5),
+            responsiveness: score(3.2, 2, 1, 5),
+            assurance: score(3.9, 2, 1, 5),
+            empathy: score(3.6, 2, 1, 5),
+          },
+          comment: random() < 0.3 ? '希望报修响应再快一些' : null,
+          createdAt: new Date(survey.startsAt.getTime() + random() * Math.min(p.to - p.from, -p.from) * dayMs),
+        }),
+      );
+    }
   }
 }

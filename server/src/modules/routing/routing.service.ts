@@ -159,7 +159,8 @@ export class RoutingService implements OnModuleInit {
     const order = await ctx.em.findOneBy(WorkOrder, { id: workOrderId });
     if (!order || !ROUTABLE.includes(order.status)) return;
     const rule = await this.rules.ruleFor(order.companyId, order.communityId, order.category, order.priority, ctx.em);
-    const mode = rule?.mode ?? 'auto';
+    // A complaint goes to the desk, never straight to a technician.
+    const mode = order.kind === 'complaint' ? 'manual' : (rule?.mode ?? 'auto');
     const decision = await this.decide(ctx, order, rule);
     if (mode === 'manual') {
       await this.record(ctx, order, rule, decision, 'manual', null);

@@ -21,6 +21,18 @@ const STOPS: Partial<Record<string, SlaStage[]>> = {
   complete: ['accept', 'arrive', 'resolve'],
 };
 
+/**
+ * Pauses are kept in whole seconds: MariaDB's DATETIME drops fractions, so a pause start is
+ * stored on a second boundary and measured against `now` on the same boundary.
+ */
+function wholeSecond(d: Date): Date {
+  return new Date(Math.floor(d.getTime() / 1000) * 1000);
+}
+
+function pausedSecondsSince(since: Date, now: Date): number {
+  return Math.max(0, Math.round((wholeSecond(now).getTime() - wholeSecond(since).getTime()) / 1000));
+}
+
 interface ClockShape {
   startedAt: number;
   targetMinutes: number;
@@ -140,13 +152,13 @@ export class SlaService implements OnModuleInit {
       await ctx.em.update(
         SlaClockRow,
         { id: resolve.id },
-        { status: 'paused', pausedSince: ctx.now, pauseReason: change.reason },
+        { status: 'paused', pausedSince: wholeSecond(ctx.now), pauseReason: change.reason },
       );
       await this.jobs.cancel(ctx.em, SLA_CHECK_JOB, { refId: resolve.id });
     }
     if (action === 'resume' && resolve.status === 'paused' && resolve.pausedSince) {
       const pausedSeconds =
-        resolve.pausedSeconds + Math.max(0, Math.round((ctx.now.getTime() - resolve.pausedSince.getTime()) / 1000));
+        resolve.pausedSeconds + pausedSecondsSince(resolve.pausedSince, ctx.now);
       const next = Object.assign(resolve, { status: 'running', pausedSince: null, pauseReason: null, pausedSeconds });
       next.dueAt = new Date(dueAt(shapeOf(next), 1, next.calendar));
       await ctx.em.update(
@@ -160,7 +172,7 @@ export class SlaService implements OnModuleInit {
 
   private async stop(ctx: LifecycleContext, clock: SlaClockRow, status: 'stopped' | 'cancelled') {
     let pausedSeconds = clock.pausedSeconds;
-    if (clock.pausedSince) pausedSeconds += Math.round((ctx.now.getTime() - clock.pausedSince.getTime()) / 1000);
+    if (clock.pausedSince) pausedSeconds += pausedSecondsSince(clock.pausedSince, ctx.now);
     await ctx.em.update(
       SlaClockRow,
       { id: clock.id },

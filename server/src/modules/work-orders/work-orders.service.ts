@@ -501,6 +501,7 @@ export class WorkOrdersService {
         urgeCount: o.urgeCount,
         routingState: o.routingState as WorkOrderView['routingState'],
         slaDueAt: o.slaDueAt?.toISOString() ?? null,
+        repeatOfId: o.repeatOfId,
         version: o.version,
         createdAt: o.createdAt.toISOString(),
         updatedAt: o.updatedAt.toISOString(),

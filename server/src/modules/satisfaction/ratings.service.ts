@@ -1,0 +1,127 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { needsFollowUp, transition, type ActorContext, type WorkOrderStatus } from '@linli/shared';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AppError, forbidden, notFound } from '../../common/app-error.js';
+import type { Actor } from '../../common/auth/actor.js';
+import { isUniqueViolation } from '../../common/db-errors.js';
+import { WorkOrderLifecycle } from '../work-orders/work-order-lifecycle.js';
+import { WorkOrdersService } from '../work-orders/work-orders.service.js';
+import { ClosedLoopService, reopenPatch } from './closed-loop.service.js';
+import type { CreateRatingDto, RatingResult, RatingView } from './ratings.dto.js';
+import { Rating } from './satisfaction.entities.js';
+
+const alreadyRated = () => new AppError('TRANSITION_NOT_ALLOWED', 'already rated');
+
+export function toRatingView(r: Rating): RatingView {
+  return {
+    id: r.id,
+    workOrderId: r.workOrderId,
+    stars: r.stars,
+    dimensions: { speed: r.speed, workmanship: r.workmanship, attitude: r.attitude, communication: r.communication },
+    fixed: r.fixed,
+    tags: r.tags,
+    comment: r.comment,
+    createdAt: r.createdAt.toISOString(),
+  };
+}
+
+/**
+ * The reporting resident's rating of a completed order: one per order, and the act that
+ * closes it (confirm), opens a follow-up on a bad result and, if asked, reopens the order.
+ */
+@Injectable()
+export class RatingsService {
+  constructor(
+    @Inject(WorkOrdersService) private readonly orders: WorkOrdersService,
+    @Inject(WorkOrderLifecycle) private readonly lifecycle: WorkOrderLifecycle,
+    @Inject(ClosedLoopService) private readonly loop: ClosedLoopService,
+    @InjectDataSource() private readonly ds: DataSource,
+  ) {}
+
+  async get(actor: Actor, workOrderId: number): Promise<RatingView> {
+    await this.orders.findVisibleOrder(actor, workOrderId);
+    const rating = await this.ds.getRepository(Rating).findOneBy({ workOrderId });
+    if (!rating) throw notFound('rating');
+    return toRatingView(rating);
+  }
+
+  async rate(actor: Actor, workOrderId: number, dto: CreateRatingDto): Promise<RatingResult> {
+    const order = await this.orders.findVisibleOrder(actor, workOrderId);
+    // Only the resident who reported it: a housemate sees the order but did not report it.
+    if (actor.role !== 'resident' || order.reporterId !== actor.userId) {
+      throw forbidden('only the resident who reported the order may rate it');
+    }
+    const followUp = needsFollowUp({ stars: dto.stars, fixed: dto.fixed ?? null });
+    if (dto.reopen && !followUp) {
+      throw new AppError('VALIDATION_FAILED', 'reopen needs 1-2 stars or fixed: false', [
+        { field: 'reopen', problems: ['only a rating of 1-2 stars or "not fixed" may reopen the order'] },
+      ]);
+    }
+    if (await this.ds.getRepository(Rating).existsBy({ workOrderId })) throw alreadyRated();
+    const who: ActorContext = { role: 'resident', isAssignee: false, isReporter: true };
+    const confirm = transition(order.status as WorkOrderStatus, 'confirm', who);
+    if (!confirm.ok) {
+      throw new AppError(confirm.code, `cannot rate an order that is ${order.status}`, { status: order.status });
+    }
+    const tags = [...new Set(dto.tags ?? [])];
+    const actorRef = { userId: actor.userId, role: actor.role };
+
+    try {
+      return await this.lifecycle.run(async (ctx) => {
+        const { em, now } = ctx;
+        // The unique index on workOrderId decides a double submit: the loser fails here.
+        const rating = await em.save(
+          em.create(Rating, {
+            workOrderId,
+            raterId: actor.userId,
+            companyId: order.companyId,
+            stars: dto.stars,
+            speed: dto.dimensions?.speed ?? null,
+            workmanship: dto.dimensions?.workmanship ?? null,
+            attitude: dto.dimensions?.attitude ?? null,
+            communication: dto.dimensions?.communication ?? null,
+            fixed: dto.fixed ?? null,
+            tags,
+            comment: dto.comment ?? null,
+            createdAt: now,
+          }),
+        );
+        const closed = await this.lifecycle.apply(ctx, order, {
+          action: 'confirm',
+          to: confirm.to,
+          actor: actorRef,
+          patch: { closedAt: now, ratingStars: dto.stars },
+          note: `评价 ${dto.stars} 星`,
+          data: { ratingId: rating.id, stars: dto.stars, fixed: dto.fixed ?? null },
+        });
+        if (!closed) throw new AppError('VERSION_CONFLICT', 'the order changed while you rated it; reload and retry');
+        await this.loop.markDirty(em, closed, now);
+
+        let status: WorkOrderStatus = closed.status as WorkOrderStatus;
+        if (followUp) {
+          await this.loop.openFollowUp(em, closed, dto.fixed === false ? 'not_fixed' : 'low_rating', now);
+        }
+        if (dto.reopen) {
+          const reopen = transition(status, 'reopen', who);
+          if (!reopen.ok) throw new AppError(reopen.code, `cannot reopen an order that is ${status}`);
+          const reopened = await this.lifecycle.apply(ctx, closed, {
+            action: 'reopen',
+            to: reopen.to,
+            actor: actorRef,
+            patch: reopenPatch(closed),
+            reason: '住户反馈未修好',
+            data: { reason: '住户反馈未修好', ratingId: rating.id },
+          });
+          if (!reopened)
+            throw new AppError('VERSION_CONFLICT', 'the order changed while you rated it; reload and retry');
+          status = reopen.to;
+        }
+        return { ...toRatingView(rating), orderStatus: status, followUpOpened: followUp };
+      });
+    } catch (e) {
+      if (isUniqueViolation(e)) throw alreadyRated();
+      throw e;
+    }
+  }
+}

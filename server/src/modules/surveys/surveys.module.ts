@@ -1,0 +1,7 @@
+import { Module } from '@nestjs/common';
+import { ResidentsModule } from '../residents/residents.module.js';
+import { SurveysController } from './surveys.controller.js';
+import { SurveysService } from './surveys.service.js';
+
+@Module({ imports: [ResidentsModule], controllers: [SurveysController], providers: [SurveysService] })
+export class SurveysModule {}
