@@ -29,7 +29,7 @@ export function chinaMinute(at: Date): string {
 
 /** The page a subscribe message opens in the mini-program. */
 export function orderPage(workOrderId: number): string {
-  return `pages/order/detail?id=${workOrderId}`;
+  return `subpackages/orders/detail/index?id=${workOrderId}`;
 }
 
 /**

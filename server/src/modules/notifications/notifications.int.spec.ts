@@ -535,7 +535,7 @@ describe(`notifications (${TEST_DB})`, () => {
       expect(m).toMatchObject({
         touser: openid,
         template_id: templateId,
-        page: `pages/order/detail?id=${orderId}`,
+        page: `subpackages/orders/detail/index?id=${orderId}`,
         miniprogram_state: 'developer',
       });
       expect(m.data.character_string1.value).toBe(orderNo);

@@ -116,6 +116,9 @@ describe(`work orders over HTTP (${TEST_DB})`, () => {
     let r = await act(desk, id, { action: 'assign', assigneeId: w.staff.techA1.id });
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ status: 'assigned', assignee: { id: w.staff.techA1.id } });
+    // While the work is under way the reporter can call the technician: full number.
+    const whileOpen = await server.api.get(`/work-orders/${id}`, { token: resident });
+    expect(whileOpen.body.assignee.phone).toBe(w.staff.techA1.phone);
     const steps: Array<[string, object, string]> = [
       [tech, { action: 'accept' }, 'accepted'],
       [tech, { action: 'depart' }, 'on_the_way'],

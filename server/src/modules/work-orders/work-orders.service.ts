@@ -35,6 +35,8 @@ import { WorkOrderLifecycle } from './work-order-lifecycle.js';
 import { WorkOrdersRepository, type OrderScope } from './work-orders.repository.js';
 
 const IDEMPOTENCY_KEY = /^[\w-]{8,64}$/;
+/** Statuses in which the reporter sees the assignee's full phone number (to call them). */
+const CALLABLE = new Set(['assigned', 'accepted', 'on_the_way', 'in_progress', 'paused', 'quoted']);
 
 export interface CreateResult {
   order: WorkOrderDetailView;
@@ -493,7 +495,8 @@ export class WorkOrdersService {
         publicAreaId: o.publicAreaId,
         location: [community?.name, house?.label].filter(Boolean).join(' '),
         reporter: person(o.reporterId, seeFullPhones || isReporter),
-        assignee: person(o.assigneeId, actor.role !== 'resident'),
+        // The reporter may call the technician while the work is under way; otherwise masked.
+        assignee: person(o.assigneeId, actor.role !== 'resident' || (isReporter && CALLABLE.has(o.status))),
         preferredTime: o.preferredTime,
         photoIds: o.photoIds,
         photos: this.photos.photoRefs(o.photoIds),

@@ -1,0 +1,16 @@
+// Main package: the entry pages only (login, home with the report sheet). Everything else is
+// in subpackages, loaded on first visit, so the main package stays small.
+export default defineAppConfig({
+  pages: ['pages/home/index', 'pages/login/index'],
+  subPackages: [
+    { root: 'subpackages/orders', pages: ['list/index', 'detail/index', 'rate/index'] },
+    { root: 'subpackages/account', pages: ['bind/index', 'messages/index', 'settings/index', 'prices/index'] },
+  ],
+  window: {
+    backgroundTextStyle: 'dark',
+    navigationBarBackgroundColor: '#ffffff',
+    navigationBarTitleText: '邻里报修',
+    navigationBarTextStyle: 'black',
+    backgroundColor: '#f4f5f7',
+  },
+});

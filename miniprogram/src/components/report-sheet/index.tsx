@@ -1,0 +1,266 @@
+import { useEffect, useRef, useState } from 'react';
+import Taro from '@tarojs/taro';
+import { Image, Picker, Text, Textarea, View } from '@tarojs/components';
+import { PRIORITY_LABELS, type HouseBindingView, type Priority, type WorkOrderDetailView } from '@linli/shared';
+import { api, ApiError } from '../../services/api';
+import { textOf } from '../../services/errors';
+import { newIdempotencyKey, PREFERRED_TIMES, RESIDENT_PRIORITIES, type QuickCategory } from '../../services/format';
+import { requestSubscriptions } from '../../services/platform';
+import type { PublicAreaOption } from '../../services/types';
+import './index.scss';
+
+const MAX_PHOTOS = 6;
+
+interface Photo {
+  /** Local path (tempFilePath; a blob: URL on H5). */
+  path: string;
+  state: 'uploading' | 'done' | 'failed';
+  id?: number;
+}
+
+interface Props {
+  house: HouseBindingView;
+  category: QuickCategory;
+  /** The category's name from the server, used as the description when none is typed. */
+  categoryName: string;
+  onClose: () => void;
+  onSubmitted: (order: WorkOrderDetailView) => void;
+}
+
+/**
+ * The report sheet: everything prefilled from the tapped button, so 提交 alone files the order.
+ * One Idempotency-Key per sheet makes double taps and retries after a lost answer create one
+ * order; the input stays when a submit fails.
+ */
+export function ReportSheet({ house, category, categoryName, onClose, onSubmitted }: Props) {
+  const [priority, setPriority] = useState<Priority>(category.priority);
+  const [description, setDescription] = useState('');
+  const [timeIndex, setTimeIndex] = useState(0);
+  const [photos, setPhotos] = useState<Photo[]>([]);
+  const [areas, setAreas] = useState<PublicAreaOption[] | null>(null);
+  const [areasError, setAreasError] = useState<string | null>(null);
+  const [areaId, setAreaId] = useState<number | null>(null);
+  const [submitting, setSubmitting] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const keyRef = useRef(newIdempotencyKey());
+  const busyRef = useRef(false);
+
+  const loadAreas = async () => {
+    setAreasError(null);
+    try {
+      setAreas(await api.publicAreas(house.communityId));
+    } catch (err) {
+      setAreasError(textOf(err));
+    }
+  };
+  useEffect(() => {
+    if (category.publicArea) void loadAreas();
+  }, [category.publicArea, house.communityId]);
+
+  const upload = async (path: string) => {
+    setPhotos((ps) => ps.map((p) => (p.path === path ? { ...p, state: 'uploading' } : p)));
+    try {
+      const view = await api.uploadPhoto(path);
+      setPhotos((ps) => ps.map((p) => (p.path === path ? { ...p, state: 'done', id: view.id } : p)));
+    } catch {
+      setPhotos((ps) => ps.map((p) => (p.path === path ? { ...p, state: 'failed' } : p)));
+    }
+  };
+
+  const addPhotos = async () => {
+    let paths: string[];
+    try {
+      const res = await Taro.chooseImage({
+        count: MAX_PHOTOS - photos.length,
+        sizeType: ['compressed'],
+        sourceType: ['camera', 'album'],
+      });
+      paths = res.tempFilePaths;
+    } catch {
+      return; // cancelled
+    }
+    const fresh = paths.filter((p) => !photos.some((x) => x.path === p)).slice(0, MAX_PHOTOS - photos.length);
+    setPhotos((ps) => [...ps, ...fresh.map((path) => ({ path, state: 'uploading' as const }))]);
+    await Promise.all(fresh.map(upload));
+  };
+
+  const removePhoto = (path: string) => setPhotos((ps) => ps.filter((p) => p.path !== path));
+
+  const submit = async () => {
+    if (busyRef.current) return;
+    // WeChat asks for subscriptions only from inside the tap: start it before any await.
+    void requestSubscriptions();
+    if (photos.some((p) => p.state === 'uploading')) return setError('照片还在上传，请稍候再提交');
+    if (photos.some((p) => p.state === 'failed')) return setError('有照片上传失败：点照片重试，或删除后再提交');
+    if (category.publicArea && areaId === null) return setError('请选择出问题的公共区域');
+
+    busyRef.current = true;
+    setSubmitting(true);
+    setError(null);
+    const text = description.trim() || categoryName;
+    try {
+      const order = await api.createOrder(
+        {
+          category: category.code,
+          description: text,
+          ...(category.publicArea ? { publicAreaId: areaId! } : { houseId: house.houseId }),
+          priority,
+          photoIds: photos.map((p) => p.id!).filter(Boolean),
+          preferredTime: PREFERRED_TIMES[timeIndex],
+        },
+        keyRef.current,
+      );
+      onSubmitted(order);
+    } catch (err) {
+      if (err instanceof ApiError && err.code === 'IDEMPOTENCY_KEY_REUSED') {
+        setError('这张报修单刚才可能已经提交成功，请先到「我的工单」查看，避免重复报修');
+      } else {
+        setError(textOf(err));
+        // The server answered and created nothing: an edited sheet may go with a new key.
+        // When no answer came (network, 5xx), keep the key so a retry cannot file twice.
+        if (err instanceof ApiError && !err.outcomeUnknown) keyRef.current = newIdempotencyKey();
+      }
+    } finally {
+      busyRef.current = false;
+      setSubmitting(false);
+    }
+  };
+
+  return (
+    <View className="sheet-mask" onClick={onClose}>
+      <View className="sheet" onClick={(e) => e.stopPropagation()} role="dialog" aria-label={`报修：${category.label}`}>
+        <View className="row-between sheet-head">
+          <Text className="title">报修：{category.label}</Text>
+          <View className="sheet-close" onClick={onClose} role="button" aria-label="关闭">
+            ×
+          </View>
+        </View>
+
+        {error && (
+          <View className="error-banner" role="alert">
+            {error}
+          </View>
+        )}
+
+        <View className="field">
+          <View className="field-label">位置</View>
+          {category.publicArea ? (
+            <View>
+              <View className="muted">{house.communityName}</View>
+              {areasError && (
+                <View className="row">
+                  <Text className="small">{areasError}</Text>
+                  <View className="link" onClick={() => void loadAreas()}>
+                    重试
+                  </View>
+                </View>
+              )}
+              {areas === null && !areasError && <View className="muted">加载中…</View>}
+              <View className="choices">
+                {(areas ?? []).map((a) => (
+                  <View
+                    key={a.id}
+                    className={`choice ${areaId === a.id ? 'choice-on' : ''}`}
+                    onClick={() => setAreaId(a.id)}
+                    role="radio"
+                    aria-checked={areaId === a.id}
+                  >
+                    {a.name}
+                  </View>
+                ))}
+              </View>
+            </View>
+          ) : (
+            <View className="large">
+              {house.communityName} {house.houseLabel}
+            </View>
+          )}
+        </View>
+
+        <View className="field">
+          <View className="field-label">紧急程度</View>
+          <View className="choices">
+            {RESIDENT_PRIORITIES.map((p) => (
+              <View
+                key={p}
+                className={`choice ${priority === p ? 'choice-on' : ''}`}
+                onClick={() => setPriority(p)}
+                role="radio"
+                aria-checked={priority === p}
+              >
+                {PRIORITY_LABELS[p]}
+              </View>
+            ))}
+          </View>
+        </View>
+
+        <View className="field">
+          <View className="field-label">问题描述（可不填）</View>
+          <Textarea
+            className="textarea"
+            value={description}
+            maxlength={500}
+            placeholder={`不填写则按「${categoryName}」提交`}
+            placeholderClass="placeholder"
+            onInput={(e) => setDescription(e.detail.value)}
+            aria-label="问题描述"
+          />
+        </View>
+
+        <View className="field">
+          <View className="field-label">照片（可选，最多 {MAX_PHOTOS} 张）</View>
+          <View className="photos">
+            {photos.map((p) => (
+              <View key={p.path} className="photo">
+                <Image
+                  className="photo-img"
+                  src={p.path}
+                  mode="aspectFill"
+                  onClick={() => p.state === 'failed' && void upload(p.path)}
+                />
+                {p.state !== 'done' && (
+                  <View className={`photo-state ${p.state === 'failed' ? 'photo-failed' : ''}`}>
+                    {p.state === 'uploading' ? '上传中' : '失败，点此重试'}
+                  </View>
+                )}
+                <View className="photo-remove" onClick={() => removePhoto(p.path)} role="button" aria-label="删除照片">
+                  ×
+                </View>
+              </View>
+            ))}
+            {photos.length < MAX_PHOTOS && (
+              <View className="photo photo-add" onClick={() => void addPhotos()} role="button" aria-label="添加照片">
+                <Text className="photo-plus">+</Text>
+                <Text className="small">拍照/相册</Text>
+              </View>
+            )}
+          </View>
+        </View>
+
+        <View className="field">
+          <View className="field-label">期望上门时间</View>
+          <Picker
+            mode="selector"
+            range={PREFERRED_TIMES}
+            value={timeIndex}
+            onChange={(e) => setTimeIndex(Number(e.detail.value))}
+          >
+            <View className="input picker-value">
+              <Text>{PREFERRED_TIMES[timeIndex]}</Text>
+              <Text className="arrow">›</Text>
+            </View>
+          </Picker>
+        </View>
+
+        <View
+          className={`btn btn-primary btn-block sheet-submit ${submitting ? 'btn-disabled' : ''}`}
+          onClick={() => void submit()}
+          role="button"
+          aria-disabled={submitting}
+        >
+          {submitting ? '提交中…' : '提交报修'}
+        </View>
+      </View>
+    </View>
+  );
+}

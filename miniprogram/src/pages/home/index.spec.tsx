@@ -1,0 +1,139 @@
+import { render, screen, waitFor, within } from '@testing-library/react';
+import HomePage from './index';
+import { apiError, FakeApi } from '../../../test/fake-api';
+import { categories, house, loggedIn, order } from '../../../test/fixtures';
+import { stubNavigation, tap, typeInto } from '../../../test/ui';
+
+const emptyPage = { items: [], total: 0, page: 1, pageSize: 3 };
+
+function homeApi(): FakeApi {
+  return new FakeApi()
+    .install()
+    .on('GET', '/api/me/houses', { body: [house] })
+    .on('GET', '/api/categories', { body: categories })
+    .on('GET', '/api/work-orders', { body: emptyPage })
+    .on('GET', '/api/me/notifications', { body: { ...emptyPage, unread: 2 } });
+}
+
+describe('首页 and the report sheet', () => {
+  let urls: string[];
+  beforeEach(() => {
+    loggedIn();
+    urls = stubNavigation();
+  });
+  afterEach(() => jest.restoreAllMocks());
+
+  it('files a report in two taps: category, then 提交, with the sheet prefilled', async () => {
+    const api = homeApi().on('POST', '/api/work-orders', { status: 201, body: order({ id: 300 }) });
+    render(<HomePage />);
+    tap(await screen.findByRole('button', { name: '报修漏水' }));
+    const sheet = screen.getByRole('dialog', { name: '报修：漏水' });
+    expect(within(sheet).getByText('海月花园 1栋1单元101')).toBeInTheDocument();
+    expect(within(sheet).getByRole('radio', { name: '加急' })).toHaveAttribute('aria-checked', 'true');
+
+    tap(within(sheet).getByRole('button', { name: '提交报修' }));
+    await waitFor(() => expect(urls).toEqual(['/subpackages/orders/detail/index?id=300']));
+
+    const [post] = api.callsTo('POST', '/api/work-orders');
+    expect(post.body).toEqual({
+      category: 'plumbing',
+      description: '水管漏水',
+      houseId: 11,
+      priority: 'P2',
+      photoIds: [],
+      preferredTime: '尽快上门',
+    });
+    expect(post.headers['Idempotency-Key']).toMatch(/^[A-Za-z0-9_-]{8,64}$/);
+    expect(post.headers.Authorization).toBe('Bearer tok-1');
+  });
+
+  it('sends one order for a double tap on 提交', async () => {
+    let answer: (v: { status: number; body: unknown }) => void = () => undefined;
+    const api = homeApi().on('POST', '/api/work-orders', () => new Promise((r) => (answer = r)));
+    render(<HomePage />);
+    tap(await screen.findByRole('button', { name: '报修停电' }));
+    const submit = screen.getByRole('button', { name: '提交报修' });
+    tap(submit);
+    tap(submit);
+    await waitFor(() => expect(api.callsTo('POST', '/api/work-orders')).toHaveLength(1));
+    answer({ status: 201, body: order({ id: 301 }) });
+    await waitFor(() => expect(urls).toEqual(['/subpackages/orders/detail/index?id=301']));
+    expect(api.callsTo('POST', '/api/work-orders')).toHaveLength(1);
+  });
+
+  it('keeps the input after a network failure and retries with the same Idempotency-Key', async () => {
+    const api = homeApi()
+      .on('POST', '/api/work-orders', { status: 201, body: order({ id: 302 }) })
+      .once('POST', '/api/work-orders', { networkError: true });
+    const { container } = render(<HomePage />);
+    tap(await screen.findByRole('button', { name: '报修门锁' }));
+    await typeInto(container.querySelector('taro-textarea-core')!, '入户门锁打不开');
+    tap(screen.getByRole('radio', { name: '紧急' }));
+    tap(screen.getByRole('button', { name: '提交报修' }));
+
+    expect(await screen.findByRole('alert')).toHaveTextContent('网络不给力');
+    expect(screen.getByRole('dialog')).toBeInTheDocument();
+    expect(screen.getByRole('radio', { name: '紧急' })).toHaveAttribute('aria-checked', 'true');
+
+    tap(screen.getByRole('button', { name: '提交报修' }));
+    await waitFor(() => expect(urls).toEqual(['/subpackages/orders/detail/index?id=302']));
+    const [first, second] = api.callsTo('POST', '/api/work-orders');
+    expect(second.headers['Idempotency-Key']).toBe(first.headers['Idempotency-Key']);
+    expect(second.body).toEqual(first.body);
+    expect(first.body).toMatchObject({ category: 'door_window', description: '入户门锁打不开', priority: 'P1' });
+  });
+
+  it('asks which public area before reporting one', async () => {
+    const api = homeApi()
+      .on('GET', '/api/communities/1/public-areas', {
+        body: [
+          { id: 5, name: '地下车库', buildingId: null },
+          { id: 6, name: '1栋大堂', buildingId: 1 },
+        ],
+      })
+      .on('POST', '/api/work-orders', { status: 201, body: order({ id: 303 }) });
+    render(<HomePage />);
+    tap(await screen.findByRole('button', { name: '报修公共区域' }));
+    tap(screen.getByRole('button', { name: '提交报修' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('请选择出问题的公共区域');
+    expect(api.callsTo('POST', '/api/work-orders')).toHaveLength(0);
+
+    tap(await screen.findByRole('radio', { name: '地下车库' }));
+    tap(screen.getByRole('button', { name: '提交报修' }));
+    await waitFor(() => expect(api.callsTo('POST', '/api/work-orders')).toHaveLength(1));
+    expect(api.callsTo('POST', '/api/work-orders')[0].body).toMatchObject({ publicAreaId: 5, category: 'public_area' });
+    expect(api.callsTo('POST', '/api/work-orders')[0].body).not.toHaveProperty('houseId');
+  });
+
+  it('offers 绑定房屋 when the resident has no house yet', async () => {
+    homeApi().on('GET', '/api/me/houses', { body: [] });
+    render(<HomePage />);
+    tap(await screen.findByRole('button', { name: '绑定房屋' }));
+    expect(urls).toEqual(['/subpackages/account/bind/index']);
+    expect(screen.queryByRole('button', { name: '报修漏水' })).not.toBeInTheDocument();
+  });
+
+  it('shows a pending binding as waiting for review', async () => {
+    homeApi().on('GET', '/api/me/houses', { body: [{ ...house, status: 'pending' }] });
+    render(<HomePage />);
+    expect(await screen.findByText('房屋绑定审核中')).toBeInTheDocument();
+  });
+
+  it('shows a load failure with 重试, and recovers', async () => {
+    const api = homeApi().once('GET', '/api/me/houses', apiError(503, 'SERVICE_UNAVAILABLE'));
+    render(<HomePage />);
+    expect(await screen.findByRole('alert')).toHaveTextContent('服务暂不可用，请稍后再试');
+    tap(screen.getByText('重试'));
+    expect(await screen.findByRole('button', { name: '报修漏水' })).toBeInTheDocument();
+    expect(api.callsTo('GET', '/api/me/houses')).toHaveLength(2);
+  });
+
+  it('lists open orders with their status label and the unread count', async () => {
+    homeApi().on('GET', '/api/work-orders', {
+      body: { items: [order({ status: 'on_the_way' })], total: 1, page: 1, pageSize: 3 },
+    });
+    render(<HomePage />);
+    expect(await screen.findByText('师傅在路上')).toBeInTheDocument();
+    expect(screen.getByText('2')).toBeInTheDocument();
+  });
+});

@@ -1,0 +1,210 @@
+/**
+ * The one API client of the mini-program. Every call goes through `request` (Taro.request, or
+ * Taro.uploadFile for photos), which adds the token, turns failures into ApiError with a Chinese
+ * text, and sends the resident back to the login page when the session has expired.
+ */
+import Taro from '@tarojs/taro';
+import type {
+  BindingRelation,
+  CategoryView,
+  HouseBindingView,
+  LoginResponse,
+  MarkAllReadResponse,
+  NotificationPage,
+  NotificationView,
+  Page,
+  Priority,
+  ReportSubscriptionsResponse,
+  SubscribeResult,
+  UploadView,
+  UserView,
+  WorkOrderAction,
+  WorkOrderDetailView,
+  WorkOrderStatus,
+  WorkOrderView,
+} from '@linli/shared';
+import { appConfig } from './config';
+import { ApiError } from './errors';
+import { storage } from './storage';
+import type {
+  CommunityOption,
+  BuildingOption,
+  HouseOption,
+  PublicAreaOption,
+  RatingInput,
+  RatingResult,
+} from './types';
+
+export { ApiError } from './errors';
+
+type Method = 'GET' | 'POST';
+type Query = Record<string, string | number | boolean | undefined | null>;
+
+interface RequestOptions {
+  query?: Query;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** Default true: send the stored token. */
+  auth?: boolean;
+}
+
+const TIMEOUT_MS = 15000;
+
+/** An absolute URL for a server path (`/api/...`); absolute URLs pass through. */
+export function resolveUrl(pathOrUrl: string): string {
+  if (/^https?:\/\//i.test(pathOrUrl)) return pathOrUrl;
+  return appConfig.apiBase + pathOrUrl;
+}
+
+function withQuery(path: string, query?: Query): string {
+  if (!query) return path;
+  const parts = Object.entries(query)
+    .filter(([, v]) => v !== undefined && v !== null && v !== '')
+    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`);
+  return parts.length ? `${path}?${parts.join('&')}` : path;
+}
+
+function authHeader(auth: boolean): Record<string, string> {
+  const token = auth ? storage.token() : null;
+  return token ? { Authorization: `Bearer ${token}` } : {};
+}
+
+function toApiError(status: number, data: unknown): ApiError {
+  if (data && typeof data === 'object' && typeof (data as { code?: unknown }).code === 'string') {
+    const body = data as { code: string; message?: string; details?: unknown; requestId?: string };
+    return new ApiError({ status, ...body });
+  }
+  return new ApiError({ code: status >= 500 ? 'INTERNAL_ERROR' : 'BAD_RESPONSE', status });
+}
+
+let relaunching = false;
+
+/** A 401 UNAUTHENTICATED means the token is gone or expired: start over at the login page. */
+function onUnauthenticated(): void {
+  storage.clearSession();
+  if (relaunching) return;
+  relaunching = true;
+  void Taro.reLaunch({ url: '/pages/login/index' }).finally(() => {
+    relaunching = false;
+  });
+}
+
+function check<T>(status: number, data: unknown, auth: boolean): T {
+  if (status >= 200 && status < 300) return data as T;
+  const err = toApiError(status, data);
+  if (auth && err.code === 'UNAUTHENTICATED') onUnauthenticated();
+  throw err;
+}
+
+export async function request<T>(method: Method, path: string, opts: RequestOptions = {}): Promise<T> {
+  const auth = opts.auth !== false;
+  let res: { statusCode: number; data: unknown };
+  try {
+    res = await Taro.request({
+      url: resolveUrl(withQuery(path, opts.query)),
+      method,
+      data: opts.body as Taro.request.Option['data'],
+      header: {
+        ...(opts.body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+        ...authHeader(auth),
+        ...opts.headers,
+      },
+      timeout: TIMEOUT_MS,
+      dataType: 'json',
+    });
+  } catch (err) {
+    throw new ApiError({ code: 'NETWORK_ERROR', status: 0, message: (err as { errMsg?: string })?.errMsg });
+  }
+  return check<T>(res.statusCode, res.data, auth);
+}
+
+/** Upload one local file (Taro.chooseImage's tempFilePath, a blob: URL on H5) as `file`. */
+export async function uploadPhoto(filePath: string): Promise<UploadView> {
+  let res: Taro.uploadFile.SuccessCallbackResult;
+  try {
+    res = await Taro.uploadFile({
+      url: resolveUrl('/api/uploads'),
+      filePath,
+      name: 'file',
+      header: authHeader(true),
+      timeout: 60000,
+      // H5: the API may be another origin, whose CORS answer allows no credentials.
+      withCredentials: false,
+    } as Taro.uploadFile.Option);
+  } catch (err) {
+    throw new ApiError({ code: 'NETWORK_ERROR', status: 0, message: (err as { errMsg?: string })?.errMsg });
+  }
+  let data: unknown = res.data;
+  if (typeof data === 'string') {
+    try {
+      data = JSON.parse(data);
+    } catch {
+      data = null;
+    }
+  }
+  return check<UploadView>(res.statusCode, data, true);
+}
+
+// ------------------------------------------------------------------ endpoints
+
+export interface CreateOrderInput {
+  category: string;
+  description: string;
+  houseId?: number;
+  publicAreaId?: number;
+  priority?: Priority;
+  photoIds?: number[];
+  preferredTime?: string;
+}
+
+export interface TransitionInput {
+  action: WorkOrderAction;
+  version?: number;
+  reason?: string;
+  note?: string;
+}
+
+export const api = {
+  async loginWechat(code: string): Promise<LoginResponse> {
+    const res = await request<LoginResponse>('POST', '/api/auth/wechat', { body: { code }, auth: false });
+    storage.setSession(res.token, res.user);
+    return res;
+  },
+  me: () => request<UserView>('GET', '/api/me'),
+
+  myHouses: () => request<HouseBindingView[]>('GET', '/api/me/houses'),
+  requestBinding: (input: { houseId: number; relation: BindingRelation; name: string; phone: string }) =>
+    request<HouseBindingView>('POST', '/api/me/houses', { body: input }),
+  communities: (q?: string) => request<CommunityOption[]>('GET', '/api/communities', { query: { q } }),
+  buildings: (communityId: number) => request<BuildingOption[]>('GET', `/api/communities/${communityId}/buildings`),
+  publicAreas: (communityId: number) =>
+    request<PublicAreaOption[]>('GET', `/api/communities/${communityId}/public-areas`),
+  houses: (buildingId: number) => request<HouseOption[]>('GET', `/api/buildings/${buildingId}/houses`),
+  categories: (communityId?: number) => request<CategoryView[]>('GET', '/api/categories', { query: { communityId } }),
+
+  /** The key makes a repeated submit (double tap, retry after a lost answer) return the same order. */
+  createOrder: (input: CreateOrderInput, idempotencyKey: string) =>
+    request<WorkOrderDetailView>('POST', '/api/work-orders', {
+      body: input,
+      headers: { 'Idempotency-Key': idempotencyKey },
+    }),
+  listOrders: (q: { status?: readonly WorkOrderStatus[]; page?: number; pageSize?: number } = {}) =>
+    request<Page<WorkOrderView>>('GET', '/api/work-orders', {
+      query: { status: q.status?.join(','), page: q.page, pageSize: q.pageSize },
+    }),
+  getOrder: (id: number) => request<WorkOrderDetailView>('GET', `/api/work-orders/${id}`),
+  transition: (id: number, input: TransitionInput) =>
+    request<WorkOrderDetailView>('POST', `/api/work-orders/${id}/transitions`, { body: input }),
+  rate: (id: number, input: RatingInput) =>
+    request<RatingResult>('POST', `/api/work-orders/${id}/rating`, { body: input }),
+
+  notifications: (q: { page?: number; pageSize?: number; unread?: boolean } = {}) =>
+    request<NotificationPage>('GET', '/api/me/notifications', { query: q }),
+  markRead: (id: number) => request<NotificationView>('POST', `/api/me/notifications/${id}/read`),
+  markAllRead: () => request<MarkAllReadResponse>('POST', '/api/me/notifications/read-all'),
+
+  reportSubscriptions: (results: Record<string, SubscribeResult>) =>
+    request<ReportSubscriptionsResponse>('POST', '/api/me/subscriptions', { body: { results } }),
+
+  uploadPhoto,
+};
