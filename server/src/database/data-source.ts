@@ -25,7 +25,9 @@ export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {
       database: db.file,
       migrations: SQLITE_MIGRATIONS,
       enableWAL: db.file !== ':memory:',
-      // Several processes may share one SQLite file in development: wait instead of failing.
+      // SQLite serves one server process (see docs/decisions.md). The busy timeout covers short
+      // overlaps with a CLI command; TypeORM's deferred BEGIN still fails fast (SQLITE_BUSY) when
+      // two processes write at once, and jobs then retry on the next tick.
       prepareDatabase: (conn: { pragma(source: string): unknown }) => {
         conn.pragma('busy_timeout = 5000');
       },
