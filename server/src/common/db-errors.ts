@@ -1,4 +1,4 @@
-import { QueryFailedError } from 'typeorm';
+import { type DataSource, type EntityManager, QueryFailedError } from 'typeorm';
 
 /** A unique-constraint violation on SQLite or MySQL/MariaDB. */
 export function isUniqueViolation(e: unknown): boolean {
@@ -25,4 +25,16 @@ export const LIKE_ESCAPE = '!';
 /** Make user text match literally inside a LIKE pattern (use with ESCAPE LIKE_ESCAPE). */
 export function escapeLike(text: string): string {
   return text.replace(/[!%_]/g, (c) => `!${c}`);
+}
+
+/** A transaction, retried a few times when the database picks it as a deadlock victim. */
+export async function transactionWithRetry<T>(ds: DataSource, work: (em: EntityManager) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await ds.transaction(work);
+    } catch (e) {
+      if (attempt >= 4 || !isRetryableLockError(e)) throw e;
+      await new Promise((r) => setTimeout(r, 5 * attempt + Math.random() * 20));
+    }
+  }
 }

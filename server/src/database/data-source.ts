@@ -52,9 +52,8 @@ export function createDataSource(db: DatabaseConfig): DataSource {
   return new DataSource(dataSourceOptions(db));
 }
 
-/** Create the MariaDB database when it does not exist (the server's own, or a test's). */
-export async function ensureDatabaseExists(db: DatabaseConfig): Promise<void> {
-  if (db.type !== 'mariadb') return;
+/** Run `sql` on the MariaDB server without selecting a database (create or drop one). */
+async function adminQuery(db: DatabaseConfig, sql: string): Promise<void> {
   const admin = new DataSource({
     type: 'mariadb',
     host: db.host,
@@ -64,27 +63,24 @@ export async function ensureDatabaseExists(db: DatabaseConfig): Promise<void> {
   });
   await admin.initialize();
   try {
-    await admin.query(
-      `CREATE DATABASE IF NOT EXISTS \`${db.database.replace(/`/g, '')}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
-    );
+    await admin.query(sql);
   } finally {
     await admin.destroy();
   }
 }
 
+const quoted = (name: string) => `\`${name.replace(/`/g, '')}\``;
+
+/** Create the MariaDB database when it does not exist (the server's own, or a test's). */
+export async function ensureDatabaseExists(db: DatabaseConfig): Promise<void> {
+  if (db.type !== 'mariadb') return;
+  await adminQuery(
+    db,
+    `CREATE DATABASE IF NOT EXISTS ${quoted(db.database)} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
+  );
+}
+
 export async function dropDatabase(db: DatabaseConfig): Promise<void> {
   if (db.type !== 'mariadb') return;
-  const admin = new DataSource({
-    type: 'mariadb',
-    host: db.host,
-    port: db.port,
-    username: db.username,
-    password: db.password,
-  });
-  await admin.initialize();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS \`${db.database.replace(/`/g, '')}\``);
-  } finally {
-    await admin.destroy();
-  }
+  await adminQuery(db, `DROP DATABASE IF EXISTS ${quoted(db.database)}`);
 }

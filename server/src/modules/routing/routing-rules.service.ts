@@ -12,7 +12,7 @@ import {
 import { DataSource, type EntityManager, IsNull, Not } from 'typeorm';
 import { AppError, notFound } from '../../common/app-error.js';
 import type { Actor } from '../../common/auth/actor.js';
-import { isRetryableLockError } from '../../common/db-errors.js';
+import { transactionWithRetry } from '../../common/db-errors.js';
 import { CategoriesRepository } from '../categories/categories.repository.js';
 import { PlacesRepository } from '../places/places.repository.js';
 import { Team } from '../staff/staff.entities.js';
@@ -44,18 +44,6 @@ export interface RuleScope {
   communityId: number | null;
   category: string | null;
   priority: string | null;
-}
-
-/** Transactions with deadlock retry, and the per-company lock that keeps scopes unique. */
-export async function runTransaction<T>(ds: DataSource, work: (em: EntityManager) => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await ds.transaction(work);
-    } catch (e) {
-      if (attempt >= 4 || !isRetryableLockError(e)) throw e;
-      await new Promise((r) => setTimeout(r, 5 * attempt + Math.random() * 20));
-    }
-  }
 }
 
 /**
@@ -166,7 +154,7 @@ export class RoutingRulesService {
 
   async create(actor: Actor, dto: RoutingRuleDto): Promise<RoutingRuleView> {
     const fields = this.fieldsOf(dto);
-    const rule = await runTransaction(this.rules.ds, async (em) => {
+    const rule = await transactionWithRetry(this.rules.ds, async (em) => {
       await lockCompany(this.rules.ds, em, actor.companyId!);
       await this.checkReferences(em, actor.companyId!, fields);
       return this.rules.insert(em, { companyId: actor.companyId!, ...fields });
@@ -178,7 +166,7 @@ export class RoutingRulesService {
   async update(actor: Actor, id: number, dto: RoutingRuleDto): Promise<RoutingRuleView> {
     if (!(await this.rules.findInCompany(actor.companyId!, id))) throw notFound('routing rule');
     const fields = this.fieldsOf(dto);
-    await runTransaction(this.rules.ds, async (em) => {
+    await transactionWithRetry(this.rules.ds, async (em) => {
       await lockCompany(this.rules.ds, em, actor.companyId!);
       if (!(await this.rules.findInCompany(actor.companyId!, id, em))) throw notFound('routing rule');
       await this.checkReferences(em, actor.companyId!, fields, id);
@@ -188,7 +176,7 @@ export class RoutingRulesService {
   }
 
   async remove(actor: Actor, id: number): Promise<void> {
-    await runTransaction(this.rules.ds, async (em) => {
+    await transactionWithRetry(this.rules.ds, async (em) => {
       if (!(await this.rules.findInCompany(actor.companyId!, id, em))) throw notFound('routing rule');
       await this.rules.remove(em, id);
     });

@@ -15,7 +15,8 @@ import { AppError, notFound } from '../../common/app-error.js';
 import type { Actor } from '../../common/auth/actor.js';
 import { CategoriesRepository } from '../categories/categories.repository.js';
 import { PlacesRepository } from '../places/places.repository.js';
-import { lockCompany, runTransaction, scopeWhere } from '../routing/routing-rules.service.js';
+import { transactionWithRetry } from '../../common/db-errors.js';
+import { lockCompany, scopeWhere } from '../routing/routing-rules.service.js';
 import type { EffectivePolicyQuery, SlaPolicyDto } from './sla-policies.dto.js';
 import { SlaPolicy } from './sla.entities.js';
 
@@ -152,7 +153,7 @@ export class SlaPoliciesService {
 
   async create(actor: Actor, dto: SlaPolicyDto): Promise<SlaPolicyView> {
     const fields = this.fieldsOf(dto);
-    const policy = await runTransaction(this.policies.ds, async (em) => {
+    const policy = await transactionWithRetry(this.policies.ds, async (em) => {
       await lockCompany(this.policies.ds, em, actor.companyId!);
       await this.checkReferences(em, actor.companyId!, fields);
       return this.policies.insert(em, { companyId: actor.companyId!, ...fields });
@@ -164,7 +165,7 @@ export class SlaPoliciesService {
   async update(actor: Actor, id: number, dto: SlaPolicyDto): Promise<SlaPolicyView> {
     if (!(await this.policies.findInCompany(actor.companyId!, id))) throw notFound('SLA policy');
     const fields = this.fieldsOf(dto);
-    await runTransaction(this.policies.ds, async (em) => {
+    await transactionWithRetry(this.policies.ds, async (em) => {
       await lockCompany(this.policies.ds, em, actor.companyId!);
       if (!(await this.policies.findInCompany(actor.companyId!, id, em))) throw notFound('SLA policy');
       await this.checkReferences(em, actor.companyId!, fields, id);
@@ -174,7 +175,7 @@ export class SlaPoliciesService {
   }
 
   async remove(actor: Actor, id: number): Promise<void> {
-    await runTransaction(this.policies.ds, async (em) => {
+    await transactionWithRetry(this.policies.ds, async (em) => {
       if (!(await this.policies.findInCompany(actor.companyId!, id, em))) throw notFound('SLA policy');
       await this.policies.remove(em, id);
     });

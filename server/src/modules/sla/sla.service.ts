@@ -157,8 +157,7 @@ export class SlaService implements OnModuleInit {
       await this.jobs.cancel(ctx.em, SLA_CHECK_JOB, { refId: resolve.id });
     }
     if (action === 'resume' && resolve.status === 'paused' && resolve.pausedSince) {
-      const pausedSeconds =
-        resolve.pausedSeconds + pausedSecondsSince(resolve.pausedSince, ctx.now);
+      const pausedSeconds = resolve.pausedSeconds + pausedSecondsSince(resolve.pausedSince, ctx.now);
       const next = Object.assign(resolve, { status: 'running', pausedSince: null, pauseReason: null, pausedSeconds });
       next.dueAt = new Date(dueAt(shapeOf(next), 1, next.calendar));
       await ctx.em.update(

@@ -10,7 +10,7 @@ import {
   type Weekday,
 } from '@linli/shared';
 import { DataSource, type EntityManager, In, LessThanOrEqual, MoreThan } from 'typeorm';
-import { isRetryableLockError } from '../../common/db-errors.js';
+import { transactionWithRetry } from '../../common/db-errors.js';
 import { Building, Community } from '../places/place.entities.js';
 import { StaffCommunity, User } from '../users/user.entities.js';
 import { WorkOrder } from '../work-orders/work-order.entities.js';
@@ -83,15 +83,8 @@ export class StaffRepository {
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
 
   /** A transaction, retried a few times when the database picks it as a deadlock victim. */
-  async transaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.ds.transaction(work);
-      } catch (e) {
-        if (attempt >= 4 || !isRetryableLockError(e)) throw e;
-        await new Promise((r) => setTimeout(r, 5 * attempt + Math.random() * 20));
-      }
-    }
+  transaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+    return transactionWithRetry(this.ds, work);
   }
 
   /**

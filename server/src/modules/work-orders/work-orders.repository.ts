@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { chinaDay, formatOrderNo } from '@linli/shared';
 import { Brackets, DataSource, type EntityManager, In, type SelectQueryBuilder } from 'typeorm';
-import { escapeLike, isRetryableLockError, LIKE_ESCAPE } from '../../common/db-errors.js';
+import { escapeLike, transactionWithRetry, LIKE_ESCAPE } from '../../common/db-errors.js';
 import type { Community } from '../places/place.entities.js';
 import { User } from '../users/user.entities.js';
 import { IdempotencyRecord, OrderSequence, WorkOrder, WorkOrderEvent } from './work-order.entities.js';
@@ -33,15 +33,8 @@ export class WorkOrdersRepository {
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
 
   /** A transaction, retried a few times when the database picks it as a deadlock victim. */
-  async transaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.ds.transaction(work);
-      } catch (e) {
-        if (attempt >= 4 || !isRetryableLockError(e)) throw e;
-        await new Promise((r) => setTimeout(r, 5 * attempt + Math.random() * 20));
-      }
-    }
+  transaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+    return transactionWithRetry(this.ds, work);
   }
 
   /** Next human-readable number for a community and China day; call inside the creating transaction. */
