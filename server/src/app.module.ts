@@ -15,6 +15,7 @@ import { PlacesModule } from './modules/places/places.module.js';
 import { ResidentsModule } from './modules/residents/residents.module.js';
 import { RoutingRulesModule } from './modules/routing/routing-rules.module.js';
 import { RoutingModule } from './modules/routing/routing.module.js';
+import { ScoresModule } from './modules/satisfaction/scores.module.js';
 import { SlaPoliciesModule } from './modules/sla/sla-policies.module.js';
 import { SlaModule } from './modules/sla/sla.module.js';
 import { StaffModule } from './modules/staff/staff.module.js';
@@ -23,6 +24,8 @@ import { UsersModule } from './modules/users/users.module.js';
 import { JobsModule } from './modules/jobs/jobs.module.js';
 import { NotificationsModule } from './modules/notifications/notifications.module.js';
 import { WorkOrdersModule } from './modules/work-orders/work-orders.module.js';
+import { RatingsModule } from './modules/satisfaction/ratings.module.js';
+import { SurveysModule } from './modules/surveys/surveys.module.js';
 
 @Module({})
 export class AppModule {
@@ -52,6 +55,9 @@ export class AppModule {
         RoutingRulesModule,
         SlaPoliciesModule,
         NotificationsModule,
+        RatingsModule,
+        SurveysModule,
+        ScoresModule,
         HealthModule,
       ],
       providers: [

@@ -18,7 +18,7 @@ export class Rating {
   @Column({ type: 'boolean', nullable: true }) fixed: boolean | null;
   @Column({ type: 'simple-json' }) tags: string[];
   @Column({ type: 'text', nullable: true }) comment: string | null;
-  @CreateDateColumn() createdAt: Date;
+  @Index() @CreateDateColumn() createdAt: Date;
 }
 
 /** A desk task after completion: a follow-up call (回访) or a look at a low rating. */

@@ -38,7 +38,7 @@ export class SlaClockRow {
   @Column({ type: 'varchar', length: 10 }) status: string;
   /** Highest escalation level fired: 0 none, 1 = 50%, 2 = 75%, 3 = breached. */
   @Column({ type: 'int', default: 0 }) level: number;
-  @Column({ type: 'datetime', nullable: true }) stoppedAt: Date | null;
+  @Index() @Column({ type: 'datetime', nullable: true }) stoppedAt: Date | null;
   @Column({ type: 'datetime', nullable: true }) breachedAt: Date | null;
 }
 

@@ -63,7 +63,7 @@ export class WorkOrder {
   /** First acceptance, first arrival, first completion: the operational KPI timestamps. */
   @Column({ type: 'datetime', nullable: true }) acceptedAt: Date | null;
   @Column({ type: 'datetime', nullable: true }) arrivedAt: Date | null;
-  @Column({ type: 'datetime', nullable: true }) firstCompletedAt: Date | null;
+  @Index() @Column({ type: 'datetime', nullable: true }) firstCompletedAt: Date | null;
   /** Arrivals on site (first-time fix = completed after one visit and not reopened within 7 days). */
   @Column({ type: 'int', default: 0 }) visits: number;
   /** The technician who completed it (for attribution of the rating). */
