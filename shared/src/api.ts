@@ -82,6 +82,8 @@ export interface WorkOrderView {
   photos: PhotoRef[];
   quote: { items: QuoteItem[]; totalFen: number; approved: boolean | null } | null;
   urgeCount: number;
+  /** Times the resident reopened it (the fix failed). */
+  reopenCount: number;
   /** waiting (nobody qualifies yet), offered, assigned, pooled, manual; null before routing. */
   routingState: 'waiting' | 'offered' | 'assigned' | 'pooled' | 'manual' | null;
   /** The nearest deadline of the running SLA clocks. */

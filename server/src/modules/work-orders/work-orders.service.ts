@@ -502,6 +502,7 @@ export class WorkOrdersService {
         photos: this.photos.photoRefs(o.photoIds),
         quote: o.quoteItems ? { items: o.quoteItems, totalFen: o.quoteTotalFen ?? 0, approved: o.quoteApproved } : null,
         urgeCount: o.urgeCount,
+        reopenCount: o.reopenCount,
         routingState: o.routingState as WorkOrderView['routingState'],
         slaDueAt: o.slaDueAt?.toISOString() ?? null,
         repeatOfId: o.repeatOfId,
