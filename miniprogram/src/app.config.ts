@@ -3,8 +3,11 @@
 export default defineAppConfig({
   pages: ['pages/home/index', 'pages/login/index'],
   subPackages: [
-    { root: 'subpackages/orders', pages: ['list/index', 'detail/index', 'rate/index'] },
-    { root: 'subpackages/account', pages: ['bind/index', 'messages/index', 'settings/index', 'prices/index'] },
+    { root: 'subpackages/orders', pages: ['list/index', 'detail/index', 'rate/index', 'feedback/index'] },
+    {
+      root: 'subpackages/account',
+      pages: ['bind/index', 'messages/index', 'settings/index', 'prices/index', 'survey/index'],
+    },
   ],
   window: {
     backgroundTextStyle: 'dark',

@@ -57,6 +57,7 @@ export function order(over: Partial<WorkOrderDetailView> = {}): WorkOrderDetailV
     photos: [],
     quote: null,
     urgeCount: 0,
+    reopenCount: 0,
     routingState: 'assigned',
     slaDueAt: new Date(Date.now() + 90 * 60000).toISOString(),
     version: 3,

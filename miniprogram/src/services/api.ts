@@ -20,6 +20,7 @@ import type {
   UserView,
   WorkOrderAction,
   WorkOrderDetailView,
+  WorkOrderKind,
   WorkOrderStatus,
   WorkOrderView,
 } from '@linli/shared';
@@ -33,6 +34,9 @@ import type {
   PublicAreaOption,
   RatingInput,
   RatingResult,
+  SurveyAnswerInput,
+  SurveyResponseResult,
+  SurveyView,
 } from './types';
 
 export { ApiError } from './errors';
@@ -148,6 +152,8 @@ export async function uploadPhoto(filePath: string): Promise<UploadView> {
 // ------------------------------------------------------------------ endpoints
 
 export interface CreateOrderInput {
+  /** Default repair; complaint and suggestion come from 投诉 / 建议. */
+  kind?: WorkOrderKind;
   category: string;
   description: string;
   houseId?: number;
@@ -202,6 +208,11 @@ export const api = {
     request<NotificationPage>('GET', '/api/me/notifications', { query: q }),
   markRead: (id: number) => request<NotificationView>('POST', `/api/me/notifications/${id}/read`),
   markAllRead: () => request<MarkAllReadResponse>('POST', '/api/me/notifications/read-all'),
+
+  /** A resident's open surveys (of the communities of their verified houses), with `answered`. */
+  surveys: () => request<SurveyView[]>('GET', '/api/surveys'),
+  answerSurvey: (id: number, input: SurveyAnswerInput) =>
+    request<SurveyResponseResult>('POST', `/api/surveys/${id}/responses`, { body: input }),
 
   reportSubscriptions: (results: Record<string, SubscribeResult>) =>
     request<ReportSubscriptionsResponse>('POST', '/api/me/subscriptions', { body: { results } }),

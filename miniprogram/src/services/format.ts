@@ -1,4 +1,4 @@
-import { OPEN_STATUSES, type Priority, type WorkOrderStatus } from '@linli/shared';
+import { KIND_LABELS, OPEN_STATUSES, type Priority, type WorkOrderKind, type WorkOrderStatus } from '@linli/shared';
 
 /** The one-tap repair buttons of the home page, in order. */
 export interface QuickCategory {
@@ -32,6 +32,11 @@ const FALLBACK_NAMES: Record<string, string> = {
 
 export function categoryName(code: string, names?: ReadonlyMap<string, string>): string {
   return names?.get(code) ?? FALLBACK_NAMES[code] ?? code;
+}
+
+/** The title of an order in lists: its category for a repair, else 投诉 or 建议/咨询. */
+export function orderTitle(o: { kind?: WorkOrderKind; category: string }, names?: ReadonlyMap<string, string>): string {
+  return o.kind && o.kind !== 'repair' ? KIND_LABELS[o.kind] : categoryName(o.category, names);
 }
 
 /** Priorities a resident may pick (P4 "planned" is for staff). */

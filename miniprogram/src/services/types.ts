@@ -1,8 +1,9 @@
 /**
  * Response and request shapes this app needs that @linli/shared does not (yet) export.
- * They mirror the server: places.controller.ts (pickers) and satisfaction/ratings.dto.ts.
+ * They mirror the server: places.controller.ts (pickers), satisfaction/ratings.dto.ts and
+ * surveys/surveys.dto.ts.
  */
-import type { WorkOrderStatus } from '@linli/shared';
+import type { ServperfDimension, WorkOrderStatus } from '@linli/shared';
 
 export interface CommunityOption {
   id: number;
@@ -58,4 +59,36 @@ export interface RatingResult {
   orderStatus: WorkOrderStatus;
   /** A follow-up call by the desk was opened (1-2 stars or not fixed). */
   followUpOpened: boolean;
+}
+
+/** GET /api/surveys for a resident: the open surveys of their communities. */
+export interface SurveyView {
+  id: number;
+  communityId: number;
+  communityName: string;
+  title: string;
+  startsAt: string;
+  endsAt: string;
+  status: 'draft' | 'open' | 'closed';
+  /** Whether this resident has answered. */
+  answered?: boolean;
+}
+
+/** POST /api/surveys/:id/responses. */
+export interface SurveyAnswerInput {
+  houseId: number;
+  /** ACSI items, 1-10. */
+  overall: number;
+  expectation: number;
+  ideal: number;
+  /** 0-10. */
+  nps: number;
+  /** 1-5 each. */
+  servperf: Record<ServperfDimension, number>;
+  comment?: string;
+}
+
+export interface SurveyResponseResult {
+  id: number;
+  surveyId: number;
 }

@@ -1,22 +1,13 @@
 import { useEffect, useRef, useState } from 'react';
-import Taro from '@tarojs/taro';
-import { Image, Picker, Text, Textarea, View } from '@tarojs/components';
+import { Picker, Text, Textarea, View } from '@tarojs/components';
 import { PRIORITY_LABELS, type HouseBindingView, type Priority, type WorkOrderDetailView } from '@linli/shared';
 import { api, ApiError } from '../../services/api';
 import { textOf } from '../../services/errors';
 import { newIdempotencyKey, PREFERRED_TIMES, RESIDENT_PRIORITIES, type QuickCategory } from '../../services/format';
 import { requestSubscriptions } from '../../services/platform';
+import { MAX_PHOTOS, PhotoField, usePhotoUploads } from '../photo-field';
 import type { PublicAreaOption } from '../../services/types';
 import './index.scss';
-
-const MAX_PHOTOS = 6;
-
-interface Photo {
-  /** Local path (tempFilePath; a blob: URL on H5). */
-  path: string;
-  state: 'uploading' | 'done' | 'failed';
-  id?: number;
-}
 
 interface Props {
   house: HouseBindingView;
@@ -36,7 +27,7 @@ export function ReportSheet({ house, category, categoryName, onClose, onSubmitte
   const [priority, setPriority] = useState<Priority>(category.priority);
   const [description, setDescription] = useState('');
   const [timeIndex, setTimeIndex] = useState(0);
-  const [photos, setPhotos] = useState<Photo[]>([]);
+  const uploads = usePhotoUploads();
   const [areas, setAreas] = useState<PublicAreaOption[] | null>(null);
   const [areasError, setAreasError] = useState<string | null>(null);
   const [areaId, setAreaId] = useState<number | null>(null);
@@ -57,41 +48,12 @@ export function ReportSheet({ house, category, categoryName, onClose, onSubmitte
     if (category.publicArea) void loadAreas();
   }, [category.publicArea, house.communityId]);
 
-  const upload = async (path: string) => {
-    setPhotos((ps) => ps.map((p) => (p.path === path ? { ...p, state: 'uploading' } : p)));
-    try {
-      const view = await api.uploadPhoto(path);
-      setPhotos((ps) => ps.map((p) => (p.path === path ? { ...p, state: 'done', id: view.id } : p)));
-    } catch {
-      setPhotos((ps) => ps.map((p) => (p.path === path ? { ...p, state: 'failed' } : p)));
-    }
-  };
-
-  const addPhotos = async () => {
-    let paths: string[];
-    try {
-      const res = await Taro.chooseImage({
-        count: MAX_PHOTOS - photos.length,
-        sizeType: ['compressed'],
-        sourceType: ['camera', 'album'],
-      });
-      paths = res.tempFilePaths;
-    } catch {
-      return; // cancelled
-    }
-    const fresh = paths.filter((p) => !photos.some((x) => x.path === p)).slice(0, MAX_PHOTOS - photos.length);
-    setPhotos((ps) => [...ps, ...fresh.map((path) => ({ path, state: 'uploading' as const }))]);
-    await Promise.all(fresh.map(upload));
-  };
-
-  const removePhoto = (path: string) => setPhotos((ps) => ps.filter((p) => p.path !== path));
-
   const submit = async () => {
     if (busyRef.current) return;
     // WeChat asks for subscriptions only from inside the tap: start it before any await.
     void requestSubscriptions();
-    if (photos.some((p) => p.state === 'uploading')) return setError('照片还在上传，请稍候再提交');
-    if (photos.some((p) => p.state === 'failed')) return setError('有照片上传失败：点照片重试，或删除后再提交');
+    const blocked = uploads.blocker();
+    if (blocked) return setError(blocked);
     if (category.publicArea && areaId === null) return setError('请选择出问题的公共区域');
 
     busyRef.current = true;
@@ -105,7 +67,7 @@ export function ReportSheet({ house, category, categoryName, onClose, onSubmitte
           description: text,
           ...(category.publicArea ? { publicAreaId: areaId! } : { houseId: house.houseId }),
           priority,
-          photoIds: photos.map((p) => p.id!).filter(Boolean),
+          photoIds: uploads.ids(),
           preferredTime: PREFERRED_TIMES[timeIndex],
         },
         keyRef.current,
@@ -209,32 +171,7 @@ export function ReportSheet({ house, category, categoryName, onClose, onSubmitte
 
         <View className="field">
           <View className="field-label">照片（可选，最多 {MAX_PHOTOS} 张）</View>
-          <View className="photos">
-            {photos.map((p) => (
-              <View key={p.path} className="photo">
-                <Image
-                  className="photo-img"
-                  src={p.path}
-                  mode="aspectFill"
-                  onClick={() => p.state === 'failed' && void upload(p.path)}
-                />
-                {p.state !== 'done' && (
-                  <View className={`photo-state ${p.state === 'failed' ? 'photo-failed' : ''}`}>
-                    {p.state === 'uploading' ? '上传中' : '失败，点此重试'}
-                  </View>
-                )}
-                <View className="photo-remove" onClick={() => removePhoto(p.path)} role="button" aria-label="删除照片">
-                  ×
-                </View>
-              </View>
-            ))}
-            {photos.length < MAX_PHOTOS && (
-              <View className="photo photo-add" onClick={() => void addPhotos()} role="button" aria-label="添加照片">
-                <Text className="photo-plus">+</Text>
-                <Text className="small">拍照/相册</Text>
-              </View>
-            )}
-          </View>
+          <PhotoField uploads={uploads} />
         </View>
 
         <View className="field">

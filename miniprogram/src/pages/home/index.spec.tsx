@@ -136,4 +136,54 @@ describe('首页 and the report sheet', () => {
     expect(await screen.findByText('师傅在路上')).toBeInTheDocument();
     expect(screen.getByText('2')).toBeInTheDocument();
   });
+
+  describe('投诉 / 建议 and the survey banner', () => {
+    const survey = {
+      id: 5,
+      communityId: 1,
+      communityName: '海月花园',
+      title: '2026 年第四季度满意度调查',
+      startsAt: '2026-11-01T00:00:00.000Z',
+      endsAt: '2026-12-31T00:00:00.000Z',
+      status: 'open',
+      answered: false,
+    };
+
+    it('opens the 投诉 / 建议 form from home', async () => {
+      homeApi();
+      render(<HomePage />);
+      tap(await screen.findByRole('button', { name: '投诉 / 建议' }));
+      expect(urls).toEqual(['/subpackages/orders/feedback/index']);
+    });
+
+    it('shows 小区满意度调查 for an open survey not yet answered, and opens it', async () => {
+      homeApi().on('GET', '/api/surveys', { body: [survey] });
+      render(<HomePage />);
+      tap(await screen.findByRole('button', { name: '小区满意度调查' }));
+      expect(urls).toEqual(['/subpackages/account/survey/index?id=5']);
+    });
+
+    it('hides the banner once the survey is answered, or when there is none', async () => {
+      const api = homeApi().on('GET', '/api/surveys', { body: [{ ...survey, answered: true }] });
+      const first = render(<HomePage />);
+      await screen.findByRole('button', { name: '报修漏水' });
+      await waitFor(() => expect(api.callsTo('GET', '/api/surveys')).toHaveLength(1));
+      expect(screen.queryByRole('button', { name: '小区满意度调查' })).not.toBeInTheDocument();
+      first.unmount();
+
+      homeApi().on('GET', '/api/surveys', { body: [] });
+      render(<HomePage />);
+      await screen.findByRole('button', { name: '报修漏水' });
+      expect(screen.queryByText('小区满意度调查')).not.toBeInTheDocument();
+    });
+
+    it('shows no banner and no error when the surveys fail to load', async () => {
+      const api = homeApi().on('GET', '/api/surveys', apiError(503, 'SERVICE_UNAVAILABLE'));
+      render(<HomePage />);
+      await screen.findByRole('button', { name: '报修漏水' });
+      await waitFor(() => expect(api.callsTo('GET', '/api/surveys')).toHaveLength(1));
+      expect(screen.queryByText('小区满意度调查')).not.toBeInTheDocument();
+      expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+    });
+  });
 });

@@ -8,7 +8,7 @@ import { StateView } from '../../components/state-view';
 import { useLoader } from '../../hooks/use-loader';
 import { requireLogin } from '../../hooks/use-session';
 import { api } from '../../services/api';
-import { categoryName, QUICK_CATEGORIES, statusTone, type QuickCategory } from '../../services/format';
+import { categoryName, orderTitle, QUICK_CATEGORIES, statusTone, type QuickCategory } from '../../services/format';
 import { storage } from '../../services/storage';
 import './index.scss';
 
@@ -27,6 +27,8 @@ export default function HomePage() {
     () => (loggedIn ? api.notifications({ pageSize: 1, unread: true }).then((p) => p.unread) : Promise.resolve(0)),
     [loggedIn],
   );
+  // The survey banner: secondary too (a failure hides it).
+  const surveys = useLoader(() => (loggedIn ? api.surveys() : Promise.resolve([])), [loggedIn]);
   const [houseId, setHouseId] = useState<number | null>(null);
   const [sheet, setSheet] = useState<QuickCategory | null>(null);
 
@@ -37,11 +39,14 @@ export default function HomePage() {
     if (shown.current) {
       void open.reload();
       void unread.reload();
+      void surveys.reload();
     }
     shown.current = true;
   });
   usePullDownRefresh(() => {
-    void Promise.all([houses.reload(), open.reload(), unread.reload()]).finally(() => Taro.stopPullDownRefresh());
+    void Promise.all([houses.reload(), open.reload(), unread.reload(), surveys.reload()]).finally(() =>
+      Taro.stopPullDownRefresh(),
+    );
   });
 
   const names = useMemo(() => new Map((categories.data ?? []).map((c) => [c.code, c.name])), [categories.data]);
@@ -67,12 +72,30 @@ export default function HomePage() {
   };
 
   const user = storage.user();
+  const survey = (surveys.data ?? []).find((s) => s.status === 'open' && !s.answered);
 
   return (
     <Screen className="home">
       <View className="home-hello">
         <Text className="title">您好{user?.name ? `，${user.name}` : ''}</Text>
       </View>
+
+      {survey && (
+        <View
+          className="card home-survey"
+          onClick={() => go(`/subpackages/account/survey/index?id=${survey.id}`)}
+          role="button"
+          aria-label="小区满意度调查"
+        >
+          <View className="home-survey-text">
+            <Text className="card-title">小区满意度调查</Text>
+            <Text className="muted">
+              {survey.communityName} · {survey.title}
+            </Text>
+          </View>
+          <Text className="home-survey-go">去填写 ›</Text>
+        </View>
+      )}
 
       {houses.loading && !houses.data ? (
         <StateView loading />
@@ -111,6 +134,19 @@ export default function HomePage() {
               </View>
             ))}
           </View>
+
+          <View
+            className="home-feedback"
+            onClick={() => go('/subpackages/orders/feedback/index')}
+            role="button"
+            aria-label="投诉 / 建议"
+          >
+            <View className="quick-glyph home-feedback-glyph">诉</View>
+            <View className="home-feedback-text">
+              <Text className="quick-label">投诉 / 建议</Text>
+              <Text className="muted home-feedback-hint">对服务不满意、有意见或想咨询</Text>
+            </View>
+          </View>
         </>
       ) : (
         <View className="card home-bind">
@@ -144,7 +180,7 @@ export default function HomePage() {
               role="button"
             >
               <View className="home-order">
-                <Text>{categoryName(o.category, names)}</Text>
+                <Text>{orderTitle(o, names)}</Text>
                 <Text className="muted home-order-desc">{o.description}</Text>
               </View>
               <Text className={`pill pill-${statusTone(o.status)}`}>{STATUS_LABELS[o.status]}</Text>

@@ -16,7 +16,7 @@ import { useLoader } from '../../../hooks/use-loader';
 import { requireLogin } from '../../../hooks/use-session';
 import { api, ApiError, resolveUrl } from '../../../services/api';
 import { textOf } from '../../../services/errors';
-import { categoryName, formatTime, isOpen, slaText, statusTone, yuan } from '../../../services/format';
+import { formatTime, isOpen, orderTitle, slaText, statusTone, yuan } from '../../../services/format';
 import { callPhone, canDial, requestSubscriptions } from '../../../services/platform';
 import './index.scss';
 
@@ -236,7 +236,7 @@ export default function OrderDetailPage() {
         <View className="card-title">报修内容</View>
         <View className="info-row">
           <Text className="info-key">类别</Text>
-          <Text>{categoryName(o.category, names)}</Text>
+          <Text>{orderTitle(o, names)}</Text>
         </View>
         <View className="info-row">
           <Text className="info-key">地址</Text>

@@ -60,4 +60,27 @@ describe('我的工单', () => {
     expect(screen.getByText('没有更多了')).toBeInTheDocument();
     await waitFor(() => expect(api.callsTo('GET', '/api/work-orders')).toHaveLength(2));
   });
+
+  it('shows the kind for complaints and suggestions, the category for repairs', async () => {
+    new FakeApi()
+      .install()
+      .on('GET', '/api/categories', { body: categories })
+      .on('GET', '/api/work-orders', {
+        body: {
+          items: [
+            order({ id: 1, kind: 'complaint', category: 'other', description: '夜间施工扰民' }),
+            order({ id: 2, kind: 'suggestion', category: 'other', description: '建议加装雨棚' }),
+            order({ id: 3 }),
+          ],
+          total: 3,
+          page: 1,
+          pageSize: 20,
+        },
+      });
+    render(<OrderListPage />);
+    expect(await screen.findByText('投诉')).toBeInTheDocument();
+    expect(screen.getByText('建议/咨询')).toBeInTheDocument();
+    expect(screen.getByText('水管漏水')).toBeInTheDocument();
+    expect(screen.queryByText('其他')).not.toBeInTheDocument();
+  });
 });

@@ -8,7 +8,7 @@ import { useLoader } from '../../../hooks/use-loader';
 import { requireLogin } from '../../../hooks/use-session';
 import { api } from '../../../services/api';
 import { textOf } from '../../../services/errors';
-import { categoryName, formatTime, statusTone } from '../../../services/format';
+import { formatTime, orderTitle, statusTone } from '../../../services/format';
 import './index.scss';
 
 const TABS: { key: string; label: string; status?: readonly WorkOrderStatus[] }[] = [
@@ -92,7 +92,7 @@ export default function OrderListPage() {
           role="button"
         >
           <View className="row-between">
-            <Text className="card-title order-cat">{categoryName(o.category, names)}</Text>
+            <Text className="card-title order-cat">{orderTitle(o, names)}</Text>
             <Text className={`pill pill-${statusTone(o.status)}`}>{STATUS_LABELS[o.status]}</Text>
           </View>
           <View className="order-desc">{o.description}</View>
