@@ -12,6 +12,7 @@ import { AuthModule } from './modules/auth/auth.module.js';
 import { CategoriesModule } from './modules/categories/categories.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { PlacesModule } from './modules/places/places.module.js';
+import { PriceListModule } from './modules/price-list/price-list.module.js';
 import { ResidentsModule } from './modules/residents/residents.module.js';
 import { RoutingRulesModule } from './modules/routing/routing-rules.module.js';
 import { RoutingModule } from './modules/routing/routing.module.js';
@@ -58,6 +59,7 @@ export class AppModule {
         RatingsModule,
         SurveysModule,
         ScoresModule,
+        PriceListModule,
         HealthModule,
       ],
       providers: [

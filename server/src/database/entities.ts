@@ -30,6 +30,7 @@ import {
 } from '../modules/staff/staff.entities.js';
 import { FollowUp, Rating, RollupDirty, SatisfactionDaily } from '../modules/satisfaction/satisfaction.entities.js';
 import { Survey, SurveyResponse } from '../modules/surveys/survey.entities.js';
+import { PriceItem } from '../modules/price-list/price-item.entity.js';
 import { Upload } from '../modules/uploads/upload.entity.js';
 import { StaffCommunity, User } from '../modules/users/user.entities.js';
 import {
@@ -81,4 +82,5 @@ export const ENTITIES = [
   RollupDirty,
   Survey,
   SurveyResponse,
+  PriceItem,
 ];

@@ -15,6 +15,7 @@ import {
 import type { DataSource, EntityManager } from 'typeorm';
 import { fakeOpenid } from '../../wechat/fake-wechat-server.js';
 import { Category } from '../../modules/categories/category.entity.js';
+import { PriceItem } from '../../modules/price-list/price-item.entity.js';
 import {
   Building,
   Community,
@@ -137,6 +138,33 @@ export async function seedDemo(
     }
     for (const [i, [code, name]] of DEMO_CATEGORIES.entries()) {
       await em.save(em.create(Category, { companyId: company.id, code, name, sortOrder: i }));
+    }
+    // The company's price list (收费标准), in fen.
+    const prices: Array<[string, 'labour' | 'material', string, string, number]> = [
+      ['plumbing', 'labour', '疏通下水道', '次', 8000],
+      ['plumbing', 'labour', '更换水龙头（人工）', '次', 3000],
+      ['plumbing', 'material', '普通水龙头', '个', 4500],
+      ['plumbing', 'material', '角阀', '个', 2500],
+      ['electrical', 'labour', '检修线路', '次', 5000],
+      ['electrical', 'material', '五孔插座', '个', 1800],
+      ['electrical', 'material', 'LED 灯泡', '个', 1500],
+      ['door_window', 'labour', '更换门锁（人工）', '次', 5000],
+      ['door_window', 'material', '入户门锁芯', '个', 12000],
+      ['other', 'labour', '上门检查', '次', 0],
+    ];
+    for (const [i, [category, kind, name, unit, priceFen]] of prices.entries()) {
+      await em.save(
+        em.create(PriceItem, {
+          companyId: company.id,
+          communityId: null,
+          category,
+          kind,
+          name,
+          unit,
+          priceFen,
+          sortOrder: i,
+        }),
+      );
     }
 
     const staff = async (username: string, role: string, name: string, phone: string, serves: Community[]) => {

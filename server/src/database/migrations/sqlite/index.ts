@@ -2,6 +2,7 @@ import { Init1795762195336 } from './1795762195336-Init.js';
 import { RoutingSlaNotifications1795763763554 } from './1795763763554-RoutingSlaNotifications.js';
 import { Satisfaction1795764895966 } from './1795764895966-Satisfaction.js';
 import { ScoreIndexes1795767611166 } from './1795767611166-ScoreIndexes.js';
+import { PriceList1795768763906 } from './1795768763906-PriceList.js';
 
 /** In order of their timestamps. */
 export const SQLITE_MIGRATIONS: Function[] = [
@@ -9,4 +10,5 @@ export const SQLITE_MIGRATIONS: Function[] = [
   RoutingSlaNotifications1795763763554,
   Satisfaction1795764895966,
   ScoreIndexes1795767611166,
+  PriceList1795768763906,
 ];

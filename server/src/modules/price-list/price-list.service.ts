@@ -1,0 +1,113 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Brackets, DataSource } from 'typeorm';
+import { AppError, notFound } from '../../common/app-error.js';
+import type { Actor } from '../../common/auth/actor.js';
+import { CategoriesRepository } from '../categories/categories.repository.js';
+import { PlacesRepository } from '../places/places.repository.js';
+import { BindingsRepository } from '../residents/bindings.repository.js';
+import type { PriceItemDto } from './price-list.dto.js';
+import { PriceItem } from './price-item.entity.js';
+
+export interface PriceItemView {
+  id: number;
+  communityId: number | null;
+  category: string;
+  kind: 'labour' | 'material';
+  name: string;
+  unit: string;
+  priceFen: number;
+}
+
+const toView = (p: PriceItem): PriceItemView => ({
+  id: p.id,
+  communityId: p.communityId,
+  category: p.category,
+  kind: p.kind as PriceItemView['kind'],
+  name: p.name,
+  unit: p.unit,
+  priceFen: p.priceFen,
+});
+
+/** The price list residents see before they report, and technicians quote from. */
+@Injectable()
+export class PriceListService {
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    @Inject(PlacesRepository) private readonly places: PlacesRepository,
+    @Inject(BindingsRepository) private readonly bindings: BindingsRepository,
+    @Inject(CategoriesRepository) private readonly categories: CategoriesRepository,
+  ) {}
+
+  /** A community's list: its own items and the company-wide ones. Residents: communities they live in. */
+  async forCommunity(actor: Actor, communityId: number): Promise<PriceItemView[]> {
+    const community = await this.places.findCommunity(communityId);
+    const visible =
+      community &&
+      (actor.role === 'resident'
+        ? (await this.bindings.verifiedCommunityIds(actor.userId)).includes(community.id)
+        : community.companyId === actor.companyId);
+    if (!community || !visible) throw notFound('community');
+    const rows = await this.ds
+      .getRepository(PriceItem)
+      .createQueryBuilder('p')
+      .where('p.companyId = :companyId', { companyId: community.companyId })
+      .andWhere(
+        new Brackets((w) => w.where('p.communityId IS NULL').orWhere('p.communityId = :id', { id: community.id })),
+      )
+      .orderBy('p.category', 'ASC')
+      .addOrderBy('p.sortOrder', 'ASC')
+      .addOrderBy('p.id', 'ASC')
+      .getMany();
+    return rows.map(toView);
+  }
+
+  async create(actor: Actor, dto: PriceItemDto): Promise<PriceItemView> {
+    await this.check(actor, dto);
+    const repo = this.ds.getRepository(PriceItem);
+    const row = await repo.save(repo.create({ ...this.fields(dto), companyId: actor.companyId! }));
+    return toView(row);
+  }
+
+  async update(actor: Actor, id: number, dto: PriceItemDto): Promise<PriceItemView> {
+    const repo = this.ds.getRepository(PriceItem);
+    const row = await repo.findOneBy({ id, companyId: actor.companyId! });
+    if (!row) throw notFound('price item');
+    await this.check(actor, dto);
+    await repo.update({ id }, this.fields(dto));
+    return toView({ ...row, ...this.fields(dto) });
+  }
+
+  async remove(actor: Actor, id: number): Promise<void> {
+    const res = await this.ds.getRepository(PriceItem).delete({ id, companyId: actor.companyId! });
+    if (!res.affected) throw notFound('price item');
+  }
+
+  private fields(dto: PriceItemDto) {
+    return {
+      communityId: dto.communityId ?? null,
+      category: dto.category,
+      kind: dto.kind,
+      name: dto.name.trim(),
+      unit: dto.unit.trim(),
+      priceFen: dto.priceFen,
+      sortOrder: dto.sortOrder ?? 0,
+    };
+  }
+
+  private async check(actor: Actor, dto: PriceItemDto) {
+    if (dto.communityId !== undefined) {
+      const c = await this.places.findCommunity(dto.communityId);
+      if (!c || c.companyId !== actor.companyId) {
+        throw new AppError('VALIDATION_FAILED', 'unknown community', [
+          { field: 'communityId', problems: ['not a community of your company'] },
+        ]);
+      }
+    }
+    if (!(await this.categories.exists(actor.companyId!, dto.category))) {
+      throw new AppError('VALIDATION_FAILED', 'unknown category', [
+        { field: 'category', problems: [`no category "${dto.category}"`] },
+      ]);
+    }
+  }
+}
