@@ -37,6 +37,7 @@ import type {
   SurveyAnswerInput,
   SurveyResponseResult,
   SurveyView,
+  PriceItemView,
 } from './types';
 
 export { ApiError } from './errors';
@@ -187,6 +188,8 @@ export const api = {
     request<PublicAreaOption[]>('GET', `/api/communities/${communityId}/public-areas`),
   houses: (buildingId: number) => request<HouseOption[]>('GET', `/api/buildings/${buildingId}/houses`),
   categories: (communityId?: number) => request<CategoryView[]>('GET', '/api/categories', { query: { communityId } }),
+  /** The community's price list (收费标准): its own items and the company-wide ones. */
+  priceList: (communityId: number) => request<PriceItemView[]>('GET', '/api/price-list', { query: { communityId } }),
 
   /** The key makes a repeated submit (double tap, retry after a lost answer) return the same order. */
   createOrder: (input: CreateOrderInput, idempotencyKey: string) =>

@@ -92,3 +92,14 @@ export interface SurveyResponseResult {
   id: number;
   surveyId: number;
 }
+
+/** One line of a community's price list (GET /api/price-list). */
+export interface PriceItemView {
+  id: number;
+  communityId: number | null;
+  category: string;
+  kind: 'labour' | 'material';
+  name: string;
+  unit: string;
+  priceFen: number;
+}
