@@ -5,7 +5,8 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthGuard } from './common/auth/auth.guard.js';
 import { MemoryRateLimitStore, RATE_LIMIT_STORE, RateLimitGuard } from './common/rate-limit.js';
 import { WriteLockInterceptor } from './common/write-lock.js';
-import { ConfigModule } from './config/config.module.js';
+import { RedisRateLimitStore } from './common/redis-rate-limit-store.js';
+import { APP_CONFIG, ConfigModule } from './config/config.module.js';
 import type { AppConfig } from './config/config.js';
 import { dataSourceOptions } from './database/data-source.js';
 import { AuthModule } from './modules/auth/auth.module.js';
@@ -63,7 +64,13 @@ export class AppModule {
         HealthModule,
       ],
       providers: [
-        { provide: RATE_LIMIT_STORE, useValue: new MemoryRateLimitStore() },
+        {
+          // Shared across processes when Redis is configured; per process otherwise.
+          // Nest closes the Redis connection on shutdown (RedisRateLimitStore.onModuleDestroy).
+          provide: RATE_LIMIT_STORE,
+          inject: [APP_CONFIG],
+          useFactory: (c: AppConfig) => (c.redisUrl ? new RedisRateLimitStore(c.redisUrl) : new MemoryRateLimitStore()),
+        },
         // Order matters: authenticate first, so limits can count per user too.
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_GUARD, useClass: RateLimitGuard },

@@ -57,6 +57,8 @@ describe('loadConfig', () => {
     [{ LINLI_SEED_DEMO: 'maybe' }, 'LINLI_SEED_DEMO'],
     [{ LINLI_CORS_ORIGINS: 'http://ok.example,not a url' }, 'LINLI_CORS_ORIGINS'],
     [{ LINLI_UPLOAD_MAX_BYTES: '10' }, 'LINLI_UPLOAD_MAX_BYTES'],
+    [{ LINLI_REDIS_URL: 'http://cache:6379' }, 'LINLI_REDIS_URL'],
+    [{ LINLI_REDIS_URL: 'not a url' }, 'LINLI_REDIS_URL'],
   ])('rejects %j naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     try {
@@ -65,6 +67,14 @@ describe('loadConfig', () => {
       expect((e as ConfigError).variable).toBe(variable);
       expect((e as Error).message).toContain(variable);
     }
+  });
+
+  it('reads an optional Redis URL', () => {
+    expect(loadConfig({}).redisUrl).toBeNull();
+    expect(loadConfig({ LINLI_REDIS_URL: 'redis://127.0.0.1:6379/2' }).redisUrl).toBe('redis://127.0.0.1:6379/2');
+    expect(loadConfig({ LINLI_REDIS_URL: 'rediss://:pw@cache.example:6380' }).redisUrl).toBe(
+      'rediss://:pw@cache.example:6380',
+    );
   });
 
   it('production requires real secrets and the real WeChat API', () => {

@@ -53,6 +53,8 @@ export interface AppConfig {
   ratingWindowDays: number;
   /** The mini-program's H5 build, served at /h5/ when the folder exists. */
   h5Dir: string;
+  /** Redis for state shared between processes (rate-limit counters); null = per process. */
+  redisUrl: string | null;
 }
 
 export class ConfigError extends Error {
@@ -113,6 +115,18 @@ function url(env: Env, name: string, fallback: string): string {
     throw new ConfigError(name, `must be an http(s) URL, got "${raw}"`);
   }
   return raw.replace(/\/+$/, '');
+}
+
+function redisUrl(env: Env, name: string): string | null {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return null;
+  try {
+    const u = new URL(raw);
+    if ((u.protocol !== 'redis:' && u.protocol !== 'rediss:') || !u.hostname) throw new Error();
+  } catch {
+    throw new ConfigError(name, 'must be a redis:// or rediss:// URL like redis://host:6379/0');
+  }
+  return raw;
 }
 
 function parseDb(env: Env, dataDir: string, mode: Mode): DatabaseConfig {
@@ -237,5 +251,6 @@ export function loadConfig(env: Env, argv: readonly string[] = []): AppConfig {
     },
     ratingWindowDays: int(env, 'LINLI_RATING_WINDOW_DAYS', 7, 1, 90),
     h5Dir: path.resolve(str(env, 'LINLI_H5_DIR', path.join(PACKAGE_ROOT, '../miniprogram/dist/h5'))),
+    redisUrl: redisUrl(env, 'LINLI_REDIS_URL'),
   };
 }
