@@ -8,6 +8,8 @@ export default defineAppConfig({
       root: 'subpackages/account',
       pages: ['bind/index', 'messages/index', 'settings/index', 'prices/index', 'survey/index'],
     },
+    // The technician side: only staff download it.
+    { root: 'subpackages/staff', pages: ['queue/index', 'order/index'] },
   ],
   window: {
     backgroundTextStyle: 'dark',

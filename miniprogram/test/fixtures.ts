@@ -92,3 +92,17 @@ export function order(over: Partial<WorkOrderDetailView> = {}): WorkOrderDetailV
   // repeatOfId: newer servers link a repeat report to the earlier order.
   return { repeatOfId: null, ...base, ...over } as WorkOrderDetailView;
 }
+
+export const technician: UserView = {
+  id: 7,
+  role: 'technician',
+  name: '赵师傅',
+  phone: '13700000104',
+  companyId: 1,
+  communityIds: [1],
+};
+
+export function staffLoggedIn(): void {
+  localStorage.clear();
+  storage.setSession('tok-s', technician);
+}

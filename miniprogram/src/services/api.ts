@@ -10,6 +10,8 @@ import type {
   HouseBindingView,
   LoginResponse,
   MarkAllReadResponse,
+  PauseReason,
+  QuoteItem,
   NotificationPage,
   NotificationView,
   Page,
@@ -169,11 +171,28 @@ export interface TransitionInput {
   version?: number;
   reason?: string;
   note?: string;
+  /** pause (staff). */
+  pauseReason?: PauseReason;
+  /** complete (staff): the after photos. */
+  photoIds?: number[];
+  /** quote (staff). */
+  quoteItems?: QuoteItem[];
+  /** transfer (staff). */
+  assigneeId?: number;
 }
 
 export const api = {
   async loginWechat(code: string): Promise<LoginResponse> {
     const res = await request<LoginResponse>('POST', '/api/auth/wechat', { body: { code }, auth: false });
+    storage.setSession(res.token, res.user);
+    return res;
+  },
+  /** Staff login (username + password). */
+  async loginPassword(username: string, password: string): Promise<LoginResponse> {
+    const res = await request<LoginResponse>('POST', '/api/auth/password', {
+      body: { username, password },
+      auth: false,
+    });
     storage.setSession(res.token, res.user);
     return res;
   },
@@ -197,9 +216,9 @@ export const api = {
       body: input,
       headers: { 'Idempotency-Key': idempotencyKey },
     }),
-  listOrders: (q: { status?: readonly WorkOrderStatus[]; page?: number; pageSize?: number } = {}) =>
+  listOrders: (q: { status?: readonly WorkOrderStatus[]; page?: number; pageSize?: number; sort?: 'sla' } = {}) =>
     request<Page<WorkOrderView>>('GET', '/api/work-orders', {
-      query: { status: q.status?.join(','), page: q.page, pageSize: q.pageSize },
+      query: { status: q.status?.join(','), sort: q.sort, page: q.page, pageSize: q.pageSize },
     }),
   getOrder: (id: number) => request<WorkOrderDetailView>('GET', `/api/work-orders/${id}`),
   transition: (id: number, input: TransitionInput) =>

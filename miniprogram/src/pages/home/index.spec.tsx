@@ -3,6 +3,7 @@ import HomePage from './index';
 import { apiError, FakeApi } from '../../../test/fake-api';
 import { categories, house, loggedIn, order } from '../../../test/fixtures';
 import { stubNavigation, tap, typeInto } from '../../../test/ui';
+import { storage } from '../../services/storage';
 
 const emptyPage = { items: [], total: 0, page: 1, pageSize: 3 };
 
@@ -185,5 +186,26 @@ describe('首页 and the report sheet', () => {
       expect(screen.queryByText('小区满意度调查')).not.toBeInTheDocument();
       expect(screen.queryByRole('alert')).not.toBeInTheDocument();
     });
+  });
+});
+
+describe('首页 for staff', () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  it('sends a staff session to the staff queue without loading resident data', async () => {
+    localStorage.clear();
+    storage.setSession('tok-s', {
+      id: 7,
+      role: 'technician',
+      name: '赵师傅',
+      phone: null,
+      companyId: 1,
+      communityIds: [1],
+    });
+    const urls = stubNavigation();
+    const api = homeApi();
+    render(<HomePage />);
+    await waitFor(() => expect(urls).toEqual(['/subpackages/staff/queue/index']));
+    expect(api.callsTo('GET', '/api/me/houses')).toHaveLength(0);
   });
 });

@@ -1,4 +1,4 @@
-import { useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
 import { OPEN_STATUSES, STATUS_LABELS, type HouseBindingView, type WorkOrderDetailView } from '@linli/shared';
@@ -6,7 +6,7 @@ import { ReportSheet } from '../../components/report-sheet';
 import { Screen } from '../../components/screen';
 import { StateView } from '../../components/state-view';
 import { useLoader } from '../../hooks/use-loader';
-import { requireLogin } from '../../hooks/use-session';
+import { homeFor, requireLogin, RESIDENT_HOME } from '../../hooks/use-session';
 import { api } from '../../services/api';
 import { categoryName, orderTitle, QUICK_CATEGORIES, statusTone, type QuickCategory } from '../../services/format';
 import { storage } from '../../services/storage';
@@ -14,8 +14,14 @@ import './index.scss';
 
 const go = (url: string) => void Taro.navigateTo({ url });
 
+/** Staff have their own home (the queue, in the staff subpackage). */
+function staffHome(): string | null {
+  const url = homeFor(storage.user()?.role);
+  return url === RESIDENT_HOME ? null : url;
+}
+
 export default function HomePage() {
-  const loggedIn = !!storage.token();
+  const loggedIn = !!storage.token() && !staffHome();
   const houses = useLoader(() => (loggedIn ? api.myHouses() : Promise.resolve([])), [loggedIn]);
   // Secondary data: the page works without them.
   const categories = useLoader(() => (loggedIn ? api.categories() : Promise.resolve([])), [loggedIn]);
@@ -33,8 +39,24 @@ export default function HomePage() {
   const [sheet, setSheet] = useState<QuickCategory | null>(null);
 
   const shown = useRef(false);
+  // Role-aware: a staff session that lands here (a stale link, the default entry page) goes to
+  // the staff queue, once.
+  const redirected = useRef(false);
+  const toStaffHome = (): boolean => {
+    const url = staffHome();
+    if (!url) return false;
+    if (!redirected.current) {
+      redirected.current = true;
+      void Taro.reLaunch({ url });
+    }
+    return true;
+  };
+  useEffect(() => {
+    if (storage.token()) toStaffHome();
+  }, []);
   useDidShow(() => {
     if (!requireLogin()) return;
+    if (toStaffHome()) return;
     // Back from another page: orders and messages may have changed.
     if (shown.current) {
       void open.reload();

@@ -44,3 +44,57 @@ describe('登录 (H5)', () => {
     expect(api.calls).toHaveLength(0);
   });
 });
+
+describe('员工登录', () => {
+  let api: FakeApi;
+  let urls: string[];
+  beforeEach(() => {
+    localStorage.clear();
+    api = new FakeApi().install();
+    urls = stubNavigation();
+  });
+  afterEach(() => jest.restoreAllMocks());
+
+  const staffLogin = async (container: HTMLElement) => {
+    tap(screen.getByRole('switch', { name: '员工登录' }));
+    const [name, pass] = Array.from(container.querySelectorAll('taro-input-core'));
+    await typeInto(name, 'tech1');
+    await typeInto(pass, 'secret-1');
+    tap(screen.getByRole('button', { name: '员工登录' }));
+  };
+
+  it('logs a technician in with username and password and opens the staff queue', async () => {
+    const tech = { id: 7, role: 'technician', name: '赵师傅', phone: null, companyId: 1, communityIds: [1] };
+    api.on('POST', '/api/auth/password', { body: { token: 'tok-s', user: tech } });
+    const { container } = render(<LoginPage />);
+    await staffLogin(container);
+    await waitFor(() => expect(urls).toEqual(['/subpackages/staff/queue/index']));
+    expect(api.callsTo('POST', '/api/auth/password')[0].body).toEqual({ username: 'tech1', password: 'secret-1' });
+    expect(storage.token()).toBe('tok-s');
+    expect(storage.user()?.role).toBe('technician');
+  });
+
+  it('sends a resident who uses the staff form to the resident home', async () => {
+    api.on('POST', '/api/auth/password', { body: { token: 'tok-r', user } });
+    const { container } = render(<LoginPage />);
+    await staffLogin(container);
+    await waitFor(() => expect(urls).toEqual(['/pages/home/index']));
+  });
+
+  it('shows a refused password and stays', async () => {
+    api.on('POST', '/api/auth/password', apiError(401, 'INVALID_CREDENTIALS', 'bad password'));
+    const { container } = render(<LoginPage />);
+    await staffLogin(container);
+    expect(await screen.findByRole('alert')).toBeInTheDocument();
+    expect(urls).toEqual([]);
+    expect(storage.token()).toBeNull();
+  });
+
+  it('asks for both fields before calling the server', async () => {
+    render(<LoginPage />);
+    tap(screen.getByRole('switch', { name: '员工登录' }));
+    tap(screen.getByRole('button', { name: '员工登录' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('请输入账号和密码');
+    expect(api.calls).toHaveLength(0);
+  });
+});

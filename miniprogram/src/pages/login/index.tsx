@@ -2,6 +2,8 @@ import { useEffect, useRef, useState } from 'react';
 import Taro from '@tarojs/taro';
 import { Input, Text, View } from '@tarojs/components';
 import { Screen } from '../../components/screen';
+import { homeFor } from '../../hooks/use-session';
+import { api } from '../../services/api';
 import { textOf } from '../../services/errors';
 import { codeFromUrl, isH5, login } from '../../services/platform';
 import './index.scss';
@@ -9,9 +11,13 @@ import './index.scss';
 /**
  * WeChat login. On weapp one tap (wx.login). On H5 there is no WeChat: a `?code=` in the URL
  * logs in at once, or the tester types a code (demo: resident1..resident20); the server checks
- * it with the (fake) WeChat API either way.
+ * it with the (fake) WeChat API either way. 员工登录 switches to username + password for staff,
+ * who land on the staff queue (a subpackage); residents land on the home page.
  */
 export default function LoginPage() {
+  const [staff, setStaff] = useState(false);
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
   const [code, setCode] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -23,8 +29,28 @@ export default function LoginPage() {
     setBusy(true);
     setError(null);
     try {
-      await login(typed);
-      await Taro.reLaunch({ url: '/pages/home/index' });
+      const res = await login(typed);
+      await Taro.reLaunch({ url: homeFor(res.user.role) });
+    } catch (err) {
+      setError(textOf(err));
+    } finally {
+      busyRef.current = false;
+      setBusy(false);
+    }
+  };
+
+  const submitStaff = async () => {
+    if (busyRef.current) return;
+    if (!username.trim() || !password) {
+      setError('请输入账号和密码');
+      return;
+    }
+    busyRef.current = true;
+    setBusy(true);
+    setError(null);
+    try {
+      const res = await api.loginPassword(username.trim(), password);
+      await Taro.reLaunch({ url: homeFor(res.user.role) });
     } catch (err) {
       setError(textOf(err));
     } finally {
@@ -50,7 +76,43 @@ export default function LoginPage() {
         </View>
       )}
 
-      {isH5 ? (
+      {staff ? (
+        <View className="card">
+          <View className="field">
+            <View className="field-label">账号</View>
+            <Input
+              className="input"
+              value={username}
+              placeholder="员工账号"
+              placeholderClass="placeholder"
+              maxlength={64}
+              onInput={(e) => setUsername(e.detail.value)}
+              aria-label="账号"
+            />
+          </View>
+          <View className="field">
+            <View className="field-label">密码</View>
+            <Input
+              className="input"
+              value={password}
+              password
+              placeholder="密码"
+              placeholderClass="placeholder"
+              maxlength={128}
+              onInput={(e) => setPassword(e.detail.value)}
+              onConfirm={() => void submitStaff()}
+              aria-label="密码"
+            />
+          </View>
+          <View
+            className={`btn btn-primary btn-block ${busy ? 'btn-disabled' : ''}`}
+            onClick={() => void submitStaff()}
+            role="button"
+          >
+            {busy ? '登录中…' : '员工登录'}
+          </View>
+        </View>
+      ) : isH5 ? (
         <View className="card">
           <View className="field">
             <View className="field-label">登录码</View>
@@ -83,6 +145,19 @@ export default function LoginPage() {
           {busy ? '登录中…' : '微信一键登录'}
         </View>
       )}
+
+      <View
+        className="login-switch link-btn"
+        onClick={() => {
+          setError(null);
+          setStaff((v) => !v);
+        }}
+        role="switch"
+        aria-checked={staff}
+        aria-label="员工登录"
+      >
+        {staff ? '住户登录' : '员工登录'}
+      </View>
     </Screen>
   );
 }

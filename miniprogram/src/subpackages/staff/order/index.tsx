@@ -1,0 +1,523 @@
+import { useEffect, useRef, useState } from 'react';
+import Taro, { useDidShow, usePullDownRefresh, useRouter } from '@tarojs/taro';
+import { Input, Text, Textarea, View } from '@tarojs/components';
+import {
+  ACTION_LABELS,
+  PRIORITY_LABELS,
+  STATUS_LABELS,
+  type PauseReason,
+  type QuoteItem,
+  type WorkOrderAction,
+  type WorkOrderDetailView,
+} from '@linli/shared';
+import { PhotoField, usePhotoUploads } from '../../../components/photo-field';
+import { ReasonSheet } from '../../../components/reason-sheet';
+import { Screen } from '../../../components/screen';
+import { StateView } from '../../../components/state-view';
+import { useLoader } from '../../../hooks/use-loader';
+import { requireLogin } from '../../../hooks/use-session';
+import { api, ApiError, type TransitionInput } from '../../../services/api';
+import { textOf } from '../../../services/errors';
+import { categoryName, formatTime, isOpen, slaText, statusTone, yuan } from '../../../services/format';
+import { callPhone, canDial } from '../../../services/platform';
+import type { PriceItemView } from '../../../services/types';
+import { PriorityMark } from '../priority-mark';
+import './index.scss';
+
+const DECLINE_REASONS = ['不在我的服务范围', '手头工单太多', '缺少工具或配件'];
+export const PAUSE_OPTIONS: readonly { value: PauseReason; label: string }[] = [
+  { value: 'waiting_parts', label: '等配件' },
+  { value: 'resident_not_home', label: '住户不在家' },
+  { value: 'other', label: '其他' },
+];
+/** One-tap actions, in the order they are shown. */
+const SIMPLE: readonly WorkOrderAction[] = ['accept', 'depart', 'arrive', 'resume'];
+
+type Dialog = 'decline' | 'pause' | 'quote' | 'complete' | null;
+type Extra = Omit<TransitionInput, 'action' | 'version'>;
+
+/** Yuan text typed by a person → fen, or null. */
+export function toFen(text: string): number | null {
+  const t = text.trim();
+  if (!/^\d+(\.\d{1,2})?$/.test(t)) return null;
+  return Math.round(Number(t) * 100);
+}
+
+export default function StaffOrderPage() {
+  const { params } = useRouter();
+  const id = Number(params.id);
+  const order = useLoader(() => api.getOrder(id), [id]);
+  const [now, setNow] = useState(Date.now());
+  const [busy, setBusy] = useState<WorkOrderAction | null>(null);
+  const [dialog, setDialog] = useState<Dialog>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const busyRef = useRef(false);
+  const shown = useRef(false);
+
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 30000);
+    return () => clearInterval(timer);
+  }, []);
+  useDidShow(() => {
+    if (!requireLogin()) return;
+    if (shown.current) void order.reload();
+    shown.current = true;
+  });
+  usePullDownRefresh(() => {
+    void order.reload().finally(() => Taro.stopPullDownRefresh());
+  });
+
+  /** Every action sends the version it saw; a 409 reloads the order and says why. */
+  const act = async (action: WorkOrderAction, extra: Extra = {}) => {
+    const o = order.data;
+    if (!o || busyRef.current) return;
+    busyRef.current = true;
+    setBusy(action);
+    setNotice(null);
+    try {
+      const next = await api.transition(o.id, { action, version: o.version, ...extra });
+      order.setData(next);
+      setDialog(null);
+      void Taro.showToast({ title: `已${ACTION_LABELS[action]}`, icon: 'success' });
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 409) {
+        setDialog(null);
+        setNotice(`工单已被他人更新，已刷新为最新状态，请确认后再操作（${err.text}）`);
+        void order.reload();
+      } else {
+        setNotice(textOf(err));
+        void Taro.showToast({ title: textOf(err), icon: 'none', duration: 3000 });
+      }
+    } finally {
+      busyRef.current = false;
+      setBusy(null);
+    }
+  };
+
+  const o: WorkOrderDetailView | undefined = order.data;
+  if (!o) {
+    return (
+      <Screen>
+        <StateView loading={order.loading} error={order.error} onRetry={() => void order.reload()} />
+      </Screen>
+    );
+  }
+
+  const can = (a: WorkOrderAction) => o.actions.includes(a);
+  const sla = isOpen(o.status) ? slaText(o.slaDueAt, now) : null;
+  const timeline = [...o.timeline].reverse();
+  const btn = (extra = '') => `btn btn-block ${extra} ${busy ? 'btn-disabled' : ''}`;
+
+  return (
+    <Screen className="staff-order">
+      {notice && (
+        <View className="error-banner" role="alert">
+          {notice}
+        </View>
+      )}
+
+      <View className="card">
+        <View className="row-between">
+          <View className="staff-order-status">
+            <PriorityMark priority={o.priority} />
+            <Text className="detail-status">{STATUS_LABELS[o.status]}</Text>
+          </View>
+          <Text className={`pill pill-${statusTone(o.status)}`}>{PRIORITY_LABELS[o.priority]}</Text>
+        </View>
+        {sla && <View className={`staff-sla ${sla.late ? 'staff-late' : ''}`}>{sla.text}</View>}
+        <View className="muted">工单号 {o.no}</View>
+      </View>
+
+      <View className="card staff-actions">
+        {SIMPLE.filter(can).map((a) => (
+          <View key={a} className={btn('btn-primary')} onClick={() => void act(a)} role="button">
+            {busy === a ? '提交中…' : ACTION_LABELS[a]}
+          </View>
+        ))}
+        {can('quote') && (
+          <View className={btn()} onClick={() => setDialog('quote')} role="button">
+            {ACTION_LABELS.quote}
+          </View>
+        )}
+        {can('complete') && (
+          <View className={btn('btn-primary')} onClick={() => setDialog('complete')} role="button">
+            {ACTION_LABELS.complete}
+          </View>
+        )}
+        {can('pause') && (
+          <View className={btn()} onClick={() => setDialog('pause')} role="button">
+            {ACTION_LABELS.pause}
+          </View>
+        )}
+        {can('decline') && (
+          <View className={btn('btn-danger')} onClick={() => setDialog('decline')} role="button">
+            {ACTION_LABELS.decline}
+          </View>
+        )}
+        {!o.actions.some((a) => [...SIMPLE, 'quote', 'complete', 'pause', 'decline'].includes(a)) && (
+          <View className="muted">当前没有需要您处理的操作</View>
+        )}
+      </View>
+
+      {o.quote && (
+        <View className="card">
+          <View className="row-between">
+            <Text className="card-title">报价</Text>
+            {o.quote.approved === true && <Text className="pill pill-ok">住户已同意</Text>}
+            {o.quote.approved === false && <Text className="pill pill-muted">住户未同意</Text>}
+            {o.quote.approved === null && <Text className="pill pill-warn">等待住户确认</Text>}
+          </View>
+          {o.quote.items.map((item, i) => (
+            <View key={i} className="row-between staff-line">
+              <Text>
+                {item.name}（{item.kind === 'labour' ? '人工' : '材料'}）{item.quantity} × {yuan(item.unitPriceFen)}
+              </Text>
+              <Text>{yuan(item.quantity * item.unitPriceFen)}</Text>
+            </View>
+          ))}
+          <View className="row-between staff-total">
+            <Text>合计</Text>
+            <Text>{yuan(o.quote.totalFen)}</Text>
+          </View>
+        </View>
+      )}
+
+      <View className="card">
+        <View className="card-title">报修内容</View>
+        <View className="info-row">
+          <Text className="info-key">类别</Text>
+          <Text>{categoryName(o.category)}</Text>
+        </View>
+        <View className="info-row">
+          <Text className="info-key">地址</Text>
+          <Text>{o.location}</Text>
+        </View>
+        {o.reporter && (
+          <View className="info-row">
+            <Text className="info-key">报修人</Text>
+            <Text>
+              {o.reporter.name}
+              {o.reporter.phone ? ` ${o.reporter.phone}` : ''}
+            </Text>
+            {canDial(o.reporter.phone) && (
+              <View className="link-btn" onClick={() => callPhone(o.reporter!.phone!)} role="button">
+                打电话
+              </View>
+            )}
+          </View>
+        )}
+        {o.preferredTime && (
+          <View className="info-row">
+            <Text className="info-key">上门时间</Text>
+            <Text>{o.preferredTime}</Text>
+          </View>
+        )}
+        <View className="staff-desc">{o.description}</View>
+      </View>
+
+      <View className="card">
+        <View className="card-title">进度</View>
+        {timeline.map((e) => (
+          <View key={e.id} className="staff-event">
+            <View className="row-between">
+              <Text className="staff-event-title">{e.action === 'create' ? '提交报修' : ACTION_LABELS[e.action]}</Text>
+              <Text className="muted">{formatTime(e.at)}</Text>
+            </View>
+            <View className="muted">
+              {e.actor.role === 'system' ? '系统' : e.actor.name}
+              {e.to !== e.from ? ` · ${STATUS_LABELS[e.to]}` : ''}
+            </View>
+            {e.note && <View>{e.note}</View>}
+          </View>
+        ))}
+      </View>
+
+      {dialog === 'decline' && (
+        <ReasonSheet
+          title="为什么拒单？"
+          reasons={DECLINE_REASONS}
+          confirmText="确认拒单"
+          danger
+          busy={busy === 'decline'}
+          onCancel={() => setDialog(null)}
+          onConfirm={(reason) => void act('decline', { reason })}
+        />
+      )}
+      {dialog === 'pause' && (
+        <PauseSheet
+          busy={busy === 'pause'}
+          onCancel={() => setDialog(null)}
+          onConfirm={(pauseReason, note) => void act('pause', { pauseReason, ...(note ? { note } : {}) })}
+        />
+      )}
+      {dialog === 'quote' && (
+        <QuoteSheet
+          communityId={o.communityId}
+          category={o.category}
+          busy={busy === 'quote'}
+          onCancel={() => setDialog(null)}
+          onConfirm={(quoteItems) => void act('quote', { quoteItems })}
+        />
+      )}
+      {dialog === 'complete' && (
+        <CompleteSheet
+          busy={busy === 'complete'}
+          onCancel={() => setDialog(null)}
+          onConfirm={(photoIds, note) => void act('complete', { photoIds, ...(note ? { note } : {}) })}
+        />
+      )}
+    </Screen>
+  );
+}
+
+interface SheetProps<A extends unknown[]> {
+  busy: boolean;
+  onCancel: () => void;
+  onConfirm: (...args: A) => void;
+}
+
+function SheetButtons({
+  busy,
+  ready,
+  confirmText,
+  onCancel,
+  onConfirm,
+}: {
+  busy: boolean;
+  ready: boolean;
+  confirmText: string;
+  onCancel: () => void;
+  onConfirm: () => void;
+}) {
+  return (
+    <View className="staff-sheet-actions">
+      <View className="btn staff-sheet-btn" onClick={onCancel} role="button">
+        返回
+      </View>
+      <View
+        className={`btn btn-primary staff-sheet-btn ${!ready || busy ? 'btn-disabled' : ''}`}
+        onClick={() => ready && !busy && onConfirm()}
+        role="button"
+        aria-disabled={!ready || busy}
+      >
+        {busy ? '提交中…' : confirmText}
+      </View>
+    </View>
+  );
+}
+
+function PauseSheet({ busy, onCancel, onConfirm }: SheetProps<[PauseReason, string]>) {
+  const [reason, setReason] = useState<PauseReason | null>(null);
+  const [note, setNote] = useState('');
+  const ready = !!reason && (reason !== 'other' || !!note.trim());
+  return (
+    <View className="sheet-mask" onClick={onCancel}>
+      <View className="sheet" onClick={(e) => e.stopPropagation()} role="dialog" aria-label="暂停原因">
+        <View className="title">暂停原因</View>
+        {PAUSE_OPTIONS.map((p) => (
+          <View
+            key={p.value}
+            className={`staff-option ${reason === p.value ? 'staff-option-on' : ''}`}
+            onClick={() => setReason(p.value)}
+            role="radio"
+            aria-checked={reason === p.value}
+          >
+            {p.label}
+          </View>
+        ))}
+        {reason && (
+          <Textarea
+            className="textarea"
+            value={note}
+            maxlength={200}
+            placeholder={reason === 'other' ? '请写下原因' : '备注（选填）'}
+            placeholderClass="placeholder"
+            onInput={(e) => setNote(e.detail.value)}
+            aria-label="暂停备注"
+          />
+        )}
+        <SheetButtons
+          busy={busy}
+          ready={ready}
+          confirmText="确认暂停"
+          onCancel={onCancel}
+          onConfirm={() => onConfirm(reason!, note.trim())}
+        />
+      </View>
+    </View>
+  );
+}
+
+function QuoteSheet({
+  communityId,
+  category,
+  busy,
+  onCancel,
+  onConfirm,
+}: SheetProps<[QuoteItem[]]> & { communityId: number; category: string }) {
+  const prices = useLoader(() => api.priceList(communityId), [communityId]);
+  const [lines, setLines] = useState<QuoteItem[]>([]);
+  const [labourName, setLabourName] = useState('');
+  const [labourPrice, setLabourPrice] = useState('');
+  const [labourError, setLabourError] = useState<string | null>(null);
+
+  // The order's category first.
+  const list: PriceItemView[] = [...(prices.data ?? [])].sort(
+    (a, b) => Number(b.category === category) - Number(a.category === category),
+  );
+  const total = lines.reduce((n, l) => n + l.quantity * l.unitPriceFen, 0);
+
+  const addPrice = (p: PriceItemView) =>
+    setLines((ls) => {
+      const i = ls.findIndex((l) => l.name === p.name && l.kind === p.kind && l.unitPriceFen === p.priceFen);
+      if (i >= 0) return ls.map((l, j) => (j === i ? { ...l, quantity: l.quantity + 1 } : l));
+      return [...ls, { kind: p.kind, name: p.name, quantity: 1, unitPriceFen: p.priceFen }];
+    });
+  const setQuantity = (i: number, q: number) =>
+    setLines((ls) => (q <= 0 ? ls.filter((_, j) => j !== i) : ls.map((l, j) => (j === i ? { ...l, quantity: q } : l))));
+  const addLabour = () => {
+    const fen = toFen(labourPrice);
+    if (!labourName.trim() || fen === null || fen <= 0) {
+      setLabourError('请填写人工项目名称和金额（元）');
+      return;
+    }
+    setLabourError(null);
+    setLines((ls) => [...ls, { kind: 'labour', name: labourName.trim(), quantity: 1, unitPriceFen: fen }]);
+    setLabourName('');
+    setLabourPrice('');
+  };
+
+  return (
+    <View className="sheet-mask" onClick={onCancel}>
+      <View className="sheet staff-quote" onClick={(e) => e.stopPropagation()} role="dialog" aria-label="报价">
+        <View className="title">报价</View>
+        <View className="section-title">收费标准（点选添加）</View>
+        {!prices.data ? (
+          <StateView loading={prices.loading} error={prices.error} onRetry={() => void prices.reload()} />
+        ) : (
+          <View className="staff-prices">
+            {list.map((p) => (
+              <View
+                key={p.id}
+                className="row-between staff-price"
+                onClick={() => addPrice(p)}
+                role="button"
+                aria-label={`添加 ${p.name}`}
+              >
+                <Text>
+                  {p.name}（{p.kind === 'labour' ? '人工' : '材料'}）
+                </Text>
+                <Text className="muted">
+                  {yuan(p.priceFen)}/{p.unit}
+                </Text>
+              </View>
+            ))}
+          </View>
+        )}
+
+        <View className="section-title">其他人工</View>
+        <View className="staff-labour">
+          <Input
+            className="input staff-labour-name"
+            value={labourName}
+            placeholder="人工项目"
+            placeholderClass="placeholder"
+            onInput={(e) => setLabourName(e.detail.value)}
+            aria-label="人工项目"
+          />
+          <Input
+            className="input staff-labour-price"
+            value={labourPrice}
+            type="digit"
+            placeholder="金额（元）"
+            placeholderClass="placeholder"
+            onInput={(e) => setLabourPrice(e.detail.value)}
+            aria-label="人工金额"
+          />
+          <View className="btn staff-labour-add" onClick={addLabour} role="button">
+            添加人工
+          </View>
+        </View>
+        {labourError && <View className="staff-error">{labourError}</View>}
+
+        <View className="section-title">报价明细</View>
+        {lines.length === 0 && <View className="muted">还没有报价项目</View>}
+        {lines.map((l, i) => (
+          <View key={`${l.kind}-${l.name}-${i}`} className="row-between staff-line" data-testid="quote-line">
+            <Text className="staff-line-name">
+              {l.name} {yuan(l.unitPriceFen)}
+            </Text>
+            <View className="staff-stepper">
+              <View
+                className="staff-step"
+                onClick={() => setQuantity(i, l.quantity - 1)}
+                role="button"
+                aria-label={`减少 ${l.name}`}
+              >
+                −
+              </View>
+              <Text className="staff-qty">{l.quantity}</Text>
+              <View
+                className="staff-step"
+                onClick={() => setQuantity(i, l.quantity + 1)}
+                role="button"
+                aria-label={`增加 ${l.name}`}
+              >
+                +
+              </View>
+            </View>
+          </View>
+        ))}
+        <View className="row-between staff-total">
+          <Text>合计</Text>
+          <Text data-testid="quote-total">{yuan(total)}</Text>
+        </View>
+        <SheetButtons
+          busy={busy}
+          ready={lines.length > 0}
+          confirmText="提交报价"
+          onCancel={onCancel}
+          onConfirm={() => onConfirm(lines)}
+        />
+      </View>
+    </View>
+  );
+}
+
+function CompleteSheet({ busy, onCancel, onConfirm }: SheetProps<[number[], string]>) {
+  const uploads = usePhotoUploads();
+  const [note, setNote] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const submit = () => {
+    const blocker = uploads.blocker();
+    if (blocker) return setError(blocker);
+    const ids = uploads.ids();
+    if (ids.length === 0) return setError('请至少拍一张完工照片');
+    setError(null);
+    onConfirm(ids, note.trim());
+  };
+  return (
+    <View className="sheet-mask" onClick={onCancel}>
+      <View className="sheet" onClick={(e) => e.stopPropagation()} role="dialog" aria-label="完工">
+        <View className="title">完工</View>
+        <View className="section-title">完工照片</View>
+        <PhotoField uploads={uploads} />
+        <Textarea
+          className="textarea"
+          value={note}
+          maxlength={500}
+          placeholder="维修说明（选填）"
+          placeholderClass="placeholder"
+          onInput={(e) => setNote(e.detail.value)}
+          aria-label="维修说明"
+        />
+        {error && (
+          <View className="staff-error" role="alert">
+            {error}
+          </View>
+        )}
+        <SheetButtons busy={busy} ready confirmText="确认完工" onCancel={onCancel} onConfirm={submit} />
+      </View>
+    </View>
+  );
+}

@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '技术员工单', enablePullDownRefresh: true });

@@ -1,0 +1,201 @@
+import { useEffect, useRef, useState } from 'react';
+import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro';
+import { Text, View } from '@tarojs/components';
+import { STATUS_LABELS, type WorkOrderStatus, type WorkOrderView } from '@linli/shared';
+import { Screen } from '../../../components/screen';
+import { StateView } from '../../../components/state-view';
+import { useLoader } from '../../../hooks/use-loader';
+import { requireLogin } from '../../../hooks/use-session';
+import { api, ApiError } from '../../../services/api';
+import { textOf } from '../../../services/errors';
+import { categoryName, slaText, statusTone } from '../../../services/format';
+import { storage } from '../../../services/storage';
+import { PriorityMark } from '../priority-mark';
+import './index.scss';
+
+/** A technician's open orders (own, plus pooled of their communities on the pool tab). */
+export const MY_STATUSES: readonly WorkOrderStatus[] = [
+  'assigned',
+  'accepted',
+  'on_the_way',
+  'in_progress',
+  'paused',
+  'quoted',
+];
+const POOL_STATUSES: readonly WorkOrderStatus[] = ['pooled'];
+
+type Tab = 'mine' | 'pool';
+
+const orderUrl = (id: number) => `/subpackages/staff/order/index?id=${id}`;
+
+/** Nearest SLA deadline first; orders without a deadline last (the server sorts too). */
+function bySla(items: WorkOrderView[]): WorkOrderView[] {
+  const due = (o: WorkOrderView) => (o.slaDueAt ? new Date(o.slaDueAt).getTime() : Number.POSITIVE_INFINITY);
+  return [...items].sort((a, b) => due(a) - due(b));
+}
+
+/** Who won a lost grab: the 409's details carry the current assignee. */
+function winnerOf(err: ApiError): string | null {
+  const details = err.details as { assignee?: { name?: unknown } | null } | null | undefined;
+  const name = details?.assignee?.name;
+  return typeof name === 'string' && name ? name : null;
+}
+
+export default function StaffQueuePage() {
+  const [tab, setTab] = useState<Tab>('mine');
+  const mine = useLoader(() => api.listOrders({ status: MY_STATUSES, sort: 'sla', pageSize: 50 }), []);
+  const pool = useLoader(
+    () =>
+      tab === 'pool' ? api.listOrders({ status: POOL_STATUSES, sort: 'sla', pageSize: 50 }) : Promise.resolve(null),
+    [tab],
+  );
+  const [now, setNow] = useState(Date.now());
+  const [grabbing, setGrabbing] = useState<number | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const busyRef = useRef(false);
+  const shown = useRef(false);
+
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 30000);
+    return () => clearInterval(timer);
+  }, []);
+  useDidShow(() => {
+    if (!requireLogin()) return;
+    if (storage.user()?.role === 'resident') {
+      void Taro.reLaunch({ url: '/pages/home/index' });
+      return;
+    }
+    // Back from an order: it may have moved on.
+    if (shown.current) {
+      void mine.reload();
+      if (tab === 'pool') void pool.reload();
+    }
+    shown.current = true;
+  });
+  usePullDownRefresh(() => {
+    void Promise.all([mine.reload(), pool.reload()]).finally(() => Taro.stopPullDownRefresh());
+  });
+
+  const grab = async (o: WorkOrderView) => {
+    if (busyRef.current) return;
+    busyRef.current = true;
+    setGrabbing(o.id);
+    setNotice(null);
+    try {
+      await api.transition(o.id, { action: 'grab', version: o.version });
+      void Taro.showToast({ title: '抢单成功', icon: 'success' });
+      void Taro.navigateTo({ url: orderUrl(o.id) });
+      void mine.reload();
+      void pool.reload();
+    } catch (err) {
+      const lost = err instanceof ApiError && err.status === 409;
+      const winner = lost ? winnerOf(err) : null;
+      const text = winner ? `已被 ${winner} 抢走` : lost ? '手慢了，工单已被抢走' : textOf(err);
+      setNotice(text);
+      void Taro.showToast({ title: text, icon: 'none', duration: 3000 });
+      if (lost) void pool.reload();
+    } finally {
+      busyRef.current = false;
+      setGrabbing(null);
+    }
+  };
+
+  const user = storage.user();
+  const list = tab === 'mine' ? mine : pool;
+  const items = bySla(list.data?.items ?? []);
+
+  return (
+    <Screen className="queue">
+      <View className="row-between queue-head">
+        <Text className="title">{user?.name ? `${user.name}的工单` : '技术员工单'}</Text>
+        <View
+          className="link-btn"
+          onClick={() => void Taro.navigateTo({ url: '/subpackages/account/settings/index' })}
+          role="button"
+        >
+          设置
+        </View>
+      </View>
+
+      <View className="tabs" role="tablist">
+        <View
+          className={`tab ${tab === 'mine' ? 'tab-on' : ''}`}
+          onClick={() => setTab('mine')}
+          role="tab"
+          aria-selected={tab === 'mine'}
+        >
+          我的工单{mine.data ? ` (${mine.data.total})` : ''}
+        </View>
+        <View
+          className={`tab ${tab === 'pool' ? 'tab-on' : ''}`}
+          onClick={() => {
+            setNotice(null);
+            setTab('pool');
+          }}
+          role="tab"
+          aria-selected={tab === 'pool'}
+        >
+          抢单池
+        </View>
+      </View>
+
+      {notice && (
+        <View className="error-banner" role="alert">
+          {notice}
+        </View>
+      )}
+
+      {!list.data ? (
+        <StateView loading={list.loading} error={list.error} onRetry={() => void list.reload()} />
+      ) : items.length === 0 ? (
+        <StateView empty emptyText={tab === 'mine' ? '没有待处理的工单' : '抢单池里暂时没有工单'} />
+      ) : (
+        <View className="queue-list">
+          {items.map((o) => {
+            const sla = slaText(o.slaDueAt, now);
+            return (
+              <View
+                key={o.id}
+                className="card queue-item"
+                data-testid="queue-item"
+                onClick={() => tab === 'mine' && void Taro.navigateTo({ url: orderUrl(o.id) })}
+                role={tab === 'mine' ? 'button' : undefined}
+                aria-label={tab === 'mine' ? `工单 ${o.no}` : undefined}
+              >
+                <View className="row-between">
+                  <View className="queue-title">
+                    <PriorityMark priority={o.priority} />
+                    <Text className="card-title">{categoryName(o.category)}</Text>
+                  </View>
+                  <Text className={`pill pill-${statusTone(o.status)}`}>{STATUS_LABELS[o.status]}</Text>
+                </View>
+                <View className="queue-location">{o.location}</View>
+                <View className="muted queue-desc">{o.description}</View>
+                <View className="row-between">
+                  {sla ? (
+                    <Text className={`queue-sla ${sla.late ? 'queue-late' : ''}`}>{sla.text}</Text>
+                  ) : (
+                    <Text className="muted">无时限</Text>
+                  )}
+                  {tab === 'pool' && (
+                    <View
+                      className={`btn btn-primary queue-grab ${grabbing ? 'btn-disabled' : ''}`}
+                      onClick={(e) => {
+                        e.stopPropagation();
+                        void grab(o);
+                      }}
+                      role="button"
+                      aria-label={`抢单 ${o.no}`}
+                    >
+                      {grabbing === o.id ? '抢单中…' : '抢单'}
+                    </View>
+                  )}
+                </View>
+              </View>
+            );
+          })}
+        </View>
+      )}
+    </Screen>
+  );
+}
