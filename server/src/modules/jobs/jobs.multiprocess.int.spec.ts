@@ -222,12 +222,17 @@ describe(`persisted timers across two server processes (${TEST_DB})`, () => {
     }
   }
 
-  /** Wait until no SLA check is pending at all: every moved clock reached level 3, which schedules no further check. */
+  /**
+   * Wait until no SLA check is pending at all (every moved clock reached level 3, which schedules
+   * no further check) and no routing is pending (a route job that lost a deadlock is retried later).
+   */
   const waitForChecks = (timeoutMs = 40_000) =>
     waitFor(
-      'every SLA check to fire',
+      'every SLA check and routing job to fire',
       async () =>
-        (await num("SELECT COUNT(*) AS n FROM scheduled_job WHERE kind = ? AND status = 'pending'", [SLA_CHECK])) === 0,
+        (await num("SELECT COUNT(*) AS n FROM scheduled_job WHERE kind IN (?, 'route') AND status = 'pending'", [
+          SLA_CHECK,
+        ])) === 0,
       timeoutMs,
     );
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import { transactionWithRetry } from '../../common/db-errors.js';
 import { ScheduledJob } from './job.entity.js';
 
 export interface NewJob {
@@ -111,7 +112,8 @@ export class JobsRepository {
     return this.ds.getRepository(ScheduledJob).countBy({ status: 'pending', ...(kind ? { kind } : {}) });
   }
 
+  /** A job's transaction; deadlock victims (two processes racing on MariaDB) are retried at once. */
   transaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
-    return this.ds.transaction(work);
+    return transactionWithRetry(this.ds, work);
   }
 }
