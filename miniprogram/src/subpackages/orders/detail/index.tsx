@@ -1,5 +1,5 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
-import Taro, { useDidShow, usePullDownRefresh, useRouter } from '@tarojs/taro';
+import { useMemo, useRef, useState } from 'react';
+import Taro, { useRouter } from '@tarojs/taro';
 import { Image, Text, View } from '@tarojs/components';
 import {
   ACTION_LABELS,
@@ -13,7 +13,7 @@ import { ReasonSheet } from '../../../components/reason-sheet';
 import { Screen } from '../../../components/screen';
 import { StateView } from '../../../components/state-view';
 import { useLoader } from '../../../hooks/use-loader';
-import { requireLogin } from '../../../hooks/use-session';
+import { useOrder } from '../../../hooks/use-order';
 import { api, ApiError, resolveUrl } from '../../../services/api';
 import { textOf } from '../../../services/errors';
 import { formatTime, isOpen, orderTitle, slaText, statusTone, yuan } from '../../../services/format';
@@ -32,28 +32,12 @@ function eventTitle(e: TimelineEventView): string {
 export default function OrderDetailPage() {
   const { params } = useRouter();
   const id = Number(params.id);
-  const order = useLoader(() => api.getOrder(id), [id]);
+  const { order, now } = useOrder(id);
   const categories = useLoader(() => api.categories(), []);
   const names = useMemo(() => new Map((categories.data ?? []).map((c) => [c.code, c.name])), [categories.data]);
-  const [now, setNow] = useState(Date.now());
   const [busy, setBusy] = useState<WorkOrderAction | null>(null);
   const [dialog, setDialog] = useState<Dialog>(null);
   const busyRef = useRef(false);
-  const shown = useRef(false);
-
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), 30000);
-    return () => clearInterval(timer);
-  }, []);
-  useDidShow(() => {
-    if (!requireLogin()) return;
-    // Back from the rating page: the order has moved on.
-    if (shown.current) void order.reload();
-    shown.current = true;
-  });
-  usePullDownRefresh(() => {
-    void order.reload().finally(() => Taro.stopPullDownRefresh());
-  });
 
   const act = async (action: WorkOrderAction, extra: { reason?: string } = {}, done?: string) => {
     const o = order.data;

@@ -1,5 +1,5 @@
-import { useEffect, useRef, useState } from 'react';
-import Taro, { useDidShow, usePullDownRefresh, useRouter } from '@tarojs/taro';
+import { useRef, useState } from 'react';
+import Taro, { useRouter } from '@tarojs/taro';
 import { Input, Text, Textarea, View } from '@tarojs/components';
 import {
   ACTION_LABELS,
@@ -15,7 +15,7 @@ import { ReasonSheet } from '../../../components/reason-sheet';
 import { Screen } from '../../../components/screen';
 import { StateView } from '../../../components/state-view';
 import { useLoader } from '../../../hooks/use-loader';
-import { requireLogin } from '../../../hooks/use-session';
+import { useOrder } from '../../../hooks/use-order';
 import { api, ApiError, type TransitionInput } from '../../../services/api';
 import { textOf } from '../../../services/errors';
 import { categoryName, formatTime, isOpen, slaText, statusTone, yuan } from '../../../services/format';
@@ -46,26 +46,11 @@ export function toFen(text: string): number | null {
 export default function StaffOrderPage() {
   const { params } = useRouter();
   const id = Number(params.id);
-  const order = useLoader(() => api.getOrder(id), [id]);
-  const [now, setNow] = useState(Date.now());
+  const { order, now } = useOrder(id);
   const [busy, setBusy] = useState<WorkOrderAction | null>(null);
   const [dialog, setDialog] = useState<Dialog>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const busyRef = useRef(false);
-  const shown = useRef(false);
-
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), 30000);
-    return () => clearInterval(timer);
-  }, []);
-  useDidShow(() => {
-    if (!requireLogin()) return;
-    if (shown.current) void order.reload();
-    shown.current = true;
-  });
-  usePullDownRefresh(() => {
-    void order.reload().finally(() => Taro.stopPullDownRefresh());
-  });
 
   /** Every action sends the version it saw; a 409 reloads the order and says why. */
   const act = async (action: WorkOrderAction, extra: Extra = {}) => {
