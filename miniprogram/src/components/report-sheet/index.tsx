@@ -1,9 +1,10 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Picker, Text, Textarea, View } from '@tarojs/components';
 import { PRIORITY_LABELS, type HouseBindingView, type Priority, type WorkOrderDetailView } from '@linli/shared';
-import { api, ApiError } from '../../services/api';
+import { useCreateOrder } from '../../hooks/use-create-order';
+import { api } from '../../services/api';
 import { textOf } from '../../services/errors';
-import { newIdempotencyKey, PREFERRED_TIMES, RESIDENT_PRIORITIES, type QuickCategory } from '../../services/format';
+import { PREFERRED_TIMES, RESIDENT_PRIORITIES, type QuickCategory } from '../../services/format';
 import { requestSubscriptions } from '../../services/platform';
 import { MAX_PHOTOS, PhotoField, usePhotoUploads } from '../photo-field';
 import type { PublicAreaOption } from '../../services/types';
@@ -31,10 +32,9 @@ export function ReportSheet({ house, category, categoryName, onClose, onSubmitte
   const [areas, setAreas] = useState<PublicAreaOption[] | null>(null);
   const [areasError, setAreasError] = useState<string | null>(null);
   const [areaId, setAreaId] = useState<number | null>(null);
-  const [submitting, setSubmitting] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const keyRef = useRef(newIdempotencyKey());
-  const busyRef = useRef(false);
+  const { create, submitting, error, setError, busy } = useCreateOrder(
+    '这张报修单刚才可能已经提交成功，请先到「我的工单」查看，避免重复报修',
+  );
 
   const loadAreas = async () => {
     setAreasError(null);
@@ -49,43 +49,24 @@ export function ReportSheet({ house, category, categoryName, onClose, onSubmitte
   }, [category.publicArea, house.communityId]);
 
   const submit = async () => {
-    if (busyRef.current) return;
+    if (busy()) return;
     // WeChat asks for subscriptions only from inside the tap: start it before any await.
     void requestSubscriptions();
     const blocked = uploads.blocker();
     if (blocked) return setError(blocked);
     if (category.publicArea && areaId === null) return setError('请选择出问题的公共区域');
 
-    busyRef.current = true;
-    setSubmitting(true);
-    setError(null);
     const text = description.trim() || categoryName;
-    try {
-      const order = await api.createOrder(
-        {
-          category: category.code,
-          description: text,
-          ...(category.publicArea ? { publicAreaId: areaId! } : { houseId: house.houseId }),
-          priority,
-          photoIds: uploads.ids(),
-          preferredTime: PREFERRED_TIMES[timeIndex],
-        },
-        keyRef.current,
-      );
-      onSubmitted(order);
-    } catch (err) {
-      if (err instanceof ApiError && err.code === 'IDEMPOTENCY_KEY_REUSED') {
-        setError('这张报修单刚才可能已经提交成功，请先到「我的工单」查看，避免重复报修');
-      } else {
-        setError(textOf(err));
-        // The server answered and created nothing: an edited sheet may go with a new key.
-        // When no answer came (network, 5xx), keep the key so a retry cannot file twice.
-        if (err instanceof ApiError && !err.outcomeUnknown) keyRef.current = newIdempotencyKey();
-      }
-    } finally {
-      busyRef.current = false;
-      setSubmitting(false);
-    }
+    const order = await create({
+      category: category.code,
+      description: text,
+      ...(category.publicArea ? { publicAreaId: areaId! } : { houseId: house.houseId }),
+      priority,
+      photoIds: uploads.ids(),
+      preferredTime: PREFERRED_TIMES[timeIndex],
+    });
+    if (!order) return;
+    onSubmitted(order);
   };
 
   return (

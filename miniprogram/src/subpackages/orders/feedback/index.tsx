@@ -1,15 +1,14 @@
-import { useRef, useState } from 'react';
+import { useState } from 'react';
 import Taro, { useRouter } from '@tarojs/taro';
 import { Textarea, View } from '@tarojs/components';
 import { KIND_LABELS } from '@linli/shared';
 import { MAX_PHOTOS, PhotoField, usePhotoUploads } from '../../../components/photo-field';
 import { Screen } from '../../../components/screen';
 import { StateView } from '../../../components/state-view';
+import { useCreateOrder } from '../../../hooks/use-create-order';
 import { useLoader } from '../../../hooks/use-loader';
 import { useRequireLogin } from '../../../hooks/use-session';
-import { api, ApiError } from '../../../services/api';
-import { textOf } from '../../../services/errors';
-import { newIdempotencyKey } from '../../../services/format';
+import { api } from '../../../services/api';
 import { requestSubscriptions } from '../../../services/platform';
 import './index.scss';
 
@@ -34,16 +33,15 @@ export default function FeedbackPage() {
   const [houseId, setHouseId] = useState<number | null>(null);
   const [description, setDescription] = useState('');
   const uploads = usePhotoUploads();
-  const [submitting, setSubmitting] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const keyRef = useRef(newIdempotencyKey());
-  const busyRef = useRef(false);
+  const { create, submitting, error, setError, busy } = useCreateOrder(
+    '刚才可能已经提交成功，请先到「我的工单」查看，避免重复提交',
+  );
 
   const verified = (houses.data ?? []).filter((h) => h.status === 'verified');
   const house = verified.find((h) => h.houseId === houseId) ?? verified[0];
 
   const submit = async () => {
-    if (busyRef.current) return;
+    if (busy()) return;
     void requestSubscriptions();
     if (!kind) return setError('请选择是投诉还是建议/咨询');
     if (!house) return setError('请先绑定房屋');
@@ -52,28 +50,16 @@ export default function FeedbackPage() {
     const blocked = uploads.blocker();
     if (blocked) return setError(blocked);
 
-    busyRef.current = true;
-    setSubmitting(true);
-    setError(null);
-    try {
-      const order = await api.createOrder(
-        { kind, category: 'other', description: text, houseId: house.houseId, photoIds: uploads.ids() },
-        keyRef.current,
-      );
-      void Taro.showToast({ title: '已提交', icon: 'success' });
-      void Taro.redirectTo({ url: `/subpackages/orders/detail/index?id=${order.id}` });
-    } catch (err) {
-      if (err instanceof ApiError && err.code === 'IDEMPOTENCY_KEY_REUSED') {
-        setError('刚才可能已经提交成功，请先到「我的工单」查看，避免重复提交');
-      } else {
-        setError(textOf(err));
-        // Answered and nothing created: an edited form may go with a new key. No answer: keep it.
-        if (err instanceof ApiError && !err.outcomeUnknown) keyRef.current = newIdempotencyKey();
-      }
-    } finally {
-      busyRef.current = false;
-      setSubmitting(false);
-    }
+    const order = await create({
+      kind,
+      category: 'other',
+      description: text,
+      houseId: house.houseId,
+      photoIds: uploads.ids(),
+    });
+    if (!order) return;
+    void Taro.showToast({ title: '已提交', icon: 'success' });
+    void Taro.redirectTo({ url: `/subpackages/orders/detail/index?id=${order.id}` });
   };
 
   if (houses.loading && !houses.data)
