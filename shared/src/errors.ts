@@ -18,6 +18,7 @@ export const ERROR_CATALOGUE = {
   BINDING_EXISTS: { status: 409, zh: '已提交过该房屋的绑定申请' },
   PAYLOAD_TOO_LARGE: { status: 413, zh: '文件或内容过大' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, zh: '不支持的文件类型' },
+  IMPORT_INVALID: { status: 422, zh: '导入文件有误，未导入任何数据，请按报告修改后重试' },
   RATE_LIMITED: { status: 429, zh: '操作太频繁，请稍后再试' },
   WECHAT_RATE_LIMITED: { status: 429, zh: '微信登录太频繁，请稍后再试' },
   INTERNAL_ERROR: { status: 500, zh: '系统开小差了，请稍后再试' },

@@ -1,3 +1,4 @@
+import { AuditLog } from '../modules/audit/audit-log.entity.js';
 import { Category } from '../modules/categories/category.entity.js';
 import {
   Building,
@@ -83,4 +84,5 @@ export const ENTITIES = [
   Survey,
   SurveyResponse,
   PriceItem,
+  AuditLog,
 ];

@@ -9,4 +9,6 @@ export interface Actor {
   companyId: number | null;
   /** Communities a staff member serves (empty for residents and admins, who see the whole company). */
   communityIds: number[];
+  /** The request's id (set by the auth guard), recorded in the audit log. */
+  requestId?: string;
 }

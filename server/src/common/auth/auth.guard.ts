@@ -24,7 +24,7 @@ export class AuthGuard implements CanActivate {
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const targets = [ctx.getHandler(), ctx.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
-    const req = ctx.switchToHttp().getRequest<{ headers: Record<string, string>; actor?: Actor }>();
+    const req = ctx.switchToHttp().getRequest<{ headers: Record<string, string>; actor?: Actor; requestId?: string }>();
     const header = req.headers.authorization ?? '';
     const match = /^Bearer ([\w-]+\.[\w-]+\.[\w-]+)$/.exec(header);
     if (!match) throw new AppError('UNAUTHENTICATED', 'missing bearer token');
@@ -36,7 +36,7 @@ export class AuthGuard implements CanActivate {
     }
     const actor = await this.users.loadActor(Number(payload.sub));
     if (!actor || actor.role !== payload.role) throw new AppError('UNAUTHENTICATED', 'user is not active');
-    req.actor = actor;
+    req.actor = { ...actor, requestId: req.requestId };
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES, targets);
     if (roles && !roles.includes(actor.role)) throw new AppError('FORBIDDEN', `role ${actor.role} may not do this`);
     return true;

@@ -23,6 +23,8 @@ export class Community {
   @Column({ type: 'int', default: 0 }) households: number;
   /** Which completed orders get a follow-up call: all | unrated | low (low ratings only). */
   @Column({ type: 'varchar', length: 8, default: 'low' }) followUpPolicy: string;
+  /** Days a completed order waits for a rating before it closes as unrated; null = LINLI_RATING_WINDOW_DAYS. */
+  @Column({ type: 'int', nullable: true }) ratingWindowDays: number | null;
   @Column({ type: 'double', nullable: true }) latitude: number | null;
   @Column({ type: 'double', nullable: true }) longitude: number | null;
   @CreateDateColumn() createdAt: Date;
@@ -69,6 +71,9 @@ export class House {
   unit?: Unit | null;
   @Column({ type: 'varchar', length: 20 }) roomNo: string;
   @Column({ type: 'varchar', length: 100 }) label: string;
+  @Column({ type: 'int', nullable: true }) floor: number | null;
+  /** Floor area in square metres (from the master-data import). */
+  @Column({ type: 'double', nullable: true }) areaSqm: number | null;
 }
 
 /** The registry of who lives in a house (from the company's records): the basis of automatic verification. */

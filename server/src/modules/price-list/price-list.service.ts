@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Brackets, DataSource } from 'typeorm';
 import { AppError, notFound } from '../../common/app-error.js';
 import type { Actor } from '../../common/auth/actor.js';
+import { recordAudit } from '../audit/audit.service.js';
 import { CategoriesRepository } from '../categories/categories.repository.js';
 import { PlacesRepository } from '../places/places.repository.js';
 import { BindingsRepository } from '../residents/bindings.repository.js';
@@ -64,8 +65,11 @@ export class PriceListService {
 
   async create(actor: Actor, dto: PriceItemDto): Promise<PriceItemView> {
     await this.check(actor, dto);
-    const repo = this.ds.getRepository(PriceItem);
-    const row = await repo.save(repo.create({ ...this.fields(dto), companyId: actor.companyId! }));
+    const row = await this.ds.transaction(async (em) => {
+      const saved = await em.save(em.create(PriceItem, { ...this.fields(dto), companyId: actor.companyId! }));
+      await recordAudit(em, actor, 'create', 'price_item', saved.id, null, toView(saved));
+      return saved;
+    });
     return toView(row);
   }
 
@@ -74,13 +78,21 @@ export class PriceListService {
     const row = await repo.findOneBy({ id, companyId: actor.companyId! });
     if (!row) throw notFound('price item');
     await this.check(actor, dto);
-    await repo.update({ id }, this.fields(dto));
-    return toView({ ...row, ...this.fields(dto) });
+    const after = toView({ ...row, ...this.fields(dto) });
+    await this.ds.transaction(async (em) => {
+      await em.update(PriceItem, { id }, this.fields(dto));
+      await recordAudit(em, actor, 'update', 'price_item', id, toView(row), after);
+    });
+    return after;
   }
 
   async remove(actor: Actor, id: number): Promise<void> {
-    const res = await this.ds.getRepository(PriceItem).delete({ id, companyId: actor.companyId! });
-    if (!res.affected) throw notFound('price item');
+    await this.ds.transaction(async (em) => {
+      const row = await em.findOneBy(PriceItem, { id, companyId: actor.companyId! });
+      if (!row) throw notFound('price item');
+      await em.delete(PriceItem, { id });
+      await recordAudit(em, actor, 'delete', 'price_item', id, toView(row), null);
+    });
   }
 
   private fields(dto: PriceItemDto) {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In } from 'typeorm';
+import { DataSource, type EntityManager, In } from 'typeorm';
 import { HouseBinding } from './house-binding.entity.js';
 import { House } from '../places/place.entities.js';
 
@@ -59,8 +59,13 @@ export class BindingsRepository {
   }
 
   /** Decide a pending binding; false when someone else decided first. */
-  async review(id: number, status: 'verified' | 'rejected', reviewerId: number): Promise<boolean> {
-    const res = await this.ds
+  async review(
+    id: number,
+    status: 'verified' | 'rejected',
+    reviewerId: number,
+    em: EntityManager = this.ds.manager,
+  ): Promise<boolean> {
+    const res = await em
       .getRepository(HouseBinding)
       .createQueryBuilder()
       .update()

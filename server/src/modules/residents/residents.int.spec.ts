@@ -271,6 +271,8 @@ describe(`house bindings over HTTP (${TEST_DB})`, () => {
         communityId: w.a1.id,
         relation: 'tenant',
         status: 'pending',
+        // The reviewer needs to know who asked, to call them or compare with the registry.
+        applicant: { name: '王芳', phone: '13900002222' },
       });
       // The world's resident with a pending binding on houseA1 waits there too.
       const worldPending = await server.ds

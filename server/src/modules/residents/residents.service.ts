@@ -1,4 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import {
   normalizePhone,
   registryMatches,
@@ -9,6 +11,7 @@ import {
 import { AppError, notFound } from '../../common/app-error.js';
 import type { Actor } from '../../common/auth/actor.js';
 import { isUniqueViolation } from '../../common/db-errors.js';
+import { recordAudit } from '../audit/audit.service.js';
 import { PlacesRepository } from '../places/places.repository.js';
 import type { HouseBinding } from './house-binding.entity.js';
 import { BindingsRepository } from './bindings.repository.js';
@@ -19,6 +22,7 @@ export class ResidentsService {
   constructor(
     @Inject(BindingsRepository) private readonly bindings: BindingsRepository,
     @Inject(PlacesRepository) private readonly places: PlacesRepository,
+    @InjectDataSource() private readonly ds: DataSource,
   ) {}
 
   async myHouses(actor: Actor): Promise<HouseBindingView[]> {
@@ -66,9 +70,12 @@ export class ResidentsService {
     if (!binding || !house || !(await this.reviewableCommunities(actor)).includes(house.communityId)) {
       throw notFound('binding');
     }
-    if (!(await this.bindings.review(id, decision, actor.userId))) {
-      throw new AppError('TRANSITION_NOT_ALLOWED', `binding is already ${binding.status}`);
-    }
+    await this.ds.transaction(async (em) => {
+      if (!(await this.bindings.review(id, decision, actor.userId, em))) {
+        throw new AppError('TRANSITION_NOT_ALLOWED', `binding is already ${binding.status}`);
+      }
+      await recordAudit(em, actor, 'review', 'house_binding', id, { status: binding.status }, { status: decision });
+    });
     const [view] = await this.toViews([(await this.bindings.findById(id))!]);
     return view;
   }
@@ -100,6 +107,7 @@ export class ResidentsService {
         relation: r.relation as BindingRelation,
         status: r.status as BindingStatus,
         createdAt: r.createdAt.toISOString(),
+        applicant: { name: r.name, phone: r.phone },
       };
     });
   }

@@ -13,6 +13,7 @@ import { DataSource, type EntityManager, IsNull, Not } from 'typeorm';
 import { AppError, notFound } from '../../common/app-error.js';
 import type { Actor } from '../../common/auth/actor.js';
 import { transactionWithRetry } from '../../common/db-errors.js';
+import { recordAudit } from '../audit/audit.service.js';
 import { CategoriesRepository } from '../categories/categories.repository.js';
 import { PlacesRepository } from '../places/places.repository.js';
 import { Team } from '../staff/staff.entities.js';
@@ -157,7 +158,9 @@ export class RoutingRulesService {
     const rule = await transactionWithRetry(this.rules.ds, async (em) => {
       await lockCompany(this.rules.ds, em, actor.companyId!);
       await this.checkReferences(em, actor.companyId!, fields);
-      return this.rules.insert(em, { companyId: actor.companyId!, ...fields });
+      const row = await this.rules.insert(em, { companyId: actor.companyId!, ...fields });
+      await recordAudit(em, actor, 'create', 'routing_rule', row.id, null, fields);
+      return row;
     });
     return toView((await this.rules.findInCompany(actor.companyId!, rule.id))!);
   }
@@ -168,17 +171,21 @@ export class RoutingRulesService {
     const fields = this.fieldsOf(dto);
     await transactionWithRetry(this.rules.ds, async (em) => {
       await lockCompany(this.rules.ds, em, actor.companyId!);
-      if (!(await this.rules.findInCompany(actor.companyId!, id, em))) throw notFound('routing rule');
+      const before = await this.rules.findInCompany(actor.companyId!, id, em);
+      if (!before) throw notFound('routing rule');
       await this.checkReferences(em, actor.companyId!, fields, id);
       await this.rules.update(em, id, fields);
+      await recordAudit(em, actor, 'update', 'routing_rule', id, auditFields(before), fields);
     });
     return toView((await this.rules.findInCompany(actor.companyId!, id))!);
   }
 
   async remove(actor: Actor, id: number): Promise<void> {
     await transactionWithRetry(this.rules.ds, async (em) => {
-      if (!(await this.rules.findInCompany(actor.companyId!, id, em))) throw notFound('routing rule');
+      const before = await this.rules.findInCompany(actor.companyId!, id, em);
+      if (!before) throw notFound('routing rule');
       await this.rules.remove(em, id);
+      await recordAudit(em, actor, 'delete', 'routing_rule', id, auditFields(before), null);
     });
   }
 
@@ -243,6 +250,12 @@ export class RoutingRulesService {
     }
     if (errors.length) throw new AppError('VALIDATION_FAILED', 'routing rule is invalid', errors);
   }
+}
+
+/** The audited fields of a rule (the same keys as a write's). */
+function auditFields(r: RoutingRule): RuleFields {
+  const { id: _id, companyId: _companyId, updatedAt: _updatedAt, ...fields } = r;
+  return fields;
 }
 
 function toView(r: RoutingRule): RoutingRuleView {

@@ -410,7 +410,7 @@ describe(`ratings, follow-ups and the closed loop (${TEST_DB})`, () => {
       expect((await setPolicy('sometimes')).status).toBe(400);
       const res = await setPolicy('unrated');
       expect(res.status).toBe(200);
-      expect(res.body).toEqual({ communityId: w.a1.id, policy: 'unrated' });
+      expect(res.body).toMatchObject({ communityId: w.a1.id, policy: 'unrated', ratingWindowDays: null });
       const read = await server.api.get(`/communities/${w.a1.id}/follow-up-policy`, { token: t.deskA1 });
       expect(read.body.policy).toBe('unrated');
     });

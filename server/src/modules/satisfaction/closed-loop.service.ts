@@ -100,7 +100,7 @@ export class ClosedLoopService implements OnModuleInit {
     await this.jobs.cancel(ctx.em, AUTO_CLOSE_JOB, { workOrderId: order.id });
     await this.jobs.schedule(ctx.em, {
       kind: AUTO_CLOSE_JOB,
-      dueAt: new Date(ctx.now.getTime() + this.config.ratingWindowDays * DAY),
+      dueAt: new Date(ctx.now.getTime() + (await this.ratingWindowDaysOf(ctx.em, order.communityId)) * DAY),
       workOrderId: order.id,
     });
     if (order.kind === 'complaint') {
@@ -127,7 +127,7 @@ export class ClosedLoopService implements OnModuleInit {
       to: check.to,
       actor: SYSTEM,
       patch: { unrated, closedAt: ctx.now },
-      note: unrated ? `${this.config.ratingWindowDays} 天未评价，自动关闭` : '自动关闭',
+      note: unrated ? `${await this.ratingWindowDaysOf(ctx.em, order.communityId)} 天未评价，自动关闭` : '自动关闭',
     });
     // Someone changed the order in the same instant: fail, so the job is retried and re-reads it.
     if (!closed) throw new Error(`order ${order.id} changed while auto-closing`);
@@ -188,6 +188,12 @@ export class ClosedLoopService implements OnModuleInit {
   async markDirty(em: EntityManager, order: WorkOrder, now: Date): Promise<void> {
     await this.rollups.markDirty(em, order.communityId, now, now);
     if (order.firstCompletedAt) await this.rollups.markDirty(em, order.communityId, order.firstCompletedAt, now);
+  }
+
+  /** The community's rating window, else the configured default (LINLI_RATING_WINDOW_DAYS). */
+  async ratingWindowDaysOf(em: EntityManager, communityId: number): Promise<number> {
+    const community = await em.findOneBy(Community, { id: communityId });
+    return community?.ratingWindowDays ?? this.config.ratingWindowDays;
   }
 
   async policyOf(em: EntityManager, communityId: number): Promise<FollowUpPolicy> {

@@ -35,6 +35,6 @@ export class FollowUpsController {
   @Put('communities/:id/follow-up-policy')
   @Roles('admin')
   setPolicy(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number, @Body() dto: FollowUpPolicyDto) {
-    return this.followUps.setPolicy(actor, id, dto.policy);
+    return this.followUps.setPolicy(actor, id, dto);
   }
 }

@@ -66,6 +66,22 @@ export class CompleteFollowUpDto {
 
 export class FollowUpPolicyDto {
   @ApiProperty({ enum: FOLLOW_UP_POLICIES }) @IsIn(FOLLOW_UP_POLICIES) policy: FollowUpPolicy;
+
+  /** Days to wait for a rating before auto-closing as unrated; null or absent = the server default. */
+  @ApiPropertyOptional({ minimum: 1, maximum: 90, nullable: true })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(90)
+  ratingWindowDays?: number | null;
+}
+
+export interface FollowUpPolicyView {
+  communityId: number;
+  policy: FollowUpPolicy;
+  /** The community's own window; null = `defaultRatingWindowDays` applies. */
+  ratingWindowDays: number | null;
+  defaultRatingWindowDays: number;
 }
 
 export interface FollowUpView {

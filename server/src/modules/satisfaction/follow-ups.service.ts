@@ -4,7 +4,10 @@ import type { Page } from '@linli/shared';
 import { DataSource, In } from 'typeorm';
 import { AppError, notFound } from '../../common/app-error.js';
 import type { Actor } from '../../common/auth/actor.js';
+import { recordAudit } from '../audit/audit.service.js';
 import { Clock } from '../../common/clock.js';
+import { APP_CONFIG } from '../../config/config.module.js';
+import type { AppConfig } from '../../config/config.js';
 import { Community, House, PublicArea } from '../places/place.entities.js';
 import { User } from '../users/user.entities.js';
 import { WorkOrder } from '../work-orders/work-order.entities.js';
@@ -13,6 +16,8 @@ import { ClosedLoopService, type FollowUpPolicy, type FollowUpReason } from './c
 import type {
   CompleteFollowUpDto,
   FollowUpChannel,
+  FollowUpPolicyDto,
+  FollowUpPolicyView,
   FollowUpStatus,
   FollowUpView,
   ListFollowUpsQuery,
@@ -27,6 +32,7 @@ export class FollowUpsService {
     @Inject(WorkOrdersRepository) private readonly orders: WorkOrdersRepository,
     @Inject(ClosedLoopService) private readonly loop: ClosedLoopService,
     @Inject(Clock) private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async list(actor: Actor, query: ListFollowUpsQuery): Promise<Page<FollowUpView>> {
@@ -98,19 +104,40 @@ export class FollowUpsService {
     return view;
   }
 
-  async policy(actor: Actor, communityId: number): Promise<{ communityId: number; policy: FollowUpPolicy }> {
+  async policy(actor: Actor, communityId: number): Promise<FollowUpPolicyView> {
     const community = await this.findCommunity(actor, communityId);
-    return { communityId: community.id, policy: await this.loop.policyOf(this.ds.manager, community.id) };
+    return this.policyView(community.id, await this.loop.policyOf(this.ds.manager, community.id), community);
   }
 
-  async setPolicy(
-    actor: Actor,
+  /** Replaces the community's follow-up policy and rating window (orders completed from now on use them). */
+  async setPolicy(actor: Actor, communityId: number, dto: FollowUpPolicyDto): Promise<FollowUpPolicyView> {
+    const community = await this.findCommunity(actor, communityId);
+    const ratingWindowDays = dto.ratingWindowDays ?? null;
+    const before = {
+      policy: await this.loop.policyOf(this.ds.manager, community.id),
+      ratingWindowDays: community.ratingWindowDays,
+    };
+    await this.ds.transaction(async (em) => {
+      await em.update(Community, { id: community.id }, { followUpPolicy: dto.policy, ratingWindowDays });
+      await recordAudit(em, actor, 'update', 'follow_up_policy', community.id, before, {
+        policy: dto.policy,
+        ratingWindowDays,
+      });
+    });
+    return this.policyView(community.id, dto.policy, { ratingWindowDays });
+  }
+
+  private policyView(
     communityId: number,
     policy: FollowUpPolicy,
-  ): Promise<{ communityId: number; policy: FollowUpPolicy }> {
-    const community = await this.findCommunity(actor, communityId);
-    await this.ds.getRepository(Community).update({ id: community.id }, { followUpPolicy: policy });
-    return { communityId: community.id, policy };
+    c: { ratingWindowDays: number | null },
+  ): FollowUpPolicyView {
+    return {
+      communityId,
+      policy,
+      ratingWindowDays: c.ratingWindowDays,
+      defaultRatingWindowDays: this.config.ratingWindowDays,
+    };
   }
 
   private async findCommunity(actor: Actor, id: number): Promise<Community> {

@@ -16,6 +16,7 @@ import type { Actor } from '../../common/auth/actor.js';
 import { CategoriesRepository } from '../categories/categories.repository.js';
 import { PlacesRepository } from '../places/places.repository.js';
 import { transactionWithRetry } from '../../common/db-errors.js';
+import { recordAudit } from '../audit/audit.service.js';
 import { lockCompany, scopeWhere } from '../routing/routing-rules.service.js';
 import type { EffectivePolicyQuery, SlaPolicyDto } from './sla-policies.dto.js';
 import { SlaPolicy } from './sla.entities.js';
@@ -102,6 +103,12 @@ export class SlaPoliciesRepository {
 
 type PolicyFields = Omit<SlaPolicy, 'id' | 'companyId'>;
 
+/** The audited fields of a policy (the same keys as a write's). */
+function auditFields(p: SlaPolicy): PolicyFields {
+  const { id: _id, companyId: _companyId, ...fields } = p;
+  return fields;
+}
+
 /** SLA policies per community x category x priority, and which targets apply to an order. */
 @Injectable()
 export class SlaPoliciesService {
@@ -156,7 +163,9 @@ export class SlaPoliciesService {
     const policy = await transactionWithRetry(this.policies.ds, async (em) => {
       await lockCompany(this.policies.ds, em, actor.companyId!);
       await this.checkReferences(em, actor.companyId!, fields);
-      return this.policies.insert(em, { companyId: actor.companyId!, ...fields });
+      const row = await this.policies.insert(em, { companyId: actor.companyId!, ...fields });
+      await recordAudit(em, actor, 'create', 'sla_policy', row.id, null, fields);
+      return row;
     });
     return toView((await this.policies.findInCompany(actor.companyId!, policy.id))!);
   }
@@ -167,17 +176,21 @@ export class SlaPoliciesService {
     const fields = this.fieldsOf(dto);
     await transactionWithRetry(this.policies.ds, async (em) => {
       await lockCompany(this.policies.ds, em, actor.companyId!);
-      if (!(await this.policies.findInCompany(actor.companyId!, id, em))) throw notFound('SLA policy');
+      const before = await this.policies.findInCompany(actor.companyId!, id, em);
+      if (!before) throw notFound('SLA policy');
       await this.checkReferences(em, actor.companyId!, fields, id);
       await this.policies.update(em, id, fields);
+      await recordAudit(em, actor, 'update', 'sla_policy', id, auditFields(before), fields);
     });
     return toView((await this.policies.findInCompany(actor.companyId!, id))!);
   }
 
   async remove(actor: Actor, id: number): Promise<void> {
     await transactionWithRetry(this.policies.ds, async (em) => {
-      if (!(await this.policies.findInCompany(actor.companyId!, id, em))) throw notFound('SLA policy');
+      const before = await this.policies.findInCompany(actor.companyId!, id, em);
+      if (!before) throw notFound('SLA policy');
       await this.policies.remove(em, id);
+      await recordAudit(em, actor, 'delete', 'sla_policy', id, auditFields(before), null);
     });
   }
 

@@ -59,8 +59,13 @@ export class LeaveRepository {
   }
 
   /** pending -> decision, only if still pending: of two racing reviewers exactly one wins. */
-  async decideIfPending(id: number, decision: 'approved' | 'rejected', reviewerId: number): Promise<boolean> {
-    const res = await this.ds
+  async decideIfPending(
+    id: number,
+    decision: 'approved' | 'rejected',
+    reviewerId: number,
+    em: EntityManager = this.ds.manager,
+  ): Promise<boolean> {
+    const res = await em
       .createQueryBuilder()
       .update(StaffLeave)
       .set({ status: decision, reviewedById: reviewerId })

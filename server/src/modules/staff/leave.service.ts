@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { FieldError } from '@linli/shared';
 import { AppError, forbidden, notFound } from '../../common/app-error.js';
 import type { Actor } from '../../common/auth/actor.js';
+import { recordAudit } from '../audit/audit.service.js';
 import type { ListLeaveQuery, LeaveRequestDto } from './staff.dto.js';
 import type { StaffLeave } from './staff.entities.js';
 import { LeaveRepository, type LeaveScope, type LeaveStatus } from './leave.repository.js';
@@ -86,7 +87,14 @@ export class LeaveService {
     const [leave] = Number.isSafeInteger(id) && id > 0 ? await this.leave.list(this.scopeOf(actor), { id }) : [];
     if (!leave) throw notFound('leave');
     if (leave.userId === actor.userId) throw forbidden('no one reviews their own leave');
-    if (leave.status !== 'pending' || !(await this.leave.decideIfPending(leave.id, decision, actor.userId))) {
+    const decided =
+      leave.status === 'pending' &&
+      (await this.staffRows.transaction(async (em) => {
+        if (!(await this.leave.decideIfPending(leave.id, decision, actor.userId, em))) return false;
+        await recordAudit(em, actor, 'review', 'leave', leave.id, { status: 'pending' }, { status: decision });
+        return true;
+      }));
+    if (!decided) {
       const now = await this.leave.findById(leave.id);
       throw new AppError('TRANSITION_NOT_ALLOWED', `leave is already ${now?.status ?? leave.status}`, {
         status: now?.status ?? leave.status,

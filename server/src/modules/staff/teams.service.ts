@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { FieldError } from '@linli/shared';
 import { AppError, notFound } from '../../common/app-error.js';
 import type { Actor } from '../../common/auth/actor.js';
+import { recordAudit } from '../audit/audit.service.js';
 import type { TeamDto } from './staff.dto.js';
 import type { Team } from './staff.entities.js';
 import { StaffRepository } from './staff.repository.js';
@@ -45,6 +46,7 @@ export class TeamsService {
         supervisorId: input.supervisorId,
       });
       await this.teams.replaceMembers(em, created.id, input.memberIds);
+      await recordAudit(em, actor, 'create', 'team', created.id, null, input);
       return created;
     });
     const [view] = await this.toViews(actor, [team]);
@@ -60,8 +62,18 @@ export class TeamsService {
       const current = await this.teams.findInCompany(actor.companyId!, id, em);
       if (!current) throw notFound('team');
       if (await this.teams.nameTaken(em, actor.companyId!, input.name, id)) throw this.nameTaken();
+      const [before] = await this.toViews(actor, [current]);
       await this.teams.update(em, id, { name: input.name, supervisorId: input.supervisorId });
       await this.teams.replaceMembers(em, id, input.memberIds);
+      await recordAudit(
+        em,
+        actor,
+        'update',
+        'team',
+        id,
+        { name: before.name, supervisorId: before.supervisorId, memberIds: before.memberIds },
+        input,
+      );
       return { ...current, name: input.name, supervisorId: input.supervisorId };
     });
     const [view] = await this.toViews(actor, [team]);
@@ -73,12 +85,23 @@ export class TeamsService {
     if (!(await this.teams.findInCompany(actor.companyId!, id))) throw notFound('team');
     await this.staff.transaction(async (em) => {
       await this.teams.lockCompany(em, actor.companyId!);
-      if (!(await this.teams.findInCompany(actor.companyId!, id, em))) throw notFound('team');
+      const current = await this.teams.findInCompany(actor.companyId!, id, em);
+      if (!current) throw notFound('team');
       const ruleIds = await this.teams.rulesUsing(em, id);
       if (ruleIds.length) {
         throw new AppError('TRANSITION_NOT_ALLOWED', `routing rules ${ruleIds.join(', ')} use this team`, { ruleIds });
       }
+      const [before] = await this.toViews(actor, [current]);
       await this.teams.remove(em, id);
+      await recordAudit(
+        em,
+        actor,
+        'delete',
+        'team',
+        id,
+        { name: before.name, supervisorId: before.supervisorId, memberIds: before.memberIds },
+        null,
+      );
     });
   }
 

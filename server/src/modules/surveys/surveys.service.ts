@@ -4,6 +4,7 @@ import { DEFAULT_ACSI_WEIGHTS, surveyResults } from '@linli/shared';
 import { DataSource, In } from 'typeorm';
 import { AppError, notFound } from '../../common/app-error.js';
 import type { Actor } from '../../common/auth/actor.js';
+import { recordAudit } from '../audit/audit.service.js';
 import { Clock } from '../../common/clock.js';
 import { isUniqueViolation } from '../../common/db-errors.js';
 import { Community, House } from '../places/place.entities.js';
@@ -49,20 +50,25 @@ export class SurveysService {
         { field: 'weights', problems: ['at least one weight must be positive'] },
       ]);
     }
-    const repo = this.ds.getRepository(Survey);
-    const survey = await repo.save(
-      repo.create({
-        companyId: community.companyId,
-        communityId: community.id,
-        title: dto.title.trim(),
-        startsAt,
-        endsAt,
-        status: 'draft',
-        weights,
-        createdById: actor.userId,
-        createdAt: this.clock.now(),
-      }),
-    );
+    const survey = await this.ds.transaction(async (em) => {
+      const row = await em.save(
+        em.create(Survey, {
+          companyId: community.companyId,
+          communityId: community.id,
+          title: dto.title.trim(),
+          startsAt,
+          endsAt,
+          status: 'draft',
+          weights,
+          createdById: actor.userId,
+          createdAt: this.clock.now(),
+        }),
+      );
+      const { communityId, title, status } = row;
+      const after = { communityId, title, startsAt: row.startsAt, endsAt: row.endsAt, status, weights: row.weights };
+      await recordAudit(em, actor, 'create', 'survey', row.id, null, after);
+      return row;
+    });
     return (await this.toViews(actor, [survey]))[0];
   }
 
@@ -73,14 +79,19 @@ export class SurveysService {
     if (step === 'open' && survey.endsAt <= this.clock.now()) {
       throw new AppError('TRANSITION_NOT_ALLOWED', 'the survey has already ended', { status: survey.status });
     }
-    const res = await this.ds
-      .getRepository(Survey)
-      .createQueryBuilder()
-      .update()
-      .set({ status: to })
-      .where('id = :id AND status = :from', { id, from })
-      .execute();
-    if ((res.affected ?? 0) !== 1) {
+    const moved = await this.ds.transaction(async (em) => {
+      const res = await em
+        .getRepository(Survey)
+        .createQueryBuilder()
+        .update()
+        .set({ status: to })
+        .where('id = :id AND status = :from', { id, from })
+        .execute();
+      if ((res.affected ?? 0) !== 1) return false;
+      await recordAudit(em, actor, step, 'survey', id, { status: from }, { status: to });
+      return true;
+    });
+    if (!moved) {
       const current = await this.ds.getRepository(Survey).findOneByOrFail({ id });
       throw new AppError('TRANSITION_NOT_ALLOWED', `cannot ${step} a survey that is ${current.status}`, {
         status: current.status,

@@ -3,6 +3,7 @@ import { RoutingSlaNotifications1795763763554 } from './1795763763554-RoutingSla
 import { Satisfaction1795764895966 } from './1795764895966-Satisfaction.js';
 import { ScoreIndexes1795767611166 } from './1795767611166-ScoreIndexes.js';
 import { PriceList1795768763906 } from './1795768763906-PriceList.js';
+import { AuditLog1795772158178 } from './1795772158178-AuditLog.js';
 
 /** In order of their timestamps. */
 export const MYSQL_MIGRATIONS: Function[] = [
@@ -11,4 +12,5 @@ export const MYSQL_MIGRATIONS: Function[] = [
   Satisfaction1795764895966,
   ScoreIndexes1795767611166,
   PriceList1795768763906,
+  AuditLog1795772158178,
 ];

@@ -1,0 +1,169 @@
+import {
+  AUDIT_ACTION_LABELS,
+  AUDIT_ENTITY_LABELS,
+  AUDIT_ENTITY_TYPES,
+  AUDIT_FIELD_LABELS,
+  auditChanges,
+  type AuditEntityType,
+  type AuditLogEntryView,
+  type Page,
+  type StaffView,
+} from '@linli/shared';
+import { Alert, Card, DatePicker, Form, Select, Table, Tag, Typography } from 'antd';
+import type { Dayjs } from 'dayjs';
+import { useState } from 'react';
+import { useRequest } from '../../api/useRequest';
+import { dateTime } from '../../components/format';
+
+const PAGE_SIZE = 20;
+
+/** A snapshot value as compact text (objects and lists as JSON). */
+function show(v: unknown): string {
+  if (v === null || v === undefined) return '—';
+  if (typeof v === 'string') return v;
+  return JSON.stringify(v);
+}
+
+/** The fields an entry changed, before and after side by side. */
+function ChangeTable({ entry }: { entry: AuditLogEntryView }) {
+  const rows = auditChanges(entry.before, entry.after);
+  return (
+    <Table
+      size="small"
+      rowKey="field"
+      pagination={false}
+      data-testid={`audit-diff-${entry.id}`}
+      dataSource={rows}
+      locale={{ emptyText: '没有字段变化' }}
+      columns={[
+        {
+          title: '字段',
+          dataIndex: 'field',
+          width: 220,
+          render: (f: string) => (
+            <span>
+              {AUDIT_FIELD_LABELS[f] ?? f} <Typography.Text type="secondary">{f}</Typography.Text>
+            </span>
+          ),
+        },
+        {
+          title: '修改前',
+          dataIndex: 'before',
+          render: (v: unknown) => <Typography.Text delete={v !== null}>{show(v)}</Typography.Text>,
+        },
+        {
+          title: '修改后',
+          dataIndex: 'after',
+          render: (v: unknown) => <Typography.Text type="success">{show(v)}</Typography.Text>,
+        },
+      ]}
+    />
+  );
+}
+
+/** The audit log: who changed which rule or master data, when, with before and after. */
+export default function AuditPage() {
+  const [entityType, setEntityType] = useState<AuditEntityType | undefined>();
+  const [actorId, setActorId] = useState<number | undefined>();
+  const [range, setRange] = useState<[Dayjs, Dayjs] | null>(null);
+  const [page, setPage] = useState(1);
+
+  const staff = useRequest((api) => api.get<StaffView[]>('/staff'), []);
+  const query = {
+    entityType,
+    actorId,
+    from: range ? range[0].startOf('day').toISOString() : undefined,
+    to: range ? range[1].add(1, 'day').startOf('day').toISOString() : undefined,
+    page,
+    pageSize: PAGE_SIZE,
+  };
+  const log = useRequest(
+    (api) => api.get<Page<AuditLogEntryView>>('/audit-log', query),
+    [entityType, actorId, range?.[0].valueOf(), range?.[1].valueOf(), page],
+  );
+
+  return (
+    <Card size="small" title="审计日志">
+      <Form layout="inline" style={{ rowGap: 8, marginBottom: 12 }}>
+        <Form.Item label="对象">
+          <Select
+            data-testid="audit-filter-type"
+            allowClear
+            placeholder="全部"
+            style={{ width: 160 }}
+            value={entityType}
+            onChange={(v?: AuditEntityType) => {
+              setEntityType(v);
+              setPage(1);
+            }}
+            options={AUDIT_ENTITY_TYPES.map((t) => ({ value: t, label: AUDIT_ENTITY_LABELS[t] }))}
+          />
+        </Form.Item>
+        <Form.Item label="操作人">
+          <Select
+            allowClear
+            showSearch={{ optionFilterProp: 'label' }}
+            placeholder="全部"
+            style={{ width: 160 }}
+            value={actorId}
+            onChange={(v?: number) => {
+              setActorId(v);
+              setPage(1);
+            }}
+            options={(staff.data ?? []).map((s) => ({ value: s.id, label: s.name }))}
+          />
+        </Form.Item>
+        <Form.Item label="日期">
+          <DatePicker.RangePicker
+            value={range}
+            onChange={(v) => {
+              setRange(v && v[0] && v[1] ? [v[0], v[1]] : null);
+              setPage(1);
+            }}
+          />
+        </Form.Item>
+      </Form>
+      {log.error && <Alert type="error" showIcon title={log.error} style={{ marginBottom: 12 }} />}
+      <Table<AuditLogEntryView>
+        data-testid="audit-table"
+        size="small"
+        rowKey="id"
+        loading={log.loading}
+        dataSource={log.data?.items ?? []}
+        expandable={{ expandedRowRender: (e) => <ChangeTable entry={e} /> }}
+        pagination={{
+          current: page,
+          pageSize: PAGE_SIZE,
+          total: log.data?.total ?? 0,
+          showSizeChanger: false,
+          showTotal: (t) => `共 ${t} 条`,
+          onChange: setPage,
+        }}
+        columns={[
+          { title: '时间', dataIndex: 'at', width: 150, render: dateTime },
+          { title: '操作人', dataIndex: ['actor', 'name'], width: 110, render: (v?: string) => v ?? '系统' },
+          {
+            title: '操作',
+            dataIndex: 'action',
+            width: 80,
+            render: (a: AuditLogEntryView['action']) => <Tag>{AUDIT_ACTION_LABELS[a] ?? a}</Tag>,
+          },
+          {
+            title: '对象',
+            dataIndex: 'entityType',
+            width: 130,
+            render: (t: AuditEntityType, e) => `${AUDIT_ENTITY_LABELS[t] ?? t}${e.entityId ? ` #${e.entityId}` : ''}`,
+          },
+          {
+            title: '变更字段',
+            key: 'changes',
+            render: (_: unknown, e) =>
+              auditChanges(e.before, e.after)
+                .map((c) => AUDIT_FIELD_LABELS[c.field] ?? c.field)
+                .join('、') || '—',
+          },
+        ]}
+      />
+    </Card>
+  );
+}

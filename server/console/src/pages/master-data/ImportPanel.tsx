@@ -1,0 +1,151 @@
+import { DownloadOutlined, UploadOutlined } from '@ant-design/icons';
+import {
+  CSV_COLUMNS,
+  IMPORT_MAX_BYTES,
+  IMPORT_SHEETS,
+  type ImportInvalidDetails,
+  type ImportProblem,
+  type ImportResult,
+} from '@linli/shared';
+import { Alert, App, Button, Card, Checkbox, Descriptions, Space, Table, Typography, Upload } from 'antd';
+import { useState } from 'react';
+import { ApiError, errorText } from '../../api/client';
+import { useApi } from '../../auth/session';
+
+/** Import communities, houses and the resident registry from the template; show the row-level report. */
+export function ImportPanel({ onImported }: { onImported: () => void }) {
+  const api = useApi();
+  const { message } = App.useApp();
+  const [file, setFile] = useState<File | null>(null);
+  const [dryRun, setDryRun] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [result, setResult] = useState<ImportResult | null>(null);
+  const [problems, setProblems] = useState<ImportProblem[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const downloadTemplate = async () => {
+    try {
+      const { blob, filename } = await api.download('/imports/master-data/template.xlsx');
+      const url = URL.createObjectURL(blob);
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = filename ?? '基础数据导入模板.xlsx';
+      document.body.appendChild(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    } catch (e) {
+      void message.error(errorText(e));
+    }
+  };
+
+  const submit = async () => {
+    if (!file) return;
+    setBusy(true);
+    setResult(null);
+    setProblems(null);
+    setError(null);
+    try {
+      const form = new FormData();
+      form.append('file', file, file.name);
+      const res = await api.post<ImportResult>('/imports/master-data', form, { dryRun: dryRun ? 'true' : undefined });
+      setResult(res);
+      if (!res.dryRun) onImported();
+    } catch (e) {
+      if (e instanceof ApiError && e.code === 'IMPORT_INVALID') {
+        setProblems((e.details as ImportInvalidDetails).rows);
+      } else setError(errorText(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Card size="small" title="导入小区、房屋与住户">
+      <Space orientation="vertical" style={{ width: '100%' }}>
+        <Typography.Paragraph type="secondary" style={{ marginBottom: 0 }}>
+          使用模板（.xlsx，工作表{' '}
+          {Object.values(IMPORT_SHEETS)
+            .map((s) => `“${s.name}”`)
+            .join('、')}
+          ）或 CSV（表头：{CSV_COLUMNS.join(',')}）。文件不超过 {IMPORT_MAX_BYTES / 1024 / 1024} MB。
+          任一行有误时不会导入任何数据，并列出全部问题。
+        </Typography.Paragraph>
+        <Space wrap>
+          <Button icon={<DownloadOutlined />} onClick={() => void downloadTemplate()}>
+            下载模板
+          </Button>
+          <Upload
+            accept=".xlsx,.csv"
+            maxCount={1}
+            beforeUpload={(f) => {
+              setFile(f);
+              setResult(null);
+              setProblems(null);
+              setError(null);
+              return false;
+            }}
+            onRemove={() => setFile(null)}
+            fileList={file ? [{ uid: '1', name: file.name, status: 'done' }] : []}
+          >
+            <Button icon={<UploadOutlined />} data-testid="import-choose">
+              选择文件
+            </Button>
+          </Upload>
+          <Checkbox checked={dryRun} onChange={(e) => setDryRun(e.target.checked)}>
+            仅校验，不导入
+          </Checkbox>
+          <Button
+            type="primary"
+            disabled={!file}
+            loading={busy}
+            onClick={() => void submit()}
+            data-testid="import-submit"
+          >
+            {dryRun ? '校验' : '导入'}
+          </Button>
+        </Space>
+        {error && <Alert type="error" showIcon title={error} />}
+        {result && (
+          <Alert
+            data-testid="import-result"
+            type="success"
+            showIcon
+            title={result.dryRun ? '校验通过，可以导入' : '导入成功'}
+            description={
+              <Descriptions size="small" column={5}>
+                <Descriptions.Item label="小区">{result.communities}</Descriptions.Item>
+                <Descriptions.Item label="楼栋">{result.buildings}</Descriptions.Item>
+                <Descriptions.Item label="单元">{result.units}</Descriptions.Item>
+                <Descriptions.Item label="房屋">{result.houses}</Descriptions.Item>
+                <Descriptions.Item label="住户">{result.residents}</Descriptions.Item>
+              </Descriptions>
+            }
+          />
+        )}
+        {problems && (
+          <>
+            <Alert
+              type="error"
+              showIcon
+              title={`文件有 ${problems.length} 处问题，未导入任何数据。请修改后重新上传。`}
+            />
+            <Table<ImportProblem>
+              data-testid="import-report"
+              size="small"
+              rowKey={(p) => `${p.sheet}-${p.row}-${p.column}-${p.problem}`}
+              dataSource={problems}
+              pagination={{ pageSize: 10, showSizeChanger: false, showTotal: (t) => `共 ${t} 处` }}
+              columns={[
+                { title: '工作表', dataIndex: 'sheet', width: 100, render: (s: string) => s || '—' },
+                { title: '行', dataIndex: 'row', width: 70, render: (r: number) => r || '—' },
+                { title: '列', dataIndex: 'column', width: 120, render: (c: string) => c || '—' },
+                { title: '问题', dataIndex: 'problem' },
+              ]}
+            />
+          </>
+        )}
+      </Space>
+    </Card>
+  );
+}

@@ -1,0 +1,353 @@
+import {
+  ROLE_LABELS,
+  STAFF_ROLES,
+  type CategoryView,
+  type RosterView,
+  type StaffRole,
+  type StaffView,
+  type Weekday,
+} from '@linli/shared';
+import {
+  Alert,
+  App,
+  Button,
+  Card,
+  Divider,
+  Drawer,
+  Form,
+  Input,
+  InputNumber,
+  Select,
+  Space,
+  Table,
+  Tag,
+  Typography,
+} from 'antd';
+import { useEffect, useState } from 'react';
+import { errorText } from '../../api/client';
+import type { CommunityOption } from '../../api/types';
+import { useRequest } from '../../api/useRequest';
+import { useApi } from '../../auth/session';
+import { hhmm, parseHhmm, WEEKDAY_LABELS } from '../rules/options';
+
+interface StaffForm {
+  capacity?: number;
+  latitude?: number | null;
+  longitude?: number | null;
+  skills: Array<{ category: string; level: number }>;
+  communityIds: number[];
+  pattern: Array<{ weekday: Weekday; start: string; end: string }>;
+}
+
+/** Staff of the company: skills, capacity, service area and weekly shifts. */
+export function StaffPanel() {
+  const [role, setRole] = useState<StaffRole | undefined>('technician');
+  const staff = useRequest((api) => api.get<StaffView[]>('/staff', { role }), [role]);
+  const communities = useRequest((api) => api.get<CommunityOption[]>('/communities'), []);
+  const categories = useRequest((api) => api.get<CategoryView[]>('/categories'), []);
+  const [editing, setEditing] = useState<StaffView | null>(null);
+  const communityName = (id: number) => communities.data?.find((c) => c.id === id)?.name ?? `#${id}`;
+  const categoryName = (code: string) => categories.data?.find((c) => c.code === code)?.name ?? code;
+
+  return (
+    <Card
+      size="small"
+      title="员工"
+      extra={
+        <Select
+          allowClear
+          placeholder="全部角色"
+          style={{ width: 140 }}
+          value={role}
+          onChange={setRole}
+          options={STAFF_ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))}
+        />
+      }
+    >
+      {staff.error && <Alert type="error" showIcon title={staff.error} style={{ marginBottom: 12 }} />}
+      <Table<StaffView>
+        data-testid="staff-table"
+        size="small"
+        rowKey="id"
+        loading={staff.loading}
+        dataSource={staff.data ?? []}
+        pagination={{ pageSize: 10, showSizeChanger: false }}
+        scroll={{ x: 900 }}
+        columns={[
+          { title: '姓名', dataIndex: 'name', width: 100 },
+          { title: '角色', dataIndex: 'role', width: 80, render: (r: StaffRole) => ROLE_LABELS[r] },
+          {
+            title: '技能',
+            dataIndex: 'skills',
+            render: (s: StaffView['skills']) =>
+              s.map((x) => (
+                <Tag key={x.category}>
+                  {categoryName(x.category)} {x.level}级
+                </Tag>
+              )),
+          },
+          {
+            title: '服务小区',
+            dataIndex: 'communityIds',
+            render: (ids: number[]) => ids.map(communityName).join('、') || '—',
+          },
+          {
+            title: '在办/上限',
+            key: 'load',
+            width: 90,
+            render: (_: unknown, s) => `${s.openOrders}/${s.capacity}`,
+          },
+          {
+            title: '状态',
+            key: 'state',
+            width: 110,
+            render: (_: unknown, s) => (
+              <Space size={4}>
+                {!s.active && <Tag>停用</Tag>}
+                {s.onLeave ? (
+                  <Tag color="orange">请假</Tag>
+                ) : s.onShift ? (
+                  <Tag color="green">在班</Tag>
+                ) : (
+                  <Tag>不在班</Tag>
+                )}
+              </Space>
+            ),
+          },
+          {
+            title: '操作',
+            key: 'ops',
+            width: 80,
+            fixed: 'right',
+            render: (_: unknown, s) => (
+              <Button size="small" type="link" onClick={() => setEditing(s)}>
+                设置
+              </Button>
+            ),
+          },
+        ]}
+      />
+      <StaffDrawer
+        member={editing}
+        onClose={() => setEditing(null)}
+        onSaved={staff.reload}
+        communities={communities.data ?? []}
+        categories={categories.data ?? []}
+      />
+    </Card>
+  );
+}
+
+function StaffDrawer(props: {
+  member: StaffView | null;
+  onClose: () => void;
+  onSaved: () => void;
+  communities: CommunityOption[];
+  categories: CategoryView[];
+}) {
+  const { member } = props;
+  const api = useApi();
+  const { message } = App.useApp();
+  const [form] = Form.useForm<StaffForm>();
+  const [roster, setRoster] = useState<RosterView | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [saving, setSaving] = useState<string | null>(null);
+  const isTech = member?.role === 'technician';
+
+  useEffect(() => {
+    if (!member) return;
+    setError(null);
+    form.setFieldsValue({
+      capacity: member.capacity,
+      latitude: member.latitude,
+      longitude: member.longitude,
+      skills: member.skills,
+      communityIds: member.communityIds,
+      pattern: [],
+    });
+    api
+      .get<RosterView>(`/staff/${member.id}/shifts`)
+      .then((r) => {
+        setRoster(r);
+        form.setFieldValue(
+          'pattern',
+          r.pattern.map((p) => ({ weekday: p.weekday, start: hhmm(p.startMinute), end: hhmm(p.endMinute) })),
+        );
+      })
+      .catch((e: unknown) => setError(errorText(e)));
+  }, [member, api, form]);
+
+  const run = async (what: string, work: (v: StaffForm) => Promise<unknown>) => {
+    if (!member) return;
+    setSaving(what);
+    setError(null);
+    try {
+      await work(form.getFieldsValue(true) as StaffForm);
+      void message.success('已保存');
+      props.onSaved();
+    } catch (e) {
+      setError(errorText(e));
+    } finally {
+      setSaving(null);
+    }
+  };
+
+  return (
+    <Drawer
+      title={member ? `${member.name}（${ROLE_LABELS[member.role]}）` : ''}
+      open={!!member}
+      onClose={props.onClose}
+      size={560}
+      forceRender
+    >
+      <Form form={form} layout="vertical">
+        {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} />}
+        {isTech && (
+          <>
+            <Divider titlePlacement="start">接单能力</Divider>
+            <Space wrap align="end">
+              <Form.Item name="capacity" label="同时在办上限">
+                <InputNumber style={{ width: 120 }} />
+              </Form.Item>
+              <Form.Item name="latitude" label="纬度">
+                <InputNumber style={{ width: 120 }} />
+              </Form.Item>
+              <Form.Item name="longitude" label="经度">
+                <InputNumber style={{ width: 120 }} />
+              </Form.Item>
+              <Form.Item>
+                <Button
+                  loading={saving === 'profile'}
+                  onClick={() =>
+                    void run('profile', (v) =>
+                      api.put(`/staff/${member.id}/profile`, {
+                        capacity: v.capacity,
+                        latitude: v.latitude ?? undefined,
+                        longitude: v.longitude ?? undefined,
+                      }),
+                    )
+                  }
+                >
+                  保存
+                </Button>
+              </Form.Item>
+            </Space>
+            <Divider titlePlacement="start">技能</Divider>
+            <Form.List name="skills">
+              {(fields, { add, remove }) => (
+                <>
+                  {fields.map((f) => (
+                    <Space key={f.key} align="baseline">
+                      <Form.Item name={[f.name, 'category']}>
+                        <Select
+                          style={{ width: 160 }}
+                          options={props.categories.map((c) => ({ value: c.code, label: c.name }))}
+                        />
+                      </Form.Item>
+                      <Form.Item name={[f.name, 'level']}>
+                        <Select
+                          style={{ width: 100 }}
+                          options={[1, 2, 3, 4, 5].map((l) => ({ value: l, label: `${l} 级` }))}
+                        />
+                      </Form.Item>
+                      <Button type="link" danger onClick={() => remove(f.name)}>
+                        移除
+                      </Button>
+                    </Space>
+                  ))}
+                  <Space>
+                    <Button onClick={() => add({ category: props.categories[0]?.code, level: 3 })}>添加技能</Button>
+                    <Button
+                      type="primary"
+                      loading={saving === 'skills'}
+                      onClick={() =>
+                        void run('skills', (v) => api.put(`/staff/${member.id}/skills`, { skills: v.skills ?? [] }))
+                      }
+                    >
+                      保存技能
+                    </Button>
+                  </Space>
+                </>
+              )}
+            </Form.List>
+          </>
+        )}
+        {member && member.role !== 'admin' && (
+          <>
+            <Divider titlePlacement="start">服务区域</Divider>
+            <Space align="end" wrap>
+              <Form.Item name="communityIds" label="服务小区" style={{ width: 340 }}>
+                <Select mode="multiple" options={props.communities.map((c) => ({ value: c.id, label: c.name }))} />
+              </Form.Item>
+              <Form.Item>
+                <Button
+                  loading={saving === 'area'}
+                  onClick={() =>
+                    void run('area', (v) =>
+                      api.put(`/staff/${member.id}/service-area`, {
+                        communityIds: v.communityIds ?? [],
+                        buildingIds: member.buildingIds,
+                      }),
+                    )
+                  }
+                >
+                  保存
+                </Button>
+              </Form.Item>
+            </Space>
+          </>
+        )}
+        <Divider titlePlacement="start">每周排班</Divider>
+        <Typography.Paragraph type="secondary">
+          未设置排班视为全天在岗。
+          {roster?.exceptions.length ? `另有 ${roster.exceptions.length} 条按日调整，保存时保留。` : ''}
+        </Typography.Paragraph>
+        <Form.List name="pattern">
+          {(fields, { add, remove }) => (
+            <>
+              {fields.map((f) => (
+                <Space key={f.key} align="baseline">
+                  <Form.Item name={[f.name, 'weekday']}>
+                    <Select style={{ width: 90 }} options={WEEKDAY_LABELS.map((label, value) => ({ value, label }))} />
+                  </Form.Item>
+                  <Form.Item name={[f.name, 'start']}>
+                    <Input placeholder="08:00" style={{ width: 90 }} />
+                  </Form.Item>
+                  <span>至</span>
+                  <Form.Item name={[f.name, 'end']}>
+                    <Input placeholder="18:00" style={{ width: 90 }} />
+                  </Form.Item>
+                  <Button type="link" danger onClick={() => remove(f.name)}>
+                    移除
+                  </Button>
+                </Space>
+              ))}
+              <Space>
+                <Button onClick={() => add({ weekday: 1, start: '08:00', end: '18:00' })}>添加时段</Button>
+                <Button
+                  type="primary"
+                  loading={saving === 'shifts'}
+                  onClick={() =>
+                    member &&
+                    void run('shifts', (v) =>
+                      api.put(`/staff/${member.id}/shifts`, {
+                        pattern: (v.pattern ?? []).map((p) => ({
+                          weekday: p.weekday,
+                          startMinute: parseHhmm(p.start),
+                          endMinute: parseHhmm(p.end),
+                        })),
+                        exceptions: roster?.exceptions ?? [],
+                      }),
+                    )
+                  }
+                >
+                  保存排班
+                </Button>
+              </Space>
+            </>
+          )}
+        </Form.List>
+      </Form>
+    </Drawer>
+  );
+}

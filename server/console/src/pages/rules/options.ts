@@ -1,0 +1,37 @@
+import type { CategoryView, TeamView } from '@linli/shared';
+import type { CommunityOption } from '../../api/types';
+import { useRequest } from '../../api/useRequest';
+
+/** Pickers shared by the rule forms: the company's communities, categories and teams. */
+export function useScopeOptions(withTeams = false) {
+  const communities = useRequest((api) => api.get<CommunityOption[]>('/communities'), []);
+  const categories = useRequest((api) => api.get<CategoryView[]>('/categories'), []);
+  const teams = useRequest((api) => (withTeams ? api.get<TeamView[]>('/teams') : null), [withTeams]);
+  const communityName = (id: number | null) =>
+    id === null ? '全部小区' : (communities.data?.find((c) => c.id === id)?.name ?? `#${id}`);
+  const categoryName = (code: string | null) =>
+    code === null ? '全部类别' : (categories.data?.find((c) => c.code === code)?.name ?? code);
+  const teamName = (id: number | null) =>
+    id === null ? '不限' : (teams.data?.find((t) => t.id === id)?.name ?? `#${id}`);
+  return {
+    communityOptions: (communities.data ?? []).map((c) => ({ value: c.id, label: c.name })),
+    categoryOptions: (categories.data ?? []).map((c) => ({ value: c.code, label: c.name })),
+    teamOptions: (teams.data ?? []).map((t) => ({ value: t.id, label: t.name })),
+    communityName,
+    categoryName,
+    teamName,
+  };
+}
+
+/** Minutes after midnight as HH:mm. */
+export function hhmm(minute: number): string {
+  return `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
+}
+
+/** HH:mm as minutes after midnight (24:00 = 1440); NaN when malformed. */
+export function parseHhmm(text: string): number {
+  const m = /^(\d{1,2}):(\d{2})$/.exec(text.trim());
+  return m ? Number(m[1]) * 60 + Number(m[2]) : Number.NaN;
+}
+
+export const WEEKDAY_LABELS = ['周日', '周一', '周二', '周三', '周四', '周五', '周六'];

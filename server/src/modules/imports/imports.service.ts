@@ -1,0 +1,438 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import {
+  IMPORT_MAX_BYTES,
+  IMPORT_RELATIONS,
+  IMPORT_SHEETS,
+  normalizePhone,
+  type ImportProblem,
+  type ImportResult,
+} from '@linli/shared';
+import ExcelJS from 'exceljs';
+import { DataSource, type EntityManager, In } from 'typeorm';
+import { AppError } from '../../common/app-error.js';
+import type { Actor } from '../../common/auth/actor.js';
+import { transactionWithRetry } from '../../common/db-errors.js';
+import { recordAudit } from '../audit/audit.service.js';
+import { Building, Community, House, HouseRegistryEntry, Unit } from '../places/place.entities.js';
+import { lockCompany } from '../routing/routing-rules.service.js';
+import { detectFormat, readCsv, readXlsx, type ParsedImport, type SheetRow } from './master-data-file.js';
+
+const COMMUNITY_CODE = /^[A-Z][A-Z0-9]{0,11}$/;
+const MOBILE = /^1\d{10}$/;
+const INT = /^-?\d+$/;
+const DECIMAL = /^\d+(\.\d{1,2})?$/;
+
+/** A validated house, new or (for residents) already in the database. */
+interface HousePlan {
+  key: string;
+  communityCode: string;
+  building: string;
+  unit: string | null;
+  roomNo: string;
+  floor: number | null;
+  areaSqm: number | null;
+  existingId: number | null;
+}
+
+interface Plan {
+  communities: Array<{ code: string; name: string; address: string; households: number | null }>;
+  houses: HousePlan[];
+  residents: Array<{ houseKey: string; name: string; phone: string; relation: string }>;
+}
+
+const houseKey = (code: string, building: string, unit: string | null, roomNo: string) =>
+  JSON.stringify([code, building, unit ?? '', roomNo]);
+
+/** The house's address inside its community, e.g. 3栋2单元1201. */
+const labelOf = (h: { building: string; unit: string | null; roomNo: string }) =>
+  `${h.building}${h.unit ?? ''}${h.roomNo}`;
+
+/**
+ * Master-data import: communities, houses and the resident registry from one .xlsx (three
+ * sheets) or flat CSV. Every row is checked, every problem reported; nothing is written unless
+ * the whole file is valid, and then everything is written in one transaction.
+ */
+@Injectable()
+export class ImportsService {
+  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+
+  async importMasterData(
+    actor: Actor,
+    file: { buffer: Buffer; originalname?: string } | undefined,
+    dryRun: boolean,
+  ): Promise<ImportResult> {
+    if (!file?.buffer?.length) {
+      throw new AppError('VALIDATION_FAILED', 'a file is required', [{ field: 'file', problems: ['attach a file'] }]);
+    }
+    if (file.buffer.length > IMPORT_MAX_BYTES) throw new AppError('PAYLOAD_TOO_LARGE', 'the file is too large');
+    const parsed = detectFormat(file.buffer) === 'xlsx' ? await readXlsx(file.buffer) : readCsv(file.buffer);
+    const companyId = actor.companyId!;
+    return transactionWithRetry(this.ds, async (em) => {
+      await lockCompany(this.ds, em, companyId);
+      const plan = await this.validate(em, companyId, parsed);
+      const result = await (dryRun ? this.count(plan) : this.write(em, companyId, plan));
+      if (!dryRun) {
+        await recordAudit(em, actor, 'import', 'master_data_import', null, null, {
+          file: fileName(file.originalname),
+          ...result,
+        });
+      }
+      return result;
+    });
+  }
+
+  /** Every problem of the file, or the plan of what to write. Throws IMPORT_INVALID with all problems. */
+  private async validate(em: EntityManager, companyId: number, parsed: ParsedImport): Promise<Plan> {
+    const problems: ImportProblem[] = [...parsed.problems];
+    const report = (r: SheetRow, column: string, problem: string) =>
+      problems.push({ sheet: r.sheet, row: r.row, column, problem });
+    const text = (r: SheetRow, column: string, max: number, required: boolean): string | null => {
+      const v = r.cells[column] ?? '';
+      if (!v) {
+        if (required) report(r, column, '必填');
+        return null;
+      }
+      if (v.length > max) {
+        report(r, column, `最多 ${max} 个字符`);
+        return null;
+      }
+      return v;
+    };
+    if (!problems.length && !parsed.communities.length && !parsed.houses.length && !parsed.residents.length) {
+      problems.push({ sheet: '', row: 0, column: '', problem: '文件中没有数据' });
+    }
+
+    const existing = await em.findBy(Community, { companyId });
+    const existingByCode = new Map(existing.map((c) => [c.code, c]));
+
+    // Communities: new ones only; a code of the company is "already exists".
+    const plan: Plan = { communities: [], houses: [], residents: [] };
+    const fileCodes = new Map<string, SheetRow>();
+    for (const r of parsed.communities) {
+      const code = text(r, '小区编码', 12, true);
+      const name = text(r, '小区名称', 100, true);
+      const address = text(r, '地址', 200, false) ?? '';
+      let households: number | null = null;
+      const hh = r.cells['户数'] ?? '';
+      if (hh) {
+        if (!/^\d{1,6}$/.test(hh)) report(r, '户数', '须为 0–999999 的整数');
+        else households = Number(hh);
+      }
+      if (code === null) continue;
+      if (!COMMUNITY_CODE.test(code)) {
+        report(r, '小区编码', '须为 1–12 位大写字母或数字，以字母开头');
+        continue;
+      }
+      const twin = fileCodes.get(code);
+      if (twin) report(r, '小区编码', `与第 ${twin.row} 行重复`);
+      else if (existingByCode.has(code)) report(r, '小区编码', '该小区编码已存在');
+      else fileCodes.set(code, r);
+      if (name !== null && !twin) plan.communities.push({ code, name, address, households });
+    }
+
+    // Houses: in a community of the file or of the company; new ones only.
+    const knownCode = (r: SheetRow): string | null => {
+      const code = text(r, '小区编码', 12, true);
+      if (code === null) return null;
+      if (!fileCodes.has(code) && !existingByCode.has(code)) {
+        report(r, '小区编码', '小区不存在（既不在本文件“小区”中，也不在系统中）');
+        return null;
+      }
+      return code;
+    };
+    const referenced = new Set([...parsed.houses, ...parsed.residents].map((r) => r.cells['小区编码']));
+    const existingHouses = await this.housesOf(
+      em,
+      existing.filter((c) => referenced.has(c.code)).map((c) => c.id),
+    );
+    const existingKey = new Map<string, number>();
+    const codeById = new Map(existing.map((c) => [c.id, c.code]));
+    for (const h of existingHouses) {
+      const code = codeById.get(h.communityId)!;
+      existingKey.set(houseKey(code, h.building, h.unit, h.roomNo), h.id);
+    }
+    const fileHouses = new Map<string, SheetRow>();
+    for (const r of parsed.houses) {
+      const code = knownCode(r);
+      const building = text(r, '楼栋', 50, true);
+      const unit = text(r, '单元', 50, false);
+      const roomNo = text(r, '房号', 20, true);
+      let floor: number | null = null;
+      const f = r.cells['楼层'] ?? '';
+      if (f) {
+        if (!INT.test(f) || Number(f) < -10 || Number(f) > 300) report(r, '楼层', '须为 -10 到 300 的整数');
+        else floor = Number(f);
+      }
+      let areaSqm: number | null = null;
+      const a = r.cells['面积'] ?? '';
+      if (a) {
+        if (!DECIMAL.test(a) || Number(a) <= 0 || Number(a) > 100000)
+          report(r, '面积', '须为大于 0 的数字（平方米，最多两位小数）');
+        else areaSqm = Number(a);
+      }
+      if (code === null || building === null || roomNo === null) continue;
+      const key = houseKey(code, building, unit, roomNo);
+      const twin = fileHouses.get(key);
+      if (twin) report(r, '房号', `与第 ${twin.row} 行重复`);
+      else if (existingKey.has(key)) report(r, '房号', '该房屋已存在');
+      else if (labelOf({ building, unit, roomNo }).length > 100)
+        report(r, '房号', '楼栋、单元与房号合计最多 100 个字符');
+      else {
+        fileHouses.set(key, r);
+        plan.houses.push({ key, communityCode: code, building, unit, roomNo, floor, areaSqm, existingId: null });
+      }
+    }
+
+    // Residents: of a house in the file or already in the system; one entry per house and phone.
+    const registry = await this.registryPhones(em, [...existingKey.values()]);
+    const fileResidents = new Map<string, SheetRow>();
+    // Existing houses that gain residents, planned once each.
+    const existingPlanned = new Set<string>();
+    for (const r of parsed.residents) {
+      const code = knownCode(r);
+      const building = text(r, '楼栋', 50, true);
+      const unit = text(r, '单元', 50, false);
+      const roomNo = text(r, '房号', 20, true);
+      const name = text(r, '姓名', 50, true);
+      const rawPhone = text(r, '手机号', 20, true);
+      const rawRelation = text(r, '关系', 10, true);
+      const phone = rawPhone === null ? null : normalizePhone(rawPhone);
+      if (phone !== null && !MOBILE.test(phone)) report(r, '手机号', '须为 11 位手机号');
+      const relation = rawRelation === null ? undefined : IMPORT_RELATIONS[rawRelation];
+      if (rawRelation !== null && !relation) report(r, '关系', '须为 业主、家属 或 租户');
+      if (code === null || building === null || roomNo === null) continue;
+      const key = houseKey(code, building, unit, roomNo);
+      const houseId = existingKey.get(key);
+      if (!fileHouses.has(key) && houseId === undefined) {
+        report(r, '房号', '房屋不存在（既不在本文件“房屋”中，也不在系统中）');
+        continue;
+      }
+      if (name === null || phone === null || !MOBILE.test(phone) || !relation) continue;
+      const dupKey = JSON.stringify([key, phone]);
+      const twin = fileResidents.get(dupKey);
+      if (twin) report(r, '手机号', `与第 ${twin.row} 行重复（同一房屋同一手机号）`);
+      else if (houseId !== undefined && registry.has(`${houseId}:${phone}`)) report(r, '手机号', '该住户已登记');
+      else {
+        fileResidents.set(dupKey, r);
+        plan.residents.push({ houseKey: key, name, phone, relation });
+        if (houseId !== undefined && !existingPlanned.has(key)) {
+          existingPlanned.add(key);
+          const [c, b, u, room] = JSON.parse(key) as [string, string, string, string];
+          plan.houses.push({
+            key,
+            communityCode: c,
+            building: b,
+            unit: u || null,
+            roomNo: room,
+            floor: null,
+            areaSqm: null,
+            existingId: houseId,
+          });
+        }
+      }
+    }
+
+    if (problems.length) {
+      problems.sort((x, y) => sheetOrder(x.sheet) - sheetOrder(y.sheet) || x.row - y.row);
+      throw new AppError('IMPORT_INVALID', `the file has ${problems.length} problem(s); nothing was imported`, {
+        rows: problems,
+      });
+    }
+    return plan;
+  }
+
+  private count(plan: Plan): ImportResult {
+    const created = plan.houses.filter((h) => h.existingId === null);
+    const buildings = new Set(created.map((h) => JSON.stringify([h.communityCode, h.building])));
+    const units = new Set(
+      created.filter((h) => h.unit !== null).map((h) => JSON.stringify([h.communityCode, h.building, h.unit])),
+    );
+    return {
+      dryRun: true,
+      communities: plan.communities.length,
+      buildings: buildings.size,
+      units: units.size,
+      houses: created.length,
+      residents: plan.residents.length,
+      communityCodes: plan.communities.map((c) => c.code),
+    };
+  }
+
+  private async write(em: EntityManager, companyId: number, plan: Plan): Promise<ImportResult> {
+    const communityIds = new Map<string, number>();
+    for (const c of await em.findBy(Community, { companyId })) communityIds.set(c.code, c.id);
+    const newHouses = plan.houses.filter((h) => h.existingId === null);
+    const added = new Map<string, number>();
+    for (const h of newHouses) added.set(h.communityCode, (added.get(h.communityCode) ?? 0) + 1);
+    for (const c of plan.communities) {
+      const households = c.households ?? added.get(c.code) ?? 0;
+      const row = await em.save(
+        em.create(Community, { companyId, code: c.code, name: c.name, address: c.address, households }),
+      );
+      communityIds.set(c.code, row.id);
+    }
+    let buildingCount = 0;
+    let unitCount = 0;
+    const buildings = new Map<string, number>();
+    const units = new Map<string, number>();
+    const houseIds = new Map<string, number>();
+    for (const h of plan.houses) if (h.existingId !== null) houseIds.set(h.key, h.existingId);
+    const rows: Array<{ key: string; row: Omit<House, 'id' | 'community' | 'building' | 'unit'> }> = [];
+    for (const h of newHouses) {
+      const communityId = communityIds.get(h.communityCode)!;
+      const bKey = JSON.stringify([communityId, h.building]);
+      let buildingId = buildings.get(bKey);
+      if (buildingId === undefined) {
+        const found = await em.findOneBy(Building, { communityId, name: h.building });
+        if (found) buildingId = found.id;
+        else {
+          buildingId = (await em.save(em.create(Building, { communityId, name: h.building }))).id;
+          buildingCount++;
+        }
+        buildings.set(bKey, buildingId);
+      }
+      let unitId: number | null = null;
+      if (h.unit !== null) {
+        const uKey = JSON.stringify([buildingId, h.unit]);
+        const known = units.get(uKey);
+        if (known !== undefined) unitId = known;
+        else {
+          const found = await em.findOneBy(Unit, { buildingId, name: h.unit });
+          if (found) unitId = found.id;
+          else {
+            unitId = (await em.save(em.create(Unit, { buildingId, name: h.unit }))).id;
+            unitCount++;
+          }
+          units.set(uKey, unitId);
+        }
+      }
+      rows.push({
+        key: h.key,
+        row: {
+          communityId,
+          buildingId,
+          unitId,
+          roomNo: h.roomNo,
+          label: labelOf(h),
+          floor: h.floor,
+          areaSqm: h.areaSqm,
+        },
+      });
+    }
+    // Multi-row inserts, then the new ids read back by (building, unit, room): the same on every driver.
+    for (let i = 0; i < rows.length; i += 500) {
+      await em.insert(
+        House,
+        rows.slice(i, i + 500).map((r) => r.row),
+      );
+    }
+    const byPlace = new Map<string, number>();
+    const touched = [...new Set(rows.map((r) => r.row.buildingId))];
+    for (let i = 0; i < touched.length; i += 500) {
+      const found = await em.find(House, {
+        select: { id: true, buildingId: true, unitId: true, roomNo: true },
+        where: { buildingId: In(touched.slice(i, i + 500)) },
+      });
+      for (const f of found) byPlace.set(JSON.stringify([f.buildingId, f.unitId, f.roomNo]), f.id);
+    }
+    for (const r of rows) {
+      houseIds.set(r.key, byPlace.get(JSON.stringify([r.row.buildingId, r.row.unitId, r.row.roomNo]))!);
+    }
+    // Existing communities gain the imported houses as households.
+    const created = new Set(plan.communities.map((c) => c.code));
+    for (const [code, n] of added) {
+      if (!created.has(code)) await em.increment(Community, { id: communityIds.get(code)! }, 'households', n);
+    }
+    for (let i = 0; i < plan.residents.length; i += 500) {
+      await em.insert(
+        HouseRegistryEntry,
+        plan.residents.slice(i, i + 500).map((r) => ({
+          houseId: houseIds.get(r.houseKey)!,
+          name: r.name,
+          phone: r.phone,
+          relation: r.relation,
+        })),
+      );
+    }
+    return { ...this.count(plan), dryRun: false, buildings: buildingCount, units: unitCount };
+  }
+
+  /** Houses of these communities with their building and unit names, to detect duplicates. */
+  private async housesOf(
+    em: EntityManager,
+    communityIds: number[],
+  ): Promise<Array<{ id: number; communityId: number; building: string; unit: string | null; roomNo: string }>> {
+    if (!communityIds.length) return [];
+    const rows = await em
+      .createQueryBuilder(House, 'h')
+      .innerJoin(Building, 'b', 'b.id = h.buildingId')
+      .leftJoin(Unit, 'u', 'u.id = h.unitId')
+      .select(['h.id AS id', 'h.communityId AS communityId', 'h.roomNo AS roomNo'])
+      .addSelect('b.name', 'building')
+      .addSelect('u.name', 'unit')
+      .where('h.communityId IN (:...ids)', { ids: communityIds })
+      .getRawMany<{ id: number; communityId: number; building: string; unit: string | null; roomNo: string }>();
+    return rows.map((r) => ({ ...r, id: Number(r.id), communityId: Number(r.communityId) }));
+  }
+
+  private async registryPhones(em: EntityManager, houseIds: number[]): Promise<Set<string>> {
+    const keys = new Set<string>();
+    for (let i = 0; i < houseIds.length; i += 1000) {
+      const rows = await em.findBy(HouseRegistryEntry, { houseId: In(houseIds.slice(i, i + 1000)) });
+      for (const r of rows) keys.add(`${r.houseId}:${normalizePhone(r.phone)}`);
+    }
+    return keys;
+  }
+
+  /** The downloadable template: the three sheets with their headers, and a sheet of instructions. */
+  async template(): Promise<Buffer> {
+    const book = new ExcelJS.Workbook();
+    for (const spec of Object.values(IMPORT_SHEETS)) {
+      const sheet = book.addWorksheet(spec.name);
+      sheet.addRow([...spec.columns]);
+      sheet.getRow(1).font = { bold: true };
+      sheet.columns.forEach((c) => (c.width = 14));
+      // Phones and room numbers are text, so Excel keeps leading zeros and long digits.
+      spec.columns.forEach((name, i) => {
+        if (['手机号', '房号', '单元', '楼栋', '小区编码'].includes(name)) sheet.getColumn(i + 1).numFmt = '@';
+      });
+    }
+    const help = book.addWorksheet('说明');
+    for (const line of [
+      ['基础数据导入模板'],
+      [
+        '“小区”：每行一个新小区。小区编码（必填，1–12 位大写字母或数字，以字母开头，用作工单编号前缀），小区名称（必填），地址，户数（空 = 导入的房屋数）。',
+      ],
+      [
+        '“房屋”：每行一套房屋。小区编码（本文件或系统中已有的小区），楼栋（必填），单元，楼层（整数），房号（必填），面积（平方米）。',
+      ],
+      [
+        '“住户”：房屋登记的住户，用于业主绑定房屋时自动核验。小区编码、楼栋、单元、房号须对应本文件或系统中的房屋；姓名、手机号（11 位）、关系（业主/家属/租户）必填。',
+      ],
+      [
+        '任一行有误时整个文件都不会导入，系统会列出所有问题（工作表、行号、列、问题）。已存在的小区编码、房屋和住户会被视为重复。',
+      ],
+      [
+        '也可上传 CSV（UTF-8 或 GBK）：表头为 小区编码,小区名称,地址,楼栋,单元,楼层,房号,面积,姓名,手机号,关系，每行一套房屋及至多一位住户。',
+      ],
+    ]) {
+      help.addRow(line);
+    }
+    help.getColumn(1).width = 120;
+    return Buffer.from(await book.xlsx.writeBuffer());
+  }
+}
+
+/** Multipart file names arrive as latin1 (busboy's default); most browsers send UTF-8 bytes. */
+function fileName(raw: string | undefined): string {
+  const name = raw ?? '';
+  const utf8 = Buffer.from(name, 'latin1').toString('utf8');
+  return (utf8.includes('\uFFFD') ? name : utf8).slice(0, 200);
+}
+
+function sheetOrder(sheet: string): number {
+  const names: string[] = Object.values(IMPORT_SHEETS).map((s) => s.name);
+  const i = names.indexOf(sheet);
+  return i < 0 ? -1 : i;
+}

@@ -1,0 +1,176 @@
+/**
+ * Shapes of the admin API the console reads and writes: staff, teams, leave, routing rules,
+ * SLA policies, the price list, follow-up policy and surveys. They mirror what the server's
+ * services return (docs/staff-and-rules.md, docs/closed-loop.md).
+ */
+import type { RoutingMode, RoutingWeights } from './routing.js';
+import type { StaffRole } from './roles.js';
+import type { ShiftException, WeeklyShift } from './shifts.js';
+import type { BusinessCalendar } from './sla.js';
+import type { SurveyResults } from './survey.js';
+import type { Priority } from './work-order.js';
+
+export interface StaffView {
+  id: number;
+  name: string;
+  role: StaffRole;
+  phone: string | null;
+  active: boolean;
+  communityIds: number[];
+  /** Empty = every building of the communities served. */
+  buildingIds: number[];
+  teamIds: number[];
+  skills: Array<{ category: string; level: number }>;
+  capacity: number;
+  latitude: number | null;
+  longitude: number | null;
+  openOrders: number;
+  onShift: boolean;
+  onLeave: boolean;
+}
+
+export interface RosterView {
+  pattern: WeeklyShift[];
+  exceptions: ShiftException[];
+}
+
+export interface TeamView {
+  id: number;
+  name: string;
+  supervisorId: number | null;
+  supervisorName: string | null;
+  memberIds: number[];
+  members: Array<{ id: number; name: string }>;
+}
+
+export const LEAVE_STATUSES = ['pending', 'approved', 'rejected'] as const;
+export type LeaveStatus = (typeof LEAVE_STATUSES)[number];
+export const LEAVE_STATUS_LABELS: Record<LeaveStatus, string> = {
+  pending: '待审批',
+  approved: '已批准',
+  rejected: '已驳回',
+};
+
+export interface LeaveView {
+  id: number;
+  userId: number;
+  userName: string;
+  startAt: string;
+  endAt: string;
+  reason: string;
+  status: LeaveStatus;
+  reviewedById: number | null;
+  createdAt: string;
+}
+
+export interface RoutingRuleView {
+  id: number;
+  communityId: number | null;
+  category: string | null;
+  priority: Priority | null;
+  mode: RoutingMode;
+  teamId: number | null;
+  offerTimeoutSeconds: number;
+  maxRefusals: number;
+  /** null = DEFAULT_ROUTING_WEIGHTS. */
+  weights: RoutingWeights | null;
+  enabled: boolean;
+  updatedAt: string;
+}
+
+/** Body of POST /routing-rules and PUT /routing-rules/:id (PUT replaces every field). */
+export interface RoutingRuleInput {
+  communityId?: number | null;
+  category?: string | null;
+  priority?: Priority | null;
+  mode: RoutingMode;
+  teamId?: number | null;
+  offerTimeoutSeconds?: number;
+  maxRefusals?: number;
+  weights?: RoutingWeights | null;
+  enabled?: boolean;
+}
+
+export interface SlaPolicyView {
+  id: number;
+  communityId: number | null;
+  category: string | null;
+  priority: Priority;
+  acceptMinutes: number;
+  /** null = by appointment: no arrive clock. */
+  arriveMinutes: number | null;
+  resolveMinutes: number;
+  /** null = around the clock. */
+  calendar: BusinessCalendar | null;
+  enabled: boolean;
+}
+
+export interface EffectiveSlaPolicyView {
+  acceptMinutes: number;
+  arriveMinutes: number | null;
+  resolveMinutes: number;
+  calendar: BusinessCalendar | null;
+  policyId: number | null;
+  source: 'policy' | 'default';
+}
+
+export const PRICE_KINDS = ['labour', 'material'] as const;
+export type PriceKind = (typeof PRICE_KINDS)[number];
+export const PRICE_KIND_LABELS: Record<PriceKind, string> = { labour: '人工', material: '材料' };
+
+export interface PriceItemView {
+  id: number;
+  /** null = every community of the company. */
+  communityId: number | null;
+  category: string;
+  kind: PriceKind;
+  name: string;
+  unit: string;
+  /** Per unit, in fen (0.01 CNY). */
+  priceFen: number;
+}
+
+export const FOLLOW_UP_POLICY_VALUES = ['all', 'unrated', 'low'] as const;
+export type FollowUpPolicyValue = (typeof FOLLOW_UP_POLICY_VALUES)[number];
+export const FOLLOW_UP_POLICY_LABELS: Record<FollowUpPolicyValue, string> = {
+  low: '仅差评、未修好和投诉',
+  unrated: '另加超时未评价的工单',
+  all: '所有完成的工单',
+};
+
+export interface FollowUpPolicyView {
+  communityId: number;
+  policy: FollowUpPolicyValue;
+  /** The community's own rating window in days; null = `defaultRatingWindowDays`. */
+  ratingWindowDays: number | null;
+  defaultRatingWindowDays: number;
+}
+
+export const SURVEY_STATUS_VALUES = ['draft', 'open', 'closed'] as const;
+export type SurveyStatusValue = (typeof SURVEY_STATUS_VALUES)[number];
+export const SURVEY_STATUS_LABELS: Record<SurveyStatusValue, string> = {
+  draft: '草稿',
+  open: '进行中',
+  closed: '已结束',
+};
+
+export interface SurveyView {
+  id: number;
+  communityId: number;
+  communityName: string;
+  title: string;
+  startsAt: string;
+  endsAt: string;
+  status: SurveyStatusValue;
+  weights: [number, number, number];
+  createdAt: string;
+  responses?: number;
+  answered?: boolean;
+}
+
+export interface SurveyResultsView extends SurveyResults {
+  surveyId: number;
+  households: number;
+  respondingHouseholds: number;
+  responseRate: number | null;
+}

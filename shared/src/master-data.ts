@@ -1,0 +1,103 @@
+/**
+ * The master-data import template (communities, houses and the resident registry) and the
+ * shape of its validation report. The server validates; clients show the template and report.
+ */
+
+/** Sheets of the .xlsx template, in order. A CSV file is the flat form (see `CSV_COLUMNS`). */
+export const IMPORT_SHEETS = {
+  communities: {
+    name: '小区',
+    columns: ['小区编码', '小区名称', '地址', '户数'],
+    required: ['小区编码', '小区名称'],
+  },
+  houses: {
+    name: '房屋',
+    columns: ['小区编码', '楼栋', '单元', '楼层', '房号', '面积'],
+    required: ['小区编码', '楼栋', '房号'],
+  },
+  residents: {
+    name: '住户',
+    columns: ['小区编码', '楼栋', '单元', '房号', '姓名', '手机号', '关系'],
+    required: ['小区编码', '楼栋', '房号', '姓名', '手机号', '关系'],
+  },
+} as const;
+
+export type ImportSheetKey = keyof typeof IMPORT_SHEETS;
+
+/** The flat CSV: one row per house, with at most one resident (repeat the house for more). */
+export const CSV_COLUMNS = [
+  '小区编码',
+  '小区名称',
+  '地址',
+  '楼栋',
+  '单元',
+  '楼层',
+  '房号',
+  '面积',
+  '姓名',
+  '手机号',
+  '关系',
+] as const;
+
+/** Relation column values accepted in the registry (Chinese labels or codes). */
+export const IMPORT_RELATIONS: Record<string, 'owner' | 'tenant' | 'family'> = {
+  业主: 'owner',
+  租户: 'tenant',
+  家属: 'family',
+  owner: 'owner',
+  tenant: 'tenant',
+  family: 'family',
+};
+
+/** Limits of one import. */
+export const IMPORT_MAX_BYTES = 5 * 1024 * 1024;
+export const IMPORT_MAX_ROWS = 20_000;
+
+/** One problem of an invalid import: the sheet (or `csv`), the 1-based row as a spreadsheet shows it, the column header. */
+export interface ImportProblem {
+  sheet: string;
+  row: number;
+  column: string;
+  problem: string;
+}
+
+/** `details` of a 422 IMPORT_INVALID answer. */
+export interface ImportInvalidDetails {
+  rows: ImportProblem[];
+}
+
+/** 201 answer of `POST /api/imports/master-data` (and 200 of a dry run). */
+export interface ImportResult {
+  dryRun: boolean;
+  communities: number;
+  buildings: number;
+  units: number;
+  houses: number;
+  residents: number;
+  /** Codes of the communities created. */
+  communityCodes: string[];
+}
+
+/** A row of the console's house browser (`GET /api/master-data/houses`). */
+export interface HouseRow {
+  id: number;
+  communityId: number;
+  building: string;
+  unit: string | null;
+  floor: number | null;
+  roomNo: string;
+  label: string;
+  areaSqm: number | null;
+  residents: number;
+}
+
+/** A row of `GET /api/master-data/communities`. */
+export interface CommunityRow {
+  id: number;
+  code: string;
+  name: string;
+  address: string;
+  households: number;
+  buildings: number;
+  houses: number;
+}
