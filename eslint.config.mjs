@@ -3,6 +3,7 @@
 // - shared/src and server/src: typescript-eslint's type-aware rules (projectService finds
 //   each package's tsconfig.json), plus the rules this project relies on: no floating
 //   promises, exhaustive switches over unions (the work-order state machine), ===.
+// - server/console (React in the browser): type-aware too, browser globals, its own tsconfig.
 // - other TypeScript (miniprogram, e2e): the rules that need no type information.
 // - plain JavaScript (.mjs config files, scripts): ESLint's recommended rules, Node globals.
 // - eslint-config-prettier last: formatting belongs to Prettier.
@@ -80,6 +81,31 @@ export default defineConfig(
       ],
       // NestJS: classes with only decorators (modules) and decorated constructor parameters are normal.
       '@typescript-eslint/no-extraneous-class': 'off',
+    },
+  },
+
+  // server/console: a browser app (React, Vite) with its own tsconfig; type-aware like the server.
+  {
+    files: ['server/console/**/*.{ts,tsx}'],
+    extends: [tseslint.configs.recommendedTypeChecked],
+    languageOptions: {
+      parserOptions: {
+        projectService: true,
+        tsconfigRootDir: import.meta.dirname,
+      },
+      globals: { ...globals.browser },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { attributes: false } }],
+      '@typescript-eslint/switch-exhaustiveness-check': [
+        'error',
+        { allowDefaultCaseForExhaustiveSwitch: true, considerDefaultExhaustiveForUnions: false },
+      ],
+      '@typescript-eslint/restrict-template-expressions': [
+        'error',
+        { allowNumber: true, allowBoolean: true, allowNullish: true },
+      ],
     },
   },
 

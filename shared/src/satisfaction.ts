@@ -529,3 +529,34 @@ export function trend(current: number, previous: number): Trend {
   const change = current - previous;
   return { current, previous, change, changePct: previous === 0 ? null : (change / Math.abs(previous)) * 100 };
 }
+
+/** A WeightedSum with sum(w·x²), for the spread of the scores. */
+export interface WeightedMoments extends WeightedSum {
+  sumWX2: number;
+}
+
+/**
+ * An approximate 95% interval of the shrunk index, in index points (0..100):
+ *
+ *     index ± z · (sumW / (m + sumW)) · s / sqrt(nEff)
+ *
+ * s² = the ratings' weighted variance (sumWX2/sumW − mean²) · nEff / (nEff − 1), nEff = Kish's
+ * effective sample size. It is the sampling error of the slice's own ratings, scaled by the share
+ * the ratings have in the index; the prior counts as known. Clamped to 0..100; null when
+ * nEff ≤ 1 (no spread can be estimated).
+ */
+export function shrunkIndexInterval(
+  sum: WeightedMoments,
+  prior: number,
+  m = DEFAULT_PRIOR_WEIGHT,
+  z = WILSON_Z_95,
+): Interval | null {
+  assertNonNegative(sum.sumWX2, 'sumWX2');
+  const nEff = effectiveSampleSize(sum);
+  const mean = weightedMean(sum);
+  if (mean === null || nEff <= 1) return null;
+  const variance = Math.max(0, sum.sumWX2 / sum.sumW - mean * mean) * (nEff / (nEff - 1));
+  const centre = shrunkIndex(sum, prior, m);
+  const half = z * (sum.sumW / (m + sum.sumW)) * Math.sqrt(variance / nEff);
+  return { low: Math.max(0, centre - half), high: Math.min(100, centre + half) };
+}

@@ -53,6 +53,8 @@ export interface AppConfig {
   ratingWindowDays: number;
   /** The mini-program's H5 build, served at /h5/ when the folder exists. */
   h5Dir: string;
+  /** The web console's build (server/console/dist), served at / when the folder has an index.html. */
+  consoleDir: string;
   /** Redis for state shared between processes (rate-limit counters); null = per process. */
   redisUrl: string | null;
 }
@@ -251,6 +253,7 @@ export function loadConfig(env: Env, argv: readonly string[] = []): AppConfig {
     },
     ratingWindowDays: int(env, 'LINLI_RATING_WINDOW_DAYS', 7, 1, 90),
     h5Dir: path.resolve(str(env, 'LINLI_H5_DIR', path.join(PACKAGE_ROOT, '../miniprogram/dist/h5'))),
+    consoleDir: path.resolve(str(env, 'LINLI_CONSOLE_DIR', path.join(PACKAGE_ROOT, 'console/dist'))),
     redisUrl: redisUrl(env, 'LINLI_REDIS_URL'),
   };
 }

@@ -32,6 +32,7 @@ import { Survey, SurveyResponse } from '../../modules/surveys/survey.entities.js
 import { Team, TeamMember, TechnicianProfile, TechnicianSkill } from '../../modules/staff/staff.entities.js';
 import { StaffCommunity, User } from '../../modules/users/user.entities.js';
 import { OrderSequence, WorkOrder, WorkOrderEvent } from '../../modules/work-orders/work-order.entities.js';
+import { seedSlaClocks } from './demo-sla.js';
 
 export const DEMO_PASSWORD = 'linli-demo';
 /** The rating window the demo history is drawn with (the configured default). */
@@ -675,6 +676,7 @@ async function seedOrders(
     dirty.add(`${community.id}:${day}`);
     for (const e of events)
       await em.save(em.create(WorkOrderEvent, { workOrderId: order.id, photoIds: [], note: null, data: null, ...e }));
+    await seedSlaClocks(em, { id: order.id, priority }, events, s.now);
     if (rating) await em.save(em.create(Rating, { ...rating, workOrderId: order.id }));
     for (const f of followUps) await em.save(em.create(FollowUp, { ...f, workOrderId: order.id }));
     await em.update(

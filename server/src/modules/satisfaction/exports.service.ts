@@ -20,6 +20,32 @@ import { addDays, dayStart, orderConditions, sqlTime, toDate, type SliceFilter }
 import type { BreakdownQuery, BreakdownRow, BreakdownView, ExportOrdersQuery, SummaryView } from './scores.dto.js';
 import { ScoresService } from './scores.service.js';
 
+/** SQL conditions (on work_order `o`) of the work-order list's filters an export also takes. */
+function listConditions(q: ExportOrdersQuery): OrdersExportPlan['extra'] {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const inList = (column: string, values: string[] | undefined) => {
+    if (!values?.length) return;
+    where.push(`${column} IN (${values.map(() => '?').join(', ')})`);
+    params.push(...values);
+  };
+  inList('o.status', q.status);
+  inList('o.priority', q.priority);
+  if (q.category !== undefined) {
+    where.push('o.category = ?');
+    params.push(q.category);
+  }
+  if (q.kind !== undefined) {
+    where.push('o.kind = ?');
+    params.push(q.kind);
+  }
+  if (q.assigneeId !== undefined) {
+    where.push('o.assigneeId = ?');
+    params.push(q.assigneeId);
+  }
+  return { where, params };
+}
+
 /** An export may hold at most this many orders; narrow the period or the community beyond it. */
 export const MAX_EXPORT_ROWS = 200_000;
 const PAGE = 2_000;
@@ -58,6 +84,8 @@ export interface ScoresExportPlan {
 
 export interface OrdersExportPlan {
   filter: SliceFilter;
+  /** Conditions of the list filters (status, priority, category, kind, assignee) on `o`. */
+  extra: { where: string[]; params: unknown[] };
   rows: number;
   /** File name without extension, ASCII. */
   name: string;
@@ -102,7 +130,8 @@ export class ExportsService {
   /** Check access and size before a byte is sent: an error can still be a proper answer. */
   async planOrders(actor: Actor, query: ExportOrdersQuery): Promise<OrdersExportPlan> {
     const slice = await this.scores.resolve(actor, { from: query.from, to: query.to, communityId: query.communityId });
-    const { sql, params } = this.ordersWhere(slice.filter);
+    const extra = listConditions(query);
+    const { sql, params } = this.ordersWhere(slice.filter, extra);
     const [{ n }] = await this.ds.query<Row[]>(`SELECT COUNT(*) AS n FROM work_order o WHERE ${sql}`, params);
     const rows = Number(n);
     if (rows > MAX_EXPORT_ROWS) {
@@ -114,20 +143,25 @@ export class ExportsService {
       ]);
     }
     const name = `orders-${query.from}_${query.to}${query.communityId ? `-c${query.communityId}` : ''}`;
-    return { filter: slice.filter, rows, name };
+    return { filter: slice.filter, extra, rows, name };
   }
 
-  private ordersWhere(filter: SliceFilter): { sql: string; params: unknown[] } {
+  private ordersWhere(filter: SliceFilter, extra: OrdersExportPlan['extra']): { sql: string; params: unknown[] } {
     const slice = orderConditions({ ...filter, buildingId: undefined, category: undefined, technicianIds: undefined });
     return {
-      sql: ['o.createdAt >= ?', 'o.createdAt < ?', ...slice.where].join(' AND '),
-      params: [sqlTime(dayStart(filter.fromDay)), sqlTime(dayStart(addDays(filter.toDay, 1))), ...slice.params],
+      sql: ['o.createdAt >= ?', 'o.createdAt < ?', ...slice.where, ...extra.where].join(' AND '),
+      params: [
+        sqlTime(dayStart(filter.fromDay)),
+        sqlTime(dayStart(addDays(filter.toDay, 1))),
+        ...slice.params,
+        ...extra.params,
+      ],
     };
   }
 
   /** The export's rows, a page at a time, in order id order (keyset paging: no OFFSET scans). */
   async *orderPages(plan: OrdersExportPlan): AsyncGenerator<Cell[][]> {
-    const { sql, params } = this.ordersWhere(plan.filter);
+    const { sql, params } = this.ordersWhere(plan.filter, plan.extra);
     const categories = await this.scores.categoryNames(plan.filter.companyId);
     let after = 0;
     for (;;) {

@@ -438,7 +438,7 @@ export class RollupService {
     const keyExpr = (k: GroupKey) => (k === 'month' ? 'SUBSTR(`day`, 1, 6)' : k === 'day' ? '`day`' : k);
     const keySelect = keys.map((k) => `${keyExpr(k)} AS k_${k}`);
     const fields = opts.ratingsOnly
-      ? ['rated', 'satisfied', 'sumStars'].map((f) => `SUM(${f}) AS ${f}`)
+      ? ['rated', 'satisfied', 'sumStars', 'sumStarsSq'].map((f) => `SUM(${f}) AS ${f}`)
       : [
           ...STORED_FIELDS.map((f) => `SUM(${f}) AS ${f}`),
           "SUM(CASE WHEN kind = 'complaint' THEN created ELSE 0 END) AS complaints",

@@ -255,6 +255,12 @@ describe(`satisfaction scores API (${TEST_DB})`, () => {
     expect(s.index.value).toBeCloseTo((10 * (925 / 13) + 175) / 13, 9);
     expect(s.index.mean).toBeCloseTo(175 / 3, 9);
     expect(s.index.effectiveN).toBe(3);
+    // Index interval (shrunkIndexInterval): scores 100, 75, 0: s² = (15625/3 − (175/3)²) · 3/2,
+    // half = z · 3/13 · s / √3 around the index.
+    const spread = Math.sqrt((15625 / 3 - (175 / 3) ** 2) * 1.5);
+    const half = 1.959963984540054 * (3 / 13) * (spread / Math.sqrt(3));
+    expect(s.index.interval.low).toBeCloseTo(s.index.value - half, 9);
+    expect(s.index.interval.high).toBeCloseTo(s.index.value + half, 9);
     // Accept clocks: 10, 20, 30 min within the 30-min target, 40 not.
     expect(s.sla.accept).toEqual({ met: 3, total: 4, compliance: 0.75 });
     // Time to accept 10, 20, 30, 40 min: median 25; P90 (type 7): h = 3·0.9 = 2.7 -> 30 + 0.7·10 = 37.
@@ -331,6 +337,10 @@ describe(`satisfaction scores API (${TEST_DB})`, () => {
       ['2026-09', 15],
       ['2026-10', 8],
     ]);
+    for (const r of months.body.rows as Array<{ index: number; indexInterval: { low: number; high: number } }>) {
+      expect(r.indexInterval.low).toBeLessThanOrEqual(r.index);
+      expect(r.indexInterval.high).toBeGreaterThanOrEqual(r.index);
+    }
   });
 
   it('reports key drivers over the period ratings and category x building hotspots with their trend', async () => {
@@ -398,6 +408,32 @@ describe(`satisfaction scores API (${TEST_DB})`, () => {
     expect(sheet.rowCount).toBe(1 + 8);
     expect(sheet.getRow(1).getCell(1).value).toBe('工单号');
     expect(sheet.getRow(2).getCell(1).value).toBe('T-1');
+
+    // The work-order list's filters narrow the export too (what the console's table shows).
+    const csvOf = async (query: string) => {
+      const res = await fetch(`${server.url}/api/exports/orders.csv?${OCT}&${query}`, {
+        headers: { authorization: `Bearer ${t.adminA}` },
+      });
+      expect([query, res.status]).toEqual([query, 200]);
+      const text = Buffer.from(await res.arrayBuffer())
+        .toString('utf8')
+        .slice(1);
+      return text.split('\r\n').filter(Boolean).length - 1;
+    };
+    const [all, plumbing, complaints, closed] = await Promise.all([
+      csvOf(`communityId=${w.a1.id}`),
+      csvOf(`communityId=${w.a1.id}&category=plumbing`),
+      csvOf(`communityId=${w.a1.id}&kind=complaint`),
+      csvOf(`communityId=${w.a1.id}&status=closed,cancelled`),
+    ]);
+    expect(all).toBe(6);
+    expect(plumbing).toBe(4); // the four plumbing orders of A1 in October (summary test)
+    expect(complaints).toBe(1);
+    expect(closed).toBeLessThanOrEqual(all);
+    const bad = await fetch(`${server.url}/api/exports/orders.csv?${OCT}&status=nope`, {
+      headers: { authorization: `Bearer ${t.adminA}` },
+    });
+    expect(bad.status).toBe(400);
 
     const scores = await fetch(`${server.url}/api/exports/scores.xlsx?${SEP}&by=technician`, {
       headers: { authorization: `Bearer ${t.adminA}` },

@@ -20,12 +20,14 @@ import {
   repeatRate,
   responseRate,
   shrunkIndex,
+  shrunkIndexInterval,
   slaCompliance,
   trend,
   weightedMean,
   type CategoryMoments,
+  DEFAULT_ROOT_PRIOR,
   type DriverRow,
-  type WeightedSum,
+  type WeightedMoments,
 } from '@linli/shared';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AppError, notFound } from '../../common/app-error.js';
@@ -88,9 +90,23 @@ type Row = Record<string, unknown>;
 const isoDay = (day: string) => `${day.slice(0, 4)}-${day.slice(4, 6)}-${day.slice(6, 8)}`;
 const rowKey = (key: CounterRow['key'], keys: readonly GroupKey[]) => keys.map((k) => String(key[k])).join('|');
 
-function sumOf(c: Counters, w = 1): WeightedSum {
-  // x = (stars - 1) / 4 * 100 = 25 * (stars - 1), so sum(x) = 25 * (sumStars - rated).
-  return { sumW: w * c.rated, sumWX: w * 25 * (c.sumStars - c.rated), sumW2: w * w * c.rated };
+function sumOf(c: Counters, w = 1): WeightedMoments {
+  // x = (stars - 1) / 4 * 100 = 25 * (stars - 1), so sum(x) = 25 * (sumStars - rated) and
+  // sum(x²) = 625 * (sumStarsSq - 2 * sumStars + rated).
+  return {
+    sumW: w * c.rated,
+    sumWX: w * 25 * (c.sumStars - c.rated),
+    sumW2: w * w * c.rated,
+    sumWX2: w * 625 * (c.sumStarsSq - 2 * c.sumStars + c.rated),
+  };
+}
+
+function emptyMoments(): WeightedMoments {
+  return { ...emptySum(), sumWX2: 0 };
+}
+
+function mergeMoments(a: WeightedMoments, b: WeightedMoments): WeightedMoments {
+  return { ...mergeSums(a, b), sumWX2: a.sumWX2 + b.sumWX2 };
 }
 
 function stats(minutes: number[]): DurationStats {
@@ -273,8 +289,8 @@ export class ScoresService {
     keys: readonly GroupKey[],
     source: Source,
     rows?: CounterRow[],
-  ): Promise<Map<string, WeightedSum>> {
-    const out = new Map<string, WeightedSum>();
+  ): Promise<Map<string, WeightedMoments>> {
+    const out = new Map<string, WeightedMoments>();
     if (!s.rolling) {
       for (const r of rows ?? (await this.counters(filter, keys, source, true))) {
         out.set(rowKey(r.key, keys), sumOf(r.counters));
@@ -285,7 +301,7 @@ export class ScoresService {
     for (const r of daily) {
       const k = rowKey(r.key, keys);
       const w = decayWeight(daysBetween(String(r.key.day), s.asOfDay));
-      out.set(k, mergeSums(out.get(k) ?? emptySum(), sumOf(r.counters, w)));
+      out.set(k, mergeMoments(out.get(k) ?? emptyMoments(), sumOf(r.counters, w)));
     }
     return out;
   }
@@ -377,12 +393,12 @@ export class ScoresService {
     s: ResolvedSlice,
     source: Source,
     leaf: CounterRow,
-  ): Promise<{ levels: IndexLevel[]; index: number; leafSum: WeightedSum }> {
-    const sums: WeightedSum[] = [];
+  ): Promise<{ levels: IndexLevel[]; index: number; leafSum: WeightedMoments; leafPrior: number }> {
+    const sums: WeightedMoments[] = [];
     for (const [i, level] of s.levels.entries()) {
       const isLeaf = i === s.levels.length - 1;
       const m = await this.ratingSums(s, level.filter, [], source, isLeaf ? [leaf] : undefined);
-      sums.push(m.get('') ?? emptySum());
+      sums.push(m.get('') ?? emptyMoments());
     }
     const indexes = indexChain(sums);
     const levels = s.levels.map((level, i) => ({
@@ -392,7 +408,9 @@ export class ScoresService {
       mean: weightedMean(sums[i]),
       index: indexes[i],
     }));
-    return { levels, index: indexes[indexes.length - 1], leafSum: sums[sums.length - 1] };
+    // The prior the leaf was shrunk towards (indexChain: the top's own mean, else the level above).
+    const leafPrior = indexes.length > 1 ? indexes[indexes.length - 2] : (weightedMean(sums[0]) ?? DEFAULT_ROOT_PRIOR);
+    return { levels, index: indexes[indexes.length - 1], leafSum: sums[sums.length - 1], leafPrior };
   }
 
   // -------------------------------------------------------------------------------------------
@@ -424,6 +442,7 @@ export class ScoresService {
         value: chain.index,
         mean: weightedMean(own),
         effectiveN: effectiveSampleSize(own),
+        interval: shrunkIndexInterval(own, chain.leafPrior),
         chain: chain.levels,
       },
     };
@@ -459,12 +478,15 @@ export class ScoresService {
       const techIds = rows.map((r) => Number(r.key.technicianId)).filter((id) => id !== 0);
       const teams = await this.teamsOf(techIds);
       // Team sums inside the slice: the prior of their members.
-      const teamSums = new Map<number, WeightedSum>();
+      const teamSums = new Map<number, WeightedMoments>();
       const teamCounters = new Map<number, Counters>();
       const teamDurations = new Map<number, Durations>();
       for (const id of techIds) {
         for (const teamId of teams.get(id) ?? [0]) {
-          teamSums.set(teamId, mergeSums(teamSums.get(teamId) ?? emptySum(), sums.get(String(id)) ?? emptySum()));
+          teamSums.set(
+            teamId,
+            mergeMoments(teamSums.get(teamId) ?? emptyMoments(), sums.get(String(id)) ?? emptyMoments()),
+          );
           teamCounters.set(
             teamId,
             addCounters(teamCounters.get(teamId) ?? emptyCounters(), byKey.get(String(id))!.counters),
@@ -498,6 +520,8 @@ export class ScoresService {
               ...this.metrics(teamCounters.get(teamId)!, teamDurations.get(teamId), null),
               index: teamIndex.get(teamId)!,
               effectiveN: effectiveSampleSize(sum),
+              // Technicians without a team are not shrunk as a group: their row is the slice's prior.
+              indexInterval: teamId === 0 ? null : shrunkIndexInterval(sum, sliceIndex),
             };
           });
         return { by, period, sliceIndex, rows: out };
@@ -525,7 +549,7 @@ export class ScoresService {
       }
       const names = await this.names('user', techIds);
       const items = techIds.map((id) => {
-        const sum = sums.get(String(id)) ?? emptySum();
+        const sum = sums.get(String(id)) ?? emptyMoments();
         const teamId = teams.get(id)?.[0] ?? null;
         const prior = teamId === null ? sliceIndex : teamIndex.get(teamId)!;
         const fair = fairComparison(mix.get(id) ?? {}, reference);
@@ -534,6 +558,7 @@ export class ScoresService {
           teamId,
           effectiveN: effectiveSampleSize(sum),
           index: shrunkIndex(sum, prior),
+          indexInterval: shrunkIndexInterval(sum, prior),
           delta: fair.delta,
           fair,
         };
@@ -544,6 +569,7 @@ export class ScoresService {
         ...this.metrics(byKey.get(String(t.technicianId))!.counters, durations.get(String(t.technicianId)), null),
         index: t.index,
         effectiveN: t.effectiveN,
+        indexInterval: t.indexInterval,
         fair: t.fair,
         rank: t.rank,
         enoughData: t.enoughData,
@@ -560,7 +586,7 @@ export class ScoresService {
           : new Map<string, string>();
     const out: BreakdownRow[] = rows.map((r) => {
       const k = String(r.key[key]);
-      const sum = sums.get(k) ?? emptySum();
+      const sum = sums.get(k) ?? emptyMoments();
       const label =
         by === 'month'
           ? `${k.slice(0, 4)}-${k.slice(4, 6)}`
@@ -573,6 +599,7 @@ export class ScoresService {
         ...this.metrics(r.counters, durations.get(k), rowHouseholds),
         index: shrunkIndex(sum, sliceIndex),
         effectiveN: effectiveSampleSize(sum),
+        indexInterval: shrunkIndexInterval(sum, sliceIndex),
       };
     });
     return { by, period, sliceIndex, rows: out };

@@ -1,0 +1,90 @@
+import type { LoginResponse, Role, UserView } from '@linli/shared';
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { ApiClient, ApiError } from '../api/client';
+
+const TOKEN_KEY = 'linli.console.token';
+
+/** Roles that may use the console. Technicians and residents use the mini-program. */
+export const CONSOLE_ROLES = ['admin', 'supervisor', 'desk'] as const satisfies readonly Role[];
+export type ConsoleRole = (typeof CONSOLE_ROLES)[number];
+
+export function isConsoleRole(role: Role): role is ConsoleRole {
+  return (CONSOLE_ROLES as readonly Role[]).includes(role);
+}
+
+export interface Session {
+  /** The signed-in user, null before login; `loading` while the stored token is checked. */
+  user: UserView | null;
+  loading: boolean;
+  api: ApiClient;
+  login: (username: string, password: string) => Promise<UserView>;
+  logout: () => void;
+}
+
+const SessionContext = createContext<Session | null>(null);
+
+export function SessionProvider({ children }: { children: ReactNode }) {
+  const tokenRef = useRef<string | null>(localStorage.getItem(TOKEN_KEY));
+  const [user, setUser] = useState<UserView | null>(null);
+  const [loading, setLoading] = useState<boolean>(tokenRef.current !== null);
+
+  const logout = useCallback(() => {
+    tokenRef.current = null;
+    localStorage.removeItem(TOKEN_KEY);
+    setUser(null);
+  }, []);
+
+  const api = useMemo(() => new ApiClient({ token: () => tokenRef.current, onUnauthenticated: logout }), [logout]);
+
+  useEffect(() => {
+    if (!tokenRef.current) return;
+    let live = true;
+    api
+      .get<UserView>('/me')
+      .then((me) => {
+        if (!live) return;
+        if (isConsoleRole(me.role)) setUser(me);
+        else logout();
+      })
+      .catch(() => live && logout())
+      .finally(() => live && setLoading(false));
+    return () => {
+      live = false;
+    };
+  }, [api, logout]);
+
+  const login = useCallback(
+    async (username: string, password: string) => {
+      const res = await api.post<LoginResponse>('/auth/password', { username, password });
+      if (!isConsoleRole(res.user.role)) {
+        throw new ApiError(403, { code: 'FORBIDDEN', message: '控制台仅供客服、主管和管理员使用，请使用小程序' });
+      }
+      tokenRef.current = res.token;
+      localStorage.setItem(TOKEN_KEY, res.token);
+      setUser(res.user);
+      return res.user;
+    },
+    [api],
+  );
+
+  const value = useMemo<Session>(() => ({ user, loading, api, login, logout }), [user, loading, api, login, logout]);
+  return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
+}
+
+export function useSession(): Session {
+  const s = useContext(SessionContext);
+  if (!s) throw new Error('useSession outside SessionProvider');
+  return s;
+}
+
+/** The API client of the session (bearer token attached). */
+export function useApi(): ApiClient {
+  return useSession().api;
+}
+
+/** The signed-in user; only call it inside pages (which are rendered after login). */
+export function useCurrentUser(): UserView & { role: ConsoleRole } {
+  const { user } = useSession();
+  if (!user || !isConsoleRole(user.role)) throw new Error('useCurrentUser without a console user');
+  return user as UserView & { role: ConsoleRole };
+}

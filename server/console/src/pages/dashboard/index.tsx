@@ -1,0 +1,615 @@
+import {
+  OPEN_STATUSES,
+  PRIORITY_LABELS,
+  SLA_STAGE_LABELS,
+  STATUS_LABELS,
+  type BreakdownView,
+  type DriversView,
+  type HotspotsView,
+  type Page,
+  type SummaryView,
+  type WorkOrderView,
+} from '@linli/shared';
+import { Alert, Card, Col, DatePicker, Row, Select, Space, Table, Tag, Tooltip, Typography } from 'antd';
+import type { EChartsOption } from 'echarts';
+import dayjs, { type Dayjs } from 'dayjs';
+import { useMemo, useState, type HTMLAttributes } from 'react';
+import { Link } from 'react-router-dom';
+import type { CommunityOption } from '../../api/types';
+import { useRequest } from '../../api/useRequest';
+import { Chart } from '../../components/Chart';
+import { Defined } from '../../components/Definition';
+import { Metric } from '../../components/Metric';
+import { dateTime, minutes, num, pct, points, timeLeft } from '../../components/format';
+import { DEFINITIONS as D } from './definitions';
+
+const DAY = 'YYYY-MM-DD';
+const STAGES = ['accept', 'arrive', 'resolve'] as const;
+
+type Range = [Dayjs, Dayjs];
+
+const PRESETS: Array<{ label: string; value: Range }> = [
+  { label: '近 30 天', value: [dayjs().subtract(29, 'day'), dayjs()] },
+  { label: '近 90 天', value: [dayjs().subtract(89, 'day'), dayjs()] },
+  { label: '本月', value: [dayjs().startOf('month'), dayjs()] },
+  {
+    label: '上月',
+    value: [dayjs().subtract(1, 'month').startOf('month'), dayjs().subtract(1, 'month').endOf('month')],
+  },
+  { label: '今年', value: [dayjs().startOf('year'), dayjs()] },
+];
+
+/** Satisfaction dashboard of the company or one community over a period. */
+export default function DashboardPage() {
+  const [communityId, setCommunityId] = useState<number | null>(null);
+  const [range, setRange] = useState<Range>(PRESETS[1].value);
+  const from = range[0].format(DAY);
+  const to = range[1].format(DAY);
+  const slice = { from, to, communityId };
+  const deps = [from, to, communityId];
+
+  const communities = useRequest((api) => api.get<CommunityOption[]>('/communities'), []);
+  const summary = useRequest((api) => api.get<SummaryView>('/satisfaction/summary', slice), deps);
+  const months = useRequest(
+    (api) => api.get<BreakdownView>('/satisfaction/breakdown', { ...slice, by: 'month' }),
+    deps,
+  );
+  const categories = useRequest(
+    (api) => api.get<BreakdownView>('/satisfaction/breakdown', { ...slice, by: 'category' }),
+    deps,
+  );
+  const technicians = useRequest(
+    (api) => api.get<BreakdownView>('/satisfaction/breakdown', { ...slice, by: 'technician' }),
+    deps,
+  );
+  const drivers = useRequest((api) => api.get<DriversView>('/satisfaction/drivers', slice), deps);
+  const hotspots = useRequest((api) => api.get<HotspotsView>('/satisfaction/hotspots', { ...slice, limit: 200 }), deps);
+  const atRisk = useRequest(
+    (api) =>
+      api.get<Page<WorkOrderView>>('/work-orders', {
+        status: OPEN_STATUSES.join(','),
+        atRisk: 50,
+        sort: 'sla',
+        communityId,
+        pageSize: 10,
+      }),
+    [communityId],
+  );
+
+  const s = summary.data;
+  const communityName = (id: number | null) =>
+    id === null ? '' : (communities.data?.find((c) => c.id === id)?.name ?? `#${id}`);
+
+  return (
+    <div data-testid="dashboard" data-from={from} data-to={to} data-community={communityId ?? ''}>
+      <Card size="small" style={{ marginBottom: 12 }}>
+        <Space wrap>
+          <span>范围</span>
+          <Select<number | null>
+            data-testid="dashboard-community"
+            style={{ width: 200 }}
+            value={communityId}
+            onChange={setCommunityId}
+            options={[
+              { value: null, label: '全公司' },
+              ...(communities.data ?? []).map((c) => ({ value: c.id, label: c.name })),
+            ]}
+          />
+          <span>周期</span>
+          <DatePicker.RangePicker
+            data-testid="dashboard-period"
+            value={range}
+            allowClear={false}
+            presets={PRESETS}
+            disabledDate={(d) => d.isAfter(dayjs(), 'day')}
+            onChange={(v) => v && v[0] && v[1] && setRange([v[0], v[1]])}
+          />
+          {s && (
+            <Typography.Text type="secondary">
+              {s.period.from} 至 {s.period.to}，新建 {s.counts.created} 单，完工 {s.counts.completed} 单，评价{' '}
+              {s.counts.rated} 条
+            </Typography.Text>
+          )}
+        </Space>
+      </Card>
+      {summary.error && <Alert type="error" showIcon title={summary.error} style={{ marginBottom: 12 }} />}
+
+      <Row gutter={[12, 12]}>
+        <Col span={6}>
+          <Metric
+            name="index"
+            title="满意度指数"
+            definition={D.index}
+            value={s?.index.value ?? null}
+            format={(v) => points(v)}
+            extra={
+              s?.index.interval
+                ? `区间 ${points(s.index.interval.low)}–${points(s.index.interval.high)}，有效样本 ${num(s.index.effectiveN, 1)}`
+                : s && `有效样本 ${num(s.index.effectiveN, 1)}`
+            }
+          />
+        </Col>
+        <Col span={6}>
+          <Metric
+            name="csat"
+            title="CSAT 满意率"
+            definition={D.csat}
+            value={s?.csat.value ?? null}
+            format={(v) => pct(v)}
+            extra={
+              s?.csat.interval
+                ? `Wilson 区间 ${pct(s.csat.interval.low)}–${pct(s.csat.interval.high)}（${s.counts.satisfied}/${s.counts.rated}）`
+                : s && '暂无评价'
+            }
+          />
+        </Col>
+        <Col span={6}>
+          <Metric
+            name="response-rate"
+            title="评价率"
+            definition={D.responseRate}
+            value={s?.responseRate ?? null}
+            format={(v) => pct(v)}
+            extra={s && `${s.counts.rated} / ${s.counts.completed} 已完工`}
+          />
+        </Col>
+        <Col span={6}>
+          <Metric
+            name="sla-overall"
+            title="SLA 达标率"
+            definition={D.slaOverall}
+            value={s?.sla.overall.compliance ?? null}
+            format={(v) => pct(v)}
+            extra={s && `${s.sla.overall.met} / ${s.sla.overall.total} 计时`}
+          />
+        </Col>
+        <Col span={6}>
+          <Metric
+            name="first-time-fix-rate"
+            title="首次修复率"
+            definition={D.firstTimeFixRate}
+            value={s?.firstTimeFixRate ?? null}
+            format={(v) => pct(v)}
+            extra={s && `${s.counts.firstTimeFixed} / ${s.counts.completed}`}
+          />
+        </Col>
+        <Col span={6}>
+          <Metric
+            name="repeat-rate"
+            title="重复报修率"
+            definition={D.repeatRate}
+            value={s?.repeatRate ?? null}
+            format={(v) => pct(v)}
+            extra={s && `${s.counts.repeats} / ${s.counts.created} 新建`}
+          />
+        </Col>
+        <Col span={6}>
+          <Metric
+            name="reopen-rate"
+            title="返修率"
+            definition={D.reopenRate}
+            value={s?.reopenRate ?? null}
+            format={(v) => pct(v)}
+            extra={s && `${s.counts.reopened} / ${s.counts.completed}`}
+          />
+        </Col>
+        <Col span={6}>
+          <Metric
+            name="complaints-per-1000"
+            title="每千户投诉"
+            definition={D.complaints}
+            value={s?.complaintsPer1000Households ?? null}
+            format={(v) => num(v, 2)}
+            extra={
+              s && `投诉 ${s.counts.complaints} 单，${s.households ?? '—'} 户；回访覆盖 ${pct(s.followUpCoverage)}`
+            }
+          />
+        </Col>
+      </Row>
+
+      <Row gutter={[12, 12]} style={{ marginTop: 12 }}>
+        <Col span={14}>
+          <TrendChart view={months.data} loading={months.loading} error={months.error} />
+        </Col>
+        <Col span={10}>
+          <SlaChart summary={s} loading={summary.loading} error={summary.error} />
+        </Col>
+        <Col span={12}>
+          <DurationsChart summary={s} loading={summary.loading} error={summary.error} />
+        </Col>
+        <Col span={12}>
+          <DriversChart view={drivers.data} loading={drivers.loading} error={drivers.error} />
+        </Col>
+        <Col span={12}>
+          <CategoryChart view={categories.data} loading={categories.loading} error={categories.error} />
+        </Col>
+        <Col span={12}>
+          <HotspotChart view={hotspots.data} loading={hotspots.loading} error={hotspots.error} />
+        </Col>
+        <Col span={24}>
+          <TechnicianTable view={technicians.data} loading={technicians.loading} error={technicians.error} />
+        </Col>
+        <Col span={24}>
+          <Card size="small" title={<Defined title="超时风险工单" definition={D.atRisk} />}>
+            {atRisk.error && <Alert type="error" showIcon title={atRisk.error} />}
+            <Table<WorkOrderView>
+              data-testid="table-at-risk"
+              size="small"
+              rowKey="id"
+              loading={atRisk.loading}
+              pagination={false}
+              dataSource={atRisk.data?.items ?? []}
+              locale={{ emptyText: '暂无超时风险工单' }}
+              columns={[
+                {
+                  title: '工单号',
+                  dataIndex: 'no',
+                  width: 160,
+                  render: (no: string, o) => <Link to={`/work-orders/${o.id}`}>{no}</Link>,
+                },
+                { title: '小区', dataIndex: 'communityId', render: (id: number) => communityName(id) },
+                { title: '位置', dataIndex: 'location', ellipsis: true },
+                { title: '状态', dataIndex: 'status', render: (st: WorkOrderView['status']) => STATUS_LABELS[st] },
+                {
+                  title: '优先级',
+                  dataIndex: 'priority',
+                  render: (p: WorkOrderView['priority']) => PRIORITY_LABELS[p],
+                },
+                { title: '处理人', dataIndex: ['assignee', 'name'], render: (n?: string) => n ?? '未派单' },
+                { title: '时效截止', dataIndex: 'slaDueAt', render: (d: string | null) => dateTime(d) },
+                {
+                  title: '剩余',
+                  dataIndex: 'slaDueAt',
+                  key: 'left',
+                  render: (d: string | null) => (
+                    <Tag color={d && new Date(d).getTime() < Date.now() ? 'red' : 'orange'}>{timeLeft(d)}</Tag>
+                  ),
+                },
+              ]}
+            />
+          </Card>
+        </Col>
+      </Row>
+    </div>
+  );
+}
+
+interface Loadable<T> {
+  loading: boolean;
+  error: string | null;
+  view?: T;
+  summary?: SummaryView;
+}
+
+function TrendChart({ view, loading, error }: Loadable<BreakdownView>) {
+  const rows = view?.rows ?? [];
+  const labels = rows.map((r) => r.label);
+  const low = rows.map((r) => r.indexInterval?.low ?? r.index);
+  const band = rows.map((r, i) => (r.indexInterval?.high ?? r.index) - low[i]);
+  const option: EChartsOption = {
+    grid: { left: 40, right: 16, top: 30, bottom: 24 },
+    legend: { data: ['满意度指数', 'CSAT×100'], top: 0 },
+    tooltip: {
+      trigger: 'axis',
+      formatter: (params) => {
+        const i = (Array.isArray(params) ? params[0] : params).dataIndex ?? 0;
+        const r = rows[i];
+        if (!r) return '';
+        const iv = r.indexInterval ? `（${points(r.indexInterval.low)}–${points(r.indexInterval.high)}）` : '';
+        return `${r.label}<br/>满意度指数 ${points(r.index)}${iv}<br/>CSAT ${pct(r.csat.value)}，评价 ${r.counts.rated} 条，有效样本 ${num(r.effectiveN, 1)}`;
+      },
+    },
+    xAxis: { type: 'category', data: labels, boundaryGap: false },
+    yAxis: { type: 'value', min: 0, max: 100 },
+    series: [
+      { name: '区间下限', type: 'line', data: low, stack: 'band', lineStyle: { opacity: 0 }, symbol: 'none' },
+      {
+        name: '95% 区间',
+        type: 'line',
+        data: band,
+        stack: 'band',
+        lineStyle: { opacity: 0 },
+        symbol: 'none',
+        areaStyle: { color: 'rgba(22,119,255,0.15)' },
+      },
+      { name: '满意度指数', type: 'line', data: rows.map((r) => r.index), itemStyle: { color: '#1677ff' } },
+      {
+        name: 'CSAT×100',
+        type: 'line',
+        data: rows.map((r) => (r.csat.value === null ? null : r.csat.value * 100)),
+        lineStyle: { type: 'dashed' },
+        itemStyle: { color: '#52c41a' },
+      },
+    ],
+  };
+  return (
+    <Chart
+      name="index-trend"
+      title="满意度指数趋势（按月）"
+      definition={D.trend}
+      option={option}
+      points={rows.map((r) => r.index)}
+      loading={loading}
+      error={error}
+    />
+  );
+}
+
+function SlaChart({ summary, loading, error }: Loadable<never>) {
+  const stages = summary ? STAGES.map((st) => ({ st, ...summary.sla[st] })) : [];
+  const option: EChartsOption = {
+    grid: { left: 48, right: 16, top: 16, bottom: 24 },
+    tooltip: {
+      trigger: 'axis',
+      formatter: (params) => {
+        const i = (Array.isArray(params) ? params[0] : params).dataIndex ?? 0;
+        const x = stages[i];
+        return x ? `${SLA_STAGE_LABELS[x.st]}：${pct(x.compliance)}（${x.met} / ${x.total}）` : '';
+      },
+    },
+    xAxis: { type: 'category', data: stages.map((x) => SLA_STAGE_LABELS[x.st]) },
+    yAxis: { type: 'value', min: 0, max: 100, axisLabel: { formatter: '{value}%' } },
+    series: [
+      {
+        type: 'bar',
+        barWidth: 40,
+        data: stages.map((x) => (x.compliance === null ? null : x.compliance * 100)),
+        label: { show: true, position: 'top', formatter: (p) => `${Number(p.value).toFixed(1)}%` },
+      },
+    ],
+  };
+  return (
+    <Chart
+      name="sla"
+      title="SLA 各阶段达标率"
+      definition={D.sla}
+      option={option}
+      points={stages.filter((x) => x.total > 0).map((x) => x.compliance)}
+      loading={loading}
+      error={error}
+    />
+  );
+}
+
+function DurationsChart({ summary, loading, error }: Loadable<never>) {
+  const stages = summary ? STAGES.map((st) => ({ st, ...summary.durations[st] })) : [];
+  const hours = (m: number | null) => (m === null ? null : Math.round((m / 60) * 100) / 100);
+  const option: EChartsOption = {
+    grid: { left: 48, right: 16, top: 30, bottom: 24 },
+    legend: { data: ['中位数', 'P90'], top: 0 },
+    tooltip: {
+      trigger: 'axis',
+      formatter: (params) => {
+        const i = (Array.isArray(params) ? params[0] : params).dataIndex ?? 0;
+        const x = stages[i];
+        return x
+          ? `报修到${SLA_STAGE_LABELS[x.st]}（n = ${x.n}）<br/>中位数 ${minutes(x.medianMinutes)}<br/>P90 ${minutes(x.p90Minutes)}`
+          : '';
+      },
+    },
+    xAxis: { type: 'category', data: stages.map((x) => `到${SLA_STAGE_LABELS[x.st]}`) },
+    yAxis: { type: 'value', name: '小时' },
+    series: [
+      { name: '中位数', type: 'bar', data: stages.map((x) => hours(x.medianMinutes)) },
+      { name: 'P90', type: 'bar', data: stages.map((x) => hours(x.p90Minutes)) },
+    ],
+  };
+  return (
+    <Chart
+      name="durations"
+      title="处理时长（中位数与 P90）"
+      definition={D.durations}
+      option={option}
+      points={stages.filter((x) => x.n > 0).flatMap((x) => [x.medianMinutes, x.p90Minutes])}
+      loading={loading}
+      error={error}
+    />
+  );
+}
+
+function DriversChart({ view, loading, error }: Loadable<DriversView>) {
+  const rows = (view?.drivers ?? []).filter((d) => d.impact !== null);
+  const option: EChartsOption = {
+    grid: { left: 72, right: 24, top: 16, bottom: 24 },
+    tooltip: {
+      trigger: 'axis',
+      formatter: (params) => {
+        const i = (Array.isArray(params) ? params[0] : params).dataIndex ?? 0;
+        const d = rows[i];
+        return d
+          ? `${d.label}（n = ${d.n}）<br/>影响度 ${num(d.impact, 3)}<br/>均分 ${num(d.mean, 2)} 星<br/>相关系数 ${num(d.correlation, 3)}<br/>β ${num(d.beta, 3)}`
+          : '';
+      },
+    },
+    xAxis: { type: 'value' },
+    yAxis: { type: 'category', data: rows.map((d) => d.label), inverse: true },
+    series: [{ type: 'bar', data: rows.map((d) => d.impact), itemStyle: { color: '#fa8c16' } }],
+  };
+  return (
+    <Chart
+      name="drivers"
+      title={`关键驱动因素${view ? `（${view.ratings} 条评价）` : ''}`}
+      definition={D.drivers}
+      option={option}
+      points={rows.map((d) => d.impact)}
+      loading={loading}
+      error={error}
+    />
+  );
+}
+
+function CategoryChart({ view, loading, error }: Loadable<BreakdownView>) {
+  const rows = view?.rows ?? [];
+  const option: EChartsOption = {
+    grid: { left: 40, right: 16, top: 30, bottom: 40 },
+    legend: { data: ['满意度指数', 'CSAT×100'], top: 0 },
+    tooltip: {
+      trigger: 'axis',
+      formatter: (params) => {
+        const i = (Array.isArray(params) ? params[0] : params).dataIndex ?? 0;
+        const r = rows[i];
+        if (!r) return '';
+        const civ = r.csat.interval ? `（${pct(r.csat.interval.low)}–${pct(r.csat.interval.high)}）` : '';
+        return `${r.label}<br/>满意度指数 ${points(r.index)}<br/>CSAT ${pct(r.csat.value)}${civ}<br/>评价 ${r.counts.rated} 条，新建 ${r.counts.created} 单`;
+      },
+    },
+    xAxis: {
+      type: 'category',
+      data: rows.map((r) => r.label),
+      axisLabel: { interval: 0, rotate: rows.length > 6 ? 30 : 0 },
+    },
+    yAxis: { type: 'value', min: 0, max: 100 },
+    series: [
+      { name: '满意度指数', type: 'bar', data: rows.map((r) => r.index) },
+      {
+        name: 'CSAT×100',
+        type: 'scatter',
+        data: rows.map((r) => (r.csat.value === null ? null : r.csat.value * 100)),
+        itemStyle: { color: '#52c41a' },
+      },
+    ],
+  };
+  return (
+    <Chart
+      name="categories"
+      title="各类别满意度"
+      definition={D.categories}
+      option={option}
+      points={rows.map((r) => r.index)}
+      loading={loading}
+      error={error}
+    />
+  );
+}
+
+function HotspotChart({ view, loading, error }: Loadable<HotspotsView>) {
+  const rows = view?.rows ?? [];
+  const { buildings, categories, cells, max } = useMemo(() => {
+    const b = [...new Map(rows.map((r) => [r.buildingId, r.buildingName])).entries()];
+    const c = [...new Map(rows.map((r) => [r.category, r.categoryName])).entries()];
+    const bi = new Map(b.map(([id], i) => [id, i]));
+    const ci = new Map(c.map(([code], i) => [code, i]));
+    return {
+      buildings: b,
+      categories: c,
+      cells: rows.map((r) => [bi.get(r.buildingId)!, ci.get(r.category)!, r.trend.current]),
+      max: Math.max(1, ...rows.map((r) => r.trend.current)),
+    };
+  }, [rows]);
+  const option: EChartsOption = {
+    grid: { left: 72, right: 16, top: 10, bottom: 70 },
+    tooltip: {
+      formatter: (p) => {
+        const i = (p as { dataIndex: number }).dataIndex;
+        const r = rows[i];
+        if (!r) return '';
+        const change =
+          r.trend.changePct === null ? '' : `（${r.trend.changePct > 0 ? '+' : ''}${r.trend.changePct.toFixed(0)}%）`;
+        return `${r.buildingName} · ${r.categoryName}<br/>本期 ${r.trend.current} 单，上期 ${r.trend.previous} 单，变化 ${r.trend.change > 0 ? '+' : ''}${r.trend.change}${change}<br/>投诉 ${r.complaints}，重复报修 ${r.repeats}`;
+      },
+    },
+    xAxis: {
+      type: 'category',
+      data: buildings.map(([, n]) => n),
+      axisLabel: { interval: 0, rotate: 40, fontSize: 10 },
+    },
+    yAxis: { type: 'category', data: categories.map(([, n]) => n) },
+    visualMap: {
+      min: 0,
+      max,
+      calculable: false,
+      orient: 'horizontal',
+      show: false,
+      inRange: { color: ['#fff7e6', '#fa541c'] },
+    },
+    series: [{ type: 'heatmap', data: cells, label: { show: true, fontSize: 10 } }],
+  };
+  return (
+    <Chart
+      name="hotspots"
+      title="报修热点（类别 × 楼栋）"
+      definition={D.hotspots}
+      option={option}
+      points={rows.map((r) => r.trend.current)}
+      loading={loading}
+      error={error}
+      extra={
+        view && (
+          <Typography.Text type="secondary">
+            上期 {view.previous.from} 至 {view.previous.to}
+          </Typography.Text>
+        )
+      }
+    />
+  );
+}
+
+function TechnicianTable({ view, loading, error }: Loadable<BreakdownView>) {
+  return (
+    <Card size="small" title={<Defined title="师傅排名" definition={D.technicians} />}>
+      {error && <Alert type="error" showIcon title={error} />}
+      <Table
+        data-testid="table-technicians"
+        size="small"
+        rowKey="key"
+        loading={loading}
+        dataSource={view?.rows ?? []}
+        pagination={{ pageSize: 10, hideOnSinglePage: true }}
+        onRow={(r) => ({ 'data-testid': `technician-${r.key}` }) as HTMLAttributes<HTMLElement>}
+        columns={[
+          {
+            title: '排名',
+            dataIndex: 'rank',
+            width: 90,
+            render: (rank: number | null | undefined, r) =>
+              r.enoughData ? (
+                <span data-testid="technician-rank" data-value={String(rank)}>
+                  {rank}
+                </span>
+              ) : (
+                <Tooltip title="有效样本不足 10 条评价，不参与排名">
+                  <Tag data-testid="technician-rank" data-value="null">
+                    数据不足
+                  </Tag>
+                </Tooltip>
+              ),
+          },
+          { title: '师傅', dataIndex: 'label' },
+          {
+            title: '满意度指数',
+            dataIndex: 'index',
+            render: (v: number, r) => (
+              <span data-testid="technician-index" data-value={String(v)}>
+                {points(v)}
+                {r.indexInterval && (
+                  <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                    {' '}
+                    （{points(r.indexInterval.low)}–{points(r.indexInterval.high)}）
+                  </Typography.Text>
+                )}
+              </span>
+            ),
+          },
+          { title: '有效样本', dataIndex: 'effectiveN', render: (v: number) => num(v, 1) },
+          { title: '实际得分', key: 'actual', render: (_, r) => points(r.fair?.actual) },
+          { title: '同类期望', key: 'expected', render: (_, r) => points(r.fair?.expected) },
+          {
+            title: '差值',
+            key: 'delta',
+            render: (_, r) => {
+              const d = r.fair?.delta;
+              if (d === null || d === undefined) return '—';
+              return (
+                <span style={{ color: d >= 0 ? '#389e0d' : '#cf1322' }}>{`${d >= 0 ? '+' : ''}${d.toFixed(1)}`}</span>
+              );
+            },
+          },
+          { title: 'CSAT', key: 'csat', render: (_, r) => pct(r.csat.value) },
+          { title: '完工', key: 'completed', render: (_, r) => r.counts.completed },
+          { title: '首次修复率', key: 'ftf', render: (_, r) => pct(r.firstTimeFixRate) },
+          { title: '接单中位数', key: 'accept', render: (_, r) => minutes(r.durations.accept.medianMinutes) },
+        ]}
+      />
+    </Card>
+  );
+}
