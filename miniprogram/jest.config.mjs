@@ -8,6 +8,10 @@ import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '..');
+// This package's React 18. Taro's components import `react` without declaring it, so Node
+// finds pnpm's hoisted copy, which another workspace package (the console) makes React 19.
+const react = path.join(here, 'node_modules/react');
+const reactDom = path.join(here, 'node_modules/react-dom');
 
 const swc = [
   '@swc/jest',
@@ -34,6 +38,10 @@ export default {
     '<rootDir>/dist/',
   ],
   moduleNameMapper: {
+    '^react$': react,
+    '^react/(.*)$': `${react}/$1`,
+    '^react-dom$': reactDom,
+    '^react-dom/(.*)$': `${reactDom}/$1`,
     '^@tarojs/taro$': '<rootDir>/test/taro-shim.ts',
     '^@tarojs/components$': '@tarojs/components/lib/react',
     '\\.(css|scss)$': '<rootDir>/test/style-stub.cjs',

@@ -10,6 +10,19 @@ export default defineAppConfig({
     },
     // The technician side: only staff download it.
     { root: 'subpackages/staff', pages: ['queue/index', 'order/index'] },
+    // The desk (客服) and supervisor (主管) side of staff mode.
+    {
+      root: 'subpackages/office',
+      pages: [
+        'desk/index',
+        'new-order/index',
+        'follow-ups/index',
+        'complaints/index',
+        'order/index',
+        'board/index',
+        'leave/index',
+      ],
+    },
   ],
   window: {
     backgroundTextStyle: 'dark',

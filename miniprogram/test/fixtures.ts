@@ -19,6 +19,7 @@ export const house: HouseBindingView = {
   relation: 'owner',
   status: 'verified',
   createdAt: '2026-11-20T02:00:00.000Z',
+  applicant: { name: '徐敏', phone: '13910007919' },
 };
 
 export const categories = [

@@ -31,6 +31,19 @@ export class ListStaffQuery {
   @ApiPropertyOptional() @IsOptional() @Transform(toInt) @IsInt() @Min(1) communityId?: number;
 }
 
+export class BoardQuery {
+  @ApiPropertyOptional({ description: "one of the caller's communities (default: all of them)" })
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  communityId?: number;
+}
+
+export class HouseResidentsQuery {
+  @ApiProperty() @Transform(toInt) @IsInt() @Min(1) houseId: number;
+}
+
 export class ProfileDto {
   @ApiProperty({ minimum: 1, maximum: 50, description: 'open orders the technician may hold at once' })
   @IsInt()

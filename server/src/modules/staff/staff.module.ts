@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CategoriesModule } from '../categories/categories.module.js';
+import { BoardController } from './board.controller.js';
+import { BoardService } from './board.service.js';
 import { LeaveController } from './leave.controller.js';
 import { LeaveRepository } from './leave.repository.js';
 import { LeaveService } from './leave.service.js';
@@ -13,8 +15,17 @@ import { TeamsService } from './teams.service.js';
 /** Staff, teams, rosters and leave; exports StaffRepository (loadCandidates) for routing. */
 @Module({
   imports: [CategoriesModule],
-  controllers: [StaffController, TeamsController, LeaveController],
-  providers: [StaffRepository, StaffService, TeamsRepository, TeamsService, LeaveRepository, LeaveService],
+  // BoardController first: `/staff/board` must match before `/staff/:id`.
+  controllers: [BoardController, StaffController, TeamsController, LeaveController],
+  providers: [
+    BoardService,
+    StaffRepository,
+    StaffService,
+    TeamsRepository,
+    TeamsService,
+    LeaveRepository,
+    LeaveService,
+  ],
   exports: [StaffRepository],
 })
 export class StaffModule {}

@@ -3,6 +3,7 @@ import { validateRoster, type FieldError, type ShiftException, type StaffRole, t
 import type { EntityManager } from 'typeorm';
 import { AppError, notFound } from '../../common/app-error.js';
 import type { Actor } from '../../common/auth/actor.js';
+import { recordAudit } from '../audit/audit.service.js';
 import { Clock } from '../../common/clock.js';
 import { CategoriesRepository } from '../categories/categories.repository.js';
 import type { User } from '../users/user.entities.js';
@@ -92,9 +93,19 @@ export class StaffService {
         { field: latitude === null ? 'latitude' : 'longitude', problems: ['latitude and longitude go together'] },
       ]);
     }
+    const before = await this.viewOf(user);
     await this.staff.transaction(async (em) => {
       await this.staff.lockStaffMember(em, user.id);
       await this.staff.saveProfile(em, user.id, { capacity: dto.capacity, latitude, longitude });
+      await recordAudit(
+        em,
+        actor,
+        'update',
+        'staff_profile',
+        user.id,
+        { capacity: before.capacity, latitude: before.latitude, longitude: before.longitude },
+        { capacity: dto.capacity, latitude, longitude },
+      );
     });
     return this.viewOf(user);
   }
@@ -114,13 +125,12 @@ export class StaffService {
       seen.add(s.category);
     });
     if (errors.length) throw invalid('skills are invalid', errors);
+    const before = await this.viewOf(user);
     await this.staff.transaction(async (em) => {
       await this.staff.lockStaffMember(em, user.id);
-      await this.staff.replaceSkills(
-        em,
-        user.id,
-        dto.skills.map((s) => ({ category: s.category, level: s.level })),
-      );
+      const skills = dto.skills.map((s) => ({ category: s.category, level: s.level }));
+      await this.staff.replaceSkills(em, user.id, skills);
+      await recordAudit(em, actor, 'update', 'staff_skills', user.id, { skills: before.skills }, { skills });
     });
     return this.viewOf(user);
   }
@@ -152,9 +162,19 @@ export class StaffService {
       });
     }
     if (errors.length) throw invalid('service area is invalid', errors);
+    const before = await this.viewOf(user);
     await this.staff.transaction(async (em) => {
       await this.staff.lockStaffMember(em, user.id);
       await this.staff.replaceServiceArea(em, user.id, dto.communityIds, buildingIds);
+      await recordAudit(
+        em,
+        actor,
+        'update',
+        'staff_service_area',
+        user.id,
+        { communityIds: before.communityIds, buildingIds: before.buildingIds },
+        { communityIds: dto.communityIds, buildingIds },
+      );
     });
     return this.viewOf(user);
   }
@@ -181,9 +201,11 @@ export class StaffService {
     };
     const problems = validateRoster(roster.pattern, roster.exceptions);
     if (problems.length) throw invalid('roster is invalid', problemsToFields(problems, 'pattern'));
+    const before = await this.staff.rosterOf(user.id);
     await this.staff.transaction(async (em) => {
       await this.staff.lockStaffMember(em, user.id);
       await this.staff.replaceRoster(em, user.id, roster);
+      await recordAudit(em, actor, 'update', 'staff_roster', user.id, before, roster);
     });
     return this.staff.rosterOf(user.id);
   }

@@ -114,6 +114,15 @@ const toList = ({ value }: { value: unknown }) =>
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
 
+/**
+ * An order's SLA state: the highest escalation level reached by its running (or paused) clocks
+ * of the current cycle. ok = none past 50%, warning = past 50%, critical = past 75%, breached.
+ */
+export const SLA_STATES = ['ok', 'warning', 'critical', 'breached'] as const;
+export type SlaState = (typeof SLA_STATES)[number];
+/** `atRisk=50`: past 50% of a running SLA target (warning or worse); `75`: critical or breached. */
+export const AT_RISK_THRESHOLDS = [50, 75] as const;
+
 export class ListWorkOrdersQuery {
   @ApiPropertyOptional({ description: 'comma-separated statuses' })
   @IsOptional()
@@ -134,6 +143,18 @@ export class ListWorkOrdersQuery {
   @ApiPropertyOptional() @IsOptional() @Transform(toInt) @IsInt() @Min(1) communityId?: number;
   @ApiPropertyOptional() @IsOptional() @Transform(toInt) @IsInt() @Min(1) houseId?: number;
   @ApiPropertyOptional() @IsOptional() @Transform(toInt) @IsInt() @Min(1) assigneeId?: number;
+  @ApiPropertyOptional({ description: 'comma-separated SLA states: ok, warning (>50%), critical (>75%), breached' })
+  @IsOptional()
+  @Transform(toList)
+  @IsArray()
+  @ArrayMaxSize(SLA_STATES.length)
+  @IsIn(SLA_STATES, { each: true })
+  slaState?: SlaState[];
+  @ApiPropertyOptional({ enum: AT_RISK_THRESHOLDS, description: 'past this % of a running SLA target' })
+  @IsOptional()
+  @Transform(toInt)
+  @IsIn(AT_RISK_THRESHOLDS)
+  atRisk?: 50 | 75;
   @ApiPropertyOptional({ description: 'order number or words of the description' })
   @IsOptional()
   @IsString()

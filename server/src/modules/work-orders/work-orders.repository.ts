@@ -26,7 +26,21 @@ export interface OrderFilters {
   from?: Date;
   to?: Date;
   sort?: 'created' | 'sla';
+  /** ok | warning | critical | breached: the highest escalation level of the order's live clocks. */
+  slaState?: string[];
+  /** 50 or 75: at least that escalation threshold reached on a live clock. */
+  atRisk?: number;
 }
+
+/** SLA state -> escalation level of the order's live clocks (see sla.md). */
+const SLA_STATE_LEVEL: Record<string, number> = { ok: 0, warning: 1, critical: 2, breached: 3 };
+/**
+ * The highest escalation level of the order's running or paused clocks of its current cycle
+ * (a reopen starts cycle reopenCount); 0 when none has fired or no clock runs. Stopped clocks
+ * (met, breached, cancelled) no longer count: a finished stage is no risk.
+ */
+const LIVE_SLA_LEVEL =
+  "COALESCE((SELECT MAX(sc.level) FROM sla_clock sc WHERE sc.workOrderId = wo.id AND sc.cycle = wo.reopenCount AND sc.status IN ('running', 'paused')), 0)";
 
 @Injectable()
 export class WorkOrdersRepository {
@@ -99,6 +113,10 @@ export class WorkOrdersRepository {
     if (f.communityId) qb.andWhere('wo.communityId = :communityId', { communityId: f.communityId });
     if (f.houseId) qb.andWhere('wo.houseId = :houseId', { houseId: f.houseId });
     if (f.assigneeId) qb.andWhere('wo.assigneeId = :assigneeId', { assigneeId: f.assigneeId });
+    if (f.slaState?.length) {
+      qb.andWhere(`${LIVE_SLA_LEVEL} IN (:...slaLevels)`, { slaLevels: f.slaState.map((st) => SLA_STATE_LEVEL[st]) });
+    }
+    if (f.atRisk) qb.andWhere(`${LIVE_SLA_LEVEL} >= :atRiskLevel`, { atRiskLevel: f.atRisk >= 75 ? 2 : 1 });
     if (f.from) qb.andWhere('wo.createdAt >= :from', { from: f.from });
     if (f.to) qb.andWhere('wo.createdAt < :to', { to: f.to });
     if (f.q) {

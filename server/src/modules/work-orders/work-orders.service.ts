@@ -196,8 +196,11 @@ export class WorkOrdersService {
           })
         : await this.findVisible(actor, id);
     if (dto.version !== undefined && dto.version !== order.version) {
+      const assignee = order.assigneeId === null ? null : await this.users.findById(order.assigneeId);
       throw new AppError('VERSION_CONFLICT', `order is at version ${order.version}, not ${dto.version}`, {
         currentVersion: order.version,
+        status: order.status,
+        assignee: assignee && { id: assignee.id, name: assignee.name },
       });
     }
     const ctx = await this.actorContext(actor, order);
@@ -226,7 +229,15 @@ export class WorkOrdersService {
       }),
     );
     if (!updated) {
-      throw new AppError('VERSION_CONFLICT', 'the order changed while you acted on it; reload and retry');
+      // Lost a race (two grabs, accept against a reassign): say where the order is now, so the
+      // loser of a grab learns who won, as with TRANSITION_NOT_ALLOWED.
+      const now = await this.orders.findById(id);
+      const assignee = now?.assigneeId ? await this.users.findById(now.assigneeId) : null;
+      throw new AppError('VERSION_CONFLICT', 'the order changed while you acted on it; reload and retry', {
+        status: now?.status ?? null,
+        action: dto.action,
+        assignee: assignee && { id: assignee.id, name: assignee.name },
+      });
     }
     return this.detailAfterChange(actor, id);
   }

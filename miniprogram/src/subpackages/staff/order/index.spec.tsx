@@ -167,4 +167,54 @@ describe('工单处理 (staff order)', () => {
     expect(screen.queryByRole('button', { name: '接单' })).not.toBeInTheDocument();
     expect(api.callsTo('GET', DETAIL)).toHaveLength(2);
   });
+
+  it('transfers to a colleague of the same community with a reason, then leaves the order', async () => {
+    const back = jest.spyOn(Taro, 'navigateBack');
+    const api = orderApi(order({ status: 'accepted', actions: ['transfer', 'depart', 'arrive'] }))
+      .on('GET', '/api/staff/me/colleagues', {
+        body: [
+          { id: 8, name: '钱师傅', communityIds: [1], openOrders: 2, capacity: 6, onShift: true, onLeave: false },
+          { id: 9, name: '孙师傅', communityIds: [1], openOrders: 0, capacity: 6, onShift: true, onLeave: true },
+          { id: 10, name: '李师傅', communityIds: [2], openOrders: 0, capacity: 6, onShift: true, onLeave: false },
+        ],
+      })
+      .on('POST', TRANSITIONS, {
+        body: order({ status: 'assigned', version: 4, actions: [], assignee: { id: 8, name: '钱师傅', phone: null } }),
+      });
+    render(<StaffOrderPage />);
+    tap(await screen.findByRole('button', { name: '转单' }));
+    const sheet = screen.getByRole('dialog', { name: '转单' });
+    // Only colleagues serving the order's community; their load or leave is shown.
+    expect(await within(sheet).findByRole('radio', { name: '钱师傅' })).toHaveTextContent('在办 2/6');
+    expect(within(sheet).getByRole('radio', { name: '孙师傅' })).toHaveTextContent('请假中');
+    expect(within(sheet).queryByRole('radio', { name: '李师傅' })).not.toBeInTheDocument();
+    const confirm = within(sheet).getByRole('button', { name: '确认转单' });
+    tap(within(sheet).getByRole('radio', { name: '钱师傅' }));
+    expect(confirm).toHaveAttribute('aria-disabled', 'true');
+    tap(within(sheet).getByRole('radio', { name: '需要同事协助' }));
+    tap(confirm);
+    await waitFor(() =>
+      expect(sent(api)).toEqual([{ action: 'transfer', version: 3, assigneeId: 8, reason: '需要同事协助' }]),
+    );
+    await waitFor(() => expect(back).toHaveBeenCalled());
+  });
+
+  it('completes a complaint with a written answer; photos are optional there', async () => {
+    const api = orderApi(
+      order({ kind: 'complaint', category: 'other', status: 'in_progress', actions: ['pause', 'complete'] }),
+    ).on('POST', TRANSITIONS, { body: order({ kind: 'complaint', status: 'completed', version: 4, actions: [] }) });
+    const { container } = render(<StaffOrderPage />);
+    tap(await screen.findByRole('button', { name: '完工' }));
+    const sheet = screen.getByRole('dialog', { name: '完工' });
+    expect(within(sheet).getByText('处理完毕')).toBeInTheDocument();
+    tap(within(sheet).getByRole('button', { name: '确认完工' }));
+    expect(await within(sheet).findByRole('alert')).toHaveTextContent('请填写给住户的处理答复');
+    await typeInto(container.querySelector('taro-textarea-core')!, '已与保洁沟通，每天早晚各清运一次');
+    tap(within(sheet).getByRole('button', { name: '确认完工' }));
+    await waitFor(() =>
+      expect(sent(api)).toEqual([
+        { action: 'complete', version: 3, photoIds: [], note: '已与保洁沟通，每天早晚各清运一次' },
+      ]),
+    );
+  });
 });

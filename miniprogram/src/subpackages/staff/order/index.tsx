@@ -20,6 +20,7 @@ import { api, ApiError, type TransitionInput } from '../../../services/api';
 import { textOf } from '../../../services/errors';
 import { categoryName, formatTime, isOpen, slaText, statusTone, yuan } from '../../../services/format';
 import { callPhone, canDial } from '../../../services/platform';
+import { staffApi, type ColleagueView } from '../../../services/staff-api';
 import type { PriceItemView } from '../../../services/types';
 import { PriorityMark } from '../priority-mark';
 import './index.scss';
@@ -30,10 +31,17 @@ export const PAUSE_OPTIONS: readonly { value: PauseReason; label: string }[] = [
   { value: 'resident_not_home', label: '住户不在家' },
   { value: 'other', label: '其他' },
 ];
+/** A pause's note is its reason code when no note was typed: show the label. */
+export function noteText(action: string, note: string): string {
+  return action === 'pause' ? (PAUSE_OPTIONS.find((p) => p.value === note)?.label ?? note) : note;
+}
 /** One-tap actions, in the order they are shown. */
 const SIMPLE: readonly WorkOrderAction[] = ['accept', 'depart', 'arrive', 'resume'];
 
-type Dialog = 'decline' | 'pause' | 'quote' | 'complete' | null;
+type Dialog = 'decline' | 'pause' | 'quote' | 'complete' | 'transfer' | null;
+const QUEUE_URL = '/subpackages/staff/queue/index';
+/** Actions after which the order leaves this technician's hands: go back to the queue. */
+const HANDS_OFF: readonly WorkOrderAction[] = ['decline', 'transfer'];
 type Extra = Omit<TransitionInput, 'action' | 'version'>;
 
 /** Yuan text typed by a person → fen, or null. */
@@ -64,6 +72,10 @@ export default function StaffOrderPage() {
       order.setData(next);
       setDialog(null);
       void Taro.showToast({ title: `已${ACTION_LABELS[action]}`, icon: 'success' });
+      if (HANDS_OFF.includes(action)) {
+        // The order is someone else's now (or back in routing): nothing more to do here.
+        void Taro.navigateBack().catch(() => Taro.redirectTo({ url: QUEUE_URL }));
+      }
     } catch (err) {
       if (err instanceof ApiError && err.status === 409) {
         setDialog(null);
@@ -134,12 +146,17 @@ export default function StaffOrderPage() {
             {ACTION_LABELS.pause}
           </View>
         )}
+        {can('transfer') && (
+          <View className={btn()} onClick={() => setDialog('transfer')} role="button">
+            {ACTION_LABELS.transfer}
+          </View>
+        )}
         {can('decline') && (
           <View className={btn('btn-danger')} onClick={() => setDialog('decline')} role="button">
             {ACTION_LABELS.decline}
           </View>
         )}
-        {!o.actions.some((a) => [...SIMPLE, 'quote', 'complete', 'pause', 'decline'].includes(a)) && (
+        {!o.actions.some((a) => [...SIMPLE, 'quote', 'complete', 'pause', 'transfer', 'decline'].includes(a)) && (
           <View className="muted">当前没有需要您处理的操作</View>
         )}
       </View>
@@ -212,7 +229,7 @@ export default function StaffOrderPage() {
               {e.actor.role === 'system' ? '系统' : e.actor.name}
               {e.to !== e.from ? ` · ${STATUS_LABELS[e.to]}` : ''}
             </View>
-            {e.note && <View>{e.note}</View>}
+            {e.note && <View>{noteText(e.action, e.note)}</View>}
           </View>
         ))}
       </View>
@@ -244,8 +261,17 @@ export default function StaffOrderPage() {
           onConfirm={(quoteItems) => void act('quote', { quoteItems })}
         />
       )}
+      {dialog === 'transfer' && (
+        <TransferSheet
+          communityId={o.communityId}
+          busy={busy === 'transfer'}
+          onCancel={() => setDialog(null)}
+          onConfirm={(assigneeId, reason) => void act('transfer', { assigneeId, reason })}
+        />
+      )}
       {dialog === 'complete' && (
         <CompleteSheet
+          complaint={o.kind === 'complaint'}
           busy={busy === 'complete'}
           onCancel={() => setDialog(null)}
           onConfirm={(photoIds, note) => void act('complete', { photoIds, ...(note ? { note } : {}) })}
@@ -469,7 +495,75 @@ function QuoteSheet({
   );
 }
 
-function CompleteSheet({ busy, onCancel, onConfirm }: SheetProps<[number[], string]>) {
+const TRANSFER_REASONS = ['不在我的技能范围', '手头工单太多', '需要同事协助', '临时有事'];
+
+/** Hand an accepted or assigned order to a colleague serving the same community, with a reason. */
+function TransferSheet({
+  communityId,
+  busy,
+  onCancel,
+  onConfirm,
+}: SheetProps<[number, string]> & { communityId: number }) {
+  const colleagues = useLoader(() => staffApi.colleagues(), []);
+  const [picked, setPicked] = useState<number | null>(null);
+  const [reason, setReason] = useState<string | null>(null);
+  const list = (colleagues.data ?? []).filter((c) => c.communityIds.includes(communityId));
+  const state = (c: ColleagueView) =>
+    c.onLeave ? '请假中' : !c.onShift ? '不在班' : `在办 ${c.openOrders}/${c.capacity}`;
+  return (
+    <View className="sheet-mask" onClick={onCancel}>
+      <View className="sheet" onClick={(e) => e.stopPropagation()} role="dialog" aria-label="转单">
+        <View className="title">转给同事</View>
+        {!colleagues.data ? (
+          <StateView loading={colleagues.loading} error={colleagues.error} onRetry={() => void colleagues.reload()} />
+        ) : list.length === 0 ? (
+          <View className="muted">本小区没有可以转给的同事</View>
+        ) : (
+          list.map((c) => (
+            <View
+              key={c.id}
+              className={`staff-option row-between ${picked === c.id ? 'staff-option-on' : ''}`}
+              onClick={() => setPicked(c.id)}
+              role="radio"
+              aria-checked={picked === c.id}
+              aria-label={c.name}
+            >
+              <Text>{c.name}</Text>
+              <Text className={c.onLeave || !c.onShift ? 'staff-error' : 'muted'}>{state(c)}</Text>
+            </View>
+          ))
+        )}
+        <View className="section-title">转单原因</View>
+        {TRANSFER_REASONS.map((r) => (
+          <View
+            key={r}
+            className={`staff-option ${reason === r ? 'staff-option-on' : ''}`}
+            onClick={() => setReason(r)}
+            role="radio"
+            aria-checked={reason === r}
+          >
+            {r}
+          </View>
+        ))}
+        <SheetButtons
+          busy={busy}
+          ready={picked !== null && !!reason}
+          confirmText="确认转单"
+          onCancel={onCancel}
+          onConfirm={() => onConfirm(picked!, reason!)}
+        />
+      </View>
+    </View>
+  );
+}
+
+/** Complete with after photos; a complaint instead needs the written answer to the complainant. */
+function CompleteSheet({
+  busy,
+  complaint,
+  onCancel,
+  onConfirm,
+}: SheetProps<[number[], string]> & { complaint: boolean }) {
   const uploads = usePhotoUploads();
   const [note, setNote] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -477,21 +571,22 @@ function CompleteSheet({ busy, onCancel, onConfirm }: SheetProps<[number[], stri
     const blocker = uploads.blocker();
     if (blocker) return setError(blocker);
     const ids = uploads.ids();
-    if (ids.length === 0) return setError('请至少拍一张完工照片');
+    if (complaint && !note.trim()) return setError('请填写给住户的处理答复');
+    if (!complaint && ids.length === 0) return setError('请至少拍一张完工照片');
     setError(null);
     onConfirm(ids, note.trim());
   };
   return (
     <View className="sheet-mask" onClick={onCancel}>
       <View className="sheet" onClick={(e) => e.stopPropagation()} role="dialog" aria-label="完工">
-        <View className="title">完工</View>
-        <View className="section-title">完工照片</View>
+        <View className="title">{complaint ? '处理完毕' : '完工'}</View>
+        <View className="section-title">{complaint ? '现场照片（选填）' : '完工照片'}</View>
         <PhotoField uploads={uploads} />
         <Textarea
           className="textarea"
           value={note}
           maxlength={500}
-          placeholder="维修说明（选填）"
+          placeholder={complaint ? '处理答复（住户可见，必填）' : '维修说明（选填）'}
           placeholderClass="placeholder"
           onInput={(e) => setNote(e.detail.value)}
           aria-label="维修说明"

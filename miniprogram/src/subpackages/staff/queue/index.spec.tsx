@@ -2,6 +2,7 @@ import { render, screen, waitFor, within } from '@testing-library/react';
 import StaffQueuePage from './index';
 import { FakeApi } from '../../../../test/fake-api';
 import { order, staffLoggedIn } from '../../../../test/fixtures';
+import { storage } from '../../../services/storage';
 import { stubNavigation, tap } from '../../../../test/ui';
 
 const inMinutes = (m: number) => new Date(Date.now() + m * 60000).toISOString();
@@ -100,5 +101,70 @@ describe('技术员工单 queue', () => {
     await waitFor(() =>
       expect(api.callsTo('GET', '/api/work-orders').filter((c) => c.query.status === 'pooled')).toHaveLength(2),
     );
+  });
+
+  it("shows today's numbers and the technician's own scores", async () => {
+    queueApi().on('GET', '/api/staff/me/today', {
+      body: {
+        date: '2026-11-27',
+        doneToday: 4,
+        open: 3,
+        satisfaction: {
+          from: '2026-08-30',
+          to: '2026-11-27',
+          rated: 12,
+          completed: 15,
+          index: 86.4,
+          csat: 0.917,
+          meanStars: 4.5,
+          firstTimeFixRate: 0.8,
+        },
+      },
+    });
+    render(<StaffQueuePage />);
+    const card = await screen.findByLabelText('今日概况');
+    expect(within(card).getByText('今日完成').previousSibling).toHaveTextContent('4');
+    expect(within(card).getByText('待处理').previousSibling).toHaveTextContent('3');
+    expect(within(card).getByText('满意度').previousSibling).toHaveTextContent('86');
+    expect(within(card).getByText('一次修复率').previousSibling).toHaveTextContent('80%');
+    expect(card).toHaveTextContent('近90天 12 条评价，好评率 92%');
+  });
+
+  it('says so when there are no ratings yet', async () => {
+    queueApi().on('GET', '/api/staff/me/today', {
+      body: {
+        date: '2026-11-27',
+        doneToday: 0,
+        open: 0,
+        satisfaction: {
+          from: '2026-08-30',
+          to: '2026-11-27',
+          rated: 0,
+          completed: 0,
+          index: 75,
+          csat: null,
+          meanStars: null,
+          firstTimeFixRate: null,
+        },
+      },
+    });
+    render(<StaffQueuePage />);
+    const card = await screen.findByLabelText('今日概况');
+    expect(within(card).getByText('满意度').previousSibling).toHaveTextContent('—');
+    expect(card).toHaveTextContent('近90天还没有住户评价');
+  });
+
+  it('sends the desk to its own home', async () => {
+    storage.setSession('tok-d', {
+      id: 3,
+      role: 'desk',
+      name: '客服小周',
+      phone: null,
+      companyId: 1,
+      communityIds: [1],
+    });
+    queueApi();
+    render(<StaffQueuePage />);
+    await waitFor(() => expect(urls).toEqual(['/subpackages/office/desk/index']));
   });
 });

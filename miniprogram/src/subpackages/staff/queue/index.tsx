@@ -5,10 +5,11 @@ import { STATUS_LABELS, type WorkOrderStatus, type WorkOrderView } from '@linli/
 import { Screen } from '../../../components/screen';
 import { StateView } from '../../../components/state-view';
 import { useLoader } from '../../../hooks/use-loader';
-import { requireLogin } from '../../../hooks/use-session';
+import { homeFor, requireLogin } from '../../../hooks/use-session';
 import { api, ApiError } from '../../../services/api';
 import { textOf } from '../../../services/errors';
 import { categoryName, slaText, statusTone } from '../../../services/format';
+import { staffApi, type MyDayView } from '../../../services/staff-api';
 import { storage } from '../../../services/storage';
 import { PriorityMark } from '../priority-mark';
 import './index.scss';
@@ -43,6 +44,7 @@ function winnerOf(err: ApiError): string | null {
 
 export default function StaffQueuePage() {
   const [tab, setTab] = useState<Tab>('mine');
+  const day = useLoader(() => staffApi.myDay(), []);
   const mine = useLoader(() => api.listOrders({ status: MY_STATUSES, sort: 'sla', pageSize: 50 }), []);
   const pool = useLoader(
     () =>
@@ -59,21 +61,28 @@ export default function StaffQueuePage() {
     const timer = setInterval(() => setNow(Date.now()), 30000);
     return () => clearInterval(timer);
   }, []);
+  // Role-aware: this is the technician's home; anyone else goes to theirs (on mount and on show).
+  const notMine = (): boolean => {
+    const role = storage.user()?.role;
+    if (!storage.token() || role === 'technician') return false;
+    void Taro.reLaunch({ url: homeFor(role) });
+    return true;
+  };
+  useEffect(() => {
+    notMine();
+  }, []);
   useDidShow(() => {
-    if (!requireLogin()) return;
-    if (storage.user()?.role === 'resident') {
-      void Taro.reLaunch({ url: '/pages/home/index' });
-      return;
-    }
+    if (!requireLogin() || notMine()) return;
     // Back from an order: it may have moved on.
     if (shown.current) {
+      void day.reload();
       void mine.reload();
       if (tab === 'pool') void pool.reload();
     }
     shown.current = true;
   });
   usePullDownRefresh(() => {
-    void Promise.all([mine.reload(), pool.reload()]).finally(() => Taro.stopPullDownRefresh());
+    void Promise.all([day.reload(), mine.reload(), pool.reload()]).finally(() => Taro.stopPullDownRefresh());
   });
 
   const grab = async (o: WorkOrderView) => {
@@ -116,6 +125,8 @@ export default function StaffQueuePage() {
           设置
         </View>
       </View>
+
+      {day.data && <DaySummary day={day.data} />}
 
       <View className="tabs" role="tablist">
         <View
@@ -197,5 +208,37 @@ export default function StaffQueuePage() {
         </View>
       )}
     </Screen>
+  );
+}
+
+const percent = (x: number | null) => (x === null ? '—' : `${Math.round(x * 100)}%`);
+
+/** Today's numbers and the technician's own scores (last 90 days). */
+function DaySummary({ day }: { day: MyDayView }) {
+  const s = day.satisfaction;
+  return (
+    <View className="card queue-day" aria-label="今日概况">
+      <View className="queue-day-row">
+        <View className="queue-day-cell">
+          <Text className="queue-day-num">{day.doneToday}</Text>
+          <Text className="muted">今日完成</Text>
+        </View>
+        <View className="queue-day-cell">
+          <Text className="queue-day-num">{day.open}</Text>
+          <Text className="muted">待处理</Text>
+        </View>
+        <View className="queue-day-cell">
+          <Text className="queue-day-num">{s.rated > 0 && s.index !== null ? Math.round(s.index) : '—'}</Text>
+          <Text className="muted">满意度</Text>
+        </View>
+        <View className="queue-day-cell">
+          <Text className="queue-day-num">{percent(s.firstTimeFixRate)}</Text>
+          <Text className="muted">一次修复率</Text>
+        </View>
+      </View>
+      <View className="muted queue-day-note">
+        {s.rated > 0 ? `近90天 ${s.rated} 条评价，好评率 ${percent(s.csat)}` : '近90天还没有住户评价'}
+      </View>
+    </View>
   );
 }

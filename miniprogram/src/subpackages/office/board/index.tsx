@@ -1,0 +1,213 @@
+import { useEffect, useRef, useState } from 'react';
+import Taro, { usePullDownRefresh } from '@tarojs/taro';
+import { Text, View } from '@tarojs/components';
+import {
+  allowedActions,
+  OPEN_STATUSES,
+  SLA_STAGE_LABELS,
+  STATUS_LABELS,
+  type SlaStage,
+  type WorkOrderView,
+} from '@linli/shared';
+import { Screen } from '../../../components/screen';
+import { StateView } from '../../../components/state-view';
+import { useLoader } from '../../../hooks/use-loader';
+import { api, ApiError } from '../../../services/api';
+import { textOf } from '../../../services/errors';
+import { categoryName, formatTime, slaText } from '../../../services/format';
+import { staffApi, type BoardStatus } from '../../../services/staff-api';
+import { AssignSheet, NavRow, OfficeHead, orderUrl, useOfficeGuard } from '../common';
+
+export const BOARD_STATUS: Record<BoardStatus, { label: string; tone: string }> = {
+  available: { label: '空闲', tone: 'ok' },
+  busy: { label: '忙碌', tone: 'warn' },
+  off_shift: { label: '不在班', tone: 'muted' },
+  on_leave: { label: '请假', tone: 'danger' },
+};
+
+/** Whether the office may reassign an order in this status (the shared state machine decides). */
+const canAssign = (o: WorkOrderView) =>
+  allowedActions(o.status, { role: 'supervisor', isAssignee: false, isReporter: false }).includes('assign');
+
+/**
+ * 团队看板 (supervisor home): open orders by SLA state, each technician's load and status, the
+ * orders past 50% of an SLA target with one-tap 改派, the latest escalations, and leave to approve.
+ */
+export default function BoardPage() {
+  const board = useLoader(() => staffApi.board(), []);
+  const risky = useLoader(() => staffApi.orders({ atRisk: 50, status: OPEN_STATUSES, sort: 'sla', pageSize: 20 }), []);
+  const leave = useLoader(() => staffApi.leave('pending'), []);
+  const reload = () => Promise.all([board.reload(), risky.reload(), leave.reload()]);
+  useOfficeGuard(['supervisor', 'admin'], () => void reload());
+  usePullDownRefresh(() => {
+    void reload().finally(() => Taro.stopPullDownRefresh());
+  });
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 30000);
+    return () => clearInterval(timer);
+  }, []);
+  const [reassigning, setReassigning] = useState<WorkOrderView | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
+  const busyRef = useRef(false);
+
+  const reassign = async (o: WorkOrderView, assigneeId: number, reason: string) => {
+    if (busyRef.current) return;
+    busyRef.current = true;
+    setBusy(true);
+    setNotice(null);
+    try {
+      const next = await api.transition(o.id, { action: 'assign', version: o.version, assigneeId, reason });
+      setReassigning(null);
+      setNotice(`已改派给 ${next.assignee?.name ?? ''}`);
+      void Taro.showToast({ title: '已改派', icon: 'success' });
+    } catch (err) {
+      setReassigning(null);
+      setNotice(
+        err instanceof ApiError && err.status === 409 ? `工单刚被他人处理，已刷新（${err.text}）` : textOf(err),
+      );
+    } finally {
+      busyRef.current = false;
+      setBusy(false);
+      void reload();
+    }
+  };
+
+  const b = board.data;
+  const t = b?.totals;
+  const orders = risky.data?.items ?? [];
+
+  return (
+    <Screen className="office">
+      <OfficeHead title="团队看板" />
+      {notice && (
+        <View className="error-banner" role="alert">
+          {notice}
+        </View>
+      )}
+      {!b ? (
+        <StateView loading={board.loading} error={board.error} onRetry={() => void board.reload()} />
+      ) : (
+        <View className="card office-stats" aria-label="工单概况">
+          {[
+            ['在办', t!.open, ''],
+            ['待派', t!.unassigned, ''],
+            ['超50%', t!.warning, 'office-warn'],
+            ['超75%', t!.critical, 'office-danger'],
+            ['已超时', t!.breached, 'office-danger'],
+          ].map(([label, n, tone]) => (
+            <View key={label as string} className="office-stat">
+              <Text className={`office-stat-num ${(n as number) > 0 ? (tone as string) : ''}`}>{n}</Text>
+              <Text className="muted">{label}</Text>
+            </View>
+          ))}
+        </View>
+      )}
+
+      <View className="section-title">风险工单</View>
+      {!risky.data ? (
+        <StateView loading={risky.loading} error={risky.error} onRetry={() => void risky.reload()} />
+      ) : orders.length === 0 ? (
+        <StateView empty emptyText="没有超过时限一半的工单" />
+      ) : (
+        orders.map((o) => {
+          const sla = slaText(o.slaDueAt, now);
+          return (
+            <View key={o.id} className="card office-item" data-testid="risk-order">
+              <View
+                className="row-between"
+                onClick={() => void Taro.navigateTo({ url: orderUrl(o.id) })}
+                role="link"
+                aria-label={`工单 ${o.no}`}
+              >
+                <Text className="card-title">
+                  {categoryName(o.category)} · {o.location}
+                </Text>
+                <Text className="pill">{STATUS_LABELS[o.status]}</Text>
+              </View>
+              <View className="row-between">
+                <Text className={sla?.late ? 'office-danger' : 'office-warn'}>{sla?.text ?? '时限过半'}</Text>
+                <Text className="muted">{o.assignee ? o.assignee.name : '未派人'}</Text>
+              </View>
+              {canAssign(o) && (
+                <View
+                  className="btn btn-primary btn-block"
+                  onClick={() => setReassigning(o)}
+                  role="button"
+                  aria-label={`改派 ${o.no}`}
+                >
+                  改派
+                </View>
+              )}
+            </View>
+          );
+        })
+      )}
+
+      <View className="section-title">师傅状态</View>
+      {b && (
+        <View className="card">
+          {b.technicians.length === 0 && <View className="muted">没有师傅</View>}
+          {b.technicians.map((tech) => (
+            <View key={tech.id} className="list-item" data-testid="board-tech">
+              <View>
+                <View className="large">{tech.name}</View>
+                <View className="muted">
+                  在办 {tech.openOrders}/{tech.capacity} · 进行中 {tech.inProgress}
+                  {tech.atRisk > 0 ? ` · 风险 ${tech.atRisk}` : ''}
+                  {tech.breached > 0 ? ` · 超时 ${tech.breached}` : ''}
+                </View>
+              </View>
+              <Text className={`pill pill-${BOARD_STATUS[tech.status].tone}`}>{BOARD_STATUS[tech.status].label}</Text>
+            </View>
+          ))}
+        </View>
+      )}
+
+      {b && b.escalations.length > 0 && (
+        <View>
+          <View className="section-title">升级提醒</View>
+          <View className="card">
+            {b.escalations.map((e) => (
+              <View
+                key={`${e.workOrderId}-${e.level}`}
+                className="list-item"
+                onClick={() => void Taro.navigateTo({ url: orderUrl(e.workOrderId) })}
+                role="link"
+              >
+                <View>
+                  <View className={e.level >= 3 ? 'office-danger' : 'office-warn'}>
+                    {e.level >= 3 ? '已超时' : '超75%'} · {SLA_STAGE_LABELS[e.stage as SlaStage] ?? e.stage}
+                  </View>
+                  <View className="muted">
+                    {e.location} · {e.assignee?.name ?? '未派人'} · {formatTime(e.at)}
+                  </View>
+                </View>
+                <Text className="arrow">›</Text>
+              </View>
+            ))}
+          </View>
+        </View>
+      )}
+
+      <View className="card">
+        <NavRow label="请假审批" count={leave.data?.length} url="/subpackages/office/leave/index" />
+        <NavRow label="投诉" url="/subpackages/office/complaints/index" />
+        <NavRow label="回访" url="/subpackages/office/follow-ups/index" />
+        <NavRow label="电话报修" url="/subpackages/office/new-order/index" />
+      </View>
+
+      {reassigning && (
+        <AssignSheet
+          title={`改派 ${reassigning.no}`}
+          communityId={reassigning.communityId}
+          exclude={reassigning.assignee?.id}
+          busy={busy}
+          onCancel={() => setReassigning(null)}
+          onConfirm={(assigneeId, reason) => void reassign(reassigning, assigneeId, reason)}
+        />
+      )}
+    </Screen>
+  );
+}

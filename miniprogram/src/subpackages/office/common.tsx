@@ -1,0 +1,185 @@
+import { useEffect, useRef, useState } from 'react';
+import Taro, { useDidShow } from '@tarojs/taro';
+import { Text, Textarea, View } from '@tarojs/components';
+import { OPEN_STATUSES, type WorkOrderStatus } from '@linli/shared';
+import { StateView } from '../../components/state-view';
+import { useLoader } from '../../hooks/use-loader';
+import { homeFor, requireLogin } from '../../hooks/use-session';
+import { staffApi, type StaffMember } from '../../services/staff-api';
+import { storage } from '../../services/storage';
+import './common.scss';
+
+export type OfficeRole = 'desk' | 'supervisor' | 'admin';
+export const OFFICE_ROLES: readonly OfficeRole[] = ['desk', 'supervisor', 'admin'];
+
+export const orderUrl = (id: number) => `/subpackages/office/order/index?id=${id}`;
+
+/** Complaints still being handled; 待确认 = completed, waiting for the complainant; 已办结. */
+export const OPEN_COMPLAINT_STATUSES: readonly WorkOrderStatus[] = OPEN_STATUSES;
+export const WAITING_STATUSES: readonly WorkOrderStatus[] = ['completed'];
+export const DONE_STATUSES: readonly WorkOrderStatus[] = ['closed', 'cancelled'];
+
+/**
+ * The office pages are for desk, supervisors and admins: without a session go to login, any
+ * other role to its own home. Runs on every show (a logout elsewhere, a stale link).
+ */
+export function useOfficeGuard(roles: readonly OfficeRole[] = OFFICE_ROLES, onShowAgain?: () => void): void {
+  const shown = useRef(false);
+  const redirected = useRef(false);
+  const wrongRole = (): boolean => {
+    const role = storage.user()?.role;
+    if (roles.includes(role as OfficeRole)) return false;
+    if (!redirected.current) {
+      redirected.current = true;
+      void Taro.reLaunch({ url: storage.token() ? homeFor(role) : '/pages/login/index' });
+    }
+    return true;
+  };
+  useEffect(() => {
+    wrongRole();
+  }, []);
+  useDidShow(() => {
+    if (!requireLogin() || wrongRole()) return;
+    if (shown.current) onShowAgain?.();
+    shown.current = true;
+  });
+}
+
+/** Page title with the signed-in name and the settings link (care mode, logout). */
+export function OfficeHead({ title }: { title: string }) {
+  const user = storage.user();
+  return (
+    <View className="row-between office-head">
+      <View>
+        <View className="title">{title}</View>
+        {user?.name && <View className="muted">{user.name}</View>}
+      </View>
+      <View
+        className="link-btn"
+        onClick={() => void Taro.navigateTo({ url: '/subpackages/account/settings/index' })}
+        role="button"
+      >
+        设置
+      </View>
+    </View>
+  );
+}
+
+/** A big navigation row with an optional count badge. */
+export function NavRow({ label, hint, count, url }: { label: string; hint?: string; count?: number; url: string }) {
+  return (
+    <View
+      className="list-item office-nav"
+      onClick={() => void Taro.navigateTo({ url })}
+      role="button"
+      aria-label={label}
+    >
+      <View>
+        <View className="large">{label}</View>
+        {hint && <View className="muted">{hint}</View>}
+      </View>
+      <View className="row">
+        {count !== undefined && count > 0 && <Text className="office-badge">{count}</Text>}
+        <Text className="arrow">›</Text>
+      </View>
+    </View>
+  );
+}
+
+const ASSIGN_REASONS = ['即将超时，改派', '原师傅请假', '原师傅手头工单太多', '住户要求换人'];
+
+/**
+ * Pick a technician serving the order's community (with load and status) and a reason:
+ * 派单 / 改派 for the desk and supervisors. `exclude` hides the current assignee.
+ */
+export function AssignSheet({
+  title,
+  communityId,
+  exclude,
+  busy,
+  reasons = ASSIGN_REASONS,
+  onCancel,
+  onConfirm,
+}: {
+  title: string;
+  communityId: number;
+  exclude?: number | null;
+  busy: boolean;
+  reasons?: readonly string[];
+  onCancel: () => void;
+  onConfirm: (assigneeId: number, reason: string) => void;
+}) {
+  const techs = useLoader(() => staffApi.technicians(communityId), [communityId]);
+  const [picked, setPicked] = useState<number | null>(null);
+  const [reason, setReason] = useState<string | null>(null);
+  const [other, setOther] = useState('');
+  const OTHER = '其他原因';
+  const finalReason = reason === OTHER ? other.trim() : reason;
+  const list = (techs.data ?? []).filter((t) => t.id !== exclude);
+  const state = (t: StaffMember) =>
+    t.onLeave ? '请假中' : !t.onShift ? '不在班' : `在办 ${t.openOrders}/${t.capacity}`;
+  const ready = picked !== null && !!finalReason && !busy;
+  return (
+    <View className="sheet-mask" onClick={onCancel}>
+      <View className="sheet office-sheet" onClick={(e) => e.stopPropagation()} role="dialog" aria-label={title}>
+        <View className="title">{title}</View>
+        <View className="section-title">选择师傅</View>
+        {!techs.data ? (
+          <StateView loading={techs.loading} error={techs.error} onRetry={() => void techs.reload()} />
+        ) : list.length === 0 ? (
+          <View className="muted">本小区没有其他师傅</View>
+        ) : (
+          list.map((t) => (
+            <View
+              key={t.id}
+              className={`office-option row-between ${picked === t.id ? 'office-option-on' : ''}`}
+              onClick={() => setPicked(t.id)}
+              role="radio"
+              aria-checked={picked === t.id}
+              aria-label={t.name}
+            >
+              <Text>{t.name}</Text>
+              <Text className={t.onLeave || !t.onShift ? 'office-warn' : 'muted'}>{state(t)}</Text>
+            </View>
+          ))
+        )}
+        <View className="section-title">原因</View>
+        {[...reasons, OTHER].map((r) => (
+          <View
+            key={r}
+            className={`office-option ${reason === r ? 'office-option-on' : ''}`}
+            onClick={() => setReason(r)}
+            role="radio"
+            aria-checked={reason === r}
+          >
+            {r}
+          </View>
+        ))}
+        {reason === OTHER && (
+          <Textarea
+            className="textarea"
+            value={other}
+            maxlength={200}
+            placeholder="请写下原因"
+            placeholderClass="placeholder"
+            onInput={(e) => setOther(e.detail.value)}
+            aria-label="原因"
+          />
+        )}
+        <View className="office-sheet-actions">
+          <View className="btn office-sheet-btn" onClick={onCancel} role="button">
+            返回
+          </View>
+          <View
+            className={`btn btn-primary office-sheet-btn ${ready ? '' : 'btn-disabled'}`}
+            onClick={() => ready && onConfirm(picked!, finalReason!)}
+            role="button"
+            aria-disabled={!ready}
+          >
+            {busy ? '提交中…' : '确认'}
+          </View>
+        </View>
+      </View>
+    </View>
+  );
+}

@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '请假审批', enablePullDownRefresh: true });

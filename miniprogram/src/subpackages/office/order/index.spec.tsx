@@ -1,0 +1,137 @@
+import { render, screen, waitFor, within } from '@testing-library/react';
+import Taro from '@tarojs/taro';
+import OfficeOrderPage from './index';
+import { apiError, FakeApi } from '../../../../test/fake-api';
+import { order } from '../../../../test/fixtures';
+import { setRouter, stubNavigation, tap } from '../../../../test/ui';
+import { desk, signIn } from '../test-users';
+
+const DETAIL = '/api/work-orders/241';
+const TRANSITIONS = '/api/work-orders/241/transitions';
+const techs = [
+  {
+    id: 7,
+    name: '赵师傅',
+    role: 'technician',
+    communityIds: [1],
+    openOrders: 3,
+    capacity: 6,
+    onShift: true,
+    onLeave: false,
+  },
+  {
+    id: 8,
+    name: '钱师傅',
+    role: 'technician',
+    communityIds: [1],
+    openOrders: 1,
+    capacity: 6,
+    onShift: true,
+    onLeave: false,
+  },
+  {
+    id: 9,
+    name: '孙师傅',
+    role: 'technician',
+    communityIds: [1],
+    openOrders: 0,
+    capacity: 6,
+    onShift: false,
+    onLeave: false,
+  },
+];
+const complaint = (over = {}) =>
+  order({
+    kind: 'complaint',
+    category: 'other',
+    description: '楼下餐馆油烟太大',
+    status: 'submitted',
+    assignee: null,
+    actions: ['assign', 'pool', 'cancel'],
+    ...over,
+  });
+const sent = (api: FakeApi) => api.callsTo('POST', TRANSITIONS).map((c) => c.body);
+
+describe('工单详情 (office order)', () => {
+  beforeEach(() => {
+    signIn(desk);
+    stubNavigation();
+    setRouter('/subpackages/office/order/index', { id: '241' });
+  });
+  afterEach(() => jest.restoreAllMocks());
+
+  it('assigns a complaint to a technician of the community with a reason', async () => {
+    const api = new FakeApi()
+      .install()
+      .on('GET', DETAIL, { body: complaint() })
+      .on('GET', '/api/staff', { body: techs })
+      .on('POST', TRANSITIONS, {
+        body: complaint({
+          status: 'assigned',
+          version: 4,
+          assignee: { id: 8, name: '钱师傅', phone: null },
+          actions: [],
+        }),
+      });
+    render(<OfficeOrderPage />);
+    expect(await screen.findByText('投诉内容')).toBeInTheDocument();
+    expect(screen.getByText('楼下餐馆油烟太大')).toBeInTheDocument();
+    tap(screen.getByRole('button', { name: '派单' }));
+    const sheet = screen.getByRole('dialog', { name: '派给' });
+    expect(await within(sheet).findByRole('radio', { name: '孙师傅' })).toHaveTextContent('不在班');
+    expect(within(sheet).getByRole('radio', { name: '钱师傅' })).toHaveTextContent('在办 1/6');
+    expect(api.callsTo('GET', '/api/staff')[0].query).toEqual({ role: 'technician', communityId: '1' });
+    tap(within(sheet).getByRole('radio', { name: '钱师傅' }));
+    tap(within(sheet).getByRole('radio', { name: '请师傅上门核实处理' }));
+    tap(within(sheet).getByRole('button', { name: '确认' }));
+    await waitFor(() =>
+      expect(sent(api)).toEqual([{ action: 'assign', version: 3, assigneeId: 8, reason: '请师傅上门核实处理' }]),
+    );
+    expect(await screen.findByText('已派单')).toBeInTheDocument();
+    expect(screen.getByTestId('screen')).toHaveTextContent('钱师傅');
+  });
+
+  it("shows the answer and waits for the complainant's confirmation; calls them", async () => {
+    const call = jest.spyOn(Taro, 'makePhoneCall').mockResolvedValue({ errMsg: 'ok' } as never);
+    const done = complaint({
+      status: 'completed',
+      assignee: { id: 8, name: '钱师傅', phone: '13700000108' },
+      actions: ['reopen'],
+      timeline: [
+        ...order().timeline,
+        {
+          id: 3,
+          action: 'complete',
+          from: 'in_progress',
+          to: 'completed',
+          actor: { id: 8, role: 'technician', name: '钱师傅' },
+          note: '已约谈餐馆，加装油烟净化器',
+          photoIds: [],
+          photos: [],
+          at: '2026-11-27T09:00:00.000Z',
+        },
+      ],
+    });
+    new FakeApi().install().on('GET', DETAIL, { body: done });
+    render(<OfficeOrderPage />);
+    expect(await screen.findByRole('status')).toHaveTextContent('已答复，等待投诉人在小程序确认');
+    expect(screen.getAllByText('已约谈餐馆，加装油烟净化器').length).toBeGreaterThan(0);
+    expect(screen.getByRole('button', { name: '返修' })).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: /派单|改派/ })).not.toBeInTheDocument();
+    tap(screen.getAllByRole('button', { name: '打电话' })[0]);
+    expect(call).toHaveBeenCalledWith({ phoneNumber: '13910007919' });
+  });
+
+  it('on 409 reloads and says someone else changed it', async () => {
+    const api = new FakeApi()
+      .install()
+      .on('GET', DETAIL, { body: complaint({ status: 'cancelled', version: 5, actions: [] }) })
+      .once('GET', DETAIL, { body: complaint() })
+      .on('POST', TRANSITIONS, apiError(409, 'VERSION_CONFLICT'));
+    render(<OfficeOrderPage />);
+    tap(await screen.findByRole('button', { name: '放入抢单池' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('工单已被他人更新');
+    expect(await screen.findByText('已取消')).toBeInTheDocument();
+    expect(api.callsTo('GET', DETAIL)).toHaveLength(2);
+  });
+});

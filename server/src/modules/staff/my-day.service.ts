@@ -1,0 +1,162 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { chinaDayStart, chinaLocalTime } from '@linli/shared';
+import { DataSource } from 'typeorm';
+import { AppError, notFound } from '../../common/app-error.js';
+import type { Actor } from '../../common/auth/actor.js';
+import { Clock } from '../../common/clock.js';
+import { HouseBinding } from '../residents/house-binding.entity.js';
+import { ScoresService } from '../satisfaction/scores.service.js';
+import { WorkOrder } from '../work-orders/work-order.entities.js';
+import { HELD_STATUSES, StaffRepository } from './staff.repository.js';
+
+/** The technician's own day: what the staff app's summary card shows. */
+export interface MyDayView {
+  /** China day, yyyy-mm-dd. */
+  date: string;
+  /** Orders this technician completed today (China day). */
+  doneToday: number;
+  /** Orders on their plate now (assigned .. quoted). */
+  open: number;
+  /** Their own scores over the last 90 China days (to today), from the rollups. */
+  satisfaction: {
+    from: string;
+    to: string;
+    rated: number;
+    completed: number;
+    /** 0..100, shrunk towards their team/community: the same index the office sees (null: no community). */
+    index: number | null;
+    csat: number | null;
+    meanStars: number | null;
+    firstTimeFixRate: number | null;
+  };
+}
+
+/** A colleague a technician may transfer an order to. */
+export interface ColleagueView {
+  id: number;
+  name: string;
+  communityIds: number[];
+  openOrders: number;
+  capacity: number;
+  onShift: boolean;
+  onLeave: boolean;
+}
+
+/** A resident verified for a house, as the desk sees them when filing for a caller. */
+export interface HouseResidentView {
+  /** The resident's user id: the order's `reporterId`. */
+  userId: number;
+  name: string;
+  /** Full number: the desk calls it back. */
+  phone: string;
+  relation: string;
+}
+
+const DAY_MS = 86_400_000;
+const SCORE_DAYS = 90;
+
+@Injectable()
+export class MyDayService {
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    @Inject(StaffRepository) private readonly staff: StaffRepository,
+    @Inject(ScoresService) private readonly scores: ScoresService,
+    @Inject(Clock) private readonly clock: Clock,
+  ) {}
+
+  async today(actor: Actor): Promise<MyDayView> {
+    if (actor.companyId === null) throw new AppError('FORBIDDEN', 'for company staff');
+    const now = this.clock.now();
+    const start = new Date(chinaDayStart(now));
+    const end = new Date(start.getTime() + DAY_MS);
+    const date = chinaLocalTime(now).date;
+    const from = chinaLocalTime(start.getTime() - (SCORE_DAYS - 1) * DAY_MS).date;
+    const [done, open, summary] = await Promise.all([
+      // Through the entity, so the dates are bound in each driver's datetime format.
+      this.ds
+        .getRepository(WorkOrder)
+        .createQueryBuilder('wo')
+        .where('wo.completedById = :me AND wo.completedAt >= :start AND wo.completedAt < :end', {
+          me: actor.userId,
+          start,
+          end,
+        })
+        .getCount(),
+      this.ds
+        .getRepository(WorkOrder)
+        .createQueryBuilder('wo')
+        .where('wo.assigneeId = :me AND wo.status IN (:...held)', { me: actor.userId, held: [...HELD_STATUSES] })
+        .getCount(),
+      // Own scope only: the technician slice is forced to the caller. Serving no community,
+      // they have nothing to score (and the scores service would filter on an empty list).
+      actor.communityIds.length ? this.scores.summary(actor, { from, to: date, technicianId: actor.userId }) : null,
+    ]);
+    return {
+      date,
+      doneToday: done,
+      open,
+      satisfaction: {
+        from,
+        to: date,
+        rated: summary?.counts.rated ?? 0,
+        completed: summary?.counts.completed ?? 0,
+        index: summary?.index.value ?? null,
+        csat: summary?.csat.value ?? null,
+        meanStars: summary?.meanStars ?? null,
+        firstTimeFixRate: summary?.firstTimeFixRate ?? null,
+      },
+    };
+  }
+
+  /** Active technicians sharing at least one community with the caller, the caller excluded. */
+  async colleagues(actor: Actor): Promise<ColleagueView[]> {
+    if (actor.companyId === null || !actor.communityIds.length) return [];
+    const users = (
+      await this.staff.listStaff(actor.companyId, { role: 'technician', servingAny: actor.communityIds })
+    ).filter((u) => u.active && u.id !== actor.userId);
+    const facts = await this.staff.factsOf(
+      users.map((u) => u.id),
+      this.clock.now(),
+    );
+    return users.map((u) => {
+      const f = facts.get(u.id)!;
+      return {
+        id: u.id,
+        name: u.name,
+        // Only the communities the caller shares: the rest is not theirs to see.
+        communityIds: f.communityIds.filter((c) => actor.communityIds.includes(c)),
+        openOrders: f.openOrders,
+        capacity: f.capacity,
+        onShift: f.onShift,
+        onLeave: f.onLeave,
+      };
+    });
+  }
+
+  /**
+   * The verified residents of a house in the caller's communities (admins: the company), so
+   * the desk can file a phone report in the caller's name. Another company's or community's
+   * house answers 404 as if it did not exist.
+   */
+  async houseResidents(actor: Actor, houseId: number): Promise<HouseResidentView[]> {
+    const rows: Array<Record<string, unknown>> = await this.ds.query(
+      'SELECT h.communityId, c.companyId FROM house h JOIN community c ON c.id = h.communityId WHERE h.id = ?',
+      [houseId],
+    );
+    const house = rows[0];
+    const communityId = Number(house?.communityId);
+    if (
+      !house ||
+      Number(house.companyId) !== actor.companyId ||
+      (actor.role !== 'admin' && !actor.communityIds.includes(communityId))
+    ) {
+      throw notFound('house');
+    }
+    const bindings = await this.ds.getRepository(HouseBinding).find({
+      where: { houseId, status: 'verified' },
+      order: { id: 'ASC' },
+    });
+    return bindings.map((b) => ({ userId: b.userId, name: b.name, phone: b.phone, relation: b.relation }));
+  }
+}
