@@ -5,11 +5,12 @@ import { type LogLevel, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import type { Express } from 'express';
 import { DataSource } from 'typeorm';
 import { AppModule } from './app.module.js';
+import { serveConsole } from './common/console-static.js';
 import { ErrorFilter } from './common/error.filter.js';
 import { requestIdMiddleware } from './common/request-id.js';
+import { securityHeaders } from './common/security-headers.js';
 import { createValidationPipe } from './common/validation.js';
 import type { AppConfig } from './config/config.js';
 import { ensureDatabaseExists } from './database/data-source.js';
@@ -33,16 +34,6 @@ export function resolveSecrets(config: AppConfig): AppConfig {
   return { ...config, jwt: { ...config.jwt, secret: readFileSync(file, 'utf8').trim() } };
 }
 
-/** Until the console lands, / points a newcomer at what there is. */
-function landingPage(h5: boolean): string {
-  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>邻里 Linli</title>
-<meta name="viewport" content="width=device-width,initial-scale=1"></head>
-<body style="font-family:sans-serif;max-width:40rem;margin:3rem auto;line-height:1.6">
-<h1>邻里 · 物业报修</h1><ul>
-${h5 ? '<li><a href="/h5/">住户小程序（H5 预览）</a></li>' : '<li>住户小程序尚未构建（pnpm build）</li>'}
-<li><a href="/api/docs">API 文档</a></li><li><a href="/api/health">健康检查</a></li></ul></body></html>`;
-}
-
 export interface CreatedApp {
   app: NestExpressApplication;
   fakeWechat: FakeWechatServer | null;
@@ -61,6 +52,7 @@ export async function createApp(input: AppConfig, opts: { logger?: LogLevel[] | 
   });
   app.set('trust proxy', 'loopback');
   app.disable('x-powered-by');
+  app.use(securityHeaders({ htmlDirs: [config.h5Dir, config.consoleDir] }));
   app.use(requestIdMiddleware);
   app.useBodyParser('json', { limit: '256kb' });
   app.useBodyParser('urlencoded', { limit: '64kb', extended: false });
@@ -81,10 +73,7 @@ export async function createApp(input: AppConfig, opts: { logger?: LogLevel[] | 
   if (existsSync(path.join(config.h5Dir, 'index.html'))) {
     app.useStaticAssets(config.h5Dir, { prefix: '/h5/', index: 'index.html', maxAge: '1h' });
   }
-  const express: Express = app.getHttpAdapter().getInstance();
-  express.get('/', (_req, res) => {
-    res.type('html').send(landingPage(existsSync(path.join(config.h5Dir, 'index.html'))));
-  });
+  serveConsole(app, config);
 
   app.setGlobalPrefix('api');
   app.useGlobalFilters(new ErrorFilter());

@@ -19,6 +19,37 @@ export function isRetryableLockError(e: unknown): boolean {
   return d?.errno === 1213 || d?.errno === 1205 || d?.code === 'SQLITE_BUSY';
 }
 
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'PROTOCOL_CONNECTION_LOST',
+  'PROTOCOL_ENQUEUE_AFTER_FATAL_ERROR',
+  'PROTOCOL_SEQUENCE_TIMEOUT',
+  'ER_SERVER_SHUTDOWN',
+  'ER_CON_COUNT_ERROR',
+]);
+/** Server shutdown, too many connections, and the client's "can't connect" / "gone away" / "lost". */
+const CONNECTION_ERRNOS = new Set([1053, 1040, 2002, 2003, 2006, 2013]);
+
+/**
+ * The database cannot be reached (refused, lost, shutting down): the request did not happen or
+ * its transaction rolled back, so the client may retry (with its idempotency key).
+ */
+export function isConnectionError(e: unknown): boolean {
+  const outer = e as { code?: unknown; errno?: unknown; message?: unknown } | null;
+  const inner = e instanceof QueryFailedError ? (e.driverError as typeof outer) : null;
+  return [outer, inner].some(
+    (x) =>
+      !!x &&
+      ((typeof x.code === 'string' && CONNECTION_CODES.has(x.code)) ||
+        (typeof x.errno === 'number' && CONNECTION_ERRNOS.has(x.errno)) ||
+        (typeof x.message === 'string' && x.message.includes('connection is in closed state'))),
+  );
+}
+
 /** The LIKE escape character: not a backslash, which MySQL and SQLite treat differently. */
 export const LIKE_ESCAPE = '!';
 

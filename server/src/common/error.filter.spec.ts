@@ -1,5 +1,6 @@
 import { describe, expect, it, jest } from '@jest/globals';
 import { Logger, NotFoundException, type ArgumentsHost } from '@nestjs/common';
+import { QueryFailedError } from 'typeorm';
 import { AppError } from './app-error.js';
 import { ErrorFilter } from './error.filter.js';
 
@@ -29,6 +30,34 @@ describe('ErrorFilter', () => {
     expect(sent.status).toBe(429);
     expect(sent.body).toEqual({ code: 'RATE_LIMITED', message: 'slow down', details: { n: 1 }, requestId: 'rid-1' });
     expect(sent.headers['Retry-After']).toBe('3');
+  });
+
+  it.each([
+    ['a refused connection', Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:3306'), { code: 'ECONNREFUSED' })],
+    [
+      'a query on a lost connection',
+      new QueryFailedError(
+        'SELECT 1',
+        [],
+        Object.assign(new Error('Connection lost'), { code: 'PROTOCOL_CONNECTION_LOST' }),
+      ),
+    ],
+    ['a command on a closed connection', new Error("Can't add new command when connection is in closed state")],
+    ['a server shutting down', Object.assign(new Error('Server shutdown in progress'), { errno: 1053 })],
+  ])('answers %s with 503 SERVICE_UNAVAILABLE and Retry-After, so clients retry', (_what, err) => {
+    const spy = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const sent = run(err);
+    expect(sent.status).toBe(503);
+    expect(sent.body).toMatchObject({ code: 'SERVICE_UNAVAILABLE', requestId: 'rid-1' });
+    expect(sent.headers['Retry-After']).toBe('5');
+    spy.mockRestore();
+  });
+
+  it('does not take other database errors for an outage', () => {
+    const spy = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    const dup = new QueryFailedError('INSERT', [], Object.assign(new Error('dup'), { code: 'ER_PARSE_ERROR' }));
+    expect(run(dup).status).toBe(500);
+    spy.mockRestore();
   });
 
   it('maps framework HTTP errors to catalogue codes', () => {

@@ -2,6 +2,7 @@ import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger 
 import type { ErrorBody, ErrorCode } from '@linli/shared';
 import type { Request, Response } from 'express';
 import { AppError } from './app-error.js';
+import { isConnectionError } from './db-errors.js';
 
 const HTTP_CODES: Record<number, ErrorCode> = {
   400: 'VALIDATION_FAILED',
@@ -44,6 +45,13 @@ export class ErrorFilter implements ExceptionFilter {
       const inner = fromLowLevel(exception.cause);
       if (inner) err = inner;
       else if (HTTP_CODES[status]) err = new AppError(HTTP_CODES[status], exception.message);
+    }
+    if (!err && isConnectionError(exception)) {
+      // An outage, not a bug: the client should come back (with the same idempotency key).
+      this.logger.warn(`request ${requestId ?? '-'} ${req.method} ${req.originalUrl ?? req.url}: database unavailable`);
+      err = new AppError('SERVICE_UNAVAILABLE', 'database unavailable, retry shortly', undefined, {
+        'Retry-After': '5',
+      });
     }
     if (!err) {
       this.logger.error(

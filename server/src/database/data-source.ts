@@ -44,7 +44,9 @@ export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {
     charset: 'utf8mb4_unicode_ci',
     timezone: 'Z',
     migrations: MYSQL_MIGRATIONS,
-    extra: { connectionLimit: 20 },
+    // trace: false: mysql2 otherwise captures a stack trace for every query (5.5% of a create's
+    // CPU in the load profile); TypeORM's QueryFailedError carries the SQL either way.
+    extra: { connectionLimit: 20, trace: false },
   };
 }
 

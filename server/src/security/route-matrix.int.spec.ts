@@ -95,6 +95,11 @@ const POLICY: Record<string, Rule> = {
     xBody: () => ({ pattern: [], exceptions: [] }),
   },
   'POST /api/staff/:id/leave': { roles: ['technician', 'supervisor', 'admin'], id: 'staff', xBody: () => LEAVE },
+  // staff mode: the supervisor's team board, a technician's own day and colleagues
+  'GET /api/staff/board': { roles: ['supervisor', 'admin'] },
+  'GET /api/staff/me/today': { roles: ['technician'] },
+  'GET /api/staff/me/colleagues': { roles: ['technician'] },
+  'GET /api/staff/desk/house-residents': { roles: OFFICE },
   'GET /api/leave': { roles: ['admin', 'supervisor', 'technician'] },
   'POST /api/leave/:id/review': { roles: ['admin', 'supervisor'], id: 'missing' },
   'GET /api/teams': { roles: ADMIN },
@@ -117,6 +122,12 @@ const POLICY: Record<string, Rule> = {
   'POST /api/price-items': { roles: ADMIN },
   'PUT /api/price-items/:id': { roles: ADMIN, id: 'missing' },
   'DELETE /api/price-items/:id': { roles: ADMIN, id: 'missing' },
+  // master data and the audit log (admin console)
+  'POST /api/imports/master-data': { roles: ADMIN },
+  'GET /api/imports/master-data/template.xlsx': { roles: ADMIN },
+  'GET /api/master-data/communities': { roles: ADMIN },
+  'GET /api/master-data/houses': { roles: ADMIN, communityQuery: true },
+  'GET /api/audit-log': { roles: ADMIN },
   // satisfaction: follow-ups, scores, exports, surveys
   'GET /api/follow-ups': { roles: OFFICE },
   'POST /api/follow-ups/:id/complete': { roles: OFFICE, id: 'missing' },
