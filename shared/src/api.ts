@@ -38,6 +38,8 @@ export interface HouseBindingView {
   relation: BindingRelation;
   status: BindingStatus;
   createdAt: string;
+  /** Who asked, as they typed it: the resident's own data, shown to them and to reviewers. */
+  applicant: { name: string; phone: string };
 }
 
 export interface QuoteItem {

@@ -10,4 +10,8 @@ export * from './routing.js';
 export * from './assignment.js';
 export * from './sla.js';
 export * from './satisfaction.js';
+export * from './scores-api.js';
 export * from './survey.js';
+export * from './audit.js';
+export * from './master-data.js';
+export * from './admin-api.js';
