@@ -15,3 +15,4 @@ export * from './survey.js';
 export * from './audit.js';
 export * from './master-data.js';
 export * from './admin-api.js';
+export * from './staff-api.js';

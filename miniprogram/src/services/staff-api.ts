@@ -1,80 +1,31 @@
 /**
  * The staff-mode endpoints beyond the order lifecycle (which is in api.ts): the technician's
  * day and colleagues, the desk's callers and follow-ups, the supervisor's board and leave.
- * Only the staff subpackages import this module, so residents never download it. Shapes
- * mirror the server (staff/board.service.ts, staff/my-day.service.ts,
- * satisfaction/follow-ups.dto.ts, staff/leave.service.ts).
+ * Only the staff subpackages import this module, so residents never download it. The board,
+ * day, colleague and house-resident views come from @linli/shared (staff-api.ts); the other
+ * shapes mirror the server (satisfaction/follow-ups.dto.ts, staff/leave.service.ts).
  */
-import type { Page, PersonRef, WorkOrderDetailView, WorkOrderView } from '@linli/shared';
+import type {
+  BoardView,
+  ColleagueView,
+  HouseResidentView,
+  MyDayView,
+  Page,
+  PersonRef,
+  WorkOrderDetailView,
+  WorkOrderView,
+} from '@linli/shared';
 import { request, type CreateOrderInput } from './api';
 
-export interface MyDayView {
-  date: string;
-  doneToday: number;
-  open: number;
-  satisfaction: {
-    from: string;
-    to: string;
-    rated: number;
-    completed: number;
-    index: number | null;
-    csat: number | null;
-    meanStars: number | null;
-    firstTimeFixRate: number | null;
-  };
-}
-
-export interface ColleagueView {
-  id: number;
-  name: string;
-  communityIds: number[];
-  openOrders: number;
-  capacity: number;
-  onShift: boolean;
-  onLeave: boolean;
-}
-
-export interface HouseResidentView {
-  userId: number;
-  name: string;
-  phone: string;
-  relation: string;
-}
-
-export type BoardStatus = 'on_leave' | 'off_shift' | 'busy' | 'available';
-
-export interface BoardTechnician {
-  id: number;
-  name: string;
-  phone: string | null;
-  status: BoardStatus;
-  onShift: boolean;
-  onLeave: boolean;
-  capacity: number;
-  openOrders: number;
-  inProgress: number;
-  atRisk: number;
-  breached: number;
-}
-
-export interface BoardEscalation {
-  workOrderId: number;
-  orderNo: string;
-  status: string;
-  priority: string;
-  location: string | null;
-  stage: string;
-  level: number;
-  at: string;
-  assignee: PersonRef | null;
-}
-
-export interface BoardView {
-  generatedAt: string;
-  technicians: BoardTechnician[];
-  totals: { open: number; unassigned: number; warning: number; critical: number; breached: number };
-  escalations: BoardEscalation[];
-}
+export type {
+  BoardEscalation,
+  BoardStatus,
+  BoardTechnician,
+  BoardView,
+  ColleagueView,
+  HouseResidentView,
+  MyDayView,
+} from '@linli/shared';
 
 /** A staff member as GET /api/staff lists them (the fields this app reads). */
 export interface StaffMember {

@@ -1,55 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { OPEN_STATUSES, type PersonRef } from '@linli/shared';
+import {
+  OPEN_STATUSES,
+  type BoardEscalation,
+  type BoardStatus,
+  type BoardTechnician,
+  type BoardView,
+} from '@linli/shared';
 import { DataSource } from 'typeorm';
 import { AppError } from '../../common/app-error.js';
 import type { Actor } from '../../common/auth/actor.js';
 import { Clock } from '../../common/clock.js';
 import { HELD_STATUSES, StaffRepository } from './staff.repository.js';
-
-/** What a technician is doing now, most limiting first. */
-export type BoardStatus = 'on_leave' | 'off_shift' | 'busy' | 'available';
-
-export interface BoardTechnician {
-  id: number;
-  name: string;
-  phone: string | null;
-  status: BoardStatus;
-  onShift: boolean;
-  onLeave: boolean;
-  capacity: number;
-  /** Held orders (assigned .. quoted), in any community: the load routing counts. */
-  openOrders: number;
-  /** Of those, on the way, in progress, paused or quoted. */
-  inProgress: number;
-  /** Of those, past 50% of a live SLA target (warning, critical or breached). */
-  atRisk: number;
-  /** Of those, past 100%. */
-  breached: number;
-}
-
-export interface BoardEscalation {
-  workOrderId: number;
-  orderNo: string;
-  status: string;
-  priority: string;
-  location: string | null;
-  stage: string;
-  /** 2 = 75% (supervisor warned), 3 = breached. */
-  level: number;
-  /** ISO 8601: when the level fired. */
-  at: string;
-  assignee: PersonRef | null;
-}
-
-export interface BoardView {
-  generatedAt: string;
-  technicians: BoardTechnician[];
-  /** Open orders of the caller's communities (or company), by SLA state. */
-  totals: { open: number; unassigned: number; warning: number; critical: number; breached: number };
-  /** The newest 75% and breach escalations of open orders still running late, newest first. */
-  escalations: BoardEscalation[];
-}
 
 const ACTIVE_STATUSES = ['on_the_way', 'in_progress', 'paused', 'quoted'];
 const UNASSIGNED_STATUSES = ['submitted', 'pooled', 'reopened'];

@@ -1,6 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { chinaDayStart, chinaLocalTime } from '@linli/shared';
+import {
+  chinaDayStart,
+  chinaLocalTime,
+  type ColleagueView,
+  type HouseResidentView,
+  type MyDayView,
+} from '@linli/shared';
 import { DataSource } from 'typeorm';
 import { AppError, notFound } from '../../common/app-error.js';
 import type { Actor } from '../../common/auth/actor.js';
@@ -9,49 +15,6 @@ import { HouseBinding } from '../residents/house-binding.entity.js';
 import { ScoresService } from '../satisfaction/scores.service.js';
 import { WorkOrder } from '../work-orders/work-order.entities.js';
 import { HELD_STATUSES, StaffRepository } from './staff.repository.js';
-
-/** The technician's own day: what the staff app's summary card shows. */
-export interface MyDayView {
-  /** China day, yyyy-mm-dd. */
-  date: string;
-  /** Orders this technician completed today (China day). */
-  doneToday: number;
-  /** Orders on their plate now (assigned .. quoted). */
-  open: number;
-  /** Their own scores over the last 90 China days (to today), from the rollups. */
-  satisfaction: {
-    from: string;
-    to: string;
-    rated: number;
-    completed: number;
-    /** 0..100, shrunk towards their team/community: the same index the office sees (null: no community). */
-    index: number | null;
-    csat: number | null;
-    meanStars: number | null;
-    firstTimeFixRate: number | null;
-  };
-}
-
-/** A colleague a technician may transfer an order to. */
-export interface ColleagueView {
-  id: number;
-  name: string;
-  communityIds: number[];
-  openOrders: number;
-  capacity: number;
-  onShift: boolean;
-  onLeave: boolean;
-}
-
-/** A resident verified for a house, as the desk sees them when filing for a caller. */
-export interface HouseResidentView {
-  /** The resident's user id: the order's `reporterId`. */
-  userId: number;
-  name: string;
-  /** Full number: the desk calls it back. */
-  phone: string;
-  relation: string;
-}
 
 const DAY_MS = 86_400_000;
 const SCORE_DAYS = 90;

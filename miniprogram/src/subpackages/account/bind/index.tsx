@@ -2,13 +2,12 @@ import { useState } from 'react';
 import Taro from '@tarojs/taro';
 import { Input, Text, View } from '@tarojs/components';
 import { BINDING_RELATIONS, RELATION_LABELS, type BindingRelation, type HouseBindingView } from '@linli/shared';
+import { HousePicker, useHousePick } from '../../../components/house-picker';
 import { Screen } from '../../../components/screen';
-import { StateView } from '../../../components/state-view';
 import { useLoader } from '../../../hooks/use-loader';
 import { api, ApiError } from '../../../services/api';
 import { textOf } from '../../../services/errors';
 import { storage } from '../../../services/storage';
-import type { BuildingOption, CommunityOption, HouseOption } from '../../../services/types';
 import './index.scss';
 
 const PHONE = /^(\+?86)?1\d{10}$/;
@@ -24,17 +23,8 @@ export default function BindPage() {
   const [q, setQ] = useState('');
   const [query, setQuery] = useState('');
   const communities = useLoader(() => api.communities(query || undefined), [query]);
-  const [community, setCommunity] = useState<CommunityOption | null>(null);
-  const buildings = useLoader(
-    () => (community ? api.buildings(community.id) : Promise.resolve([] as BuildingOption[])),
-    [community?.id],
-  );
-  const [building, setBuilding] = useState<BuildingOption | null>(null);
-  const houses = useLoader(
-    () => (building ? api.houses(building.id) : Promise.resolve([] as HouseOption[])),
-    [building?.id],
-  );
-  const [house, setHouse] = useState<HouseOption | null>(null);
+  const pick = useHousePick();
+  const { community, house } = pick;
   const user = storage.user();
   const [relation, setRelation] = useState<BindingRelation>('owner');
   const [name, setName] = useState(user?.name ?? '');
@@ -60,9 +50,7 @@ export default function BindPage() {
   };
 
   const restart = () => {
-    setCommunity(null);
-    setBuilding(null);
-    setHouse(null);
+    pick.reset();
     setResult(null);
     setError(null);
   };
@@ -95,8 +83,6 @@ export default function BindPage() {
     );
   }
 
-  const crumbs = [community?.name, building?.name, house?.label].filter(Boolean).join(' / ');
-
   return (
     <Screen className="bind">
       {(mine.data ?? []).length > 0 && !community && (
@@ -117,24 +103,10 @@ export default function BindPage() {
         </View>
       )}
 
-      {crumbs && (
-        <View className="row-between bind-crumbs">
-          <Text className="muted">{crumbs}</Text>
-          <View className="link-btn" onClick={restart} role="button">
-            重新选择
-          </View>
-        </View>
-      )}
-
-      {error && (
-        <View className="error-banner" role="alert">
-          {error}
-        </View>
-      )}
-
-      {!community ? (
-        <View className="card">
-          <View className="card-title">1. 选择小区</View>
+      <HousePicker
+        pick={pick}
+        communities={communities}
+        communitySearch={
           <View className="row bind-search">
             <Input
               className="input bind-search-input"
@@ -149,63 +121,17 @@ export default function BindPage() {
               搜索
             </View>
           </View>
-          <StateView
-            loading={communities.loading}
-            error={communities.error}
-            onRetry={() => void communities.reload()}
-            empty={!communities.data?.length}
-            emptyText="没有找到这个小区"
-          />
-          {!communities.loading &&
-            (communities.data ?? []).map((c) => (
-              <View key={c.id} className="list-item" onClick={() => setCommunity(c)} role="button">
-                <View>
-                  <View>{c.name}</View>
-                  {c.address && <View className="muted">{c.address}</View>}
-                </View>
-                <Text className="arrow">›</Text>
-              </View>
-            ))}
-        </View>
-      ) : !building ? (
-        <View className="card">
-          <View className="card-title">2. 选择楼栋</View>
-          <StateView
-            loading={buildings.loading}
-            error={buildings.error}
-            onRetry={() => void buildings.reload()}
-            empty={!buildings.data?.length}
-          />
-          {!buildings.loading && (
-            <View className="choices">
-              {(buildings.data ?? []).map((b) => (
-                <View key={b.id} className="choice bind-choice" onClick={() => setBuilding(b)} role="button">
-                  {b.name}
-                </View>
-              ))}
-            </View>
-          )}
-        </View>
-      ) : !house ? (
-        <View className="card">
-          <View className="card-title">3. 选择房号</View>
-          <StateView
-            loading={houses.loading}
-            error={houses.error}
-            onRetry={() => void houses.reload()}
-            empty={!houses.data?.length}
-          />
-          {!houses.loading && (
-            <View className="choices">
-              {(houses.data ?? []).map((h) => (
-                <View key={h.id} className="choice bind-choice" onClick={() => setHouse(h)} role="button">
-                  {h.unit ? `${h.unit} ${h.roomNo}` : h.label}
-                </View>
-              ))}
-            </View>
-          )}
-        </View>
-      ) : (
+        }
+        showAddress
+        communityEmptyText="没有找到这个小区"
+        hideWhileLoading
+        showEmptyBuildings
+        choiceClassName="choice bind-choice"
+        houseLabel={(h) => (h.unit ? `${h.unit} ${h.roomNo}` : h.label)}
+        crumbsClassName="row-between bind-crumbs"
+        error={error}
+        onRestart={restart}
+      >
         <View className="card">
           <View className="card-title">4. 填写身份</View>
           <View className="field">
@@ -254,7 +180,7 @@ export default function BindPage() {
             {submitting ? '提交中…' : '提交绑定'}
           </View>
         </View>
-      )}
+      </HousePicker>
     </Screen>
   );
 }

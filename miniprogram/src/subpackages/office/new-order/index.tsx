@@ -1,6 +1,6 @@
 import { useRef, useState } from 'react';
 import Taro from '@tarojs/taro';
-import { Input, Text, Textarea, View } from '@tarojs/components';
+import { Text, Textarea, View } from '@tarojs/components';
 import {
   KIND_LABELS,
   PRIORITIES,
@@ -9,6 +9,7 @@ import {
   type WorkOrderDetailView,
   type WorkOrderKind,
 } from '@linli/shared';
+import { HousePicker, useHousePick } from '../../../components/house-picker';
 import { Screen } from '../../../components/screen';
 import { StateView } from '../../../components/state-view';
 import { useLoader } from '../../../hooks/use-loader';
@@ -17,7 +18,6 @@ import { textOf } from '../../../services/errors';
 import { newIdempotencyKey, PREFERRED_TIMES } from '../../../services/format';
 import { staffApi } from '../../../services/staff-api';
 import { storage } from '../../../services/storage';
-import type { BuildingOption, CommunityOption, HouseOption } from '../../../services/types';
 import { orderUrl, useOfficeGuard } from '../common';
 
 const KINDS: readonly WorkOrderKind[] = ['repair', 'complaint', 'suggestion'];
@@ -33,18 +33,8 @@ export default function NewPhoneOrderPage() {
   useOfficeGuard();
   const mine = storage.user()?.communityIds ?? [];
   const communities = useLoader(() => api.communities(), []);
-  const [community, setCommunity] = useState<CommunityOption | null>(null);
-  const buildings = useLoader(
-    () => (community ? api.buildings(community.id) : Promise.resolve([] as BuildingOption[])),
-    [community?.id],
-  );
-  const [building, setBuilding] = useState<BuildingOption | null>(null);
-  const houses = useLoader(
-    () => (building ? api.houses(building.id) : Promise.resolve([] as HouseOption[])),
-    [building?.id],
-  );
-  const [room, setRoom] = useState('');
-  const [house, setHouse] = useState<HouseOption | null>(null);
+  const pick = useHousePick();
+  const { community, house } = pick;
   const callers = useLoader(() => (house ? staffApi.houseResidents(house.id) : Promise.resolve([])), [house?.id]);
   const [caller, setCaller] = useState<number | null>(null);
   const categories = useLoader(() => (community ? api.categories(community.id) : Promise.resolve([])), [community?.id]);
@@ -61,13 +51,9 @@ export default function NewPhoneOrderPage() {
 
   // Staff see their company's communities; the desk files only where it serves.
   const communityList = (communities.data ?? []).filter((c) => !mine.length || mine.includes(c.id));
-  const houseList = (houses.data ?? []).filter((h) => !room.trim() || h.label.includes(room.trim()));
 
   const restart = () => {
-    setCommunity(null);
-    setBuilding(null);
-    setHouse(null);
-    setRoom('');
+    pick.reset();
     setCaller(null);
     setCategory(null);
     setKind('repair');
@@ -138,80 +124,18 @@ export default function NewPhoneOrderPage() {
     );
   }
 
-  const crumbs = [community?.name, building?.name, house?.label].filter(Boolean).join(' / ');
   const choice = (on: boolean) => `choice ${on ? 'choice-on' : ''}`;
 
   return (
     <Screen className="office">
-      {crumbs && (
-        <View className="row-between">
-          <Text className="muted">{crumbs}</Text>
-          <View className="link-btn" onClick={restart} role="button">
-            重新选择
-          </View>
-        </View>
-      )}
-      {error && (
-        <View className="error-banner" role="alert">
-          {error}
-        </View>
-      )}
-
-      {!community ? (
-        <View className="card">
-          <View className="card-title">1. 选择小区</View>
-          <StateView
-            loading={communities.loading}
-            error={communities.error}
-            onRetry={() => void communities.reload()}
-            empty={!communityList.length}
-          />
-          {communityList.map((c) => (
-            <View key={c.id} className="list-item" onClick={() => setCommunity(c)} role="button">
-              <Text>{c.name}</Text>
-              <Text className="arrow">›</Text>
-            </View>
-          ))}
-        </View>
-      ) : !building ? (
-        <View className="card">
-          <View className="card-title">2. 选择楼栋</View>
-          <StateView loading={buildings.loading} error={buildings.error} onRetry={() => void buildings.reload()} />
-          <View className="choices">
-            {(buildings.data ?? []).map((b) => (
-              <View key={b.id} className="choice" onClick={() => setBuilding(b)} role="button">
-                {b.name}
-              </View>
-            ))}
-          </View>
-        </View>
-      ) : !house ? (
-        <View className="card">
-          <View className="card-title">3. 选择房号</View>
-          <Input
-            className="input"
-            value={room}
-            placeholder="输入房号查找，如 301"
-            placeholderClass="placeholder"
-            onInput={(e) => setRoom(e.detail.value)}
-            aria-label="房号"
-          />
-          <StateView
-            loading={houses.loading}
-            error={houses.error}
-            onRetry={() => void houses.reload()}
-            empty={!houses.loading && !houseList.length}
-            emptyText="没有找到这个房号"
-          />
-          <View className="choices">
-            {houseList.map((h) => (
-              <View key={h.id} className="choice" onClick={() => setHouse(h)} role="button">
-                {h.label}
-              </View>
-            ))}
-          </View>
-        </View>
-      ) : (
+      <HousePicker
+        pick={pick}
+        communities={communities}
+        communityList={communityList}
+        roomSearch
+        error={error}
+        onRestart={restart}
+      >
         <View>
           <View className="card">
             <View className="card-title">来电住户</View>
@@ -321,7 +245,7 @@ export default function NewPhoneOrderPage() {
             {submitting ? '提交中…' : '登记工单'}
           </View>
         </View>
-      )}
+      </HousePicker>
     </Screen>
   );
 }

@@ -1,4 +1,4 @@
-import { useRef, useState } from 'react';
+import { useState } from 'react';
 import Taro, { useRouter } from '@tarojs/taro';
 import { Input, Text, Textarea, View } from '@tarojs/components';
 import {
@@ -14,35 +14,26 @@ import { PhotoField, usePhotoUploads } from '../../../components/photo-field';
 import { ReasonSheet } from '../../../components/reason-sheet';
 import { Screen } from '../../../components/screen';
 import { StateView } from '../../../components/state-view';
+// After the components it shares styles with, so the chunks keep one CSS order.
+import { ActionCard, InfoRow, OrderPending, OrderTimeline, PAUSE_OPTIONS } from '../../../components/order-parts';
 import { useLoader } from '../../../hooks/use-loader';
 import { useOrder } from '../../../hooks/use-order';
-import { api, ApiError, type TransitionInput } from '../../../services/api';
-import { textOf } from '../../../services/errors';
-import { categoryName, formatTime, isOpen, slaText, statusTone, yuan } from '../../../services/format';
-import { callPhone, canDial } from '../../../services/platform';
+import { useOrderActions } from '../../../hooks/use-order-actions';
+import { api } from '../../../services/api';
+import { categoryName, isOpen, slaText, statusTone, yuan } from '../../../services/format';
 import { staffApi, type ColleagueView } from '../../../services/staff-api';
 import type { PriceItemView } from '../../../services/types';
 import { PriorityMark } from '../priority-mark';
 import './index.scss';
 
 const DECLINE_REASONS = ['不在我的服务范围', '手头工单太多', '缺少工具或配件'];
-export const PAUSE_OPTIONS: readonly { value: PauseReason; label: string }[] = [
-  { value: 'waiting_parts', label: '等配件' },
-  { value: 'resident_not_home', label: '住户不在家' },
-  { value: 'other', label: '其他' },
-];
-/** A pause's note is its reason code when no note was typed: show the label. */
-export function noteText(action: string, note: string): string {
-  return action === 'pause' ? (PAUSE_OPTIONS.find((p) => p.value === note)?.label ?? note) : note;
-}
 /** One-tap actions, in the order they are shown. */
 const SIMPLE: readonly WorkOrderAction[] = ['accept', 'depart', 'arrive', 'resume'];
 
-type Dialog = 'decline' | 'pause' | 'quote' | 'complete' | 'transfer' | null;
+type Dialog = 'decline' | 'pause' | 'quote' | 'complete' | 'transfer';
 const QUEUE_URL = '/subpackages/staff/queue/index';
 /** Actions after which the order leaves this technician's hands: go back to the queue. */
 const HANDS_OFF: readonly WorkOrderAction[] = ['decline', 'transfer'];
-type Extra = Omit<TransitionInput, 'action' | 'version'>;
 
 /** Yuan text typed by a person → fen, or null. */
 export function toFen(text: string): number | null {
@@ -55,55 +46,20 @@ export default function StaffOrderPage() {
   const { params } = useRouter();
   const id = Number(params.id);
   const { order, now } = useOrder(id);
-  const [busy, setBusy] = useState<WorkOrderAction | null>(null);
-  const [dialog, setDialog] = useState<Dialog>(null);
-  const [notice, setNotice] = useState<string | null>(null);
-  const busyRef = useRef(false);
-
-  /** Every action sends the version it saw; a 409 reloads the order and says why. */
-  const act = async (action: WorkOrderAction, extra: Extra = {}) => {
-    const o = order.data;
-    if (!o || busyRef.current) return;
-    busyRef.current = true;
-    setBusy(action);
-    setNotice(null);
-    try {
-      const next = await api.transition(o.id, { action, version: o.version, ...extra });
-      order.setData(next);
-      setDialog(null);
-      void Taro.showToast({ title: `已${ACTION_LABELS[action]}`, icon: 'success' });
+  const { busy, dialog, setDialog, notice, act, sheet } = useOrderActions<Dialog>(order, {
+    toastErrors: true,
+    onDone: (action) => {
       if (HANDS_OFF.includes(action)) {
         // The order is someone else's now (or back in routing): nothing more to do here.
         void Taro.navigateBack().catch(() => Taro.redirectTo({ url: QUEUE_URL }));
       }
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 409) {
-        setDialog(null);
-        setNotice(`工单已被他人更新，已刷新为最新状态，请确认后再操作（${err.text}）`);
-        void order.reload();
-      } else {
-        setNotice(textOf(err));
-        void Taro.showToast({ title: textOf(err), icon: 'none', duration: 3000 });
-      }
-    } finally {
-      busyRef.current = false;
-      setBusy(null);
-    }
-  };
+    },
+  });
 
   const o: WorkOrderDetailView | undefined = order.data;
-  if (!o) {
-    return (
-      <Screen>
-        <StateView loading={order.loading} error={order.error} onRetry={() => void order.reload()} />
-      </Screen>
-    );
-  }
+  if (!o) return <OrderPending order={order} />;
 
-  const can = (a: WorkOrderAction) => o.actions.includes(a);
   const sla = isOpen(o.status) ? slaText(o.slaDueAt, now) : null;
-  const timeline = [...o.timeline].reverse();
-  const btn = (extra = '') => `btn btn-block ${extra} ${busy ? 'btn-disabled' : ''}`;
 
   return (
     <Screen className="staff-order">
@@ -125,41 +81,24 @@ export default function StaffOrderPage() {
         <View className="muted">工单号 {o.no}</View>
       </View>
 
-      <View className="card staff-actions">
-        {SIMPLE.filter(can).map((a) => (
-          <View key={a} className={btn('btn-primary')} onClick={() => void act(a)} role="button">
-            {busy === a ? '提交中…' : ACTION_LABELS[a]}
-          </View>
-        ))}
-        {can('quote') && (
-          <View className={btn()} onClick={() => setDialog('quote')} role="button">
-            {ACTION_LABELS.quote}
-          </View>
-        )}
-        {can('complete') && (
-          <View className={btn('btn-primary')} onClick={() => setDialog('complete')} role="button">
-            {ACTION_LABELS.complete}
-          </View>
-        )}
-        {can('pause') && (
-          <View className={btn()} onClick={() => setDialog('pause')} role="button">
-            {ACTION_LABELS.pause}
-          </View>
-        )}
-        {can('transfer') && (
-          <View className={btn()} onClick={() => setDialog('transfer')} role="button">
-            {ACTION_LABELS.transfer}
-          </View>
-        )}
-        {can('decline') && (
-          <View className={btn('btn-danger')} onClick={() => setDialog('decline')} role="button">
-            {ACTION_LABELS.decline}
-          </View>
-        )}
-        {!o.actions.some((a) => [...SIMPLE, 'quote', 'complete', 'pause', 'transfer', 'decline'].includes(a)) && (
-          <View className="muted">当前没有需要您处理的操作</View>
-        )}
-      </View>
+      <ActionCard
+        className="card staff-actions"
+        allowed={o.actions}
+        busy={!!busy}
+        items={[
+          ...SIMPLE.map((a) => ({
+            action: a,
+            tone: 'btn-primary',
+            label: busy === a ? '提交中…' : ACTION_LABELS[a],
+            onClick: () => void act(a),
+          })),
+          { action: 'quote', onClick: () => setDialog('quote') },
+          { action: 'complete', tone: 'btn-primary', onClick: () => setDialog('complete') },
+          { action: 'pause', onClick: () => setDialog('pause') },
+          { action: 'transfer', onClick: () => setDialog('transfer') },
+          { action: 'decline', tone: 'btn-danger', onClick: () => setDialog('decline') },
+        ]}
+      />
 
       {o.quote && (
         <View className="card">
@@ -186,53 +125,24 @@ export default function StaffOrderPage() {
 
       <View className="card">
         <View className="card-title">报修内容</View>
-        <View className="info-row">
-          <Text className="info-key">类别</Text>
-          <Text>{categoryName(o.category)}</Text>
-        </View>
-        <View className="info-row">
-          <Text className="info-key">地址</Text>
-          <Text>{o.location}</Text>
-        </View>
+        <InfoRow label="类别">{categoryName(o.category)}</InfoRow>
+        <InfoRow label="地址">{o.location}</InfoRow>
         {o.reporter && (
-          <View className="info-row">
-            <Text className="info-key">报修人</Text>
-            <Text>
-              {o.reporter.name}
-              {o.reporter.phone ? ` ${o.reporter.phone}` : ''}
-            </Text>
-            {canDial(o.reporter.phone) && (
-              <View className="link-btn" onClick={() => callPhone(o.reporter!.phone!)} role="button">
-                打电话
-              </View>
-            )}
-          </View>
+          <InfoRow label="报修人" phone={o.reporter.phone}>
+            {o.reporter.name}
+            {o.reporter.phone ? ` ${o.reporter.phone}` : ''}
+          </InfoRow>
         )}
-        {o.preferredTime && (
-          <View className="info-row">
-            <Text className="info-key">上门时间</Text>
-            <Text>{o.preferredTime}</Text>
-          </View>
-        )}
+        {o.preferredTime && <InfoRow label="上门时间">{o.preferredTime}</InfoRow>}
         <View className="staff-desc">{o.description}</View>
       </View>
 
-      <View className="card">
-        <View className="card-title">进度</View>
-        {timeline.map((e) => (
-          <View key={e.id} className="staff-event">
-            <View className="row-between">
-              <Text className="staff-event-title">{e.action === 'create' ? '提交报修' : ACTION_LABELS[e.action]}</Text>
-              <Text className="muted">{formatTime(e.at)}</Text>
-            </View>
-            <View className="muted">
-              {e.actor.role === 'system' ? '系统' : e.actor.name}
-              {e.to !== e.from ? ` · ${STATUS_LABELS[e.to]}` : ''}
-            </View>
-            {e.note && <View>{noteText(e.action, e.note)}</View>}
-          </View>
-        ))}
-      </View>
+      <OrderTimeline
+        timeline={o.timeline}
+        itemClassName="staff-event"
+        titleClassName="staff-event-title"
+        createLabel="提交报修"
+      />
 
       {dialog === 'decline' && (
         <ReasonSheet
@@ -240,15 +150,13 @@ export default function StaffOrderPage() {
           reasons={DECLINE_REASONS}
           confirmText="确认拒单"
           danger
-          busy={busy === 'decline'}
-          onCancel={() => setDialog(null)}
+          {...sheet('decline')}
           onConfirm={(reason) => void act('decline', { reason })}
         />
       )}
       {dialog === 'pause' && (
         <PauseSheet
-          busy={busy === 'pause'}
-          onCancel={() => setDialog(null)}
+          {...sheet('pause')}
           onConfirm={(pauseReason, note) => void act('pause', { pauseReason, ...(note ? { note } : {}) })}
         />
       )}
@@ -256,24 +164,21 @@ export default function StaffOrderPage() {
         <QuoteSheet
           communityId={o.communityId}
           category={o.category}
-          busy={busy === 'quote'}
-          onCancel={() => setDialog(null)}
+          {...sheet('quote')}
           onConfirm={(quoteItems) => void act('quote', { quoteItems })}
         />
       )}
       {dialog === 'transfer' && (
         <TransferSheet
           communityId={o.communityId}
-          busy={busy === 'transfer'}
-          onCancel={() => setDialog(null)}
+          {...sheet('transfer')}
           onConfirm={(assigneeId, reason) => void act('transfer', { assigneeId, reason })}
         />
       )}
       {dialog === 'complete' && (
         <CompleteSheet
           complaint={o.kind === 'complaint'}
-          busy={busy === 'complete'}
-          onCancel={() => setDialog(null)}
+          {...sheet('complete')}
           onConfirm={(photoIds, note) => void act('complete', { photoIds, ...(note ? { note } : {}) })}
         />
       )}

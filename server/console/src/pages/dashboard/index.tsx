@@ -13,11 +13,11 @@ import {
 import { Alert, Card, Col, DatePicker, Row, Select, Space, Table, Tag, Tooltip, Typography } from 'antd';
 import type { EChartsOption } from 'echarts';
 import dayjs, { type Dayjs } from 'dayjs';
-import { useMemo, useState, type HTMLAttributes } from 'react';
+import { useState, type HTMLAttributes, type ReactNode } from 'react';
 import { Link } from 'react-router-dom';
 import type { CommunityOption } from '../../api/types';
-import { useRequest } from '../../api/useRequest';
-import { Chart } from '../../components/Chart';
+import { useRequest, type RequestState } from '../../api/useRequest';
+import { Chart, type ChartProps } from '../../components/Chart';
 import { Defined } from '../../components/Definition';
 import { Metric } from '../../components/Metric';
 import { dateTime, minutes, num, pct, points, timeLeft } from '../../components/format';
@@ -38,6 +38,322 @@ const PRESETS: Array<{ label: string; value: Range }> = [
   },
   { label: '今年', value: [dayjs().startOf('year'), dayjs()] },
 ];
+
+/** A headline figure of the summary row. */
+interface MetricSpec {
+  name: string;
+  title: string;
+  definition: ReactNode;
+  value: (s: SummaryView) => number | null;
+  format: (v: number | null) => string;
+  extra: (s: SummaryView) => ReactNode;
+}
+
+const METRICS: MetricSpec[] = [
+  {
+    name: 'index',
+    title: '满意度指数',
+    definition: D.index,
+    value: (s) => s.index.value,
+    format: (v) => points(v),
+    extra: (s) =>
+      s.index.interval
+        ? `区间 ${points(s.index.interval.low)}–${points(s.index.interval.high)}，有效样本 ${num(s.index.effectiveN, 1)}`
+        : `有效样本 ${num(s.index.effectiveN, 1)}`,
+  },
+  {
+    name: 'csat',
+    title: 'CSAT 满意率',
+    definition: D.csat,
+    value: (s) => s.csat.value,
+    format: (v) => pct(v),
+    extra: (s) =>
+      s.csat.interval
+        ? `Wilson 区间 ${pct(s.csat.interval.low)}–${pct(s.csat.interval.high)}（${s.counts.satisfied}/${s.counts.rated}）`
+        : '暂无评价',
+  },
+  {
+    name: 'response-rate',
+    title: '评价率',
+    definition: D.responseRate,
+    value: (s) => s.responseRate,
+    format: (v) => pct(v),
+    extra: (s) => `${s.counts.rated} / ${s.counts.completed} 已完工`,
+  },
+  {
+    name: 'sla-overall',
+    title: 'SLA 达标率',
+    definition: D.slaOverall,
+    value: (s) => s.sla.overall.compliance,
+    format: (v) => pct(v),
+    extra: (s) => `${s.sla.overall.met} / ${s.sla.overall.total} 计时`,
+  },
+  {
+    name: 'first-time-fix-rate',
+    title: '首次修复率',
+    definition: D.firstTimeFixRate,
+    value: (s) => s.firstTimeFixRate,
+    format: (v) => pct(v),
+    extra: (s) => `${s.counts.firstTimeFixed} / ${s.counts.completed}`,
+  },
+  {
+    name: 'repeat-rate',
+    title: '重复报修率',
+    definition: D.repeatRate,
+    value: (s) => s.repeatRate,
+    format: (v) => pct(v),
+    extra: (s) => `${s.counts.repeats} / ${s.counts.created} 新建`,
+  },
+  {
+    name: 'reopen-rate',
+    title: '返修率',
+    definition: D.reopenRate,
+    value: (s) => s.reopenRate,
+    format: (v) => pct(v),
+    extra: (s) => `${s.counts.reopened} / ${s.counts.completed}`,
+  },
+  {
+    name: 'complaints-per-1000',
+    title: '每千户投诉',
+    definition: D.complaints,
+    value: (s) => s.complaintsPer1000Households,
+    format: (v) => num(v, 2),
+    extra: (s) => `投诉 ${s.counts.complaints} 单，${s.households ?? '—'} 户；回访覆盖 ${pct(s.followUpCoverage)}`,
+  },
+];
+
+/** What a chart card draws; the page adds the request's loading and error. */
+type ChartSpec = Omit<ChartProps, 'loading' | 'error'>;
+
+const INDEX_LEGEND = { data: ['满意度指数', 'CSAT×100'], top: 0 };
+
+/** An axis tooltip whose text comes from the index of the hovered category. */
+function axisTooltip(text: (i: number) => string): EChartsOption['tooltip'] {
+  return {
+    trigger: 'axis',
+    formatter: (params) => text((Array.isArray(params) ? params[0] : params).dataIndex ?? 0),
+  };
+}
+
+/** A 0..1 proportion on a 0..100 axis. */
+const hundredths = (v: number | null) => (v === null ? null : v * 100);
+
+function trendChart(view: BreakdownView | undefined): ChartSpec {
+  const rows = view?.rows ?? [];
+  const labels = rows.map((r) => r.label);
+  const low = rows.map((r) => r.indexInterval?.low ?? r.index);
+  const band = rows.map((r, i) => (r.indexInterval?.high ?? r.index) - low[i]);
+  const option: EChartsOption = {
+    grid: { left: 40, right: 16, top: 30, bottom: 24 },
+    legend: INDEX_LEGEND,
+    tooltip: axisTooltip((i) => {
+      const r = rows[i];
+      if (!r) return '';
+      const iv = r.indexInterval ? `（${points(r.indexInterval.low)}–${points(r.indexInterval.high)}）` : '';
+      return `${r.label}<br/>满意度指数 ${points(r.index)}${iv}<br/>CSAT ${pct(r.csat.value)}，评价 ${r.counts.rated} 条，有效样本 ${num(r.effectiveN, 1)}`;
+    }),
+    xAxis: { type: 'category', data: labels, boundaryGap: false },
+    yAxis: { type: 'value', min: 0, max: 100 },
+    series: [
+      { name: '区间下限', type: 'line', data: low, stack: 'band', lineStyle: { opacity: 0 }, symbol: 'none' },
+      {
+        name: '95% 区间',
+        type: 'line',
+        data: band,
+        stack: 'band',
+        lineStyle: { opacity: 0 },
+        symbol: 'none',
+        areaStyle: { color: 'rgba(22,119,255,0.15)' },
+      },
+      { name: '满意度指数', type: 'line', data: rows.map((r) => r.index), itemStyle: { color: '#1677ff' } },
+      {
+        name: 'CSAT×100',
+        type: 'line',
+        data: rows.map((r) => hundredths(r.csat.value)),
+        lineStyle: { type: 'dashed' },
+        itemStyle: { color: '#52c41a' },
+      },
+    ],
+  };
+  return {
+    name: 'index-trend',
+    title: '满意度指数趋势（按月）',
+    definition: D.trend,
+    option,
+    points: rows.map((r) => r.index),
+  };
+}
+
+function slaChart(summary: SummaryView | undefined): ChartSpec {
+  const stages = summary ? STAGES.map((st) => ({ st, ...summary.sla[st] })) : [];
+  const option: EChartsOption = {
+    grid: { left: 48, right: 16, top: 16, bottom: 24 },
+    tooltip: axisTooltip((i) => {
+      const x = stages[i];
+      return x ? `${SLA_STAGE_LABELS[x.st]}：${pct(x.compliance)}（${x.met} / ${x.total}）` : '';
+    }),
+    xAxis: { type: 'category', data: stages.map((x) => SLA_STAGE_LABELS[x.st]) },
+    yAxis: { type: 'value', min: 0, max: 100, axisLabel: { formatter: '{value}%' } },
+    series: [
+      {
+        type: 'bar',
+        barWidth: 40,
+        data: stages.map((x) => hundredths(x.compliance)),
+        label: { show: true, position: 'top', formatter: (p) => `${Number(p.value).toFixed(1)}%` },
+      },
+    ],
+  };
+  return {
+    name: 'sla',
+    title: 'SLA 各阶段达标率',
+    definition: D.sla,
+    option,
+    points: stages.filter((x) => x.total > 0).map((x) => x.compliance),
+  };
+}
+
+function durationsChart(summary: SummaryView | undefined): ChartSpec {
+  const stages = summary ? STAGES.map((st) => ({ st, ...summary.durations[st] })) : [];
+  const hours = (m: number | null) => (m === null ? null : Math.round((m / 60) * 100) / 100);
+  const option: EChartsOption = {
+    grid: { left: 48, right: 16, top: 30, bottom: 24 },
+    legend: { data: ['中位数', 'P90'], top: 0 },
+    tooltip: axisTooltip((i) => {
+      const x = stages[i];
+      return x
+        ? `报修到${SLA_STAGE_LABELS[x.st]}（n = ${x.n}）<br/>中位数 ${minutes(x.medianMinutes)}<br/>P90 ${minutes(x.p90Minutes)}`
+        : '';
+    }),
+    xAxis: { type: 'category', data: stages.map((x) => `到${SLA_STAGE_LABELS[x.st]}`) },
+    yAxis: { type: 'value', name: '小时' },
+    series: [
+      { name: '中位数', type: 'bar', data: stages.map((x) => hours(x.medianMinutes)) },
+      { name: 'P90', type: 'bar', data: stages.map((x) => hours(x.p90Minutes)) },
+    ],
+  };
+  return {
+    name: 'durations',
+    title: '处理时长（中位数与 P90）',
+    definition: D.durations,
+    option,
+    points: stages.filter((x) => x.n > 0).flatMap((x) => [x.medianMinutes, x.p90Minutes]),
+  };
+}
+
+function driversChart(view: DriversView | undefined): ChartSpec {
+  const rows = (view?.drivers ?? []).filter((d) => d.impact !== null);
+  const option: EChartsOption = {
+    grid: { left: 72, right: 24, top: 16, bottom: 24 },
+    tooltip: axisTooltip((i) => {
+      const d = rows[i];
+      return d
+        ? `${d.label}（n = ${d.n}）<br/>影响度 ${num(d.impact, 3)}<br/>均分 ${num(d.mean, 2)} 星<br/>相关系数 ${num(d.correlation, 3)}<br/>β ${num(d.beta, 3)}`
+        : '';
+    }),
+    xAxis: { type: 'value' },
+    yAxis: { type: 'category', data: rows.map((d) => d.label), inverse: true },
+    series: [{ type: 'bar', data: rows.map((d) => d.impact), itemStyle: { color: '#fa8c16' } }],
+  };
+  return {
+    name: 'drivers',
+    title: `关键驱动因素${view ? `（${view.ratings} 条评价）` : ''}`,
+    definition: D.drivers,
+    option,
+    points: rows.map((d) => d.impact),
+  };
+}
+
+function categoryChart(view: BreakdownView | undefined): ChartSpec {
+  const rows = view?.rows ?? [];
+  const option: EChartsOption = {
+    grid: { left: 40, right: 16, top: 30, bottom: 40 },
+    legend: INDEX_LEGEND,
+    tooltip: axisTooltip((i) => {
+      const r = rows[i];
+      if (!r) return '';
+      const civ = r.csat.interval ? `（${pct(r.csat.interval.low)}–${pct(r.csat.interval.high)}）` : '';
+      return `${r.label}<br/>满意度指数 ${points(r.index)}<br/>CSAT ${pct(r.csat.value)}${civ}<br/>评价 ${r.counts.rated} 条，新建 ${r.counts.created} 单`;
+    }),
+    xAxis: {
+      type: 'category',
+      data: rows.map((r) => r.label),
+      axisLabel: { interval: 0, rotate: rows.length > 6 ? 30 : 0 },
+    },
+    yAxis: { type: 'value', min: 0, max: 100 },
+    series: [
+      { name: '满意度指数', type: 'bar', data: rows.map((r) => r.index) },
+      {
+        name: 'CSAT×100',
+        type: 'scatter',
+        data: rows.map((r) => hundredths(r.csat.value)),
+        itemStyle: { color: '#52c41a' },
+      },
+    ],
+  };
+  return {
+    name: 'categories',
+    title: '各类别满意度',
+    definition: D.categories,
+    option,
+    points: rows.map((r) => r.index),
+  };
+}
+
+function hotspotChart(view: HotspotsView | undefined): ChartSpec {
+  const rows = view?.rows ?? [];
+  const buildings = [...new Map(rows.map((r) => [r.buildingId, r.buildingName])).entries()];
+  const categories = [...new Map(rows.map((r) => [r.category, r.categoryName])).entries()];
+  const bi = new Map(buildings.map(([id], i) => [id, i]));
+  const ci = new Map(categories.map(([code], i) => [code, i]));
+  const cells = rows.map((r) => [bi.get(r.buildingId)!, ci.get(r.category)!, r.trend.current]);
+  const max = Math.max(1, ...rows.map((r) => r.trend.current));
+  const option: EChartsOption = {
+    grid: { left: 72, right: 16, top: 10, bottom: 70 },
+    tooltip: {
+      formatter: (p) => {
+        const i = (p as { dataIndex: number }).dataIndex;
+        const r = rows[i];
+        if (!r) return '';
+        const change =
+          r.trend.changePct === null ? '' : `（${r.trend.changePct > 0 ? '+' : ''}${r.trend.changePct.toFixed(0)}%）`;
+        return `${r.buildingName} · ${r.categoryName}<br/>本期 ${r.trend.current} 单，上期 ${r.trend.previous} 单，变化 ${r.trend.change > 0 ? '+' : ''}${r.trend.change}${change}<br/>投诉 ${r.complaints}，重复报修 ${r.repeats}`;
+      },
+    },
+    xAxis: {
+      type: 'category',
+      data: buildings.map(([, n]) => n),
+      axisLabel: { interval: 0, rotate: 40, fontSize: 10 },
+    },
+    yAxis: { type: 'category', data: categories.map(([, n]) => n) },
+    visualMap: {
+      min: 0,
+      max,
+      calculable: false,
+      orient: 'horizontal',
+      show: false,
+      inRange: { color: ['#fff7e6', '#fa541c'] },
+    },
+    series: [{ type: 'heatmap', data: cells, label: { show: true, fontSize: 10 } }],
+  };
+  return {
+    name: 'hotspots',
+    title: '报修热点（类别 × 楼栋）',
+    definition: D.hotspots,
+    option,
+    points: rows.map((r) => r.trend.current),
+    extra: view && (
+      <Typography.Text type="secondary">
+        上期 {view.previous.from} 至 {view.previous.to}
+      </Typography.Text>
+    ),
+  };
+}
+
+interface Loadable<T> {
+  loading: boolean;
+  error: string | null;
+  view?: T;
+}
 
 /** Satisfaction dashboard of the company or one community over a period. */
 export default function DashboardPage() {
@@ -77,6 +393,14 @@ export default function DashboardPage() {
   );
 
   const s = summary.data;
+  const charts: Array<[span: number, spec: ChartSpec, state: RequestState<unknown>]> = [
+    [14, trendChart(months.data), months],
+    [10, slaChart(s), summary],
+    [12, durationsChart(s), summary],
+    [12, driversChart(drivers.data), drivers],
+    [12, categoryChart(categories.data), categories],
+    [12, hotspotChart(hotspots.data), hotspots],
+  ];
   const communityName = (id: number | null) =>
     id === null ? '' : (communities.data?.find((c) => c.id === id)?.name ?? `#${id}`);
 
@@ -115,117 +439,26 @@ export default function DashboardPage() {
       {summary.error && <Alert type="error" showIcon title={summary.error} style={{ marginBottom: 12 }} />}
 
       <Row gutter={[12, 12]}>
-        <Col span={6}>
-          <Metric
-            name="index"
-            title="满意度指数"
-            definition={D.index}
-            value={s?.index.value ?? null}
-            format={(v) => points(v)}
-            extra={
-              s?.index.interval
-                ? `区间 ${points(s.index.interval.low)}–${points(s.index.interval.high)}，有效样本 ${num(s.index.effectiveN, 1)}`
-                : s && `有效样本 ${num(s.index.effectiveN, 1)}`
-            }
-          />
-        </Col>
-        <Col span={6}>
-          <Metric
-            name="csat"
-            title="CSAT 满意率"
-            definition={D.csat}
-            value={s?.csat.value ?? null}
-            format={(v) => pct(v)}
-            extra={
-              s?.csat.interval
-                ? `Wilson 区间 ${pct(s.csat.interval.low)}–${pct(s.csat.interval.high)}（${s.counts.satisfied}/${s.counts.rated}）`
-                : s && '暂无评价'
-            }
-          />
-        </Col>
-        <Col span={6}>
-          <Metric
-            name="response-rate"
-            title="评价率"
-            definition={D.responseRate}
-            value={s?.responseRate ?? null}
-            format={(v) => pct(v)}
-            extra={s && `${s.counts.rated} / ${s.counts.completed} 已完工`}
-          />
-        </Col>
-        <Col span={6}>
-          <Metric
-            name="sla-overall"
-            title="SLA 达标率"
-            definition={D.slaOverall}
-            value={s?.sla.overall.compliance ?? null}
-            format={(v) => pct(v)}
-            extra={s && `${s.sla.overall.met} / ${s.sla.overall.total} 计时`}
-          />
-        </Col>
-        <Col span={6}>
-          <Metric
-            name="first-time-fix-rate"
-            title="首次修复率"
-            definition={D.firstTimeFixRate}
-            value={s?.firstTimeFixRate ?? null}
-            format={(v) => pct(v)}
-            extra={s && `${s.counts.firstTimeFixed} / ${s.counts.completed}`}
-          />
-        </Col>
-        <Col span={6}>
-          <Metric
-            name="repeat-rate"
-            title="重复报修率"
-            definition={D.repeatRate}
-            value={s?.repeatRate ?? null}
-            format={(v) => pct(v)}
-            extra={s && `${s.counts.repeats} / ${s.counts.created} 新建`}
-          />
-        </Col>
-        <Col span={6}>
-          <Metric
-            name="reopen-rate"
-            title="返修率"
-            definition={D.reopenRate}
-            value={s?.reopenRate ?? null}
-            format={(v) => pct(v)}
-            extra={s && `${s.counts.reopened} / ${s.counts.completed}`}
-          />
-        </Col>
-        <Col span={6}>
-          <Metric
-            name="complaints-per-1000"
-            title="每千户投诉"
-            definition={D.complaints}
-            value={s?.complaintsPer1000Households ?? null}
-            format={(v) => num(v, 2)}
-            extra={
-              s && `投诉 ${s.counts.complaints} 单，${s.households ?? '—'} 户；回访覆盖 ${pct(s.followUpCoverage)}`
-            }
-          />
-        </Col>
+        {METRICS.map((m) => (
+          <Col key={m.name} span={6}>
+            <Metric
+              name={m.name}
+              title={m.title}
+              definition={m.definition}
+              value={s ? (m.value(s) ?? null) : null}
+              format={m.format}
+              extra={s && m.extra(s)}
+            />
+          </Col>
+        ))}
       </Row>
 
       <Row gutter={[12, 12]} style={{ marginTop: 12 }}>
-        <Col span={14}>
-          <TrendChart view={months.data} loading={months.loading} error={months.error} />
-        </Col>
-        <Col span={10}>
-          <SlaChart summary={s} loading={summary.loading} error={summary.error} />
-        </Col>
-        <Col span={12}>
-          <DurationsChart summary={s} loading={summary.loading} error={summary.error} />
-        </Col>
-        <Col span={12}>
-          <DriversChart view={drivers.data} loading={drivers.loading} error={drivers.error} />
-        </Col>
-        <Col span={12}>
-          <CategoryChart view={categories.data} loading={categories.loading} error={categories.error} />
-        </Col>
-        <Col span={12}>
-          <HotspotChart view={hotspots.data} loading={hotspots.loading} error={hotspots.error} />
-        </Col>
+        {charts.map(([span, spec, state]) => (
+          <Col key={spec.name} span={span}>
+            <Chart {...spec} loading={state.loading} error={state.error} />
+          </Col>
+        ))}
         <Col span={24}>
           <TechnicianTable view={technicians.data} loading={technicians.loading} error={technicians.error} />
         </Col>
@@ -271,276 +504,6 @@ export default function DashboardPage() {
         </Col>
       </Row>
     </div>
-  );
-}
-
-interface Loadable<T> {
-  loading: boolean;
-  error: string | null;
-  view?: T;
-  summary?: SummaryView;
-}
-
-function TrendChart({ view, loading, error }: Loadable<BreakdownView>) {
-  const rows = view?.rows ?? [];
-  const labels = rows.map((r) => r.label);
-  const low = rows.map((r) => r.indexInterval?.low ?? r.index);
-  const band = rows.map((r, i) => (r.indexInterval?.high ?? r.index) - low[i]);
-  const option: EChartsOption = {
-    grid: { left: 40, right: 16, top: 30, bottom: 24 },
-    legend: { data: ['满意度指数', 'CSAT×100'], top: 0 },
-    tooltip: {
-      trigger: 'axis',
-      formatter: (params) => {
-        const i = (Array.isArray(params) ? params[0] : params).dataIndex ?? 0;
-        const r = rows[i];
-        if (!r) return '';
-        const iv = r.indexInterval ? `（${points(r.indexInterval.low)}–${points(r.indexInterval.high)}）` : '';
-        return `${r.label}<br/>满意度指数 ${points(r.index)}${iv}<br/>CSAT ${pct(r.csat.value)}，评价 ${r.counts.rated} 条，有效样本 ${num(r.effectiveN, 1)}`;
-      },
-    },
-    xAxis: { type: 'category', data: labels, boundaryGap: false },
-    yAxis: { type: 'value', min: 0, max: 100 },
-    series: [
-      { name: '区间下限', type: 'line', data: low, stack: 'band', lineStyle: { opacity: 0 }, symbol: 'none' },
-      {
-        name: '95% 区间',
-        type: 'line',
-        data: band,
-        stack: 'band',
-        lineStyle: { opacity: 0 },
-        symbol: 'none',
-        areaStyle: { color: 'rgba(22,119,255,0.15)' },
-      },
-      { name: '满意度指数', type: 'line', data: rows.map((r) => r.index), itemStyle: { color: '#1677ff' } },
-      {
-        name: 'CSAT×100',
-        type: 'line',
-        data: rows.map((r) => (r.csat.value === null ? null : r.csat.value * 100)),
-        lineStyle: { type: 'dashed' },
-        itemStyle: { color: '#52c41a' },
-      },
-    ],
-  };
-  return (
-    <Chart
-      name="index-trend"
-      title="满意度指数趋势（按月）"
-      definition={D.trend}
-      option={option}
-      points={rows.map((r) => r.index)}
-      loading={loading}
-      error={error}
-    />
-  );
-}
-
-function SlaChart({ summary, loading, error }: Loadable<never>) {
-  const stages = summary ? STAGES.map((st) => ({ st, ...summary.sla[st] })) : [];
-  const option: EChartsOption = {
-    grid: { left: 48, right: 16, top: 16, bottom: 24 },
-    tooltip: {
-      trigger: 'axis',
-      formatter: (params) => {
-        const i = (Array.isArray(params) ? params[0] : params).dataIndex ?? 0;
-        const x = stages[i];
-        return x ? `${SLA_STAGE_LABELS[x.st]}：${pct(x.compliance)}（${x.met} / ${x.total}）` : '';
-      },
-    },
-    xAxis: { type: 'category', data: stages.map((x) => SLA_STAGE_LABELS[x.st]) },
-    yAxis: { type: 'value', min: 0, max: 100, axisLabel: { formatter: '{value}%' } },
-    series: [
-      {
-        type: 'bar',
-        barWidth: 40,
-        data: stages.map((x) => (x.compliance === null ? null : x.compliance * 100)),
-        label: { show: true, position: 'top', formatter: (p) => `${Number(p.value).toFixed(1)}%` },
-      },
-    ],
-  };
-  return (
-    <Chart
-      name="sla"
-      title="SLA 各阶段达标率"
-      definition={D.sla}
-      option={option}
-      points={stages.filter((x) => x.total > 0).map((x) => x.compliance)}
-      loading={loading}
-      error={error}
-    />
-  );
-}
-
-function DurationsChart({ summary, loading, error }: Loadable<never>) {
-  const stages = summary ? STAGES.map((st) => ({ st, ...summary.durations[st] })) : [];
-  const hours = (m: number | null) => (m === null ? null : Math.round((m / 60) * 100) / 100);
-  const option: EChartsOption = {
-    grid: { left: 48, right: 16, top: 30, bottom: 24 },
-    legend: { data: ['中位数', 'P90'], top: 0 },
-    tooltip: {
-      trigger: 'axis',
-      formatter: (params) => {
-        const i = (Array.isArray(params) ? params[0] : params).dataIndex ?? 0;
-        const x = stages[i];
-        return x
-          ? `报修到${SLA_STAGE_LABELS[x.st]}（n = ${x.n}）<br/>中位数 ${minutes(x.medianMinutes)}<br/>P90 ${minutes(x.p90Minutes)}`
-          : '';
-      },
-    },
-    xAxis: { type: 'category', data: stages.map((x) => `到${SLA_STAGE_LABELS[x.st]}`) },
-    yAxis: { type: 'value', name: '小时' },
-    series: [
-      { name: '中位数', type: 'bar', data: stages.map((x) => hours(x.medianMinutes)) },
-      { name: 'P90', type: 'bar', data: stages.map((x) => hours(x.p90Minutes)) },
-    ],
-  };
-  return (
-    <Chart
-      name="durations"
-      title="处理时长（中位数与 P90）"
-      definition={D.durations}
-      option={option}
-      points={stages.filter((x) => x.n > 0).flatMap((x) => [x.medianMinutes, x.p90Minutes])}
-      loading={loading}
-      error={error}
-    />
-  );
-}
-
-function DriversChart({ view, loading, error }: Loadable<DriversView>) {
-  const rows = (view?.drivers ?? []).filter((d) => d.impact !== null);
-  const option: EChartsOption = {
-    grid: { left: 72, right: 24, top: 16, bottom: 24 },
-    tooltip: {
-      trigger: 'axis',
-      formatter: (params) => {
-        const i = (Array.isArray(params) ? params[0] : params).dataIndex ?? 0;
-        const d = rows[i];
-        return d
-          ? `${d.label}（n = ${d.n}）<br/>影响度 ${num(d.impact, 3)}<br/>均分 ${num(d.mean, 2)} 星<br/>相关系数 ${num(d.correlation, 3)}<br/>β ${num(d.beta, 3)}`
-          : '';
-      },
-    },
-    xAxis: { type: 'value' },
-    yAxis: { type: 'category', data: rows.map((d) => d.label), inverse: true },
-    series: [{ type: 'bar', data: rows.map((d) => d.impact), itemStyle: { color: '#fa8c16' } }],
-  };
-  return (
-    <Chart
-      name="drivers"
-      title={`关键驱动因素${view ? `（${view.ratings} 条评价）` : ''}`}
-      definition={D.drivers}
-      option={option}
-      points={rows.map((d) => d.impact)}
-      loading={loading}
-      error={error}
-    />
-  );
-}
-
-function CategoryChart({ view, loading, error }: Loadable<BreakdownView>) {
-  const rows = view?.rows ?? [];
-  const option: EChartsOption = {
-    grid: { left: 40, right: 16, top: 30, bottom: 40 },
-    legend: { data: ['满意度指数', 'CSAT×100'], top: 0 },
-    tooltip: {
-      trigger: 'axis',
-      formatter: (params) => {
-        const i = (Array.isArray(params) ? params[0] : params).dataIndex ?? 0;
-        const r = rows[i];
-        if (!r) return '';
-        const civ = r.csat.interval ? `（${pct(r.csat.interval.low)}–${pct(r.csat.interval.high)}）` : '';
-        return `${r.label}<br/>满意度指数 ${points(r.index)}<br/>CSAT ${pct(r.csat.value)}${civ}<br/>评价 ${r.counts.rated} 条，新建 ${r.counts.created} 单`;
-      },
-    },
-    xAxis: {
-      type: 'category',
-      data: rows.map((r) => r.label),
-      axisLabel: { interval: 0, rotate: rows.length > 6 ? 30 : 0 },
-    },
-    yAxis: { type: 'value', min: 0, max: 100 },
-    series: [
-      { name: '满意度指数', type: 'bar', data: rows.map((r) => r.index) },
-      {
-        name: 'CSAT×100',
-        type: 'scatter',
-        data: rows.map((r) => (r.csat.value === null ? null : r.csat.value * 100)),
-        itemStyle: { color: '#52c41a' },
-      },
-    ],
-  };
-  return (
-    <Chart
-      name="categories"
-      title="各类别满意度"
-      definition={D.categories}
-      option={option}
-      points={rows.map((r) => r.index)}
-      loading={loading}
-      error={error}
-    />
-  );
-}
-
-function HotspotChart({ view, loading, error }: Loadable<HotspotsView>) {
-  const rows = view?.rows ?? [];
-  const { buildings, categories, cells, max } = useMemo(() => {
-    const b = [...new Map(rows.map((r) => [r.buildingId, r.buildingName])).entries()];
-    const c = [...new Map(rows.map((r) => [r.category, r.categoryName])).entries()];
-    const bi = new Map(b.map(([id], i) => [id, i]));
-    const ci = new Map(c.map(([code], i) => [code, i]));
-    return {
-      buildings: b,
-      categories: c,
-      cells: rows.map((r) => [bi.get(r.buildingId)!, ci.get(r.category)!, r.trend.current]),
-      max: Math.max(1, ...rows.map((r) => r.trend.current)),
-    };
-  }, [rows]);
-  const option: EChartsOption = {
-    grid: { left: 72, right: 16, top: 10, bottom: 70 },
-    tooltip: {
-      formatter: (p) => {
-        const i = (p as { dataIndex: number }).dataIndex;
-        const r = rows[i];
-        if (!r) return '';
-        const change =
-          r.trend.changePct === null ? '' : `（${r.trend.changePct > 0 ? '+' : ''}${r.trend.changePct.toFixed(0)}%）`;
-        return `${r.buildingName} · ${r.categoryName}<br/>本期 ${r.trend.current} 单，上期 ${r.trend.previous} 单，变化 ${r.trend.change > 0 ? '+' : ''}${r.trend.change}${change}<br/>投诉 ${r.complaints}，重复报修 ${r.repeats}`;
-      },
-    },
-    xAxis: {
-      type: 'category',
-      data: buildings.map(([, n]) => n),
-      axisLabel: { interval: 0, rotate: 40, fontSize: 10 },
-    },
-    yAxis: { type: 'category', data: categories.map(([, n]) => n) },
-    visualMap: {
-      min: 0,
-      max,
-      calculable: false,
-      orient: 'horizontal',
-      show: false,
-      inRange: { color: ['#fff7e6', '#fa541c'] },
-    },
-    series: [{ type: 'heatmap', data: cells, label: { show: true, fontSize: 10 } }],
-  };
-  return (
-    <Chart
-      name="hotspots"
-      title="报修热点（类别 × 楼栋）"
-      definition={D.hotspots}
-      option={option}
-      points={rows.map((r) => r.trend.current)}
-      loading={loading}
-      error={error}
-      extra={
-        view && (
-          <Typography.Text type="secondary">
-            上期 {view.previous.from} 至 {view.previous.to}
-          </Typography.Text>
-        )
-      }
-    />
   );
 }
 

@@ -1,0 +1,93 @@
+/**
+ * Shapes of the staff-mode views (`/api/staff/board`, `/api/staff/me/*`,
+ * `/api/staff/desk/house-residents`), returned by the server's BoardService and MyDayService
+ * and read by the mini-program's staff and office subpackages.
+ */
+import type { PersonRef } from './api.js';
+
+/** The technician's own day: what the staff app's summary card shows. */
+export interface MyDayView {
+  /** China day, yyyy-mm-dd. */
+  date: string;
+  /** Orders this technician completed today (China day). */
+  doneToday: number;
+  /** Orders on their plate now (assigned .. quoted). */
+  open: number;
+  /** Their own scores over the last 90 China days (to today), from the rollups. */
+  satisfaction: {
+    from: string;
+    to: string;
+    rated: number;
+    completed: number;
+    /** 0..100, shrunk towards their team/community: the same index the office sees (null: no community). */
+    index: number | null;
+    csat: number | null;
+    meanStars: number | null;
+    firstTimeFixRate: number | null;
+  };
+}
+
+/** A colleague a technician may transfer an order to. */
+export interface ColleagueView {
+  id: number;
+  name: string;
+  communityIds: number[];
+  openOrders: number;
+  capacity: number;
+  onShift: boolean;
+  onLeave: boolean;
+}
+
+/** A resident verified for a house, as the desk sees them when filing for a caller. */
+export interface HouseResidentView {
+  /** The resident's user id: the order's `reporterId`. */
+  userId: number;
+  name: string;
+  /** Full number: the desk calls it back. */
+  phone: string;
+  relation: string;
+}
+
+/** What a technician is doing now, most limiting first. */
+export type BoardStatus = 'on_leave' | 'off_shift' | 'busy' | 'available';
+
+export interface BoardTechnician {
+  id: number;
+  name: string;
+  phone: string | null;
+  status: BoardStatus;
+  onShift: boolean;
+  onLeave: boolean;
+  capacity: number;
+  /** Held orders (assigned .. quoted), in any community: the load routing counts. */
+  openOrders: number;
+  /** Of those, on the way, in progress, paused or quoted. */
+  inProgress: number;
+  /** Of those, past 50% of a live SLA target (warning, critical or breached). */
+  atRisk: number;
+  /** Of those, past 100%. */
+  breached: number;
+}
+
+export interface BoardEscalation {
+  workOrderId: number;
+  orderNo: string;
+  status: string;
+  priority: string;
+  location: string | null;
+  stage: string;
+  /** 2 = 75% (supervisor warned), 3 = breached. */
+  level: number;
+  /** ISO 8601: when the level fired. */
+  at: string;
+  assignee: PersonRef | null;
+}
+
+export interface BoardView {
+  generatedAt: string;
+  technicians: BoardTechnician[];
+  /** Open orders of the caller's communities (or company), by SLA state. */
+  totals: { open: number; unassigned: number; warning: number; critical: number; breached: number };
+  /** The newest 75% and breach escalations of open orders still running late, newest first. */
+  escalations: BoardEscalation[];
+}
