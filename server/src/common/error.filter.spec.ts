@@ -53,6 +53,19 @@ describe('ErrorFilter', () => {
     spy.mockRestore();
   });
 
+  it.each([
+    ['a deadlock victim', 1213],
+    ['a lock wait timeout', 1205],
+  ])('answers %s (retries used up) with 503 and a short Retry-After: nothing changed, try again', (_what, errno) => {
+    const spy = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const err = new QueryFailedError('UPDATE work_order', [], Object.assign(new Error('Deadlock found'), { errno }));
+    const sent = run(err);
+    expect(sent.status).toBe(503);
+    expect(sent.body).toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+    expect(sent.headers['Retry-After']).toBe('1');
+    spy.mockRestore();
+  });
+
   it('does not take other database errors for an outage', () => {
     const spy = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
     const dup = new QueryFailedError('INSERT', [], Object.assign(new Error('dup'), { code: 'ER_PARSE_ERROR' }));

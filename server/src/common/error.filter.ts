@@ -2,7 +2,7 @@ import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger 
 import type { ErrorBody, ErrorCode } from '@linli/shared';
 import type { Request, Response } from 'express';
 import { AppError } from './app-error.js';
-import { isConnectionError } from './db-errors.js';
+import { isConnectionError, isRetryableLockError } from './db-errors.js';
 
 const HTTP_CODES: Record<number, ErrorCode> = {
   400: 'VALIDATION_FAILED',
@@ -52,6 +52,12 @@ export class ErrorFilter implements ExceptionFilter {
       err = new AppError('SERVICE_UNAVAILABLE', 'database unavailable, retry shortly', undefined, {
         'Retry-After': '5',
       });
+    }
+    if (!err && isRetryableLockError(exception)) {
+      // A deadlock victim (or lock wait) whose transaction retries are used up: it rolled back,
+      // so nothing changed and trying again is right.
+      this.logger.warn(`request ${requestId ?? '-'} ${req.method} ${req.originalUrl ?? req.url}: lock contention`);
+      err = new AppError('SERVICE_UNAVAILABLE', 'busy, retry shortly', undefined, { 'Retry-After': '1' });
     }
     if (!err) {
       this.logger.error(
