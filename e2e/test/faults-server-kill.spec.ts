@@ -207,7 +207,14 @@ describe('SIGKILL of the server during a burst of creates and transitions (maria
     const next = () => counter++;
     const acked = () => creates.filter((c) => c.status === 201).length;
     const killer = (async () => {
-      await waitFor('enough acknowledged creates', async () => acked() >= KILL_AFTER_CREATES, 60_000, 5);
+      try {
+        await waitFor('enough acknowledged creates', async () => acked() >= KILL_AFTER_CREATES, 60_000, 5);
+      } catch (e) {
+        const seen = creates.map((c) => c.status).join(',');
+        throw new Error(`${String(e)}; creates so far: ${seen}\nserver log:\n${server.output.slice(-4000)}`, {
+          cause: e,
+        });
+      }
       killedAt = Date.now();
       await server.kill('SIGKILL');
     })();

@@ -523,9 +523,16 @@ export class RollupService {
   /**
    * The `rollup` job's work for one community: take its dirty days (locked, then deleted, so a
    * concurrent markDirty either waits and re-marks, or was seen by this recompute) and rebuild each.
+   *
+   * SKIP LOCKED: a day marked by a transaction still running is left for the next job (or the
+   * sweep). Waiting for it could never end on its own: on MariaDB this runs in a transaction of
+   * its own while the job's claim holds gap locks on scheduled_job, and the marking transaction
+   * may be waiting to insert its own jobs there; InnoDB cannot see a cycle that passes through
+   * the application, so all three sat until the 50 s lock wait timeout (seen as stalled creates
+   * in the SIGKILL fault test).
    */
   async processDirty(em: EntityManager, communityId: number): Promise<string[]> {
-    const lock = dialectOf(em) === 'mysql' ? ' FOR UPDATE' : '';
+    const lock = dialectOf(em) === 'mysql' ? ' FOR UPDATE SKIP LOCKED' : '';
     const dirty: Array<{ day: string }> = await em.query(
       `SELECT \`day\` FROM rollup_dirty WHERE communityId = ? ORDER BY \`day\`${lock}`,
       [communityId],
