@@ -8,8 +8,9 @@ import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '..');
-// This package's React 18. Taro's components import `react` without declaring it, so Node
-// finds pnpm's hoisted copy, which another workspace package (the console) makes React 19.
+// This package's React. Taro's components import `react` without declaring it, so Node finds
+// pnpm's hoisted copy, which could be another workspace package's version (the console was on
+// React 19 for a while; both are on 18 now): tests use the React this package ships with.
 const react = path.join(here, 'node_modules/react');
 const reactDom = path.join(here, 'node_modules/react-dom');
 
