@@ -8,8 +8,9 @@ import {
   type RoutingCandidate,
   type RoutingDecision,
   type RoutingWeights,
+  SYSTEM_ACTOR,
 } from '@linli/shared';
-import { In, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { JobRunner } from '../jobs/job-runner.service.js';
 import type { ScheduledJob } from '../jobs/job.entity.js';
 import { JobsRepository } from '../jobs/jobs.repository.js';
@@ -17,8 +18,13 @@ import { OutboxWriter } from '../notifications/outbox.js';
 import { House, PublicArea } from '../places/place.entities.js';
 import { TechnicianProfile } from '../staff/staff.entities.js';
 import { StaffRepository } from '../staff/staff.repository.js';
-import { WorkOrder } from '../work-orders/work-order.entities.js';
-import { WorkOrderLifecycle, type LifecycleContext, type OrderChange } from '../work-orders/work-order-lifecycle.js';
+import {
+  WorkOrderLifecycle,
+  type LifecycleContext,
+  type OrderChange,
+  type WorkOrder,
+} from '../work-orders/work-order-lifecycle.js';
+import { WorkOrdersRepository } from '../work-orders/work-orders.repository.js';
 import { RoutingRulesService } from './routing-rules.service.js';
 import { RoutingDecisionRecord, type RoutingRule } from './routing.entities.js';
 
@@ -30,12 +36,6 @@ const DEFAULT_MAX_REFUSALS = 3;
 /** How often orders nobody could take are tried again, besides whenever capacity frees up. */
 const WAITING_RETRY_MS = 5 * 60_000;
 const ROUTABLE = ['submitted', 'reopened'];
-/** Actions after which a technician has room for another order. */
-const FREES_CAPACITY = new Set(['complete', 'cancel', 'decline', 'transfer', 'assign', 'pool']);
-
-const SYSTEM = { userId: null, role: 'system' as const };
-/** Actions after which a pending offer timeout no longer applies. */
-const ENDS_OFFER = new Set(['accept', 'grab', 'assign', 'pool', 'cancel', 'transfer']);
 
 /**
  * Routes orders to technicians: the pure core (`rankCandidates`, `matchBacklog` in shared/)
@@ -51,10 +51,11 @@ export class RoutingService implements OnModuleInit {
     @Inject(OutboxWriter) private readonly outbox: OutboxWriter,
     @Inject(RoutingRulesService) private readonly rules: RoutingRulesService,
     @Inject(StaffRepository) private readonly staff: StaffRepository,
+    @Inject(WorkOrdersRepository) private readonly orders: WorkOrdersRepository,
   ) {}
 
   onModuleInit(): void {
-    this.lifecycle.addHooks({
+    this.lifecycle.register('routing', {
       afterCreate: (ctx, order) => this.queueRouting(ctx, order.id),
       afterTransition: (ctx, change) => this.onChange(ctx, change),
     });
@@ -76,14 +77,15 @@ export class RoutingService implements OnModuleInit {
   }
 
   private async onChange(ctx: LifecycleContext, change: OrderChange) {
-    const { order, action, actor } = change;
-    if (action === 'decline' || action === 'reopen') await this.queueRouting(ctx, order.id);
-    if (ENDS_OFFER.has(action)) await this.jobs.cancel(ctx.em, OFFER_TIMEOUT_JOB, { workOrderId: order.id });
-    if ((action === 'assign' || action === 'transfer' || action === 'grab') && order.assigneeId !== null) {
+    const { order } = change;
+    const todo = change.effects.routing;
+    if (todo.route) await this.queueRouting(ctx, order.id);
+    if (todo.endOffer) await this.jobs.cancel(ctx.em, OFFER_TIMEOUT_JOB, { workOrderId: order.id });
+    if (todo.touchAssignee && order.assigneeId !== null) {
       await this.touchAssigned(ctx.em, order.assigneeId, ctx.now);
     }
     // Capacity came free (or a manual change moved work around): try the waiting backlog.
-    if (FREES_CAPACITY.has(action) && !(action === 'assign' && actor.role === 'system')) {
+    if (todo.freesCapacity) {
       await this.queueRematch(ctx, order.companyId, ctx.now);
     }
   }
@@ -156,7 +158,7 @@ export class RoutingService implements OnModuleInit {
 
   /** Job: route one order that waits for a technician. */
   async route(ctx: LifecycleContext, workOrderId: number): Promise<void> {
-    const order = await ctx.em.findOneBy(WorkOrder, { id: workOrderId });
+    const order = await this.orders.findById(workOrderId, ctx.em);
     if (!order || !ROUTABLE.includes(order.status)) return;
     const rule = await this.rules.ruleFor(order.companyId, order.communityId, order.category, order.priority, ctx.em);
     // A complaint goes to the desk, never straight to a technician.
@@ -164,7 +166,7 @@ export class RoutingService implements OnModuleInit {
     const decision = await this.decide(ctx, order, rule);
     if (mode === 'manual') {
       await this.record(ctx, order, rule, decision, 'manual', null);
-      await ctx.em.update(WorkOrder, { id: order.id }, { routingState: 'manual' });
+      await this.orders.setRoutingState(ctx.em, order.id, 'manual');
       await this.outbox.emit(
         ctx.em,
         {
@@ -177,11 +179,7 @@ export class RoutingService implements OnModuleInit {
       return;
     }
     if (mode === 'pool' || order.refusalCount >= (rule?.maxRefusals ?? DEFAULT_MAX_REFUSALS)) {
-      const pooled = await this.lifecycle.apply(ctx, order, {
-        action: 'pool',
-        to: 'pooled',
-        actor: SYSTEM,
-        patch: { assigneeId: null, routingState: 'pooled', offerExpiresAt: null },
+      const pooled = await this.lifecycle.act(ctx, order, { action: 'pool' }, SYSTEM_ACTOR, {
         reason: mode === 'pool' ? '抢单模式' : `拒单/超时 ${order.refusalCount} 次，转入抢单池`,
       });
       if (!pooled) return;
@@ -200,7 +198,7 @@ export class RoutingService implements OnModuleInit {
     const top = decision.ranked[0];
     if (!top) {
       await this.record(ctx, order, rule, decision, 'waiting', null);
-      await ctx.em.update(WorkOrder, { id: order.id }, { routingState: 'waiting' });
+      await this.orders.setRoutingState(ctx.em, order.id, 'waiting');
       const reasons = [...new Set(decision.excluded.flatMap((e) => e.reasons))];
       await this.outbox.emit(
         ctx.em,
@@ -223,14 +221,16 @@ export class RoutingService implements OnModuleInit {
   ) {
     const offer = (rule?.mode ?? 'auto') === 'offer';
     const expiresAt = offer ? new Date(ctx.now.getTime() + (rule?.offerTimeoutSeconds ?? 300) * 1000) : null;
-    const updated = await this.lifecycle.apply(ctx, order, {
-      action: 'assign',
-      to: 'assigned',
-      actor: SYSTEM,
-      patch: { assigneeId: top.userId, routingState: offer ? 'offered' : 'assigned', offerExpiresAt: expiresAt },
-      note: `${top.name}（得分 ${top.score}）`,
-      data: { assigneeId: top.userId, score: top.score, mode: rule?.mode ?? 'auto' },
-    });
+    const updated = await this.lifecycle.act(
+      ctx,
+      order,
+      { action: 'assign', assigneeId: top.userId, offerExpiresAt: expiresAt },
+      SYSTEM_ACTOR,
+      {
+        note: `${top.name}（得分 ${top.score}）`,
+        data: { assigneeId: top.userId, score: top.score, mode: rule?.mode ?? 'auto' },
+      },
+    );
     if (!updated) return false;
     await this.record(ctx, order, rule, decision, offer ? 'offered' : outcome, top.userId);
     if (offer && expiresAt) {
@@ -255,21 +255,11 @@ export class RoutingService implements OnModuleInit {
 
   /** Job: an offered order was not accepted in time: decline for the technician, route on. */
   private async offerTimedOut(ctx: LifecycleContext, job: ScheduledJob) {
-    const order = await ctx.em.findOneBy(WorkOrder, { id: job.workOrderId! });
+    const order = await this.orders.findById(job.workOrderId!, ctx.em);
     const userId = job.payload?.userId as number;
     if (!order || order.status !== 'assigned' || order.assigneeId !== userId || order.version !== job.payload?.version)
       return;
-    await this.lifecycle.apply(ctx, order, {
-      action: 'decline',
-      to: 'submitted',
-      actor: SYSTEM,
-      patch: {
-        assigneeId: null,
-        excludedUserIds: [...new Set([...(order.excludedUserIds ?? []), userId])],
-        refusalCount: order.refusalCount + 1,
-        offerExpiresAt: null,
-        routingState: null,
-      },
+    await this.lifecycle.act(ctx, order, { action: 'decline', declinedBy: userId }, SYSTEM_ACTOR, {
       reason: '接单超时',
       data: { timedOutUserId: userId },
     });
@@ -280,11 +270,7 @@ export class RoutingService implements OnModuleInit {
    * that an old P1 is not left behind a new P3 when a technician frees up.
    */
   async rematch(ctx: LifecycleContext, companyId: number): Promise<number> {
-    const waiting = await ctx.em.find(WorkOrder, {
-      where: { companyId, status: In(ROUTABLE), routingState: 'waiting' },
-      order: { createdAt: 'ASC' },
-      take: 500,
-    });
+    const waiting = await this.orders.findWaiting(ctx.em, companyId, ROUTABLE, 500);
     if (!waiting.length) return 0;
     const rules = new Map<number, RoutingRule | null>();
     const candidateCache = new Map<string, RoutingCandidate[]>();

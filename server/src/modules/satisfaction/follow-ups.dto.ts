@@ -13,7 +13,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { FOLLOW_UP_POLICIES, type FollowUpPolicy, type FollowUpReason } from './closed-loop.service.js';
+import { FOLLOW_UP_POLICIES, type FollowUpPolicy, type FollowUpReason } from '@linli/shared';
 import { RatingDimensionsDto } from './ratings.dto.js';
 
 export const FOLLOW_UP_STATUSES = ['open', 'done', 'cancelled'] as const;

@@ -12,7 +12,8 @@ import { Community, House, PublicArea } from '../places/place.entities.js';
 import { User } from '../users/user.entities.js';
 import { WorkOrder } from '../work-orders/work-order.entities.js';
 import { WorkOrdersRepository } from '../work-orders/work-orders.repository.js';
-import { ClosedLoopService, type FollowUpPolicy, type FollowUpReason } from './closed-loop.service.js';
+import type { FollowUpPolicy, FollowUpReason } from '@linli/shared';
+import { ClosedLoopService } from './closed-loop.service.js';
 import type {
   CompleteFollowUpDto,
   FollowUpChannel,

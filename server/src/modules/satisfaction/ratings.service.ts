@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { needsFollowUp, transition, type ActorContext, type WorkOrderStatus } from '@linli/shared';
+import { needsFollowUp, transition, type EffectActor, type WorkOrderStatus } from '@linli/shared';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppError, forbidden, notFound } from '../../common/app-error.js';
@@ -7,7 +7,7 @@ import type { Actor } from '../../common/auth/actor.js';
 import { isUniqueViolation } from '../../common/db-errors.js';
 import { WorkOrderLifecycle } from '../work-orders/work-order-lifecycle.js';
 import { WorkOrdersService } from '../work-orders/work-orders.service.js';
-import { ClosedLoopService, reopenPatch } from './closed-loop.service.js';
+import { ClosedLoopService } from './closed-loop.service.js';
 import type { CreateRatingDto, RatingResult, RatingView } from './ratings.dto.js';
 import { Rating } from './satisfaction.entities.js';
 
@@ -59,13 +59,12 @@ export class RatingsService {
       ]);
     }
     if (await this.ds.getRepository(Rating).existsBy({ workOrderId })) throw alreadyRated();
-    const who: ActorContext = { role: 'resident', isAssignee: false, isReporter: true };
+    const who: EffectActor = { role: 'resident', userId: actor.userId, isAssignee: false, isReporter: true };
     const confirm = transition(order.status as WorkOrderStatus, 'confirm', who);
     if (!confirm.ok) {
       throw new AppError(confirm.code, `cannot rate an order that is ${order.status}`, { status: order.status });
     }
     const tags = [...new Set(dto.tags ?? [])];
-    const actorRef = { userId: actor.userId, role: actor.role };
 
     try {
       return await this.lifecycle.run(async (ctx) => {
@@ -87,11 +86,7 @@ export class RatingsService {
             createdAt: now,
           }),
         );
-        const closed = await this.lifecycle.apply(ctx, order, {
-          action: 'confirm',
-          to: confirm.to,
-          actor: actorRef,
-          patch: { closedAt: now, ratingStars: dto.stars },
+        const closed = await this.lifecycle.act(ctx, order, { action: 'confirm', stars: dto.stars }, who, {
           note: `评价 ${dto.stars} 星`,
           data: { ratingId: rating.id, stars: dto.stars, fixed: dto.fixed ?? null },
         });
@@ -103,19 +98,13 @@ export class RatingsService {
           await this.loop.openFollowUp(em, closed, dto.fixed === false ? 'not_fixed' : 'low_rating', now);
         }
         if (dto.reopen) {
-          const reopen = transition(status, 'reopen', who);
-          if (!reopen.ok) throw new AppError(reopen.code, `cannot reopen an order that is ${status}`);
-          const reopened = await this.lifecycle.apply(ctx, closed, {
-            action: 'reopen',
-            to: reopen.to,
-            actor: actorRef,
-            patch: reopenPatch(closed),
+          const reopened = await this.lifecycle.act(ctx, closed, { action: 'reopen' }, who, {
             reason: '住户反馈未修好',
             data: { reason: '住户反馈未修好', ratingId: rating.id },
           });
           if (!reopened)
             throw new AppError('VERSION_CONFLICT', 'the order changed while you rated it; reload and retry');
-          status = reopen.to;
+          status = reopened.status as WorkOrderStatus;
         }
         return { ...toRatingView(rating), orderStatus: status, followUpOpened: followUp };
       });

@@ -596,7 +596,7 @@ export class RollupMaintainer implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.lifecycle.addHooks({
+    this.lifecycle.register('rollups', {
       afterCreate: (ctx, order) => this.onCreate(ctx, order),
       afterTransition: (ctx, change) => this.onTransition(ctx, change),
     });

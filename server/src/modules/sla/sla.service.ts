@@ -5,21 +5,18 @@ import { JobRunner } from '../jobs/job-runner.service.js';
 import type { ScheduledJob } from '../jobs/job.entity.js';
 import { JobsRepository } from '../jobs/jobs.repository.js';
 import { OutboxWriter } from '../notifications/outbox.js';
-import { WorkOrder } from '../work-orders/work-order.entities.js';
-import { WorkOrderLifecycle, type LifecycleContext, type OrderChange } from '../work-orders/work-order-lifecycle.js';
+import {
+  WorkOrderLifecycle,
+  type LifecycleContext,
+  type OrderChange,
+  type WorkOrder,
+} from '../work-orders/work-order-lifecycle.js';
+import { WorkOrdersRepository } from '../work-orders/work-orders.repository.js';
 import { SlaPoliciesService } from './sla-policies.service.js';
 import { SlaClockRow, SlaEscalation } from './sla.entities.js';
 
 export const SLA_CHECK_JOB = 'sla_check';
 const NOTIFIED = ['', 'assignee', 'supervisor', 'manager'] as const;
-
-/** Which stage clock an action stops. */
-const STOPS: Partial<Record<string, SlaStage[]>> = {
-  accept: ['accept'],
-  grab: ['accept'],
-  arrive: ['accept', 'arrive'],
-  complete: ['accept', 'arrive', 'resolve'],
-};
 
 /**
  * Pauses are kept in whole seconds: MariaDB's DATETIME drops fractions, so a pause start is
@@ -55,10 +52,11 @@ export class SlaService implements OnModuleInit {
     @Inject(JobsRepository) private readonly jobs: JobsRepository,
     @Inject(OutboxWriter) private readonly outbox: OutboxWriter,
     @Inject(SlaPoliciesService) private readonly policies: SlaPoliciesService,
+    @Inject(WorkOrdersRepository) private readonly orders: WorkOrdersRepository,
   ) {}
 
   onModuleInit(): void {
-    this.lifecycle.addHooks({
+    this.lifecycle.register('sla', {
       afterCreate: (ctx, order) => this.startCycle(ctx, order, 0),
       afterTransition: (ctx, change) => this.onChange(ctx, change),
     });
@@ -121,7 +119,7 @@ export class SlaService implements OnModuleInit {
     );
     const raw = rows[0]?.due ?? null;
     const due = raw === null ? null : raw instanceof Date ? raw : new Date(`${String(raw).replace(' ', 'T')}Z`);
-    await em.update(WorkOrder, { id: workOrderId }, { slaDueAt: due });
+    await this.orders.setSlaDue(em, workOrderId, due);
   }
 
   private async onChange(ctx: LifecycleContext, change: OrderChange) {
@@ -130,25 +128,26 @@ export class SlaService implements OnModuleInit {
   }
 
   private async applyChange(ctx: LifecycleContext, change: OrderChange) {
-    const { order, action } = change;
-    if (action === 'reopen') {
-      await this.startCycle(ctx, order, order.reopenCount);
+    const { order } = change;
+    const clocksToDo = change.effects.clocks;
+    if (clocksToDo.startCycle !== null) {
+      await this.startCycle(ctx, order, clocksToDo.startCycle);
       return;
     }
     const clocks = (await this.clocksOf(ctx.em, order.id)).filter(
       (c) => c.cycle === order.reopenCount && (c.status === 'running' || c.status === 'paused'),
     );
-    if (action === 'cancel') {
+    if (clocksToDo.cancelAll) {
       for (const c of clocks) await this.stop(ctx, c, 'cancelled');
       return;
     }
-    for (const stage of STOPS[action] ?? []) {
+    for (const stage of clocksToDo.stop) {
       const c = clocks.find((x) => x.stage === stage);
       if (c) await this.stop(ctx, c, 'stopped');
     }
     const resolve = clocks.find((c) => c.stage === 'resolve');
     if (!resolve) return;
-    if (action === 'pause' && resolve.status === 'running') {
+    if (clocksToDo.pauseResolve && resolve.status === 'running') {
       await ctx.em.update(
         SlaClockRow,
         { id: resolve.id },
@@ -156,7 +155,7 @@ export class SlaService implements OnModuleInit {
       );
       await this.jobs.cancel(ctx.em, SLA_CHECK_JOB, { refId: resolve.id });
     }
-    if (action === 'resume' && resolve.status === 'paused' && resolve.pausedSince) {
+    if (clocksToDo.resumeResolve && resolve.status === 'paused' && resolve.pausedSince) {
       const pausedSeconds = resolve.pausedSeconds + pausedSecondsSince(resolve.pausedSince, ctx.now);
       const next = Object.assign(resolve, { status: 'running', pausedSince: null, pauseReason: null, pausedSeconds });
       next.dueAt = new Date(dueAt(shapeOf(next), 1, next.calendar));
@@ -208,7 +207,8 @@ export class SlaService implements OnModuleInit {
       .where('id = :id AND level = :level', { id: clock.id, level: clock.level })
       .execute();
     if ((res.affected ?? 0) !== 1) return;
-    const order = await em.findOneByOrFail(WorkOrder, { id: clock.workOrderId });
+    const order = await this.orders.findById(clock.workOrderId, em);
+    if (!order) return;
     for (let level = clock.level + 1; level <= reached; level++) {
       await em.insert(SlaEscalation, {
         clockId: clock.id,

@@ -1,9 +1,24 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { ActorRole, WorkOrderAction, WorkOrderStatus } from '@linli/shared';
+import {
+  planAction,
+  planCreate,
+  type ActionInput,
+  type ActorRole,
+  type CreateEffects,
+  type EffectActor,
+  type Effects,
+  type OrderDraft,
+  type OrderFacts,
+  type WorkOrderAction,
+  type WorkOrderStatus,
+} from '@linli/shared';
+import { AppError } from '../../common/app-error.js';
 import type { EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock.js';
 import { OutboxWriter } from '../notifications/outbox.js';
 import type { WorkOrder } from './work-order.entities.js';
+
+export type { WorkOrder } from './work-order.entities.js';
 import { WorkOrdersRepository } from './work-orders.repository.js';
 
 /** Who acts: a user, or the server itself (routing, timers). */
@@ -27,33 +42,47 @@ export interface OrderChange {
   actor: ActorRef;
   previousAssigneeId: number | null;
   reason: string | null;
+  /** What the action does besides the row (clocks, routing, rating window), from shared/. */
+  effects: Effects;
 }
 
-/** Routing and SLA plug in here, so the work-order module does not depend on them. */
+/** The modules that plug into every order change, in the order their hooks run. */
+export const LIFECYCLE_HOOK_ORDER = ['sla', 'routing', 'closed-loop', 'rollups'] as const;
+export type LifecycleHookName = (typeof LIFECYCLE_HOOK_ORDER)[number];
+
+/**
+ * Routing, SLA, the closed loop and rollups plug in here, so the work-order module depends on
+ * none of them. Hooks run in LIFECYCLE_HOOK_ORDER whatever order the modules start in: the
+ * closed loop links a repeat (sets `order.repeatOfId`) before rollups read it.
+ */
 export interface LifecycleHooks {
-  afterCreate?(ctx: LifecycleContext, order: WorkOrder): Promise<void>;
+  afterCreate?(ctx: LifecycleContext, order: WorkOrder, effects: CreateEffects): Promise<void>;
   afterTransition?(ctx: LifecycleContext, change: OrderChange): Promise<void>;
 }
 
-export interface TransitionInput {
-  action: WorkOrderAction;
-  to: WorkOrderStatus;
+/** What the timeline records besides the action's effects. */
+export interface ChangeNote {
   actor: ActorRef;
-  patch?: Partial<WorkOrder>;
   note?: string | null;
   reason?: string | null;
   photoIds?: number[];
   data?: Record<string, unknown> | null;
 }
 
+/** The columns of the row that the shared effects read. */
+export function factsOf(order: WorkOrder): OrderFacts {
+  return { ...order, status: order.status as WorkOrderStatus };
+}
+
 /**
  * Every write to a work order goes through here: the conditional update, the timeline event,
- * the outbox event and the hooks, all in the caller's transaction.
+ * the outbox event and the hooks, all in the caller's transaction. What a write changes comes
+ * from `planCreate` / `planAction` in shared/ (docs/state-machine.md "Effects").
  */
 @Injectable()
 export class WorkOrderLifecycle {
   private readonly logger = new Logger(WorkOrderLifecycle.name);
-  private readonly hooks: LifecycleHooks[] = [];
+  private readonly hooks = new Map<LifecycleHookName, LifecycleHooks>();
 
   constructor(
     @Inject(WorkOrdersRepository) private readonly orders: WorkOrdersRepository,
@@ -61,8 +90,17 @@ export class WorkOrderLifecycle {
     @Inject(Clock) private readonly clock: Clock,
   ) {}
 
-  addHooks(hooks: LifecycleHooks): void {
-    this.hooks.push(hooks);
+  /** Register a module's hooks under its name in LIFECYCLE_HOOK_ORDER (once). */
+  register(name: LifecycleHookName, hooks: LifecycleHooks): void {
+    if (this.hooks.has(name)) throw new Error(`lifecycle hooks "${name}" registered twice`);
+    this.hooks.set(name, hooks);
+  }
+
+  private *ordered(): Generator<LifecycleHooks> {
+    for (const name of LIFECYCLE_HOOK_ORDER) {
+      const hooks = this.hooks.get(name);
+      if (hooks) yield hooks;
+    }
   }
 
   /** Run `work` in a transaction (retried on deadlock), then the after-commit tasks it queued. */
@@ -88,8 +126,21 @@ export class WorkOrderLifecycle {
     return { em, now, afterCommit: [] };
   }
 
-  async create(ctx: LifecycleContext, data: Partial<WorkOrder>, actor: ActorRef, eventData: Record<string, unknown>) {
-    const order = await this.orders.insertOrder(ctx.em, { ...data, createdAt: ctx.now, updatedAt: ctx.now });
+  /** File a new order: the row `planCreate` gives, its first timeline event, the outbox event, the hooks. */
+  async create(
+    ctx: LifecycleContext,
+    draft: OrderDraft,
+    no: string,
+    actor: ActorRef,
+    eventData: Record<string, unknown>,
+  ): Promise<WorkOrder> {
+    const effects = planCreate(draft);
+    const order = await this.orders.insertOrder(ctx.em, {
+      ...effects.row,
+      no,
+      createdAt: ctx.now,
+      updatedAt: ctx.now,
+    });
     await this.orders.insertEvent(ctx.em, {
       workOrderId: order.id,
       action: 'create',
@@ -107,25 +158,42 @@ export class WorkOrderLifecycle {
       { type: 'order.created', workOrderId: order.id, payload: { actorId: actor.userId } },
       ctx.now,
     );
-    for (const h of this.hooks) await h.afterCreate?.(ctx, order);
+    for (const h of this.ordered()) await h.afterCreate?.(ctx, order, effects);
     return order;
+  }
+
+  /**
+   * Plan `input` with the shared rules and apply it: for the server's own actors (routing,
+   * timers, the closed loop), which have checked the order's status beforehand. A refusal by
+   * the state machine throws; null means someone else changed the order first.
+   */
+  async act(
+    ctx: LifecycleContext,
+    order: WorkOrder,
+    input: ActionInput,
+    actor: EffectActor,
+    note: Omit<ChangeNote, 'actor'> = {},
+  ): Promise<WorkOrder | null> {
+    const plan = planAction(factsOf(order), input, actor, ctx.now);
+    if (!plan.ok) throw new AppError(plan.code, `cannot ${input.action} an order that is ${order.status}`);
+    return this.apply(ctx, order, plan.effects, { ...note, actor: { userId: actor.userId, role: actor.role } });
   }
 
   /**
    * Apply a transition the state machine allowed: a conditional update on the version read.
    * Returns the updated order, or null when someone else changed it first.
    */
-  async apply(ctx: LifecycleContext, order: WorkOrder, input: TransitionInput): Promise<WorkOrder | null> {
-    const patch = { ...input.patch, status: input.to, updatedAt: ctx.now };
+  async apply(ctx: LifecycleContext, order: WorkOrder, effects: Effects, input: ChangeNote): Promise<WorkOrder | null> {
+    const patch = { ...effects.patch, updatedAt: ctx.now };
     const won = await this.orders.updateIfVersion(ctx.em, order.id, order.version, patch);
     if (!won) return null;
     const updated: WorkOrder = { ...order, ...patch, version: order.version + 1 };
-    const from = order.status as WorkOrderStatus;
+    const { action, from, to } = effects;
     await this.orders.insertEvent(ctx.em, {
       workOrderId: order.id,
-      action: input.action,
+      action,
       fromStatus: from,
-      toStatus: input.to,
+      toStatus: to,
       actorId: input.actor.userId,
       actorRole: input.actor.role,
       note: input.note ?? input.reason ?? null,
@@ -139,9 +207,9 @@ export class WorkOrderLifecycle {
         type: 'order.transition',
         workOrderId: order.id,
         payload: {
-          action: input.action,
+          action,
           from,
-          to: input.to,
+          to,
           actorId: input.actor.userId,
           actorRole: input.actor.role,
           assigneeId: updated.assigneeId,
@@ -154,14 +222,15 @@ export class WorkOrderLifecycle {
     );
     const change: OrderChange = {
       order: updated,
-      action: input.action,
+      action,
       from,
-      to: input.to,
+      to,
       actor: input.actor,
       previousAssigneeId: order.assigneeId,
       reason: input.reason ?? null,
+      effects,
     };
-    for (const h of this.hooks) await h.afterTransition?.(ctx, change);
+    for (const h of this.ordered()) await h.afterTransition?.(ctx, change);
     return updated;
   }
 }

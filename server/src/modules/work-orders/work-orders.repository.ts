@@ -1,6 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { chinaDay, formatOrderNo } from '@linli/shared';
+import {
+  chinaDay,
+  formatOrderNo,
+  isRepeatableKind,
+  REPEATABLE_KINDS,
+  repeatPlace,
+  repeatWindowStart,
+} from '@linli/shared';
 import { Brackets, DataSource, type EntityManager, In, type SelectQueryBuilder } from 'typeorm';
 import { escapeLike, transactionWithRetry, LIKE_ESCAPE } from '../../common/db-errors.js';
 import type { Community } from '../places/place.entities.js';
@@ -89,6 +96,59 @@ export class WorkOrdersRepository {
 
   findById(id: number, em: EntityManager = this.ds.manager) {
     return em.findOneBy(WorkOrder, { id });
+  }
+
+  /** Where routing stands when it decided without assigning (waiting, manual): no version bump. */
+  async setRoutingState(em: EntityManager, id: number, routingState: 'waiting' | 'manual'): Promise<void> {
+    await em.update(WorkOrder, { id }, { routingState });
+  }
+
+  /** The nearest deadline of the order's running SLA clocks (null when none), kept by the SLA module. */
+  async setSlaDue(em: EntityManager, id: number, slaDueAt: Date | null): Promise<void> {
+    await em.update(WorkOrder, { id }, { slaDueAt });
+  }
+
+  /** Mark a new order as a repeat of an earlier one (see `repeatCandidate` in shared/). */
+  async linkRepeat(em: EntityManager, id: number, repeatOfId: number): Promise<void> {
+    await em.update(WorkOrder, { id }, { repeatOfId });
+  }
+
+  /**
+   * The latest closed order the new one repeats: same company, place and category, of a
+   * repeatable kind, closed within the repeat window before it (rule: shared/src/repeat.ts).
+   */
+  async findRepeatedOrder(em: EntityManager, order: WorkOrder): Promise<number | null> {
+    const place = repeatPlace(order);
+    if (!isRepeatableKind(order.kind) || !place) return null;
+    const qb = em
+      .createQueryBuilder(WorkOrder, 'wo')
+      .select('wo.id', 'id')
+      .where('wo.id <> :id', { id: order.id })
+      .andWhere('wo.companyId = :companyId', { companyId: order.companyId })
+      .andWhere('wo.category = :category', { category: order.category })
+      .andWhere('wo.kind IN (:...kinds)', { kinds: REPEATABLE_KINDS })
+      .andWhere('wo.status = :closed', { closed: 'closed' })
+      .andWhere('wo.closedAt >= :since AND wo.closedAt <= :until', {
+        since: repeatWindowStart(order.createdAt),
+        until: order.createdAt,
+      });
+    if (place.houseId !== null) qb.andWhere('wo.houseId = :houseId', { houseId: place.houseId });
+    else qb.andWhere('wo.publicAreaId = :areaId', { areaId: place.publicAreaId });
+    const prior = await qb
+      .orderBy('wo.closedAt', 'DESC')
+      .addOrderBy('wo.id', 'DESC')
+      .limit(1)
+      .getRawOne<{ id: number }>();
+    return prior ? Number(prior.id) : null;
+  }
+
+  /** The company's orders that routing could not place yet, oldest first (the re-match backlog). */
+  findWaiting(em: EntityManager, companyId: number, statuses: readonly string[], limit: number): Promise<WorkOrder[]> {
+    return em.find(WorkOrder, {
+      where: { companyId, status: In([...statuses]), routingState: 'waiting' },
+      order: { createdAt: 'ASC' },
+      take: limit,
+    });
   }
 
   findIdempotency(userId: number, key: string) {

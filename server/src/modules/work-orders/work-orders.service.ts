@@ -4,12 +4,14 @@ import {
   ACTION_REQUIREMENTS,
   allowedActions,
   maskPhone,
-  transition,
+  planAction,
+  type ActionInput,
   type ActorContext,
+  type EffectActor,
+  type OrderPatch,
   type Page,
   type PersonRef,
   type Priority,
-  type QuoteItem,
   type Role,
   type TimelineEventView,
   type WorkOrderAction,
@@ -31,7 +33,7 @@ import type { User } from '../users/user.entities.js';
 import { UsersRepository } from '../users/users.repository.js';
 import type { CreateWorkOrderDto, ListWorkOrdersQuery, TransitionDto } from './work-order.dto.js';
 import type { WorkOrder, WorkOrderEvent } from './work-order.entities.js';
-import { WorkOrderLifecycle } from './work-order-lifecycle.js';
+import { factsOf, WorkOrderLifecycle } from './work-order-lifecycle.js';
 import { WorkOrdersRepository, type OrderScope } from './work-orders.repository.js';
 
 const IDEMPOTENCY_KEY = /^[\w-]{8,64}$/;
@@ -99,7 +101,6 @@ export class WorkOrdersService {
         const order = await this.lifecycle.create(
           ctx,
           {
-            no: await this.orders.nextOrderNo(ctx.em, place.community, ctx.now),
             companyId: place.community.companyId,
             communityId: place.community.id,
             houseId: place.houseId,
@@ -108,34 +109,13 @@ export class WorkOrdersService {
             channel,
             category: dto.category,
             priority: dto.priority ?? 'P3',
-            status: 'submitted',
             description: dto.description.trim(),
             reporterId,
             createdById: actor.userId,
-            assigneeId: null,
             preferredTime: dto.preferredTime ?? null,
             photoIds,
-            quoteItems: null,
-            quoteTotalFen: null,
-            quoteApproved: null,
-            urgeCount: 0,
-            reopenCount: 0,
-            routingState: null,
-            excludedUserIds: [],
-            refusalCount: 0,
-            offerExpiresAt: null,
-            repeatOfId: null,
-            acceptedAt: null,
-            arrivedAt: null,
-            firstCompletedAt: null,
-            visits: 0,
-            completedById: null,
-            ratingStars: null,
-            unrated: false,
-            version: 1,
-            completedAt: null,
-            closedAt: null,
           },
+          await this.orders.nextOrderNo(ctx.em, place.community, ctx.now),
           { userId: actor.userId, role: actor.role },
           { channel, location: place.location },
         );
@@ -203,29 +183,25 @@ export class WorkOrdersService {
         assignee: assignee && { id: assignee.id, name: assignee.name },
       });
     }
-    const ctx = await this.actorContext(actor, order);
-    const result = transition(order.status as WorkOrderStatus, dto.action, ctx);
-    if (!result.ok) {
+    const who: EffectActor = { ...(await this.actorContext(actor, order)), userId: actor.userId };
+    const plan = planAction(factsOf(order), await this.actionInput(actor, order, dto), who, this.clock.now());
+    if (!plan.ok) {
       const assignee = order.assigneeId === null ? null : await this.users.findById(order.assigneeId);
       throw new AppError(
-        result.code,
-        result.code === 'FORBIDDEN'
+        plan.code,
+        plan.code === 'FORBIDDEN'
           ? `${actor.role} may not ${dto.action} this order`
           : `cannot ${dto.action} an order that is ${order.status}`,
         { status: order.status, action: dto.action, assignee: assignee && { id: assignee.id, name: assignee.name } },
       );
     }
-    const patch = await this.patchFor(actor, order, dto);
     const updated = await this.lifecycle.run((ctx) =>
-      this.lifecycle.apply(ctx, order, {
-        action: dto.action,
-        to: result.to,
+      this.lifecycle.apply(ctx, order, plan.effects, {
         actor: { userId: actor.userId, role: actor.role },
-        patch,
         note: dto.note ?? null,
         reason: dto.reason ?? dto.pauseReason ?? null,
         photoIds: dto.photoIds ?? [],
-        data: this.eventData(dto, patch),
+        data: this.eventData(dto, plan.effects.patch),
       }),
     );
     if (!updated) {
@@ -361,8 +337,11 @@ export class WorkOrdersService {
     return { role: actor.role, isAssignee: order.assigneeId === actor.userId, isReporter };
   }
 
-  /** Check what the action needs and compute the row's changes besides status and version. */
-  private async patchFor(actor: Actor, order: WorkOrder, dto: TransitionDto): Promise<Partial<WorkOrder>> {
+  /**
+   * Check what the action needs from the request (and the database) and turn it into the
+   * shared effects' input; the row changes themselves come from `planAction`.
+   */
+  private async actionInput(actor: Actor, order: WorkOrder, dto: TransitionDto): Promise<ActionInput> {
     const needs = ACTION_REQUIREMENTS[dto.action];
     const missing = (field: string, problem: string) =>
       new AppError('VALIDATION_FAILED', `${dto.action} needs ${field}`, [{ field, problems: [problem] }]);
@@ -375,69 +354,15 @@ export class WorkOrdersService {
         { field: 'photoIds', problems: ['every photo must be one you uploaded'] },
       ]);
     }
-
-    const now = this.clock.now();
-    switch (dto.action) {
-      case 'assign':
-      case 'transfer': {
-        if (dto.action === 'transfer' && dto.assigneeId === actor.userId) {
-          throw missing('assigneeId', 'transfer to a colleague, not to yourself');
-        }
-        await this.checkTechnician(order, dto.assigneeId!);
-        return { assigneeId: dto.assigneeId!, routingState: 'manual', offerExpiresAt: null };
+    if (dto.action === 'assign' || dto.action === 'transfer') {
+      if (dto.action === 'transfer' && dto.assigneeId === actor.userId) {
+        throw missing('assigneeId', 'transfer to a colleague, not to yourself');
       }
-      case 'grab':
-        return { assigneeId: actor.userId, routingState: 'assigned', acceptedAt: order.acceptedAt ?? now };
-      case 'decline':
-        return {
-          assigneeId: null,
-          excludedUserIds: [...new Set([...(order.excludedUserIds ?? []), actor.userId])],
-          refusalCount: order.refusalCount + 1,
-          offerExpiresAt: null,
-        };
-      case 'pool':
-        return { assigneeId: null, routingState: 'pooled' };
-      case 'quote': {
-        const items: QuoteItem[] = dto.quoteItems!.map((i) => ({
-          kind: i.kind,
-          name: i.name,
-          quantity: i.quantity,
-          unitPriceFen: i.unitPriceFen,
-        }));
-        const totalFen = items.reduce((sum, i) => sum + i.quantity * i.unitPriceFen, 0);
-        return { quoteItems: items, quoteTotalFen: totalFen, quoteApproved: null };
-      }
-      case 'approve_quote':
-        return { quoteApproved: true };
-      case 'reject_quote':
-        return { quoteApproved: false };
-      case 'complete':
-        return { completedAt: now, firstCompletedAt: order.firstCompletedAt ?? now, completedById: actor.userId };
-      case 'confirm':
-      case 'auto_close':
-        return { closedAt: now };
-      case 'reopen':
-        return {
-          assigneeId: null,
-          reopenCount: order.reopenCount + 1,
-          completedAt: null,
-          closedAt: null,
-          routingState: null,
-          excludedUserIds: [],
-          refusalCount: 0,
-        };
-      case 'urge':
-        return { urgeCount: order.urgeCount + 1 };
-      case 'accept':
-        return { routingState: 'assigned', offerExpiresAt: null, acceptedAt: order.acceptedAt ?? now };
-      case 'arrive':
-        return { arrivedAt: order.arrivedAt ?? now, visits: order.visits + 1 };
-      case 'depart':
-      case 'pause':
-      case 'resume':
-      case 'cancel':
-        return {};
+      await this.checkTechnician(order, dto.assigneeId!);
+      return { action: dto.action, assigneeId: dto.assigneeId! };
     }
+    if (dto.action === 'quote') return { action: 'quote', quoteItems: dto.quoteItems };
+    return { action: dto.action };
   }
 
   private async checkTechnician(order: WorkOrder, userId: number): Promise<void> {
@@ -450,7 +375,7 @@ export class WorkOrdersService {
     }
   }
 
-  private eventData(dto: TransitionDto, patch: Partial<WorkOrder>): Record<string, unknown> | null {
+  private eventData(dto: TransitionDto, patch: OrderPatch): Record<string, unknown> | null {
     const data: Record<string, unknown> = {};
     if (patch.assigneeId !== undefined) data.assigneeId = patch.assigneeId;
     if (dto.reason) data.reason = dto.reason;
