@@ -1,7 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { ApiClient } from './client';
 import { errorText } from './client';
-import { useApi } from '../auth/session';
+import { useServices, type Services } from './services';
 
 export interface RequestState<T> {
   data: T | undefined;
@@ -12,11 +11,11 @@ export interface RequestState<T> {
 }
 
 /**
- * Load data with the session's client whenever `deps` change; the newest answer wins.
+ * Load data with the session's services whenever `deps` change; the newest answer wins.
  * `load` may return null to skip (e.g. until a filter is complete).
  */
-export function useRequest<T>(load: (api: ApiClient) => Promise<T> | null, deps: readonly unknown[]): RequestState<T> {
-  const api = useApi();
+export function useRequest<T>(load: (s: Services) => Promise<T> | null, deps: readonly unknown[]): RequestState<T> {
+  const services = useServices();
   const [data, setData] = useState<T | undefined>(undefined);
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
@@ -26,7 +25,7 @@ export function useRequest<T>(load: (api: ApiClient) => Promise<T> | null, deps:
   loadRef.current = load;
 
   useEffect(() => {
-    const promise = loadRef.current(api);
+    const promise = loadRef.current(services);
     if (!promise) return;
     const mine = ++seq.current;
     setLoading(true);
@@ -42,7 +41,7 @@ export function useRequest<T>(load: (api: ApiClient) => Promise<T> | null, deps:
         if (mine === seq.current) setLoading(false);
       });
     // The caller lists what `load` depends on, as with useEffect.
-  }, [api, tick, ...deps]);
+  }, [services, tick, ...deps]);
 
   const reload = useCallback(() => setTick((t) => t + 1), []);
   return { data, error, loading, reload };

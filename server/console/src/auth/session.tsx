@@ -1,6 +1,7 @@
-import type { LoginResponse, Role, UserView } from '@linli/shared';
+import type { Role, UserView } from '@linli/shared';
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { ApiClient, ApiError } from '../api/client';
+import { createServices, ServicesContext, type Services } from '../api/services';
 
 const TOKEN_KEY = 'linli.console.token';
 
@@ -16,7 +17,7 @@ export interface Session {
   /** The signed-in user, null before login; `loading` while the stored token is checked. */
   user: UserView | null;
   loading: boolean;
-  api: ApiClient;
+  services: Services;
   login: (username: string, password: string) => Promise<UserView>;
   logout: () => void;
 }
@@ -34,13 +35,16 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     setUser(null);
   }, []);
 
-  const api = useMemo(() => new ApiClient({ token: () => tokenRef.current, onUnauthenticated: logout }), [logout]);
+  const services = useMemo(
+    () => createServices(new ApiClient({ token: () => tokenRef.current, onUnauthenticated: logout })),
+    [logout],
+  );
 
   useEffect(() => {
     if (!tokenRef.current) return;
     let live = true;
-    api
-      .get<UserView>('/me')
+    services.auth
+      .me()
       .then((me) => {
         if (!live) return;
         if (isConsoleRole(me.role)) setUser(me);
@@ -51,11 +55,11 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     return () => {
       live = false;
     };
-  }, [api, logout]);
+  }, [services, logout]);
 
   const login = useCallback(
     async (username: string, password: string) => {
-      const res = await api.post<LoginResponse>('/auth/password', { username, password });
+      const res = await services.auth.login(username, password);
       if (!isConsoleRole(res.user.role)) {
         throw new ApiError(403, { code: 'FORBIDDEN', message: '控制台仅供客服、主管和管理员使用，请使用小程序' });
       }
@@ -64,22 +68,24 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       setUser(res.user);
       return res.user;
     },
-    [api],
+    [services],
   );
 
-  const value = useMemo<Session>(() => ({ user, loading, api, login, logout }), [user, loading, api, login, logout]);
-  return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
+  const value = useMemo<Session>(
+    () => ({ user, loading, services, login, logout }),
+    [user, loading, services, login, logout],
+  );
+  return (
+    <SessionContext.Provider value={value}>
+      <ServicesContext.Provider value={services}>{children}</ServicesContext.Provider>
+    </SessionContext.Provider>
+  );
 }
 
 export function useSession(): Session {
   const s = useContext(SessionContext);
   if (!s) throw new Error('useSession outside SessionProvider');
   return s;
-}
-
-/** The API client of the session (bearer token attached). */
-export function useApi(): ApiClient {
-  return useSession().api;
 }
 
 /** The signed-in user; only call it inside pages (which are rendered after login). */

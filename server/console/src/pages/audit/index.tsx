@@ -6,8 +6,6 @@ import {
   auditChanges,
   type AuditEntityType,
   type AuditLogEntryView,
-  type Page,
-  type StaffView,
 } from '@linli/shared';
 import { Alert, Card, DatePicker, Form, Select, Table, Tag, Typography } from 'antd';
 import type { Dayjs } from 'dayjs';
@@ -68,7 +66,7 @@ export default function AuditPage() {
   const [range, setRange] = useState<[Dayjs, Dayjs] | null>(null);
   const [page, setPage] = useState(1);
 
-  const staff = useRequest((api) => api.get<StaffView[]>('/staff'), []);
+  const staff = useRequest((s) => s.staff.list(), []);
   const query = {
     entityType,
     actorId,
@@ -78,7 +76,7 @@ export default function AuditPage() {
     pageSize: PAGE_SIZE,
   };
   const log = useRequest(
-    (api) => api.get<Page<AuditLogEntryView>>('/audit-log', query),
+    (s) => s.audit.list(query),
     [entityType, actorId, range?.[0].valueOf(), range?.[1].valueOf(), page],
   );
 

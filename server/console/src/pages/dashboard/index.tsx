@@ -6,7 +6,6 @@ import {
   type BreakdownView,
   type DriversView,
   type HotspotsView,
-  type Page,
   type SummaryView,
   type WorkOrderView,
 } from '@linli/shared';
@@ -15,7 +14,6 @@ import type { EChartsOption } from 'echarts';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState, type HTMLAttributes, type ReactNode } from 'react';
 import { Link } from 'react-router-dom';
-import type { CommunityOption } from '../../api/types';
 import { useRequest, type RequestState } from '../../api/useRequest';
 import { Chart, type ChartProps } from '../../components/Chart';
 import { Defined } from '../../components/Definition';
@@ -364,26 +362,17 @@ export default function DashboardPage() {
   const slice = { from, to, communityId };
   const deps = [from, to, communityId];
 
-  const communities = useRequest((api) => api.get<CommunityOption[]>('/communities'), []);
-  const summary = useRequest((api) => api.get<SummaryView>('/satisfaction/summary', slice), deps);
-  const months = useRequest(
-    (api) => api.get<BreakdownView>('/satisfaction/breakdown', { ...slice, by: 'month' }),
-    deps,
-  );
-  const categories = useRequest(
-    (api) => api.get<BreakdownView>('/satisfaction/breakdown', { ...slice, by: 'category' }),
-    deps,
-  );
-  const technicians = useRequest(
-    (api) => api.get<BreakdownView>('/satisfaction/breakdown', { ...slice, by: 'technician' }),
-    deps,
-  );
-  const drivers = useRequest((api) => api.get<DriversView>('/satisfaction/drivers', slice), deps);
-  const hotspots = useRequest((api) => api.get<HotspotsView>('/satisfaction/hotspots', { ...slice, limit: 200 }), deps);
+  const communities = useRequest((s) => s.lookups.communities(), []);
+  const summary = useRequest((s) => s.scores.summary(slice), deps);
+  const months = useRequest((s) => s.scores.breakdown(slice, 'month'), deps);
+  const categories = useRequest((s) => s.scores.breakdown(slice, 'category'), deps);
+  const technicians = useRequest((s) => s.scores.breakdown(slice, 'technician'), deps);
+  const drivers = useRequest((s) => s.scores.drivers(slice), deps);
+  const hotspots = useRequest((s) => s.scores.hotspots(slice, 200), deps);
   const atRisk = useRequest(
-    (api) =>
-      api.get<Page<WorkOrderView>>('/work-orders', {
-        status: OPEN_STATUSES.join(','),
+    (s) =>
+      s.orders.list({
+        status: OPEN_STATUSES,
         atRisk: 50,
         sort: 'sla',
         communityId,

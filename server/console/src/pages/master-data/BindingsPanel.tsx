@@ -3,20 +3,20 @@ import { Alert, App, Button, Card, Popconfirm, Space, Table } from 'antd';
 import { useState } from 'react';
 import { errorText } from '../../api/client';
 import { useRequest } from '../../api/useRequest';
-import { useApi } from '../../auth/session';
+import { useServices } from '../../api/services';
 import { dateTime } from '../../components/format';
 
 /** House bindings that did not match the registry: approve or reject each. */
 export function BindingsPanel() {
-  const api = useApi();
+  const { bindings } = useServices();
   const { message } = App.useApp();
-  const pending = useRequest((a) => a.get<HouseBindingView[]>('/house-bindings/pending'), []);
+  const pending = useRequest((s) => s.bindings.pending(), []);
   const [busy, setBusy] = useState<number | null>(null);
 
   const review = async (id: number, decision: 'verified' | 'rejected') => {
     setBusy(id);
     try {
-      await api.post(`/house-bindings/${id}/review`, { decision });
+      await bindings.review(id, decision);
       void message.success(decision === 'verified' ? '已通过' : '已驳回');
       pending.reload();
     } catch (e) {

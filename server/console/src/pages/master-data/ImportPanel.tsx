@@ -10,11 +10,11 @@ import {
 import { Alert, App, Button, Card, Checkbox, Descriptions, Space, Table, Typography, Upload } from 'antd';
 import { useState } from 'react';
 import { ApiError, errorText } from '../../api/client';
-import { useApi } from '../../auth/session';
+import { useServices } from '../../api/services';
 
 /** Import communities, houses and the resident registry from the template; show the row-level report. */
 export function ImportPanel({ onImported }: { onImported: () => void }) {
-  const api = useApi();
+  const { masterData } = useServices();
   const { message } = App.useApp();
   const [file, setFile] = useState<File | null>(null);
   const [dryRun, setDryRun] = useState(false);
@@ -25,7 +25,7 @@ export function ImportPanel({ onImported }: { onImported: () => void }) {
 
   const downloadTemplate = async () => {
     try {
-      const { blob, filename } = await api.download('/imports/master-data/template.xlsx');
+      const { blob, filename } = await masterData.template();
       const url = URL.createObjectURL(blob);
       const a = document.createElement('a');
       a.href = url;
@@ -46,9 +46,7 @@ export function ImportPanel({ onImported }: { onImported: () => void }) {
     setProblems(null);
     setError(null);
     try {
-      const form = new FormData();
-      form.append('file', file, file.name);
-      const res = await api.post<ImportResult>('/imports/master-data', form, { dryRun: dryRun ? 'true' : undefined });
+      const res = await masterData.import(file, dryRun);
       setResult(res);
       if (!res.dryRun) onImported();
     } catch (e) {

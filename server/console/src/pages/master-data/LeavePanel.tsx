@@ -3,23 +3,23 @@ import { Alert, App, Button, Card, Popconfirm, Segmented, Space, Table, Tag } fr
 import { useState } from 'react';
 import { errorText } from '../../api/client';
 import { useRequest } from '../../api/useRequest';
-import { useApi } from '../../auth/session';
+import { useServices } from '../../api/services';
 import { dateTime } from '../../components/format';
 
 const COLORS: Record<LeaveStatus, string> = { pending: 'orange', approved: 'green', rejected: 'default' };
 
 /** Leave requests: approve or reject the pending ones. */
 export function LeavePanel() {
-  const api = useApi();
+  const services = useServices();
   const { message } = App.useApp();
   const [status, setStatus] = useState<LeaveStatus>('pending');
-  const leave = useRequest((a) => a.get<LeaveView[]>('/leave', { status }), [status]);
+  const leave = useRequest((s) => s.leave.list(status), [status]);
   const [busy, setBusy] = useState<number | null>(null);
 
   const review = async (id: number, decision: 'approved' | 'rejected') => {
     setBusy(id);
     try {
-      await api.post(`/leave/${id}/review`, { decision });
+      await services.leave.review(id, decision);
       void message.success(decision === 'approved' ? '已批准' : '已驳回');
     } catch (e) {
       void message.error(errorText(e));

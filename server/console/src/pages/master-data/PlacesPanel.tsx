@@ -1,4 +1,4 @@
-import type { CommunityRow, HouseRow, Page } from '@linli/shared';
+import type { CommunityRow, HouseRow } from '@linli/shared';
 import { Card, Input, Table } from 'antd';
 import { useState } from 'react';
 import { useRequest } from '../../api/useRequest';
@@ -13,14 +13,11 @@ export function PlacesPanel({ version }: { version: number }) {
   const [houseQ, setHouseQ] = useState('');
   const [housePage, setHousePage] = useState(1);
 
-  const communities = useRequest(
-    (api) => api.get<Page<CommunityRow>>('/master-data/communities', { q, page, pageSize: PAGE_SIZE }),
-    [q, page, version],
-  );
+  const communities = useRequest((s) => s.masterData.communities({ q, page, pageSize: PAGE_SIZE }), [q, page, version]);
   const houses = useRequest(
-    (api) =>
+    (s) =>
       selected
-        ? api.get<Page<HouseRow>>('/master-data/houses', {
+        ? s.masterData.houses({
             communityId: selected.id,
             q: houseQ,
             page: housePage,

@@ -27,7 +27,7 @@ import { useEffect, useState } from 'react';
 import { errorText } from '../../api/client';
 import type { CommunityOption } from '../../api/types';
 import { useRequest } from '../../api/useRequest';
-import { useApi } from '../../auth/session';
+import { useServices } from '../../api/services';
 import { hhmm, parseHhmm, WEEKDAY_LABELS } from '../rules/options';
 
 interface StaffForm {
@@ -42,9 +42,9 @@ interface StaffForm {
 /** Staff of the company: skills, capacity, service area and weekly shifts. */
 export function StaffPanel() {
   const [role, setRole] = useState<StaffRole | undefined>('technician');
-  const staff = useRequest((api) => api.get<StaffView[]>('/staff', { role }), [role]);
-  const communities = useRequest((api) => api.get<CommunityOption[]>('/communities'), []);
-  const categories = useRequest((api) => api.get<CategoryView[]>('/categories'), []);
+  const staff = useRequest((s) => s.staff.list({ role }), [role]);
+  const communities = useRequest((s) => s.lookups.communities(), []);
+  const categories = useRequest((s) => s.lookups.categories(), []);
   const [editing, setEditing] = useState<StaffView | null>(null);
   const communityName = (id: number) => communities.data?.find((c) => c.id === id)?.name ?? `#${id}`;
   const categoryName = (code: string) => categories.data?.find((c) => c.code === code)?.name ?? code;
@@ -146,7 +146,7 @@ function StaffDrawer(props: {
   categories: CategoryView[];
 }) {
   const { member } = props;
-  const api = useApi();
+  const services = useServices();
   const { message } = App.useApp();
   const [form] = Form.useForm<StaffForm>();
   const [roster, setRoster] = useState<RosterView | null>(null);
@@ -165,8 +165,8 @@ function StaffDrawer(props: {
       communityIds: member.communityIds,
       pattern: [],
     });
-    api
-      .get<RosterView>(`/staff/${member.id}/shifts`)
+    services.staff
+      .roster(member.id)
       .then((r) => {
         setRoster(r);
         form.setFieldValue(
@@ -175,7 +175,7 @@ function StaffDrawer(props: {
         );
       })
       .catch((e: unknown) => setError(errorText(e)));
-  }, [member, api, form]);
+  }, [member, services, form]);
 
   const run = async (what: string, work: (v: StaffForm) => Promise<unknown>) => {
     if (!member) return;
@@ -220,7 +220,7 @@ function StaffDrawer(props: {
                   loading={saving === 'profile'}
                   onClick={() =>
                     void run('profile', (v) =>
-                      api.put(`/staff/${member.id}/profile`, {
+                      services.staff.setProfile(member.id, {
                         capacity: v.capacity,
                         latitude: v.latitude ?? undefined,
                         longitude: v.longitude ?? undefined,
@@ -260,9 +260,7 @@ function StaffDrawer(props: {
                     <Button
                       type="primary"
                       loading={saving === 'skills'}
-                      onClick={() =>
-                        void run('skills', (v) => api.put(`/staff/${member.id}/skills`, { skills: v.skills ?? [] }))
-                      }
+                      onClick={() => void run('skills', (v) => services.staff.setSkills(member.id, v.skills ?? []))}
                     >
                       保存技能
                     </Button>
@@ -284,7 +282,7 @@ function StaffDrawer(props: {
                   loading={saving === 'area'}
                   onClick={() =>
                     void run('area', (v) =>
-                      api.put(`/staff/${member.id}/service-area`, {
+                      services.staff.setServiceArea(member.id, {
                         communityIds: v.communityIds ?? [],
                         buildingIds: member.buildingIds,
                       }),
@@ -330,7 +328,7 @@ function StaffDrawer(props: {
                   onClick={() =>
                     member &&
                     void run('shifts', (v) =>
-                      api.put(`/staff/${member.id}/shifts`, {
+                      services.staff.setRoster(member.id, {
                         pattern: (v.pattern ?? []).map((p) => ({
                           weekday: p.weekday,
                           startMinute: parseHhmm(p.start),

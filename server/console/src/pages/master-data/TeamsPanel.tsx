@@ -1,9 +1,9 @@
-import type { StaffView, TeamView } from '@linli/shared';
-import { Alert, App, Button, Card, Form, Input, Modal, Popconfirm, Select, Space, Table } from 'antd';
-import { useState } from 'react';
-import { errorText } from '../../api/client';
+import type { TeamView } from '@linli/shared';
+import { Form, Input, Select } from 'antd';
+import type { TeamInput } from '../../api/services';
+import { useServices } from '../../api/services';
 import { useRequest } from '../../api/useRequest';
-import { useApi } from '../../auth/session';
+import { CrudCard } from '../../components/CrudCard';
 
 interface TeamForm {
   name: string;
@@ -11,117 +11,55 @@ interface TeamForm {
   memberIds: number[];
 }
 
-/** Teams (班组): a name, a supervisor and technicians; routing rules may restrict to one. */
-export function TeamsPanel() {
-  const api = useApi();
-  const { message } = App.useApp();
-  const teams = useRequest((a) => a.get<TeamView[]>('/teams'), []);
-  const staff = useRequest((a) => a.get<StaffView[]>('/staff'), []);
-  const [editing, setEditing] = useState<TeamView | 'new' | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [saving, setSaving] = useState(false);
-  const [form] = Form.useForm<TeamForm>();
+const toForm = (t: TeamView | null): TeamForm =>
+  t === null
+    ? { name: '', supervisorId: undefined, memberIds: [] }
+    : { name: t.name, supervisorId: t.supervisorId ?? undefined, memberIds: t.memberIds };
+
+const toInput = (v: TeamForm): TeamInput => ({
+  name: v.name,
+  supervisorId: v.supervisorId,
+  memberIds: v.memberIds ?? [],
+});
+
+/** The team form's fields: the company's supervisors and technicians to pick from. */
+function TeamFields() {
+  const staff = useRequest((s) => s.staff.list(), []);
   const people = (role: string) =>
     (staff.data ?? []).filter((s) => s.role === role).map((s) => ({ value: s.id, label: s.name }));
-
-  const open = (t: TeamView | 'new') => {
-    setEditing(t);
-    setError(null);
-    form.setFieldsValue(
-      t === 'new'
-        ? { name: '', supervisorId: undefined, memberIds: [] }
-        : { name: t.name, supervisorId: t.supervisorId ?? undefined, memberIds: t.memberIds },
-    );
-  };
-
-  const save = async () => {
-    const v = await form.validateFields();
-    setSaving(true);
-    setError(null);
-    try {
-      const body = { name: v.name, supervisorId: v.supervisorId, memberIds: v.memberIds ?? [] };
-      if (editing === 'new') await api.post('/teams', body);
-      else if (editing) await api.put(`/teams/${editing.id}`, body);
-      setEditing(null);
-      teams.reload();
-    } catch (e) {
-      setError(errorText(e));
-    } finally {
-      setSaving(false);
-    }
-  };
-
-  const remove = async (id: number) => {
-    try {
-      await api.delete(`/teams/${id}`);
-      teams.reload();
-    } catch (e) {
-      void message.error(errorText(e));
-    }
-  };
-
   return (
-    <Card
-      size="small"
+    <>
+      <Form.Item name="name" label="名称" rules={[{ required: true, message: '请填写名称' }]}>
+        <Input />
+      </Form.Item>
+      <Form.Item name="supervisorId" label="主管">
+        <Select allowClear options={people('supervisor')} />
+      </Form.Item>
+      <Form.Item name="memberIds" label="成员（维修师傅）">
+        <Select mode="multiple" options={people('technician')} optionFilterProp="label" />
+      </Form.Item>
+    </>
+  );
+}
+
+/** Teams (班组): a name, a supervisor and technicians; routing rules may restrict to one. */
+export function TeamsPanel() {
+  const { teams } = useServices();
+  return (
+    <CrudCard<TeamView, TeamForm, TeamInput>
       title="班组"
-      extra={
-        <Button type="primary" onClick={() => open('new')}>
-          新增班组
-        </Button>
-      }
-    >
-      {teams.error && <Alert type="error" showIcon title={teams.error} style={{ marginBottom: 12 }} />}
-      <Table<TeamView>
-        size="small"
-        rowKey="id"
-        loading={teams.loading}
-        dataSource={teams.data ?? []}
-        pagination={{ pageSize: 10, showSizeChanger: false }}
-        columns={[
-          { title: '名称', dataIndex: 'name', width: 140 },
-          { title: '主管', dataIndex: 'supervisorName', width: 100, render: (n: string | null) => n ?? '—' },
-          { title: '成员', dataIndex: 'members', render: (m: TeamView['members']) => m.map((x) => x.name).join('、') },
-          {
-            title: '操作',
-            key: 'ops',
-            width: 120,
-            render: (_: unknown, t) => (
-              <Space>
-                <Button size="small" type="link" onClick={() => open(t)}>
-                  编辑
-                </Button>
-                <Popconfirm title="删除这个班组？" onConfirm={() => void remove(t.id)}>
-                  <Button size="small" type="link" danger>
-                    删除
-                  </Button>
-                </Popconfirm>
-              </Space>
-            ),
-          },
-        ]}
-      />
-      <Modal
-        title={editing === 'new' ? '新增班组' : '编辑班组'}
-        open={editing !== null}
-        onCancel={() => setEditing(null)}
-        onOk={() => void save()}
-        okText="保存"
-        okButtonProps={{ loading: saving }}
-        forceRender
-      >
-        <Form form={form} layout="vertical">
-          {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} />}
-          <Form.Item name="name" label="名称" rules={[{ required: true, message: '请填写名称' }]}>
-            <Input />
-          </Form.Item>
-          <Form.Item name="supervisorId" label="主管">
-            <Select allowClear options={people('supervisor')} />
-          </Form.Item>
-          <Form.Item name="memberIds" label="成员（维修师傅）">
-            <Select mode="multiple" options={people('technician')} optionFilterProp="label" />
-          </Form.Item>
-        </Form>
-      </Modal>
-    </Card>
+      service={teams}
+      query={undefined}
+      toForm={toForm}
+      toInput={toInput}
+      fields={<TeamFields />}
+      texts={{ add: '新增班组', addTitle: '新增班组', editTitle: '编辑班组', confirmDelete: '删除这个班组？' }}
+      table={{ pagination: { pageSize: 10, showSizeChanger: false } }}
+      columns={[
+        { title: '名称', dataIndex: 'name', width: 140 },
+        { title: '主管', dataIndex: 'supervisorName', width: 100, render: (n: string | null) => n ?? '—' },
+        { title: '成员', dataIndex: 'members', render: (m: TeamView['members']) => m.map((x) => x.name).join('、') },
+      ]}
+    />
   );
 }

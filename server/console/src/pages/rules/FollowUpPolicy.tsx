@@ -3,7 +3,7 @@ import { Alert, App, Button, Card, Form, InputNumber, Radio, Select, Space, Typo
 import { useEffect, useState } from 'react';
 import { errorText } from '../../api/client';
 import { useRequest } from '../../api/useRequest';
-import { useApi } from '../../auth/session';
+import { useServices } from '../../api/services';
 import { useScopeOptions } from './options';
 
 interface PolicyForm {
@@ -13,15 +13,12 @@ interface PolicyForm {
 
 /** Per community: which completed orders get a follow-up call, and how long a rating may take. */
 export function FollowUpPolicy() {
-  const api = useApi();
+  const { followUpPolicy } = useServices();
   const { message } = App.useApp();
   const scope = useScopeOptions();
   const [communityId, setCommunityId] = useState<number | undefined>();
   const effective = communityId ?? scope.communityOptions[0]?.value;
-  const current = useRequest(
-    (a) => (effective ? a.get<FollowUpPolicyView>(`/communities/${effective}/follow-up-policy`) : null),
-    [effective],
-  );
+  const current = useRequest((s) => (effective ? s.followUpPolicy.get(effective) : null), [effective]);
   const [form] = Form.useForm<PolicyForm>();
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -34,10 +31,12 @@ export function FollowUpPolicy() {
 
   const save = async () => {
     const v = await form.validateFields();
+    // The form is disabled until a community's policy has loaded.
+    if (effective === undefined) return;
     setSaving(true);
     setError(null);
     try {
-      await api.put(`/communities/${effective}/follow-up-policy`, {
+      await followUpPolicy.update(effective, {
         policy: v.policy,
         ratingWindowDays: v.ratingWindowDays ?? null,
       });

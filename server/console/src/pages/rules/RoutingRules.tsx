@@ -12,28 +12,13 @@ import {
   type RoutingRuleView,
   type RoutingWeights,
 } from '@linli/shared';
-import {
-  Alert,
-  App,
-  Button,
-  Card,
-  Descriptions,
-  Form,
-  InputNumber,
-  Modal,
-  Popconfirm,
-  Select,
-  Space,
-  Switch,
-  Table,
-  Tag,
-} from 'antd';
+import { Alert, Button, Card, Descriptions, Form, InputNumber, Select, Space, Switch, Tag } from 'antd';
 import { useState } from 'react';
 import { errorText } from '../../api/client';
-import { useApi } from '../../auth/session';
-import { useRequest } from '../../api/useRequest';
+import { useServices, type ScopeQuery } from '../../api/services';
+import { CrudCard } from '../../components/CrudCard';
 import { dateTime } from '../../components/format';
-import { useScopeOptions } from './options';
+import { enabledTag, useScopeOptions, type ScopeOptions } from './options';
 
 interface RuleForm {
   communityId?: number;
@@ -73,202 +58,131 @@ const toInput = (f: RuleForm): RoutingRuleInput => ({
   enabled: f.enabled,
 });
 
-/** Routing rules (派单规则) and their weights, with a preview of which rule an order would follow. */
-export function RoutingRules() {
-  const api = useApi();
-  const { message } = App.useApp();
-  const scope = useScopeOptions(true);
-  const rules = useRequest((a) => a.get<RoutingRuleView[]>('/routing-rules'), []);
-  const [editing, setEditing] = useState<RoutingRuleView | 'new' | null>(null);
-  const [saving, setSaving] = useState(false);
-  const [formError, setFormError] = useState<string | null>(null);
-  const [form] = Form.useForm<RuleForm>();
+/** The rule form's fields; the offer limits show for offer mode, the weights when customised. */
+function RuleFields({ scope }: { scope: ScopeOptions }) {
+  const form = Form.useFormInstance<RuleForm>();
   const customWeights = Form.useWatch('customWeights', form);
   const mode = Form.useWatch('mode', form);
+  return (
+    <>
+      <Space wrap>
+        <Form.Item name="communityId" label="小区">
+          <Select allowClear placeholder="全部小区" style={{ width: 170 }} options={scope.communityOptions} />
+        </Form.Item>
+        <Form.Item name="category" label="类别">
+          <Select allowClear placeholder="全部类别" style={{ width: 130 }} options={scope.categoryOptions} />
+        </Form.Item>
+        <Form.Item name="priority" label="优先级">
+          <Select
+            allowClear
+            placeholder="全部"
+            style={{ width: 130 }}
+            options={PRIORITIES.map((p) => ({ value: p, label: `${p} ${PRIORITY_LABELS[p]}` }))}
+          />
+        </Form.Item>
+      </Space>
+      <Space wrap>
+        <Form.Item name="mode" label="派单方式" rules={[{ required: true, message: '请选择派单方式' }]}>
+          <Select
+            data-testid="rule-mode"
+            style={{ width: 150 }}
+            options={ROUTING_MODES.map((m) => ({ value: m, label: ROUTING_MODE_LABELS[m] }))}
+          />
+        </Form.Item>
+        <Form.Item name="teamId" label="限定班组">
+          <Select allowClear placeholder="不限" style={{ width: 150 }} options={scope.teamOptions} />
+        </Form.Item>
+        <Form.Item name="enabled" label="启用" valuePropName="checked">
+          <Switch />
+        </Form.Item>
+      </Space>
+      {mode === 'offer' && (
+        <Space wrap>
+          <Form.Item name="offerTimeoutSeconds" label="接单时限（秒）">
+            <InputNumber placeholder="300" style={{ width: 150 }} />
+          </Form.Item>
+          <Form.Item name="maxRefusals" label="最多拒单次数">
+            <InputNumber placeholder="3" style={{ width: 150 }} />
+          </Form.Item>
+        </Space>
+      )}
+      <Form.Item name="customWeights" label="自定义评分权重" valuePropName="checked">
+        <Switch />
+      </Form.Item>
+      {customWeights && (
+        <Space wrap>
+          {GRADE_NAMES.map((g) => (
+            <Form.Item key={g} name={['weights', g]} label={GRADE_LABELS[g]}>
+              <InputNumber step={0.05} style={{ width: 100 }} />
+            </Form.Item>
+          ))}
+        </Space>
+      )}
+    </>
+  );
+}
 
-  const open = (r: RoutingRuleView | 'new') => {
-    setEditing(r);
-    setFormError(null);
-    form.setFieldsValue(toForm(r === 'new' ? null : r));
-  };
-
-  const save = async () => {
-    const values = await form.validateFields();
-    setSaving(true);
-    setFormError(null);
-    try {
-      const body = toInput(values);
-      if (editing === 'new') await api.post('/routing-rules', body);
-      else if (editing) await api.put(`/routing-rules/${editing.id}`, body);
-      void message.success('派单规则已保存，新工单将按新规则派单');
-      setEditing(null);
-      rules.reload();
-    } catch (e) {
-      setFormError(errorText(e));
-    } finally {
-      setSaving(false);
-    }
-  };
-
-  const remove = async (id: number) => {
-    try {
-      await api.delete(`/routing-rules/${id}`);
-      rules.reload();
-    } catch (e) {
-      void message.error(errorText(e));
-    }
-  };
-
+/** Routing rules (派单规则) and their weights, with a preview of which rule an order would follow. */
+export function RoutingRules() {
+  const { routingRules } = useServices();
+  const scope = useScopeOptions(true);
   return (
     <Space orientation="vertical" style={{ width: '100%' }} size="middle">
-      <Card
-        size="small"
+      <CrudCard<RoutingRuleView, RuleForm, RoutingRuleInput>
         title="派单规则"
-        extra={
-          <Button type="primary" onClick={() => open('new')} data-testid="rule-new">
-            新增规则
-          </Button>
-        }
-      >
-        {rules.error && <Alert type="error" showIcon title={rules.error} style={{ marginBottom: 12 }} />}
-        <Table<RoutingRuleView>
-          data-testid="rules-table"
-          size="small"
-          rowKey="id"
-          loading={rules.loading}
-          dataSource={rules.data ?? []}
-          pagination={false}
-          scroll={{ x: 900 }}
-          columns={[
-            { title: '#', dataIndex: 'id', width: 50 },
-            { title: '小区', dataIndex: 'communityId', render: scope.communityName },
-            { title: '类别', dataIndex: 'category', render: scope.categoryName },
-            {
-              title: '优先级',
-              dataIndex: 'priority',
-              width: 90,
-              render: (p: Priority | null) => (p ? `${p} ${PRIORITY_LABELS[p]}` : '全部'),
-            },
-            {
-              title: '派单方式',
-              dataIndex: 'mode',
-              width: 100,
-              render: (m: RoutingMode) => <Tag color="blue">{ROUTING_MODE_LABELS[m]}</Tag>,
-            },
-            { title: '班组', dataIndex: 'teamId', render: scope.teamName },
-            {
-              title: '权重',
-              dataIndex: 'weights',
-              render: (w: RoutingWeights | null) =>
-                w ? GRADE_NAMES.map((g) => `${GRADE_LABELS[g]} ${w[g]}`).join(' / ') : '默认',
-            },
-            {
-              title: '启用',
-              dataIndex: 'enabled',
-              width: 60,
-              render: (v: boolean) => (v ? <Tag color="green">是</Tag> : <Tag>否</Tag>),
-            },
-            { title: '更新时间', dataIndex: 'updatedAt', width: 140, render: dateTime },
-            {
-              title: '操作',
-              key: 'ops',
-              width: 120,
-              fixed: 'right',
-              render: (_: unknown, r) => (
-                <Space>
-                  <Button size="small" type="link" onClick={() => open(r)} data-testid={`rule-edit-${r.id}`}>
-                    编辑
-                  </Button>
-                  <Popconfirm title="删除这条规则？" onConfirm={() => void remove(r.id)}>
-                    <Button size="small" type="link" danger>
-                      删除
-                    </Button>
-                  </Popconfirm>
-                </Space>
-              ),
-            },
-          ]}
-        />
-      </Card>
+        service={routingRules}
+        query={undefined}
+        toForm={toForm}
+        toInput={toInput}
+        fields={<RuleFields scope={scope} />}
+        texts={{
+          add: '新增规则',
+          addTitle: '新增派单规则',
+          editTitle: (r) => `编辑派单规则 #${r.id}`,
+          confirmDelete: '删除这条规则？',
+          saved: '派单规则已保存，新工单将按新规则派单',
+        }}
+        table={{ scroll: { x: 900 }, fixedActions: true }}
+        modalWidth={640}
+        requiredMark="optional"
+        testIds={{ table: 'rules-table', add: 'rule-new', save: 'rule-save', edit: (r) => `rule-edit-${r.id}` }}
+        columns={[
+          { title: '#', dataIndex: 'id', width: 50 },
+          { title: '小区', dataIndex: 'communityId', render: scope.communityName },
+          { title: '类别', dataIndex: 'category', render: scope.categoryName },
+          {
+            title: '优先级',
+            dataIndex: 'priority',
+            width: 90,
+            render: (p: Priority | null) => (p ? `${p} ${PRIORITY_LABELS[p]}` : '全部'),
+          },
+          {
+            title: '派单方式',
+            dataIndex: 'mode',
+            width: 100,
+            render: (m: RoutingMode) => <Tag color="blue">{ROUTING_MODE_LABELS[m]}</Tag>,
+          },
+          { title: '班组', dataIndex: 'teamId', render: scope.teamName },
+          {
+            title: '权重',
+            dataIndex: 'weights',
+            render: (w: RoutingWeights | null) =>
+              w ? GRADE_NAMES.map((g) => `${GRADE_LABELS[g]} ${w[g]}`).join(' / ') : '默认',
+          },
+          { title: '启用', dataIndex: 'enabled', width: 60, render: enabledTag },
+          { title: '更新时间', dataIndex: 'updatedAt', width: 140, render: dateTime },
+        ]}
+      />
       <RulePreview />
-      <Modal
-        title={editing === 'new' ? '新增派单规则' : `编辑派单规则 #${editing?.id ?? ''}`}
-        open={editing !== null}
-        onCancel={() => setEditing(null)}
-        onOk={() => void save()}
-        okText="保存"
-        okButtonProps={{ loading: saving, 'data-testid': 'rule-save' }}
-        width={640}
-        forceRender
-      >
-        <Form form={form} layout="vertical" requiredMark="optional">
-          {formError && <Alert type="error" showIcon title={formError} style={{ marginBottom: 12 }} />}
-          <Space wrap>
-            <Form.Item name="communityId" label="小区">
-              <Select allowClear placeholder="全部小区" style={{ width: 170 }} options={scope.communityOptions} />
-            </Form.Item>
-            <Form.Item name="category" label="类别">
-              <Select allowClear placeholder="全部类别" style={{ width: 130 }} options={scope.categoryOptions} />
-            </Form.Item>
-            <Form.Item name="priority" label="优先级">
-              <Select
-                allowClear
-                placeholder="全部"
-                style={{ width: 130 }}
-                options={PRIORITIES.map((p) => ({ value: p, label: `${p} ${PRIORITY_LABELS[p]}` }))}
-              />
-            </Form.Item>
-          </Space>
-          <Space wrap>
-            <Form.Item name="mode" label="派单方式" rules={[{ required: true, message: '请选择派单方式' }]}>
-              <Select
-                data-testid="rule-mode"
-                style={{ width: 150 }}
-                options={ROUTING_MODES.map((m) => ({ value: m, label: ROUTING_MODE_LABELS[m] }))}
-              />
-            </Form.Item>
-            <Form.Item name="teamId" label="限定班组">
-              <Select allowClear placeholder="不限" style={{ width: 150 }} options={scope.teamOptions} />
-            </Form.Item>
-            <Form.Item name="enabled" label="启用" valuePropName="checked">
-              <Switch />
-            </Form.Item>
-          </Space>
-          {mode === 'offer' && (
-            <Space wrap>
-              <Form.Item name="offerTimeoutSeconds" label="接单时限（秒）">
-                <InputNumber placeholder="300" style={{ width: 150 }} />
-              </Form.Item>
-              <Form.Item name="maxRefusals" label="最多拒单次数">
-                <InputNumber placeholder="3" style={{ width: 150 }} />
-              </Form.Item>
-            </Space>
-          )}
-          <Form.Item name="customWeights" label="自定义评分权重" valuePropName="checked">
-            <Switch />
-          </Form.Item>
-          {customWeights && (
-            <Space wrap>
-              {GRADE_NAMES.map((g) => (
-                <Form.Item key={g} name={['weights', g]} label={GRADE_LABELS[g]}>
-                  <InputNumber step={0.05} style={{ width: 100 }} />
-                </Form.Item>
-              ))}
-            </Space>
-          )}
-        </Form>
-      </Modal>
     </Space>
   );
 }
 
 /** Which rule an order of a community, category and priority would be routed by (the server's selectRule). */
 function RulePreview() {
-  const api = useApi();
+  const { routingRules } = useServices();
   const scope = useScopeOptions(true);
-  const [query, setQuery] = useState<{ communityId?: number; category?: string; priority: Priority }>({
-    priority: 'P3',
-  });
+  const [query, setQuery] = useState<ScopeQuery>({ priority: 'P3' });
   const [result, setResult] = useState<{ rule: RoutingRuleView | null } | null>(null);
   const [error, setError] = useState<string | null>(null);
 
@@ -276,7 +190,7 @@ function RulePreview() {
     setError(null);
     setResult(null);
     try {
-      setResult(await api.get<{ rule: RoutingRuleView | null }>('/routing-rules/preview', query));
+      setResult(await routingRules.preview(query));
     } catch (e) {
       setError(errorText(e));
     }

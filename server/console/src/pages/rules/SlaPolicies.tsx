@@ -8,29 +8,13 @@ import {
   type SlaPolicyView,
   type Weekday,
 } from '@linli/shared';
-import {
-  Alert,
-  App,
-  Button,
-  Card,
-  Descriptions,
-  Form,
-  Input,
-  InputNumber,
-  Modal,
-  Popconfirm,
-  Select,
-  Space,
-  Switch,
-  Table,
-  Tag,
-} from 'antd';
+import { Alert, Button, Card, Descriptions, Form, Input, InputNumber, Select, Space, Switch } from 'antd';
 import { useState } from 'react';
 import { errorText } from '../../api/client';
-import { useRequest } from '../../api/useRequest';
-import { useApi } from '../../auth/session';
+import { useServices, type ScopeQuery, type SlaPolicyInput } from '../../api/services';
+import { CrudCard } from '../../components/CrudCard';
 import { minutes } from '../../components/format';
-import { hhmm, parseHhmm, useScopeOptions, WEEKDAY_LABELS } from './options';
+import { enabledTag, hhmm, parseHhmm, useScopeOptions, WEEKDAY_LABELS, type ScopeOptions } from './options';
 
 interface PolicyForm {
   communityId?: number;
@@ -74,7 +58,7 @@ function toForm(p: SlaPolicyView | null): PolicyForm {
   };
 }
 
-function toInput(f: PolicyForm) {
+function toInput(f: PolicyForm): SlaPolicyInput {
   return {
     communityId: f.communityId ?? null,
     category: f.category ?? null,
@@ -99,226 +83,152 @@ function toInput(f: PolicyForm) {
   };
 }
 
-/** SLA policies (时效策略) with business hours, and what an order would be measured against. */
-export function SlaPolicies() {
-  const api = useApi();
-  const { message } = App.useApp();
-  const scope = useScopeOptions();
-  const policies = useRequest((a) => a.get<SlaPolicyView[]>('/sla-policies'), []);
-  const [editing, setEditing] = useState<SlaPolicyView | 'new' | null>(null);
-  const [saving, setSaving] = useState(false);
-  const [formError, setFormError] = useState<string | null>(null);
-  const [form] = Form.useForm<PolicyForm>();
+/** The policy form's fields; the arrive limit hides when by appointment, the hours unless business hours. */
+function PolicyFields({ scope }: { scope: ScopeOptions }) {
+  const form = Form.useFormInstance<PolicyForm>();
   const byAppointment = Form.useWatch('byAppointment', form);
   const businessHours = Form.useWatch('businessHours', form);
+  return (
+    <>
+      <Space wrap>
+        <Form.Item name="communityId" label="小区">
+          <Select allowClear placeholder="全部小区" style={{ width: 170 }} options={scope.communityOptions} />
+        </Form.Item>
+        <Form.Item name="category" label="类别">
+          <Select allowClear placeholder="全部类别" style={{ width: 130 }} options={scope.categoryOptions} />
+        </Form.Item>
+        <Form.Item name="priority" label="优先级" rules={[{ required: true, message: '请选择优先级' }]}>
+          <Select
+            style={{ width: 130 }}
+            options={PRIORITIES.map((p) => ({ value: p, label: `${p} ${PRIORITY_LABELS[p]}` }))}
+          />
+        </Form.Item>
+        <Form.Item name="enabled" label="启用" valuePropName="checked">
+          <Switch />
+        </Form.Item>
+      </Space>
+      <Space wrap align="end">
+        <Form.Item name="acceptMinutes" label="接单时限（分钟）" rules={[{ required: true, message: '必填' }]}>
+          <InputNumber style={{ width: 140 }} />
+        </Form.Item>
+        <Form.Item name="byAppointment" label="到场按预约" valuePropName="checked">
+          <Switch />
+        </Form.Item>
+        {!byAppointment && (
+          <Form.Item name="arriveMinutes" label="到场时限（分钟）" rules={[{ required: true, message: '必填' }]}>
+            <InputNumber style={{ width: 140 }} />
+          </Form.Item>
+        )}
+        <Form.Item name="resolveMinutes" label="完成时限（分钟）" rules={[{ required: true, message: '必填' }]}>
+          <InputNumber style={{ width: 140 }} />
+        </Form.Item>
+      </Space>
+      <Form.Item name="businessHours" label="仅在营业时间内计时" valuePropName="checked">
+        <Switch />
+      </Form.Item>
+      {businessHours && (
+        <>
+          <Form.List name="days">
+            {(fields, { add, remove }) => (
+              <>
+                {fields.map((field) => (
+                  <Space key={field.key} align="baseline">
+                    <Form.Item name={[field.name, 'weekday']} rules={[{ required: true, message: '选择星期' }]}>
+                      <Select
+                        style={{ width: 90 }}
+                        options={WEEKDAY_LABELS.map((label, value) => ({ value, label }))}
+                      />
+                    </Form.Item>
+                    <Form.Item name={[field.name, 'start']} rules={[{ required: true, message: '如 08:00' }]}>
+                      <Input placeholder="08:00" style={{ width: 90 }} />
+                    </Form.Item>
+                    <span>至</span>
+                    <Form.Item name={[field.name, 'end']} rules={[{ required: true, message: '如 18:00' }]}>
+                      <Input placeholder="18:00" style={{ width: 90 }} />
+                    </Form.Item>
+                    <Button type="link" danger onClick={() => remove(field.name)}>
+                      移除
+                    </Button>
+                  </Space>
+                ))}
+                <Button onClick={() => add({ weekday: 1, start: '08:00', end: '18:00' })} style={{ marginBottom: 12 }}>
+                  添加时段
+                </Button>
+              </>
+            )}
+          </Form.List>
+          <Form.Item name="holidays" label="节假日（yyyy-mm-dd，每行或逗号分隔）">
+            <Input.TextArea rows={2} placeholder="2026-10-01" />
+          </Form.Item>
+        </>
+      )}
+    </>
+  );
+}
 
-  const open = (p: SlaPolicyView | 'new') => {
-    setEditing(p);
-    setFormError(null);
-    form.setFieldsValue(toForm(p === 'new' ? null : p));
-  };
-
-  const save = async () => {
-    const values = await form.validateFields();
-    setSaving(true);
-    setFormError(null);
-    try {
-      const body = toInput(values);
-      if (editing === 'new') await api.post('/sla-policies', body);
-      else if (editing) await api.put(`/sla-policies/${editing.id}`, body);
-      void message.success('时效策略已保存，新工单按新策略计时');
-      setEditing(null);
-      policies.reload();
-    } catch (e) {
-      setFormError(errorText(e));
-    } finally {
-      setSaving(false);
-    }
-  };
-
-  const remove = async (id: number) => {
-    try {
-      await api.delete(`/sla-policies/${id}`);
-      policies.reload();
-    } catch (e) {
-      void message.error(errorText(e));
-    }
-  };
-
+/** SLA policies (时效策略) with business hours, and what an order would be measured against. */
+export function SlaPolicies() {
+  const { slaPolicies } = useServices();
+  const scope = useScopeOptions();
   return (
     <Space orientation="vertical" style={{ width: '100%' }} size="middle">
-      <Card
-        size="small"
+      <CrudCard<SlaPolicyView, PolicyForm, SlaPolicyInput>
         title="时效策略（SLA）"
-        extra={
-          <Button type="primary" onClick={() => open('new')}>
-            新增策略
-          </Button>
-        }
-      >
-        {policies.error && <Alert type="error" showIcon title={policies.error} style={{ marginBottom: 12 }} />}
-        <Table<SlaPolicyView>
-          data-testid="sla-table"
-          size="small"
-          rowKey="id"
-          loading={policies.loading}
-          dataSource={policies.data ?? []}
-          pagination={false}
-          scroll={{ x: 900 }}
-          columns={[
-            { title: '#', dataIndex: 'id', width: 50 },
-            { title: '小区', dataIndex: 'communityId', render: scope.communityName },
-            { title: '类别', dataIndex: 'category', render: scope.categoryName },
-            {
-              title: '优先级',
-              dataIndex: 'priority',
-              width: 90,
-              render: (p: Priority) => `${p} ${PRIORITY_LABELS[p]}`,
-            },
-            { title: '接单', dataIndex: 'acceptMinutes', width: 90, render: minutes },
-            {
-              title: '到场',
-              dataIndex: 'arriveMinutes',
-              width: 90,
-              render: (v: number | null) => (v === null ? '预约' : minutes(v)),
-            },
-            { title: '完成', dataIndex: 'resolveMinutes', width: 90, render: minutes },
-            { title: '计时时段', dataIndex: 'calendar', render: calendarText },
-            {
-              title: '启用',
-              dataIndex: 'enabled',
-              width: 60,
-              render: (v: boolean) => (v ? <Tag color="green">是</Tag> : <Tag>否</Tag>),
-            },
-            {
-              title: '操作',
-              key: 'ops',
-              width: 120,
-              fixed: 'right',
-              render: (_: unknown, p) => (
-                <Space>
-                  <Button size="small" type="link" onClick={() => open(p)}>
-                    编辑
-                  </Button>
-                  <Popconfirm title="删除这条策略？" onConfirm={() => void remove(p.id)}>
-                    <Button size="small" type="link" danger>
-                      删除
-                    </Button>
-                  </Popconfirm>
-                </Space>
-              ),
-            },
-          ]}
-        />
-      </Card>
+        service={slaPolicies}
+        query={undefined}
+        toForm={toForm}
+        toInput={toInput}
+        fields={<PolicyFields scope={scope} />}
+        texts={{
+          add: '新增策略',
+          addTitle: '新增时效策略',
+          editTitle: '编辑时效策略',
+          confirmDelete: '删除这条策略？',
+          saved: '时效策略已保存，新工单按新策略计时',
+        }}
+        table={{ scroll: { x: 900 }, fixedActions: true }}
+        modalWidth={680}
+        requiredMark="optional"
+        testIds={{ table: 'sla-table' }}
+        columns={[
+          { title: '#', dataIndex: 'id', width: 50 },
+          { title: '小区', dataIndex: 'communityId', render: scope.communityName },
+          { title: '类别', dataIndex: 'category', render: scope.categoryName },
+          {
+            title: '优先级',
+            dataIndex: 'priority',
+            width: 90,
+            render: (p: Priority) => `${p} ${PRIORITY_LABELS[p]}`,
+          },
+          { title: '接单', dataIndex: 'acceptMinutes', width: 90, render: minutes },
+          {
+            title: '到场',
+            dataIndex: 'arriveMinutes',
+            width: 90,
+            render: (v: number | null) => (v === null ? '预约' : minutes(v)),
+          },
+          { title: '完成', dataIndex: 'resolveMinutes', width: 90, render: minutes },
+          { title: '计时时段', dataIndex: 'calendar', render: calendarText },
+          { title: '启用', dataIndex: 'enabled', width: 60, render: enabledTag },
+        ]}
+      />
       <EffectivePreview />
-      <Modal
-        title={editing === 'new' ? '新增时效策略' : '编辑时效策略'}
-        open={editing !== null}
-        onCancel={() => setEditing(null)}
-        onOk={() => void save()}
-        okText="保存"
-        okButtonProps={{ loading: saving }}
-        width={680}
-        forceRender
-      >
-        <Form form={form} layout="vertical" requiredMark="optional">
-          {formError && <Alert type="error" showIcon title={formError} style={{ marginBottom: 12 }} />}
-          <Space wrap>
-            <Form.Item name="communityId" label="小区">
-              <Select allowClear placeholder="全部小区" style={{ width: 170 }} options={scope.communityOptions} />
-            </Form.Item>
-            <Form.Item name="category" label="类别">
-              <Select allowClear placeholder="全部类别" style={{ width: 130 }} options={scope.categoryOptions} />
-            </Form.Item>
-            <Form.Item name="priority" label="优先级" rules={[{ required: true, message: '请选择优先级' }]}>
-              <Select
-                style={{ width: 130 }}
-                options={PRIORITIES.map((p) => ({ value: p, label: `${p} ${PRIORITY_LABELS[p]}` }))}
-              />
-            </Form.Item>
-            <Form.Item name="enabled" label="启用" valuePropName="checked">
-              <Switch />
-            </Form.Item>
-          </Space>
-          <Space wrap align="end">
-            <Form.Item name="acceptMinutes" label="接单时限（分钟）" rules={[{ required: true, message: '必填' }]}>
-              <InputNumber style={{ width: 140 }} />
-            </Form.Item>
-            <Form.Item name="byAppointment" label="到场按预约" valuePropName="checked">
-              <Switch />
-            </Form.Item>
-            {!byAppointment && (
-              <Form.Item name="arriveMinutes" label="到场时限（分钟）" rules={[{ required: true, message: '必填' }]}>
-                <InputNumber style={{ width: 140 }} />
-              </Form.Item>
-            )}
-            <Form.Item name="resolveMinutes" label="完成时限（分钟）" rules={[{ required: true, message: '必填' }]}>
-              <InputNumber style={{ width: 140 }} />
-            </Form.Item>
-          </Space>
-          <Form.Item name="businessHours" label="仅在营业时间内计时" valuePropName="checked">
-            <Switch />
-          </Form.Item>
-          {businessHours && (
-            <>
-              <Form.List name="days">
-                {(fields, { add, remove }) => (
-                  <>
-                    {fields.map((field) => (
-                      <Space key={field.key} align="baseline">
-                        <Form.Item name={[field.name, 'weekday']} rules={[{ required: true, message: '选择星期' }]}>
-                          <Select
-                            style={{ width: 90 }}
-                            options={WEEKDAY_LABELS.map((label, value) => ({ value, label }))}
-                          />
-                        </Form.Item>
-                        <Form.Item name={[field.name, 'start']} rules={[{ required: true, message: '如 08:00' }]}>
-                          <Input placeholder="08:00" style={{ width: 90 }} />
-                        </Form.Item>
-                        <span>至</span>
-                        <Form.Item name={[field.name, 'end']} rules={[{ required: true, message: '如 18:00' }]}>
-                          <Input placeholder="18:00" style={{ width: 90 }} />
-                        </Form.Item>
-                        <Button type="link" danger onClick={() => remove(field.name)}>
-                          移除
-                        </Button>
-                      </Space>
-                    ))}
-                    <Button
-                      onClick={() => add({ weekday: 1, start: '08:00', end: '18:00' })}
-                      style={{ marginBottom: 12 }}
-                    >
-                      添加时段
-                    </Button>
-                  </>
-                )}
-              </Form.List>
-              <Form.Item name="holidays" label="节假日（yyyy-mm-dd，每行或逗号分隔）">
-                <Input.TextArea rows={2} placeholder="2026-10-01" />
-              </Form.Item>
-            </>
-          )}
-        </Form>
-      </Modal>
     </Space>
   );
 }
 
 /** The targets the server would apply to an order of this scope (policy or the default). */
 function EffectivePreview() {
-  const api = useApi();
+  const { slaPolicies } = useServices();
   const scope = useScopeOptions();
-  const [query, setQuery] = useState<{ communityId?: number; category?: string; priority: Priority }>({
-    priority: 'P3',
-  });
+  const [query, setQuery] = useState<ScopeQuery>({ priority: 'P3' });
   const [result, setResult] = useState<EffectiveSlaPolicyView | null>(null);
   const [error, setError] = useState<string | null>(null);
   const run = async () => {
     setError(null);
     setResult(null);
     try {
-      setResult(await api.get<EffectiveSlaPolicyView>('/sla-policies/effective', query));
+      setResult(await slaPolicies.effective(query));
     } catch (e) {
       setError(errorText(e));
     }

@@ -5,7 +5,6 @@ import {
   SERVPERF_LABELS,
   SURVEY_STATUS_LABELS,
   SURVEY_STATUS_VALUES,
-  type SurveyResultsView,
   type SurveyStatusValue,
   type SurveyView,
 } from '@linli/shared';
@@ -32,9 +31,9 @@ import {
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { errorText } from '../../api/client';
-import type { CommunityOption } from '../../api/types';
 import { useRequest } from '../../api/useRequest';
-import { useApi, useCurrentUser } from '../../auth/session';
+import { useServices } from '../../api/services';
+import { useCurrentUser } from '../../auth/session';
 import { Metric } from '../../components/Metric';
 import { dateTime, num, pct, points } from '../../components/format';
 
@@ -49,14 +48,14 @@ interface CreateForm {
 
 /** Community surveys: create (admin), open, close, and results (ACSI index, NPS, SERVPERF). */
 export default function SurveysPage() {
-  const api = useApi();
+  const services = useServices();
   const user = useCurrentUser();
   const { message } = App.useApp();
   const isAdmin = user.role === 'admin';
   const [communityId, setCommunityId] = useState<number | undefined>();
   const [status, setStatus] = useState<SurveyStatusValue | undefined>();
-  const communities = useRequest((a) => a.get<CommunityOption[]>('/communities'), []);
-  const surveys = useRequest((a) => a.get<SurveyView[]>('/surveys', { communityId, status }), [communityId, status]);
+  const communities = useRequest((s) => s.lookups.communities(), []);
+  const surveys = useRequest((s) => s.surveys.list({ communityId, status }), [communityId, status]);
   const [creating, setCreating] = useState(false);
   const [createError, setCreateError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
@@ -68,7 +67,7 @@ export default function SurveysPage() {
     setSaving(true);
     setCreateError(null);
     try {
-      await api.post('/surveys', {
+      await services.surveys.create({
         communityId: v.communityId,
         title: v.title,
         startsAt: v.period[0].startOf('day').toISOString(),
@@ -87,7 +86,7 @@ export default function SurveysPage() {
 
   const move = async (s: SurveyView, step: 'open' | 'close') => {
     try {
-      await api.post(`/surveys/${s.id}/${step}`);
+      await services.surveys.move(s.id, step);
       void message.success(step === 'open' ? '调查已开启' : '调查已结束');
     } catch (e) {
       void message.error(errorText(e));
@@ -217,10 +216,7 @@ export default function SurveysPage() {
 }
 
 function ResultsDrawer({ survey, onClose }: { survey: SurveyView | null; onClose: () => void }) {
-  const results = useRequest(
-    (a) => (survey ? a.get<SurveyResultsView>(`/surveys/${survey.id}/results`) : null),
-    [survey?.id],
-  );
+  const results = useRequest((s) => (survey ? s.surveys.results(survey.id) : null), [survey?.id]);
   const r = survey && results.data?.surveyId === survey.id ? results.data : null;
   return (
     <Drawer title={survey ? `调查结果：${survey.title}` : ''} open={!!survey} onClose={onClose} size={620}>

@@ -14,7 +14,6 @@ import {
   SLA_STAGE_LABELS,
   STATUS_LABELS,
   allowedActions,
-  type CategoryView,
   type RoutingMode,
   type WorkOrderAction,
   type WorkOrderDetailView,
@@ -45,10 +44,11 @@ import {
 } from 'antd';
 import { useState, type ReactNode } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
-import { ApiError, errorText } from '../../api/client';
-import type { CommunityOption, RatingView, RoutingDecisionView, SlaClockView, StaffOption } from '../../api/types';
+import { errorText } from '../../api/client';
+import type { SlaClockView } from '../../api/types';
 import { useRequest } from '../../api/useRequest';
-import { useApi, useCurrentUser } from '../../auth/session';
+import { useServices } from '../../api/services';
+import { useCurrentUser } from '../../auth/session';
 import { Defined } from '../../components/Definition';
 import { dateTime, minutes, timeLeft } from '../../components/format';
 import { STATUS_COLORS } from './OrderList';
@@ -99,25 +99,18 @@ export default function OrderDetail() {
   const [acting, setActing] = useState<WorkOrderAction | null>(null);
 
   const loaded = useRequest(
-    (a) =>
-      a.get<WorkOrderDetailView>(`/work-orders/${id}`).then((o) => {
+    (s) =>
+      s.orders.get(id).then((o) => {
         setOrder(o);
         return o;
       }),
     [id],
   );
-  const routing = useRequest((a) => a.get<RoutingDecisionView[]>(`/work-orders/${id}/routing`), [id, order?.version]);
-  const sla = useRequest((a) => a.get<SlaClockView[]>(`/work-orders/${id}/sla`), [id, order?.version]);
-  const rating = useRequest(
-    (a) =>
-      a.get<RatingView>(`/work-orders/${id}/rating`).catch((e: unknown) => {
-        if (e instanceof ApiError && e.code === 'NOT_FOUND') return null;
-        throw e;
-      }),
-    [id, order?.version],
-  );
-  const categories = useRequest((a) => a.get<CategoryView[]>('/categories'), []);
-  const communities = useRequest((a) => a.get<CommunityOption[]>('/communities'), []);
+  const routing = useRequest((s) => s.orders.routing(id), [id, order?.version]);
+  const sla = useRequest((s) => s.orders.sla(id), [id, order?.version]);
+  const rating = useRequest((s) => s.orders.rating(id), [id, order?.version]);
+  const categories = useRequest((s) => s.lookups.categories(), []);
+  const communities = useRequest((s) => s.lookups.communities(), []);
 
   if (loaded.error && !order) {
     return (
@@ -433,15 +426,14 @@ function ActionDialog(props: {
   onDone: (order: WorkOrderDetailView) => void;
 }) {
   const { order, action } = props;
-  const api = useApi();
+  const services = useServices();
   const { message } = App.useApp();
   const [form] = Form.useForm<ActionForm>();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const needs = ACTION_REQUIREMENTS[action];
   const technicians = useRequest(
-    (a) =>
-      needs.assignee ? a.get<StaffOption[]>('/staff', { role: 'technician', communityId: order.communityId }) : null,
+    (s) => (needs.assignee ? s.staff.list({ role: 'technician', communityId: order.communityId }) : null),
     [order.communityId, needs.assignee],
   );
 
@@ -455,7 +447,7 @@ function ActionDialog(props: {
     setBusy(true);
     setError(null);
     try {
-      const next = await api.post<WorkOrderDetailView>(`/work-orders/${order.id}/transitions`, {
+      const next = await services.orders.transition(order.id, {
         action,
         version: order.version,
         assigneeId: needs.assignee ? values.assigneeId : undefined,

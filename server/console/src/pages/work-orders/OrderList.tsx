@@ -6,8 +6,6 @@ import {
   STATUS_LABELS,
   WORK_ORDER_KINDS,
   WORK_ORDER_STATUSES,
-  type CategoryView,
-  type Page,
   type WorkOrderView,
 } from '@linli/shared';
 import { App, Button, Card, DatePicker, Form, Input, Select, Space, Table, Tag, Tooltip } from 'antd';
@@ -15,9 +13,10 @@ import dayjs from 'dayjs';
 import { useState, type HTMLAttributes } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { errorText } from '../../api/client';
-import { SLA_STATE_OPTIONS, type CommunityOption, type StaffOption } from '../../api/types';
+import { SLA_STATE_OPTIONS } from '../../api/types';
 import { useRequest } from '../../api/useRequest';
-import { useApi, useCurrentUser } from '../../auth/session';
+import { useServices } from '../../api/services';
+import { useCurrentUser } from '../../auth/session';
 import { dateTime, timeLeft } from '../../components/format';
 import { listQuery, readFilters, writeFilters, type OrderFilters } from './filters';
 
@@ -44,17 +43,17 @@ export const STATUS_COLORS: Partial<Record<WorkOrderView['status'], string>> = {
 
 /** The work-order table: filters in the URL, paginated and filtered by the server. */
 export default function OrderList() {
-  const api = useApi();
+  const services = useServices();
   const user = useCurrentUser();
   const { message } = App.useApp();
   const [params, setParams] = useSearchParams();
   const filters = readFilters(params);
   const [exporting, setExporting] = useState<string | null>(null);
 
-  const communities = useRequest((a) => a.get<CommunityOption[]>('/communities'), []);
-  const categories = useRequest((a) => a.get<CategoryView[]>('/categories'), []);
-  const technicians = useRequest((a) => a.get<StaffOption[]>('/staff', { role: 'technician' }), []);
-  const orders = useRequest((a) => a.get<Page<WorkOrderView>>('/work-orders', listQuery(filters)), [params.toString()]);
+  const communities = useRequest((s) => s.lookups.communities(), []);
+  const categories = useRequest((s) => s.lookups.categories(), []);
+  const technicians = useRequest((s) => s.staff.list({ role: 'technician' }), []);
+  const orders = useRequest((s) => s.orders.list(listQuery(filters)), [params.toString()]);
 
   const update = (patch: Partial<OrderFilters>) => {
     setParams(writeFilters({ ...filters, page: 1, ...patch }));
@@ -73,12 +72,12 @@ export default function OrderList() {
         dayjs(to)
           .subtract(DEFAULT_EXPORT_DAYS - 1, 'day')
           .format(DAY);
-      const { blob, filename } = await api.download(`/exports/orders.${kind}`, {
+      const { blob, filename } = await services.orders.export(kind, {
         from,
         to,
         communityId: filters.communityId,
-        status: filters.status.join(','),
-        priority: filters.priority.join(','),
+        status: filters.status,
+        priority: filters.priority,
         category: filters.category,
         kind: filters.kind,
         assigneeId: filters.assigneeId,

@@ -1,4 +1,4 @@
-import type { Query } from '../../api/client';
+import type { WorkOrderListQuery } from '../../api/services';
 
 /** The list's filters, kept in the URL so a reload or the way back from a detail keeps them. */
 export interface OrderFilters {
@@ -71,11 +71,11 @@ function nextChinaDayStart(d: string): string {
 }
 
 /** GET /api/work-orders query of the filters (`to` is exclusive there: the day after). */
-export function listQuery(f: OrderFilters): Query {
+export function listQuery(f: OrderFilters): WorkOrderListQuery {
   return {
-    status: f.status.join(','),
-    priority: f.priority.join(','),
-    slaState: f.slaState.join(','),
+    status: f.status,
+    priority: f.priority,
+    slaState: f.slaState,
     category: f.category,
     kind: f.kind,
     communityId: f.communityId,

@@ -1,12 +1,11 @@
-import type { CategoryView, TeamView } from '@linli/shared';
-import type { CommunityOption } from '../../api/types';
+import { Tag } from 'antd';
 import { useRequest } from '../../api/useRequest';
 
 /** Pickers shared by the rule forms: the company's communities, categories and teams. */
 export function useScopeOptions(withTeams = false) {
-  const communities = useRequest((api) => api.get<CommunityOption[]>('/communities'), []);
-  const categories = useRequest((api) => api.get<CategoryView[]>('/categories'), []);
-  const teams = useRequest((api) => (withTeams ? api.get<TeamView[]>('/teams') : null), [withTeams]);
+  const communities = useRequest((s) => s.lookups.communities(), []);
+  const categories = useRequest((s) => s.lookups.categories(), []);
+  const teams = useRequest((s) => (withTeams ? s.teams.list() : null), [withTeams]);
   const communityName = (id: number | null) =>
     id === null ? '全部小区' : (communities.data?.find((c) => c.id === id)?.name ?? `#${id}`);
   const categoryName = (code: string | null) =>
@@ -22,6 +21,11 @@ export function useScopeOptions(withTeams = false) {
     teamName,
   };
 }
+
+export type ScopeOptions = ReturnType<typeof useScopeOptions>;
+
+/** The 启用 column of the rule tables. */
+export const enabledTag = (v: boolean) => (v ? <Tag color="green">是</Tag> : <Tag>否</Tag>);
 
 /** Minutes after midnight as HH:mm. */
 export function hhmm(minute: number): string {

@@ -1,0 +1,12 @@
+import type { LoginResponse, UserView } from '@linli/shared';
+import type { ApiClient } from '../client';
+
+/** Sign-in and the signed-in user. */
+export function authService(client: ApiClient) {
+  return {
+    /** POST /api/auth/password */
+    login: (username: string, password: string) => client.post<LoginResponse>('/auth/password', { username, password }),
+    /** GET /api/me */
+    me: () => client.get<UserView>('/me'),
+  };
+}

@@ -1,0 +1,55 @@
+/**
+ * The console's typed service layer: one object per domain, each call typed with the view types
+ * of @linli/shared. Pages use these (`useServices().orders.list(filters)`, or through
+ * `useRequest((s) => s.routingRules.list(), [])`), never raw paths.
+ */
+import { createContext, useContext } from 'react';
+import type { ApiClient } from '../client';
+import { auditService } from './audit';
+import { authService } from './auth';
+import { lookupsService } from './lookups';
+import { bindingsService, masterDataService } from './master-data';
+import { ordersService } from './orders';
+import { followUpPolicyService, priceItemsService, routingRulesService, slaPoliciesService } from './rules';
+import { scoresService } from './scores';
+import { leaveService, staffService, teamsService } from './staff';
+import { surveysService } from './surveys';
+
+export function createServices(client: ApiClient) {
+  return {
+    auth: authService(client),
+    lookups: lookupsService(client),
+    orders: ordersService(client),
+    scores: scoresService(client),
+    staff: staffService(client),
+    teams: teamsService(client),
+    leave: leaveService(client),
+    routingRules: routingRulesService(client),
+    slaPolicies: slaPoliciesService(client),
+    priceItems: priceItemsService(client),
+    followUpPolicy: followUpPolicyService(client),
+    masterData: masterDataService(client),
+    bindings: bindingsService(client),
+    surveys: surveysService(client),
+    audit: auditService(client),
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;
+
+export const ServicesContext = createContext<Services | null>(null);
+
+/** The services of the session (its bearer token attached to every call). */
+export function useServices(): Services {
+  const s = useContext(ServicesContext);
+  if (!s) throw new Error('useServices outside SessionProvider');
+  return s;
+}
+
+export type { CrudService } from './crud';
+export type { OrderExportQuery, TransitionInput, WorkOrderListQuery } from './orders';
+export type { FollowUpPolicyInput, PriceItemInput, ScopeQuery, SlaPolicyInput } from './rules';
+export type { ScoreSlice } from './scores';
+export type { ServiceAreaInput, StaffProfileInput, TeamInput } from './staff';
+export type { SurveyInput } from './surveys';
+export type { AuditLogQuery } from './audit';

@@ -1,0 +1,29 @@
+import type { CommunityRow, HouseBindingView, HouseRow, ImportResult, Page } from '@linli/shared';
+import type { ApiClient } from '../client';
+
+/** Communities and houses to browse, and the all-or-nothing import of the template. */
+export function masterDataService(client: ApiClient) {
+  return {
+    communities: (q: { q?: string; page: number; pageSize: number }) =>
+      client.get<Page<CommunityRow>>('/master-data/communities', q),
+    houses: (q: { communityId: number; q?: string; page: number; pageSize: number }) =>
+      client.get<Page<HouseRow>>('/master-data/houses', q),
+    /** The import template (.xlsx) and its file name. */
+    template: () => client.download('/imports/master-data/template.xlsx'),
+    /** A failed row check throws ApiError IMPORT_INVALID with the rows in `details`. */
+    import: (file: File, dryRun: boolean) => {
+      const form = new FormData();
+      form.append('file', file, file.name);
+      return client.post<ImportResult>('/imports/master-data', form, { dryRun: dryRun ? 'true' : undefined });
+    },
+  };
+}
+
+/** House bindings the registry could not verify, for the office to review. */
+export function bindingsService(client: ApiClient) {
+  return {
+    pending: () => client.get<HouseBindingView[]>('/house-bindings/pending'),
+    review: (id: number, decision: 'verified' | 'rejected') =>
+      client.post<HouseBindingView>(`/house-bindings/${id}/review`, { decision }),
+  };
+}

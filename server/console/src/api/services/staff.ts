@@ -1,0 +1,43 @@
+import type { LeaveStatus, LeaveView, RosterView, StaffRole, StaffView, TeamView } from '@linli/shared';
+import type { ApiClient } from '../client';
+import { crudService } from './crud';
+
+/** Body of PUT /api/staff/:id/profile (the server requires a capacity; coordinates both or neither). */
+export interface StaffProfileInput {
+  capacity?: number;
+  latitude?: number | null;
+  longitude?: number | null;
+}
+/** Body of PUT /api/staff/:id/service-area. */
+export type ServiceAreaInput = Pick<StaffView, 'communityIds' | 'buildingIds'>;
+/** Body of POST /api/teams and PUT /api/teams/:id. */
+export interface TeamInput {
+  name: string;
+  supervisorId?: number | null;
+  memberIds: number[];
+}
+
+/** Staff of the company: the list, and each member's profile, skills, service area and roster. */
+export function staffService(client: ApiClient) {
+  return {
+    /** GET /api/staff, of one role and (optionally) serving one community. */
+    list: (q: { role?: StaffRole; communityId?: number } = {}) => client.get<StaffView[]>('/staff', q),
+    roster: (id: number) => client.get<RosterView>(`/staff/${id}/shifts`),
+    setRoster: (id: number, body: RosterView) => client.put<RosterView>(`/staff/${id}/shifts`, body),
+    setProfile: (id: number, body: StaffProfileInput) => client.put<StaffView>(`/staff/${id}/profile`, body),
+    setSkills: (id: number, skills: StaffView['skills']) => client.put<StaffView>(`/staff/${id}/skills`, { skills }),
+    setServiceArea: (id: number, body: ServiceAreaInput) => client.put<StaffView>(`/staff/${id}/service-area`, body),
+  };
+}
+
+/** Teams (班组). */
+export const teamsService = (client: ApiClient) => crudService<TeamView, TeamInput>(client, '/teams');
+
+/** Leave requests and their review. */
+export function leaveService(client: ApiClient) {
+  return {
+    list: (status?: LeaveStatus) => client.get<LeaveView[]>('/leave', { status }),
+    review: (id: number, decision: 'approved' | 'rejected') =>
+      client.post<LeaveView>(`/leave/${id}/review`, { decision }),
+  };
+}

@@ -1,0 +1,23 @@
+import type { SurveyResultsView, SurveyStatusValue, SurveyView } from '@linli/shared';
+import type { ApiClient } from '../client';
+
+/** Body of POST /api/surveys; ACSI weights equal when left out. */
+export interface SurveyInput {
+  communityId: number;
+  title: string;
+  /** ISO 8601. */
+  startsAt: string;
+  endsAt: string;
+  weights?: [number, number, number];
+}
+
+/** Community surveys: create (a draft), open, close, results. */
+export function surveysService(client: ApiClient) {
+  return {
+    list: (q: { communityId?: number; status?: SurveyStatusValue }) => client.get<SurveyView[]>('/surveys', q),
+    create: (body: SurveyInput) => client.post<SurveyView>('/surveys', body),
+    /** draft -> open -> closed. */
+    move: (id: number, step: 'open' | 'close') => client.post<SurveyView>(`/surveys/${id}/${step}`),
+    results: (id: number) => client.get<SurveyResultsView>(`/surveys/${id}/results`),
+  };
+}
