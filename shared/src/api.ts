@@ -1,7 +1,10 @@
 /** Shapes of the HTTP API, shared by the server (which returns them) and its clients. */
 import type { BindingRelation, BindingStatus } from './places.js';
 import type { Role } from './roles.js';
-import type { Channel, Priority, WorkOrderAction, WorkOrderKind, WorkOrderStatus } from './work-order.js';
+import type { Channel, PauseReason, Priority, WorkOrderAction, WorkOrderKind, WorkOrderStatus } from './work-order.js';
+import type { ExcludedCandidate, RankedCandidate, RoutingWeights } from './routing.js';
+import type { RatingDimension } from './satisfaction.js';
+import type { SlaStage } from './sla.js';
 
 export interface Page<T> {
   items: T[];
@@ -160,4 +163,77 @@ export interface SubscriptionsView {
 export interface ReportSubscriptionsResponse extends SubscriptionsView {
   /** Template ids this server does not send, left out of the count. */
   ignored: string[];
+}
+
+// An order's detail beyond the order itself, pickers, and the transition body (console and mini-program).
+
+/** GET /api/communities: a community for pickers (staff see their company's). */
+export interface CommunityOption {
+  id: number;
+  name: string;
+  address: string;
+}
+
+/** Body of POST /api/work-orders/:id/transitions; what an action needs is ACTION_REQUIREMENTS'. */
+export interface TransitionInput {
+  action: WorkOrderAction;
+  /** The version the client saw; another current version answers VERSION_CONFLICT. */
+  version?: number;
+  /** assign, transfer: the technician. */
+  assigneeId?: number;
+  reason?: string;
+  note?: string;
+  pauseReason?: PauseReason;
+  /** complete: the after photos. */
+  photoIds?: number[];
+  quoteItems?: QuoteItem[];
+}
+
+/** GET /api/work-orders/:id/rating (404 while unrated). */
+export interface RatingView {
+  id: number;
+  workOrderId: number;
+  stars: number;
+  dimensions: Record<RatingDimension, number | null>;
+  fixed: boolean | null;
+  tags: string[];
+  comment: string | null;
+  /** ISO 8601. */
+  createdAt: string;
+}
+
+/** GET /api/work-orders/:id/sla: one SLA clock of the order (every cycle). */
+export interface SlaClockView {
+  id: number;
+  cycle: number;
+  stage: SlaStage;
+  status: 'running' | 'paused' | 'stopped' | 'cancelled';
+  startedAt: string;
+  targetMinutes: number;
+  /** Pauses push it back. */
+  dueAt: string;
+  businessHours: boolean;
+  pausedSeconds: number;
+  pausedSince: string | null;
+  pauseReason: string | null;
+  /** Escalation level reached: 1 = 50%, 2 = 75%, 3 = breached. */
+  level: number;
+  breached: boolean;
+  breachedAt: string | null;
+  stoppedAt: string | null;
+  escalations: Array<{ level: number; notified: boolean; at: string }>;
+}
+
+/** GET /api/work-orders/:id/routing: one routing decision, newest first. */
+export interface RoutingDecisionView {
+  id: number;
+  attempt: number;
+  ruleId: number | null;
+  mode: string;
+  outcome: string;
+  chosenUserId: number | null;
+  ranked: RankedCandidate[];
+  excluded: ExcludedCandidate[];
+  weights: RoutingWeights;
+  at: string;
 }

@@ -47,7 +47,7 @@ export function useServices(): Services {
 }
 
 export type { CrudService } from './crud';
-export type { OrderExportQuery, TransitionInput, WorkOrderListQuery } from './orders';
+export type { OrderExportQuery, WorkOrderListQuery } from './orders';
 export type { FollowUpPolicyInput, PriceItemInput, ScopeQuery, SlaPolicyInput } from './rules';
 export type { ScoreSlice } from './scores';
 export type { ServiceAreaInput, StaffProfileInput, TeamInput } from './staff';

@@ -1,5 +1,4 @@
-import type { CategoryView } from '@linli/shared';
-import type { CommunityOption } from '../types';
+import type { CategoryView, CommunityOption } from '@linli/shared';
 import type { ApiClient } from '../client';
 
 /** What pickers list: the company's communities and the repair categories. */

@@ -1,6 +1,13 @@
-import type { Page, WorkOrderAction, WorkOrderDetailView, WorkOrderView } from '@linli/shared';
+import type {
+  Page,
+  RatingView,
+  RoutingDecisionView,
+  SlaClockView,
+  TransitionInput,
+  WorkOrderDetailView,
+  WorkOrderView,
+} from '@linli/shared';
 import { ApiError, type ApiClient } from '../client';
-import type { RatingView, RoutingDecisionView, SlaClockView } from '../types';
 
 /** The filters of GET /api/work-orders; lists are sent comma-separated, empty ones left out. */
 export interface WorkOrderListQuery {
@@ -33,16 +40,6 @@ export interface OrderExportQuery {
   category?: string;
   kind?: string;
   assigneeId?: number;
-}
-
-/** Body of POST /api/work-orders/:id/transitions as the console sends it. */
-export interface TransitionInput {
-  action: WorkOrderAction;
-  /** The version the console showed; another current version answers VERSION_CONFLICT. */
-  version: number;
-  assigneeId?: number;
-  reason?: string;
-  note?: string;
 }
 
 const csv = (v: readonly string[] | undefined) => v?.join(',');

@@ -2,6 +2,7 @@ import {
   ROLE_LABELS,
   STAFF_ROLES,
   type CategoryView,
+  type CommunityOption,
   type RosterView,
   type StaffRole,
   type StaffView,
@@ -25,7 +26,6 @@ import {
 } from 'antd';
 import { useEffect, useState } from 'react';
 import { errorText } from '../../api/client';
-import type { CommunityOption } from '../../api/types';
 import { useRequest } from '../../api/useRequest';
 import { useServices } from '../../api/services';
 import { hhmm, parseHhmm, WEEKDAY_LABELS } from '../rules/options';

@@ -15,6 +15,7 @@ import {
   STATUS_LABELS,
   allowedActions,
   type RoutingMode,
+  type SlaClockView,
   type WorkOrderAction,
   type WorkOrderDetailView,
 } from '@linli/shared';
@@ -45,7 +46,6 @@ import {
 import { useState, type ReactNode } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { errorText } from '../../api/client';
-import type { SlaClockView } from '../../api/types';
 import { useRequest } from '../../api/useRequest';
 import { useServices } from '../../api/services';
 import { useCurrentUser } from '../../auth/session';

@@ -13,12 +13,11 @@ import dayjs from 'dayjs';
 import { useState, type HTMLAttributes } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { errorText } from '../../api/client';
-import { SLA_STATE_OPTIONS } from '../../api/types';
 import { useRequest } from '../../api/useRequest';
 import { useServices } from '../../api/services';
 import { useCurrentUser } from '../../auth/session';
 import { dateTime, timeLeft } from '../../components/format';
-import { listQuery, readFilters, writeFilters, type OrderFilters } from './filters';
+import { listQuery, readFilters, SLA_STATE_OPTIONS, writeFilters, type OrderFilters } from './filters';
 
 const DAY = 'YYYY-MM-DD';
 /** GET /api/exports/* is for supervisors and admins (server: ExportsController @Roles). */

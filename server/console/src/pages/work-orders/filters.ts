@@ -1,5 +1,16 @@
 import type { WorkOrderListQuery } from '../../api/services';
 
+/**
+ * The `slaState` filter of GET /api/work-orders: the highest escalation level reached by the
+ * order's live clocks (server: work-order.dto.ts SLA_STATES).
+ */
+export const SLA_STATE_OPTIONS = [
+  { value: 'ok', label: '正常' },
+  { value: 'warning', label: '预警（已过 50%）' },
+  { value: 'critical', label: '严重（已过 75%）' },
+  { value: 'breached', label: '已超时' },
+] as const;
+
 /** The list's filters, kept in the URL so a reload or the way back from a detail keeps them. */
 export interface OrderFilters {
   status: string[];
