@@ -174,3 +174,41 @@ export interface SurveyResultsView extends SurveyResults {
   respondingHouseholds: number;
   responseRate: number | null;
 }
+
+// Request bodies of the admin API (the server's DTOs validate them; these are their shapes).
+
+/** Body of POST /sla-policies and PUT /sla-policies/:id (PUT replaces every field). */
+export type SlaPolicyInput = Omit<SlaPolicyView, 'id'>;
+
+/** Body of POST /price-items and PUT /price-items/:id; no community = every community. */
+export type PriceItemInput = Omit<PriceItemView, 'id' | 'communityId'> & { communityId?: number };
+
+/** Body of POST /teams and PUT /teams/:id. */
+export interface TeamInput {
+  name: string;
+  supervisorId?: number | null;
+  memberIds: number[];
+}
+
+/** Body of PUT /staff/:id/profile (capacity required; coordinates both or neither). */
+export interface StaffProfileInput {
+  capacity?: number;
+  latitude?: number | null;
+  longitude?: number | null;
+}
+
+/** Body of PUT /communities/:id/follow-up-policy; a null window = the default. */
+export interface FollowUpPolicyInput {
+  policy: FollowUpPolicyValue;
+  ratingWindowDays: number | null;
+}
+
+/** Body of POST /surveys; ACSI weights are equal when left out. */
+export interface SurveyInput {
+  communityId: number;
+  title: string;
+  /** ISO 8601. */
+  startsAt: string;
+  endsAt: string;
+  weights?: [number, number, number];
+}

@@ -48,8 +48,7 @@ export function useServices(): Services {
 
 export type { CrudService } from './crud';
 export type { OrderExportQuery, WorkOrderListQuery } from './orders';
-export type { FollowUpPolicyInput, PriceItemInput, ScopeQuery, SlaPolicyInput } from './rules';
+export type { ScopeQuery } from './rules';
 export type { ScoreSlice } from './scores';
-export type { ServiceAreaInput, StaffProfileInput, TeamInput } from './staff';
-export type { SurveyInput } from './surveys';
+export type { ServiceAreaInput } from './staff';
 export type { AuditLogQuery } from './audit';

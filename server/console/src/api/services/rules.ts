@@ -1,11 +1,13 @@
 import type {
   EffectiveSlaPolicyView,
-  FollowUpPolicyValue,
+  FollowUpPolicyInput,
   FollowUpPolicyView,
+  PriceItemInput,
   PriceItemView,
   Priority,
   RoutingRuleInput,
   RoutingRuleView,
+  SlaPolicyInput,
   SlaPolicyView,
 } from '@linli/shared';
 import type { ApiClient } from '../client';
@@ -16,18 +18,6 @@ export interface ScopeQuery {
   communityId?: number;
   category?: string;
   priority: Priority;
-}
-
-/** Body of POST /api/sla-policies and PUT /api/sla-policies/:id (PUT replaces every field). */
-export type SlaPolicyInput = Omit<SlaPolicyView, 'id'>;
-
-/** Body of POST /api/price-items and PUT /api/price-items/:id; no community = every community. */
-export type PriceItemInput = Omit<PriceItemView, 'id' | 'communityId'> & { communityId?: number };
-
-/** Body of PUT /api/communities/:id/follow-up-policy; a null window = the default. */
-export interface FollowUpPolicyInput {
-  policy: FollowUpPolicyValue;
-  ratingWindowDays: number | null;
 }
 
 /** Routing rules (派单规则) and which one a new order would follow. */

@@ -1,21 +1,18 @@
-import type { LeaveStatus, LeaveView, RosterView, StaffRole, StaffView, TeamView } from '@linli/shared';
+import type {
+  LeaveStatus,
+  LeaveView,
+  RosterView,
+  StaffProfileInput,
+  StaffRole,
+  StaffView,
+  TeamInput,
+  TeamView,
+} from '@linli/shared';
 import type { ApiClient } from '../client';
 import { crudService } from './crud';
 
-/** Body of PUT /api/staff/:id/profile (the server requires a capacity; coordinates both or neither). */
-export interface StaffProfileInput {
-  capacity?: number;
-  latitude?: number | null;
-  longitude?: number | null;
-}
 /** Body of PUT /api/staff/:id/service-area. */
 export type ServiceAreaInput = Pick<StaffView, 'communityIds' | 'buildingIds'>;
-/** Body of POST /api/teams and PUT /api/teams/:id. */
-export interface TeamInput {
-  name: string;
-  supervisorId?: number | null;
-  memberIds: number[];
-}
 
 /** Staff of the company: the list, and each member's profile, skills, service area and roster. */
 export function staffService(client: ApiClient) {

@@ -1,15 +1,5 @@
-import type { SurveyResultsView, SurveyStatusValue, SurveyView } from '@linli/shared';
+import type { SurveyInput, SurveyResultsView, SurveyStatusValue, SurveyView } from '@linli/shared';
 import type { ApiClient } from '../client';
-
-/** Body of POST /api/surveys; ACSI weights equal when left out. */
-export interface SurveyInput {
-  communityId: number;
-  title: string;
-  /** ISO 8601. */
-  startsAt: string;
-  endsAt: string;
-  weights?: [number, number, number];
-}
 
 /** Community surveys: create (a draft), open, close, results. */
 export function surveysService(client: ApiClient) {

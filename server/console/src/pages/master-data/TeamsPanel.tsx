@@ -1,6 +1,5 @@
-import type { TeamView } from '@linli/shared';
+import type { TeamInput, TeamView } from '@linli/shared';
 import { Form, Input, Select } from 'antd';
-import type { TeamInput } from '../../api/services';
 import { useServices } from '../../api/services';
 import { useRequest } from '../../api/useRequest';
 import { CrudCard } from '../../components/CrudCard';

@@ -1,7 +1,7 @@
-import { PRICE_KIND_LABELS, PRICE_KINDS, type PriceItemView, type PriceKind } from '@linli/shared';
+import { PRICE_KIND_LABELS, PRICE_KINDS, type PriceItemInput, type PriceItemView, type PriceKind } from '@linli/shared';
 import { Form, Input, InputNumber, Select, Space, Tag } from 'antd';
 import { useState } from 'react';
-import { useServices, type PriceItemInput } from '../../api/services';
+import { useServices } from '../../api/services';
 import { CrudCard } from '../../components/CrudCard';
 import { useScopeOptions, type ScopeOptions } from './options';
 

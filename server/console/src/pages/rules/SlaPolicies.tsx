@@ -5,13 +5,14 @@ import {
   type BusinessCalendar,
   type EffectiveSlaPolicyView,
   type Priority,
+  type SlaPolicyInput,
   type SlaPolicyView,
   type Weekday,
 } from '@linli/shared';
 import { Alert, Button, Card, Descriptions, Form, Input, InputNumber, Select, Space, Switch } from 'antd';
 import { useState } from 'react';
 import { errorText } from '../../api/client';
-import { useServices, type ScopeQuery, type SlaPolicyInput } from '../../api/services';
+import { useServices, type ScopeQuery } from '../../api/services';
 import { CrudCard } from '../../components/CrudCard';
 import { minutes } from '../../components/format';
 import { enabledTag, hhmm, parseHhmm, useScopeOptions, WEEKDAY_LABELS, type ScopeOptions } from './options';
