@@ -7,7 +7,7 @@ import type { RoutingMode, RoutingWeights } from './routing.js';
 import type { StaffRole } from './roles.js';
 import type { ShiftException, WeeklyShift } from './shifts.js';
 import type { BusinessCalendar } from './sla.js';
-import type { SurveyResults } from './survey.js';
+import type { SurveyResults } from './satisfaction/survey.js';
 import type { Priority } from './work-order.js';
 
 export interface StaffView {

@@ -3,7 +3,7 @@ import type { BindingRelation, BindingStatus } from './places.js';
 import type { Role } from './roles.js';
 import type { Channel, PauseReason, Priority, WorkOrderAction, WorkOrderKind, WorkOrderStatus } from './work-order.js';
 import type { ExcludedCandidate, RankedCandidate, RoutingWeights } from './routing.js';
-import type { RatingDimension } from './satisfaction.js';
+import type { RatingDimension } from './satisfaction/index.js';
 import type { SlaStage } from './sla.js';
 
 export interface Page<T> {

@@ -2,7 +2,7 @@
  * Shapes of the satisfaction scores API (`/api/satisfaction/*`), returned by the server's
  * ScoresService and read by the web console. Proportions are 0..1, indexes 0..100.
  */
-import type { FairComparison, Interval, KeyDriver, RatingDimension, Trend } from './satisfaction.js';
+import type { FairComparison, Interval, KeyDriver, RatingDimension, Trend } from './satisfaction/index.js';
 
 /** How a breakdown groups the slice. */
 export const BREAKDOWN_BY = ['technician', 'team', 'category', 'building', 'month'] as const;

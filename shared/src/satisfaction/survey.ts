@@ -1,7 +1,7 @@
 /**
- * The periodic community survey (PRODUCT.md "Satisfaction"): an ACSI-style index from three
- * 1-10 items, NPS (0-10) and five SERVPERF dimensions. Pure functions; formulas and worked
- * examples in docs/satisfaction.md.
+ * The periodic community survey: an ACSI-style index from three 1-10 items, NPS (0-10) and five
+ * SERVPERF dimensions. Pure functions; formulas and worked examples in docs/satisfaction.md
+ * ("Community survey"), the survey flow in docs/closed-loop.md ("Surveys").
  */
 
 export const ACSI_ITEMS = ['overall', 'expectation', 'ideal'] as const;
