@@ -33,8 +33,8 @@ export interface CrudTexts<View> {
 export interface CrudCardProps<View extends { id: number }, Values, Input, ListQuery> {
   title: ReactNode;
   service: CrudService<View, Input, ListQuery>;
-  /** The list's query (the price list's community); `ready: false` waits for it. */
-  query: ListQuery;
+  /** The list's query (the price list's community; none for the others); `ready: false` waits for it. */
+  query?: ListQuery;
   ready?: boolean;
   /** The table's columns; the edit and delete column is added last. */
   columns: TableColumnsType<View>;
@@ -66,7 +66,7 @@ export function CrudCard<View extends { id: number }, Values, Input, ListQuery =
 ) {
   const { service, query, ready = true, texts, testIds = {} } = props;
   const { message } = App.useApp();
-  const rows = useRequest(() => (ready ? service.list(query) : null), [service, ready, query]);
+  const rows = useRequest(() => (ready ? service.list(query as ListQuery) : null), [service, ready, query]);
   const [editing, setEditing] = useState<View | 'new' | null>(null);
   const [saving, setSaving] = useState(false);
   const [formError, setFormError] = useState<string | null>(null);

@@ -48,7 +48,6 @@ export function TeamsPanel() {
     <CrudCard<TeamView, TeamForm, TeamInput>
       title="班组"
       service={teams}
-      query={undefined}
       toForm={toForm}
       toInput={toInput}
       fields={<TeamFields />}

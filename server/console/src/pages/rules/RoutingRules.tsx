@@ -2,7 +2,6 @@ import {
   DEFAULT_ROUTING_WEIGHTS,
   GRADE_LABELS,
   GRADE_NAMES,
-  PRIORITIES,
   PRIORITY_LABELS,
   ROUTING_MODE_LABELS,
   ROUTING_MODES,
@@ -12,13 +11,12 @@ import {
   type RoutingRuleView,
   type RoutingWeights,
 } from '@linli/shared';
-import { Alert, Button, Card, Descriptions, Form, InputNumber, Select, Space, Switch, Tag } from 'antd';
-import { useState } from 'react';
-import { errorText } from '../../api/client';
-import { useServices, type ScopeQuery } from '../../api/services';
+import { Alert, Descriptions, Form, InputNumber, Select, Space, Switch, Tag } from 'antd';
+import { useServices } from '../../api/services';
 import { CrudCard } from '../../components/CrudCard';
 import { dateTime } from '../../components/format';
-import { enabledTag, useScopeOptions, type ScopeOptions } from './options';
+import { enabledTag, PRIORITY_OPTIONS, ScopeFields, useScopeOptions, type ScopeOptions } from './options';
+import { ScopePreview } from './ScopePreview';
 
 interface RuleForm {
   communityId?: number;
@@ -65,22 +63,11 @@ function RuleFields({ scope }: { scope: ScopeOptions }) {
   const mode = Form.useWatch('mode', form);
   return (
     <>
-      <Space wrap>
-        <Form.Item name="communityId" label="小区">
-          <Select allowClear placeholder="全部小区" style={{ width: 170 }} options={scope.communityOptions} />
-        </Form.Item>
-        <Form.Item name="category" label="类别">
-          <Select allowClear placeholder="全部类别" style={{ width: 130 }} options={scope.categoryOptions} />
-        </Form.Item>
+      <ScopeFields scope={scope}>
         <Form.Item name="priority" label="优先级">
-          <Select
-            allowClear
-            placeholder="全部"
-            style={{ width: 130 }}
-            options={PRIORITIES.map((p) => ({ value: p, label: `${p} ${PRIORITY_LABELS[p]}` }))}
-          />
+          <Select allowClear placeholder="全部" style={{ width: 130 }} options={PRIORITY_OPTIONS} />
         </Form.Item>
-      </Space>
+      </ScopeFields>
       <Space wrap>
         <Form.Item name="mode" label="派单方式" rules={[{ required: true, message: '请选择派单方式' }]}>
           <Select
@@ -131,7 +118,6 @@ export function RoutingRules() {
       <CrudCard<RoutingRuleView, RuleForm, RoutingRuleInput>
         title="派单规则"
         service={routingRules}
-        query={undefined}
         toForm={toForm}
         toInput={toInput}
         fields={<RuleFields scope={scope} />}
@@ -173,77 +159,22 @@ export function RoutingRules() {
           { title: '更新时间', dataIndex: 'updatedAt', width: 140, render: dateTime },
         ]}
       />
-      <RulePreview />
+      <ScopePreview title="规则预览：新工单会按哪条规则派单" scope={scope} load={routingRules.preview}>
+        {(result) => (
+          <div style={{ marginTop: 12 }} data-testid="rule-preview">
+            {result.rule ? (
+              <Descriptions size="small" column={4} bordered>
+                <Descriptions.Item label="规则">#{result.rule.id}</Descriptions.Item>
+                <Descriptions.Item label="派单方式">{ROUTING_MODE_LABELS[result.rule.mode]}</Descriptions.Item>
+                <Descriptions.Item label="班组">{scope.teamName(result.rule.teamId)}</Descriptions.Item>
+                <Descriptions.Item label="权重">{result.rule.weights ? '自定义' : '默认'}</Descriptions.Item>
+              </Descriptions>
+            ) : (
+              <Alert type="info" showIcon title="没有匹配的启用规则：按系统默认方式派单" />
+            )}
+          </div>
+        )}
+      </ScopePreview>
     </Space>
-  );
-}
-
-/** Which rule an order of a community, category and priority would be routed by (the server's selectRule). */
-function RulePreview() {
-  const { routingRules } = useServices();
-  const scope = useScopeOptions(true);
-  const [query, setQuery] = useState<ScopeQuery>({ priority: 'P3' });
-  const [result, setResult] = useState<{ rule: RoutingRuleView | null } | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  const run = async () => {
-    setError(null);
-    setResult(null);
-    try {
-      setResult(await routingRules.preview(query));
-    } catch (e) {
-      setError(errorText(e));
-    }
-  };
-
-  return (
-    <Card size="small" title="规则预览：新工单会按哪条规则派单">
-      <Form layout="inline" style={{ rowGap: 8 }}>
-        <Form.Item label="小区">
-          <Select
-            style={{ width: 170 }}
-            placeholder="选择小区"
-            value={query.communityId}
-            onChange={(communityId: number) => setQuery({ ...query, communityId })}
-            options={scope.communityOptions}
-          />
-        </Form.Item>
-        <Form.Item label="类别">
-          <Select
-            style={{ width: 130 }}
-            placeholder="选择类别"
-            value={query.category}
-            onChange={(category: string) => setQuery({ ...query, category })}
-            options={scope.categoryOptions}
-          />
-        </Form.Item>
-        <Form.Item label="优先级">
-          <Select
-            style={{ width: 120 }}
-            value={query.priority}
-            onChange={(priority: Priority) => setQuery({ ...query, priority })}
-            options={PRIORITIES.map((p) => ({ value: p, label: `${p} ${PRIORITY_LABELS[p]}` }))}
-          />
-        </Form.Item>
-        <Button onClick={() => void run()} disabled={!query.communityId || !query.category}>
-          预览
-        </Button>
-      </Form>
-      {error && <Alert type="error" showIcon title={error} style={{ marginTop: 12 }} />}
-      {result && (
-        <div style={{ marginTop: 12 }} data-testid="rule-preview">
-          {result.rule ? (
-            <Descriptions size="small" column={4} bordered>
-              <Descriptions.Item label="规则">#{result.rule.id}</Descriptions.Item>
-              <Descriptions.Item label="派单方式">{ROUTING_MODE_LABELS[result.rule.mode]}</Descriptions.Item>
-              <Descriptions.Item label="班组">{scope.teamName(result.rule.teamId)}</Descriptions.Item>
-              <Descriptions.Item label="权重">{result.rule.weights ? '自定义' : '默认'}</Descriptions.Item>
-            </Descriptions>
-          ) : (
-            <Alert type="info" showIcon title="没有匹配的启用规则：按系统默认方式派单" />
-          )}
-        </div>
-      )}
-    </Card>
   );
 }

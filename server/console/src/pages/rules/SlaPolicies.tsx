@@ -1,21 +1,27 @@
 import {
   DEFAULT_SLA_TARGETS,
-  PRIORITIES,
   PRIORITY_LABELS,
   type BusinessCalendar,
-  type EffectiveSlaPolicyView,
   type Priority,
   type SlaPolicyInput,
   type SlaPolicyView,
   type Weekday,
 } from '@linli/shared';
-import { Alert, Button, Card, Descriptions, Form, Input, InputNumber, Select, Space, Switch } from 'antd';
-import { useState } from 'react';
-import { errorText } from '../../api/client';
-import { useServices, type ScopeQuery } from '../../api/services';
+import { Button, Descriptions, Form, Input, InputNumber, Select, Space, Switch } from 'antd';
+import { useServices } from '../../api/services';
 import { CrudCard } from '../../components/CrudCard';
 import { minutes } from '../../components/format';
-import { enabledTag, hhmm, parseHhmm, useScopeOptions, WEEKDAY_LABELS, type ScopeOptions } from './options';
+import {
+  enabledTag,
+  hhmm,
+  parseHhmm,
+  PRIORITY_OPTIONS,
+  ScopeFields,
+  useScopeOptions,
+  WEEKDAY_LABELS,
+  type ScopeOptions,
+} from './options';
+import { ScopePreview } from './ScopePreview';
 
 interface PolicyForm {
   communityId?: number;
@@ -91,23 +97,14 @@ function PolicyFields({ scope }: { scope: ScopeOptions }) {
   const businessHours = Form.useWatch('businessHours', form);
   return (
     <>
-      <Space wrap>
-        <Form.Item name="communityId" label="小区">
-          <Select allowClear placeholder="全部小区" style={{ width: 170 }} options={scope.communityOptions} />
-        </Form.Item>
-        <Form.Item name="category" label="类别">
-          <Select allowClear placeholder="全部类别" style={{ width: 130 }} options={scope.categoryOptions} />
-        </Form.Item>
+      <ScopeFields scope={scope}>
         <Form.Item name="priority" label="优先级" rules={[{ required: true, message: '请选择优先级' }]}>
-          <Select
-            style={{ width: 130 }}
-            options={PRIORITIES.map((p) => ({ value: p, label: `${p} ${PRIORITY_LABELS[p]}` }))}
-          />
+          <Select style={{ width: 130 }} options={PRIORITY_OPTIONS} />
         </Form.Item>
         <Form.Item name="enabled" label="启用" valuePropName="checked">
           <Switch />
         </Form.Item>
-      </Space>
+      </ScopeFields>
       <Space wrap align="end">
         <Form.Item name="acceptMinutes" label="接单时限（分钟）" rules={[{ required: true, message: '必填' }]}>
           <InputNumber style={{ width: 140 }} />
@@ -176,7 +173,6 @@ export function SlaPolicies() {
       <CrudCard<SlaPolicyView, PolicyForm, SlaPolicyInput>
         title="时效策略（SLA）"
         service={slaPolicies}
-        query={undefined}
         toForm={toForm}
         toInput={toInput}
         fields={<PolicyFields scope={scope} />}
@@ -213,74 +209,21 @@ export function SlaPolicies() {
           { title: '启用', dataIndex: 'enabled', width: 60, render: enabledTag },
         ]}
       />
-      <EffectivePreview />
+      <ScopePreview title="时效预览：新工单的计时标准" scope={scope} load={slaPolicies.effective}>
+        {(result) => (
+          <Descriptions size="small" column={5} bordered style={{ marginTop: 12 }}>
+            <Descriptions.Item label="来源">
+              {result.source === 'policy' ? `策略 #${result.policyId}` : '系统默认'}
+            </Descriptions.Item>
+            <Descriptions.Item label="接单">{minutes(result.acceptMinutes)}</Descriptions.Item>
+            <Descriptions.Item label="到场">
+              {result.arriveMinutes === null ? '预约' : minutes(result.arriveMinutes)}
+            </Descriptions.Item>
+            <Descriptions.Item label="完成">{minutes(result.resolveMinutes)}</Descriptions.Item>
+            <Descriptions.Item label="计时时段">{calendarText(result.calendar)}</Descriptions.Item>
+          </Descriptions>
+        )}
+      </ScopePreview>
     </Space>
-  );
-}
-
-/** The targets the server would apply to an order of this scope (policy or the default). */
-function EffectivePreview() {
-  const { slaPolicies } = useServices();
-  const scope = useScopeOptions();
-  const [query, setQuery] = useState<ScopeQuery>({ priority: 'P3' });
-  const [result, setResult] = useState<EffectiveSlaPolicyView | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const run = async () => {
-    setError(null);
-    setResult(null);
-    try {
-      setResult(await slaPolicies.effective(query));
-    } catch (e) {
-      setError(errorText(e));
-    }
-  };
-  return (
-    <Card size="small" title="时效预览：新工单的计时标准">
-      <Form layout="inline" style={{ rowGap: 8 }}>
-        <Form.Item label="小区">
-          <Select
-            style={{ width: 170 }}
-            placeholder="选择小区"
-            value={query.communityId}
-            onChange={(communityId: number) => setQuery({ ...query, communityId })}
-            options={scope.communityOptions}
-          />
-        </Form.Item>
-        <Form.Item label="类别">
-          <Select
-            style={{ width: 130 }}
-            placeholder="选择类别"
-            value={query.category}
-            onChange={(category: string) => setQuery({ ...query, category })}
-            options={scope.categoryOptions}
-          />
-        </Form.Item>
-        <Form.Item label="优先级">
-          <Select
-            style={{ width: 120 }}
-            value={query.priority}
-            onChange={(priority: Priority) => setQuery({ ...query, priority })}
-            options={PRIORITIES.map((p) => ({ value: p, label: `${p} ${PRIORITY_LABELS[p]}` }))}
-          />
-        </Form.Item>
-        <Button onClick={() => void run()} disabled={!query.communityId || !query.category}>
-          预览
-        </Button>
-      </Form>
-      {error && <Alert type="error" showIcon title={error} style={{ marginTop: 12 }} />}
-      {result && (
-        <Descriptions size="small" column={5} bordered style={{ marginTop: 12 }}>
-          <Descriptions.Item label="来源">
-            {result.source === 'policy' ? `策略 #${result.policyId}` : '系统默认'}
-          </Descriptions.Item>
-          <Descriptions.Item label="接单">{minutes(result.acceptMinutes)}</Descriptions.Item>
-          <Descriptions.Item label="到场">
-            {result.arriveMinutes === null ? '预约' : minutes(result.arriveMinutes)}
-          </Descriptions.Item>
-          <Descriptions.Item label="完成">{minutes(result.resolveMinutes)}</Descriptions.Item>
-          <Descriptions.Item label="计时时段">{calendarText(result.calendar)}</Descriptions.Item>
-        </Descriptions>
-      )}
-    </Card>
   );
 }

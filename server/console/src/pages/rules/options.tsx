@@ -1,4 +1,6 @@
-import { Tag } from 'antd';
+import { PRIORITIES, PRIORITY_LABELS } from '@linli/shared';
+import { Form, Select, Space, Tag } from 'antd';
+import type { ReactNode } from 'react';
 import { useRequest } from '../../api/useRequest';
 
 /** Pickers shared by the rule forms: the company's communities, categories and teams. */
@@ -23,6 +25,24 @@ export function useScopeOptions(withTeams = false) {
 }
 
 export type ScopeOptions = ReturnType<typeof useScopeOptions>;
+
+/** Priorities as `P1 紧急` for pickers. */
+export const PRIORITY_OPTIONS = PRIORITIES.map((p) => ({ value: p, label: `${p} ${PRIORITY_LABELS[p]}` }));
+
+/** The scope of a rule form: community and category (empty = all), then the form's own items. */
+export function ScopeFields({ scope, children }: { scope: ScopeOptions; children?: ReactNode }) {
+  return (
+    <Space wrap>
+      <Form.Item name="communityId" label="小区">
+        <Select allowClear placeholder="全部小区" style={{ width: 170 }} options={scope.communityOptions} />
+      </Form.Item>
+      <Form.Item name="category" label="类别">
+        <Select allowClear placeholder="全部类别" style={{ width: 130 }} options={scope.categoryOptions} />
+      </Form.Item>
+      {children}
+    </Space>
+  );
+}
 
 /** The 启用 column of the rule tables. */
 export const enabledTag = (v: boolean) => (v ? <Tag color="green">是</Tag> : <Tag>否</Tag>);
