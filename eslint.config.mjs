@@ -1,6 +1,6 @@
 // ESLint flat config for the Linli workspace.
 //
-// - shared/src and server/src: typescript-eslint's type-aware rules (projectService finds
+// - shared/src, server/src and server/bench: typescript-eslint's type-aware rules (projectService finds
 //   each package's tsconfig.json), plus the rules this project relies on: no floating
 //   promises, exhaustive switches over unions (the work-order state machine), ===.
 // - server/console (React in the browser): type-aware too, browser globals, its own tsconfig.
@@ -13,7 +13,7 @@ import prettier from 'eslint-config-prettier';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-const TYPED = ['shared/src/**/*.ts', 'server/src/**/*.ts'];
+const TYPED = ['shared/src/**/*.ts', 'server/src/**/*.ts', 'server/bench/**/*.ts'];
 const TESTS = ['**/*.spec.ts', '**/*.test.ts', '**/*.spec.tsx', '**/*.test.tsx', '**/src/testing/**', 'e2e/**'];
 
 export default defineConfig(
@@ -53,7 +53,7 @@ export default defineConfig(
     languageOptions: { globals: { ...globals.node } },
   },
 
-  // shared/src and server/src: type-aware rules.
+  // shared/src, server/src and server/bench: type-aware rules.
   {
     files: TYPED,
     extends: [tseslint.configs.recommendedTypeChecked],

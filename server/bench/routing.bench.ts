@@ -1,7 +1,7 @@
 /**
  * Routing benchmark.
  *
- *   cd server && npx tsc -p tsconfig.build.json && node dist/bench/routing.bench.js
+ *   pnpm --filter @linli/server bench:routing        (builds bench/ into bench/dist, then runs)
  *
  *   (a) rankCandidates (from @linli/shared): 1,000 technicians of one community, one order;
  *       median and p99 over 1,000 runs after a warm-up.
@@ -15,8 +15,7 @@
  *       must contain "bench"). BENCH_SKIP_DB=1 runs (a) and (b) only.
  */
 import 'reflect-metadata';
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -34,11 +33,12 @@ import {
   type TechnicianSlots,
 } from '@linli/shared';
 import { DataSource } from 'typeorm';
-import { AppModule } from '../app.module.js';
-import { loadConfig } from '../config/config.js';
-import { createDataSource, dropDatabase, ensureDatabaseExists } from '../database/data-source.js';
-import { RoutingService } from '../modules/routing/routing.service.js';
-import { WorkOrderLifecycle } from '../modules/work-orders/work-order-lifecycle.js';
+import { AppModule } from '../src/app.module.js';
+import { createDataSource, dropDatabase, ensureDatabaseExists } from '../src/database/data-source.js';
+import { RoutingService } from '../src/modules/routing/routing.service.js';
+import { WorkOrderLifecycle } from '../src/modules/work-orders/work-order-lifecycle.js';
+import { assertBenchDatabase, benchConfig } from './bench-config.js';
+import { fmt, pct, table } from './report.js';
 
 const NOW = Date.parse('2026-06-03T10:00:00+08:00');
 const HOUR = 3_600_000;
@@ -56,19 +56,15 @@ function rng(seed: number) {
   };
 }
 
-const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
-const median = (xs: number[]) => sorted(xs)[Math.floor(xs.length / 2)];
-const pct = (xs: number[], p: number) => sorted(xs)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)];
-const fmt = (n: number, digits = 0) =>
-  n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+/** The upper median (the middle element, no averaging), as the published routing numbers were taken. */
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-function table(title: string, head: string[], rows: Array<Array<string | number>>) {
-  const cells = [head, ...rows.map((r) => r.map(String))];
-  const widths = head.map((_, i) => Math.max(...cells.map((r) => r[i].length)));
-  const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-  console.log(`\n${title}\n${line(head)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}`);
-  for (const r of cells.slice(1)) console.log(line(r));
-}
+const BENCH = benchConfig(process.env, process.argv, {
+  dbUrl: 'mysql://root@127.0.0.1:3306/linli_bench_routing',
+  // Its own data directory (nothing is written there unless the server needs it; removed at the end).
+  dataDir: path.join(os.tmpdir(), `linli-bench-routing-${process.pid}`),
+  app: true,
+});
 
 // ---- (a) rankCandidates ----------------------------------------------------------------------
 
@@ -323,24 +319,11 @@ async function questions(ds: DataSource, mysql: boolean): Promise<number | null>
 }
 
 async function benchRematch() {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'linli-bench-routing-'));
-  const config = loadConfig({
-    LINLI_MODE: 'development',
-    LINLI_DB_URL: process.env.LINLI_DB_URL || 'mysql://root@127.0.0.1:3306/linli_bench_routing',
-    LINLI_DATA_DIR: dataDir,
-    LINLI_JWT_SECRET: randomBytes(24).toString('hex'),
-    LINLI_WORKER_INTERVAL_MS: '0',
-    LINLI_MIGRATE_ON_START: 'false',
-    LOG_LEVEL: 'warn',
-  });
+  const config = BENCH.app;
+  const dataDir = config.dataDir;
   const db = config.db;
   const mysql = db.type === 'mariadb';
-  const name = mysql ? db.database : db.file;
-  if (!/bench/i.test(path.basename(name))) {
-    throw new Error(
-      `refusing to use "${name}": the benchmark drops its database at the end, so its name must contain "bench"`,
-    );
-  }
+  assertBenchDatabase(db);
   if (mysql) await dropDatabase(db);
   else if (existsSync(db.file)) rmSync(db.file);
   await ensureDatabaseExists(db);
@@ -416,7 +399,7 @@ async function main() {
     ['scores', 'free slots', 'matched', 'runs ms', 'median ms'],
     benchMatch(),
   );
-  if (process.env.BENCH_SKIP_DB === '1') {
+  if (BENCH.skipDb) {
     console.log('\n(c) RoutingService.rematch: skipped (BENCH_SKIP_DB=1)');
   } else {
     const c = await benchRematch();

@@ -2,8 +2,7 @@
  * Satisfaction benchmark data: a company with three years of orders, ratings, follow-ups and SLA
  * clocks in MariaDB, then every rollup partition rebuilt from them (timed).
  *
- *   cd server && npx tsc -p tsconfig.build.json
- *   node dist/bench/satisfaction-seed.js --orders 1000000      # then: node dist/bench/satisfaction.bench.js
+ *   pnpm --filter @linli/server bench:satisfaction-seed --orders 1000000   # then: bench:satisfaction
  *
  * Database: --db URL (or LINLI_DB_URL), default mysql://root@127.0.0.1:3306/linli_bench_sat. Its
  * name must contain "bench": it is dropped and created anew, then migrated.
@@ -39,9 +38,9 @@ import { pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { chinaDay } from '@linli/shared';
 import type { DataSource, QueryRunner } from 'typeorm';
-import { loadConfig } from '../config/config.js';
-import { createDataSource, dropDatabase, ensureDatabaseExists } from '../database/data-source.js';
-import { addDays, dayStart, RollupService } from '../modules/satisfaction/rollup.service.js';
+import { createDataSource, dropDatabase, ensureDatabaseExists } from '../src/database/data-source.js';
+import { addDays, dayStart, RollupService } from '../src/modules/satisfaction/rollup.service.js';
+import { assertBenchDatabase, benchConfig, flag } from './bench-config.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -56,10 +55,7 @@ const FLUSH = 1000;
 
 export const BENCH_COMPANY_ID = 1;
 
-function arg(name: string, fallback?: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : fallback;
-}
+const arg = (name: string, fallback?: string) => flag(process.argv, name, fallback);
 
 /** mulberry32 */
 function prng(seed: number) {
@@ -596,16 +592,14 @@ async function main() {
   const orders = Number(arg('orders', '1000000'));
   const seedValue = Number(arg('seed', '20261127'));
   const chunkDays = Number(arg('chunk-days', '92'));
-  const config = loadConfig({
-    LINLI_MODE: 'development',
-    LINLI_DB_URL: arg('db') ?? process.env.LINLI_DB_URL ?? 'mysql://root@127.0.0.1:3306/linli_bench_sat',
-    LINLI_DATA_DIR: path.join(os.tmpdir(), 'linli-bench-sat'),
-    LOG_LEVEL: 'warn',
-  });
+  const config = benchConfig(process.env, process.argv, {
+    dbUrl: 'mysql://root@127.0.0.1:3306/linli_bench_sat',
+    dataDir: path.join(os.tmpdir(), 'linli-bench-sat'),
+  }).app;
   const db = config.db;
   if (db.type !== 'mariadb')
     throw new Error('the satisfaction benchmark runs on MariaDB/MySQL (LINLI_DB_URL=mysql://...)');
-  if (!/bench/i.test(db.database)) throw new Error(`refusing to drop "${db.database}": the name must contain "bench"`);
+  assertBenchDatabase(db, 'the seed drops and creates its database');
   await dropDatabase(db);
   await ensureDatabaseExists(db);
   const ds = createDataSource(db);

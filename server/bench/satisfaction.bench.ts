@@ -1,9 +1,8 @@
 /**
  * Satisfaction scores: rollups against raw rows, on the database satisfaction-seed.ts made.
  *
- *   cd server && npx tsc -p tsconfig.build.json
- *   node dist/bench/satisfaction-seed.js --orders 1000000
- *   node dist/bench/satisfaction.bench.js
+ *   pnpm --filter @linli/server bench:satisfaction-seed --orders 1000000
+ *   pnpm --filter @linli/server bench:satisfaction
  *
  * In one run, each case from the daily rollups and from raw rows (the same ScoresService code
  * with source 'rollup' or 'raw'), runs interleaved, median of 3 (--runs N):
@@ -28,24 +27,15 @@ import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { chinaDay } from '@linli/shared';
 import type { DataSource } from 'typeorm';
-import type { Actor } from '../common/auth/actor.js';
-import { loadConfig } from '../config/config.js';
-import { createDataSource } from '../database/data-source.js';
-import { addDays, RollupService, type SliceFilter } from '../modules/satisfaction/rollup.service.js';
-import { ScoresService, type Source } from '../modules/satisfaction/scores.service.js';
+import type { Actor } from '../src/common/auth/actor.js';
+import { createDataSource } from '../src/database/data-source.js';
+import { addDays, RollupService, type SliceFilter } from '../src/modules/satisfaction/rollup.service.js';
+import { ScoresService, type Source } from '../src/modules/satisfaction/scores.service.js';
+import { benchConfig, flag } from './bench-config.js';
+import { fmt, median } from './report.js';
 import { BENCH_COMPANY_ID } from './satisfaction-seed.js';
 
-function arg(name: string, fallback?: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : fallback;
-}
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-const fmt = (n: number, digits = 0) =>
-  n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const arg = (name: string, fallback?: string) => flag(process.argv, name, fallback);
 const iso = (day: string) => `${day.slice(0, 4)}-${day.slice(4, 6)}-${day.slice(6)}`;
 
 /** First difference between two results (numbers within 1e-9 relative), or null. */
@@ -80,12 +70,10 @@ async function tableSizes(ds: DataSource) {
 
 async function main() {
   const runs = Number(arg('runs', '3'));
-  const config = loadConfig({
-    LINLI_MODE: 'development',
-    LINLI_DB_URL: arg('db') ?? process.env.LINLI_DB_URL ?? 'mysql://root@127.0.0.1:3306/linli_bench_sat',
-    LINLI_DATA_DIR: path.join(os.tmpdir(), 'linli-bench-sat'),
-    LOG_LEVEL: 'warn',
-  });
+  const config = benchConfig(process.env, process.argv, {
+    dbUrl: 'mysql://root@127.0.0.1:3306/linli_bench_sat',
+    dataDir: path.join(os.tmpdir(), 'linli-bench-sat'),
+  }).app;
   const ds = createDataSource(config.db);
   await ds.initialize();
   const [{ bp: originalPool }] = await ds.query<Array<{ bp: unknown }>>('SELECT @@innodb_buffer_pool_size AS bp');
@@ -109,7 +97,8 @@ async function main() {
         daily: unknown;
       }>
     >('SELECT COUNT(*) AS daily FROM satisfaction_daily');
-    if (!Number(orders) || !Number(daily)) throw new Error('no data: run dist/bench/satisfaction-seed.js first');
+    if (!Number(orders) || !Number(daily))
+      throw new Error('no data: run the satisfaction seed first (pnpm --filter @linli/server bench:satisfaction-seed)');
     const lastDay = chinaDay(new Date(last));
     const firstDay = chinaDay(new Date(first));
     const from12 = addDays(lastDay, -364);

@@ -2,7 +2,7 @@
  * SLA timer benchmark: how fast the job runner fires due SLA checks with a large backlog of
  * open orders, and what the due-job lookup costs.
  *
- *   cd server && npx tsc -p tsconfig.build.json && node dist/bench/sla-tick.bench.js
+ *   pnpm --filter @linli/server bench:sla-tick       (builds bench/ into bench/dist, then runs)
  *
  * Database: LINLI_DB_URL, default mysql://root@127.0.0.1:3306/linli_bench_sla. The benchmark
  * creates that database (its name must contain "bench": it is dropped at the end), migrates
@@ -18,23 +18,32 @@
  * Optional: BENCH_ORDERS (default 100000), BENCH_RUNS (default 3).
  */
 import 'reflect-metadata';
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { AppModule } from '../app.module.js';
-import { loadConfig, type AppConfig } from '../config/config.js';
-import { createDataSource, dropDatabase, ensureDatabaseExists } from '../database/data-source.js';
-import { ScheduledJob } from '../modules/jobs/job.entity.js';
-import { JobRunner } from '../modules/jobs/job-runner.service.js';
-import { OutboxDispatcher } from '../modules/notifications/outbox-dispatcher.service.js';
+import { AppModule } from '../src/app.module.js';
+import type { AppConfig } from '../src/config/config.js';
+import { createDataSource, dropDatabase, ensureDatabaseExists } from '../src/database/data-source.js';
+import { ScheduledJob } from '../src/modules/jobs/job.entity.js';
+import { JobRunner } from '../src/modules/jobs/job-runner.service.js';
+import { OutboxDispatcher } from '../src/modules/notifications/outbox-dispatcher.service.js';
+import { assertBenchDatabase, benchConfig } from './bench-config.js';
+import { fmt, median, pct, table } from './report.js';
 
-const ORDERS = Number(process.env.BENCH_ORDERS ?? 100_000);
-const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const BENCH = benchConfig(process.env, process.argv, {
+  dbUrl: 'mysql://root@127.0.0.1:3306/linli_bench_sla',
+  // Its own data directory (nothing is written there unless the server needs it; removed at the end).
+  dataDir: path.join(os.tmpdir(), `linli-bench-sla-${process.pid}`),
+  app: true,
+  orders: 100_000,
+  runs: 3,
+});
+const ORDERS = BENCH.orders;
+const RUNS = BENCH.runs;
 const CHUNK = 1_000;
 /** Every DUE_EVERY-th order has its three checks due: 1% of the jobs. */
 const DUE_EVERY = 100;
@@ -44,44 +53,12 @@ const MIN = 60_000;
 const TARGETS = { accept: 240, arrive: 480, resolve: 1440 } as const;
 const STAGES = ['accept', 'arrive', 'resolve'] as const;
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
-};
-const fmt = (n: number, digits = 0) =>
-  n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-
-function table(title: string, head: string[], rows: Array<Array<string | number>>) {
-  const cells = [head, ...rows.map((r) => r.map(String))];
-  const widths = head.map((_, i) => Math.max(...cells.map((r) => r[i].length)));
-  const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-  console.log(`\n${title}\n${line(head)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}`);
-  for (const r of cells.slice(1)) console.log(line(r));
-}
-
 async function main() {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'linli-bench-sla-'));
-  const config: AppConfig = loadConfig({
-    LINLI_MODE: 'development',
-    LINLI_DB_URL: process.env.LINLI_DB_URL || 'mysql://root@127.0.0.1:3306/linli_bench_sla',
-    LINLI_DATA_DIR: dataDir,
-    LINLI_JWT_SECRET: randomBytes(24).toString('hex'),
-    LINLI_WORKER_INTERVAL_MS: '0',
-    LINLI_MIGRATE_ON_START: 'false',
-    LOG_LEVEL: 'warn',
-  });
+  const dataDir = BENCH.app.dataDir;
+  const config: AppConfig = BENCH.app;
   const db = config.db;
   const mysql = db.type === 'mariadb';
-  const name = mysql ? db.database : db.file;
-  if (!/bench/i.test(path.basename(name))) {
-    throw new Error(
-      `refusing to use "${name}": the benchmark drops its database at the end, so its name must contain "bench"`,
-    );
-  }
+  assertBenchDatabase(db);
   if (mysql) await dropDatabase(db);
   else if (existsSync(db.file)) rmSync(db.file);
   await ensureDatabaseExists(db);

@@ -8,6 +8,7 @@ export * from './order-effects.js';
 export * from './repeat.js';
 export * from './follow-up.js';
 export * from './api.js';
+export * from './time/china-time.js';
 export * from './shifts.js';
 export * from './routing.js';
 export * from './assignment.js';

@@ -1,7 +1,4 @@
-import fc from 'fast-check';
 import {
-  chinaDayStart,
-  chinaLocalTime,
   isLocalDate,
   isOnLeave,
   isOnShift,
@@ -20,46 +17,6 @@ const WEEKDAYS_9_TO_6: WeeklyShift[] = [1, 2, 3, 4, 5].map((weekday) => ({
   startMinute: 9 * 60,
   endMinute: 18 * 60,
 }));
-
-describe('chinaLocalTime', () => {
-  it('gives the China-local date, weekday and minute, not the UTC ones', () => {
-    // 01:30 on Monday in Beijing is still 17:30 on Sunday in UTC.
-    expect(chinaLocalTime(cst('2024-06-03T01:30'))).toEqual({
-      date: '2024-06-03',
-      weekday: 1,
-      minute: 90,
-    });
-    expect(chinaLocalTime(cst('2024-06-02T23:59').getTime())).toEqual({
-      date: '2024-06-02',
-      weekday: 0,
-      minute: 1439,
-    });
-  });
-
-  it('keeps seconds as a fraction of the minute', () => {
-    expect(chinaLocalTime(new Date('2024-06-03T08:00:30+08:00')).minute).toBe(480.5);
-  });
-
-  it('finds China-local midnight', () => {
-    expect(chinaDayStart(cst('2024-06-03T01:30'))).toBe(cst('2024-06-03T00:00').getTime());
-    expect(chinaDayStart(cst('2024-06-03T00:00'))).toBe(cst('2024-06-03T00:00').getTime());
-    expect(chinaDayStart(cst('2024-06-03T23:59'))).toBe(cst('2024-06-03T00:00').getTime());
-  });
-
-  it('agrees with a day start for any instant (property)', () => {
-    fc.assert(
-      fc.property(fc.integer({ min: 0, max: 4_102_444_800_000 }), (ms) => {
-        const start = chinaDayStart(ms);
-        const local = chinaLocalTime(ms);
-        expect(start).toBeLessThanOrEqual(ms);
-        expect(ms - start).toBeLessThan(86_400_000);
-        expect(chinaLocalTime(start).minute).toBe(0);
-        expect(chinaLocalTime(start).date).toBe(local.date);
-        expect(local.minute).toBeCloseTo((ms - start) / 60_000, 9);
-      }),
-    );
-  });
-});
 
 describe('isOnShift', () => {
   it('is on inside a weekly window and off outside it', () => {

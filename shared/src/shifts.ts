@@ -1,14 +1,11 @@
 /**
  * Technician rosters: weekly shift patterns, one-day exceptions and approved leave.
- * Calendars are China Standard Time (UTC+8, no daylight saving), whatever the machine's zone.
+ * Calendars are China Standard Time, whatever the machine's zone (time/china-time.ts).
  */
 
-/** 0 = Sunday ... 6 = Saturday, as `Date#getUTCDay` counts, but on the China-local calendar. */
-export type Weekday = 0 | 1 | 2 | 3 | 4 | 5 | 6;
+import { chinaLocalTime, type Weekday } from './time/china-time.js';
 
-export const CHINA_UTC_OFFSET_MS = 8 * 60 * 60 * 1000;
 export const MINUTES_PER_DAY = 1440;
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
  * One working window on one weekday, minutes after China-local midnight, `[startMinute,
@@ -41,34 +38,8 @@ export interface LeavePeriod {
   endAt: Date;
 }
 
-export interface ChinaLocalTime {
-  /** yyyy-mm-dd */
-  date: string;
-  weekday: Weekday;
-  /** Minutes after China-local midnight, 0..1439 (fractional within the minute). */
-  minute: number;
-}
-
 function toMs(at: Date | number): number {
   return typeof at === 'number' ? at : at.getTime();
-}
-
-/** The China-local date, weekday and minute of day of an instant. */
-export function chinaLocalTime(at: Date | number): ChinaLocalTime {
-  const ms = toMs(at) + CHINA_UTC_OFFSET_MS;
-  const shifted = new Date(ms);
-  const msOfDay = ((ms % DAY_MS) + DAY_MS) % DAY_MS;
-  return {
-    date: shifted.toISOString().slice(0, 10),
-    weekday: shifted.getUTCDay() as Weekday,
-    minute: msOfDay / 60_000,
-  };
-}
-
-/** The instant (epoch ms) of China-local midnight starting the day that contains `at`. */
-export function chinaDayStart(at: Date | number): number {
-  const ms = toMs(at) + CHINA_UTC_OFFSET_MS;
-  return Math.floor(ms / DAY_MS) * DAY_MS - CHINA_UTC_OFFSET_MS;
 }
 
 function inWindow(minute: number, start: number, end: number): boolean {

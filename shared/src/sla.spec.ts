@@ -15,7 +15,7 @@ import {
   type BusinessCalendar,
   type SlaClock,
 } from './sla.js';
-import type { Weekday } from './shifts.js';
+import type { Weekday } from './time/china-time.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;

@@ -2,8 +2,8 @@
  * SLA clocks: targets per priority and stage, business-hour arithmetic, and the escalation
  * ladder (PRODUCT.md "Routing" 5). Calendars are China Standard Time (UTC+8, no DST).
  */
-import { chinaDayStart, chinaLocalTime, isLocalDate } from './shifts.js';
-import type { Weekday } from './shifts.js';
+import { isLocalDate } from './shifts.js';
+import { CHINA_UTC_OFFSET_ISO, chinaDayStart, chinaLocalTime, type Weekday } from './time/china-time.js';
 import type { Priority } from './work-order.js';
 
 export const SLA_STAGES = ['accept', 'arrive', 'resolve'] as const;
@@ -134,7 +134,7 @@ function openHours(calendar: BusinessCalendar): OpenHours {
   return {
     windows,
     holidays: new Set(holidays),
-    holidayStarts: holidays.map((h) => Date.parse(`${h}T00:00:00+08:00`)).sort((x, y) => x - y),
+    holidayStarts: holidays.map((h) => Date.parse(`${h}T00:00:00${CHINA_UTC_OFFSET_ISO}`)).sort((x, y) => x - y),
     weekMs: windows.flat().reduce((sum, [s, e]) => sum + (e - s) * MINUTE_MS, 0),
   };
 }
