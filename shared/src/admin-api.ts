@@ -45,11 +45,6 @@ export interface TeamView {
 
 export const LEAVE_STATUSES = ['pending', 'approved', 'rejected'] as const;
 export type LeaveStatus = (typeof LEAVE_STATUSES)[number];
-export const LEAVE_STATUS_LABELS: Record<LeaveStatus, string> = {
-  pending: '待审批',
-  approved: '已批准',
-  rejected: '已驳回',
-};
 
 export interface LeaveView {
   id: number;
@@ -116,7 +111,6 @@ export interface EffectiveSlaPolicyView {
 
 export const PRICE_KINDS = ['labour', 'material'] as const;
 export type PriceKind = (typeof PRICE_KINDS)[number];
-export const PRICE_KIND_LABELS: Record<PriceKind, string> = { labour: '人工', material: '材料' };
 
 export interface PriceItemView {
   id: number;
@@ -132,11 +126,6 @@ export interface PriceItemView {
 
 export const FOLLOW_UP_POLICY_VALUES = ['all', 'unrated', 'low'] as const;
 export type FollowUpPolicyValue = (typeof FOLLOW_UP_POLICY_VALUES)[number];
-export const FOLLOW_UP_POLICY_LABELS: Record<FollowUpPolicyValue, string> = {
-  low: '仅差评、未修好和投诉',
-  unrated: '另加超时未评价的工单',
-  all: '所有完成的工单',
-};
 
 export interface FollowUpPolicyView {
   communityId: number;
@@ -148,11 +137,6 @@ export interface FollowUpPolicyView {
 
 export const SURVEY_STATUS_VALUES = ['draft', 'open', 'closed'] as const;
 export type SurveyStatusValue = (typeof SURVEY_STATUS_VALUES)[number];
-export const SURVEY_STATUS_LABELS: Record<SurveyStatusValue, string> = {
-  draft: '草稿',
-  open: '进行中',
-  closed: '已结束',
-};
 
 export interface SurveyView {
   id: number;

@@ -1,5 +1,6 @@
 export * from './roles.js';
 export * from './work-order.js';
+export * from './labels.js';
 export * from './places.js';
 export * from './errors.js';
 export * from './order-number.js';

@@ -4,12 +4,6 @@ export type BindingRelation = (typeof BINDING_RELATIONS)[number];
 export const BINDING_STATUSES = ['pending', 'verified', 'rejected'] as const;
 export type BindingStatus = (typeof BINDING_STATUSES)[number];
 
-export const RELATION_LABELS: Record<BindingRelation, string> = {
-  owner: '业主',
-  tenant: '租户',
-  family: '家属',
-};
-
 /** Normalise a mainland phone number for comparison: digits only, without a +86/86 prefix. */
 export function normalizePhone(phone: string): string {
   const digits = phone.replace(/\D/g, '');

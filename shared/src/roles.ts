@@ -11,11 +11,3 @@ export type ActorRole = Role | 'system';
 export function isStaffRole(role: string): role is StaffRole {
   return (STAFF_ROLES as readonly string[]).includes(role);
 }
-
-export const ROLE_LABELS: Record<Role, string> = {
-  resident: '住户',
-  technician: '维修师傅',
-  desk: '客服',
-  supervisor: '主管',
-  admin: '管理员',
-};

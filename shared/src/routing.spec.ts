@@ -1,12 +1,9 @@
 import fc from 'fast-check';
 import {
   DEFAULT_ROUTING_WEIGHTS,
-  EXCLUSION_LABELS,
   EXCLUSION_REASONS,
-  GRADE_LABELS,
   GRADE_NAMES,
   ROUTING_MODES,
-  ROUTING_MODE_LABELS,
   exclusionReasons,
   rankCandidates,
   ruleSpecificity,
@@ -18,6 +15,7 @@ import {
   type RoutingRuleMatch,
   type RoutingWeights,
 } from './routing.js';
+import { EXCLUSION_LABELS, GRADE_LABELS, ROUTING_MODE_LABELS } from './labels.js';
 import { PRIORITIES, type Priority } from './work-order.js';
 
 const HOUR = 3_600_000;

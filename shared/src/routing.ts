@@ -19,14 +19,6 @@ export const DEFAULT_ROUTING_WEIGHTS: Readonly<RoutingWeights> = Object.freeze({
   distance: 0.1,
 });
 
-export const GRADE_LABELS: Record<GradeName, string> = {
-  skill: '技能',
-  load: '负载',
-  quality: '质量',
-  rotation: '轮换',
-  distance: '距离',
-};
-
 /** Hours since the last assignment after which the rotation grade is full. */
 export const ROTATION_FULL_HOURS = 24;
 /** Distance at which the distance grade reaches 0. */
@@ -49,27 +41,8 @@ export const EXCLUSION_REASONS = [
 ] as const;
 export type ExclusionReason = (typeof EXCLUSION_REASONS)[number];
 
-export const EXCLUSION_LABELS: Record<ExclusionReason, string> = {
-  inactive: '已停用',
-  declined: '已拒单',
-  not_in_team: '不属于指定班组',
-  no_skill: '无该类技能',
-  not_serving_community: '不服务该小区',
-  not_serving_building: '不服务该楼栋',
-  on_leave: '请假中',
-  off_shift: '不在班',
-  at_capacity: '工单已满',
-};
-
 export const ROUTING_MODES = ['auto', 'offer', 'pool', 'manual'] as const;
 export type RoutingMode = (typeof ROUTING_MODES)[number];
-
-export const ROUTING_MODE_LABELS: Record<RoutingMode, string> = {
-  auto: '自动派单',
-  offer: '逐个推送',
-  pool: '抢单',
-  manual: '人工派单',
-};
 
 /** A technician as routing sees them; the server computes the facts for this order. */
 export interface RoutingCandidate {

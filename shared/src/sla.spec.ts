@@ -4,7 +4,6 @@ import {
   DEFAULT_SLA_TARGETS,
   ESCALATION_LEVELS,
   SLA_STAGES,
-  SLA_STAGE_LABELS,
   addWorkingMinutes,
   dueAt,
   escalationLevelAt,
@@ -15,6 +14,7 @@ import {
   type BusinessCalendar,
   type SlaClock,
 } from './sla.js';
+import { SLA_STAGE_LABELS } from './labels.js';
 import type { Weekday } from './time/china-time.js';
 
 const MIN = 60_000;

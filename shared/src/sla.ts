@@ -9,12 +9,6 @@ import type { Priority } from './work-order.js';
 export const SLA_STAGES = ['accept', 'arrive', 'resolve'] as const;
 export type SlaStage = (typeof SLA_STAGES)[number];
 
-export const SLA_STAGE_LABELS: Record<SlaStage, string> = {
-  accept: '接单',
-  arrive: '到场',
-  resolve: '完工',
-};
-
 export interface SlaTargets {
   acceptMinutes: number;
   /** null = by appointment: the arrive stage has no clock. */

@@ -1,12 +1,5 @@
-import {
-  DIMENSION_LABELS,
-  RATING_DIMENSIONS,
-  RATING_TAGS,
-  isRatingTag,
-  isSatisfied,
-  needsFollowUp,
-  ratingScore,
-} from './index.js';
+import { RATING_DIMENSIONS, RATING_TAGS, isRatingTag, isSatisfied, needsFollowUp, ratingScore } from './index.js';
+import { DIMENSION_LABELS } from '../labels.js';
 
 describe('constants', () => {
   it('has the four dimensions with Chinese labels and the tags', () => {

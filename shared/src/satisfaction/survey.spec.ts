@@ -1,13 +1,5 @@
-import {
-  ACSI_ITEMS,
-  ACSI_ITEM_LABELS,
-  SERVPERF_DIMENSIONS,
-  SERVPERF_LABELS,
-  acsiIndex,
-  nps,
-  surveyResults,
-  type SurveyResponse,
-} from './survey.js';
+import { ACSI_ITEMS, SERVPERF_DIMENSIONS, acsiIndex, nps, surveyResults, type SurveyResponse } from './survey.js';
+import { ACSI_ITEM_LABELS, SERVPERF_LABELS } from '../labels.js';
 
 describe('constants', () => {
   it('has the three ACSI items and the five SERVPERF dimensions with Chinese labels', () => {

@@ -7,22 +7,8 @@
 export const ACSI_ITEMS = ['overall', 'expectation', 'ideal'] as const;
 export type AcsiItem = (typeof ACSI_ITEMS)[number];
 
-export const ACSI_ITEM_LABELS: Record<AcsiItem, string> = {
-  overall: '总体满意度',
-  expectation: '符合预期程度',
-  ideal: '与理想服务相比',
-};
-
 export const SERVPERF_DIMENSIONS = ['tangibles', 'reliability', 'responsiveness', 'assurance', 'empathy'] as const;
 export type ServperfDimension = (typeof SERVPERF_DIMENSIONS)[number];
-
-export const SERVPERF_LABELS: Record<ServperfDimension, string> = {
-  tangibles: '有形性',
-  reliability: '可靠性',
-  responsiveness: '响应性',
-  assurance: '保证性',
-  empathy: '移情性',
-};
 
 /** ACSI items are answered 1..10. */
 export const ACSI_MIN = 1;

@@ -1,0 +1,332 @@
+/**
+ * The zh-CN label catalogue: the one place that says what a user reads for a code. The server
+ * (notifications, exports), the mini-program and the console all take their labels from here,
+ * so a status or an action reads the same on every screen, message and spreadsheet.
+ *
+ * Each map is a `Record<Code, string>` keyed by a code union of its concept file, so adding a
+ * code without a label fails to compile (and labels.spec.ts checks that no label is empty).
+ * Where two copies of a label had drifted apart, the choice is recorded in docs/decisions.md
+ * ("Label catalogue").
+ */
+import type { FollowUpPolicyValue, LeaveStatus, PriceKind, SurveyStatusValue } from './admin-api.js';
+import type { AuditAction, AuditEntityType } from './audit.js';
+import type { FollowUpReason } from './follow-up.js';
+import type { RoutingState } from './order-effects.js';
+import type { BindingRelation, BindingStatus } from './places.js';
+import type { RatingDimension } from './satisfaction/ratings.js';
+import type { AcsiItem, ServperfDimension } from './satisfaction/survey.js';
+import type { Role } from './roles.js';
+import type { ExclusionReason, GradeName, RoutingMode } from './routing.js';
+import type { SlaStage } from './sla.js';
+import type { Channel, PauseReason, Priority, WorkOrderAction, WorkOrderKind, WorkOrderStatus } from './work-order.js';
+
+// ---------------------------------------------------------------------------------------------
+// Work orders
+
+export const STATUS_LABELS: Record<WorkOrderStatus, string> = {
+  submitted: '待派单',
+  pooled: '待抢单',
+  assigned: '已派单',
+  accepted: '已接单',
+  on_the_way: '师傅在路上',
+  in_progress: '维修中',
+  paused: '暂停中',
+  quoted: '待确认报价',
+  completed: '已完工',
+  closed: '已关闭',
+  cancelled: '已取消',
+  reopened: '已返修',
+};
+
+/** The verb of each action: its button, its timeline entry, its toast (已 + label). */
+export const ACTION_LABELS: Record<WorkOrderAction, string> = {
+  assign: '派单',
+  pool: '放入抢单池',
+  accept: '接单',
+  decline: '拒单',
+  grab: '抢单',
+  transfer: '转单',
+  depart: '出发',
+  arrive: '到达',
+  pause: '暂停',
+  resume: '继续',
+  quote: '报价',
+  approve_quote: '同意报价',
+  reject_quote: '拒绝报价',
+  complete: '完工',
+  confirm: '确认完成',
+  reopen: '返修',
+  cancel: '取消',
+  urge: '催单',
+  auto_close: '自动关闭',
+};
+
+/** A timeline entry: every action, plus the order's creation. */
+export const TIMELINE_ACTION_LABELS: Record<WorkOrderAction | 'create', string> = {
+  create: '提交报修',
+  ...ACTION_LABELS,
+};
+
+export const PRIORITY_LABELS: Record<Priority, string> = {
+  P1: '紧急',
+  P2: '加急',
+  P3: '普通',
+  P4: '计划',
+};
+
+export const KIND_LABELS: Record<WorkOrderKind, string> = {
+  repair: '报修',
+  complaint: '投诉',
+  suggestion: '建议/咨询',
+};
+
+/** Where a report came from. */
+export const CHANNEL_LABELS: Record<Channel, string> = {
+  miniprogram: '小程序',
+  phone: '电话',
+  staff: '员工代报',
+  patrol: '巡检',
+};
+
+export const PAUSE_REASON_LABELS: Record<PauseReason, string> = {
+  waiting_parts: '等配件',
+  resident_not_home: '住户不在家',
+  other: '其他',
+};
+
+// ---------------------------------------------------------------------------------------------
+// Routing
+
+/** Where routing has got to with an order (WorkOrderView.routingState). */
+export const ROUTING_STATE_LABELS: Record<RoutingState, string> = {
+  waiting: '等待合适师傅',
+  offered: '推送中',
+  assigned: '已派单',
+  pooled: '抢单池',
+  manual: '人工派单',
+};
+
+/** What one routing decision did (RoutingDecisionView.outcome). */
+export type RoutingOutcome = 'assigned' | 'offered' | 'rematched' | 'pooled' | 'waiting' | 'manual';
+export const ROUTING_OUTCOME_LABELS: Record<RoutingOutcome, string> = {
+  assigned: '已派给',
+  offered: '已推送给',
+  rematched: '重新匹配给',
+  pooled: '放入抢单池',
+  waiting: '暂无合适师傅，等待中',
+  manual: '转人工派单',
+};
+
+export const ROUTING_MODE_LABELS: Record<RoutingMode, string> = {
+  auto: '自动派单',
+  offer: '逐个推送',
+  pool: '抢单',
+  manual: '人工派单',
+};
+
+export const GRADE_LABELS: Record<GradeName, string> = {
+  skill: '技能',
+  load: '负载',
+  quality: '质量',
+  rotation: '轮换',
+  distance: '距离',
+};
+
+export const EXCLUSION_LABELS: Record<ExclusionReason, string> = {
+  inactive: '已停用',
+  declined: '已拒单',
+  not_in_team: '不属于指定班组',
+  no_skill: '无该类技能',
+  not_serving_community: '不服务该小区',
+  not_serving_building: '不服务该楼栋',
+  on_leave: '请假中',
+  off_shift: '不在班',
+  at_capacity: '工单已满',
+};
+
+// ---------------------------------------------------------------------------------------------
+// SLA
+
+/** The three clocks; in sentences too ("到场时限已过半"). */
+export const SLA_STAGE_LABELS: Record<SlaStage, string> = {
+  accept: '接单',
+  arrive: '到场',
+  resolve: '完工',
+};
+
+/** The highest escalation level an order's live clocks reached (the `slaState` filter). */
+export type SlaStateCode = 'ok' | 'warning' | 'critical' | 'breached';
+export const SLA_STATE_LABELS: Record<SlaStateCode, string> = {
+  ok: '正常',
+  warning: '预警（已过 50%）',
+  critical: '严重（已过 75%）',
+  breached: '已超时',
+};
+
+// ---------------------------------------------------------------------------------------------
+// People and places
+
+export const ROLE_LABELS: Record<Role, string> = {
+  resident: '住户',
+  technician: '维修师傅',
+  desk: '客服',
+  supervisor: '主管',
+  admin: '管理员',
+};
+
+export const RELATION_LABELS: Record<BindingRelation, string> = {
+  owner: '业主',
+  tenant: '租户',
+  family: '家属',
+};
+
+/** A house binding as its resident reads it. */
+export const BINDING_STATUS_LABELS: Record<BindingStatus, string> = {
+  pending: '审核中',
+  verified: '已认证',
+  rejected: '未通过',
+};
+
+export const LEAVE_STATUS_LABELS: Record<LeaveStatus, string> = {
+  pending: '待审批',
+  approved: '已批准',
+  rejected: '已驳回',
+};
+
+// ---------------------------------------------------------------------------------------------
+// Closing the loop
+
+/** Why the desk calls the resident back. */
+export const FOLLOW_UP_REASON_LABELS: Record<FollowUpReason, string> = {
+  not_fixed: '住户说没修好',
+  low_rating: '差评',
+  complaint: '投诉已处理',
+  unrated: '未评价',
+  policy: '例行回访',
+};
+
+/** How the desk reached the resident. */
+export type FollowUpChannelCode = 'phone' | 'visit' | 'wechat';
+export const FOLLOW_UP_CHANNEL_LABELS: Record<FollowUpChannelCode, string> = {
+  phone: '电话',
+  visit: '上门',
+  wechat: '微信',
+};
+
+export type FollowUpStatusCode = 'open' | 'done' | 'cancelled';
+export const FOLLOW_UP_STATUS_LABELS: Record<FollowUpStatusCode, string> = {
+  open: '待回访',
+  done: '已回访',
+  cancelled: '已取消',
+};
+
+export const FOLLOW_UP_POLICY_LABELS: Record<FollowUpPolicyValue, string> = {
+  low: '仅差评、未修好和投诉',
+  unrated: '另加超时未评价的工单',
+  all: '所有完成的工单',
+};
+
+/** The rating's dimensions, as the resident rates them. */
+export const DIMENSION_LABELS: Record<RatingDimension, string> = {
+  speed: '响应速度',
+  workmanship: '维修质量',
+  attitude: '服务态度',
+  communication: '沟通',
+};
+
+/** The survey's three ACSI items, short (the questionnaire words them in full). */
+export const ACSI_ITEM_LABELS: Record<AcsiItem, string> = {
+  overall: '总体满意度',
+  expectation: '符合预期程度',
+  ideal: '与理想服务相比',
+};
+
+export const SERVPERF_LABELS: Record<ServperfDimension, string> = {
+  tangibles: '有形性',
+  reliability: '可靠性',
+  responsiveness: '响应性',
+  assurance: '保证性',
+  empathy: '移情性',
+};
+
+export const SURVEY_STATUS_LABELS: Record<SurveyStatusValue, string> = {
+  draft: '草稿',
+  open: '进行中',
+  closed: '已结束',
+};
+
+// ---------------------------------------------------------------------------------------------
+// Rules and master data
+
+export const PRICE_KIND_LABELS: Record<PriceKind, string> = { labour: '人工', material: '材料' };
+
+export const AUDIT_ENTITY_LABELS: Record<AuditEntityType, string> = {
+  routing_rule: '派单规则',
+  sla_policy: 'SLA 策略',
+  price_item: '收费项目',
+  follow_up_policy: '回访策略',
+  staff_profile: '员工档案',
+  staff_skills: '员工技能',
+  staff_service_area: '服务区域',
+  staff_roster: '排班',
+  team: '班组',
+  leave: '请假',
+  house_binding: '房屋绑定',
+  master_data_import: '基础数据导入',
+  survey: '满意度调查',
+};
+
+export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
+  create: '新增',
+  update: '修改',
+  delete: '删除',
+  review: '审核',
+  open: '开启',
+  close: '关闭',
+  import: '导入',
+};
+
+/** The fields audit snapshots carry (an unknown field shows its name). */
+export const AUDIT_FIELD_LABELS: Record<string, string> = {
+  communityId: '小区',
+  category: '类别',
+  priority: '优先级',
+  mode: '派单方式',
+  teamId: '班组',
+  offerTimeoutSeconds: '接单时限（秒）',
+  maxRefusals: '最多拒单次数',
+  weights: '评分权重',
+  enabled: '启用',
+  acceptMinutes: '接单时限（分钟）',
+  arriveMinutes: '到场时限（分钟）',
+  resolveMinutes: '完成时限（分钟）',
+  calendar: '计时时段',
+  kind: '类型',
+  name: '名称',
+  unit: '单位',
+  priceFen: '单价（分）',
+  policy: '回访范围',
+  ratingWindowDays: '评价期限（天）',
+  capacity: '在办上限',
+  latitude: '纬度',
+  longitude: '经度',
+  skills: '技能',
+  communityIds: '服务小区',
+  buildingIds: '服务楼栋',
+  pattern: '每周排班',
+  exceptions: '按日调整',
+  supervisorId: '主管',
+  memberIds: '成员',
+  status: '状态',
+  title: '标题',
+  startsAt: '开始时间',
+  endsAt: '结束时间',
+  file: '文件',
+  communities: '小区数',
+  buildings: '楼栋数',
+  units: '单元数',
+  houses: '房屋数',
+  residents: '住户数',
+  communityCodes: '小区编码',
+  dryRun: '仅校验',
+};
