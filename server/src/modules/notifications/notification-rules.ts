@@ -1,4 +1,13 @@
-import { PAUSE_REASONS, WORK_ORDER_ACTIONS, type PauseReason, type WorkOrderAction } from '@linli/shared';
+import {
+  PAUSE_REASONS,
+  PAUSE_REASON_LABELS,
+  SLA_STAGES,
+  SLA_STAGE_LABELS,
+  WORK_ORDER_ACTIONS,
+  type PauseReason,
+  type SlaStage,
+  type WorkOrderAction,
+} from '@linli/shared';
 import type { OutboxEventInput } from './outbox.js';
 
 /**
@@ -67,17 +76,11 @@ function user(id: number | null | undefined): Audience[] {
   return id === null || id === undefined ? [] : [{ kind: 'user', userId: id }];
 }
 
-const PAUSE_LABELS: Record<PauseReason, string> = {
-  waiting_parts: '等待配件',
-  resident_not_home: '住户不在家',
-  other: '其他原因',
-};
-
-const STAGE_LABELS: Record<string, string> = { accept: '接单', arrive: '上门', resolve: '完成维修' };
-
 function reasonText(reason: string | null | undefined): string | null {
   if (!reason) return null;
-  const label = (PAUSE_REASONS as readonly string[]).includes(reason) ? PAUSE_LABELS[reason as PauseReason] : reason;
+  const label = (PAUSE_REASONS as readonly string[]).includes(reason)
+    ? PAUSE_REASON_LABELS[reason as PauseReason]
+    : reason;
   return `原因：${label}`;
 }
 
@@ -135,7 +138,7 @@ const ON_TRANSITION: Record<WorkOrderAction, (p: TransitionPayload, o: OrderFact
 
 /** The SLA ladder (PRODUCT.md "Routing" 5): 50% the assignee, 75% the supervisors, 100% the manager. */
 function onEscalation(level: number, stage: string, assigneeId: number | null): Message {
-  const label = STAGE_LABELS[stage] ?? stage;
+  const label = (SLA_STAGES as readonly string[]).includes(stage) ? SLA_STAGE_LABELS[stage as SlaStage] : stage;
   if (level <= 1) {
     return { to: assigneeId === null ? [DESK] : user(assigneeId), title: '工单即将超时', detail: `${label}时限已过半` };
   }
