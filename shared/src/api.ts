@@ -237,3 +237,62 @@ export interface RoutingDecisionView {
   weights: RoutingWeights;
   at: string;
 }
+
+// Pickers, the report and the rating (the mini-program's resident screens).
+
+/** GET /api/communities/:id/buildings */
+export interface BuildingOption {
+  id: number;
+  name: string;
+}
+
+/** GET /api/buildings/:id/houses */
+export interface HouseOption {
+  id: number;
+  label: string;
+  unit: string | null;
+  roomNo: string;
+}
+
+/** GET /api/communities/:id/public-areas */
+export interface PublicAreaOption {
+  id: number;
+  name: string;
+  buildingId: number | null;
+}
+
+/** Body of POST /api/work-orders (with an Idempotency-Key header). */
+export interface CreateOrderInput {
+  /** Default repair; complaint and suggestion come from 投诉 / 建议. */
+  kind?: WorkOrderKind;
+  category: string;
+  description: string;
+  houseId?: number;
+  publicAreaId?: number;
+  priority?: Priority;
+  photoIds?: number[];
+  preferredTime?: string;
+  /** Staff only: how the report reached us (phone, staff-found, patrol). */
+  channel?: Channel;
+  /** Staff only: the resident the order is for (e.g. the caller on the phone). */
+  reporterId?: number;
+}
+
+/** Body of POST /api/work-orders/:id/rating. */
+export interface RatingInput {
+  stars: number;
+  dimensions?: Partial<Record<RatingDimension, number>>;
+  fixed?: boolean;
+  tags?: string[];
+  comment?: string;
+  /** Only with 1-2 stars or fixed: false. */
+  reopen?: boolean;
+}
+
+/** Answer of POST /api/work-orders/:id/rating. */
+export interface RatingResult extends RatingView {
+  /** The order after the rating: closed, or reopened when the resident asked for it. */
+  orderStatus: WorkOrderStatus;
+  /** A follow-up task for the desk was opened (1-2 stars or not fixed). */
+  followUpOpened: boolean;
+}

@@ -4,10 +4,11 @@ import { FOLLOW_UP_REASONS } from './follow-up.js';
 import * as labels from './labels.js';
 import { BINDING_RELATIONS, BINDING_STATUSES } from './places.js';
 import { ROLES } from './roles.js';
-import { EXCLUSION_REASONS, GRADE_NAMES, ROUTING_MODES } from './routing.js';
+import { EXCLUSION_REASONS, GRADE_NAMES, ROUTING_MODES, ROUTING_OUTCOMES } from './routing.js';
 import { RATING_DIMENSIONS } from './satisfaction/ratings.js';
 import { ACSI_ITEMS, SERVPERF_DIMENSIONS } from './satisfaction/survey.js';
-import { SLA_STAGES } from './sla.js';
+import { SLA_STAGES, SLA_STATES } from './sla.js';
+import { FOLLOW_UP_CHANNELS, FOLLOW_UP_STATUSES } from './staff-api.js';
 import {
   CHANNELS,
   PAUSE_REASONS,
@@ -27,23 +28,19 @@ const CASES: Array<[string, Record<string, string>, readonly string[]]> = [
   ['CHANNEL_LABELS', labels.CHANNEL_LABELS, CHANNELS],
   ['PAUSE_REASON_LABELS', labels.PAUSE_REASON_LABELS, PAUSE_REASONS],
   ['ROUTING_STATE_LABELS', labels.ROUTING_STATE_LABELS, ['waiting', 'offered', 'assigned', 'pooled', 'manual']],
-  [
-    'ROUTING_OUTCOME_LABELS',
-    labels.ROUTING_OUTCOME_LABELS,
-    ['assigned', 'offered', 'rematched', 'pooled', 'waiting', 'manual'],
-  ],
+  ['ROUTING_OUTCOME_LABELS', labels.ROUTING_OUTCOME_LABELS, ROUTING_OUTCOMES],
   ['ROUTING_MODE_LABELS', labels.ROUTING_MODE_LABELS, ROUTING_MODES],
   ['GRADE_LABELS', labels.GRADE_LABELS, GRADE_NAMES],
   ['EXCLUSION_LABELS', labels.EXCLUSION_LABELS, EXCLUSION_REASONS],
   ['SLA_STAGE_LABELS', labels.SLA_STAGE_LABELS, SLA_STAGES],
-  ['SLA_STATE_LABELS', labels.SLA_STATE_LABELS, ['ok', 'warning', 'critical', 'breached']],
+  ['SLA_STATE_LABELS', labels.SLA_STATE_LABELS, SLA_STATES],
   ['ROLE_LABELS', labels.ROLE_LABELS, ROLES],
   ['RELATION_LABELS', labels.RELATION_LABELS, BINDING_RELATIONS],
   ['BINDING_STATUS_LABELS', labels.BINDING_STATUS_LABELS, BINDING_STATUSES],
   ['LEAVE_STATUS_LABELS', labels.LEAVE_STATUS_LABELS, LEAVE_STATUSES],
   ['FOLLOW_UP_REASON_LABELS', labels.FOLLOW_UP_REASON_LABELS, FOLLOW_UP_REASONS],
-  ['FOLLOW_UP_CHANNEL_LABELS', labels.FOLLOW_UP_CHANNEL_LABELS, ['phone', 'visit', 'wechat']],
-  ['FOLLOW_UP_STATUS_LABELS', labels.FOLLOW_UP_STATUS_LABELS, ['open', 'done', 'cancelled']],
+  ['FOLLOW_UP_CHANNEL_LABELS', labels.FOLLOW_UP_CHANNEL_LABELS, FOLLOW_UP_CHANNELS],
+  ['FOLLOW_UP_STATUS_LABELS', labels.FOLLOW_UP_STATUS_LABELS, FOLLOW_UP_STATUSES],
   ['FOLLOW_UP_POLICY_LABELS', labels.FOLLOW_UP_POLICY_LABELS, FOLLOW_UP_POLICY_VALUES],
   ['DIMENSION_LABELS', labels.DIMENSION_LABELS, RATING_DIMENSIONS],
   ['ACSI_ITEM_LABELS', labels.ACSI_ITEM_LABELS, ACSI_ITEMS],

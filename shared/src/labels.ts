@@ -16,8 +16,9 @@ import type { BindingRelation, BindingStatus } from './places.js';
 import type { RatingDimension } from './satisfaction/ratings.js';
 import type { AcsiItem, ServperfDimension } from './satisfaction/survey.js';
 import type { Role } from './roles.js';
-import type { ExclusionReason, GradeName, RoutingMode } from './routing.js';
-import type { SlaStage } from './sla.js';
+import type { ExclusionReason, GradeName, RoutingMode, RoutingOutcome } from './routing.js';
+import type { SlaStage, SlaState } from './sla.js';
+import type { FollowUpChannel, FollowUpStatus } from './staff-api.js';
 import type { Channel, PauseReason, Priority, WorkOrderAction, WorkOrderKind, WorkOrderStatus } from './work-order.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -80,6 +81,20 @@ export const KIND_LABELS: Record<WorkOrderKind, string> = {
   suggestion: '建议/咨询',
 };
 
+/**
+ * The repair categories of the demo company by code. Categories are company data (each company
+ * names its own, GET /api/categories); these are the names the demo seed gives them and what the
+ * mini-program shows before that list has loaded.
+ */
+export const DEFAULT_CATEGORY_NAMES: Readonly<Record<string, string>> = {
+  plumbing: '水管漏水',
+  electrical: '电路停电',
+  door_window: '门窗门锁',
+  lift: '电梯故障',
+  public_area: '公共区域',
+  other: '其他',
+};
+
 /** Where a report came from. */
 export const CHANNEL_LABELS: Record<Channel, string> = {
   miniprogram: '小程序',
@@ -107,7 +122,6 @@ export const ROUTING_STATE_LABELS: Record<RoutingState, string> = {
 };
 
 /** What one routing decision did (RoutingDecisionView.outcome). */
-export type RoutingOutcome = 'assigned' | 'offered' | 'rematched' | 'pooled' | 'waiting' | 'manual';
 export const ROUTING_OUTCOME_LABELS: Record<RoutingOutcome, string> = {
   assigned: '已派给',
   offered: '已推送给',
@@ -155,8 +169,7 @@ export const SLA_STAGE_LABELS: Record<SlaStage, string> = {
 };
 
 /** The highest escalation level an order's live clocks reached (the `slaState` filter). */
-export type SlaStateCode = 'ok' | 'warning' | 'critical' | 'breached';
-export const SLA_STATE_LABELS: Record<SlaStateCode, string> = {
+export const SLA_STATE_LABELS: Record<SlaState, string> = {
   ok: '正常',
   warning: '预警（已过 50%）',
   critical: '严重（已过 75%）',
@@ -206,15 +219,13 @@ export const FOLLOW_UP_REASON_LABELS: Record<FollowUpReason, string> = {
 };
 
 /** How the desk reached the resident. */
-export type FollowUpChannelCode = 'phone' | 'visit' | 'wechat';
-export const FOLLOW_UP_CHANNEL_LABELS: Record<FollowUpChannelCode, string> = {
+export const FOLLOW_UP_CHANNEL_LABELS: Record<FollowUpChannel, string> = {
   phone: '电话',
   visit: '上门',
   wechat: '微信',
 };
 
-export type FollowUpStatusCode = 'open' | 'done' | 'cancelled';
-export const FOLLOW_UP_STATUS_LABELS: Record<FollowUpStatusCode, string> = {
+export const FOLLOW_UP_STATUS_LABELS: Record<FollowUpStatus, string> = {
   open: '待回访',
   done: '已回访',
   cancelled: '已取消',

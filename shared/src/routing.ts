@@ -281,3 +281,7 @@ export function selectRule<T extends RoutingRuleMatch>(
   }
   return best;
 }
+
+/** What one routing decision did with the order (RoutingDecisionView.outcome). */
+export const ROUTING_OUTCOMES = ['assigned', 'offered', 'rematched', 'pooled', 'waiting', 'manual'] as const;
+export type RoutingOutcome = (typeof ROUTING_OUTCOMES)[number];

@@ -242,3 +242,10 @@ export function nextEscalation(
   const step = ESCALATION_LEVELS.find((s) => s.level === currentLevel + 1);
   return step ? { level: step.level, at: dueAt(clock, step.fraction, calendar) } : null;
 }
+
+/**
+ * An order's SLA state: the highest escalation level its live clocks reached (0 ok, 1 warning
+ * past 50%, 2 critical past 75%, 3 breached); the `slaState` filter of GET /api/work-orders.
+ */
+export const SLA_STATES = ['ok', 'warning', 'critical', 'breached'] as const;
+export type SlaState = (typeof SLA_STATES)[number];

@@ -4,6 +4,8 @@
  * and read by the mini-program's staff and office subpackages.
  */
 import type { PersonRef } from './api.js';
+import type { FollowUpReason } from './follow-up.js';
+import type { RatingDimension } from './satisfaction/ratings.js';
 
 /** The technician's own day: what the staff app's summary card shows. */
 export interface MyDayView {
@@ -90,4 +92,52 @@ export interface BoardView {
   totals: { open: number; unassigned: number; warning: number; critical: number; breached: number };
   /** The newest 75% and breach escalations of open orders still running late, newest first. */
   escalations: BoardEscalation[];
+}
+
+// The desk's follow-up calls (`/api/follow-ups`).
+
+export const FOLLOW_UP_STATUSES = ['open', 'done', 'cancelled'] as const;
+export type FollowUpStatus = (typeof FOLLOW_UP_STATUSES)[number];
+export const FOLLOW_UP_CHANNELS = ['phone', 'visit', 'wechat'] as const;
+export type FollowUpChannel = (typeof FOLLOW_UP_CHANNELS)[number];
+
+/** One follow-up call, as GET /api/follow-ups lists it. */
+export interface FollowUpView {
+  id: number;
+  workOrderId: number;
+  orderNo: string;
+  orderKind: string;
+  category: string;
+  communityId: number;
+  location: string;
+  /** Full phone: only desk, supervisor and admin read follow-ups. */
+  reporter: PersonRef | null;
+  assignee: PersonRef | null;
+  /** The order's rating by the resident, if any (stars only). */
+  ratingStars: number | null;
+  reason: FollowUpReason;
+  status: FollowUpStatus;
+  /** ISO 8601. */
+  dueAt: string;
+  overdue: boolean;
+  createdAt: string;
+  channel: FollowUpChannel | null;
+  reached: boolean | null;
+  outcome: string | null;
+  stars: number | null;
+  dimensions: Record<RatingDimension, number | null>;
+  fixed: boolean | null;
+  doneBy: { id: number; name: string } | null;
+  doneAt: string | null;
+}
+
+/** Body of POST /api/follow-ups/:id/complete: what the desk recorded on the call. */
+export interface CompleteFollowUpInput {
+  channel: FollowUpChannel;
+  /** Whether the resident was reached; an unreached call carries no rating. */
+  reached: boolean;
+  outcome: string;
+  stars?: number;
+  dimensions?: Partial<Record<RatingDimension, number>>;
+  fixed?: boolean;
 }
