@@ -1,4 +1,5 @@
 /** Display helpers: how numbers of the API look on screen (the raw numbers stay in data-value). */
+import { formatChinaDateTime } from '@linli/shared';
 
 /** A proportion 0..1 as a percentage; '—' for null (no data is never 0%). */
 export function pct(v: number | null | undefined, digits = 1): string {
@@ -25,18 +26,7 @@ export function minutes(v: number | null | undefined): string {
 /** An ISO instant as China local time yyyy-mm-dd hh:mm. */
 export function dateTime(iso: string | null | undefined): string {
   if (!iso) return '—';
-  const d = new Date(iso);
-  const parts = new Intl.DateTimeFormat('zh-CN', {
-    timeZone: 'Asia/Shanghai',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hour12: false,
-  }).formatToParts(d);
-  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
+  return formatChinaDateTime(new Date(iso));
 }
 
 /** Time left until `iso` (negative = overdue), e.g. "剩 3.5 小时" / "超时 20 分钟". */

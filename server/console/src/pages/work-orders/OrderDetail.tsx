@@ -11,10 +11,14 @@ import {
   RATING_DIMENSIONS,
   ROLE_LABELS,
   ROUTING_MODE_LABELS,
+  ROUTING_OUTCOME_LABELS,
+  ROUTING_STATE_LABELS,
   SLA_STAGE_LABELS,
   STATUS_LABELS,
+  TIMELINE_ACTION_LABELS,
   allowedActions,
   type RoutingMode,
+  type RoutingOutcome,
   type SlaClockView,
   type WorkOrderAction,
   type WorkOrderDetailView,
@@ -56,15 +60,6 @@ import { STATUS_COLORS } from './OrderList';
 /** The actions the console offers on an order; which of them show comes from the state machine. */
 const CONSOLE_ACTIONS: readonly WorkOrderAction[] = ['assign', 'pool', 'reopen', 'cancel'];
 
-const OUTCOME_LABELS: Record<string, string> = {
-  assigned: '已派给',
-  offered: '已推送给',
-  rematched: '重新匹配给',
-  pooled: '放入抢单池',
-  waiting: '暂无合适师傅，等待中',
-  manual: '转人工派单',
-};
-
 function clockStatus(c: SlaClockView): { label: string; color: string } {
   switch (c.status) {
     case 'running':
@@ -77,14 +72,6 @@ function clockStatus(c: SlaClockView): { label: string; color: string } {
       return { label: '已取消', color: 'default' };
   }
 }
-
-const ROUTING_STATE_LABELS: Record<string, string> = {
-  waiting: '等待合适师傅',
-  offered: '推送中',
-  assigned: '已派单',
-  pooled: '抢单池',
-  manual: '人工派单',
-};
 
 function Nowrap({ children }: { children: ReactNode }) {
   return <span style={{ whiteSpace: 'nowrap' }}>{children}</span>;
@@ -184,7 +171,7 @@ export default function OrderDetail() {
             <span data-testid="order-assignee">{order.assignee ? order.assignee.name : '未派单'}</span>
           </Descriptions.Item>
           <Descriptions.Item label="派单状态">
-            {order.routingState ? (ROUTING_STATE_LABELS[order.routingState] ?? order.routingState) : '—'}
+            {order.routingState ? ROUTING_STATE_LABELS[order.routingState] : '—'}
           </Descriptions.Item>
           <Descriptions.Item label="报修时间">{dateTime(order.createdAt)}</Descriptions.Item>
           <Descriptions.Item label="期望上门">{order.preferredTime ?? '—'}</Descriptions.Item>
@@ -227,7 +214,7 @@ export default function OrderDetail() {
                 color: e.action === 'cancel' ? 'red' : e.action === 'reopen' ? 'orange' : 'blue',
                 content: (
                   <div>
-                    <Typography.Text strong>{e.action === 'create' ? '报修' : ACTION_LABELS[e.action]}</Typography.Text>{' '}
+                    <Typography.Text strong>{TIMELINE_ACTION_LABELS[e.action]}</Typography.Text>{' '}
                     <Typography.Text type="secondary">
                       {e.from ? `${STATUS_LABELS[e.from]} → ` : ''}
                       {STATUS_LABELS[e.to]}
@@ -345,7 +332,7 @@ export default function OrderDetail() {
                     {dateTime(d.at)} · {ROUTING_MODE_LABELS[d.mode as RoutingMode] ?? d.mode}
                   </Typography.Text>{' '}
                   <Tag color="blue">
-                    {OUTCOME_LABELS[d.outcome] ?? d.outcome}
+                    {ROUTING_OUTCOME_LABELS[d.outcome as RoutingOutcome] ?? d.outcome}
                     {d.chosenUserId !== null ? ` ${names.get(d.chosenUserId) ?? `#${d.chosenUserId}`}` : ''}
                   </Tag>
                 </div>

@@ -183,7 +183,7 @@ export default function OrderList() {
             placeholder="全部"
             value={filters.slaState}
             onChange={(slaState) => update({ slaState })}
-            options={SLA_STATE_OPTIONS.map((o) => ({ value: o.value, label: o.label }))}
+            options={SLA_STATE_OPTIONS}
           />
         </Form.Item>
         <Form.Item label="报修日期">

@@ -1,15 +1,16 @@
+import { addDays, SLA_STATE_LABELS, startOfChinaDay } from '@linli/shared';
 import type { WorkOrderListQuery } from '../../api/services';
 
 /**
  * The `slaState` filter of GET /api/work-orders: the highest escalation level reached by the
- * order's live clocks (server: work-order.dto.ts SLA_STATES).
+ * order's live clocks, in the catalogue's order (ok, warning, critical, breached).
  */
-export const SLA_STATE_OPTIONS = [
-  { value: 'ok', label: '正常' },
-  { value: 'warning', label: '预警（已过 50%）' },
-  { value: 'critical', label: '严重（已过 75%）' },
-  { value: 'breached', label: '已超时' },
-] as const;
+export const SLA_STATE_OPTIONS = (Object.keys(SLA_STATE_LABELS) as Array<keyof typeof SLA_STATE_LABELS>).map(
+  (value) => ({
+    value,
+    label: SLA_STATE_LABELS[value],
+  }),
+);
 
 /** The list's filters, kept in the URL so a reload or the way back from a detail keeps them. */
 export interface OrderFilters {
@@ -73,13 +74,8 @@ export function writeFilters(f: OrderFilters): URLSearchParams {
 }
 
 /** A China day's start as an ISO instant (the list API filters createdAt by instants). */
-function chinaDayStart(d: string): string {
-  return new Date(`${d}T00:00:00+08:00`).toISOString();
-}
-
-function nextChinaDayStart(d: string): string {
-  return new Date(new Date(`${d}T00:00:00+08:00`).getTime() + 86_400_000).toISOString();
-}
+const chinaDayStart = (d: string) => startOfChinaDay(d).toISOString();
+const nextChinaDayStart = (d: string) => startOfChinaDay(addDays(d, 1)).toISOString();
 
 /** GET /api/work-orders query of the filters (`to` is exclusive there: the day after). */
 export function listQuery(f: OrderFilters): WorkOrderListQuery {
