@@ -15,7 +15,7 @@ import type { Actor } from '../../common/auth/actor.js';
 import { transactionWithRetry } from '../../common/db-errors.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { Building, Community, House, HouseRegistryEntry, Unit } from '../places/place.entities.js';
-import { lockCompany } from '../routing/routing-rules.service.js';
+import { lockCompany } from '../../common/scoped-crud.js';
 import { detectFormat, readCsv, readXlsx, type ParsedImport, type SheetRow } from './master-data-file.js';
 
 const COMMUNITY_CODE = /^[A-Z][A-Z0-9]{0,11}$/;

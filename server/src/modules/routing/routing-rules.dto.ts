@@ -1,29 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { GRADE_NAMES, PRIORITIES, ROUTING_MODES, type Priority, type RoutingMode } from '@linli/shared';
-import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
-
-const CATEGORY_CODE = /^[a-z][a-z0-9_]{0,31}$/;
-const toInt = ({ value }: { value: unknown }) =>
-  typeof value === 'string' && /^\d{1,9}$/.test(value) ? Number(value) : value;
+import { IsBoolean, IsIn, IsInt, IsObject, IsOptional, Max, Min } from 'class-validator';
+import { ScopeFieldsDto, ScopeQueryDto } from '../../common/scope.dto.js';
 
 export const DEFAULT_OFFER_TIMEOUT_SECONDS = 300;
 export const DEFAULT_MAX_REFUSALS = 3;
 
 /** A whole rule: PUT replaces every field, omitted optional ones take their defaults. */
-export class RoutingRuleDto {
-  @ApiPropertyOptional({ nullable: true, description: 'a community of the company; null = any' })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  communityId?: number | null;
-
-  @ApiPropertyOptional({ nullable: true, description: 'a category code of the company; null = any' })
-  @IsOptional()
-  @IsString()
-  @Matches(CATEGORY_CODE, { message: 'category must be a category code' })
-  category?: string | null;
-
+export class RoutingRuleDto extends ScopeFieldsDto {
   @ApiPropertyOptional({ enum: PRIORITIES, nullable: true, description: 'null = any' })
   @IsOptional()
   @IsIn(PRIORITIES)
@@ -65,13 +49,5 @@ export class RoutingRuleDto {
   @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() enabled?: boolean;
 }
 
-export class RulePreviewQuery {
-  @ApiProperty() @Transform(toInt) @IsInt() @Min(1) communityId: number;
-
-  @ApiProperty()
-  @IsString()
-  @Matches(CATEGORY_CODE, { message: 'category must be a category code' })
-  category: string;
-
-  @ApiProperty({ enum: PRIORITIES }) @IsIn(PRIORITIES) priority: Priority;
-}
+/** Which rule an order of this community, category and priority would be routed by. */
+export class RulePreviewQuery extends ScopeQueryDto {}

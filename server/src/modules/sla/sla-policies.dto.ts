@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { PRIORITIES, type Priority } from '@linli/shared';
-import { Transform, Type } from 'class-transformer';
+import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
@@ -10,16 +10,12 @@ import {
   IsObject,
   IsOptional,
   IsString,
-  Matches,
   Max,
   MaxLength,
   Min,
   ValidateNested,
 } from 'class-validator';
-
-const CATEGORY_CODE = /^[a-z][a-z0-9_]{0,31}$/;
-const toInt = ({ value }: { value: unknown }) =>
-  typeof value === 'string' && /^\d{1,9}$/.test(value) ? Number(value) : value;
+import { ScopeFieldsDto, ScopeQueryDto } from '../../common/scope.dto.js';
 
 /** 30 days: the longest target a stage may have. */
 export const MAX_TARGET_MINUTES = 43_200;
@@ -49,19 +45,7 @@ export class BusinessCalendarDto {
 }
 
 /** A whole policy: PUT replaces every field. */
-export class SlaPolicyDto {
-  @ApiPropertyOptional({ nullable: true, description: 'a community of the company; null = any' })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  communityId?: number | null;
-
-  @ApiPropertyOptional({ nullable: true, description: 'a category code of the company; null = any' })
-  @IsOptional()
-  @IsString()
-  @Matches(CATEGORY_CODE, { message: 'category must be a category code' })
-  category?: string | null;
-
+export class SlaPolicyDto extends ScopeFieldsDto {
   @ApiProperty({ enum: PRIORITIES }) @IsIn(PRIORITIES) priority: Priority;
 
   @ApiProperty({ minimum: 1, maximum: MAX_TARGET_MINUTES })
@@ -93,13 +77,5 @@ export class SlaPolicyDto {
   @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() enabled?: boolean;
 }
 
-export class EffectivePolicyQuery {
-  @ApiProperty() @Transform(toInt) @IsInt() @Min(1) communityId: number;
-
-  @ApiProperty()
-  @IsString()
-  @Matches(CATEGORY_CODE, { message: 'category must be a category code' })
-  category: string;
-
-  @ApiProperty({ enum: PRIORITIES }) @IsIn(PRIORITIES) priority: Priority;
-}
+/** The targets an order of this community, category and priority would get. */
+export class EffectivePolicyQuery extends ScopeQueryDto {}

@@ -8,32 +8,19 @@ import {
   type BusinessCalendar,
   type FieldError,
   type Priority,
+  type SlaPolicyView,
   type Weekday,
 } from '@linli/shared';
-import { DataSource, type EntityManager, Not } from 'typeorm';
-import { AppError, notFound } from '../../common/app-error.js';
+import { DataSource, type EntityManager } from 'typeorm';
+import { AppError } from '../../common/app-error.js';
 import type { Actor } from '../../common/auth/actor.js';
+import { ScopedCrud, ScopedRows } from '../../common/scoped-crud.js';
 import { CategoriesRepository } from '../categories/categories.repository.js';
 import { PlacesRepository } from '../places/places.repository.js';
-import { transactionWithRetry } from '../../common/db-errors.js';
-import { recordAudit } from '../audit/audit.service.js';
-import { lockCompany, scopeWhere } from '../routing/routing-rules.service.js';
 import type { EffectivePolicyQuery, SlaPolicyDto } from './sla-policies.dto.js';
 import { SlaPolicy } from './sla.entities.js';
 
-export interface SlaPolicyView {
-  id: number;
-  communityId: number | null;
-  category: string | null;
-  priority: Priority;
-  acceptMinutes: number;
-  /** null = by appointment: no arrive clock. */
-  arriveMinutes: number | null;
-  resolveMinutes: number;
-  /** null = around the clock. */
-  calendar: BusinessCalendar | null;
-  enabled: boolean;
-}
+export type { SlaPolicyView };
 
 /** The targets that apply to an order, from a policy or the shared defaults. */
 export interface EffectiveSlaPolicy {
@@ -45,17 +32,11 @@ export interface EffectiveSlaPolicy {
   policyId: number | null;
 }
 
+/** The sla_policy table: a company's policies by id and scope (ScopedRows), and the policies that fit an order. */
 @Injectable()
-export class SlaPoliciesRepository {
-  constructor(@InjectDataSource() readonly ds: DataSource) {}
-
-  listForCompany(companyId: number): Promise<SlaPolicy[]> {
-    return this.ds.getRepository(SlaPolicy).find({ where: { companyId }, order: { id: 'ASC' } });
-  }
-
-  findInCompany(companyId: number, id: number, em: EntityManager = this.ds.manager): Promise<SlaPolicy | null> {
-    if (!Number.isSafeInteger(id) || id < 1) return Promise.resolve(null);
-    return em.findOneBy(SlaPolicy, { id, companyId });
+export class SlaPoliciesRepository extends ScopedRows<SlaPolicy> {
+  constructor(@InjectDataSource() ds: DataSource) {
+    super(ds, SlaPolicy);
   }
 
   /** Enabled policies of the company for the priority whose community and category fit the order. */
@@ -74,31 +55,6 @@ export class SlaPoliciesRepository {
       .orderBy('p.id', 'ASC')
       .getMany();
   }
-
-  sameScope(
-    em: EntityManager,
-    companyId: number,
-    scope: { communityId: number | null; category: string | null; priority: string },
-    exceptId?: number,
-  ): Promise<SlaPolicy | null> {
-    return em.findOneBy(SlaPolicy, {
-      companyId,
-      ...scopeWhere(scope),
-      ...(exceptId !== undefined ? { id: Not(exceptId) } : {}),
-    });
-  }
-
-  insert(em: EntityManager, data: Partial<SlaPolicy>): Promise<SlaPolicy> {
-    return em.save(em.create(SlaPolicy, data));
-  }
-
-  async update(em: EntityManager, id: number, data: Partial<SlaPolicy>): Promise<void> {
-    await em.update(SlaPolicy, { id }, data);
-  }
-
-  async remove(em: EntityManager, id: number): Promise<void> {
-    await em.delete(SlaPolicy, { id });
-  }
 }
 
 type PolicyFields = Omit<SlaPolicy, 'id' | 'companyId'>;
@@ -109,14 +65,31 @@ function auditFields(p: SlaPolicy): PolicyFields {
   return fields;
 }
 
-/** SLA policies per community x category x priority, and which targets apply to an order. */
+/**
+ * SLA policies per community x category x priority, and which targets apply to an order.
+ * List, create, replace and delete are the scoped-setting CRUD (common/scoped-crud.ts); this
+ * service adds the policy's own fields and the target and calendar checks.
+ */
 @Injectable()
 export class SlaPoliciesService {
+  private readonly crud: ScopedCrud<SlaPolicy, PolicyFields, SlaPolicyView>;
+
   constructor(
     @Inject(SlaPoliciesRepository) private readonly policies: SlaPoliciesRepository,
-    @Inject(PlacesRepository) private readonly places: PlacesRepository,
-    @Inject(CategoriesRepository) private readonly categories: CategoriesRepository,
-  ) {}
+    @Inject(PlacesRepository) places: PlacesRepository,
+    @Inject(CategoriesRepository) categories: CategoriesRepository,
+  ) {
+    this.crud = new ScopedCrud({
+      rows: policies,
+      places,
+      categories,
+      auditType: 'sla_policy',
+      label: 'SLA policy',
+      noun: 'policy',
+      fieldsOf: auditFields,
+      toView,
+    });
+  }
 
   /**
    * The targets for an order: the most specific enabled policy for its priority (community +
@@ -154,44 +127,21 @@ export class SlaPoliciesService {
     };
   }
 
-  async list(actor: Actor): Promise<SlaPolicyView[]> {
-    return (await this.policies.listForCompany(actor.companyId!)).map(toView);
+  list(actor: Actor): Promise<SlaPolicyView[]> {
+    return this.crud.list(actor);
   }
 
-  async create(actor: Actor, dto: SlaPolicyDto): Promise<SlaPolicyView> {
-    const fields = this.fieldsOf(dto);
-    const policy = await transactionWithRetry(this.policies.ds, async (em) => {
-      await lockCompany(this.policies.ds, em, actor.companyId!);
-      await this.checkReferences(em, actor.companyId!, fields);
-      const row = await this.policies.insert(em, { companyId: actor.companyId!, ...fields });
-      await recordAudit(em, actor, 'create', 'sla_policy', row.id, null, fields);
-      return row;
-    });
-    return toView((await this.policies.findInCompany(actor.companyId!, policy.id))!);
+  create(actor: Actor, dto: SlaPolicyDto): Promise<SlaPolicyView> {
+    return this.crud.create(actor, this.fieldsOf(dto));
   }
 
   /** Replaces every field of the policy. Orders already running keep the targets they started with. */
-  async update(actor: Actor, id: number, dto: SlaPolicyDto): Promise<SlaPolicyView> {
-    if (!(await this.policies.findInCompany(actor.companyId!, id))) throw notFound('SLA policy');
-    const fields = this.fieldsOf(dto);
-    await transactionWithRetry(this.policies.ds, async (em) => {
-      await lockCompany(this.policies.ds, em, actor.companyId!);
-      const before = await this.policies.findInCompany(actor.companyId!, id, em);
-      if (!before) throw notFound('SLA policy');
-      await this.checkReferences(em, actor.companyId!, fields, id);
-      await this.policies.update(em, id, fields);
-      await recordAudit(em, actor, 'update', 'sla_policy', id, auditFields(before), fields);
-    });
-    return toView((await this.policies.findInCompany(actor.companyId!, id))!);
+  update(actor: Actor, id: number, dto: SlaPolicyDto): Promise<SlaPolicyView> {
+    return this.crud.update(actor, id, () => this.fieldsOf(dto));
   }
 
-  async remove(actor: Actor, id: number): Promise<void> {
-    await transactionWithRetry(this.policies.ds, async (em) => {
-      const before = await this.policies.findInCompany(actor.companyId!, id, em);
-      if (!before) throw notFound('SLA policy');
-      await this.policies.remove(em, id);
-      await recordAudit(em, actor, 'delete', 'sla_policy', id, auditFields(before), null);
-    });
+  remove(actor: Actor, id: number): Promise<void> {
+    return this.crud.remove(actor, id);
   }
 
   /** What an order of this community, category and priority would be measured against. */
@@ -199,14 +149,8 @@ export class SlaPoliciesService {
     actor: Actor,
     query: EffectivePolicyQuery,
   ): Promise<EffectiveSlaPolicy & { source: 'policy' | 'default' }> {
-    const community = await this.places.findCommunity(query.communityId);
-    if (!community || community.companyId !== actor.companyId) throw notFound('community');
-    if (!(await this.categories.exists(actor.companyId, query.category))) {
-      throw new AppError('VALIDATION_FAILED', 'unknown category', [
-        { field: 'category', problems: [`no category "${query.category}" in this company`] },
-      ]);
-    }
-    const policy = await this.effectivePolicy(actor.companyId, community.id, query.category, query.priority);
+    await this.crud.checkQuery(actor, query);
+    const policy = await this.effectivePolicy(actor.companyId!, query.communityId, query.category, query.priority);
     return { ...policy, source: policy.policyId === null ? 'default' : 'policy' };
   }
 
@@ -242,25 +186,6 @@ export class SlaPoliciesService {
       calendar,
       enabled: dto.enabled ?? true,
     };
-  }
-
-  /** Community and category must be the company's, and no other policy may have the same scope. */
-  private async checkReferences(em: EntityManager, companyId: number, f: PolicyFields, exceptId?: number) {
-    const errors: FieldError[] = [];
-    if (f.communityId !== null) {
-      const community = await this.places.findCommunity(f.communityId);
-      if (!community || community.companyId !== companyId) {
-        errors.push({ field: 'communityId', problems: ['no such community in this company'] });
-      }
-    }
-    if (f.category !== null && !(await this.categories.exists(companyId, f.category))) {
-      errors.push({ field: 'category', problems: [`no category "${f.category}" in this company`] });
-    }
-    if (!errors.length) {
-      const twin = await this.policies.sameScope(em, companyId, f, exceptId);
-      if (twin) errors.push({ field: 'communityId', problems: [`a policy for this scope exists (#${twin.id})`] });
-    }
-    if (errors.length) throw new AppError('VALIDATION_FAILED', 'SLA policy is invalid', errors);
   }
 }
 

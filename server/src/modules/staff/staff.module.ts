@@ -12,7 +12,7 @@ import { TeamsController } from './teams.controller.js';
 import { TeamsRepository } from './teams.repository.js';
 import { TeamsService } from './teams.service.js';
 
-/** Staff, teams, rosters and leave; exports StaffRepository (loadCandidates) for routing. */
+/** Staff, teams, rosters and leave; exports StaffRepository (loadCandidates) for routing, TeamsRepository for routing rules. */
 @Module({
   imports: [CategoriesModule],
   // BoardController first: `/staff/board` must match before `/staff/:id`.
@@ -26,6 +26,6 @@ import { TeamsService } from './teams.service.js';
     LeaveRepository,
     LeaveService,
   ],
-  exports: [StaffRepository],
+  exports: [StaffRepository, TeamsRepository],
 })
 export class StaffModule {}
