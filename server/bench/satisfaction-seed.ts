@@ -36,10 +36,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { chinaDay } from '@linli/shared';
+import { addDays, chinaDay, startOfChinaDay as dayStart } from '@linli/shared';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { createDataSource, dropDatabase, ensureDatabaseExists } from '../src/database/data-source.js';
-import { addDays, dayStart, RollupService } from '../src/modules/satisfaction/rollup.service.js';
+import { RollupService } from '../src/modules/satisfaction/rollup.service.js';
 import { assertBenchDatabase, benchConfig, flag } from './bench-config.js';
 
 const MIN = 60_000;

@@ -3,10 +3,13 @@ import type { Writable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
+  addDays,
   DIMENSION_LABELS,
+  formatChinaDateTime,
   KIND_LABELS,
   PRIORITY_LABELS,
   RATING_DIMENSIONS,
+  startOfChinaDay,
   STATUS_LABELS,
   type Priority,
   type WorkOrderKind,
@@ -16,7 +19,8 @@ import ExcelJS from 'exceljs';
 import { DataSource } from 'typeorm';
 import { AppError } from '../../common/app-error.js';
 import type { Actor } from '../../common/auth/actor.js';
-import { addDays, dayStart, orderConditions, sqlTime, toDate, type SliceFilter } from './rollup.service.js';
+import { sqlTime, toDate } from './rollup-days.js';
+import { orderConditions, type SliceFilter } from './rollup-sql.js';
 import type { BreakdownQuery, BreakdownRow, BreakdownView, ExportOrdersQuery, SummaryView } from './scores.dto.js';
 import { ScoresService } from './scores.service.js';
 
@@ -49,7 +53,6 @@ function listConditions(q: ExportOrdersQuery): OrdersExportPlan['extra'] {
 /** An export may hold at most this many orders; narrow the period or the community beyond it. */
 export const MAX_EXPORT_ROWS = 200_000;
 const PAGE = 2_000;
-const CHINA_OFFSET_MS = 8 * 3_600_000;
 
 /** Columns of the orders export: Chinese headers, as the property office reads them. */
 const ORDER_COLUMNS = [
@@ -97,7 +100,7 @@ type Row = Record<string, unknown>;
 /** China local time, minutes: how the office reads times. */
 function chinaTime(value: unknown): string {
   const at = toDate(value);
-  return at ? new Date(at.getTime() + CHINA_OFFSET_MS).toISOString().slice(0, 16).replace('T', ' ') : '';
+  return at ? formatChinaDateTime(at) : '';
 }
 
 /** A text column as the driver returns it. */
@@ -151,8 +154,8 @@ export class ExportsService {
     return {
       sql: ['o.createdAt >= ?', 'o.createdAt < ?', ...slice.where, ...extra.where].join(' AND '),
       params: [
-        sqlTime(dayStart(filter.fromDay)),
-        sqlTime(dayStart(addDays(filter.toDay, 1))),
+        sqlTime(startOfChinaDay(filter.fromDay)),
+        sqlTime(startOfChinaDay(addDays(filter.toDay, 1))),
         ...slice.params,
         ...extra.params,
       ],

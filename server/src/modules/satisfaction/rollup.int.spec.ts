@@ -12,7 +12,7 @@
  * the rollups fresh after each event (create, complete, rate, reopen, re-complete, auto-close).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { chinaDay, RATING_DIMENSIONS } from '@linli/shared';
+import { addDays, chinaDay, RATING_DIMENSIONS, startOfChinaDay as dayStart } from '@linli/shared';
 import type { Actor } from '../../common/auth/actor.js';
 import { Clock } from '../../common/clock.js';
 import { buildWorld, loginResident, loginStaff, type World } from '../../testing/factories.js';
@@ -23,16 +23,9 @@ import { SlaClockRow } from '../sla/sla.entities.js';
 import { Team, TeamMember } from '../staff/staff.entities.js';
 import { WorkOrder, WorkOrderEvent } from '../work-orders/work-order.entities.js';
 import { RollupQueue } from './rollup-queue.js';
-import {
-  addDays,
-  dayStart,
-  emptyCounters,
-  RollupService,
-  type CounterRow,
-  type Counters,
-  type GroupKey,
-  type SliceFilter,
-} from './rollup.service.js';
+import { emptyCounters, type CounterRow, type Counters, type GroupKey } from './rollup-counters.js';
+import type { SliceFilter } from './rollup-sql.js';
+import { RollupService } from './rollup.service.js';
 import { FollowUp, Rating, RollupDirty, SatisfactionDaily } from './satisfaction.entities.js';
 import { ScoresService, type Source } from './scores.service.js';
 import type { BreakdownBy } from './scores.dto.js';

@@ -1,5 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { BREAKDOWN_BY, PRIORITIES, WORK_ORDER_KINDS, WORK_ORDER_STATUSES, type BreakdownBy } from '@linli/shared';
+import {
+  BREAKDOWN_BY,
+  daysBetween,
+  PRIORITIES,
+  WORK_ORDER_KINDS,
+  WORK_ORDER_STATUSES,
+  type BreakdownBy,
+} from '@linli/shared';
 import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -140,8 +147,7 @@ const compact = (isoDate: string) => isoDate.replace(/-/g, '');
 export function parsePeriod(q: { from: string; to: string; asOf?: string }): Period & { asOfDay: string } {
   const fromDay = compact(q.from);
   const toDay = compact(q.to);
-  const ms = (d: string) => Date.UTC(Number(d.slice(0, 4)), Number(d.slice(4, 6)) - 1, Number(d.slice(6, 8)));
-  const days = Math.round((ms(toDay) - ms(fromDay)) / 86_400_000) + 1;
+  const days = daysBetween(fromDay, toDay) + 1;
   const problems: Array<{ field: string; problems: string[] }> = [];
   if (days < 1) problems.push({ field: 'to', problems: ['to must not be before from'] });
   else if (days > MAX_PERIOD_DAYS) {

@@ -4,7 +4,8 @@ import { ExportsController } from './exports.controller.js';
 import { ExportsService } from './exports.service.js';
 import { RatingsModule } from './ratings.module.js';
 import { RollupQueueModule } from './rollup-queue.js';
-import { RollupMaintainer, RollupService } from './rollup.service.js';
+import { RollupMaintainer } from './rollup-maintainer.js';
+import { RollupService } from './rollup.service.js';
 import { ScoresController } from './scores.controller.js';
 import { ScoresService } from './scores.service.js';
 
