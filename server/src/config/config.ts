@@ -7,7 +7,8 @@ const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 
 /**
  * Linli's configuration, parsed and validated once at start-up from the environment.
  * Nothing else in the server reads process.env. A bad value throws a ConfigError that
- * names the variable, and start-up stops.
+ * names the variable, and start-up stops. The README's configuration table lists every
+ * variable read here, and readme-config.spec.ts fails when the two differ.
  */
 export type Mode = 'demo' | 'development' | 'production' | 'test';
 export type DbType = 'sqlite' | 'mariadb';
