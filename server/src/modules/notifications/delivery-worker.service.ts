@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { CHINA_UTC_OFFSET_MS } from '@linli/shared';
+import { formatChinaDateTime } from '@linli/shared';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
 import { type SubscribeMessage, WechatApiError, type WechatApiClient } from '../../wechat/wechat-api.client.js';
@@ -24,7 +24,7 @@ export function deliveryBackoffMs(attempts: number): number {
 
 /** `YYYY-MM-DD HH:mm` in China time, the format WeChat's `time` fields take. */
 export function chinaMinute(at: Date): string {
-  return new Date(at.getTime() + CHINA_UTC_OFFSET_MS).toISOString().slice(0, 16).replace('T', ' ');
+  return formatChinaDateTime(at);
 }
 
 /** The page a subscribe message opens in the mini-program. */
