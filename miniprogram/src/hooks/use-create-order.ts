@@ -1,6 +1,6 @@
 import { useRef, useState } from 'react';
-import type { WorkOrderDetailView } from '@linli/shared';
-import { api, ApiError, type CreateOrderInput } from '../services/api';
+import type { WorkOrderDetailView, CreateOrderInput } from '@linli/shared';
+import { api, ApiError } from '../services/api';
 import { textOf } from '../services/errors';
 import { newIdempotencyKey } from '../services/format';
 

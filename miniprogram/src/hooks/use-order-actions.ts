@@ -1,7 +1,7 @@
 import { useRef, useState } from 'react';
 import Taro from '@tarojs/taro';
-import { ACTION_LABELS, type WorkOrderAction, type WorkOrderDetailView } from '@linli/shared';
-import { api, ApiError, type TransitionInput } from '../services/api';
+import { ACTION_LABELS, type WorkOrderAction, type WorkOrderDetailView, type TransitionInput } from '@linli/shared';
+import { api, ApiError } from '../services/api';
 import { textOf } from '../services/errors';
 import type { Loaded } from './use-loader';
 

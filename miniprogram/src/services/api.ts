@@ -6,41 +6,36 @@
 import Taro from '@tarojs/taro';
 import type {
   BindingRelation,
+  BuildingOption,
   CategoryView,
+  CommunityOption,
+  CreateOrderInput,
   HouseBindingView,
+  HouseOption,
   LoginResponse,
   MarkAllReadResponse,
-  PauseReason,
-  QuoteItem,
   NotificationPage,
   NotificationView,
   Page,
-  Priority,
+  PriceItemView,
+  PublicAreaOption,
+  RatingInput,
+  RatingResult,
   ReportSubscriptionsResponse,
   SubscribeResult,
+  SurveyAnswerInput,
+  SurveyResponseResult,
+  SurveyView,
+  TransitionInput,
   UploadView,
   UserView,
-  WorkOrderAction,
   WorkOrderDetailView,
-  WorkOrderKind,
   WorkOrderStatus,
   WorkOrderView,
 } from '@linli/shared';
 import { appConfig } from './config';
 import { ApiError } from './errors';
 import { storage } from './storage';
-import type {
-  CommunityOption,
-  BuildingOption,
-  HouseOption,
-  PublicAreaOption,
-  RatingInput,
-  RatingResult,
-  SurveyAnswerInput,
-  SurveyResponseResult,
-  SurveyView,
-  PriceItemView,
-} from './types';
 
 export { ApiError } from './errors';
 
@@ -153,33 +148,6 @@ export async function uploadPhoto(filePath: string): Promise<UploadView> {
 }
 
 // ------------------------------------------------------------------ endpoints
-
-export interface CreateOrderInput {
-  /** Default repair; complaint and suggestion come from 投诉 / 建议. */
-  kind?: WorkOrderKind;
-  category: string;
-  description: string;
-  houseId?: number;
-  publicAreaId?: number;
-  priority?: Priority;
-  photoIds?: number[];
-  preferredTime?: string;
-}
-
-export interface TransitionInput {
-  action: WorkOrderAction;
-  version?: number;
-  reason?: string;
-  note?: string;
-  /** pause (staff). */
-  pauseReason?: PauseReason;
-  /** complete (staff): the after photos. */
-  photoIds?: number[];
-  /** quote (staff). */
-  quoteItems?: QuoteItem[];
-  /** transfer (staff). */
-  assigneeId?: number;
-}
 
 export const api = {
   async loginWechat(code: string): Promise<LoginResponse> {

@@ -1,4 +1,11 @@
-import { KIND_LABELS, OPEN_STATUSES, type Priority, type WorkOrderKind, type WorkOrderStatus } from '@linli/shared';
+import {
+  DEFAULT_CATEGORY_NAMES,
+  KIND_LABELS,
+  OPEN_STATUSES,
+  type Priority,
+  type WorkOrderKind,
+  type WorkOrderStatus,
+} from '@linli/shared';
 
 /** The one-tap repair buttons of the home page, in order. */
 export interface QuickCategory {
@@ -20,18 +27,9 @@ export const QUICK_CATEGORIES: readonly QuickCategory[] = [
   { code: 'other', label: '其他', glyph: '修', priority: 'P3' },
 ];
 
-/** Category names when the server's list has not loaded (the demo company's names). */
-const FALLBACK_NAMES: Record<string, string> = {
-  plumbing: '水管漏水',
-  electrical: '电路停电',
-  door_window: '门窗门锁',
-  lift: '电梯故障',
-  public_area: '公共区域',
-  other: '其他',
-};
-
+/** A category's name: from the server's list, else (before it has loaded) the demo company's. */
 export function categoryName(code: string, names?: ReadonlyMap<string, string>): string {
-  return names?.get(code) ?? FALLBACK_NAMES[code] ?? code;
+  return names?.get(code) ?? DEFAULT_CATEGORY_NAMES[code] ?? code;
 }
 
 /** The title of an order in lists: its category for a repair, else 投诉 or 建议/咨询. */

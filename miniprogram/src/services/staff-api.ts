@@ -1,99 +1,29 @@
 /**
  * The staff-mode endpoints beyond the order lifecycle (which is in api.ts): the technician's
  * day and colleagues, the desk's callers and follow-ups, the supervisor's board and leave.
- * Only the staff subpackages import this module, so residents never download it. The board,
- * day, colleague and house-resident views come from @linli/shared (staff-api.ts); the other
- * shapes mirror the server (satisfaction/follow-ups.dto.ts, staff/leave.service.ts).
+ * Only the staff subpackages import this module, so residents never download it. Every view
+ * and body is the shared one (@linli/shared: api.ts, staff-api.ts, admin-api.ts).
  */
 import type {
   BoardView,
   ColleagueView,
+  CompleteFollowUpInput,
+  CreateOrderInput,
+  FollowUpView,
   HouseResidentView,
+  LeaveStatus,
+  LeaveView,
   MyDayView,
   Page,
-  PersonRef,
+  SlaState,
+  StaffView,
   WorkOrderDetailView,
   WorkOrderView,
 } from '@linli/shared';
-import { request, type CreateOrderInput } from './api';
-
-export type {
-  BoardEscalation,
-  BoardStatus,
-  BoardTechnician,
-  BoardView,
-  ColleagueView,
-  HouseResidentView,
-  MyDayView,
-} from '@linli/shared';
-
-/** A staff member as GET /api/staff lists them (the fields this app reads). */
-export interface StaffMember {
-  id: number;
-  name: string;
-  role: string;
-  communityIds: number[];
-  openOrders: number;
-  capacity: number;
-  onShift: boolean;
-  onLeave: boolean;
-}
-
-export type FollowUpReason = 'not_fixed' | 'low_rating' | 'complaint' | 'unrated' | 'policy';
-export type FollowUpChannel = 'phone' | 'visit' | 'wechat';
-
-export interface FollowUpView {
-  id: number;
-  workOrderId: number;
-  orderNo: string;
-  orderKind: string;
-  category: string;
-  communityId: number;
-  location: string;
-  reporter: PersonRef | null;
-  assignee: PersonRef | null;
-  ratingStars: number | null;
-  reason: FollowUpReason;
-  status: 'open' | 'done' | 'cancelled';
-  dueAt: string;
-  overdue: boolean;
-  createdAt: string;
-  channel: FollowUpChannel | null;
-  reached: boolean | null;
-  outcome: string | null;
-  stars: number | null;
-  fixed: boolean | null;
-  doneBy: { id: number; name: string } | null;
-  doneAt: string | null;
-}
-
-export interface CompleteFollowUpInput {
-  channel: FollowUpChannel;
-  reached: boolean;
-  outcome: string;
-  stars?: number;
-  fixed?: boolean;
-}
-
-export interface LeaveView {
-  id: number;
-  userId: number;
-  userName: string;
-  startAt: string;
-  endAt: string;
-  reason: string;
-  status: 'pending' | 'approved' | 'rejected';
-  reviewedById: number | null;
-  createdAt: string;
-}
-
-export type SlaState = 'ok' | 'warning' | 'critical' | 'breached';
+import { request } from './api';
 
 /** A report the desk files for a caller: channel phone, the caller (if registered) as reporter. */
-export interface PhoneOrderInput extends CreateOrderInput {
-  channel: 'phone';
-  reporterId?: number;
-}
+export type PhoneOrderInput = CreateOrderInput & { channel: 'phone' };
 
 export const staffApi = {
   myDay: () => request<MyDayView>('GET', '/api/staff/me/today'),
@@ -108,7 +38,7 @@ export const staffApi = {
     }),
   /** Technicians serving a community (desk, supervisor, admin). */
   technicians: (communityId?: number) =>
-    request<StaffMember[]>('GET', '/api/staff', { query: { role: 'technician', communityId } }),
+    request<StaffView[]>('GET', '/api/staff', { query: { role: 'technician', communityId } }),
 
   /** Orders for the office: complaints, at-risk lists. */
   orders: (q: {
@@ -136,8 +66,7 @@ export const staffApi = {
     request<FollowUpView>('POST', `/api/follow-ups/${id}/complete`, { body: input }),
 
   board: () => request<BoardView>('GET', '/api/staff/board'),
-  leave: (status: 'pending' | 'approved' | 'rejected' = 'pending') =>
-    request<LeaveView[]>('GET', '/api/leave', { query: { status } }),
-  reviewLeave: (id: number, decision: 'approved' | 'rejected') =>
+  leave: (status: LeaveStatus = 'pending') => request<LeaveView[]>('GET', '/api/leave', { query: { status } }),
+  reviewLeave: (id: number, decision: Exclude<LeaveStatus, 'pending'>) =>
     request<LeaveView>('POST', `/api/leave/${id}/review`, { body: { decision } }),
 };

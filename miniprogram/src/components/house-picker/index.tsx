@@ -2,7 +2,7 @@ import { useState, type ReactNode } from 'react';
 import { Input, Text, View } from '@tarojs/components';
 import { useLoader, type Loaded } from '../../hooks/use-loader';
 import { api } from '../../services/api';
-import type { BuildingOption, CommunityOption, HouseOption } from '../../services/types';
+import type { BuildingOption, CommunityOption, HouseOption } from '@linli/shared';
 import { StateView } from '../state-view';
 
 /** The community -> building -> house choice of a form, with the loads each step needs. */

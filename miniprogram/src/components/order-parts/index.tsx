@@ -2,7 +2,10 @@ import type { ReactNode } from 'react';
 import { Text, View } from '@tarojs/components';
 import {
   ACTION_LABELS,
+  PAUSE_REASON_LABELS,
+  PAUSE_REASONS,
   STATUS_LABELS,
+  TIMELINE_ACTION_LABELS,
   type PauseReason,
   type TimelineEventView,
   type WorkOrderAction,
@@ -15,15 +18,11 @@ import { StateView } from '../state-view';
 
 /** Pieces of an order page that the staff and office subpackages share. */
 
-export const PAUSE_OPTIONS: readonly { value: PauseReason; label: string }[] = [
-  { value: 'waiting_parts', label: '等配件' },
-  { value: 'resident_not_home', label: '住户不在家' },
-  { value: 'other', label: '其他' },
-];
-
 /** A pause's note is its reason code when no note was typed: show the label. */
 export function noteText(action: string, note: string): string {
-  return action === 'pause' ? (PAUSE_OPTIONS.find((p) => p.value === note)?.label ?? note) : note;
+  return action === 'pause' && (PAUSE_REASONS as readonly string[]).includes(note)
+    ? PAUSE_REASON_LABELS[note as PauseReason]
+    : note;
 }
 
 /** An order page before its order is there: loading, or the failure with 重试. */
@@ -104,8 +103,8 @@ export function OrderTimeline({
   timeline: readonly TimelineEventView[];
   itemClassName: string;
   titleClassName?: string;
-  /** What the order's first event is called. */
-  createLabel: string;
+  /** What the order's first event is called (default 提交报修). */
+  createLabel?: string;
 }) {
   return (
     <View className="card">
@@ -113,7 +112,9 @@ export function OrderTimeline({
       {[...timeline].reverse().map((e) => (
         <View key={e.id} className={itemClassName}>
           <View className="row-between">
-            <Text className={titleClassName}>{e.action === 'create' ? createLabel : ACTION_LABELS[e.action]}</Text>
+            <Text className={titleClassName}>
+              {e.action === 'create' && createLabel ? createLabel : TIMELINE_ACTION_LABELS[e.action]}
+            </Text>
             <Text className="muted">{formatTime(e.at)}</Text>
           </View>
           <View className="muted">

@@ -1,13 +1,18 @@
 import { useEffect, useState } from 'react';
 import { Picker, Text, Textarea, View } from '@tarojs/components';
-import { PRIORITY_LABELS, type HouseBindingView, type Priority, type WorkOrderDetailView } from '@linli/shared';
+import {
+  PRIORITY_LABELS,
+  type HouseBindingView,
+  type Priority,
+  type WorkOrderDetailView,
+  type PublicAreaOption,
+} from '@linli/shared';
 import { useCreateOrder } from '../../hooks/use-create-order';
 import { api } from '../../services/api';
 import { textOf } from '../../services/errors';
 import { PREFERRED_TIMES, RESIDENT_PRIORITIES, type QuickCategory } from '../../services/format';
 import { requestSubscriptions } from '../../services/platform';
 import { MAX_PHOTOS, PhotoField, usePhotoUploads } from '../photo-field';
-import type { PublicAreaOption } from '../../services/types';
 import './index.scss';
 
 interface Props {

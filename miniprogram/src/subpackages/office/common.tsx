@@ -1,11 +1,11 @@
 import { useEffect, useRef, useState } from 'react';
 import Taro, { useDidShow } from '@tarojs/taro';
 import { Text, Textarea, View } from '@tarojs/components';
-import { OPEN_STATUSES, type WorkOrderStatus } from '@linli/shared';
+import { OPEN_STATUSES, type WorkOrderStatus, type StaffView } from '@linli/shared';
 import { StateView } from '../../components/state-view';
 import { useLoader } from '../../hooks/use-loader';
 import { homeFor, requireLogin } from '../../hooks/use-session';
-import { staffApi, type StaffMember } from '../../services/staff-api';
+import { staffApi } from '../../services/staff-api';
 import { storage } from '../../services/storage';
 import './common.scss';
 
@@ -116,8 +116,7 @@ export function AssignSheet({
   const OTHER = '其他原因';
   const finalReason = reason === OTHER ? other.trim() : reason;
   const list = (techs.data ?? []).filter((t) => t.id !== exclude);
-  const state = (t: StaffMember) =>
-    t.onLeave ? '请假中' : !t.onShift ? '不在班' : `在办 ${t.openOrders}/${t.capacity}`;
+  const state = (t: StaffView) => (t.onLeave ? '请假中' : !t.onShift ? '不在班' : `在办 ${t.openOrders}/${t.capacity}`);
   const ready = picked !== null && !!finalReason && !busy;
   return (
     <View className="sheet-mask" onClick={onCancel}>

@@ -1,7 +1,13 @@
 import { useState } from 'react';
 import Taro from '@tarojs/taro';
 import { Input, Text, View } from '@tarojs/components';
-import { BINDING_RELATIONS, RELATION_LABELS, type BindingRelation, type HouseBindingView } from '@linli/shared';
+import {
+  BINDING_RELATIONS,
+  BINDING_STATUS_LABELS,
+  RELATION_LABELS,
+  type BindingRelation,
+  type HouseBindingView,
+} from '@linli/shared';
 import { HousePicker, useHousePick } from '../../../components/house-picker';
 import { Screen } from '../../../components/screen';
 import { useLoader } from '../../../hooks/use-loader';
@@ -11,11 +17,6 @@ import { storage } from '../../../services/storage';
 import './index.scss';
 
 const PHONE = /^(\+?86)?1\d{10}$/;
-const BINDING_TEXT: Record<HouseBindingView['status'], string> = {
-  verified: '已认证',
-  pending: '审核中',
-  rejected: '未通过',
-};
 
 /** Community -> building -> house -> who you are; verified at once when the registry agrees. */
 export default function BindPage() {
@@ -96,7 +97,7 @@ export default function BindPage() {
               <Text
                 className={`pill ${b.status === 'verified' ? 'pill-ok' : b.status === 'pending' ? 'pill-warn' : 'pill-muted'}`}
               >
-                {BINDING_TEXT[b.status]}
+                {BINDING_STATUS_LABELS[b.status]}
               </Text>
             </View>
           ))}

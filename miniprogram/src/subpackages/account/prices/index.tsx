@@ -1,12 +1,11 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Text, View } from '@tarojs/components';
-import type { HouseBindingView } from '@linli/shared';
+import { PRICE_KIND_LABELS, type HouseBindingView, type PriceItemView } from '@linli/shared';
 import { Screen } from '../../../components/screen';
 import { StateView } from '../../../components/state-view';
 import { api } from '../../../services/api';
 import { textOf } from '../../../services/errors';
 import { categoryName, yuan } from '../../../services/format';
-import type { PriceItemView } from '../../../services/types';
 import './index.scss';
 
 interface Community {
@@ -87,7 +86,7 @@ export default function PricesPage() {
                 <View className="row-between price-row" key={i.id}>
                   <Text>
                     {i.name}
-                    <Text className="muted">（{i.kind === 'labour' ? '人工' : '材料'}）</Text>
+                    <Text className="muted">（{PRICE_KIND_LABELS[i.kind]}）</Text>
                   </Text>
                   <Text>
                     {i.priceFen === 0 ? '免费' : yuan(i.priceFen)} / {i.unit}

@@ -8,6 +8,7 @@ import {
   STATUS_LABELS,
   type SlaStage,
   type WorkOrderView,
+  type BoardStatus,
 } from '@linli/shared';
 import { Screen } from '../../../components/screen';
 import { StateView } from '../../../components/state-view';
@@ -15,7 +16,7 @@ import { useLoader } from '../../../hooks/use-loader';
 import { api, ApiError } from '../../../services/api';
 import { textOf } from '../../../services/errors';
 import { categoryName, formatTime, slaText } from '../../../services/format';
-import { staffApi, type BoardStatus } from '../../../services/staff-api';
+import { staffApi } from '../../../services/staff-api';
 import { AssignSheet, NavRow, OfficeHead, orderUrl, useOfficeGuard } from '../common';
 
 export const BOARD_STATUS: Record<BoardStatus, { label: string; tone: string }> = {

@@ -1,36 +1,26 @@
 import { useRef, useState } from 'react';
 import Taro, { usePullDownRefresh } from '@tarojs/taro';
 import { Text, Textarea, View } from '@tarojs/components';
-import { KIND_LABELS, type WorkOrderKind } from '@linli/shared';
+import {
+  FOLLOW_UP_CHANNEL_LABELS,
+  FOLLOW_UP_CHANNELS,
+  FOLLOW_UP_REASON_LABELS,
+  FOLLOW_UP_STATUS_LABELS,
+  type CompleteFollowUpInput,
+  type FollowUpChannel,
+  type FollowUpView,
+  type WorkOrderKind,
+} from '@linli/shared';
 import { Screen } from '../../../components/screen';
 import { StateView } from '../../../components/state-view';
 import { Stars } from '../../../components/stars';
 import { useLoader } from '../../../hooks/use-loader';
 import { ApiError } from '../../../services/api';
 import { textOf } from '../../../services/errors';
-import { categoryName, formatTime } from '../../../services/format';
+import { formatTime, orderTitle } from '../../../services/format';
 import { callPhone, canDial } from '../../../services/platform';
-import {
-  staffApi,
-  type CompleteFollowUpInput,
-  type FollowUpChannel,
-  type FollowUpReason,
-  type FollowUpView,
-} from '../../../services/staff-api';
+import { staffApi } from '../../../services/staff-api';
 import { orderUrl, useOfficeGuard } from '../common';
-
-export const REASON_LABELS: Record<FollowUpReason, string> = {
-  not_fixed: '住户说没修好',
-  low_rating: '差评',
-  complaint: '投诉已处理',
-  unrated: '未评价',
-  policy: '例行回访',
-};
-const CHANNELS: readonly { value: FollowUpChannel; label: string }[] = [
-  { value: 'phone', label: '电话' },
-  { value: 'visit', label: '上门' },
-  { value: 'wechat', label: '微信' },
-];
 
 type Tab = 'open' | 'done';
 
@@ -83,7 +73,7 @@ export default function FollowUpsPage() {
             role="tab"
             aria-selected={tab === t}
           >
-            {t === 'open' ? '待回访' : '已回访'}
+            {FOLLOW_UP_STATUS_LABELS[t]}
             {tab === t && list.data ? ` (${list.data.total})` : ''}
           </View>
         ))}
@@ -101,7 +91,7 @@ export default function FollowUpsPage() {
         items.map((f) => (
           <View key={f.id} className="card office-item" data-testid="follow-up">
             <View className="row-between">
-              <Text className="card-title">{REASON_LABELS[f.reason]}</Text>
+              <Text className="card-title">{FOLLOW_UP_REASON_LABELS[f.reason]}</Text>
               {f.status === 'open' ? (
                 <Text className={f.overdue ? 'office-danger' : 'muted'}>
                   {f.overdue ? '已超时' : `${formatTime(f.dueAt)} 前`}
@@ -115,8 +105,7 @@ export default function FollowUpsPage() {
               onClick={() => void Taro.navigateTo({ url: orderUrl(f.workOrderId) })}
               role="link"
             >
-              {f.orderKind !== 'repair' ? KIND_LABELS[f.orderKind as WorkOrderKind] : categoryName(f.category)} ·{' '}
-              {f.location}
+              {orderTitle({ kind: f.orderKind as WorkOrderKind, category: f.category })} ·{f.location}
             </View>
             <View className="muted">
               工单 {f.orderNo}
@@ -214,15 +203,15 @@ function RecordSheet({
         </View>
         <View className="section-title">方式</View>
         <View className="row">
-          {CHANNELS.map((c) => (
+          {FOLLOW_UP_CHANNELS.map((c) => (
             <View
-              key={c.value}
-              className={`choice ${channel === c.value ? 'choice-on' : ''}`}
-              onClick={() => setChannel(c.value)}
+              key={c}
+              className={`choice ${channel === c ? 'choice-on' : ''}`}
+              onClick={() => setChannel(c)}
               role="radio"
-              aria-checked={channel === c.value}
+              aria-checked={channel === c}
             >
-              {c.label}
+              {FOLLOW_UP_CHANNEL_LABELS[c]}
             </View>
           ))}
         </View>

@@ -7,7 +7,8 @@ import { useLoader } from '../../../hooks/use-loader';
 import { ApiError } from '../../../services/api';
 import { textOf } from '../../../services/errors';
 import { formatTime } from '../../../services/format';
-import { staffApi, type LeaveView } from '../../../services/staff-api';
+import type { LeaveView } from '@linli/shared';
+import { staffApi } from '../../../services/staff-api';
 import { storage } from '../../../services/storage';
 import { useOfficeGuard } from '../common';
 

@@ -3,8 +3,10 @@ import Taro, { useRouter } from '@tarojs/taro';
 import { Image, Text, View } from '@tarojs/components';
 import {
   ACTION_LABELS,
+  PRICE_KIND_LABELS,
   PRIORITY_LABELS,
   STATUS_LABELS,
+  TIMELINE_ACTION_LABELS,
   type TimelineEventView,
   type WorkOrderAction,
   type WorkOrderDetailView,
@@ -26,7 +28,7 @@ const REOPEN_REASONS = ['问题又出现了', '没有修好', '修坏了别的�
 type Dialog = 'cancel' | 'reopen' | null;
 
 function eventTitle(e: TimelineEventView): string {
-  return e.action === 'create' ? '提交报修' : ACTION_LABELS[e.action];
+  return TIMELINE_ACTION_LABELS[e.action];
 }
 
 export default function OrderDetailPage() {
@@ -125,7 +127,7 @@ export default function OrderDetailPage() {
               <View className="quote-name">
                 <Text>{item.name}</Text>
                 <Text className="muted">
-                  {item.kind === 'labour' ? '人工' : '材料'} · {item.quantity} × {yuan(item.unitPriceFen)}
+                  {PRICE_KIND_LABELS[item.kind]} · {item.quantity} × {yuan(item.unitPriceFen)}
                 </Text>
               </View>
               <Text className="quote-amount">{yuan(item.quantity * item.unitPriceFen)}</Text>

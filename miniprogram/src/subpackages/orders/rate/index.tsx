@@ -8,13 +8,13 @@ import { textOf } from '../../../services/errors';
 import { requestSubscriptions } from '../../../services/platform';
 import {
   DIMENSION_LABELS,
-  mayReopen,
   NEGATIVE_TAGS,
+  needsFollowUp,
   POSITIVE_TAGS,
   RATING_DIMENSIONS,
   type RatingDimension,
-} from '../../../services/rating';
-import type { RatingInput } from '../../../services/types';
+  type RatingInput,
+} from '@linli/shared';
 import './index.scss';
 
 /**
@@ -34,7 +34,9 @@ export default function RatePage() {
   const [error, setError] = useState<string | null>(null);
   const busyRef = useRef(false);
 
-  const reopenOffered = mayReopen(stars, fixed);
+  // The shared follow-up rule (1-2 stars or not fixed) also offers the reopen; before the stars
+  // are picked, a "not fixed" already offers it.
+  const reopenOffered = fixed === false || (stars > 0 && needsFollowUp({ stars, fixed }));
   const toggleTag = (t: string) => setTags((ts) => (ts.includes(t) ? ts.filter((x) => x !== t) : [...ts, t]));
   const setFixedAnswer = (value: boolean) => {
     setFixed(value);

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
-import { STATUS_LABELS, type WorkOrderStatus, type WorkOrderView } from '@linli/shared';
+import { STATUS_LABELS, type WorkOrderStatus, type WorkOrderView, type MyDayView } from '@linli/shared';
 import { Screen } from '../../../components/screen';
 import { StateView } from '../../../components/state-view';
 import { useLoader } from '../../../hooks/use-loader';
@@ -9,7 +9,7 @@ import { homeFor, requireLogin } from '../../../hooks/use-session';
 import { api, ApiError } from '../../../services/api';
 import { textOf } from '../../../services/errors';
 import { categoryName, slaText, statusTone } from '../../../services/format';
-import { staffApi, type MyDayView } from '../../../services/staff-api';
+import { staffApi } from '../../../services/staff-api';
 import { storage } from '../../../services/storage';
 import { PriorityMark } from '../priority-mark';
 import './index.scss';

@@ -1,0 +1,152 @@
+import { useState } from 'react';
+import { Input, Text, View } from '@tarojs/components';
+import { PRICE_KIND_LABELS, type PriceItemView, type QuoteItem } from '@linli/shared';
+import { StateView } from '../../../../components/state-view';
+import { useLoader } from '../../../../hooks/use-loader';
+import { api } from '../../../../services/api';
+import { yuan } from '../../../../services/format';
+import { SheetButtons, type SheetProps } from './sheet-buttons';
+
+/** Yuan text typed by a person → fen, or null. */
+export function toFen(text: string): number | null {
+  const t = text.trim();
+  if (!/^\d+(\.\d{1,2})?$/.test(t)) return null;
+  return Math.round(Number(t) * 100);
+}
+
+/** A quote from the community's price list (the order's category first) plus free labour lines. */
+export function QuoteSheet({
+  communityId,
+  category,
+  busy,
+  onCancel,
+  onConfirm,
+}: SheetProps<[QuoteItem[]]> & { communityId: number; category: string }) {
+  const prices = useLoader(() => api.priceList(communityId), [communityId]);
+  const [lines, setLines] = useState<QuoteItem[]>([]);
+  const [labourName, setLabourName] = useState('');
+  const [labourPrice, setLabourPrice] = useState('');
+  const [labourError, setLabourError] = useState<string | null>(null);
+
+  // The order's category first.
+  const list: PriceItemView[] = [...(prices.data ?? [])].sort(
+    (a, b) => Number(b.category === category) - Number(a.category === category),
+  );
+  const total = lines.reduce((n, l) => n + l.quantity * l.unitPriceFen, 0);
+
+  const addPrice = (p: PriceItemView) =>
+    setLines((ls) => {
+      const i = ls.findIndex((l) => l.name === p.name && l.kind === p.kind && l.unitPriceFen === p.priceFen);
+      if (i >= 0) return ls.map((l, j) => (j === i ? { ...l, quantity: l.quantity + 1 } : l));
+      return [...ls, { kind: p.kind, name: p.name, quantity: 1, unitPriceFen: p.priceFen }];
+    });
+  const setQuantity = (i: number, q: number) =>
+    setLines((ls) => (q <= 0 ? ls.filter((_, j) => j !== i) : ls.map((l, j) => (j === i ? { ...l, quantity: q } : l))));
+  const addLabour = () => {
+    const fen = toFen(labourPrice);
+    if (!labourName.trim() || fen === null || fen <= 0) {
+      setLabourError('请填写人工项目名称和金额（元）');
+      return;
+    }
+    setLabourError(null);
+    setLines((ls) => [...ls, { kind: 'labour', name: labourName.trim(), quantity: 1, unitPriceFen: fen }]);
+    setLabourName('');
+    setLabourPrice('');
+  };
+
+  return (
+    <View className="sheet-mask" onClick={onCancel}>
+      <View className="sheet staff-quote" onClick={(e) => e.stopPropagation()} role="dialog" aria-label="报价">
+        <View className="title">报价</View>
+        <View className="section-title">收费标准（点选添加）</View>
+        {!prices.data ? (
+          <StateView loading={prices.loading} error={prices.error} onRetry={() => void prices.reload()} />
+        ) : (
+          <View className="staff-prices">
+            {list.map((p) => (
+              <View
+                key={p.id}
+                className="row-between staff-price"
+                onClick={() => addPrice(p)}
+                role="button"
+                aria-label={`添加 ${p.name}`}
+              >
+                <Text>
+                  {p.name}（{PRICE_KIND_LABELS[p.kind]}）
+                </Text>
+                <Text className="muted">
+                  {yuan(p.priceFen)}/{p.unit}
+                </Text>
+              </View>
+            ))}
+          </View>
+        )}
+
+        <View className="section-title">其他人工</View>
+        <View className="staff-labour">
+          <Input
+            className="input staff-labour-name"
+            value={labourName}
+            placeholder="人工项目"
+            placeholderClass="placeholder"
+            onInput={(e) => setLabourName(e.detail.value)}
+            aria-label="人工项目"
+          />
+          <Input
+            className="input staff-labour-price"
+            value={labourPrice}
+            type="digit"
+            placeholder="金额（元）"
+            placeholderClass="placeholder"
+            onInput={(e) => setLabourPrice(e.detail.value)}
+            aria-label="人工金额"
+          />
+          <View className="btn staff-labour-add" onClick={addLabour} role="button">
+            添加人工
+          </View>
+        </View>
+        {labourError && <View className="staff-error">{labourError}</View>}
+
+        <View className="section-title">报价明细</View>
+        {lines.length === 0 && <View className="muted">还没有报价项目</View>}
+        {lines.map((l, i) => (
+          <View key={`${l.kind}-${l.name}-${i}`} className="row-between staff-line" data-testid="quote-line">
+            <Text className="staff-line-name">
+              {l.name} {yuan(l.unitPriceFen)}
+            </Text>
+            <View className="staff-stepper">
+              <View
+                className="staff-step"
+                onClick={() => setQuantity(i, l.quantity - 1)}
+                role="button"
+                aria-label={`减少 ${l.name}`}
+              >
+                −
+              </View>
+              <Text className="staff-qty">{l.quantity}</Text>
+              <View
+                className="staff-step"
+                onClick={() => setQuantity(i, l.quantity + 1)}
+                role="button"
+                aria-label={`增加 ${l.name}`}
+              >
+                +
+              </View>
+            </View>
+          </View>
+        ))}
+        <View className="row-between staff-total">
+          <Text>合计</Text>
+          <Text data-testid="quote-total">{yuan(total)}</Text>
+        </View>
+        <SheetButtons
+          busy={busy}
+          ready={lines.length > 0}
+          confirmText="提交报价"
+          onCancel={onCancel}
+          onConfirm={() => onConfirm(lines)}
+        />
+      </View>
+    </View>
+  );
+}
