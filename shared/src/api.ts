@@ -3,7 +3,7 @@ import type { BindingRelation, BindingStatus } from './places.js';
 import type { Role } from './roles.js';
 import type { Channel, PauseReason, Priority, WorkOrderAction, WorkOrderKind, WorkOrderStatus } from './work-order.js';
 import type { ExcludedCandidate, RankedCandidate, RoutingWeights } from './routing.js';
-import type { RatingDimension } from './satisfaction/index.js';
+import type { RatingDimension, ServperfDimension } from './satisfaction/index.js';
 import type { SlaStage } from './sla.js';
 
 export interface Page<T> {
@@ -295,4 +295,24 @@ export interface RatingResult extends RatingView {
   orderStatus: WorkOrderStatus;
   /** A follow-up task for the desk was opened (1-2 stars or not fixed). */
   followUpOpened: boolean;
+}
+
+/** Body of POST /api/surveys/:id/responses: one household's answers. */
+export interface SurveyAnswerInput {
+  houseId: number;
+  /** ACSI items, 1-10. */
+  overall: number;
+  expectation: number;
+  ideal: number;
+  /** 0-10. */
+  nps: number;
+  /** 1-5 each. */
+  servperf: Record<ServperfDimension, number>;
+  comment?: string;
+}
+
+/** Answer of POST /api/surveys/:id/responses. */
+export interface SurveyResponseResult {
+  id: number;
+  surveyId: number;
 }
