@@ -1,6 +1,6 @@
 /**
  * SLA clocks: targets per priority and stage, business-hour arithmetic, and the escalation
- * ladder (PRODUCT.md "Routing" 5). Calendars are China Standard Time (UTC+8, no DST).
+ * ladder (docs/sla.md "Escalation ladder"). Calendars are China Standard Time (UTC+8, no DST).
  */
 import { isLocalDate } from './shifts.js';
 import { CHINA_UTC_OFFSET_ISO, chinaDayStart, chinaLocalTime, type Weekday } from './time/china-time.js';
@@ -16,7 +16,7 @@ export interface SlaTargets {
   resolveMinutes: number;
 }
 
-/** PRODUCT.md "Work-order lifecycle"; configurable per community and category. */
+/** docs/sla.md "Targets"; SLA policies override them per community, category and priority. */
 export const DEFAULT_SLA_TARGETS: Readonly<Record<Priority, Readonly<SlaTargets>>> = Object.freeze({
   P1: Object.freeze({ acceptMinutes: 5, arriveMinutes: 30, resolveMinutes: 120 }),
   P2: Object.freeze({ acceptMinutes: 15, arriveMinutes: 120, resolveMinutes: 240 }),

@@ -1,4 +1,4 @@
-/** Work-order vocabulary shared by server, mini-program and console (PRODUCT.md "Work-order lifecycle"). */
+/** Work-order vocabulary shared by server, mini-program and console (docs/product-rules.md "Work orders"). */
 
 export const WORK_ORDER_STATUSES = [
   'submitted',

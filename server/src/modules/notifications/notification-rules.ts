@@ -136,7 +136,7 @@ const ON_TRANSITION: Record<WorkOrderAction, (p: TransitionPayload, o: OrderFact
     },
   };
 
-/** The SLA ladder (PRODUCT.md "Routing" 5): 50% the assignee, 75% the supervisors, 100% the manager. */
+/** The SLA ladder (docs/sla.md "Escalation ladder"): 50% the assignee, 75% the supervisors, 100% the manager. */
 function onEscalation(level: number, stage: string, assigneeId: number | null): Message {
   const label = (SLA_STAGES as readonly string[]).includes(stage) ? SLA_STAGE_LABELS[stage as SlaStage] : stage;
   if (level <= 1) {

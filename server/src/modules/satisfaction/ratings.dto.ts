@@ -20,7 +20,7 @@ export const MAX_TAGS = 10;
 export const MAX_TAG_CHARS = 10;
 export const MAX_COMMENT_CHARS = 500;
 
-/** Optional 1..5 per dimension (PRODUCT.md "Satisfaction"). */
+/** Optional 1..5 per dimension (docs/satisfaction.md "One rating"). */
 export class RatingDimensionsDto {
   @ApiPropertyOptional({ minimum: MIN_STARS, maximum: MAX_STARS, description: '响应速度' })
   @IsOptional()
