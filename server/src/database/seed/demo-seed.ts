@@ -1,6 +1,7 @@
 import { hash } from '@node-rs/argon2';
 import {
   chinaDay,
+  DEFAULT_CATEGORY_NAMES,
   formatOrderNo,
   needsFollowUp,
   NEGATIVE_TAGS,
@@ -39,14 +40,8 @@ export const DEMO_PASSWORD = 'linli-demo';
 const DEMO_RATING_WINDOW_DAYS = 7;
 export const DEMO_RESIDENT_COUNT = 20;
 
-export const DEMO_CATEGORIES: Array<[string, string]> = [
-  ['plumbing', '水管漏水'],
-  ['electrical', '电路停电'],
-  ['door_window', '门窗门锁'],
-  ['lift', '电梯故障'],
-  ['public_area', '公共区域'],
-  ['other', '其他'],
-];
+/** The demo company's categories: the catalogue's default names (the mini-program's fallback too). */
+export const DEMO_CATEGORIES: Array<[string, string]> = Object.entries(DEFAULT_CATEGORY_NAMES);
 
 const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗'.split('');
 const GIVEN = '伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平'.split('');
