@@ -19,13 +19,16 @@
  * - times: acceptance lognormal around 45% of the accept target (better technicians faster),
  *   arrival lognormal for P1/P2 and by appointment (2-48 h) for P3/P4, 1-3 visits;
  * - reopens (4% base, more after several visits or a missed deadline, fewer for good
- *   technicians), 75% of them fixed again; repeats linked as the server does (same home or area
- *   and category within 30 days of closing);
+ *   technicians), 75% of them fixed again; repeats linked by the server's rule (shared
+ *   repeat.ts: a repair or complaint of the same home or area and category within 30 days of
+ *   closing);
  * - ratings from 68% of residents, stars ~ 4.35 + 0.35·quality - 0.9 per missed accept/resolve
  *   deadline - 1.6 if reopened within 7 days - 0.35 per extra visit + noise; dimensions (75% each)
  *   track the stars, speed tracks punctuality and workmanship the reopen; the rest closed unrated;
- * - follow-ups for low ratings / "not fixed" and complaints (85% done), and for every completed
- *   order in the three communities whose policy is "all";
+ * - follow-ups by the server's rules (shared follow-up.ts and needsFollowUp: low ratings / "not
+ *   fixed", complaints, and every completed order in the three communities whose policy is
+ *   "all"; due as the server sets it), 85% done; unrated orders close after the configured
+ *   rating window (LINLI_RATING_WINDOW_DAYS, default 7);
  * - SLA clocks per stage stopped at the first accept/arrive/completion (breached when late), a
  *   resolve clock for each reopen cycle; timeline events for the reopened orders (what the
  *   first-time-fix rule reads).
@@ -36,7 +39,18 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { addDays, chinaDay, startOfChinaDay as dayStart } from '@linli/shared';
+import {
+  addDays,
+  chinaDay,
+  followUpDueAt,
+  followUpOnCompletion,
+  followUpPolicyOf,
+  isRepeatableKind,
+  needsFollowUp,
+  repeatWindowStart,
+  startOfChinaDay as dayStart,
+  type FollowUpPolicy,
+} from '@linli/shared';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { createDataSource, dropDatabase, ensureDatabaseExists } from '../src/database/data-source.js';
 import { RollupService } from '../src/modules/satisfaction/rollup.service.js';
@@ -133,8 +147,12 @@ interface Place {
   areaId: number | null;
 }
 
-export async function seed(ds: DataSource, orders: number, seedValue: number) {
+/** `ratingWindowDays`: how long a completed order waits for its rating (the server's configuration). */
+export async function seed(ds: DataSource, orders: number, seedValue: number, ratingWindowDays: number) {
   const rand = prng(seedValue);
+  const ratingWindowMs = ratingWindowDays * DAY;
+  /** Each community's follow-up policy, as stored. */
+  const policyOf = new Map<number, FollowUpPolicy>();
   const pickWeighted = <T>(items: Array<[T, number]>): T => {
     const total = items.reduce((s, [, w]) => s + w, 0);
     let x = rand() * total;
@@ -169,7 +187,8 @@ export async function seed(ds: DataSource, orders: number, seedValue: number) {
     for (let c = 1; c <= COMMUNITIES; c++) {
       const h = 800 + Math.floor(rand() * 3200);
       households.push(h);
-      await communities.add([c, BENCH_COMPANY_ID, `小区${c}`, `B${c}`, h, c <= 3 ? 'all' : 'low']);
+      policyOf.set(c, followUpPolicyOf(c <= 3 ? 'all' : 'low'));
+      await communities.add([c, BENCH_COMPANY_ID, `小区${c}`, `B${c}`, h, policyOf.get(c)]);
       const homes: number[] = [];
       const firstBuilding = buildingId + 1;
       for (let b = 1; b <= BUILDINGS; b++) {
@@ -349,8 +368,13 @@ export async function seed(ds: DataSource, orders: number, seedValue: number) {
         const q = tech.quality;
         const placeKey = `${place.houseId ?? `a${place.areaId}`}|${category}`;
         const prior = lastClosed.get(placeKey);
+        // The server's repeat rule (shared/src/repeat.ts): a repairable kind, the same place and
+        // category, the latest order closed within the window before this one.
         const repeatOfId =
-          kind !== 'suggestion' && prior && prior.closedAt <= created && created - prior.closedAt <= 30 * DAY
+          isRepeatableKind(kind) &&
+          prior &&
+          prior.closedAt <= created &&
+          prior.closedAt >= repeatWindowStart(new Date(created)).getTime()
             ? prior.id
             : null;
 
@@ -455,8 +479,8 @@ export async function seed(ds: DataSource, orders: number, seedValue: number) {
                 status = 'closed';
                 closedAt = ratedAt;
               }
-              if (stars <= 2 || fixed === false) {
-                const due = ratedAt + DAY;
+              if (needsFollowUp({ stars, fixed })) {
+                const due = followUpDueAt(fixed === false ? 'not_fixed' : 'low_rating', new Date(ratedAt)).getTime();
                 const done = due < end && rand() < 0.85;
                 await followUps.add([
                   id,
@@ -470,19 +494,20 @@ export async function seed(ds: DataSource, orders: number, seedValue: number) {
                   sqlTime(ratedAt),
                 ]);
               }
-            } else if (status === 'completed' && completedAt! + 7 * DAY < end) {
+            } else if (status === 'completed' && completedAt! + ratingWindowMs < end) {
               status = 'closed';
-              closedAt = completedAt! + 7 * DAY;
+              closedAt = completedAt! + ratingWindowMs;
               unrated = true;
             }
-            if (kind === 'complaint' || communityId <= 3) {
-              const due = firstCompletedAt + 48 * HOUR;
+            const completionReason = followUpOnCompletion(kind, policyOf.get(communityId)!);
+            if (completionReason) {
+              const due = followUpDueAt(completionReason, new Date(firstCompletedAt)).getTime();
               const done = due < end && rand() < 0.85;
               await followUps.add([
                 id,
                 BENCH_COMPANY_ID,
                 communityId,
-                kind === 'complaint' ? 'complaint' : 'policy',
+                completionReason,
                 done ? 'done' : 'open',
                 sqlTime(due),
                 done ? 10 + communityId : null,
@@ -494,7 +519,7 @@ export async function seed(ds: DataSource, orders: number, seedValue: number) {
         } else {
           status = 'cancelled';
         }
-        if (closedAt !== null) lastClosed.set(placeKey, { id, closedAt });
+        if (closedAt !== null && isRepeatableKind(kind)) lastClosed.set(placeKey, { id, closedAt });
 
         // SLA clocks: cycle 0 stops at the first accept / arrival / completion.
         const stops = { accept: acceptedAt, arrive: arrivedAt, resolve: firstCompletedAt };
@@ -609,7 +634,7 @@ async function main() {
     await ds.runMigrations({ transaction: 'each' });
     console.log(`migrated ${db.database} in ${((performance.now() - t) / 1000).toFixed(1)} s`);
     t = performance.now();
-    const s = await seed(ds, orders, seedValue);
+    const s = await seed(ds, orders, seedValue, config.ratingWindowDays);
     const seedS = (performance.now() - t) / 1000;
     const fmt = (n: number) => n.toLocaleString('en-US');
     console.log(
