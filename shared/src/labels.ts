@@ -18,7 +18,7 @@ import type { AcsiItem, ServperfDimension } from './satisfaction/survey.js';
 import type { Role } from './roles.js';
 import type { ExclusionReason, GradeName, RoutingMode, RoutingOutcome } from './routing.js';
 import type { SlaStage, SlaState } from './sla.js';
-import type { FollowUpChannel, FollowUpStatus } from './staff-api.js';
+import type { BoardStatus, FollowUpChannel, FollowUpStatus } from './staff-api.js';
 import type { Channel, PauseReason, Priority, WorkOrderAction, WorkOrderKind, WorkOrderStatus } from './work-order.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -198,6 +198,14 @@ export const BINDING_STATUS_LABELS: Record<BindingStatus, string> = {
   pending: '审核中',
   verified: '已认证',
   rejected: '未通过',
+};
+
+/** A technician on the supervisor's board. */
+export const BOARD_STATUS_LABELS: Record<BoardStatus, string> = {
+  available: '空闲',
+  busy: '忙碌',
+  off_shift: '不在班',
+  on_leave: '请假',
 };
 
 export const LEAVE_STATUS_LABELS: Record<LeaveStatus, string> = {

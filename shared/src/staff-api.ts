@@ -51,7 +51,8 @@ export interface HouseResidentView {
 }
 
 /** What a technician is doing now, most limiting first. */
-export type BoardStatus = 'on_leave' | 'off_shift' | 'busy' | 'available';
+export const BOARD_STATUSES = ['on_leave', 'off_shift', 'busy', 'available'] as const;
+export type BoardStatus = (typeof BOARD_STATUSES)[number];
 
 export interface BoardTechnician {
   id: number;

@@ -3,6 +3,7 @@ import Taro, { usePullDownRefresh } from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
 import {
   allowedActions,
+  BOARD_STATUS_LABELS,
   OPEN_STATUSES,
   SLA_STAGE_LABELS,
   STATUS_LABELS,
@@ -19,11 +20,12 @@ import { categoryName, formatTime, slaText } from '../../../services/format';
 import { staffApi } from '../../../services/staff-api';
 import { AssignSheet, NavRow, OfficeHead, orderUrl, useOfficeGuard } from '../common';
 
-export const BOARD_STATUS: Record<BoardStatus, { label: string; tone: string }> = {
-  available: { label: '空闲', tone: 'ok' },
-  busy: { label: '忙碌', tone: 'warn' },
-  off_shift: { label: '不在班', tone: 'muted' },
-  on_leave: { label: '请假', tone: 'danger' },
+/** The pill tone of a technician's status (the label is the catalogue's). */
+const STATUS_TONE: Record<BoardStatus, string> = {
+  available: 'ok',
+  busy: 'warn',
+  off_shift: 'muted',
+  on_leave: 'danger',
 };
 
 /** Whether the office may reassign an order in this status (the shared state machine decides). */
@@ -160,7 +162,7 @@ export default function BoardPage() {
                   {tech.breached > 0 ? ` · 超时 ${tech.breached}` : ''}
                 </View>
               </View>
-              <Text className={`pill pill-${BOARD_STATUS[tech.status].tone}`}>{BOARD_STATUS[tech.status].label}</Text>
+              <Text className={`pill pill-${STATUS_TONE[tech.status]}`}>{BOARD_STATUS_LABELS[tech.status]}</Text>
             </View>
           ))}
         </View>
