@@ -16,6 +16,27 @@ import tseslint from 'typescript-eslint';
 const TYPED = ['shared/src/**/*.ts', 'server/src/**/*.ts', 'server/bench/**/*.ts'];
 const TESTS = ['**/*.spec.ts', '**/*.test.ts', '**/*.spec.tsx', '**/*.test.tsx', '**/src/testing/**', 'e2e/**'];
 
+/** Another module's entity file, imported from inside server/src/modules/<module>/. */
+export const OWNERSHIP = {
+  group: ['../*/*.entity', '../*/*.entity.js', '../*/*.entities', '../*/*.entities.js', '../../modules/**/*.entit*'],
+  message:
+    "another module's entities: call its service or repository (intention-named methods) and import its row types from its public files",
+};
+
+/**
+ * Files that still reach into another module's entities, each with what it is waiting for
+ * (docs/architecture.md "Ownership debt"). The list only shrinks: a new file never joins it.
+ */
+const OWNERSHIP_DEBT = [
+  // The master-data import writes communities, buildings, units and houses in one
+  // all-or-nothing transaction; it moves behind a places-module writer.
+  'server/src/modules/imports/imports.service.ts',
+  'server/src/modules/imports/master-data.service.ts',
+  // Staff accounts are user rows and their community memberships (users module); the staff
+  // module's read model joins them with its own tables and counts each technician's open orders.
+  'server/src/modules/staff/staff.repository.ts',
+];
+
 export default defineConfig(
   {
     ignores: [
@@ -81,6 +102,25 @@ export default defineConfig(
       ],
       // NestJS: classes with only decorators (modules) and decorated constructor parameters are normal.
       '@typescript-eslint/no-extraneous-class': 'off',
+    },
+  },
+
+  // Module ownership (docs/architecture.md "Who owns which table"): a server module's entities
+  // are imported only by that module and by the database composition root (server/src/database).
+  // Other modules call the owner's service or intention-named repository methods and get its row
+  // types from the owner's public files (a type re-export there). Entity files may name another
+  // module's entity as a type, for a relation. Tests arrange data directly and are exempt.
+  {
+    files: ['server/src/modules/**/*.ts'],
+    ignores: [...TESTS, ...OWNERSHIP_DEBT],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', { patterns: [OWNERSHIP] }],
+    },
+  },
+  {
+    files: ['server/src/modules/**/*.entity.ts', 'server/src/modules/**/*.entities.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ ...OWNERSHIP, allowTypeImports: true }] }],
     },
   },
 

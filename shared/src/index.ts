@@ -8,6 +8,7 @@ export * from './state-machine.js';
 export * from './order-effects.js';
 export * from './repeat.js';
 export * from './follow-up.js';
+export * from './visibility.js';
 export * from './api.js';
 export * from './time/china-time.js';
 export * from './shifts.js';

@@ -1,9 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { AuditAction, AuditEntityType, AuditLogEntryView, Page } from '@linli/shared';
-import { DataSource, type EntityManager, In } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import type { Actor } from '../../common/auth/actor.js';
-import { User } from '../users/user.entities.js';
+import { UsersRepository } from '../users/users.repository.js';
 import type { AuditLogQuery } from './audit.dto.js';
 import { AuditLog } from './audit-log.entity.js';
 
@@ -41,7 +41,10 @@ export async function recordAudit(
 /** Reads of the audit log: admins their company, newest first, paginated on the server. */
 @Injectable()
 export class AuditService {
-  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    @Inject(UsersRepository) private readonly users: UsersRepository,
+  ) {}
 
   async list(actor: Actor, query: AuditLogQuery): Promise<Page<AuditLogEntryView>> {
     const page = query.page ?? 1;
@@ -62,12 +65,7 @@ export class AuditService {
       .take(pageSize)
       .getManyAndCount();
     const actorIds = [...new Set(rows.map((r) => r.actorId).filter((id): id is number => id !== null))];
-    const names = new Map(
-      (actorIds.length ? await this.ds.getRepository(User).findBy({ id: In(actorIds) }) : []).map((u) => [
-        u.id,
-        u.name,
-      ]),
-    );
+    const names = new Map((await this.users.findByIds(actorIds)).map((u) => [u.id, u.name]));
     return {
       items: rows.map((r) => ({
         id: r.id,

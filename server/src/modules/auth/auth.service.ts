@@ -8,7 +8,7 @@ import type { TokenPayload } from '../../common/auth/auth.guard.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
 import { WechatApiError, type WechatApiClient } from '../../wechat/wechat-api.client.js';
-import type { User } from '../users/user.entities.js';
+import type { User } from '../users/users.repository.js';
 import { UsersRepository } from '../users/users.repository.js';
 
 export const WECHAT_CLIENT = Symbol('WECHAT_CLIENT');

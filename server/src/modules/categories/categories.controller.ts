@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
-import type { CategoryView } from '@linli/shared';
+import { ofViewersCompany, type CategoryView } from '@linli/shared';
 import type { Actor } from '../../common/auth/actor.js';
 import { CurrentActor } from '../../common/auth/decorators.js';
 import { AppError } from '../../common/app-error.js';
@@ -30,7 +30,7 @@ export class CategoriesController {
         ]);
       }
       const c = await this.places.findCommunity(Number(communityId));
-      companyIds = c && (actor.role === 'resident' || c.companyId === actor.companyId) ? [c.companyId] : [];
+      companyIds = c && (actor.role === 'resident' || ofViewersCompany(actor, c)) ? [c.companyId] : [];
     } else if (actor.role === 'resident') {
       const communities = await this.places.findCommunities(await this.bindings.verifiedCommunityIds(actor.userId));
       companyIds = [...new Set(communities.map((c) => c.companyId))];

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In } from 'typeorm';
+import { DataSource, In, type EntityManager } from 'typeorm';
 import { Category } from './category.entity.js';
 
 @Injectable()
@@ -13,6 +13,10 @@ export class CategoriesRepository {
       where: { companyId: In(companyIds) },
       order: { sortOrder: 'ASC', id: 'ASC' },
     });
+  }
+
+  findByCode(companyId: number, code: string, em: EntityManager = this.ds.manager): Promise<Category | null> {
+    return em.findOneBy(Category, { companyId, code });
   }
 
   async exists(companyId: number, code: string): Promise<boolean> {

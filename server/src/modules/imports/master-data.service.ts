@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { CommunityRow, HouseRow, Page } from '@linli/shared';
+import { ofViewersCompany, type CommunityRow, type HouseRow, type Page } from '@linli/shared';
 import { DataSource } from 'typeorm';
 import { notFound } from '../../common/app-error.js';
 import type { Actor } from '../../common/auth/actor.js';
@@ -63,7 +63,7 @@ export class MasterDataService {
 
   async houses(actor: Actor, query: HousesQuery): Promise<Page<HouseRow>> {
     const community = await this.ds.getRepository(Community).findOneBy({ id: query.communityId });
-    if (!community || community.companyId !== actor.companyId) throw notFound('community');
+    if (!community || !ofViewersCompany(actor, community)) throw notFound('community');
     const page = query.page ?? 1;
     const pageSize = query.pageSize ?? 20;
     const qb = this.ds

@@ -4,6 +4,8 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { transactionWithRetry } from '../../common/db-errors.js';
 import { ScheduledJob } from './job.entity.js';
 
+export type { ScheduledJob } from './job.entity.js';
+
 export interface NewJob {
   kind: string;
   dueAt: Date;

@@ -4,7 +4,7 @@ import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
 import { type SubscribeMessage, WechatApiError, type WechatApiClient } from '../../wechat/wechat-api.client.js';
 import { WECHAT_CLIENT } from '../auth/auth.service.js';
-import type { User } from '../users/user.entities.js';
+import type { User } from '../users/users.repository.js';
 import type { Notification } from './notification.entities.js';
 import { clip } from './notification-rules.js';
 import { type DeliveryJob, NotificationsRepository } from './notifications.repository.js';

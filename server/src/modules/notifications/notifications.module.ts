@@ -2,6 +2,10 @@ import { Inject, Module, type OnModuleInit } from '@nestjs/common';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
 import { AuthModule } from '../auth/auth.module.js';
+import { CategoriesModule } from '../categories/categories.module.js';
+import { PlacesModule } from '../places/places.module.js';
+import { StaffModule } from '../staff/staff.module.js';
+import { WorkOrdersModule } from '../work-orders/work-orders.module.js';
 import { JobRunner } from '../jobs/job-runner.service.js';
 import { JobsModule } from '../jobs/jobs.module.js';
 import { DeliveryWorker } from './delivery-worker.service.js';
@@ -18,7 +22,15 @@ import { DisabledSmsSender, LoggingSmsSender, SMS_SENDER } from './sms-sender.js
  * client; JobsModule the tick loop that runs the dispatcher and the delivery worker.
  */
 @Module({
-  imports: [AuthModule, JobsModule, NotificationsCoreModule],
+  imports: [
+    AuthModule,
+    JobsModule,
+    NotificationsCoreModule,
+    WorkOrdersModule,
+    PlacesModule,
+    CategoriesModule,
+    StaffModule,
+  ],
   controllers: [NotificationsController],
   providers: [
     NotificationsRepository,

@@ -1,11 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, In, IsNull } from 'typeorm';
-import { Category } from '../categories/category.entity.js';
-import { Community, House, PublicArea } from '../places/place.entities.js';
-import { TechnicianSkill } from '../staff/staff.entities.js';
-import { StaffCommunity, User } from '../users/user.entities.js';
-import { WorkOrder } from '../work-orders/work-order.entities.js';
+import { CategoriesRepository } from '../categories/categories.repository.js';
+import { PlacesRepository } from '../places/places.repository.js';
+import { StaffRepository } from '../staff/staff.repository.js';
+import { UsersRepository, type User } from '../users/users.repository.js';
+import { WorkOrdersRepository } from '../work-orders/work-orders.repository.js';
 import { Notification, NotificationDelivery, OutboxEvent, WechatSubscription } from './notification.entities.js';
 import type { Audience, OrderFacts } from './notification-rules.js';
 
@@ -47,7 +47,14 @@ export class NotificationsRepository {
   /** SQLite: the tail of this process's queue of transactions (see `transaction`). */
   private sqliteTail: Promise<unknown> = Promise.resolve();
 
-  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    @Inject(WorkOrdersRepository) private readonly orders: WorkOrdersRepository,
+    @Inject(PlacesRepository) private readonly places: PlacesRepository,
+    @Inject(CategoriesRepository) private readonly categories: CategoriesRepository,
+    @Inject(UsersRepository) private readonly users: UsersRepository,
+    @Inject(StaffRepository) private readonly staff: StaffRepository,
+  ) {}
 
   get isMysql(): boolean {
     return this.ds.options.type === 'mariadb' || this.ds.options.type === 'mysql';
@@ -122,13 +129,13 @@ export class NotificationsRepository {
   // ---- what the dispatcher reads -------------------------------------------------------------
 
   async findEventOrder(em: EntityManager, workOrderId: number): Promise<EventOrder | null> {
-    const order = await em.findOneBy(WorkOrder, { id: workOrderId });
+    const order = await this.orders.findById(workOrderId, em);
     if (!order) return null;
     const [community, category, house, area] = await Promise.all([
-      em.findOneBy(Community, { id: order.communityId }),
-      em.findOneBy(Category, { companyId: order.companyId, code: order.category }),
-      order.houseId === null ? null : em.findOneBy(House, { id: order.houseId }),
-      order.publicAreaId === null ? null : em.findOneBy(PublicArea, { id: order.publicAreaId }),
+      this.places.findCommunity(order.communityId, em),
+      this.categories.findByCode(order.companyId, order.category, em),
+      order.houseId === null ? null : this.places.findHouse(order.houseId, em),
+      order.publicAreaId === null ? null : this.places.findPublicArea(order.publicAreaId, em),
     ]);
     const place = [community?.name, house?.label ?? area?.name].filter(Boolean).join(' ');
     return {
@@ -151,43 +158,22 @@ export class NotificationsRepository {
   }
 
   async findUserName(em: EntityManager, id: number): Promise<string | null> {
-    const user = await em.findOne(User, { where: { id }, select: { id: true, name: true } });
-    return user?.name ?? null;
+    return (await this.users.findById(id, em))?.name ?? null;
   }
 
   /** The user ids an audience stands for, for one order. */
   async resolveAudience(em: EntityManager, audience: Audience, order: EventOrder): Promise<number[]> {
-    if (audience.kind === 'user') return [audience.userId];
-    const qb = em
-      .getRepository(User)
-      .createQueryBuilder('u')
-      .select('u.id', 'id')
-      .where('u.companyId = :companyId', { companyId: order.companyId })
-      .andWhere('u.active = :active', { active: true });
+    const { companyId, communityId } = order;
     switch (audience.kind) {
+      case 'user':
+        return [audience.userId];
       case 'community-staff':
-        qb.andWhere('u.role = :role', { role: audience.role }).innerJoin(
-          StaffCommunity,
-          'sc',
-          'sc.userId = u.id AND sc.communityId = :communityId',
-          { communityId: order.communityId },
-        );
-        break;
+        return this.users.activeStaffIds(em, { companyId, role: audience.role, communityId });
       case 'company-admins':
-        qb.andWhere('u.role = :role', { role: 'admin' });
-        break;
+        return this.users.activeStaffIds(em, { companyId, role: 'admin' });
       case 'pool-technicians':
-        qb.andWhere('u.role = :role', { role: 'technician' })
-          .innerJoin(StaffCommunity, 'sc', 'sc.userId = u.id AND sc.communityId = :communityId', {
-            communityId: order.communityId,
-          })
-          .innerJoin(TechnicianSkill, 'ts', 'ts.userId = u.id AND ts.category = :category', {
-            category: order.category,
-          });
-        break;
+        return this.staff.poolTechnicianIds(em, companyId, communityId, order.category);
     }
-    const rows = await qb.getRawMany<{ id: number | string }>();
-    return rows.map((r) => Number(r.id));
   }
 
   /**
@@ -195,8 +181,7 @@ export class NotificationsRepository {
    * resident or staff of that company (a stale id in a payload never reaches another tenant).
    */
   async findRecipients(em: EntityManager, ids: number[], companyId: number): Promise<User[]> {
-    if (!ids.length) return [];
-    const users = await em.find(User, { where: { id: In(ids), active: true }, order: { id: 'ASC' } });
+    const users = await this.users.findActiveByIds(ids, em);
     return users.filter((u) => u.role === 'resident' || u.companyId === companyId);
   }
 
@@ -269,14 +254,9 @@ export class NotificationsRepository {
     if (!delivery) return null;
     const [notification, user] = await Promise.all([
       this.ds.getRepository(Notification).findOneBy({ id: delivery.notificationId }),
-      this.ds.getRepository(User).findOneBy({ id: delivery.userId }),
+      this.users.findById(delivery.userId),
     ]);
-    const order =
-      notification?.workOrderId == null
-        ? null
-        : await this.ds
-            .getRepository(WorkOrder)
-            .findOne({ where: { id: notification.workOrderId }, select: { id: true, no: true } });
+    const order = notification?.workOrderId == null ? null : await this.orders.findById(notification.workOrderId);
     return { delivery, notification, user, orderNo: order?.no ?? null };
   }
 

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
-import type { User } from '../users/user.entities.js';
+import type { User } from '../users/users.repository.js';
 import type { OutboxEvent } from './notification.entities.js';
 import { clip, recipientsFor } from './notification-rules.js';
 import { type DeliveryChannel, NotificationsRepository } from './notifications.repository.js';

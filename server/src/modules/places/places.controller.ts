@@ -1,4 +1,5 @@
 import { Controller, Get, Inject, Param, ParseIntPipe, Query } from '@nestjs/common';
+import { ofViewersCompany } from '@linli/shared';
 import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../../common/auth/actor.js';
 import { CurrentActor } from '../../common/auth/decorators.js';
@@ -60,7 +61,7 @@ export class PlacesController {
 
   private async visibleCommunity(actor: Actor, id: number): Promise<Community> {
     const c = await this.places.findCommunity(id);
-    if (!c || (actor.role !== 'resident' && c.companyId !== actor.companyId)) throw notFound('community');
+    if (!c || (actor.role !== 'resident' && !ofViewersCompany(actor, c))) throw notFound('community');
     return c;
   }
 }

@@ -1,15 +1,29 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In } from 'typeorm';
+import { DataSource, In, type EntityManager } from 'typeorm';
 import { escapeLike, LIKE_ESCAPE } from '../../common/db-errors.js';
 import { Building, Community, House, HouseRegistryEntry, PublicArea, Unit } from './place.entities.js';
+
+/** The places module's row types, for other modules (they never touch the entities). */
+export type { Building, Community, House, PublicArea } from './place.entities.js';
 
 @Injectable()
 export class PlacesRepository {
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
 
-  findCommunity(id: number) {
-    return this.ds.getRepository(Community).findOneBy({ id });
+  findCommunity(id: number, em: EntityManager = this.ds.manager) {
+    return em.findOneBy(Community, { id });
+  }
+
+  /** The building of an order's place (its house or public area), or null. */
+  async buildingOf(
+    place: { houseId: number | null; publicAreaId: number | null },
+    em: EntityManager = this.ds.manager,
+  ): Promise<number | null> {
+    if (place.houseId !== null) return (await em.findOneBy(House, { id: place.houseId }))?.buildingId ?? null;
+    if (place.publicAreaId !== null)
+      return (await em.findOneBy(PublicArea, { id: place.publicAreaId }))?.buildingId ?? null;
+    return null;
   }
 
   /** Communities by name (any company: a resident picks where they live). */
@@ -36,8 +50,8 @@ export class PlacesRepository {
     return this.ds.getRepository(House).find({ where: { buildingId }, order: { unitId: 'ASC', roomNo: 'ASC' } });
   }
 
-  findHouse(id: number) {
-    return this.ds.getRepository(House).findOneBy({ id });
+  findHouse(id: number, em: EntityManager = this.ds.manager) {
+    return em.findOneBy(House, { id });
   }
 
   findHouses(ids: number[]) {
@@ -48,12 +62,25 @@ export class PlacesRepository {
     return this.ds.getRepository(HouseRegistryEntry).findBy({ houseId });
   }
 
-  findPublicArea(id: number) {
-    return this.ds.getRepository(PublicArea).findOneBy({ id });
+  findPublicArea(id: number, em: EntityManager = this.ds.manager) {
+    return em.findOneBy(PublicArea, { id });
   }
 
   publicAreasOf(communityId: number) {
     return this.ds.getRepository(PublicArea).find({ where: { communityId }, order: { id: 'ASC' } });
+  }
+
+  findPublicAreas(ids: number[]) {
+    return ids.length ? this.ds.getRepository(PublicArea).findBy({ id: In(ids) }) : Promise.resolve([]);
+  }
+
+  /** A community's closed-loop settings: its follow-up policy and rating window (null: the default). */
+  async setFollowUpSettings(
+    em: EntityManager,
+    id: number,
+    settings: { followUpPolicy: string; ratingWindowDays: number | null },
+  ): Promise<void> {
+    await em.update(Community, { id }, settings);
   }
 
   findCommunities(ids: number[]) {

@@ -1,4 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { PriceItemView } from '@linli/shared';
+import { ofViewersCompany } from '@linli/shared';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Brackets, DataSource } from 'typeorm';
 import { AppError, notFound } from '../../common/app-error.js';
@@ -10,15 +12,8 @@ import { BindingsRepository } from '../residents/bindings.repository.js';
 import type { PriceItemDto } from './price-list.dto.js';
 import { PriceItem } from './price-item.entity.js';
 
-export interface PriceItemView {
-  id: number;
-  communityId: number | null;
-  category: string;
-  kind: 'labour' | 'material';
-  name: string;
-  unit: string;
-  priceFen: number;
-}
+/** The view this module answers with, defined once in shared/. */
+export type { PriceItemView } from '@linli/shared';
 
 const toView = (p: PriceItem): PriceItemView => ({
   id: p.id,
@@ -47,7 +42,7 @@ export class PriceListService {
       community &&
       (actor.role === 'resident'
         ? (await this.bindings.verifiedCommunityIds(actor.userId)).includes(community.id)
-        : community.companyId === actor.companyId);
+        : ofViewersCompany(actor, community));
     if (!community || !visible) throw notFound('community');
     const rows = await this.ds
       .getRepository(PriceItem)
@@ -110,7 +105,7 @@ export class PriceListService {
   private async check(actor: Actor, dto: PriceItemDto) {
     if (dto.communityId !== undefined) {
       const c = await this.places.findCommunity(dto.communityId);
-      if (!c || c.companyId !== actor.companyId) {
+      if (!c || !ofViewersCompany(actor, c)) {
         throw new AppError('VALIDATION_FAILED', 'unknown community', [
           { field: 'communityId', problems: ['not a community of your company'] },
         ]);

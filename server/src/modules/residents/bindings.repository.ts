@@ -1,12 +1,15 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager, In } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { HouseBinding } from './house-binding.entity.js';
-import { House } from '../places/place.entities.js';
+import { PlacesRepository } from '../places/places.repository.js';
 
 @Injectable()
 export class BindingsRepository {
-  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    @Inject(PlacesRepository) private readonly places: PlacesRepository,
+  ) {}
 
   listForUser(userId: number) {
     return this.ds.getRepository(HouseBinding).find({ where: { userId }, order: { id: 'ASC' } });
@@ -32,8 +35,13 @@ export class BindingsRepository {
   async verifiedCommunityIds(userId: number): Promise<number[]> {
     const ids = await this.verifiedHouseIds(userId);
     if (!ids.length) return [];
-    const houses = await this.ds.getRepository(House).find({ select: { communityId: true }, where: { id: In(ids) } });
+    const houses = await this.places.findHouses(ids);
     return [...new Set(houses.map((h) => h.communityId))];
+  }
+
+  /** The verified residents of a house, oldest binding first. */
+  verifiedOf(houseId: number): Promise<HouseBinding[]> {
+    return this.ds.getRepository(HouseBinding).find({ where: { houseId, status: 'verified' }, order: { id: 'ASC' } });
   }
 
   async isVerified(userId: number, houseId: number): Promise<boolean> {
@@ -51,7 +59,7 @@ export class BindingsRepository {
     return this.ds
       .getRepository(HouseBinding)
       .createQueryBuilder('b')
-      .innerJoin(House, 'h', 'h.id = b.houseId')
+      .innerJoin('house', 'h', 'h.id = b.houseId')
       .where('b.status = :s', { s: 'pending' })
       .andWhere('h.communityId IN (:...ids)', { ids: communityIds })
       .orderBy('b.id', 'ASC')

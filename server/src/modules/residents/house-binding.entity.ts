@@ -1,6 +1,6 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
-import { House } from '../places/place.entities.js';
-import { User } from '../users/user.entities.js';
+import type { House } from '../places/place.entities.js';
+import type { User } from '../users/user.entities.js';
 
 /** A resident's claim to a house; verified automatically when name+phone match the registry. */
 @Entity('house_binding')
@@ -8,11 +8,11 @@ import { User } from '../users/user.entities.js';
 export class HouseBinding {
   @PrimaryGeneratedColumn() id: number;
   @Column({ type: 'int' }) userId: number;
-  @ManyToOne(() => User, { onDelete: 'CASCADE' })
+  @ManyToOne('User', { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'userId' })
   user?: User;
   @Index() @Column({ type: 'int' }) houseId: number;
-  @ManyToOne(() => House, { onDelete: 'CASCADE' })
+  @ManyToOne('House', { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'houseId' })
   house?: House;
   @Column({ type: 'varchar', length: 10 }) relation: string;

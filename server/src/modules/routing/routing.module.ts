@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { NotificationsCoreModule } from '../notifications/notifications-core.module.js';
+import { PlacesModule } from '../places/places.module.js';
 import { StaffModule } from '../staff/staff.module.js';
 import { WorkOrdersModule } from '../work-orders/work-orders.module.js';
 import { RoutingRulesModule } from './routing-rules.module.js';
@@ -7,7 +8,7 @@ import { RoutingController } from './routing.controller.js';
 import { RoutingService } from './routing.service.js';
 
 @Module({
-  imports: [WorkOrdersModule, RoutingRulesModule, StaffModule, NotificationsCoreModule],
+  imports: [WorkOrdersModule, RoutingRulesModule, StaffModule, NotificationsCoreModule, PlacesModule],
   controllers: [RoutingController],
   providers: [RoutingService],
   exports: [RoutingService],

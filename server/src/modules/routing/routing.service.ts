@@ -12,11 +12,10 @@ import {
 } from '@linli/shared';
 import type { EntityManager } from 'typeorm';
 import { JobRunner } from '../jobs/job-runner.service.js';
-import type { ScheduledJob } from '../jobs/job.entity.js';
+import type { ScheduledJob } from '../jobs/jobs.repository.js';
 import { JobsRepository } from '../jobs/jobs.repository.js';
 import { OutboxWriter } from '../notifications/outbox.js';
-import { House, PublicArea } from '../places/place.entities.js';
-import { TechnicianProfile } from '../staff/staff.entities.js';
+import { PlacesRepository } from '../places/places.repository.js';
 import { StaffRepository } from '../staff/staff.repository.js';
 import {
   WorkOrderLifecycle,
@@ -52,6 +51,7 @@ export class RoutingService implements OnModuleInit {
     @Inject(RoutingRulesService) private readonly rules: RoutingRulesService,
     @Inject(StaffRepository) private readonly staff: StaffRepository,
     @Inject(WorkOrdersRepository) private readonly orders: WorkOrdersRepository,
+    @Inject(PlacesRepository) private readonly places: PlacesRepository,
   ) {}
 
   onModuleInit(): void {
@@ -82,7 +82,7 @@ export class RoutingService implements OnModuleInit {
     if (todo.route) await this.queueRouting(ctx, order.id);
     if (todo.endOffer) await this.jobs.cancel(ctx.em, OFFER_TIMEOUT_JOB, { workOrderId: order.id });
     if (todo.touchAssignee && order.assigneeId !== null) {
-      await this.touchAssigned(ctx.em, order.assigneeId, ctx.now);
+      await this.staff.touchAssigned(ctx.em, order.assigneeId, ctx.now);
     }
     // Capacity came free (or a manual change moved work around): try the waiting backlog.
     if (todo.freesCapacity) {
@@ -93,19 +93,6 @@ export class RoutingService implements OnModuleInit {
   private async queueRematch(ctx: LifecycleContext, companyId: number, dueAt: Date) {
     if (await this.jobs.hasPending(ctx.em, REMATCH_JOB, companyId, dueAt)) return;
     await this.jobs.schedule(ctx.em, { kind: REMATCH_JOB, dueAt, refId: companyId });
-  }
-
-  private async touchAssigned(em: EntityManager, userId: number, now: Date) {
-    const res = await em.update(TechnicianProfile, { userId }, { lastAssignedAt: now });
-    if (!res.affected)
-      await em.insert(TechnicianProfile, { userId, capacity: 6, latitude: null, longitude: null, lastAssignedAt: now });
-  }
-
-  private async buildingOf(em: EntityManager, order: WorkOrder): Promise<number | null> {
-    if (order.houseId !== null) return (await em.findOneBy(House, { id: order.houseId }))?.buildingId ?? null;
-    if (order.publicAreaId !== null)
-      return (await em.findOneBy(PublicArea, { id: order.publicAreaId }))?.buildingId ?? null;
-    return null;
   }
 
   private async decide(
@@ -122,7 +109,7 @@ export class RoutingService implements OnModuleInit {
       {
         category: order.category,
         communityId: order.communityId,
-        buildingId: await this.buildingOf(ctx.em, order),
+        buildingId: await this.places.buildingOf(order, ctx.em),
         priority: order.priority as Priority,
         excludedUserIds: order.excludedUserIds ?? [],
         teamId: rule?.teamId ?? null,

@@ -14,7 +14,7 @@ import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
 import { JobRunner } from '../jobs/job-runner.service.js';
 import { JobsRepository } from '../jobs/jobs.repository.js';
-import { Community } from '../places/place.entities.js';
+import { PlacesRepository } from '../places/places.repository.js';
 import {
   WorkOrderLifecycle,
   type LifecycleContext,
@@ -42,6 +42,7 @@ export class ClosedLoopService implements OnModuleInit {
     @Inject(RollupQueue) private readonly rollups: RollupQueue,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(WorkOrdersRepository) private readonly orders: WorkOrdersRepository,
+    @Inject(PlacesRepository) private readonly places: PlacesRepository,
   ) {}
 
   onModuleInit(): void {
@@ -147,12 +148,12 @@ export class ClosedLoopService implements OnModuleInit {
 
   /** The community's rating window, else the configured default (LINLI_RATING_WINDOW_DAYS). */
   async ratingWindowDaysOf(em: EntityManager, communityId: number): Promise<number> {
-    const community = await em.findOneBy(Community, { id: communityId });
+    const community = await this.places.findCommunity(communityId, em);
     return community?.ratingWindowDays ?? this.config.ratingWindowDays;
   }
 
   async policyOf(em: EntityManager, communityId: number): Promise<FollowUpPolicy> {
-    const community = await em.findOneBy(Community, { id: communityId });
+    const community = await this.places.findCommunity(communityId, em);
     return followUpPolicyOf(community?.followUpPolicy);
   }
 

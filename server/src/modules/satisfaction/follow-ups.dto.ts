@@ -76,13 +76,8 @@ export class FollowUpPolicyDto {
   ratingWindowDays?: number | null;
 }
 
-export interface FollowUpPolicyView {
-  communityId: number;
-  policy: FollowUpPolicy;
-  /** The community's own window; null = `defaultRatingWindowDays` applies. */
-  ratingWindowDays: number | null;
-  defaultRatingWindowDays: number;
-}
+/** The view this module answers with, defined once in shared/. */
+export type { FollowUpPolicyView } from '@linli/shared';
 
 export interface FollowUpView {
   id: number;

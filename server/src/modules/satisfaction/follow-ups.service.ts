@@ -1,16 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { Page } from '@linli/shared';
-import { DataSource, In } from 'typeorm';
+import { servedCommunities, servesCommunity, servesRow, type Page } from '@linli/shared';
+import { DataSource } from 'typeorm';
 import { AppError, notFound } from '../../common/app-error.js';
 import type { Actor } from '../../common/auth/actor.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { Clock } from '../../common/clock.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
-import { Community, House, PublicArea } from '../places/place.entities.js';
-import { User } from '../users/user.entities.js';
-import { WorkOrder } from '../work-orders/work-order.entities.js';
+import { PlacesRepository, type Community } from '../places/places.repository.js';
+import { UsersRepository, type User } from '../users/users.repository.js';
 import { WorkOrdersRepository } from '../work-orders/work-orders.repository.js';
 import type { FollowUpPolicy, FollowUpReason } from '@linli/shared';
 import { ClosedLoopService } from './closed-loop.service.js';
@@ -31,6 +30,8 @@ export class FollowUpsService {
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
     @Inject(WorkOrdersRepository) private readonly orders: WorkOrdersRepository,
+    @Inject(PlacesRepository) private readonly places: PlacesRepository,
+    @Inject(UsersRepository) private readonly users: UsersRepository,
     @Inject(ClosedLoopService) private readonly loop: ClosedLoopService,
     @Inject(Clock) private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -45,9 +46,10 @@ export class FollowUpsService {
       .createQueryBuilder('f')
       .where('f.companyId = :companyId', { companyId: actor.companyId })
       .andWhere('f.status = :status', { status });
-    if (actor.role !== 'admin') {
-      if (!actor.communityIds.length) return { items: [], total: 0, page, pageSize };
-      qb.andWhere('f.communityId IN (:...communityIds)', { communityIds: actor.communityIds });
+    const served = servedCommunities(actor);
+    if (served !== 'all') {
+      if (!served.length) return { items: [], total: 0, page, pageSize };
+      qb.andWhere('f.communityId IN (:...communityIds)', { communityIds: served });
     }
     if (query.communityId) qb.andWhere('f.communityId = :communityId', { communityId: query.communityId });
     if (status === 'open') qb.orderBy('f.dueAt', 'ASC').addOrderBy('f.id', 'ASC');
@@ -98,8 +100,8 @@ export class FollowUpsService {
         .where('id = :id AND status = :open', { id, open: 'open' })
         .execute();
       if ((res.affected ?? 0) !== 1) throw taken();
-      const order = await em.findOneByOrFail(WorkOrder, { id: followUp.workOrderId });
-      await this.loop.markDirty(em, order, now);
+      const order = await this.orders.findById(followUp.workOrderId, em);
+      if (order) await this.loop.markDirty(em, order, now);
     });
     const [view] = await this.toViews([await this.ds.getRepository(FollowUp).findOneByOrFail({ id })]);
     return view;
@@ -119,7 +121,7 @@ export class FollowUpsService {
       ratingWindowDays: community.ratingWindowDays,
     };
     await this.ds.transaction(async (em) => {
-      await em.update(Community, { id: community.id }, { followUpPolicy: dto.policy, ratingWindowDays });
+      await this.places.setFollowUpSettings(em, community.id, { followUpPolicy: dto.policy, ratingWindowDays });
       await recordAudit(em, actor, 'update', 'follow_up_policy', community.id, before, {
         policy: dto.policy,
         ratingWindowDays,
@@ -142,52 +144,35 @@ export class FollowUpsService {
   }
 
   private async findCommunity(actor: Actor, id: number): Promise<Community> {
-    const community = Number.isSafeInteger(id) ? await this.ds.getRepository(Community).findOneBy({ id }) : null;
-    const serves =
-      community !== null &&
-      community.companyId === actor.companyId &&
-      (actor.role === 'admin' || actor.communityIds.includes(community.id));
-    if (!serves) throw notFound('community');
+    const community = Number.isSafeInteger(id) ? await this.places.findCommunity(id) : null;
+    if (community === null || !servesCommunity(actor, community)) throw notFound('community');
     return community;
   }
 
   private async findVisible(actor: Actor, id: number): Promise<FollowUp> {
     const row = Number.isSafeInteger(id) ? await this.ds.getRepository(FollowUp).findOneBy({ id }) : null;
-    const visible =
-      row !== null &&
-      row.companyId === actor.companyId &&
-      (actor.role === 'admin' || actor.communityIds.includes(row.communityId));
-    if (!visible) throw notFound('follow-up');
+    if (row === null || !servesRow(actor, row)) throw notFound('follow-up');
     return row;
   }
 
   private async toViews(rows: FollowUp[]): Promise<FollowUpView[]> {
     if (!rows.length) return [];
-    const orders = new Map(
-      (await this.ds.getRepository(WorkOrder).findBy({ id: In(rows.map((r) => r.workOrderId)) })).map((o) => [o.id, o]),
-    );
+    const orders = new Map((await this.orders.findByIds(rows.map((r) => r.workOrderId))).map((o) => [o.id, o]));
     const all = [...orders.values()];
     const ids = <T>(xs: Array<T | null>) => [...new Set(xs.filter((x): x is T => x !== null))];
     const users = new Map(
       (
-        await this.orders.usersByIds(
+        await this.users.findByIds(
           ids([...all.flatMap((o) => [o.reporterId, o.assigneeId]), ...rows.map((r) => r.doneById)]),
         )
       ).map((u) => [u.id, u]),
     );
     const houseIds = ids(all.map((o) => o.houseId));
     const areaIds = ids(all.map((o) => o.publicAreaId));
-    const houses = new Map(
-      (houseIds.length ? await this.ds.getRepository(House).findBy({ id: In(houseIds) }) : []).map((h) => [h.id, h]),
-    );
-    const areas = new Map(
-      (areaIds.length ? await this.ds.getRepository(PublicArea).findBy({ id: In(areaIds) }) : []).map((a) => [a.id, a]),
-    );
+    const houses = new Map((await this.places.findHouses(houseIds)).map((h) => [h.id, h]));
+    const areas = new Map((await this.places.findPublicAreas(areaIds)).map((a) => [a.id, a]));
     const communities = new Map(
-      (await this.ds.getRepository(Community).findBy({ id: In(ids(rows.map((r) => r.communityId))) })).map((c) => [
-        c.id,
-        c,
-      ]),
+      (await this.places.findCommunities(ids(rows.map((r) => r.communityId)))).map((c) => [c.id, c]),
     );
     const person = (id: number | null) => {
       const u: User | undefined = id === null ? undefined : users.get(id);

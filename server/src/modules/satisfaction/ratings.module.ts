@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { PlacesModule } from '../places/places.module.js';
 import { WorkOrdersModule } from '../work-orders/work-orders.module.js';
 import { ClosedLoopService } from './closed-loop.service.js';
 import { FollowUpsController } from './follow-ups.controller.js';
@@ -9,7 +10,7 @@ import { RollupQueueModule } from './rollup-queue.js';
 
 /** Ratings, follow-ups and the rating window: the closed loop after a repair. */
 @Module({
-  imports: [WorkOrdersModule, RollupQueueModule],
+  imports: [WorkOrdersModule, RollupQueueModule, PlacesModule],
   controllers: [RatingsController, FollowUpsController],
   providers: [ClosedLoopService, RatingsService, FollowUpsService],
   exports: [ClosedLoopService],

@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { dueAt, escalationLevelAt, nextEscalation, SLA_STAGES, type SlaStage } from '@linli/shared';
 import type { EntityManager } from 'typeorm';
 import { JobRunner } from '../jobs/job-runner.service.js';
-import type { ScheduledJob } from '../jobs/job.entity.js';
+import type { ScheduledJob } from '../jobs/jobs.repository.js';
 import { JobsRepository } from '../jobs/jobs.repository.js';
 import { OutboxWriter } from '../notifications/outbox.js';
 import {

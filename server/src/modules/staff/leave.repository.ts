@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, In, LessThan, MoreThan } from 'typeorm';
-import { User } from '../users/user.entities.js';
 import { StaffLeave } from './staff.entities.js';
 
 export const LEAVE_STATUSES = ['pending', 'approved', 'rejected'] as const;
@@ -30,11 +29,11 @@ export class LeaveRepository {
         qb.where('l.userId = :self', { self: scope.userId });
         break;
       case 'company':
-        qb.innerJoin(User, 'u', 'u.id = l.userId').where('u.companyId = :companyId', { companyId: scope.companyId });
+        qb.innerJoin('user', 'u', 'u.id = l.userId').where('u.companyId = :companyId', { companyId: scope.companyId });
         break;
       case 'communities':
         if (!scope.communityIds.length) return Promise.resolve([]);
-        qb.innerJoin(User, 'u', 'u.id = l.userId')
+        qb.innerJoin('user', 'u', 'u.id = l.userId')
           .where('u.companyId = :companyId', { companyId: scope.companyId })
           .andWhere('l.userId IN (SELECT sc.userId FROM staff_community sc WHERE sc.communityId IN (:...scoped))', {
             scoped: scope.communityIds,

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { LeaveView } from '@linli/shared';
 import type { FieldError } from '@linli/shared';
 import { AppError, forbidden, notFound } from '../../common/app-error.js';
 import type { Actor } from '../../common/auth/actor.js';
@@ -13,17 +14,8 @@ import { invalid, StaffService } from './staff.service.js';
 export const MAX_LEAVE_DAYS = 90;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-export interface LeaveView {
-  id: number;
-  userId: number;
-  userName: string;
-  startAt: string;
-  endAt: string;
-  reason: string;
-  status: LeaveStatus;
-  reviewedById: number | null;
-  createdAt: string;
-}
+/** The view this module answers with, defined once in shared/. */
+export type { LeaveView } from '@linli/shared';
 
 @Injectable()
 export class LeaveService {

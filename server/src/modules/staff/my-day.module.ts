@@ -1,15 +1,14 @@
 import { Module } from '@nestjs/common';
+import { ResidentsModule } from '../residents/residents.module.js';
 import { ScoresModule } from '../satisfaction/scores.module.js';
+import { WorkOrdersModule } from '../work-orders/work-orders.module.js';
 import { MyDayController } from './my-day.controller.js';
 import { MyDayService } from './my-day.service.js';
 import { StaffModule } from './staff.module.js';
 
-/**
- * A technician's own summary and colleagues. Its own module (imported last by the app) so that
- * StaffModule, which routing imports early, does not pull the scores module forward.
- */
+/** A technician's own summary and colleagues, the desk's house residents. */
 @Module({
-  imports: [StaffModule, ScoresModule],
+  imports: [StaffModule, ScoresModule, WorkOrdersModule, ResidentsModule],
   controllers: [MyDayController],
   providers: [MyDayService],
 })

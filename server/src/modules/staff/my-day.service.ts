@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import {
   chinaDayStart,
   chinaLocalTime,
+  servesRow,
   type ColleagueView,
   type HouseResidentView,
   type MyDayView,
@@ -11,9 +12,9 @@ import { DataSource } from 'typeorm';
 import { AppError, notFound } from '../../common/app-error.js';
 import type { Actor } from '../../common/auth/actor.js';
 import { Clock } from '../../common/clock.js';
-import { HouseBinding } from '../residents/house-binding.entity.js';
+import { BindingsRepository } from '../residents/bindings.repository.js';
 import { ScoresService } from '../satisfaction/scores.service.js';
-import { WorkOrder } from '../work-orders/work-order.entities.js';
+import { WorkOrdersRepository } from '../work-orders/work-orders.repository.js';
 import { HELD_STATUSES, StaffRepository } from './staff.repository.js';
 
 const DAY_MS = 86_400_000;
@@ -26,6 +27,8 @@ export class MyDayService {
     @Inject(StaffRepository) private readonly staff: StaffRepository,
     @Inject(ScoresService) private readonly scores: ScoresService,
     @Inject(Clock) private readonly clock: Clock,
+    @Inject(WorkOrdersRepository) private readonly orders: WorkOrdersRepository,
+    @Inject(BindingsRepository) private readonly bindings: BindingsRepository,
   ) {}
 
   async today(actor: Actor): Promise<MyDayView> {
@@ -36,21 +39,8 @@ export class MyDayService {
     const date = chinaLocalTime(now).date;
     const from = chinaLocalTime(start.getTime() - (SCORE_DAYS - 1) * DAY_MS).date;
     const [done, open, summary] = await Promise.all([
-      // Through the entity, so the dates are bound in each driver's datetime format.
-      this.ds
-        .getRepository(WorkOrder)
-        .createQueryBuilder('wo')
-        .where('wo.completedById = :me AND wo.completedAt >= :start AND wo.completedAt < :end', {
-          me: actor.userId,
-          start,
-          end,
-        })
-        .getCount(),
-      this.ds
-        .getRepository(WorkOrder)
-        .createQueryBuilder('wo')
-        .where('wo.assigneeId = :me AND wo.status IN (:...held)', { me: actor.userId, held: [...HELD_STATUSES] })
-        .getCount(),
+      this.orders.countCompletedBy(actor.userId, start, end),
+      this.orders.countAssignedTo(actor.userId, HELD_STATUSES),
       // Own scope only: the technician slice is forced to the caller. Serving no community,
       // they have nothing to score (and the scores service would filter on an empty list).
       actor.communityIds.length ? this.scores.summary(actor, { from, to: date, technicianId: actor.userId }) : null,
@@ -109,17 +99,10 @@ export class MyDayService {
     );
     const house = rows[0];
     const communityId = Number(house?.communityId);
-    if (
-      !house ||
-      Number(house.companyId) !== actor.companyId ||
-      (actor.role !== 'admin' && !actor.communityIds.includes(communityId))
-    ) {
+    if (!house || !servesRow(actor, { companyId: Number(house.companyId), communityId })) {
       throw notFound('house');
     }
-    const bindings = await this.ds.getRepository(HouseBinding).find({
-      where: { houseId, status: 'verified' },
-      order: { id: 'ASC' },
-    });
+    const bindings = await this.bindings.verifiedOf(houseId);
     return bindings.map((b) => ({ userId: b.userId, name: b.name, phone: b.phone, relation: b.relation }));
   }
 }

@@ -8,14 +8,14 @@ import {
   PrimaryColumn,
   PrimaryGeneratedColumn,
 } from 'typeorm';
-import { Building } from '../places/place.entities.js';
-import { User } from '../users/user.entities.js';
+import type { Building } from '../places/place.entities.js';
+import type { User } from '../users/user.entities.js';
 
 /** What routing needs to know about a technician beyond the user row. */
 @Entity('technician_profile')
 export class TechnicianProfile {
   @PrimaryColumn({ type: 'int' }) userId: number;
-  @ManyToOne(() => User, { onDelete: 'CASCADE' })
+  @ManyToOne('User', { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'userId' })
   user?: User;
   /** Open orders the technician may hold at once. */
@@ -29,7 +29,7 @@ export class TechnicianProfile {
 export class TechnicianSkill {
   @PrimaryColumn({ type: 'int' }) userId: number;
   @PrimaryColumn({ type: 'varchar', length: 32 }) category: string;
-  @ManyToOne(() => User, { onDelete: 'CASCADE' })
+  @ManyToOne('User', { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'userId' })
   user?: User;
   /** 1 (apprentice) .. 5 (master). */
@@ -51,7 +51,7 @@ export class TeamMember {
   @ManyToOne(() => Team, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'teamId' })
   team?: Team;
-  @ManyToOne(() => User, { onDelete: 'CASCADE' })
+  @ManyToOne('User', { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'userId' })
   user?: User;
 }
@@ -61,10 +61,10 @@ export class TeamMember {
 export class StaffBuilding {
   @PrimaryColumn({ type: 'int' }) userId: number;
   @PrimaryColumn({ type: 'int' }) buildingId: number;
-  @ManyToOne(() => User, { onDelete: 'CASCADE' })
+  @ManyToOne('User', { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'userId' })
   user?: User;
-  @ManyToOne(() => Building, { onDelete: 'CASCADE' })
+  @ManyToOne('Building', { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'buildingId' })
   building?: Building;
 }

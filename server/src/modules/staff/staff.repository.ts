@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type { RosterView as Roster } from '@linli/shared';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
   chinaLocalTime,
@@ -13,6 +14,7 @@ import { DataSource, type EntityManager, In, LessThanOrEqual, MoreThan } from 't
 import { transactionWithRetry } from '../../common/db-errors.js';
 import { Building, Community } from '../places/place.entities.js';
 import { StaffCommunity, User } from '../users/user.entities.js';
+import { UsersRepository } from '../users/users.repository.js';
 import { WorkOrder } from '../work-orders/work-order.entities.js';
 import { distanceKm } from './geo.js';
 import {
@@ -54,10 +56,8 @@ export interface StaffFilter {
   communityId?: number;
 }
 
-export interface Roster {
-  pattern: WeeklyShift[];
-  exceptions: ShiftException[];
-}
+/** The view this module answers with, defined once in shared/. */
+export type { RosterView as Roster } from '@linli/shared';
 
 function groupBy<T>(rows: T[], key: (r: T) => number): Map<number, T[]> {
   const map = new Map<number, T[]>();
@@ -80,7 +80,10 @@ function toException(r: ShiftExceptionRow): ShiftException {
 /** Staff rows and the facts around them: service area, skills, rosters, load. */
 @Injectable()
 export class StaffRepository {
-  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    @Inject(UsersRepository) private readonly users: UsersRepository,
+  ) {}
 
   /** A transaction, retried a few times when the database picks it as a deadlock victim. */
   transaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
@@ -99,6 +102,22 @@ export class StaffRepository {
       .where('u.id = :userId', { userId })
       .setLock('pessimistic_write')
       .getOne();
+  }
+
+  /** Active technicians serving the community with the category's skill (who may grab a pooled order). */
+  async poolTechnicianIds(em: EntityManager, companyId: number, communityId: number, category: string) {
+    const ids = await this.users.activeStaffIds(em, { companyId, role: 'technician', communityId });
+    if (!ids.length) return [];
+    const skilled = await em.find(TechnicianSkill, { select: { userId: true }, where: { userId: In(ids), category } });
+    const withSkill = new Set(skilled.map((s) => s.userId));
+    return ids.filter((id) => withSkill.has(id));
+  }
+
+  /** Routing gave this technician work now (fairness: the least recently assigned goes first). */
+  async touchAssigned(em: EntityManager, userId: number, now: Date): Promise<void> {
+    const res = await em.update(TechnicianProfile, { userId }, { lastAssignedAt: now });
+    if (!res.affected)
+      await em.insert(TechnicianProfile, { userId, capacity: 6, latitude: null, longitude: null, lastAssignedAt: now });
   }
 
   /** A staff member (any staff role, active or not) of the company. */

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { StaffView } from '@linli/shared';
 import { validateRoster, type FieldError, type ShiftException, type StaffRole, type Weekday } from '@linli/shared';
 import type { EntityManager } from 'typeorm';
 import { AppError, notFound } from '../../common/app-error.js';
@@ -6,30 +7,12 @@ import type { Actor } from '../../common/auth/actor.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { Clock } from '../../common/clock.js';
 import { CategoriesRepository } from '../categories/categories.repository.js';
-import type { User } from '../users/user.entities.js';
+import type { User } from '../users/users.repository.js';
 import type { ListStaffQuery, ProfileDto, RosterDto, ServiceAreaDto, SkillsDto } from './staff.dto.js';
 import { StaffRepository, type Roster } from './staff.repository.js';
 
-/** A staff member as the console shows them. */
-export interface StaffView {
-  id: number;
-  name: string;
-  role: StaffRole;
-  phone: string | null;
-  active: boolean;
-  communityIds: number[];
-  /** Empty = every building of the communities served. */
-  buildingIds: number[];
-  teamIds: number[];
-  skills: Array<{ category: string; level: number }>;
-  capacity: number;
-  latitude: number | null;
-  longitude: number | null;
-  /** Orders assigned to them and not yet completed (assigned .. quoted). */
-  openOrders: number;
-  onShift: boolean;
-  onLeave: boolean;
-}
+/** The view this module answers with, defined once in shared/. */
+export type { StaffView } from '@linli/shared';
 
 export const invalid = (message: string, details: FieldError[]) => new AppError('VALIDATION_FAILED', message, details);
 

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, In, Not } from 'typeorm';
-import { RoutingRule } from '../routing/routing.entities.js';
 import { Team, TeamMember } from './staff.entities.js';
 
 @Injectable()
@@ -57,9 +56,15 @@ export class TeamsRepository {
 
   /** Routing rules that restrict candidates to the team. */
   async rulesUsing(em: EntityManager, teamId: number): Promise<number[]> {
-    return (await em.find(RoutingRule, { select: { id: true }, where: { teamId }, order: { id: 'ASC' } })).map(
-      (r) => r.id,
-    );
+    // Read-only look at the routing module's table (docs/architecture.md "Who owns which table").
+    const rows: Array<{ id: number | string }> = await em
+      .createQueryBuilder()
+      .select('r.id', 'id')
+      .from('routing_rule', 'r')
+      .where('r.teamId = :teamId', { teamId })
+      .orderBy('r.id', 'ASC')
+      .getRawMany();
+    return rows.map((r) => Number(r.id));
   }
 
   async remove(em: EntityManager, id: number) {

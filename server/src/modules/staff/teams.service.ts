@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { TeamView } from '@linli/shared';
 import type { FieldError } from '@linli/shared';
 import { AppError, notFound } from '../../common/app-error.js';
 import type { Actor } from '../../common/auth/actor.js';
@@ -9,14 +10,8 @@ import { StaffRepository } from './staff.repository.js';
 import { invalid } from './staff.service.js';
 import { TeamsRepository } from './teams.repository.js';
 
-export interface TeamView {
-  id: number;
-  name: string;
-  supervisorId: number | null;
-  supervisorName: string | null;
-  memberIds: number[];
-  members: Array<{ id: number; name: string }>;
-}
+/** The view this module answers with, defined once in shared/. */
+export type { TeamView } from '@linli/shared';
 
 interface CheckedTeam {
   name: string;

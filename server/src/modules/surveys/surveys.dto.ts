@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ACSI_MAX, ACSI_MIN, type SurveyResults } from '@linli/shared';
+import { ACSI_MAX, ACSI_MIN } from '@linli/shared';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -83,29 +83,8 @@ export class SurveyResponseDto {
   @ApiPropertyOptional({ maxLength: 500 }) @IsOptional() @IsString() @Length(1, 500) comment?: string;
 }
 
-export interface SurveyView {
-  id: number;
-  communityId: number;
-  communityName: string;
-  title: string;
-  /** ISO 8601. */
-  startsAt: string;
-  endsAt: string;
-  status: SurveyStatus;
-  weights: [number, number, number];
-  createdAt: string;
-  /** Staff: answers so far. */
-  responses?: number;
-  /** Residents: whether they have answered. */
-  answered?: boolean;
-}
+/** The view this module answers with, defined once in shared/. */
+export type { SurveyView } from '@linli/shared';
 
-export interface SurveyResultsView extends SurveyResults {
-  surveyId: number;
-  /** Households of the community (its house count). */
-  households: number;
-  /** Distinct houses answered for. */
-  respondingHouseholds: number;
-  /** respondingHouseholds / households, 0..1; null without households. */
-  responseRate: number | null;
-}
+/** The view this module answers with, defined once in shared/. */
+export type { SurveyResultsView } from '@linli/shared';

@@ -1,13 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DEFAULT_ACSI_WEIGHTS, surveyResults } from '@linli/shared';
+import { DEFAULT_ACSI_WEIGHTS, ofViewersCompany, servedCommunities, servesRow, surveyResults } from '@linli/shared';
 import { DataSource, In } from 'typeorm';
 import { AppError, notFound } from '../../common/app-error.js';
 import type { Actor } from '../../common/auth/actor.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { Clock } from '../../common/clock.js';
 import { isUniqueViolation } from '../../common/db-errors.js';
-import { Community, House } from '../places/place.entities.js';
+import { PlacesRepository } from '../places/places.repository.js';
 import { BindingsRepository } from '../residents/bindings.repository.js';
 import type {
   CreateSurveyDto,
@@ -32,11 +32,12 @@ export class SurveysService {
     @InjectDataSource() private readonly ds: DataSource,
     @Inject(BindingsRepository) private readonly bindings: BindingsRepository,
     @Inject(Clock) private readonly clock: Clock,
+    @Inject(PlacesRepository) private readonly places: PlacesRepository,
   ) {}
 
   async create(actor: Actor, dto: CreateSurveyDto): Promise<SurveyView> {
-    const community = await this.ds.getRepository(Community).findOneBy({ id: dto.communityId });
-    if (!community || community.companyId !== actor.companyId) throw notFound('community');
+    const community = await this.places.findCommunity(dto.communityId);
+    if (!community || !ofViewersCompany(actor, community)) throw notFound('community');
     const startsAt = new Date(dto.startsAt);
     const endsAt = new Date(dto.endsAt);
     if (!(endsAt > startsAt)) {
@@ -111,9 +112,10 @@ export class SurveysService {
         .andWhere('s.startsAt <= :now AND s.endsAt > :now', { now });
     } else {
       qb.where('s.companyId = :companyId', { companyId: actor.companyId });
-      if (actor.role !== 'admin') {
-        if (!actor.communityIds.length) return [];
-        qb.andWhere('s.communityId IN (:...communityIds)', { communityIds: actor.communityIds });
+      const served = servedCommunities(actor);
+      if (served !== 'all') {
+        if (!served.length) return [];
+        qb.andWhere('s.communityId IN (:...communityIds)', { communityIds: served });
       }
       if (query.status) qb.andWhere('s.status = :status', { status: query.status });
     }
@@ -126,7 +128,7 @@ export class SurveysService {
     const survey = Number.isSafeInteger(id) ? await this.ds.getRepository(Survey).findOneBy({ id }) : null;
     const communities = await this.bindings.verifiedCommunityIds(actor.userId);
     if (!survey || !communities.includes(survey.communityId)) throw notFound('survey');
-    const house = await this.ds.getRepository(House).findOneBy({ id: dto.houseId });
+    const house = await this.places.findHouse(dto.houseId);
     if (!house || !(await this.bindings.isVerified(actor.userId, house.id))) throw notFound('house');
     if (house.communityId !== survey.communityId) {
       throw new AppError('VALIDATION_FAILED', 'the house is not in the survey community', [
@@ -172,7 +174,8 @@ export class SurveysService {
   async results(actor: Actor, id: number): Promise<SurveyResultsView> {
     const survey = await this.findForStaff(actor, id);
     const rows = await this.ds.getRepository(SurveyResponse).find({ where: { surveyId: id }, order: { id: 'ASC' } });
-    const community = await this.ds.getRepository(Community).findOneByOrFail({ id: survey.communityId });
+    const community = await this.places.findCommunity(survey.communityId);
+    if (!community) throw notFound('community');
     const results = surveyResults(
       rows.map((r) => ({
         overall: r.overall,
@@ -196,11 +199,7 @@ export class SurveysService {
   /** A survey of the caller's company, in a community they serve (admins: all). */
   private async findForStaff(actor: Actor, id: number): Promise<Survey> {
     const survey = Number.isSafeInteger(id) ? await this.ds.getRepository(Survey).findOneBy({ id }) : null;
-    const visible =
-      survey !== null &&
-      survey.companyId === actor.companyId &&
-      (actor.role === 'admin' || actor.communityIds.includes(survey.communityId));
-    if (!visible) throw notFound('survey');
+    if (survey === null || !servesRow(actor, survey)) throw notFound('survey');
     return survey;
   }
 
@@ -208,9 +207,7 @@ export class SurveysService {
     if (!surveys.length) return [];
     const ids = surveys.map((s) => s.id);
     const communities = new Map(
-      (await this.ds.getRepository(Community).findBy({ id: In([...new Set(surveys.map((s) => s.communityId))]) })).map(
-        (c) => [c.id, c.name],
-      ),
+      (await this.places.findCommunities([...new Set(surveys.map((s) => s.communityId))])).map((c) => [c.id, c.name]),
     );
     const counts = new Map<number, number>();
     const answered = new Set<number>();

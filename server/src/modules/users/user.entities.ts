@@ -8,7 +8,7 @@ import {
   PrimaryColumn,
   PrimaryGeneratedColumn,
 } from 'typeorm';
-import { Community, Company } from '../places/place.entities.js';
+import type { Community, Company } from '../places/place.entities.js';
 
 /**
  * Everyone who logs in. Residents come from WeChat (openid) and have no company;
@@ -19,7 +19,7 @@ export class User {
   @PrimaryGeneratedColumn() id: number;
   @Column({ type: 'varchar', length: 16 }) role: string;
   @Column({ type: 'int', nullable: true }) companyId: number | null;
-  @ManyToOne(() => Company, { onDelete: 'RESTRICT', nullable: true })
+  @ManyToOne('Company', { onDelete: 'RESTRICT', nullable: true })
   @JoinColumn({ name: 'companyId' })
   company?: Company | null;
   @Column({ type: 'varchar', length: 50 }) name: string;
@@ -41,7 +41,7 @@ export class StaffCommunity {
   @ManyToOne(() => User, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'userId' })
   user?: User;
-  @ManyToOne(() => Community, { onDelete: 'CASCADE' })
+  @ManyToOne('Community', { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'communityId' })
   community?: Community;
 }

@@ -1,16 +1,53 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { isStaffRole, type Role, type UserView } from '@linli/shared';
-import { DataSource } from 'typeorm';
+import { DataSource, In, type EntityManager } from 'typeorm';
 import type { Actor } from '../../common/auth/actor.js';
 import { StaffCommunity, User } from './user.entities.js';
+
+/** The users module's row types, for other modules (they never touch the entities). */
+export type { User } from './user.entities.js';
 
 @Injectable()
 export class UsersRepository {
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
 
-  findById(id: number) {
-    return this.ds.getRepository(User).findOneBy({ id });
+  findByIds(ids: number[]): Promise<User[]> {
+    const unique = [...new Set(ids)];
+    return unique.length ? this.ds.getRepository(User).findBy({ id: In(unique) }) : Promise.resolve([]);
+  }
+
+  /** Active users among `ids`, by id. */
+  findActiveByIds(ids: number[], em: EntityManager = this.ds.manager): Promise<User[]> {
+    return ids.length
+      ? em.find(User, { where: { id: In(ids), active: true }, order: { id: 'ASC' } })
+      : Promise.resolve([]);
+  }
+
+  /** Ids of the company's active staff of a role; with a community, only those serving it. */
+  async activeStaffIds(
+    em: EntityManager,
+    filter: { companyId: number; role: string; communityId?: number },
+  ): Promise<number[]> {
+    const qb = em
+      .getRepository(User)
+      .createQueryBuilder('u')
+      .select('u.id', 'id')
+      .where('u.companyId = :companyId AND u.active = :active AND u.role = :role', {
+        companyId: filter.companyId,
+        active: true,
+        role: filter.role,
+      });
+    if (filter.communityId !== undefined) {
+      qb.innerJoin(StaffCommunity, 'sc', 'sc.userId = u.id AND sc.communityId = :communityId', {
+        communityId: filter.communityId,
+      });
+    }
+    return (await qb.getRawMany<{ id: number | string }>()).map((r) => Number(r.id));
+  }
+
+  findById(id: number, em: EntityManager = this.ds.manager) {
+    return em.findOneBy(User, { id });
   }
 
   findByUsername(username: string) {

@@ -10,8 +10,8 @@ import {
   PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
-import { Community } from '../places/place.entities.js';
-import { User } from '../users/user.entities.js';
+import type { Community } from '../places/place.entities.js';
+import type { User } from '../users/user.entities.js';
 
 @Entity('work_order')
 @Index(['companyId', 'communityId', 'status'])
@@ -22,7 +22,7 @@ export class WorkOrder {
   @Index({ unique: true }) @Column({ type: 'varchar', length: 40 }) no: string;
   @Column({ type: 'int' }) companyId: number;
   @Column({ type: 'int' }) communityId: number;
-  @ManyToOne(() => Community, { onDelete: 'RESTRICT' })
+  @ManyToOne('Community', { onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'communityId' })
   community?: Community;
   @Column({ type: 'int', nullable: true }) houseId: number | null;
@@ -35,12 +35,12 @@ export class WorkOrder {
   @Column({ type: 'text' }) description: string;
   /** The resident the order is for (null for staff-found or patrol orders). */
   @Index() @Column({ type: 'int', nullable: true }) reporterId: number | null;
-  @ManyToOne(() => User, { onDelete: 'RESTRICT', nullable: true })
+  @ManyToOne('User', { onDelete: 'RESTRICT', nullable: true })
   @JoinColumn({ name: 'reporterId' })
   reporter?: User | null;
   @Column({ type: 'int' }) createdById: number;
   @Column({ type: 'int', nullable: true }) assigneeId: number | null;
-  @ManyToOne(() => User, { onDelete: 'RESTRICT', nullable: true })
+  @ManyToOne('User', { onDelete: 'RESTRICT', nullable: true })
   @JoinColumn({ name: 'assigneeId' })
   assignee?: User | null;
   @Column({ type: 'varchar', length: 100, nullable: true }) preferredTime: string | null;

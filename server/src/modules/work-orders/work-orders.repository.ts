@@ -10,8 +10,7 @@ import {
 } from '@linli/shared';
 import { Brackets, DataSource, type EntityManager, In, type SelectQueryBuilder } from 'typeorm';
 import { escapeLike, transactionWithRetry, LIKE_ESCAPE } from '../../common/db-errors.js';
-import type { Community } from '../places/place.entities.js';
-import { User } from '../users/user.entities.js';
+import type { Community } from '../places/places.repository.js';
 import { IdempotencyRecord, OrderSequence, WorkOrder, WorkOrderEvent } from './work-order.entities.js';
 
 /** Which orders an actor may see, resolved to ids the query can use. */
@@ -96,6 +95,29 @@ export class WorkOrdersRepository {
 
   findById(id: number, em: EntityManager = this.ds.manager) {
     return em.findOneBy(WorkOrder, { id });
+  }
+
+  /** Orders the technician completed in [start, end). */
+  countCompletedBy(userId: number, start: Date, end: Date): Promise<number> {
+    return this.ds
+      .getRepository(WorkOrder)
+      .createQueryBuilder('wo')
+      .where('wo.completedById = :me AND wo.completedAt >= :start AND wo.completedAt < :end', {
+        me: userId,
+        start,
+        end,
+      })
+      .getCount();
+  }
+
+  /** Orders assigned to the technician in one of these statuses. */
+  countAssignedTo(userId: number, statuses: readonly string[]): Promise<number> {
+    return this.ds.getRepository(WorkOrder).countBy({ assigneeId: userId, status: In([...statuses]) });
+  }
+
+  findByIds(ids: number[], em: EntityManager = this.ds.manager): Promise<WorkOrder[]> {
+    const unique = [...new Set(ids)];
+    return unique.length ? em.findBy(WorkOrder, { id: In(unique) }) : Promise.resolve([]);
   }
 
   /** Where routing stands when it decided without assigning (waiting, manual): no version bump. */
@@ -202,11 +224,6 @@ export class WorkOrdersRepository {
 
   timeline(workOrderId: number) {
     return this.ds.getRepository(WorkOrderEvent).find({ where: { workOrderId }, order: { id: 'ASC' } });
-  }
-
-  usersByIds(ids: number[]) {
-    const unique = [...new Set(ids)];
-    return unique.length ? this.ds.getRepository(User).findBy({ id: In(unique) }) : Promise.resolve([]);
   }
 
   private applyScope(qb: SelectQueryBuilder<WorkOrder>, scope: OrderScope): SelectQueryBuilder<WorkOrder> {

@@ -3,7 +3,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import {
   ACTION_REQUIREMENTS,
   allowedActions,
+  fullPhonesOnOrder,
   maskPhone,
+  servesCommunity,
   planAction,
   type ActionInput,
   type ActorContext,
@@ -24,12 +26,12 @@ import { Clock } from '../../common/clock.js';
 import type { Actor } from '../../common/auth/actor.js';
 import { isUniqueViolation } from '../../common/db-errors.js';
 import { CategoriesRepository } from '../categories/categories.repository.js';
-import type { Community } from '../places/place.entities.js';
+import type { Community } from '../places/places.repository.js';
 import { PlacesRepository } from '../places/places.repository.js';
 import { BindingsRepository } from '../residents/bindings.repository.js';
 import { UploadsRepository } from '../uploads/uploads.repository.js';
 import { UploadsService } from '../uploads/uploads.service.js';
-import type { User } from '../users/user.entities.js';
+import type { User } from '../users/users.repository.js';
 import { UsersRepository } from '../users/users.repository.js';
 import type { CreateWorkOrderDto, ListWorkOrdersQuery, TransitionDto } from './work-order.dto.js';
 import type { WorkOrder, WorkOrderEvent } from './work-order.entities.js';
@@ -37,8 +39,6 @@ import { factsOf, WorkOrderLifecycle } from './work-order-lifecycle.js';
 import { WorkOrdersRepository, type OrderScope } from './work-orders.repository.js';
 
 const IDEMPOTENCY_KEY = /^[\w-]{8,64}$/;
-/** Statuses in which the reporter sees the assignee's full phone number (to call them). */
-const CALLABLE = new Set(['assigned', 'accepted', 'on_the_way', 'in_progress', 'paused', 'quoted']);
 
 export interface CreateResult {
   order: WorkOrderDetailView;
@@ -275,7 +275,7 @@ export class WorkOrdersService {
     }
     const community = await this.places.findCommunity(communityId);
     if (!community) throw notFound('community');
-    if (actor.role !== 'resident' && !this.servesCommunity(actor, community))
+    if (actor.role !== 'resident' && !servesCommunity(actor, community))
       throw notFound(hasHouse ? 'house' : 'public area');
     return { community, houseId, publicAreaId, location: `${community.name} ${location}` };
   }
@@ -290,11 +290,6 @@ export class WorkOrdersService {
       ]);
     }
     return reporterId;
-  }
-
-  private servesCommunity(actor: Actor, community: Community): boolean {
-    if (actor.companyId !== community.companyId) return false;
-    return actor.role === 'admin' || actor.communityIds.includes(community.id);
   }
 
   async scopeOf(actor: Actor): Promise<OrderScope> {
@@ -388,7 +383,7 @@ export class WorkOrdersService {
   }
 
   private async toViews(actor: Actor, orders: WorkOrder[]): Promise<WorkOrderView[]> {
-    const people = await this.orders.usersByIds(
+    const people = await this.users.findByIds(
       orders.flatMap((o) => [o.reporterId, o.assigneeId]).filter((x): x is number => x !== null),
     );
     const byId = new Map(people.map((u) => [u.id, u]));
@@ -408,8 +403,7 @@ export class WorkOrdersService {
       const isReporter =
         actor.role === 'resident' && (o.reporterId === actor.userId || (o.houseId !== null && verified.has(o.houseId)));
       const ctx: ActorContext = { role: actor.role, isAssignee: o.assigneeId === actor.userId, isReporter };
-      const seeFullPhones =
-        actor.role === 'desk' || actor.role === 'supervisor' || actor.role === 'admin' || ctx.isAssignee;
+      const full = fullPhonesOnOrder(actor, ctx, o.status as WorkOrderStatus);
       const person = (id: number | null, full: boolean): PersonRef | null => {
         const u: User | undefined = id === null ? undefined : byId.get(id);
         return u ? { id: u.id, name: u.name, phone: full ? u.phone : maskPhone(u.phone) } : null;
@@ -430,9 +424,8 @@ export class WorkOrdersService {
         houseId: o.houseId,
         publicAreaId: o.publicAreaId,
         location: [community?.name, house?.label].filter(Boolean).join(' '),
-        reporter: person(o.reporterId, seeFullPhones || isReporter),
-        // The reporter may call the technician while the work is under way; otherwise masked.
-        assignee: person(o.assigneeId, actor.role !== 'resident' || (isReporter && CALLABLE.has(o.status))),
+        reporter: person(o.reporterId, full.reporter),
+        assignee: person(o.assigneeId, full.assignee),
         preferredTime: o.preferredTime,
         photoIds: o.photoIds,
         photos: this.photos.photoRefs(o.photoIds),
@@ -453,7 +446,7 @@ export class WorkOrdersService {
 
   private async toTimeline(events: WorkOrderEvent[]): Promise<TimelineEventView[]> {
     const people = new Map(
-      (await this.orders.usersByIds(events.map((e) => e.actorId).filter((x): x is number => x !== null))).map((u) => [
+      (await this.users.findByIds(events.map((e) => e.actorId).filter((x): x is number => x !== null))).map((u) => [
         u.id,
         u,
       ]),
