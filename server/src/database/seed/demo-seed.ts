@@ -2,14 +2,24 @@ import { hash } from '@node-rs/argon2';
 import {
   chinaDay,
   DEFAULT_CATEGORY_NAMES,
+  findRepeatOf,
+  followUpDueAt,
   formatOrderNo,
+  morePressingReason,
   needsFollowUp,
+  planAction,
+  planCreate,
   NEGATIVE_TAGS,
   POSITIVE_TAGS,
   RATING_DIMENSIONS,
   transition,
   type ActorContext,
+  type ActionInput,
+  type FollowUpReason,
+  type OrderFacts,
+  type OrderPatch,
   type Priority,
+  type RepeatCandidate,
   type WorkOrderAction,
   type WorkOrderStatus,
 } from '@linli/shared';
@@ -326,17 +336,9 @@ const COMMENTS: Record<'good' | 'fair' | 'bad', string[]> = {
 };
 /** How each demo technician tends to be rated (added to a 4.1-star baseline). */
 const TECH_BIAS = [0.4, 0.1, -0.3, 0.2, -0.6, 0.3];
-const REPEAT_WINDOW_MS = 30 * 24 * 3600 * 1000;
 
-/** What one seeded order left behind for the tables besides its own row. */
-interface SeededOrder {
-  id: number;
-  houseId: number | null;
-  publicAreaId: number | null;
-  category: string;
-  status: WorkOrderStatus;
-  closedAt: Date | null;
-}
+/** What one seeded order left behind for the tables besides its own row: what repeats read. */
+type SeededOrder = RepeatCandidate;
 
 /**
  * Orders over the last 90 days, each walked through the shared state machine; completed ones
@@ -398,47 +400,43 @@ async function seedOrders(
     const area = usePublic ? pick(s.areasByCommunity.get(community.id)!) : null;
     const houseId = area ? null : house.id;
     const publicAreaId = area ? area.id : null;
-    // A repeat: the latest order of the same place and category closed within 30 days before.
-    const repeatOf = seeded
-      .filter(
-        (o) =>
-          o.category === category &&
-          o.houseId === houseId &&
-          o.publicAreaId === publicAreaId &&
-          o.status === 'closed' &&
-          o.closedAt !== null &&
-          o.closedAt.getTime() <= at.getTime() &&
-          o.closedAt.getTime() >= at.getTime() - REPEAT_WINDOW_MS,
-      )
-      .sort((a, b) => b.closedAt!.getTime() - a.closedAt!.getTime() || b.id - a.id)[0];
     const kind = random() < 0.06 ? 'complaint' : 'repair';
-    const order = await em.save(
-      em.create(WorkOrder, {
-        no: formatOrderNo(community.code, day, seq),
+    // A repeat by the server's rules (shared/src/repeat.ts).
+    const repeatOfId = findRepeatOf(
+      {
+        id: 0,
         companyId: community.companyId,
-        communityId: community.id,
+        kind,
+        category,
+        status: 'submitted',
         houseId,
         publicAreaId,
-        kind,
-        channel: random() < 0.8 ? 'miniprogram' : 'phone',
-        category,
-        priority,
-        status: 'submitted',
-        description: pick(DESCRIPTIONS[category]),
-        reporterId: resident.id,
-        createdById: resident.id,
-        assigneeId: null,
-        preferredTime: null,
-        photoIds: [],
-        quoteItems: null,
-        quoteTotalFen: null,
-        quoteApproved: null,
-        urgeCount: 0,
-        reopenCount: 0,
-        repeatOfId: repeatOf?.id ?? null,
-        version: 1,
-        completedAt: null,
         closedAt: null,
+        createdAt: at,
+      },
+      seeded,
+    );
+    // The row a new order gets from the shared effects, as through the API.
+    const created = planCreate({
+      companyId: community.companyId,
+      communityId: community.id,
+      houseId,
+      publicAreaId,
+      kind,
+      channel: random() < 0.8 ? 'miniprogram' : 'phone',
+      category,
+      priority,
+      description: pick(DESCRIPTIONS[category]),
+      reporterId: resident.id,
+      createdById: resident.id,
+      preferredTime: null,
+      photoIds: [],
+    });
+    const order = await em.save(
+      em.create(WorkOrder, {
+        ...created.row,
+        no: formatOrderNo(community.code, day, seq),
+        repeatOfId,
         createdAt: at,
         updatedAt: at,
       }),
@@ -466,35 +464,32 @@ async function seedOrders(
       [random() < 0.6 ? 'confirm' : 'auto_close', random() < 0.6 ? 'resident' : 'system', 30 + random() * 100],
     ];
     const stopAt = ageHours > 7 * 24 ? path.length : Math.floor(random() * (path.length + 1));
-    // Declared wide: the `step` closure changes them, which narrowing cannot see.
+    // The order as the shared effects leave it after each step, and every column they changed.
+    let facts: OrderFacts = { ...created.row };
+    let changed: Partial<OrderPatch> = {};
+    // Declared wide: the `step` closure changes it, which narrowing cannot see.
     let status = 'submitted' as WorkOrderStatus;
     let t = at.getTime();
-    let assigneeId = null as number | null;
-    let completedAt = null as Date | null;
-    let closedAt = null as Date | null;
-    const kpi = {
-      acceptedAt: null as Date | null,
-      arrivedAt: null as Date | null,
-      firstCompletedAt: null as Date | null,
-      visits: 0,
-      completedById: null as number | null,
-      ratingStars: null as number | null,
-      unrated: false,
-      reopenCount: 0,
-    };
     let rating: Partial<Rating> | null = null;
     const followUps: Array<Partial<FollowUp>> = [];
 
     /** Take one step if the state machine allows it and it happened before now; false otherwise. */
-    const step = (action: WorkOrderAction, role: ActorContext['role'], hours: number, note: string | null = null) => {
+    const step = (
+      action: WorkOrderAction,
+      role: ActorContext['role'],
+      hours: number,
+      note: string | null = null,
+      extra: Omit<ActionInput, 'action'> = {},
+    ) => {
       const actorRole = action === 'confirm' ? 'resident' : action === 'auto_close' ? 'system' : role;
       const ctx: ActorContext = {
         role: actorRole,
         isAssignee: actorRole === 'technician',
         isReporter: actorRole === 'resident',
       };
-      const r = transition(status, action, ctx);
-      if (!r.ok) throw new Error(`demo seed walked off the state machine: ${status} ${action}`);
+      if (!transition(status, action, ctx).ok) {
+        throw new Error(`demo seed walked off the state machine: ${status} ${action}`);
+      }
       // The window closes an unrated order, whatever the path drew.
       const next = action === 'auto_close' ? t + windowMs : t + hours * 3600_000 * (priority === 'P1' ? 0.2 : 1);
       if (next > nowMs) return false;
@@ -508,25 +503,12 @@ async function seedOrders(
               ? s.dispatcher.id
               : null;
       const when = new Date(t);
-      if (action === 'assign') assigneeId = tech.id;
-      if (action === 'accept') kpi.acceptedAt ??= when;
-      if (action === 'arrive') {
-        kpi.arrivedAt ??= when;
-        kpi.visits += 1;
-      }
-      if (action === 'complete') {
-        completedAt = when;
-        kpi.firstCompletedAt ??= when;
-        kpi.completedById = tech.id;
-      }
-      if (action === 'confirm' || action === 'auto_close') closedAt = when;
-      if (action === 'auto_close') kpi.unrated = kpi.ratingStars === null;
-      if (action === 'reopen') {
-        assigneeId = null;
-        completedAt = null;
-        closedAt = null;
-        kpi.reopenCount += 1;
-      }
+      const input: ActionInput = { action, ...(action === 'assign' ? { assigneeId: tech.id } : {}), ...extra };
+      const plan = planAction(facts, input, { ...ctx, userId: actorId }, when);
+      if (!plan.ok) throw new Error(`demo seed walked off the state machine: ${status} ${action}`);
+      const r = plan.effects;
+      facts = { ...facts, ...r.patch };
+      changed = { ...changed, ...r.patch };
       events.push({
         action,
         fromStatus: status,
@@ -541,12 +523,12 @@ async function seedOrders(
       status = r.to;
       return true;
     };
-    const openFollowUp = (reason: string, from: Date) => {
-      const dueAt = new Date(from.getTime() + 24 * 3600_000);
-      // One open call per order, as on the server: a low rating takes over an open complaint call.
+    const openFollowUp = (reason: FollowUpReason, from: Date) => {
+      const dueAt = followUpDueAt(reason, from);
+      // One open call per order, as on the server: the more pressing reason takes over.
       const open = followUps.find((f) => f.status === 'open');
       if (open) {
-        open.reason = reason;
+        open.reason = morePressingReason(open.reason as FollowUpReason, reason);
         return;
       }
       const done = dueAt.getTime() < nowMs && loop() < 0.85;
@@ -600,7 +582,7 @@ async function seedOrders(
             1,
             Math.min(5, Math.round(4.1 + TECH_BIAS[s.techs.indexOf(tech)] + (loop() + loop() + loop() - 1.5) * 1.6)),
           );
-          if (!step(action, role, hours, `评价 ${stars} 星`)) break;
+          if (!step(action, role, hours, `评价 ${stars} 星`, { stars })) break;
           const fixed = stars >= 3 ? loop() < 0.95 : loop() < 0.4;
           const tags =
             stars >= 4
@@ -626,7 +608,6 @@ async function seedOrders(
             comment: loop() < 0.3 ? pickL(COMMENTS[stars >= 4 ? 'good' : stars === 3 ? 'fair' : 'bad']) : null,
             createdAt: new Date(t),
           };
-          kpi.ratingStars = stars;
           if (needsFollowUp({ stars, fixed: rating.fixed })) {
             openFollowUp(rating.fixed === false ? 'not_fixed' : 'low_rating', new Date(t));
           }
@@ -652,7 +633,8 @@ async function seedOrders(
       }
     }
     // Completed and waiting for a rating: the window's timer runs from the last completion.
-    if (status === 'completed' && completedAt) {
+    const completedAt = status === 'completed' ? (changed.completedAt ?? null) : null;
+    if (completedAt) {
       await em.save(
         em.create(ScheduledJob, {
           kind: 'auto_close',
@@ -677,17 +659,20 @@ async function seedOrders(
     await em.update(
       WorkOrder,
       { id: order.id },
-      {
-        status,
-        assigneeId,
-        completedAt,
-        closedAt,
-        ...kpi,
-        version: events.length,
-        updatedAt: new Date(t),
-      },
+      { ...changed, status, version: events.length, updatedAt: new Date(t) },
     );
-    seeded.push({ id: order.id, houseId, publicAreaId, category, status, closedAt });
+    const { id, companyId, category: cat } = order;
+    seeded.push({
+      id,
+      companyId,
+      kind,
+      category: cat,
+      status,
+      houseId,
+      publicAreaId,
+      closedAt: changed.closedAt ?? null,
+      createdAt: at,
+    });
   }
   for (const [key, lastSeq] of sequences) {
     const [communityId, day] = key.split(':');
