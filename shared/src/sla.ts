@@ -249,3 +249,11 @@ export function nextEscalation(
  */
 export const SLA_STATES = ['ok', 'warning', 'critical', 'breached'] as const;
 export type SlaState = (typeof SLA_STATES)[number];
+
+/** The escalation level each SLA state stands for (the index of SLA_STATES). */
+export const SLA_STATE_LEVEL: Readonly<Record<SlaState, 0 | 1 | 2 | 3>> = {
+  ok: 0,
+  warning: 1,
+  critical: 2,
+  breached: 3,
+};

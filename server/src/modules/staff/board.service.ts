@@ -11,13 +11,12 @@ import { DataSource } from 'typeorm';
 import { AppError } from '../../common/app-error.js';
 import type { Actor } from '../../common/auth/actor.js';
 import { Clock } from '../../common/clock.js';
+import { LIVE_SLA_LEVEL_SQL } from '../sla/sla-sql.js';
 import { HELD_STATUSES, StaffRepository } from './staff.repository.js';
 
 const ACTIVE_STATUSES = ['on_the_way', 'in_progress', 'paused', 'quoted'];
 const UNASSIGNED_STATUSES = ['submitted', 'pooled', 'reopened'];
 const MAX_ESCALATIONS = 20;
-const LIVE_LEVEL =
-  "COALESCE((SELECT MAX(sc.level) FROM sla_clock sc WHERE sc.workOrderId = wo.id AND sc.cycle = wo.reopenCount AND sc.status IN ('running', 'paused')), 0)";
 
 type Row = Record<string, unknown>;
 const num = (v: unknown) => Number(v ?? 0);
@@ -124,7 +123,7 @@ export class BoardService {
               SUM(CASE WHEN t.status IN (${placeholders(ACTIVE_STATUSES.length)}) THEN 1 ELSE 0 END) AS inProgress,
               SUM(CASE WHEN t.lvl >= 1 THEN 1 ELSE 0 END) AS atRisk,
               SUM(CASE WHEN t.lvl >= 3 THEN 1 ELSE 0 END) AS breached
-         FROM (SELECT wo.assigneeId, wo.status, ${LIVE_LEVEL} AS lvl FROM work_order wo
+         FROM (SELECT wo.assigneeId, wo.status, ${LIVE_SLA_LEVEL_SQL} AS lvl FROM work_order wo
                 WHERE wo.assigneeId IN (${placeholders(ids.length)}) AND wo.status IN (${placeholders(HELD_STATUSES.length)})) t
         GROUP BY t.assigneeId`,
       [...ACTIVE_STATUSES, ...ids, ...HELD_STATUSES],
@@ -143,7 +142,7 @@ export class BoardService {
               SUM(CASE WHEN t.lvl = 1 THEN 1 ELSE 0 END) AS warning,
               SUM(CASE WHEN t.lvl = 2 THEN 1 ELSE 0 END) AS critical,
               SUM(CASE WHEN t.lvl >= 3 THEN 1 ELSE 0 END) AS breached
-         FROM (SELECT wo.status, ${LIVE_LEVEL} AS lvl FROM work_order wo
+         FROM (SELECT wo.status, ${LIVE_SLA_LEVEL_SQL} AS lvl FROM work_order wo
                 WHERE ${scope.sql} AND wo.status IN (${placeholders(OPEN_STATUSES.length)})) t`,
       [...UNASSIGNED_STATUSES, ...scope.params, ...OPEN_STATUSES],
     );

@@ -7,8 +7,11 @@ import {
   REPEATABLE_KINDS,
   repeatPlace,
   repeatWindowStart,
+  SLA_STATE_LEVEL,
+  type SlaState,
 } from '@linli/shared';
 import { Brackets, DataSource, type EntityManager, In, type SelectQueryBuilder } from 'typeorm';
+import { LIVE_SLA_LEVEL_SQL } from '../sla/sla-sql.js';
 import { escapeLike, transactionWithRetry, LIKE_ESCAPE } from '../../common/db-errors.js';
 import type { Community } from '../places/places.repository.js';
 import { IdempotencyRecord, OrderSequence, WorkOrder, WorkOrderEvent } from './work-order.entities.js';
@@ -37,16 +40,6 @@ export interface OrderFilters {
   /** 50 or 75: at least that escalation threshold reached on a live clock. */
   atRisk?: number;
 }
-
-/** SLA state -> escalation level of the order's live clocks (see sla.md). */
-const SLA_STATE_LEVEL: Record<string, number> = { ok: 0, warning: 1, critical: 2, breached: 3 };
-/**
- * The highest escalation level of the order's running or paused clocks of its current cycle
- * (a reopen starts cycle reopenCount); 0 when none has fired or no clock runs. Stopped clocks
- * (met, breached, cancelled) no longer count: a finished stage is no risk.
- */
-const LIVE_SLA_LEVEL =
-  "COALESCE((SELECT MAX(sc.level) FROM sla_clock sc WHERE sc.workOrderId = wo.id AND sc.cycle = wo.reopenCount AND sc.status IN ('running', 'paused')), 0)";
 
 @Injectable()
 export class WorkOrdersRepository {
@@ -196,9 +189,11 @@ export class WorkOrdersRepository {
     if (f.houseId) qb.andWhere('wo.houseId = :houseId', { houseId: f.houseId });
     if (f.assigneeId) qb.andWhere('wo.assigneeId = :assigneeId', { assigneeId: f.assigneeId });
     if (f.slaState?.length) {
-      qb.andWhere(`${LIVE_SLA_LEVEL} IN (:...slaLevels)`, { slaLevels: f.slaState.map((st) => SLA_STATE_LEVEL[st]) });
+      qb.andWhere(`${LIVE_SLA_LEVEL_SQL} IN (:...slaLevels)`, {
+        slaLevels: f.slaState.map((st) => SLA_STATE_LEVEL[st as SlaState]),
+      });
     }
-    if (f.atRisk) qb.andWhere(`${LIVE_SLA_LEVEL} >= :atRiskLevel`, { atRiskLevel: f.atRisk >= 75 ? 2 : 1 });
+    if (f.atRisk) qb.andWhere(`${LIVE_SLA_LEVEL_SQL} >= :atRiskLevel`, { atRiskLevel: f.atRisk >= 75 ? 2 : 1 });
     if (f.from) qb.andWhere('wo.createdAt >= :from', { from: f.from });
     if (f.to) qb.andWhere('wo.createdAt < :to', { to: f.to });
     if (f.q) {
