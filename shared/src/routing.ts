@@ -285,3 +285,11 @@ export function selectRule<T extends RoutingRuleMatch>(
 /** What one routing decision did with the order (RoutingDecisionView.outcome). */
 export const ROUTING_OUTCOMES = ['assigned', 'offered', 'rematched', 'pooled', 'waiting', 'manual'] as const;
 export type RoutingOutcome = (typeof ROUTING_OUTCOMES)[number];
+
+/** Declines and offer timeouts after which routing stops offering an order and pools it. */
+export const DEFAULT_MAX_REFUSALS = 3;
+
+/** Whether an order that was refused `refusalCount` times goes to the grab pool instead. */
+export function refusedTooOften(refusalCount: number, maxRefusals: number = DEFAULT_MAX_REFUSALS): boolean {
+  return refusalCount >= maxRefusals;
+}

@@ -1,10 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { GRADE_NAMES, PRIORITIES, ROUTING_MODES, type Priority, type RoutingMode } from '@linli/shared';
+import {
+  DEFAULT_MAX_REFUSALS,
+  GRADE_NAMES,
+  PRIORITIES,
+  ROUTING_MODES,
+  type Priority,
+  type RoutingMode,
+} from '@linli/shared';
 import { IsBoolean, IsIn, IsInt, IsObject, IsOptional, Max, Min } from 'class-validator';
 import { ScopeFieldsDto, ScopeQueryDto } from '../../common/scope.dto.js';
 
 export const DEFAULT_OFFER_TIMEOUT_SECONDS = 300;
-export const DEFAULT_MAX_REFUSALS = 3;
 
 /** A whole rule: PUT replaces every field, omitted optional ones take their defaults. */
 export class RoutingRuleDto extends ScopeFieldsDto {

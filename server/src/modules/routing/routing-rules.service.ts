@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
+  DEFAULT_MAX_REFUSALS,
   GRADE_NAMES,
   selectRule,
   validateWeights,
@@ -16,12 +17,7 @@ import { ScopedCrud, ScopedRows } from '../../common/scoped-crud.js';
 import { CategoriesRepository } from '../categories/categories.repository.js';
 import { PlacesRepository } from '../places/places.repository.js';
 import { TeamsRepository } from '../staff/teams.repository.js';
-import {
-  DEFAULT_MAX_REFUSALS,
-  DEFAULT_OFFER_TIMEOUT_SECONDS,
-  type RoutingRuleDto,
-  type RulePreviewQuery,
-} from './routing-rules.dto.js';
+import { DEFAULT_OFFER_TIMEOUT_SECONDS, type RoutingRuleDto, type RulePreviewQuery } from './routing-rules.dto.js';
 import { RoutingRule } from './routing.entities.js';
 
 export type { RoutingRuleView };

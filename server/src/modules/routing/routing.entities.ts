@@ -1,3 +1,4 @@
+import { DEFAULT_MAX_REFUSALS } from '@linli/shared';
 import type { ExcludedCandidate, RankedCandidate, RoutingWeights } from '@linli/shared';
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
@@ -14,7 +15,7 @@ export class RoutingRule {
   @Column({ type: 'int', nullable: true }) teamId: number | null;
   @Column({ type: 'int', default: 300 }) offerTimeoutSeconds: number;
   /** Declines and offer timeouts before the order goes to the pool. */
-  @Column({ type: 'int', default: 3 }) maxRefusals: number;
+  @Column({ type: 'int', default: DEFAULT_MAX_REFUSALS }) maxRefusals: number;
   @Column({ type: 'simple-json', nullable: true }) weights: RoutingWeights | null;
   @Column({ type: 'boolean', default: true }) enabled: boolean;
   @UpdateDateColumn() updatedAt: Date;

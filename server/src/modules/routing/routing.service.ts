@@ -8,6 +8,7 @@ import {
   type RoutingCandidate,
   type RoutingDecision,
   type RoutingWeights,
+  refusedTooOften,
   SYSTEM_ACTOR,
 } from '@linli/shared';
 import type { EntityManager } from 'typeorm';
@@ -31,7 +32,6 @@ export const ROUTE_JOB = 'route';
 export const OFFER_TIMEOUT_JOB = 'offer_timeout';
 export const REMATCH_JOB = 'rematch';
 
-const DEFAULT_MAX_REFUSALS = 3;
 /** How often orders nobody could take are tried again, besides whenever capacity frees up. */
 const WAITING_RETRY_MS = 5 * 60_000;
 const ROUTABLE = ['submitted', 'reopened'];
@@ -165,7 +165,7 @@ export class RoutingService implements OnModuleInit {
       );
       return;
     }
-    if (mode === 'pool' || order.refusalCount >= (rule?.maxRefusals ?? DEFAULT_MAX_REFUSALS)) {
+    if (mode === 'pool' || refusedTooOften(order.refusalCount, rule?.maxRefusals)) {
       const pooled = await this.lifecycle.act(ctx, order, { action: 'pool' }, SYSTEM_ACTOR, {
         reason: mode === 'pool' ? '抢单模式' : `拒单/超时 ${order.refusalCount} 次，转入抢单池`,
       });
