@@ -1,5 +1,5 @@
 /**
- * Follow-up calls after the work is done (docs/closed-loop.md "Follow-ups"): which reasons open
+ * Follow-up calls after the work is done (docs/closed-loop.md "Follow-ups (回访)"): which reasons open
  * one, how soon the desk must call, and which reason wins when an order already has one open.
  */
 import { FOLLOW_UP_POLICY_VALUES, type FollowUpPolicyValue } from './admin-api.js';

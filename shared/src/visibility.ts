@@ -1,5 +1,5 @@
 /**
- * Who sees what (docs/security.md "Tenancy"): which communities and rows a staff member may
+ * Who sees what (docs/architecture.md "Tenancy and visibility"): which communities and rows a staff member may
  * see, and which phone digits anyone sees. Every service asks these, so the rules exist once.
  * A row outside what the viewer sees answers 404, never 403, so other tenants' ids cannot be probed.
  */

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { MAX_STARS, MIN_STARS, type PersonRef } from '@linli/shared';
+import { MAX_STARS, MIN_STARS } from '@linli/shared';
 import { Transform, Type } from 'class-transformer';
 import {
   IsBoolean,
@@ -13,13 +13,18 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { FOLLOW_UP_POLICIES, type FollowUpPolicy, type FollowUpReason } from '@linli/shared';
+import {
+  FOLLOW_UP_CHANNELS,
+  FOLLOW_UP_POLICIES,
+  FOLLOW_UP_STATUSES,
+  type FollowUpChannel,
+  type FollowUpPolicy,
+  type FollowUpStatus,
+} from '@linli/shared';
 import { RatingDimensionsDto } from './ratings.dto.js';
 
-export const FOLLOW_UP_STATUSES = ['open', 'done', 'cancelled'] as const;
-export type FollowUpStatus = (typeof FOLLOW_UP_STATUSES)[number];
-export const FOLLOW_UP_CHANNELS = ['phone', 'visit', 'wechat'] as const;
-export type FollowUpChannel = (typeof FOLLOW_UP_CHANNELS)[number];
+export { FOLLOW_UP_CHANNELS, FOLLOW_UP_STATUSES } from '@linli/shared';
+export type { FollowUpChannel, FollowUpStatus } from '@linli/shared';
 
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
@@ -79,36 +84,4 @@ export class FollowUpPolicyDto {
 /** The view this module answers with, defined once in shared/. */
 export type { FollowUpPolicyView } from '@linli/shared';
 
-export interface FollowUpView {
-  id: number;
-  workOrderId: number;
-  orderNo: string;
-  orderKind: string;
-  category: string;
-  communityId: number;
-  location: string;
-  /** Full phone: only desk, supervisor and admin read follow-ups. */
-  reporter: PersonRef | null;
-  assignee: PersonRef | null;
-  /** The order's rating by the resident, if any (stars only; details at /work-orders/:id/rating). */
-  ratingStars: number | null;
-  reason: FollowUpReason;
-  status: FollowUpStatus;
-  /** ISO 8601. */
-  dueAt: string;
-  overdue: boolean;
-  createdAt: string;
-  channel: FollowUpChannel | null;
-  reached: boolean | null;
-  outcome: string | null;
-  stars: number | null;
-  dimensions: {
-    speed: number | null;
-    workmanship: number | null;
-    attitude: number | null;
-    communication: number | null;
-  };
-  fixed: boolean | null;
-  doneBy: { id: number; name: string } | null;
-  doneAt: string | null;
-}
+export type { FollowUpView } from '@linli/shared';

@@ -1,6 +1,6 @@
 /**
  * The SLA module's SQL for other modules' read queries over `work_order` (aliased `wo`): the
- * live SLA level of an order, one definition (docs/sla.md "Levels").
+ * live SLA level of an order, one definition (docs/sla.md "Escalation ladder").
  *
  * The highest escalation level of the order's running or paused clocks of its current cycle
  * (a reopen starts cycle reopenCount); 0 when none has fired or no clock runs. Stopped clocks

@@ -6,6 +6,8 @@ import {
   WORK_ORDER_ACTIONS,
   WORK_ORDER_KINDS,
   WORK_ORDER_STATUSES,
+  SLA_STATES,
+  type SlaState,
   type Channel,
   type PauseReason,
   type Priority,
@@ -118,8 +120,6 @@ const toInt = ({ value }: { value: unknown }) =>
  * An order's SLA state: the highest escalation level reached by its running (or paused) clocks
  * of the current cycle. ok = none past 50%, warning = past 50%, critical = past 75%, breached.
  */
-export const SLA_STATES = ['ok', 'warning', 'critical', 'breached'] as const;
-export type SlaState = (typeof SLA_STATES)[number];
 /** `atRisk=50`: past 50% of a running SLA target (warning or worse); `75`: critical or breached. */
 export const AT_RISK_THRESHOLDS = [50, 75] as const;
 
