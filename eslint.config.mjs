@@ -32,9 +32,6 @@ const OWNERSHIP_DEBT = [
   // all-or-nothing transaction; it moves behind a places-module writer.
   'server/src/modules/imports/imports.service.ts',
   'server/src/modules/imports/master-data.service.ts',
-  // Staff accounts are user rows and their community memberships (users module); the staff
-  // module's read model joins them with its own tables and counts each technician's open orders.
-  'server/src/modules/staff/staff.repository.ts',
 ];
 
 export default defineConfig(

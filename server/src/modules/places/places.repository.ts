@@ -83,6 +83,17 @@ export class PlacesRepository {
     await em.update(Community, { id }, settings);
   }
 
+  /** Communities of the company among `ids` (others are simply absent). */
+  companyCommunities(companyId: number, ids: number[], em: EntityManager = this.ds.manager): Promise<Community[]> {
+    const unique = [...new Set(ids)];
+    return unique.length ? em.findBy(Community, { id: In(unique), companyId }) : Promise.resolve([]);
+  }
+
+  buildingsByIds(ids: number[], em: EntityManager = this.ds.manager): Promise<Building[]> {
+    const unique = [...new Set(ids)];
+    return unique.length ? em.findBy(Building, { id: In(unique) }) : Promise.resolve([]);
+  }
+
   findCommunities(ids: number[]) {
     return ids.length ? this.ds.getRepository(Community).findBy({ id: In(ids) }) : Promise.resolve([]);
   }

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CategoriesModule } from '../categories/categories.module.js';
+import { PlacesModule } from '../places/places.module.js';
+import { WorkOrdersModule } from '../work-orders/work-orders.module.js';
 import { BoardController } from './board.controller.js';
 import { BoardService } from './board.service.js';
 import { LeaveController } from './leave.controller.js';
@@ -14,7 +16,7 @@ import { TeamsService } from './teams.service.js';
 
 /** Staff, teams, rosters and leave; exports StaffRepository (loadCandidates) for routing, TeamsRepository for routing rules. */
 @Module({
-  imports: [CategoriesModule],
+  imports: [CategoriesModule, PlacesModule, WorkOrdersModule],
   // BoardController first: `/staff/board` must match before `/staff/:id`.
   controllers: [BoardController, StaffController, TeamsController, LeaveController],
   providers: [

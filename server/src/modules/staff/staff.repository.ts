@@ -4,7 +4,6 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import {
   chinaLocalTime,
   isOnShift,
-  STAFF_ROLES,
   type RoutingCandidate,
   type ShiftException,
   type WeeklyShift,
@@ -12,10 +11,9 @@ import {
 } from '@linli/shared';
 import { DataSource, type EntityManager, In, LessThanOrEqual, MoreThan } from 'typeorm';
 import { transactionWithRetry } from '../../common/db-errors.js';
-import { Building, Community } from '../places/place.entities.js';
-import { StaffCommunity, User } from '../users/user.entities.js';
-import { UsersRepository } from '../users/users.repository.js';
-import { WorkOrder } from '../work-orders/work-order.entities.js';
+import { PlacesRepository, type Building, type Community } from '../places/places.repository.js';
+import { UsersRepository, type User } from '../users/users.repository.js';
+import { WorkOrdersRepository } from '../work-orders/work-orders.repository.js';
 import { distanceKm } from './geo.js';
 import {
   ShiftExceptionRow,
@@ -83,6 +81,8 @@ export class StaffRepository {
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
     @Inject(UsersRepository) private readonly users: UsersRepository,
+    @Inject(PlacesRepository) private readonly places: PlacesRepository,
+    @Inject(WorkOrdersRepository) private readonly orders: WorkOrdersRepository,
   ) {}
 
   /** A transaction, retried a few times when the database picks it as a deadlock victim. */
@@ -95,13 +95,7 @@ export class StaffRepository {
    * SQLite runs one write transaction at a time anyway.
    */
   async lockStaffMember(em: EntityManager, userId: number): Promise<void> {
-    if (this.ds.options.type !== 'mariadb' && this.ds.options.type !== 'mysql') return;
-    await em
-      .createQueryBuilder(User, 'u')
-      .select('u.id')
-      .where('u.id = :userId', { userId })
-      .setLock('pessimistic_write')
-      .getOne();
+    await this.users.lockForUpdate(em, userId);
   }
 
   /** Active technicians serving the community with the category's skill (who may grab a pooled order). */
@@ -122,42 +116,21 @@ export class StaffRepository {
 
   /** A staff member (any staff role, active or not) of the company. */
   findStaffMember(companyId: number, userId: number, em: EntityManager = this.ds.manager): Promise<User | null> {
-    if (!Number.isSafeInteger(userId) || userId < 1) return Promise.resolve(null);
-    return em.findOneBy(User, { id: userId, companyId, role: In([...STAFF_ROLES]) });
+    return this.users.findStaffMember(companyId, userId, em);
   }
 
   /** Staff of the company by id (missing or other-company ids are simply absent). */
   findStaffMembers(companyId: number, userIds: number[], em: EntityManager = this.ds.manager): Promise<User[]> {
-    const ids = [...new Set(userIds)];
-    if (!ids.length) return Promise.resolve([]);
-    return em.findBy(User, { id: In(ids), companyId, role: In([...STAFF_ROLES]) });
+    return this.users.findStaffMembers(companyId, userIds, em);
   }
 
   listStaff(companyId: number, filter: StaffFilter): Promise<User[]> {
-    const qb = this.ds
-      .getRepository(User)
-      .createQueryBuilder('u')
-      .where('u.companyId = :companyId', { companyId })
-      .andWhere('u.role IN (:...roles)', { roles: filter.role ? [filter.role] : [...STAFF_ROLES] })
-      .orderBy('u.id', 'ASC');
-    if (filter.servingAny) {
-      if (!filter.servingAny.length) return Promise.resolve([]);
-      qb.andWhere('u.id IN (SELECT sc.userId FROM staff_community sc WHERE sc.communityId IN (:...servingAny))', {
-        servingAny: filter.servingAny,
-      });
-    }
-    if (filter.communityId !== undefined) {
-      qb.andWhere('u.id IN (SELECT sc2.userId FROM staff_community sc2 WHERE sc2.communityId = :communityId)', {
-        communityId: filter.communityId,
-      });
-    }
-    return qb.getMany();
+    return this.users.listStaff(companyId, filter);
   }
 
   /** Whether the user serves at least one of the communities. */
   async servesAny(userId: number, communityIds: number[], em: EntityManager = this.ds.manager): Promise<boolean> {
-    if (!communityIds.length) return false;
-    return (await em.countBy(StaffCommunity, { userId, communityId: In(communityIds) })) > 0;
+    return this.users.servesAny(userId, communityIds, em);
   }
 
   /**
@@ -172,7 +145,7 @@ export class StaffRepository {
     const [profiles, skills, communities, buildings, teams, patterns, exceptions, leave, load] = await Promise.all([
       em.find(TechnicianProfile, { where: { userId: In(ids) } }),
       em.find(TechnicianSkill, { where: { userId: In(ids) }, order: { category: 'ASC' } }),
-      em.find(StaffCommunity, { where: { userId: In(ids) }, order: { communityId: 'ASC' } }),
+      this.users.communityMemberships(ids, em),
       em.find(StaffBuilding, { where: { userId: In(ids) }, order: { buildingId: 'ASC' } }),
       em.find(TeamMember, { where: { userId: In(ids) }, order: { teamId: 'ASC' } }),
       em.find(ShiftPattern, { where: { userId: In(ids) } }),
@@ -181,14 +154,7 @@ export class StaffRepository {
         select: { userId: true },
         where: { userId: In(ids), status: 'approved', startAt: LessThanOrEqual(now), endAt: MoreThan(now) },
       }),
-      em
-        .createQueryBuilder(WorkOrder, 'wo')
-        .select('wo.assigneeId', 'userId')
-        .addSelect('COUNT(*)', 'n')
-        .where('wo.assigneeId IN (:...ids)', { ids })
-        .andWhere('wo.status IN (:...held)', { held: [...HELD_STATUSES] })
-        .groupBy('wo.assigneeId')
-        .getRawMany<{ userId: number | string; n: number | string }>(),
+      this.orders.countsByAssignee(ids, HELD_STATUSES, em),
     ]);
     const profileOf = new Map(profiles.map((p) => [p.userId, p]));
     const skillsOf = groupBy(skills, (r) => r.userId);
@@ -198,7 +164,7 @@ export class StaffRepository {
     const patternOf = groupBy(patterns, (r) => r.userId);
     const exceptionsOf = groupBy(exceptions, (r) => r.userId);
     const onLeave = new Set(leave.map((l) => l.userId));
-    const loadOf = new Map(load.map((r) => [Number(r.userId), Number(r.n)]));
+    const loadOf = load;
     for (const id of ids) {
       const profile = profileOf.get(id);
       const pattern: WeeklyShift[] = (patternOf.get(id) ?? []).map((p) => ({
@@ -237,8 +203,8 @@ export class StaffRepository {
   ): Promise<RoutingCandidate[]> {
     void category;
     const [technicians, community] = await Promise.all([
-      em.find(User, { where: { companyId, role: 'technician', active: true }, order: { id: 'ASC' } }),
-      em.findOneBy(Community, { id: communityId }),
+      this.users.activeTechnicians(companyId, em),
+      this.places.findCommunity(communityId, em),
     ]);
     const facts = await this.factsOf(
       technicians.map((t) => t.id),
@@ -270,23 +236,16 @@ export class StaffRepository {
   // --- service area -------------------------------------------------------------------------
 
   companyCommunities(companyId: number, ids: number[], em: EntityManager = this.ds.manager): Promise<Community[]> {
-    const unique = [...new Set(ids)];
-    return unique.length ? em.findBy(Community, { id: In(unique), companyId }) : Promise.resolve([]);
+    return this.places.companyCommunities(companyId, ids, em);
   }
 
   buildingsByIds(ids: number[], em: EntityManager = this.ds.manager): Promise<Building[]> {
-    const unique = [...new Set(ids)];
-    return unique.length ? em.findBy(Building, { id: In(unique) }) : Promise.resolve([]);
+    return this.places.buildingsByIds(ids, em);
   }
 
   async replaceServiceArea(em: EntityManager, userId: number, communityIds: number[], buildingIds: number[]) {
     await em.delete(StaffBuilding, { userId });
-    await em.delete(StaffCommunity, { userId });
-    if (communityIds.length)
-      await em.insert(
-        StaffCommunity,
-        communityIds.map((communityId) => ({ userId, communityId })),
-      );
+    await this.users.replaceCommunities(em, userId, communityIds);
     if (buildingIds.length)
       await em.insert(
         StaffBuilding,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { isStaffRole, type Role, type UserView } from '@linli/shared';
+import { isStaffRole, STAFF_ROLES, type Role, type UserView } from '@linli/shared';
 import { DataSource, In, type EntityManager } from 'typeorm';
 import type { Actor } from '../../common/auth/actor.js';
 import { StaffCommunity, User } from './user.entities.js';
@@ -44,6 +44,87 @@ export class UsersRepository {
       });
     }
     return (await qb.getRawMany<{ id: number | string }>()).map((r) => Number(r.id));
+  }
+
+  // ---- staff accounts: user rows of staff roles and the communities they serve -------------
+
+  /**
+   * Serialise changes to one staff member's rows (replace-all writes) on MySQL/MariaDB;
+   * SQLite runs one write transaction at a time anyway.
+   */
+  async lockForUpdate(em: EntityManager, userId: number): Promise<void> {
+    if (this.ds.options.type !== 'mariadb' && this.ds.options.type !== 'mysql') return;
+    await em
+      .createQueryBuilder(User, 'u')
+      .select('u.id')
+      .where('u.id = :userId', { userId })
+      .setLock('pessimistic_write')
+      .getOne();
+  }
+
+  /** A staff member (any staff role, active or not) of the company. */
+  findStaffMember(companyId: number, userId: number, em: EntityManager = this.ds.manager): Promise<User | null> {
+    if (!Number.isSafeInteger(userId) || userId < 1) return Promise.resolve(null);
+    return em.findOneBy(User, { id: userId, companyId, role: In([...STAFF_ROLES]) });
+  }
+
+  /** Staff of the company by id (missing or other-company ids are simply absent). */
+  findStaffMembers(companyId: number, userIds: number[], em: EntityManager = this.ds.manager): Promise<User[]> {
+    const ids = [...new Set(userIds)];
+    if (!ids.length) return Promise.resolve([]);
+    return em.findBy(User, { id: In(ids), companyId, role: In([...STAFF_ROLES]) });
+  }
+
+  /** The company's staff, by role and served communities. */
+  listStaff(
+    companyId: number,
+    filter: { role?: string; servingAny?: number[]; communityId?: number },
+  ): Promise<User[]> {
+    const qb = this.ds
+      .getRepository(User)
+      .createQueryBuilder('u')
+      .where('u.companyId = :companyId', { companyId })
+      .andWhere('u.role IN (:...roles)', { roles: filter.role ? [filter.role] : [...STAFF_ROLES] })
+      .orderBy('u.id', 'ASC');
+    if (filter.servingAny) {
+      if (!filter.servingAny.length) return Promise.resolve([]);
+      qb.andWhere('u.id IN (SELECT sc.userId FROM staff_community sc WHERE sc.communityId IN (:...servingAny))', {
+        servingAny: filter.servingAny,
+      });
+    }
+    if (filter.communityId !== undefined) {
+      qb.andWhere('u.id IN (SELECT sc2.userId FROM staff_community sc2 WHERE sc2.communityId = :communityId)', {
+        communityId: filter.communityId,
+      });
+    }
+    return qb.getMany();
+  }
+
+  /** Every active technician of the company, by id. */
+  activeTechnicians(companyId: number, em: EntityManager = this.ds.manager): Promise<User[]> {
+    return em.find(User, { where: { companyId, role: 'technician', active: true }, order: { id: 'ASC' } });
+  }
+
+  /** Whether the user serves at least one of the communities. */
+  async servesAny(userId: number, communityIds: number[], em: EntityManager = this.ds.manager): Promise<boolean> {
+    if (!communityIds.length) return false;
+    return (await em.countBy(StaffCommunity, { userId, communityId: In(communityIds) })) > 0;
+  }
+
+  /** The community memberships of these users, by community id. */
+  communityMemberships(userIds: number[], em: EntityManager = this.ds.manager): Promise<StaffCommunity[]> {
+    if (!userIds.length) return Promise.resolve([]);
+    return em.find(StaffCommunity, { where: { userId: In(userIds) }, order: { communityId: 'ASC' } });
+  }
+
+  /** Replace the communities a staff member serves (in the caller's transaction). */
+  async replaceCommunities(em: EntityManager, userId: number, communityIds: number[]): Promise<void> {
+    await em.delete(StaffCommunity, { userId });
+    if (communityIds.length)
+      await em.insert(
+        StaffCommunity,
+        communityIds.map((communityId) => ({ userId, communityId })),
+      );
   }
 
   findById(id: number, em: EntityManager = this.ds.manager) {

@@ -103,6 +103,24 @@ export class WorkOrdersRepository {
       .getCount();
   }
 
+  /** How many orders in these statuses each of these users has assigned (absent: none). */
+  async countsByAssignee(
+    userIds: number[],
+    statuses: readonly string[],
+    em: EntityManager = this.ds.manager,
+  ): Promise<Map<number, number>> {
+    if (!userIds.length) return new Map();
+    const rows = await em
+      .createQueryBuilder(WorkOrder, 'wo')
+      .select('wo.assigneeId', 'userId')
+      .addSelect('COUNT(*)', 'n')
+      .where('wo.assigneeId IN (:...ids)', { ids: userIds })
+      .andWhere('wo.status IN (:...held)', { held: [...statuses] })
+      .groupBy('wo.assigneeId')
+      .getRawMany<{ userId: number | string; n: number | string }>();
+    return new Map(rows.map((r) => [Number(r.userId), Number(r.n)]));
+  }
+
   /** Orders assigned to the technician in one of these statuses. */
   countAssignedTo(userId: number, statuses: readonly string[]): Promise<number> {
     return this.ds.getRepository(WorkOrder).countBy({ assigneeId: userId, status: In([...statuses]) });
