@@ -18,9 +18,9 @@ import { memoryStorage } from 'multer';
 import type { Actor } from '../../common/auth/actor.js';
 import { CurrentActor, Roles } from '../../common/auth/decorators.js';
 import { RateLimit } from '../../common/rate-limit.js';
-import { CommunitiesQuery, HousesQuery, ImportQuery } from './master-data.dto.js';
+import { CommunitiesQuery, HousesQuery, ImportQuery } from '../places/master-data.dto.js';
 import { ImportsService } from './imports.service.js';
-import { MasterDataService } from './master-data.service.js';
+import { MasterDataService } from '../places/master-data.service.js';
 
 @ApiTags('master-data')
 @ApiBearerAuth()

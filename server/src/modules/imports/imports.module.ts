@@ -1,11 +1,15 @@
 import { Module } from '@nestjs/common';
+import { PlacesModule } from '../places/places.module.js';
 import { ImportsController } from './imports.controller.js';
 import { ImportsService } from './imports.service.js';
-import { MasterDataService } from './master-data.service.js';
 
-/** Master data for the console: the Excel/CSV import and the paginated browse of communities and houses. */
+/**
+ * Master data for the console: the Excel/CSV import (validated here, written by the places
+ * module) and the paginated browse of communities and houses (the places module's read model).
+ */
 @Module({
+  imports: [PlacesModule],
   controllers: [ImportsController],
-  providers: [ImportsService, MasterDataService],
+  providers: [ImportsService],
 })
 export class ImportsModule {}

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
   IMPORT_MAX_BYTES,
@@ -9,12 +9,12 @@ import {
   type ImportResult,
 } from '@linli/shared';
 import ExcelJS from 'exceljs';
-import { DataSource, type EntityManager, In } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { AppError } from '../../common/app-error.js';
 import type { Actor } from '../../common/auth/actor.js';
 import { transactionWithRetry } from '../../common/db-errors.js';
 import { recordAudit } from '../audit/audit.service.js';
-import { Building, Community, House, HouseRegistryEntry, Unit } from '../places/place.entities.js';
+import { PlacesImportRepository } from '../places/places-import.repository.js';
 import { lockCompany } from '../../common/scoped-crud.js';
 import { detectFormat, readCsv, readXlsx, type ParsedImport, type SheetRow } from './master-data-file.js';
 
@@ -55,7 +55,10 @@ const labelOf = (h: { building: string; unit: string | null; roomNo: string }) =
  */
 @Injectable()
 export class ImportsService {
-  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    @Inject(PlacesImportRepository) private readonly placesImport: PlacesImportRepository,
+  ) {}
 
   async importMasterData(
     actor: Actor,
@@ -103,7 +106,7 @@ export class ImportsService {
       problems.push({ sheet: '', row: 0, column: '', problem: '文件中没有数据' });
     }
 
-    const existing = await em.findBy(Community, { companyId });
+    const existing = await this.placesImport.communitiesOfCompany(em, companyId);
     const existingByCode = new Map(existing.map((c) => [c.code, c]));
 
     // Communities: new ones only; a code of the company is "already exists".
@@ -142,7 +145,7 @@ export class ImportsService {
       return code;
     };
     const referenced = new Set([...parsed.houses, ...parsed.residents].map((r) => r.cells['小区编码']));
-    const existingHouses = await this.housesOf(
+    const existingHouses = await this.placesImport.housesOf(
       em,
       existing.filter((c) => referenced.has(c.code)).map((c) => c.id),
     );
@@ -185,7 +188,7 @@ export class ImportsService {
     }
 
     // Residents: of a house in the file or already in the system; one entry per house and phone.
-    const registry = await this.registryPhones(em, [...existingKey.values()]);
+    const registry = await this.placesImport.registryPhones(em, [...existingKey.values()]);
     const fileResidents = new Map<string, SheetRow>();
     // Existing houses that gain residents, planned once each.
     const existingPlanned = new Set<string>();
@@ -260,129 +263,11 @@ export class ImportsService {
   }
 
   private async write(em: EntityManager, companyId: number, plan: Plan): Promise<ImportResult> {
-    const communityIds = new Map<string, number>();
-    for (const c of await em.findBy(Community, { companyId })) communityIds.set(c.code, c.id);
-    const newHouses = plan.houses.filter((h) => h.existingId === null);
-    const added = new Map<string, number>();
-    for (const h of newHouses) added.set(h.communityCode, (added.get(h.communityCode) ?? 0) + 1);
-    for (const c of plan.communities) {
-      const households = c.households ?? added.get(c.code) ?? 0;
-      const row = await em.save(
-        em.create(Community, { companyId, code: c.code, name: c.name, address: c.address, households }),
-      );
-      communityIds.set(c.code, row.id);
-    }
-    let buildingCount = 0;
-    let unitCount = 0;
-    const buildings = new Map<string, number>();
-    const units = new Map<string, number>();
-    const houseIds = new Map<string, number>();
-    for (const h of plan.houses) if (h.existingId !== null) houseIds.set(h.key, h.existingId);
-    const rows: Array<{ key: string; row: Omit<House, 'id' | 'community' | 'building' | 'unit'> }> = [];
-    for (const h of newHouses) {
-      const communityId = communityIds.get(h.communityCode)!;
-      const bKey = JSON.stringify([communityId, h.building]);
-      let buildingId = buildings.get(bKey);
-      if (buildingId === undefined) {
-        const found = await em.findOneBy(Building, { communityId, name: h.building });
-        if (found) buildingId = found.id;
-        else {
-          buildingId = (await em.save(em.create(Building, { communityId, name: h.building }))).id;
-          buildingCount++;
-        }
-        buildings.set(bKey, buildingId);
-      }
-      let unitId: number | null = null;
-      if (h.unit !== null) {
-        const uKey = JSON.stringify([buildingId, h.unit]);
-        const known = units.get(uKey);
-        if (known !== undefined) unitId = known;
-        else {
-          const found = await em.findOneBy(Unit, { buildingId, name: h.unit });
-          if (found) unitId = found.id;
-          else {
-            unitId = (await em.save(em.create(Unit, { buildingId, name: h.unit }))).id;
-            unitCount++;
-          }
-          units.set(uKey, unitId);
-        }
-      }
-      rows.push({
-        key: h.key,
-        row: {
-          communityId,
-          buildingId,
-          unitId,
-          roomNo: h.roomNo,
-          label: labelOf(h),
-          floor: h.floor,
-          areaSqm: h.areaSqm,
-        },
-      });
-    }
-    // Multi-row inserts, then the new ids read back by (building, unit, room): the same on every driver.
-    for (let i = 0; i < rows.length; i += 500) {
-      await em.insert(
-        House,
-        rows.slice(i, i + 500).map((r) => r.row),
-      );
-    }
-    const byPlace = new Map<string, number>();
-    const touched = [...new Set(rows.map((r) => r.row.buildingId))];
-    for (let i = 0; i < touched.length; i += 500) {
-      const found = await em.find(House, {
-        select: { id: true, buildingId: true, unitId: true, roomNo: true },
-        where: { buildingId: In(touched.slice(i, i + 500)) },
-      });
-      for (const f of found) byPlace.set(JSON.stringify([f.buildingId, f.unitId, f.roomNo]), f.id);
-    }
-    for (const r of rows) {
-      houseIds.set(r.key, byPlace.get(JSON.stringify([r.row.buildingId, r.row.unitId, r.row.roomNo]))!);
-    }
-    // Existing communities gain the imported houses as households.
-    const created = new Set(plan.communities.map((c) => c.code));
-    for (const [code, n] of added) {
-      if (!created.has(code)) await em.increment(Community, { id: communityIds.get(code)! }, 'households', n);
-    }
-    for (let i = 0; i < plan.residents.length; i += 500) {
-      await em.insert(
-        HouseRegistryEntry,
-        plan.residents.slice(i, i + 500).map((r) => ({
-          houseId: houseIds.get(r.houseKey)!,
-          name: r.name,
-          phone: r.phone,
-          relation: r.relation,
-        })),
-      );
-    }
-    return { ...this.count(plan), dryRun: false, buildings: buildingCount, units: unitCount };
-  }
-
-  /** Houses of these communities with their building and unit names, to detect duplicates. */
-  private async housesOf(
-    em: EntityManager,
-    communityIds: number[],
-  ): Promise<Array<{ id: number; communityId: number; building: string; unit: string | null; roomNo: string }>> {
-    if (!communityIds.length) return [];
-    const rows = await em
-      .createQueryBuilder(House, 'h')
-      .innerJoin(Building, 'b', 'b.id = h.buildingId')
-      .leftJoin(Unit, 'u', 'u.id = h.unitId')
-      .select(['h.id AS id', 'h.communityId AS communityId', 'h.roomNo AS roomNo'])
-      .addSelect('b.name', 'building')
-      .addSelect('u.name', 'unit')
-      .where('h.communityId IN (:...ids)', { ids: communityIds })
-      .getRawMany<{ id: number; communityId: number; building: string; unit: string | null; roomNo: string }>();
-    return rows.map((r) => ({ ...r, id: Number(r.id), communityId: Number(r.communityId) }));
-  }
-
-  private async registryPhones(em: EntityManager, houseIds: number[]): Promise<Set<string>> {
-    const keys = new Set<string>();
-    for (let i = 0; i < houseIds.length; i += 1000) {
-      const rows = await em.findBy(HouseRegistryEntry, { houseId: In(houseIds.slice(i, i + 1000)) });
-      for (const r of rows) keys.add(`${r.houseId}:${normalizePhone(r.phone)}`);
-    }
-    return keys;
+    const written = await this.placesImport.write(em, companyId, {
+      ...plan,
+      houses: plan.houses.map((h) => ({ ...h, label: labelOf(h) })),
+    });
+    return { ...this.count(plan), dryRun: false, ...written };
   }
 
   /** The downloadable template: the three sheets with their headers, and a sheet of instructions. */

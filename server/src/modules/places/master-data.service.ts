@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { notFound } from '../../common/app-error.js';
 import type { Actor } from '../../common/auth/actor.js';
 import { escapeLike, LIKE_ESCAPE } from '../../common/db-errors.js';
-import { Building, Community, House, HouseRegistryEntry, Unit } from '../places/place.entities.js';
+import { Building, Community, House, HouseRegistryEntry, Unit } from './place.entities.js';
 import type { CommunitiesQuery, HousesQuery } from './master-data.dto.js';
 
 /** The console's paginated browse of the company's communities and houses. */
