@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import { dueAt, escalationLevelAt, nextEscalation, SLA_STAGES, type SlaStage } from '@linli/shared';
+import { dueAt, ESCALATION_LEVELS, escalationLevelAt, nextEscalation, SLA_STAGES, type SlaStage } from '@linli/shared';
 import type { EntityManager } from 'typeorm';
 import { JobRunner } from '../jobs/job-runner.service.js';
 import type { ScheduledJob } from '../jobs/jobs.repository.js';
@@ -16,7 +16,6 @@ import { SlaPoliciesService } from './sla-policies.service.js';
 import { SlaClockRow, SlaEscalation } from './sla.entities.js';
 
 export const SLA_CHECK_JOB = 'sla_check';
-const NOTIFIED = ['', 'assignee', 'supervisor', 'manager'] as const;
 
 /**
  * Pauses are kept in whole seconds: MariaDB's DATETIME drops fractions, so a pause start is
@@ -214,7 +213,7 @@ export class SlaService implements OnModuleInit {
         clockId: clock.id,
         workOrderId: clock.workOrderId,
         level,
-        notified: NOTIFIED[level],
+        notified: ESCALATION_LEVELS.find((s) => s.level === level)?.notify ?? '',
       });
       await this.outbox.emit(
         em,
