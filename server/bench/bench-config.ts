@@ -11,8 +11,11 @@
  *   parsed here with the same rules and errors (ConfigError names the variable).
  */
 import { randomBytes } from 'node:crypto';
+import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import type { DataSource } from 'typeorm';
 import { ConfigError, loadConfig, type AppConfig, type DatabaseConfig } from '../src/config/config.js';
+import { createDataSource, dropDatabase, ensureDatabaseExists } from '../src/database/data-source.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -77,4 +80,15 @@ export function assertBenchDatabase(db: DatabaseConfig, what = 'the benchmark dr
   if (!/bench/i.test(path.basename(name))) {
     throw new Error(`refusing to use "${name}": ${what}, so its name must contain "bench"`);
   }
+}
+
+/** A new, empty benchmark database (its name checked first), connected; migrations not run yet. */
+export async function freshBenchDataSource(db: DatabaseConfig, what?: string): Promise<DataSource> {
+  assertBenchDatabase(db, what);
+  if (db.type === 'mariadb') await dropDatabase(db);
+  else if (existsSync(db.file)) rmSync(db.file);
+  await ensureDatabaseExists(db);
+  const ds = createDataSource(db);
+  await ds.initialize();
+  return ds;
 }

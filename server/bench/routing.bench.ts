@@ -15,7 +15,7 @@
  *       must contain "bench"). BENCH_SKIP_DB=1 runs (a) and (b) only.
  */
 import 'reflect-metadata';
-import { existsSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -34,27 +34,16 @@ import {
 } from '@linli/shared';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../src/app.module.js';
-import { createDataSource, dropDatabase, ensureDatabaseExists } from '../src/database/data-source.js';
+import { dropDatabase } from '../src/database/data-source.js';
 import { RoutingService } from '../src/modules/routing/routing.service.js';
 import { WorkOrderLifecycle } from '../src/modules/work-orders/work-order-lifecycle.js';
-import { assertBenchDatabase, benchConfig } from './bench-config.js';
+import { benchConfig, freshBenchDataSource } from './bench-config.js';
 import { fmt, pct, table } from './report.js';
+import { mulberry32 } from '../src/database/seed/prng.js';
 
 const NOW = Date.parse('2026-06-03T10:00:00+08:00');
 const HOUR = 3_600_000;
 const PRIORITIES: Priority[] = ['P1', 'P2', 'P3', 'P4'];
-
-/** Deterministic pseudo-random numbers (mulberry32), so runs are comparable. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The upper median (the middle element, no averaging), as the published routing numbers were taken. */
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -70,7 +59,7 @@ const BENCH = benchConfig(process.env, process.argv, {
 
 /** 1,000 technicians of community 10: most qualify; some are on leave, off shift, full or lack the skill. */
 function communityCandidates(n: number, seed: number): RoutingCandidate[] {
-  const rand = rng(seed);
+  const rand = mulberry32(seed);
   return Array.from({ length: n }, (_, i): RoutingCandidate => {
     const capacity = 3 + Math.floor(rand() * 4);
     return {
@@ -116,7 +105,7 @@ function benchRank() {
 // ---- (b) matchBacklog ------------------------------------------------------------------------
 
 function backlog(nOrders: number, nTechs: number, eligibleRate: number, seed: number) {
-  const rand = rng(seed);
+  const rand = mulberry32(seed);
   const orders: BacklogOrder[] = Array.from({ length: nOrders }, (_, i) => ({
     id: i + 1,
     priority: PRIORITIES[Math.floor(rand() * 4)],
@@ -197,7 +186,7 @@ async function seedRouting(ds: DataSource, mysql: boolean) {
       );
     }
   };
-  const rand = rng(11);
+  const rand = mulberry32(11);
   const now = Date.now();
   await insert('company', ['id', 'name'], [['1', s('基准物业')]]);
   await insert('community', ['id', 'companyId', 'name', 'code'], [['1', '1', s('基准小区'), s('BENCH')]]);
@@ -323,12 +312,7 @@ async function benchRematch() {
   const dataDir = config.dataDir;
   const db = config.db;
   const mysql = db.type === 'mariadb';
-  assertBenchDatabase(db);
-  if (mysql) await dropDatabase(db);
-  else if (existsSync(db.file)) rmSync(db.file);
-  await ensureDatabaseExists(db);
-  const ds = createDataSource(db);
-  await ds.initialize();
+  const ds = await freshBenchDataSource(db);
   let app: INestApplicationContext | null = null;
   try {
     await ds.runMigrations({ transaction: 'each' });

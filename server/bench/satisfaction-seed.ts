@@ -52,9 +52,9 @@ import {
   type FollowUpPolicy,
 } from '@linli/shared';
 import type { DataSource, QueryRunner } from 'typeorm';
-import { createDataSource, dropDatabase, ensureDatabaseExists } from '../src/database/data-source.js';
 import { RollupService } from '../src/modules/satisfaction/rollup.service.js';
-import { assertBenchDatabase, benchConfig, flag } from './bench-config.js';
+import { benchConfig, freshBenchDataSource, flag } from './bench-config.js';
+import { mulberry32 } from '../src/database/seed/prng.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -70,18 +70,6 @@ const FLUSH = 1000;
 export const BENCH_COMPANY_ID = 1;
 
 const arg = (name: string, fallback?: string) => flag(process.argv, name, fallback);
-
-/** mulberry32 */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const CATEGORIES: Array<[code: string, name: string, homeShare: number, areaShare: number]> = [
   ['plumbing', '水管漏水', 0.34, 0.1],
@@ -149,7 +137,7 @@ interface Place {
 
 /** `ratingWindowDays`: how long a completed order waits for its rating (the server's configuration). */
 export async function seed(ds: DataSource, orders: number, seedValue: number, ratingWindowDays: number) {
-  const rand = prng(seedValue);
+  const rand = mulberry32(seedValue);
   const ratingWindowMs = ratingWindowDays * DAY;
   /** Each community's follow-up policy, as stored. */
   const policyOf = new Map<number, FollowUpPolicy>();
@@ -624,11 +612,7 @@ async function main() {
   const db = config.db;
   if (db.type !== 'mariadb')
     throw new Error('the satisfaction benchmark runs on MariaDB/MySQL (LINLI_DB_URL=mysql://...)');
-  assertBenchDatabase(db, 'the seed drops and creates its database');
-  await dropDatabase(db);
-  await ensureDatabaseExists(db);
-  const ds = createDataSource(db);
-  await ds.initialize();
+  const ds = await freshBenchDataSource(db, 'the seed drops and creates its database');
   try {
     let t = performance.now();
     await ds.runMigrations({ transaction: 'each' });

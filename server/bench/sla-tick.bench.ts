@@ -18,7 +18,7 @@
  * Optional: BENCH_ORDERS (default 100000), BENCH_RUNS (default 3).
  */
 import 'reflect-metadata';
-import { existsSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -27,11 +27,11 @@ import type { INestApplicationContext } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { AppModule } from '../src/app.module.js';
 import type { AppConfig } from '../src/config/config.js';
-import { createDataSource, dropDatabase, ensureDatabaseExists } from '../src/database/data-source.js';
+import { dropDatabase } from '../src/database/data-source.js';
 import { ScheduledJob } from '../src/modules/jobs/job.entity.js';
 import { JobRunner } from '../src/modules/jobs/job-runner.service.js';
 import { OutboxDispatcher } from '../src/modules/notifications/outbox-dispatcher.service.js';
-import { assertBenchDatabase, benchConfig } from './bench-config.js';
+import { benchConfig, freshBenchDataSource } from './bench-config.js';
 import { fmt, median, pct, table } from './report.js';
 
 const BENCH = benchConfig(process.env, process.argv, {
@@ -58,13 +58,7 @@ async function main() {
   const config: AppConfig = BENCH.app;
   const db = config.db;
   const mysql = db.type === 'mariadb';
-  assertBenchDatabase(db);
-  if (mysql) await dropDatabase(db);
-  else if (existsSync(db.file)) rmSync(db.file);
-  await ensureDatabaseExists(db);
-
-  const ds = createDataSource(db);
-  await ds.initialize();
+  const ds = await freshBenchDataSource(db);
   let app: INestApplicationContext | null = null;
   try {
     let t = performance.now();

@@ -44,6 +44,7 @@ import { Team, TeamMember, TechnicianProfile, TechnicianSkill } from '../../modu
 import { StaffCommunity, User } from '../../modules/users/user.entities.js';
 import { OrderSequence, WorkOrder, WorkOrderEvent } from '../../modules/work-orders/work-order.entities.js';
 import { seedSlaClocks } from './demo-sla.js';
+import { mulberry32 } from './prng.js';
 
 export const DEMO_PASSWORD = 'linli-demo';
 /** The rating window the demo history is drawn with (the configured default). */
@@ -55,18 +56,6 @@ export const DEMO_CATEGORIES: Array<[string, string]> = Object.entries(DEFAULT_C
 
 const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗'.split('');
 const GIVEN = '伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平'.split('');
-
-/** A small deterministic PRNG (mulberry32) so every demo database is the same. */
-function rng(seed: number) {
-  let a = seed;
-  return () => {
-    a |= 0;
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface DemoSeedResult {
   companyId: number;
@@ -85,7 +74,7 @@ export async function seedDemo(
   if ((await ds.getRepository(Company).count()) > 0) return null;
   const passwordHash = await hash(DEMO_PASSWORD);
   const now = opts.now ?? new Date();
-  const random = rng(20261127);
+  const random = mulberry32(20261127);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)];
 
   return ds.transaction(async (em) => {
@@ -362,7 +351,7 @@ async function seedOrders(
 ) {
   const { random } = s;
   // Ratings and the loop draw from their own stream, so the orders stay those of earlier seeds.
-  const loop = rng(20261128);
+  const loop = mulberry32(20261128);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)];
   const pickL = <T>(xs: readonly T[]) => xs[Math.floor(loop() * xs.length)];
   const communityById = new Map(s.communities.map((c) => [c.id, c]));
@@ -690,7 +679,7 @@ async function seedSurveys(
   em: EntityManager,
   s: { now: Date; admin: User; communities: Community[]; residents: User[]; residentHouse: Map<number, House> },
 ) {
-  const random = rng(20261129);
+  const random = mulberry32(20261129);
   const dayMs = 24 * 3600 * 1000;
   const [hy, ch] = s.communities;
   const score = (base: number, spread: number, lo: number, hi: number) =>

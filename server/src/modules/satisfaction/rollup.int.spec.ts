@@ -29,6 +29,7 @@ import { RollupService } from './rollup.service.js';
 import { FollowUp, Rating, RollupDirty, SatisfactionDaily } from './satisfaction.entities.js';
 import { ScoresService, type Source } from './scores.service.js';
 import type { BreakdownBy } from './scores.dto.js';
+import { mulberry32 } from '../../database/seed/prng.js';
 
 const SEC = 1000;
 const MIN = 60 * SEC;
@@ -38,18 +39,6 @@ const ORDERS = 420;
 const FIRST_DAY = '20240301';
 const SPAN_DAYS = 42;
 const LAST_DAY = addDays(FIRST_DAY, SPAN_DAYS + 30);
-
-/** mulberry32: a small seeded PRNG, so a failure can be replayed. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Place {
   communityId: number;
@@ -221,7 +210,7 @@ describe(`rollups equal raw rows (${TEST_DB})`, () => {
   const em = () => server.ds.manager;
 
   async function generate(seed: number) {
-    const rand = prng(seed);
+    const rand = mulberry32(seed);
     const int = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
     const sec = (ms: number) => Math.floor(ms / SEC) * SEC;
