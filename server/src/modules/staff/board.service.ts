@@ -13,6 +13,7 @@ import type { Actor } from '../../common/auth/actor.js';
 import { Clock } from '../../common/clock.js';
 import { LIVE_SLA_LEVEL_SQL } from '../sla/sla-sql.js';
 import { HELD_STATUSES, StaffRepository } from './staff.repository.js';
+import { UsersRepository } from '../users/users.repository.js';
 
 const ACTIVE_STATUSES = ['on_the_way', 'in_progress', 'paused', 'quoted'];
 const UNASSIGNED_STATUSES = ['submitted', 'pooled', 'reopened'];
@@ -30,6 +31,7 @@ const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(',
 @Injectable()
 export class BoardService {
   constructor(
+    @Inject(UsersRepository) private readonly accounts: UsersRepository,
     @InjectDataSource() private readonly ds: DataSource,
     @Inject(StaffRepository) private readonly staff: StaffRepository,
     @Inject(Clock) private readonly clock: Clock,
@@ -50,7 +52,7 @@ export class BoardService {
     }
     if (communities && !communities.length) return this.empty(now);
 
-    const users = await this.staff.listStaff(companyId, {
+    const users = await this.accounts.listStaff(companyId, {
       role: 'technician',
       servingAny: communities ?? undefined,
     });

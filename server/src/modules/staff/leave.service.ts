@@ -9,6 +9,7 @@ import type { StaffLeave } from './staff.entities.js';
 import { LeaveRepository, type LeaveScope, type LeaveStatus } from './leave.repository.js';
 import { StaffRepository } from './staff.repository.js';
 import { invalid, StaffService } from './staff.service.js';
+import { UsersRepository } from '../users/users.repository.js';
 
 /** The longest leave one request may cover. */
 export const MAX_LEAVE_DAYS = 90;
@@ -20,6 +21,7 @@ export type { LeaveView } from '@linli/shared';
 @Injectable()
 export class LeaveService {
   constructor(
+    @Inject(UsersRepository) private readonly accounts: UsersRepository,
     @Inject(LeaveRepository) private readonly leave: LeaveRepository,
     @Inject(StaffRepository) private readonly staffRows: StaffRepository,
     @Inject(StaffService) private readonly staff: StaffService,
@@ -45,7 +47,7 @@ export class LeaveService {
 
     const approved = actor.role === 'admin';
     const row = await this.staffRows.transaction(async (em) => {
-      await this.staffRows.lockStaffMember(em, user.id);
+      await this.accounts.lockForUpdate(em, user.id);
       const overlap = await this.leave.findOverlapping(em, user.id, startAt, endAt);
       if (overlap) {
         throw invalid('overlaps another leave', [
@@ -113,7 +115,7 @@ export class LeaveService {
   private async toViews(actor: Actor, rows: StaffLeave[]): Promise<LeaveView[]> {
     const users = new Map(
       (
-        await this.staffRows.findStaffMembers(
+        await this.accounts.findStaffMembers(
           actor.companyId!,
           rows.map((r) => r.userId),
         )

@@ -16,6 +16,7 @@ import { BindingsRepository } from '../residents/bindings.repository.js';
 import { ScoresService } from '../satisfaction/scores.service.js';
 import { WorkOrdersRepository } from '../work-orders/work-orders.repository.js';
 import { HELD_STATUSES, StaffRepository } from './staff.repository.js';
+import { UsersRepository } from '../users/users.repository.js';
 
 const DAY_MS = 86_400_000;
 const SCORE_DAYS = 90;
@@ -23,6 +24,7 @@ const SCORE_DAYS = 90;
 @Injectable()
 export class MyDayService {
   constructor(
+    @Inject(UsersRepository) private readonly accounts: UsersRepository,
     @InjectDataSource() private readonly ds: DataSource,
     @Inject(StaffRepository) private readonly staff: StaffRepository,
     @Inject(ScoresService) private readonly scores: ScoresService,
@@ -66,7 +68,7 @@ export class MyDayService {
   async colleagues(actor: Actor): Promise<ColleagueView[]> {
     if (actor.companyId === null || !actor.communityIds.length) return [];
     const users = (
-      await this.staff.listStaff(actor.companyId, { role: 'technician', servingAny: actor.communityIds })
+      await this.accounts.listStaff(actor.companyId, { role: 'technician', servingAny: actor.communityIds })
     ).filter((u) => u.active && u.id !== actor.userId);
     const facts = await this.staff.factsOf(
       users.map((u) => u.id),

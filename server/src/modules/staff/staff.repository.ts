@@ -12,7 +12,7 @@ import {
 import { DataSource, type EntityManager, In, LessThanOrEqual, MoreThan } from 'typeorm';
 import { transactionWithRetry } from '../../common/db-errors.js';
 import { PlacesRepository, type Building, type Community } from '../places/places.repository.js';
-import { UsersRepository, type User } from '../users/users.repository.js';
+import { UsersRepository } from '../users/users.repository.js';
 import { WorkOrdersRepository } from '../work-orders/work-orders.repository.js';
 import { distanceKm } from './geo.js';
 import {
@@ -44,14 +44,6 @@ export interface StaffFacts {
   openOrders: number;
   onShift: boolean;
   onLeave: boolean;
-}
-
-export interface StaffFilter {
-  role?: string;
-  /** Only staff serving at least one of these communities (supervisor and desk scope). */
-  servingAny?: number[];
-  /** Only staff serving this community. */
-  communityId?: number;
 }
 
 /** The view this module answers with, defined once in shared/. */
@@ -90,14 +82,6 @@ export class StaffRepository {
     return transactionWithRetry(this.ds, work);
   }
 
-  /**
-   * Serialise changes to one staff member's rows (replace-all writes) on MySQL/MariaDB;
-   * SQLite runs one write transaction at a time anyway.
-   */
-  async lockStaffMember(em: EntityManager, userId: number): Promise<void> {
-    await this.users.lockForUpdate(em, userId);
-  }
-
   /** Active technicians serving the community with the category's skill (who may grab a pooled order). */
   async poolTechnicianIds(em: EntityManager, companyId: number, communityId: number, category: string) {
     const ids = await this.users.activeStaffIds(em, { companyId, role: 'technician', communityId });
@@ -112,25 +96,6 @@ export class StaffRepository {
     const res = await em.update(TechnicianProfile, { userId }, { lastAssignedAt: now });
     if (!res.affected)
       await em.insert(TechnicianProfile, { userId, capacity: 6, latitude: null, longitude: null, lastAssignedAt: now });
-  }
-
-  /** A staff member (any staff role, active or not) of the company. */
-  findStaffMember(companyId: number, userId: number, em: EntityManager = this.ds.manager): Promise<User | null> {
-    return this.users.findStaffMember(companyId, userId, em);
-  }
-
-  /** Staff of the company by id (missing or other-company ids are simply absent). */
-  findStaffMembers(companyId: number, userIds: number[], em: EntityManager = this.ds.manager): Promise<User[]> {
-    return this.users.findStaffMembers(companyId, userIds, em);
-  }
-
-  listStaff(companyId: number, filter: StaffFilter): Promise<User[]> {
-    return this.users.listStaff(companyId, filter);
-  }
-
-  /** Whether the user serves at least one of the communities. */
-  async servesAny(userId: number, communityIds: number[], em: EntityManager = this.ds.manager): Promise<boolean> {
-    return this.users.servesAny(userId, communityIds, em);
   }
 
   /**

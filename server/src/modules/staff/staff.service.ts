@@ -7,7 +7,7 @@ import type { Actor } from '../../common/auth/actor.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { Clock } from '../../common/clock.js';
 import { CategoriesRepository } from '../categories/categories.repository.js';
-import type { User } from '../users/users.repository.js';
+import { UsersRepository, type User } from '../users/users.repository.js';
 import type { ListStaffQuery, ProfileDto, RosterDto, ServiceAreaDto, SkillsDto } from './staff.dto.js';
 import { StaffRepository, type Roster } from './staff.repository.js';
 
@@ -31,13 +31,14 @@ export function problemsToFields(problems: string[], fallbackField: string): Fie
 @Injectable()
 export class StaffService {
   constructor(
+    @Inject(UsersRepository) private readonly accounts: UsersRepository,
     @Inject(StaffRepository) private readonly staff: StaffRepository,
     @Inject(CategoriesRepository) private readonly categories: CategoriesRepository,
     @Inject(Clock) private readonly clock: Clock,
   ) {}
 
   async list(actor: Actor, query: ListStaffQuery): Promise<StaffView[]> {
-    const users = await this.staff.listStaff(actor.companyId!, {
+    const users = await this.accounts.listStaff(actor.companyId!, {
       role: query.role,
       communityId: query.communityId,
       servingAny: actor.role === 'admin' ? undefined : actor.communityIds,
@@ -55,14 +56,14 @@ export class StaffService {
    * themselves. Anyone else answers 404, as if they did not exist.
    */
   async findVisible(actor: Actor, id: number, em?: EntityManager): Promise<User> {
-    const user = await this.staff.findStaffMember(actor.companyId!, id, em);
+    const user = await this.accounts.findStaffMember(actor.companyId!, id, em);
     if (!user) throw notFound('staff member');
     if (actor.role === 'admin') return user;
     if (actor.role === 'technician') {
       if (user.id !== actor.userId) throw notFound('staff member');
       return user;
     }
-    if (!(await this.staff.servesAny(user.id, actor.communityIds, em))) throw notFound('staff member');
+    if (!(await this.accounts.servesAny(user.id, actor.communityIds, em))) throw notFound('staff member');
     return user;
   }
 
@@ -78,7 +79,7 @@ export class StaffService {
     }
     const before = await this.viewOf(user);
     await this.staff.transaction(async (em) => {
-      await this.staff.lockStaffMember(em, user.id);
+      await this.accounts.lockForUpdate(em, user.id);
       await this.staff.saveProfile(em, user.id, { capacity: dto.capacity, latitude, longitude });
       await recordAudit(
         em,
@@ -110,7 +111,7 @@ export class StaffService {
     if (errors.length) throw invalid('skills are invalid', errors);
     const before = await this.viewOf(user);
     await this.staff.transaction(async (em) => {
-      await this.staff.lockStaffMember(em, user.id);
+      await this.accounts.lockForUpdate(em, user.id);
       const skills = dto.skills.map((s) => ({ category: s.category, level: s.level }));
       await this.staff.replaceSkills(em, user.id, skills);
       await recordAudit(em, actor, 'update', 'staff_skills', user.id, { skills: before.skills }, { skills });
@@ -147,7 +148,7 @@ export class StaffService {
     if (errors.length) throw invalid('service area is invalid', errors);
     const before = await this.viewOf(user);
     await this.staff.transaction(async (em) => {
-      await this.staff.lockStaffMember(em, user.id);
+      await this.accounts.lockForUpdate(em, user.id);
       await this.staff.replaceServiceArea(em, user.id, dto.communityIds, buildingIds);
       await recordAudit(
         em,
@@ -186,7 +187,7 @@ export class StaffService {
     if (problems.length) throw invalid('roster is invalid', problemsToFields(problems, 'pattern'));
     const before = await this.staff.rosterOf(user.id);
     await this.staff.transaction(async (em) => {
-      await this.staff.lockStaffMember(em, user.id);
+      await this.accounts.lockForUpdate(em, user.id);
       await this.staff.replaceRoster(em, user.id, roster);
       await recordAudit(em, actor, 'update', 'staff_roster', user.id, before, roster);
     });

@@ -9,6 +9,7 @@ import type { Team } from './staff.entities.js';
 import { StaffRepository } from './staff.repository.js';
 import { invalid } from './staff.service.js';
 import { TeamsRepository } from './teams.repository.js';
+import { UsersRepository } from '../users/users.repository.js';
 
 /** The view this module answers with, defined once in shared/. */
 export type { TeamView } from '@linli/shared';
@@ -22,6 +23,7 @@ interface CheckedTeam {
 @Injectable()
 export class TeamsService {
   constructor(
+    @Inject(UsersRepository) private readonly accounts: UsersRepository,
     @Inject(TeamsRepository) private readonly teams: TeamsRepository,
     @Inject(StaffRepository) private readonly staff: StaffRepository,
   ) {}
@@ -110,12 +112,14 @@ export class TeamsService {
     if (!name) errors.push({ field: 'name', problems: ['name must not be blank'] });
     const supervisorId = dto.supervisorId ?? null;
     if (supervisorId !== null) {
-      const supervisor = await this.staff.findStaffMember(actor.companyId!, supervisorId);
+      const supervisor = await this.accounts.findStaffMember(actor.companyId!, supervisorId);
       if (supervisor?.role !== 'supervisor') {
         errors.push({ field: 'supervisorId', problems: ['must be a supervisor of the company'] });
       }
     }
-    const found = new Map((await this.staff.findStaffMembers(actor.companyId!, dto.memberIds)).map((u) => [u.id, u]));
+    const found = new Map(
+      (await this.accounts.findStaffMembers(actor.companyId!, dto.memberIds)).map((u) => [u.id, u]),
+    );
     const notTechnicians = dto.memberIds.filter((id) => found.get(id)?.role !== 'technician');
     if (notTechnicians.length) {
       errors.push({
@@ -131,7 +135,7 @@ export class TeamsService {
     const members = await this.teams.membersOf(teams.map((t) => t.id));
     const people = new Map(
       (
-        await this.staff.findStaffMembers(actor.companyId!, [
+        await this.accounts.findStaffMembers(actor.companyId!, [
           ...members.map((m) => m.userId),
           ...teams.flatMap((t) => (t.supervisorId === null ? [] : [t.supervisorId])),
         ])

@@ -5,6 +5,14 @@ import { DataSource, In, type EntityManager } from 'typeorm';
 import type { Actor } from '../../common/auth/actor.js';
 import { StaffCommunity, User } from './user.entities.js';
 
+export interface StaffFilter {
+  role?: string;
+  /** Only staff serving at least one of these communities (supervisor and desk scope). */
+  servingAny?: number[];
+  /** Only staff serving this community. */
+  communityId?: number;
+}
+
 /** The users module's row types, for other modules (they never touch the entities). */
 export type { User } from './user.entities.js';
 
@@ -76,10 +84,7 @@ export class UsersRepository {
   }
 
   /** The company's staff, by role and served communities. */
-  listStaff(
-    companyId: number,
-    filter: { role?: string; servingAny?: number[]; communityId?: number },
-  ): Promise<User[]> {
+  listStaff(companyId: number, filter: StaffFilter): Promise<User[]> {
     const qb = this.ds
       .getRepository(User)
       .createQueryBuilder('u')
