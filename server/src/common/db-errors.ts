@@ -1,4 +1,5 @@
 import { type DataSource, type EntityManager, QueryFailedError } from 'typeorm';
+import { withWriteBatch } from './write-batch.js';
 
 /** A unique-constraint violation on SQLite or MySQL/MariaDB. */
 export function isUniqueViolation(e: unknown): boolean {
@@ -16,7 +17,9 @@ export function isUniqueViolation(e: unknown): boolean {
 export function isRetryableLockError(e: unknown): boolean {
   if (!(e instanceof QueryFailedError)) return false;
   const d = e.driverError as { code?: string; errno?: number } | undefined;
-  return d?.errno === 1213 || d?.errno === 1205 || d?.code === 'SQLITE_BUSY';
+  // SQLITE_BUSY and its extended codes (SQLITE_BUSY_SNAPSHOT: a transaction that read before
+  // another process wrote cannot wait for the write lock; it must start over).
+  return d?.errno === 1213 || d?.errno === 1205 || (typeof d?.code === 'string' && d.code.startsWith('SQLITE_BUSY'));
 }
 
 const CONNECTION_CODES = new Set([
@@ -58,11 +61,14 @@ export function escapeLike(text: string): string {
   return text.replace(/[!%_]/g, (c) => `!${c}`);
 }
 
-/** A transaction, retried a few times when the database picks it as a deadlock victim. */
+/**
+ * A transaction, retried a few times when the database picks it as a deadlock victim. Its
+ * deferred inserts (common/write-batch.ts) are written as multi-row INSERTs just before commit.
+ */
 export async function transactionWithRetry<T>(ds: DataSource, work: (em: EntityManager) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await ds.transaction(work);
+      return await ds.transaction((em) => withWriteBatch(em, work));
     } catch (e) {
       if (attempt >= 4 || !isRetryableLockError(e)) throw e;
       await new Promise((r) => setTimeout(r, 5 * attempt + Math.random() * 20));

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource, type EntityManager, In } from 'typeorm';
 import { transactionWithRetry } from '../../common/db-errors.js';
+import { batchOf, deferInsert } from '../../common/write-batch.js';
 import { ScheduledJob } from './job.entity.js';
 
 export type { ScheduledJob } from './job.entity.js';
@@ -22,26 +23,34 @@ export class JobsRepository {
     return this.ds.options.type === 'mariadb' || this.ds.options.type === 'mysql';
   }
 
-  /** Schedule inside the caller's transaction, so the job exists iff the change does. */
-  async schedule(em: EntityManager, job: NewJob): Promise<ScheduledJob> {
-    return em.save(
-      em.create(ScheduledJob, {
-        kind: job.kind,
-        dueAt: job.dueAt,
-        workOrderId: job.workOrderId ?? null,
-        refId: job.refId ?? null,
-        payload: job.payload ?? null,
-        status: 'pending',
-        attempts: 0,
-        lastError: null,
-        doneBy: null,
-        doneAt: null,
-      }),
-    );
+  /**
+   * Schedule inside the caller's transaction, so the job exists iff the change does. The row is
+   * written with the transaction's other deferred inserts, one statement for all (write-batch.ts).
+   */
+  async schedule(em: EntityManager, job: NewJob): Promise<void> {
+    await deferInsert(em, ScheduledJob, {
+      kind: job.kind,
+      dueAt: job.dueAt,
+      workOrderId: job.workOrderId ?? null,
+      refId: job.refId ?? null,
+      payload: job.payload ?? null,
+      status: 'pending',
+      attempts: 0,
+      lastError: null,
+      doneBy: null,
+      doneAt: null,
+    });
   }
 
   /** Cancel pending jobs of a kind for an order (or a ref), e.g. an offer timeout once accepted. */
   async cancel(em: EntityManager, kind: string, where: { workOrderId?: number; refId?: number }): Promise<void> {
+    batchOf(em)?.discard(
+      ScheduledJob,
+      (j) =>
+        j.kind === kind &&
+        (where.workOrderId === undefined || j.workOrderId === where.workOrderId) &&
+        (where.refId === undefined || j.refId === where.refId),
+    );
     const qb = em
       .createQueryBuilder()
       .update(ScheduledJob)
@@ -80,8 +89,46 @@ export class JobsRepository {
     return em.findOneBy(ScheduledJob, { id: row.id });
   }
 
+  /**
+   * Claim up to `limit` due jobs of one kind in one go (the batch form of `claimDue`): one
+   * locking SELECT, one UPDATE, one reselect. On MySQL/MariaDB other processes skip the locked
+   * rows; if the UPDATE changed fewer rows than were selected (another SQLite process got there
+   * first), only the jobs this claim marked are returned.
+   */
+  async claimDueBatch(
+    em: EntityManager,
+    kind: string,
+    now: Date,
+    owner: string,
+    limit: number,
+  ): Promise<ScheduledJob[]> {
+    const qb = em
+      .createQueryBuilder(ScheduledJob, 'j')
+      .select('j.id', 'id')
+      .where('j.status = :pending', { pending: 'pending' })
+      .andWhere('j.kind = :kind', { kind })
+      .andWhere('j.dueAt <= :now', { now })
+      .orderBy('j.dueAt', 'ASC')
+      .addOrderBy('j.id', 'ASC')
+      .limit(limit);
+    if (this.isMysql) qb.setLock('pessimistic_write').setOnLocked('skip_locked');
+    const ids = (await qb.getRawMany<{ id: number }>()).map((r) => Number(r.id));
+    if (!ids.length) return [];
+    const res = await em
+      .createQueryBuilder()
+      .update(ScheduledJob)
+      .set({ status: 'done', doneAt: now, doneBy: owner })
+      .where('id IN (:...ids) AND status = :pending', { ids, pending: 'pending' })
+      .execute();
+    if ((res.affected ?? 0) === 0) return [];
+    const jobs = await em.find(ScheduledJob, { where: { id: In(ids) }, order: { dueAt: 'ASC', id: 'ASC' } });
+    return (res.affected ?? 0) === ids.length ? jobs : jobs.filter((j) => j.status === 'done' && j.doneBy === owner);
+  }
+
   /** Whether a pending job of this kind and ref is due by `by` (to avoid queuing duplicates). */
   async hasPending(em: EntityManager, kind: string, refId: number, by: Date): Promise<boolean> {
+    const queued = batchOf(em)?.rowsOf(ScheduledJob) ?? [];
+    if (queued.some((j) => j.kind === kind && j.refId === refId && j.dueAt <= by)) return true;
     return em
       .createQueryBuilder(ScheduledJob, 'j')
       .where('j.kind = :kind AND j.refId = :refId AND j.status = :pending AND j.dueAt <= :by', {

@@ -6,6 +6,7 @@ import { PlacesRepository } from '../places/places.repository.js';
 import { StaffRepository } from '../staff/staff.repository.js';
 import { UsersRepository, type User } from '../users/users.repository.js';
 import { WorkOrdersRepository } from '../work-orders/work-orders.repository.js';
+import { deferInsert, withWriteBatch } from '../../common/write-batch.js';
 import { Notification, NotificationDelivery, OutboxEvent, WechatSubscription } from './notification.entities.js';
 import type { Audience, OrderFacts } from './notification-rules.js';
 
@@ -67,10 +68,11 @@ export class NotificationsRepository {
    * a savepoint of the first, and a rollback undoes the wrong work); ours therefore queue up.
    */
   transaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
-    if (this.isMysql) return this.ds.transaction('READ COMMITTED', work);
+    const batched = (em: EntityManager) => withWriteBatch(em, work);
+    if (this.isMysql) return this.ds.transaction('READ COMMITTED', batched);
     const run = this.sqliteTail.then(
-      () => this.ds.transaction(work),
-      () => this.ds.transaction(work),
+      () => this.ds.transaction(batched),
+      () => this.ds.transaction(batched),
     );
     this.sqliteTail = run.catch(() => undefined);
     return run;
@@ -84,7 +86,16 @@ export class NotificationsRepository {
    * the row with SKIP LOCKED so concurrent dispatchers pass over it; the conditional UPDATE
    * makes the claim exclusive on SQLite. Null when nothing is due (or a race was lost).
    */
-  async claimNextEvent(em: EntityManager, now: Date): Promise<OutboxEvent | null> {
+  async claimNextEvent(em: EntityManager, now: Date, id?: number): Promise<OutboxEvent | null> {
+    return (await this.claimEvents(em, now, 1, id))[0] ?? null;
+  }
+
+  /**
+   * Claim up to `limit` due pending events at once (oldest first), the same way: one locking
+   * SELECT, one UPDATE, one reselect. When the UPDATE changed fewer rows than were selected
+   * (another SQLite process got there first) nothing is claimed and the caller tries again.
+   */
+  async claimEvents(em: EntityManager, now: Date, limit: number, id?: number): Promise<OutboxEvent[]> {
     const qb = em
       .getRepository(OutboxEvent)
       .createQueryBuilder('e')
@@ -93,19 +104,22 @@ export class NotificationsRepository {
       .andWhere('e.nextAttemptAt <= :now', { now })
       .orderBy('e.nextAttemptAt', 'ASC')
       .addOrderBy('e.id', 'ASC')
-      .limit(1);
+      .limit(limit);
+    if (id !== undefined) qb.andWhere('e.id = :id', { id });
     if (this.isMysql) qb.setLock('pessimistic_write').setOnLocked('skip_locked');
-    const row = await qb.getRawOne<{ id: number | string }>();
-    if (!row) return null;
-    const id = Number(row.id);
+    const ids = (await qb.getRawMany<{ id: number | string }>()).map((r) => Number(r.id));
+    if (!ids.length) return [];
     const res = await em
       .createQueryBuilder()
       .update(OutboxEvent)
       .set({ status: 'done', processedAt: now, lastError: null })
-      .where('id = :id AND status = :pending', { id, pending: 'pending' })
+      .where('id IN (:...ids) AND status = :pending', { ids, pending: 'pending' })
       .execute();
-    if ((res.affected ?? 0) !== 1) return null;
-    return em.findOneBy(OutboxEvent, { id });
+    if ((res.affected ?? 0) !== ids.length) {
+      if ((res.affected ?? 0) > 0) throw new Error('outbox claim raced another dispatcher; retrying');
+      return [];
+    }
+    return em.find(OutboxEvent, { where: { id: In(ids) }, order: { nextAttemptAt: 'ASC', id: 'ASC' } });
   }
 
   /** After the event's transaction rolled back: count the attempt and back off, or give up. */
@@ -194,7 +208,7 @@ export class NotificationsRepository {
     em: EntityManager,
     d: { notificationId: number; userId: number; channel: DeliveryChannel; now: Date },
   ): Promise<void> {
-    await em.insert(NotificationDelivery, {
+    await deferInsert(em, NotificationDelivery, {
       notificationId: d.notificationId,
       userId: d.userId,
       channel: d.channel,

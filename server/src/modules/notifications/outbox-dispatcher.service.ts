@@ -7,14 +7,33 @@ import type { OutboxEvent } from './notification.entities.js';
 import { clip, recipientsFor } from './notification-rules.js';
 import { type DeliveryChannel, NotificationsRepository } from './notifications.repository.js';
 import type { OutboxEventInput } from './outbox.js';
+import type { EventOrder } from './notifications.repository.js';
+
+/** The memoised value of `key` in `cache`, computed once. */
+function once<K, V>(cache: Map<K, Promise<V>>, key: K, load: () => Promise<V>): Promise<V> {
+  let v = cache.get(key);
+  if (!v) cache.set(key, (v = load()));
+  return v;
+}
 
 /** After this many failed attempts an event is marked failed and left for an operator. */
 export const OUTBOX_MAX_ATTEMPTS = 8;
+/** Events claimed and dispatched per transaction. */
+const BATCH_SIZE = 25;
+
+/** What one batch reads once: the orders its events are about, audiences, names. */
+interface BatchReads {
+  orders: Map<number, Promise<EventOrder | null>>;
+  audiences: Map<string, Promise<number[]>>;
+  names: Map<number, Promise<string | null>>;
+}
 
 /**
  * Turns outbox events into in-app notifications and the deliveries that push them out.
- * One transaction per event: the claim, every notification and delivery commit together,
- * so an event yields its notifications exactly once however many dispatchers run.
+ * Events are claimed in batches: the claim and every notification and delivery of the batch
+ * commit together, so an event yields its notifications exactly once however many dispatchers
+ * run. If a batch fails, its events are dispatched again one per transaction, so a bad event
+ * has its failure counted alone and cannot hold back the others.
  */
 @Injectable()
 export class OutboxDispatcher {
@@ -29,43 +48,68 @@ export class OutboxDispatcher {
   async dispatch(now: Date, limit = 200): Promise<number> {
     let handled = 0;
     while (handled < limit) {
-      const claim: { id: number | null } = { id: null };
+      let claimed: OutboxEvent[] = [];
       try {
-        const found = await this.repo.transaction(async (em) => {
-          const event = await this.repo.claimNextEvent(em, now);
-          if (!event) return false;
-          claim.id = event.id;
-          await this.notify(em, event, now);
-          return true;
+        const n = await this.repo.transaction(async (em) => {
+          claimed = await this.repo.claimEvents(em, now, Math.min(BATCH_SIZE, limit - handled));
+          const reads: BatchReads = { orders: new Map(), audiences: new Map(), names: new Map() };
+          for (const event of claimed) await this.notify(em, event, now, reads);
+          return claimed.length;
         });
-        if (!found) break;
+        if (!n) break;
+        handled += n;
       } catch (e) {
-        if (claim.id === null) throw e;
-        const message = e instanceof Error ? e.message : String(e);
-        this.logger.warn(`outbox event ${claim.id} failed: ${message}`);
-        await this.repo.recordEventFailure(claim.id, message, now, OUTBOX_MAX_ATTEMPTS);
+        if (!claimed.length) throw e;
+        if (claimed.length === 1) {
+          const message = e instanceof Error ? e.message : String(e);
+          this.logger.warn(`outbox event ${claimed[0].id} failed: ${message}`);
+          await this.repo.recordEventFailure(claimed[0].id, message, now, OUTBOX_MAX_ATTEMPTS);
+          handled += 1;
+          continue;
+        }
+        for (const event of claimed) {
+          await this.dispatchOne(event.id, now);
+          handled += 1;
+        }
       }
-      handled += 1;
     }
     return handled;
   }
 
-  private async notify(em: EntityManager, row: OutboxEvent, now: Date): Promise<void> {
+  /** One event in a transaction of its own (after its batch failed); a failure is recorded on it. */
+  private async dispatchOne(id: number, now: Date): Promise<void> {
+    try {
+      await this.repo.transaction(async (em) => {
+        const event = await this.repo.claimNextEvent(em, now, id);
+        if (event) await this.notify(em, event, now, { orders: new Map(), audiences: new Map(), names: new Map() });
+      });
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      this.logger.warn(`outbox event ${id} failed: ${message}`);
+      await this.repo.recordEventFailure(id, message, now, OUTBOX_MAX_ATTEMPTS);
+    }
+  }
+
+  private async notify(em: EntityManager, row: OutboxEvent, now: Date, reads: BatchReads): Promise<void> {
     if (row.workOrderId === null) return;
     const event = { type: row.type, workOrderId: row.workOrderId, payload: row.payload } as OutboxEventInput;
-    const order = await this.repo.findEventOrder(em, row.workOrderId);
+    const order = await once(reads.orders, row.workOrderId, () => this.repo.findEventOrder(em, row.workOrderId!));
     if (!order) {
       this.logger.warn(`outbox event ${row.id}: work order ${row.workOrderId} is gone; nobody to tell`);
       return;
     }
     const assigneeId = 'assigneeId' in event.payload ? event.payload.assigneeId : null;
-    const assigneeName = assigneeId == null ? null : await this.repo.findUserName(em, assigneeId);
+    const assigneeName =
+      assigneeId == null ? null : await once(reads.names, assigneeId, () => this.repo.findUserName(em, assigneeId));
     const plan = recipientsFor(event, order.facts, { now, assigneeName });
     if (!plan) return;
 
     const ids = new Set<number>();
     for (const audience of plan.to) {
-      for (const id of await this.repo.resolveAudience(em, audience, order)) ids.add(id);
+      const key = `${JSON.stringify(audience)}:${order.companyId}:${order.communityId}:${order.category}`;
+      for (const id of await once(reads.audiences, key, () => this.repo.resolveAudience(em, audience, order))) {
+        ids.add(id);
+      }
     }
     if (plan.exceptUserId !== null) ids.delete(plan.exceptUserId);
     const recipients = await this.repo.findRecipients(em, [...ids], order.companyId);

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { deferInsert } from '../../common/write-batch.js';
 import { OutboxEvent } from './notification.entities.js';
 
 /**
@@ -37,18 +38,17 @@ export type OutboxEventType = OutboxEventInput['type'];
 
 @Injectable()
 export class OutboxWriter {
+  /** Written with the transaction's other deferred inserts, just before it commits (write-batch.ts). */
   async emit(em: EntityManager, event: OutboxEventInput, now: Date): Promise<void> {
-    await em.save(
-      em.create(OutboxEvent, {
-        type: event.type,
-        workOrderId: event.workOrderId,
-        payload: event.payload,
-        status: 'pending',
-        attempts: 0,
-        nextAttemptAt: now,
-        lastError: null,
-        processedAt: null,
-      }),
-    );
+    await deferInsert(em, OutboxEvent, {
+      type: event.type,
+      workOrderId: event.workOrderId,
+      payload: event.payload,
+      status: 'pending',
+      attempts: 0,
+      nextAttemptAt: now,
+      lastError: null,
+      processedAt: null,
+    });
   }
 }

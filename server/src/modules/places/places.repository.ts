@@ -26,6 +26,28 @@ export class PlacesRepository {
     return null;
   }
 
+  /** The building of each order's place, read in one query per kind of place (id -> building). */
+  async buildingsOfPlaces(
+    places: Array<{ id: number; houseId: number | null; publicAreaId: number | null }>,
+    em: EntityManager = this.ds.manager,
+  ): Promise<Map<number, number | null>> {
+    const houseIds = [...new Set(places.map((p) => p.houseId).filter((x): x is number => x !== null))];
+    const areaIds = [...new Set(places.map((p) => p.publicAreaId).filter((x): x is number => x !== null))];
+    const houses = new Map(
+      (houseIds.length ? await em.findBy(House, { id: In(houseIds) }) : []).map((h) => [h.id, h.buildingId]),
+    );
+    const areas = new Map(
+      (areaIds.length ? await em.findBy(PublicArea, { id: In(areaIds) }) : []).map((a) => [a.id, a.buildingId]),
+    );
+    return new Map(
+      places.map((p) => [
+        p.id,
+        (p.houseId !== null ? houses.get(p.houseId) : p.publicAreaId !== null ? areas.get(p.publicAreaId) : null) ??
+          null,
+      ]),
+    );
+  }
+
   /** Communities by name (any company: a resident picks where they live). */
   searchCommunities(q: string | undefined, companyId: number | null, limit = 50) {
     const qb = this.ds.getRepository(Community).createQueryBuilder('c').orderBy('c.id', 'ASC').take(limit);

@@ -29,6 +29,16 @@ import { RoutingRulesService } from './routing-rules.service.js';
 import { RoutingDecisionRecord, type RoutingRule } from './routing.entities.js';
 
 export const ROUTE_JOB = 'route';
+
+/** What one routing batch reads once and shares between its orders. */
+interface RouteBatch {
+  rules: Map<string, RoutingRule | null>;
+  candidates: Map<string, RoutingCandidate[]>;
+  /** Orders assigned to each technician earlier in the batch. */
+  assigned: Map<number, number>;
+  /** Each order's building (null: a public area without one). */
+  buildings: Map<number, number | null>;
+}
 export const OFFER_TIMEOUT_JOB = 'offer_timeout';
 export const REMATCH_JOB = 'rematch';
 
@@ -59,7 +69,15 @@ export class RoutingService implements OnModuleInit {
       afterCreate: (ctx, order) => this.queueRouting(ctx, order.id),
       afterTransition: (ctx, change) => this.onChange(ctx, change),
     });
-    this.runner.register(ROUTE_JOB, (em, job, now) => this.route(this.lifecycle.context(em, now), job.workOrderId!));
+    this.runner.register(ROUTE_JOB, (em, job, now) =>
+      this.routeMany(this.lifecycle.context(em, now), [job.workOrderId!]),
+    );
+    this.runner.registerBatch(ROUTE_JOB, (em, jobs, now) =>
+      this.routeMany(
+        this.lifecycle.context(em, now),
+        jobs.map((j) => j.workOrderId!),
+      ),
+    );
     this.runner.register(OFFER_TIMEOUT_JOB, (em, job, now) => this.offerTimedOut(this.lifecycle.context(em, now), job));
     this.runner.register(REMATCH_JOB, async (em, job, now) => {
       await this.rematch(this.lifecycle.context(em, now), job.refId!);
@@ -70,10 +88,13 @@ export class RoutingService implements OnModuleInit {
     return em.find(RoutingDecisionRecord, { where: { workOrderId }, order: { id: 'DESC' } });
   }
 
-  /** Route in a job due now, and run that job as soon as the change commits. */
+  /**
+   * Route in a job due now, and fire the due route jobs as soon as the change commits: requests
+   * that commit while a batch runs are routed together in the next one (JobRunner.drain).
+   */
   private async queueRouting(ctx: LifecycleContext, workOrderId: number) {
-    const job = await this.jobs.schedule(ctx.em, { kind: ROUTE_JOB, dueAt: ctx.now, workOrderId });
-    ctx.afterCommit.push(() => this.runner.runOne(job.id));
+    await this.jobs.schedule(ctx.em, { kind: ROUTE_JOB, dueAt: ctx.now, workOrderId });
+    ctx.afterCommit.push(() => this.runner.drain(ROUTE_JOB));
   }
 
   private async onChange(ctx: LifecycleContext, change: OrderChange) {
@@ -100,6 +121,7 @@ export class RoutingService implements OnModuleInit {
     order: WorkOrder,
     rule: RoutingRule | null,
     candidates?: RoutingCandidate[],
+    buildingId?: number | null,
   ) {
     const weights: RoutingWeights = rule?.weights ?? DEFAULT_ROUTING_WEIGHTS;
     const pool =
@@ -109,7 +131,7 @@ export class RoutingService implements OnModuleInit {
       {
         category: order.category,
         communityId: order.communityId,
-        buildingId: await this.places.buildingOf(order, ctx.em),
+        buildingId: buildingId !== undefined ? buildingId : await this.places.buildingOf(order, ctx.em),
         priority: order.priority as Priority,
         excludedUserIds: order.excludedUserIds ?? [],
         teamId: rule?.teamId ?? null,
@@ -143,14 +165,62 @@ export class RoutingService implements OnModuleInit {
     });
   }
 
-  /** Job: route one order that waits for a technician. */
-  async route(ctx: LifecycleContext, workOrderId: number): Promise<void> {
-    const order = await this.orders.findById(workOrderId, ctx.em);
-    if (!order || !ROUTABLE.includes(order.status)) return;
-    const rule = await this.rules.ruleFor(order.companyId, order.communityId, order.category, order.priority, ctx.em);
+  /**
+   * Job (one or a batch): route orders that wait for a technician, oldest first. The orders,
+   * routing rules and candidates are read once per batch; an assignment made earlier in the
+   * batch counts against the technician's capacity for the later orders, as in the re-match.
+   */
+  async routeMany(ctx: LifecycleContext, workOrderIds: number[]): Promise<void> {
+    const orders = (await this.orders.findByIds(workOrderIds, ctx.em))
+      .filter((o) => ROUTABLE.includes(o.status))
+      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id - b.id);
+    if (!orders.length) return;
+    const batch: RouteBatch = {
+      rules: new Map(),
+      candidates: new Map(),
+      assigned: new Map(),
+      buildings: await this.places.buildingsOfPlaces(orders, ctx.em),
+    };
+    for (const order of orders) await this.route(ctx, order, batch);
+  }
+
+  /** The candidates for an order, with the batch's earlier assignments counted. */
+  private async candidatesFor(ctx: LifecycleContext, order: WorkOrder, batch: RouteBatch) {
+    const key = `${order.companyId}:${order.communityId}:${order.category}`;
+    let pool = batch.candidates.get(key);
+    if (!pool) {
+      pool = await this.staff.loadCandidates(order.companyId, order.communityId, order.category, ctx.now, ctx.em);
+      batch.candidates.set(key, pool);
+    }
+    return pool.map((c) => {
+      const extra = batch.assigned.get(c.userId);
+      return extra ? { ...c, openOrders: c.openOrders + extra, lastAssignedAt: ctx.now.getTime() } : c;
+    });
+  }
+
+  private async ruleOf(ctx: LifecycleContext, order: WorkOrder, batch: RouteBatch) {
+    const key = `${order.companyId}:${order.communityId}:${order.category}:${order.priority}`;
+    if (!batch.rules.has(key)) {
+      batch.rules.set(
+        key,
+        await this.rules.ruleFor(order.companyId, order.communityId, order.category, order.priority, ctx.em),
+      );
+    }
+    return batch.rules.get(key) ?? null;
+  }
+
+  /** Route one order of a batch. */
+  private async route(ctx: LifecycleContext, order: WorkOrder, batch: RouteBatch): Promise<void> {
+    const rule = await this.ruleOf(ctx, order, batch);
     // A complaint goes to the desk, never straight to a technician.
     const mode = order.kind === 'complaint' ? 'manual' : (rule?.mode ?? 'auto');
-    const decision = await this.decide(ctx, order, rule);
+    const decision = await this.decide(
+      ctx,
+      order,
+      rule,
+      await this.candidatesFor(ctx, order, batch),
+      batch.buildings.get(order.id) ?? null,
+    );
     if (mode === 'manual') {
       await this.record(ctx, order, rule, decision, 'manual', null);
       await this.orders.setRoutingState(ctx.em, order.id, 'manual');
@@ -195,7 +265,9 @@ export class RoutingService implements OnModuleInit {
       await this.queueRematch(ctx, order.companyId, new Date(ctx.now.getTime() + WAITING_RETRY_MS));
       return;
     }
-    await this.assign(ctx, order, rule, decision, top, 'assigned');
+    if (await this.assign(ctx, order, rule, decision, top, 'assigned')) {
+      batch.assigned.set(top.userId, (batch.assigned.get(top.userId) ?? 0) + 1);
+    }
   }
 
   private async assign(

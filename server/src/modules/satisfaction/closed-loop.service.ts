@@ -17,7 +17,9 @@ import { JobsRepository } from '../jobs/jobs.repository.js';
 import { PlacesRepository } from '../places/places.repository.js';
 import {
   WorkOrderLifecycle,
+  type CreatePrep,
   type LifecycleContext,
+  type NewOrderRow,
   type OrderChange,
   type WorkOrder,
 } from '../work-orders/work-order-lifecycle.js';
@@ -47,7 +49,7 @@ export class ClosedLoopService implements OnModuleInit {
 
   onModuleInit(): void {
     this.lifecycle.register('closed-loop', {
-      afterCreate: (ctx, order) => this.linkRepeat(ctx, order),
+      prepareCreate: (ctx, row) => this.repeatOf(ctx, row),
       afterTransition: (ctx, change) => this.onChange(ctx, change),
     });
     this.runner.register(AUTO_CLOSE_JOB, (em, job, now) =>
@@ -157,11 +159,9 @@ export class ClosedLoopService implements OnModuleInit {
     return followUpPolicyOf(community?.followUpPolicy);
   }
 
-  /** afterCreate: link a new order to the order it repeats (rules: shared/src/repeat.ts). */
-  private async linkRepeat(ctx: LifecycleContext, order: WorkOrder): Promise<void> {
-    const repeatOfId = await this.orders.findRepeatedOrder(ctx.em, order);
-    if (repeatOfId === null) return;
-    await this.orders.linkRepeat(ctx.em, order.id, repeatOfId);
-    order.repeatOfId = repeatOfId;
+  /** prepareCreate: the order a new one repeats, written with its row (rules: shared/src/repeat.ts). */
+  private async repeatOf(ctx: LifecycleContext, row: NewOrderRow): Promise<CreatePrep | void> {
+    const repeatOfId = await this.orders.findRepeatedOrder(ctx.em, row);
+    if (repeatOfId !== null) return { patch: { repeatOfId } };
   }
 }

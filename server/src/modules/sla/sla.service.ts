@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { dueAt, ESCALATION_LEVELS, escalationLevelAt, nextEscalation, SLA_STAGES, type SlaStage } from '@linli/shared';
-import type { EntityManager } from 'typeorm';
+import { type EntityManager, In } from 'typeorm';
+import { deferInsert } from '../../common/write-batch.js';
 import { JobRunner } from '../jobs/job-runner.service.js';
 import type { ScheduledJob } from '../jobs/jobs.repository.js';
 import { JobsRepository } from '../jobs/jobs.repository.js';
@@ -35,6 +36,11 @@ interface ClockShape {
   pausedMs: number;
 }
 
+/** The nearest deadline of new running clocks (work_order.slaDueAt), null when there are none. */
+function nearestDue(clocks: Array<Pick<SlaClockRow, 'dueAt'>>): Date | null {
+  return clocks.reduce<Date | null>((min, c) => (min === null || c.dueAt < min ? c.dueAt : min), null);
+}
+
 function shapeOf(c: SlaClockRow): ClockShape {
   return { startedAt: c.startedAt.getTime(), targetMinutes: c.targetMinutes, pausedMs: c.pausedSeconds * 1000 };
 }
@@ -56,10 +62,17 @@ export class SlaService implements OnModuleInit {
 
   onModuleInit(): void {
     this.lifecycle.register('sla', {
-      afterCreate: (ctx, order) => this.startCycle(ctx, order, 0),
+      prepareCreate: async (ctx, row) => {
+        const clocks = await this.planCycle(ctx, row, 0);
+        return {
+          patch: { slaDueAt: nearestDue(clocks) },
+          afterInsert: (order) => this.insertCycle(ctx, order.id, clocks),
+        };
+      },
       afterTransition: (ctx, change) => this.onChange(ctx, change),
     });
-    this.runner.register(SLA_CHECK_JOB, (em, job, now) => this.check(em, job, now));
+    this.runner.register(SLA_CHECK_JOB, (em, job, now) => this.checkMany(em, [job], now));
+    this.runner.registerBatch(SLA_CHECK_JOB, (em, jobs, now) => this.checkMany(em, jobs, now));
   }
 
   clocksOf(em: EntityManager, workOrderId: number) {
@@ -70,7 +83,12 @@ export class SlaService implements OnModuleInit {
     return em.find(SlaEscalation, { where: { workOrderId }, order: { id: 'ASC' } });
   }
 
-  private async startCycle(ctx: LifecycleContext, order: WorkOrder, cycle: number) {
+  /** The clocks of a new cycle (not written yet): the effective policy's targets from `ctx.now`. */
+  private async planCycle(
+    ctx: LifecycleContext,
+    order: Pick<WorkOrder, 'companyId' | 'communityId' | 'category' | 'priority'>,
+    cycle: number,
+  ): Promise<Array<Omit<SlaClockRow, 'id' | 'workOrderId'>>> {
     const policy = await this.policies.effectivePolicy(
       order.companyId,
       order.communityId,
@@ -83,13 +101,12 @@ export class SlaService implements OnModuleInit {
       arrive: policy.arriveMinutes,
       resolve: policy.resolveMinutes,
     };
-    for (const stage of SLA_STAGES) {
+    return SLA_STAGES.flatMap((stage) => {
       const targetMinutes = targets[stage];
-      if (targetMinutes === null) continue;
+      if (targetMinutes === null) return [];
       const shape = { startedAt: ctx.now.getTime(), targetMinutes, pausedMs: 0 };
-      const clock = await ctx.em.save(
-        ctx.em.create(SlaClockRow, {
-          workOrderId: order.id,
+      return [
+        {
           cycle,
           stage,
           startedAt: ctx.now,
@@ -103,11 +120,29 @@ export class SlaService implements OnModuleInit {
           level: 0,
           stoppedAt: null,
           breachedAt: null,
-        }),
-      );
-      await this.scheduleNext(ctx.em, clock);
+        },
+      ];
+    });
+  }
+
+  /** Write a cycle's clocks in one statement, and the first escalation check of each. */
+  private async insertCycle(
+    ctx: LifecycleContext,
+    workOrderId: number,
+    clocks: Array<Omit<SlaClockRow, 'id' | 'workOrderId'>>,
+  ): Promise<void> {
+    if (!clocks.length) return;
+    const rows = clocks.map((c) => ({ ...c, workOrderId }));
+    const res = await ctx.em.createQueryBuilder().insert().into(SlaClockRow).values(rows).execute();
+    for (const [i, row] of rows.entries()) {
+      const id = Number(res.identifiers[i]?.id);
+      if (!Number.isSafeInteger(id)) throw new Error('SLA clock insert returned no id');
+      await this.scheduleNext(ctx.em, { ...row, id });
     }
-    await this.refreshOrderDue(ctx.em, order.id);
+  }
+
+  private async startCycle(ctx: LifecycleContext, order: WorkOrder, cycle: number) {
+    await this.insertCycle(ctx, order.id, await this.planCycle(ctx, order, cycle));
   }
 
   /** Keep work_order.slaDueAt = the nearest deadline of its running clocks (null when none). */
@@ -122,6 +157,9 @@ export class SlaService implements OnModuleInit {
   }
 
   private async onChange(ctx: LifecycleContext, change: OrderChange) {
+    const c = change.effects.clocks;
+    // Most actions (assign, quote, urge...) leave every clock as it is: nothing to read or write.
+    if (c.startCycle === null && !c.cancelAll && !c.stop.length && !c.pauseResolve && !c.resumeResolve) return;
     await this.applyChange(ctx, change);
     await this.refreshOrderDue(ctx.em, change.order.id);
   }
@@ -189,43 +227,63 @@ export class SlaService implements OnModuleInit {
       });
   }
 
-  /** Job handler: fire every escalation level the clock has reached, once each. */
-  private async check(em: EntityManager, job: ScheduledJob, now: Date) {
-    const clock = await em.findOneBy(SlaClockRow, { id: job.refId! });
-    if (!clock || clock.status !== 'running') return;
-    const reached = escalationLevelAt(shapeOf(clock), now.getTime(), clock.calendar, null);
-    if (reached <= clock.level) {
-      await this.scheduleNext(em, clock);
-      return;
+  /**
+   * Job handler, for one check or a batch: fire every escalation level each clock has reached,
+   * once each. Clocks and orders are read in one query each; the escalations, outbox events
+   * and next checks are deferred inserts (one statement per table for the whole batch).
+   */
+  private async checkMany(em: EntityManager, jobs: ScheduledJob[], now: Date) {
+    const ids = [...new Set(jobs.map((j) => j.refId).filter((x): x is number => x !== null))];
+    if (!ids.length) return;
+    const clocks = await em.findBy(SlaClockRow, { id: In(ids) });
+    const escalating: Array<{ clock: SlaClockRow; reached: number }> = [];
+    for (const clock of clocks) {
+      if (clock.status !== 'running') continue;
+      const reached = escalationLevelAt(shapeOf(clock), now.getTime(), clock.calendar, null);
+      if (reached <= clock.level) {
+        await this.scheduleNext(em, clock);
+        continue;
+      }
+      // Conditional on the level read: a duplicate check finds nothing to do.
+      const res = await em
+        .createQueryBuilder()
+        .update(SlaClockRow)
+        .set({ level: reached, ...(reached >= 3 ? { breachedAt: now } : {}) })
+        .where('id = :id AND level = :level', { id: clock.id, level: clock.level })
+        .execute();
+      if ((res.affected ?? 0) === 1) escalating.push({ clock, reached });
     }
-    // Conditional on the level read: a duplicate check finds nothing to do.
-    const res = await em
-      .createQueryBuilder()
-      .update(SlaClockRow)
-      .set({ level: reached, ...(reached >= 3 ? { breachedAt: now } : {}) })
-      .where('id = :id AND level = :level', { id: clock.id, level: clock.level })
-      .execute();
-    if ((res.affected ?? 0) !== 1) return;
-    const order = await this.orders.findById(clock.workOrderId, em);
-    if (!order) return;
-    for (let level = clock.level + 1; level <= reached; level++) {
-      await em.insert(SlaEscalation, {
-        clockId: clock.id,
-        workOrderId: clock.workOrderId,
-        level,
-        notified: ESCALATION_LEVELS.find((s) => s.level === level)?.notify ?? '',
-      });
-      await this.outbox.emit(
-        em,
-        {
-          type: 'sla.escalation',
+    if (!escalating.length) return;
+    const orders = new Map(
+      (
+        await this.orders.findByIds(
+          escalating.map((e) => e.clock.workOrderId),
+          em,
+        )
+      ).map((o) => [o.id, o]),
+    );
+    for (const { clock, reached } of escalating) {
+      const order = orders.get(clock.workOrderId);
+      if (!order) continue;
+      for (let level = clock.level + 1; level <= reached; level++) {
+        await deferInsert(em, SlaEscalation, {
+          clockId: clock.id,
           workOrderId: clock.workOrderId,
-          payload: { clockId: clock.id, stage: clock.stage, level, assigneeId: order.assigneeId },
-        },
-        now,
-      );
+          level,
+          notified: ESCALATION_LEVELS.find((s) => s.level === level)?.notify ?? '',
+        });
+        await this.outbox.emit(
+          em,
+          {
+            type: 'sla.escalation',
+            workOrderId: clock.workOrderId,
+            payload: { clockId: clock.id, stage: clock.stage, level, assigneeId: order.assigneeId },
+          },
+          now,
+        );
+      }
+      clock.level = reached;
+      await this.scheduleNext(em, clock);
     }
-    clock.level = reached;
-    await this.scheduleNext(em, clock);
   }
 }

@@ -56,8 +56,24 @@ export type LifecycleHookName = (typeof LIFECYCLE_HOOK_ORDER)[number];
  * closed loop links a repeat (sets `order.repeatOfId`) before rollups read it.
  */
 export interface LifecycleHooks {
+  /**
+   * Before a new order's row is written: read what the hook needs and return columns to set on
+   * the row (SLA: the first deadline; closed loop: the order it repeats) and work to do once the
+   * row has its id. Reads first, writes last: the create transaction holds the community's
+   * order-number lock only for the writes.
+   */
+  prepareCreate?(ctx: LifecycleContext, row: NewOrderRow, effects: CreateEffects): Promise<CreatePrep | void>;
   afterCreate?(ctx: LifecycleContext, order: WorkOrder, effects: CreateEffects): Promise<void>;
   afterTransition?(ctx: LifecycleContext, change: OrderChange): Promise<void>;
+}
+
+/** A new order's row before it is written (no id or number yet). */
+export type NewOrderRow = Readonly<CreateEffects['row']> & { readonly createdAt: Date };
+
+/** What a hook's `prepareCreate` contributes: columns for the row, and work once it has an id. */
+export interface CreatePrep {
+  patch?: Partial<WorkOrder>;
+  afterInsert?: (order: WorkOrder) => Promise<void>;
 }
 
 /** What the timeline records besides the action's effects. */
@@ -126,21 +142,35 @@ export class WorkOrderLifecycle {
     return { em, now, afterCommit: [] };
   }
 
-  /** File a new order: the row `planCreate` gives, its first timeline event, the outbox event, the hooks. */
+  /**
+   * File a new order: the row `planCreate` gives, its first timeline event, the outbox event,
+   * the hooks. The hooks prepare first (reads), then the number is taken (`numberFor`: it locks
+   * the community's sequence row until commit) and the row and everything else written.
+   */
   async create(
     ctx: LifecycleContext,
     draft: OrderDraft,
-    no: string,
+    numberFor: () => Promise<string>,
     actor: ActorRef,
     eventData: Record<string, unknown>,
   ): Promise<WorkOrder> {
     const effects = planCreate(draft);
+    const row: NewOrderRow = { ...effects.row, createdAt: ctx.now };
+    // SQLite locks the whole file at a transaction's first write, and a transaction that has
+    // read cannot wait for that lock (it fails busy): there the number, a write, comes first.
+    const early = this.orders.locksWholeDatabase ? await numberFor() : null;
+    const preps: CreatePrep[] = [];
+    for (const h of this.ordered()) {
+      const prep = await h.prepareCreate?.(ctx, row, effects);
+      if (prep) preps.push(prep);
+    }
     const order = await this.orders.insertOrder(ctx.em, {
-      ...effects.row,
-      no,
-      createdAt: ctx.now,
+      ...row,
+      ...preps.reduce<Partial<WorkOrder>>((all, p) => ({ ...all, ...p.patch }), {}),
+      no: early ?? (await numberFor()),
       updatedAt: ctx.now,
     });
+    for (const prep of preps) await prep.afterInsert?.(order);
     await this.orders.insertEvent(ctx.em, {
       workOrderId: order.id,
       action: 'create',

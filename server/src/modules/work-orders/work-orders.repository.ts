@@ -13,8 +13,9 @@ import {
 import { Brackets, DataSource, type EntityManager, In, type SelectQueryBuilder } from 'typeorm';
 import { LIVE_SLA_LEVEL_SQL } from '../sla/sla-sql.js';
 import { escapeLike, transactionWithRetry, LIKE_ESCAPE } from '../../common/db-errors.js';
+import { deferInsert } from '../../common/write-batch.js';
 import type { Community } from '../places/places.repository.js';
-import { IdempotencyRecord, OrderSequence, WorkOrder, WorkOrderEvent } from './work-order.entities.js';
+import { IdempotencyRecord, WorkOrder, WorkOrderEvent } from './work-order.entities.js';
 
 /** Which orders an actor may see, resolved to ids the query can use. */
 export type OrderScope =
@@ -45,31 +46,51 @@ export interface OrderFilters {
 export class WorkOrdersRepository {
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
 
+  /** SQLite: one writer for the whole file (MySQL/MariaDB lock rows). */
+  get locksWholeDatabase(): boolean {
+    return this.ds.options.type !== 'mariadb' && this.ds.options.type !== 'mysql';
+  }
+
   /** A transaction, retried a few times when the database picks it as a deadlock victim. */
   transaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
     return transactionWithRetry(this.ds, work);
   }
 
-  /** Next human-readable number for a community and China day; call inside the creating transaction. */
+  /**
+   * Next human-readable number for a community and China day, in one statement: the upsert
+   * takes the sequence row's write lock (held until commit, so take it late in the creating
+   * transaction) and hands back the new value (MySQL: LAST_INSERT_ID(expr), which the driver
+   * returns as insertId; SQLite: RETURNING). A rolled-back create gives its number back.
+   */
   async nextOrderNo(em: EntityManager, community: Community, at: Date): Promise<string> {
     const day = chinaDay(at);
-    // One upsert statement takes the row's write lock at once. (INSERT IGNORE then UPDATE
-    // takes a shared lock first and deadlocks under concurrent creators on InnoDB.)
-    const sql =
-      this.ds.options.type === 'mariadb' || this.ds.options.type === 'mysql'
-        ? 'INSERT INTO order_sequence (communityId, day, lastSeq) VALUES (?, ?, 1) ON DUPLICATE KEY UPDATE lastSeq = lastSeq + 1'
-        : 'INSERT INTO order_sequence (communityId, day, lastSeq) VALUES (?, ?, 1) ON CONFLICT (communityId, day) DO UPDATE SET lastSeq = lastSeq + 1';
-    await em.query(sql, [community.id, day]);
-    const row = await em.findOneByOrFail(OrderSequence, { communityId: community.id, day });
-    return formatOrderNo(community.code, day, row.lastSeq);
+    let seq: number;
+    if (this.ds.options.type === 'mariadb' || this.ds.options.type === 'mysql') {
+      const res: { insertId: number } = await em.query(
+        'INSERT INTO order_sequence (communityId, day, lastSeq) VALUES (?, ?, LAST_INSERT_ID(1)) ' +
+          'ON DUPLICATE KEY UPDATE lastSeq = LAST_INSERT_ID(lastSeq + 1)',
+        [community.id, day],
+      );
+      seq = Number(res.insertId);
+    } else {
+      const rows: Array<{ lastSeq: number }> = await em.query(
+        'INSERT INTO order_sequence (communityId, day, lastSeq) VALUES (?, ?, 1) ' +
+          'ON CONFLICT (communityId, day) DO UPDATE SET lastSeq = lastSeq + 1 RETURNING lastSeq',
+        [community.id, day],
+      );
+      seq = Number(rows[0]?.lastSeq);
+    }
+    if (!Number.isSafeInteger(seq) || seq < 1) throw new Error(`order sequence for ${community.id}/${day} gave ${seq}`);
+    return formatOrderNo(community.code, day, seq);
   }
 
   insertOrder(em: EntityManager, data: Partial<WorkOrder>): Promise<WorkOrder> {
     return em.save(em.create(WorkOrder, data));
   }
 
-  insertEvent(em: EntityManager, data: Partial<WorkOrderEvent>): Promise<WorkOrderEvent> {
-    return em.save(em.create(WorkOrderEvent, { photoIds: [], ...data }));
+  /** A timeline event, written with the transaction's other deferred inserts (write-batch.ts). */
+  insertEvent(em: EntityManager, data: Partial<WorkOrderEvent>): Promise<void> {
+    return deferInsert(em, WorkOrderEvent, { photoIds: [], ...data });
   }
 
   /**
@@ -141,23 +162,21 @@ export class WorkOrdersRepository {
     await em.update(WorkOrder, { id }, { slaDueAt });
   }
 
-  /** Mark a new order as a repeat of an earlier one (see `repeatCandidate` in shared/). */
-  async linkRepeat(em: EntityManager, id: number, repeatOfId: number): Promise<void> {
-    await em.update(WorkOrder, { id }, { repeatOfId });
-  }
-
   /**
    * The latest closed order the new one repeats: same company, place and category, of a
    * repeatable kind, closed within the repeat window before it (rule: shared/src/repeat.ts).
    */
-  async findRepeatedOrder(em: EntityManager, order: WorkOrder): Promise<number | null> {
+  async findRepeatedOrder(
+    em: EntityManager,
+    order: Pick<WorkOrder, 'kind' | 'companyId' | 'category' | 'houseId' | 'publicAreaId' | 'createdAt'>,
+  ): Promise<number | null> {
     const place = repeatPlace(order);
     if (!isRepeatableKind(order.kind) || !place) return null;
+    // Run before the new order is written, so it cannot find itself.
     const qb = em
       .createQueryBuilder(WorkOrder, 'wo')
       .select('wo.id', 'id')
-      .where('wo.id <> :id', { id: order.id })
-      .andWhere('wo.companyId = :companyId', { companyId: order.companyId })
+      .where('wo.companyId = :companyId', { companyId: order.companyId })
       .andWhere('wo.category = :category', { category: order.category })
       .andWhere('wo.kind IN (:...kinds)', { kinds: REPEATABLE_KINDS })
       .andWhere('wo.status = :closed', { closed: 'closed' })

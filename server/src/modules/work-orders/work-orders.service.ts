@@ -26,7 +26,7 @@ import { Clock } from '../../common/clock.js';
 import type { Actor } from '../../common/auth/actor.js';
 import { isUniqueViolation } from '../../common/db-errors.js';
 import { CategoriesRepository } from '../categories/categories.repository.js';
-import type { Community } from '../places/places.repository.js';
+import type { Community, House } from '../places/places.repository.js';
 import { PlacesRepository } from '../places/places.repository.js';
 import { BindingsRepository } from '../residents/bindings.repository.js';
 import { UploadsRepository } from '../uploads/uploads.repository.js';
@@ -49,6 +49,7 @@ export interface CreateResult {
 /** Where an order is: resolved and checked against who creates it. */
 interface Place {
   community: Community;
+  house: House | null;
   houseId: number | null;
   publicAreaId: number | null;
   location: string;
@@ -73,11 +74,26 @@ export class WorkOrdersService {
       throw new AppError('IDEMPOTENCY_KEY_INVALID', 'Idempotency-Key must be 8-64 letters, digits, _ or -');
     }
     const requestHash = createHash('sha256').update(JSON.stringify(dto)).digest('hex');
-    if (idempotencyKey) {
-      const replay = await this.replay(actor, idempotencyKey, requestHash);
-      if (replay) return replay;
+    try {
+      return await this.createOnce(actor, dto, idempotencyKey, requestHash);
+    } catch (e) {
+      // The key was used before: a concurrent request with it committed first (unique
+      // violation), or this is a retry that no longer passes the checks (answer as the first
+      // time). No lookup before the work: a fresh key, the common case, costs no statement.
+      if (idempotencyKey && (isUniqueViolation(e) || e instanceof AppError)) {
+        const replay = await this.replay(actor, idempotencyKey, requestHash);
+        if (replay) return replay;
+      }
+      throw e;
     }
+  }
 
+  private async createOnce(
+    actor: Actor,
+    dto: CreateWorkOrderDto,
+    idempotencyKey: string | undefined,
+    requestHash: string,
+  ): Promise<CreateResult> {
     const place = await this.resolvePlace(actor, dto);
     if (!(await this.categories.exists(place.community.companyId, dto.category))) {
       throw new AppError('VALIDATION_FAILED', 'unknown category', [
@@ -95,49 +111,60 @@ export class WorkOrdersService {
     // Staff filing without a channel: a technician found it, the desk took a call.
     const channel = isResident ? 'miniprogram' : (dto.channel ?? (actor.role === 'technician' ? 'staff' : 'phone'));
 
-    let id: number;
-    try {
-      id = await this.lifecycle.run(async (ctx) => {
-        const order = await this.lifecycle.create(
-          ctx,
-          {
-            companyId: place.community.companyId,
-            communityId: place.community.id,
-            houseId: place.houseId,
-            publicAreaId: place.publicAreaId,
-            kind: dto.kind ?? 'repair',
-            channel,
-            category: dto.category,
-            priority: dto.priority ?? 'P3',
-            description: dto.description.trim(),
-            reporterId,
-            createdById: actor.userId,
-            preferredTime: dto.preferredTime ?? null,
-            photoIds,
-          },
-          await this.orders.nextOrderNo(ctx.em, place.community, ctx.now),
-          { userId: actor.userId, role: actor.role },
-          { channel, location: place.location },
-        );
-        if (idempotencyKey) {
-          await this.orders.insertIdempotency(ctx.em, {
-            userId: actor.userId,
-            key: idempotencyKey,
-            requestHash,
-            workOrderId: order.id,
-          });
-        }
-        return order.id;
-      });
-    } catch (e) {
-      // A concurrent request with the same key committed first: answer with its order.
-      if (idempotencyKey && isUniqueViolation(e)) {
-        const replay = await this.replay(actor, idempotencyKey, requestHash);
-        if (replay) return replay;
+    const id = await this.lifecycle.run(async (ctx) => {
+      const order = await this.lifecycle.create(
+        ctx,
+        {
+          companyId: place.community.companyId,
+          communityId: place.community.id,
+          houseId: place.houseId,
+          publicAreaId: place.publicAreaId,
+          kind: dto.kind ?? 'repair',
+          channel,
+          category: dto.category,
+          priority: dto.priority ?? 'P3',
+          description: dto.description.trim(),
+          reporterId,
+          createdById: actor.userId,
+          preferredTime: dto.preferredTime ?? null,
+          photoIds,
+        },
+        () => this.orders.nextOrderNo(ctx.em, place.community, ctx.now),
+        { userId: actor.userId, role: actor.role },
+        { channel, location: place.location },
+      );
+      if (idempotencyKey) {
+        await this.orders.insertIdempotency(ctx.em, {
+          userId: actor.userId,
+          key: idempotencyKey,
+          requestHash,
+          workOrderId: order.id,
+        });
       }
-      throw e;
-    }
-    return { order: await this.detail(actor, id), replayed: false };
+      return order.id;
+    });
+    return { order: await this.createdView(actor, id, place), replayed: false };
+  }
+
+  /**
+   * The answer to a create, as `detail` gives it but from what the request already knows: the
+   * creator sees the order they filed, and its place was read to check it. Read after routing
+   * had its go, so it shows who is coming (or that routing is still deciding: 派单中).
+   */
+  private async createdView(actor: Actor, id: number, place: Place): Promise<WorkOrderDetailView> {
+    const order = await this.orders.findById(id);
+    if (!order) throw notFound('work order');
+    const events = await this.orders.timeline(id);
+    const people = await this.users.findByIds(
+      [order.reporterId, order.assigneeId, ...events.map((e) => e.actorId)].filter((x): x is number => x !== null),
+    );
+    const [view] = await this.toViews(actor, [order], {
+      people,
+      houses: place.house ? [place.house] : [],
+      communities: [place.community],
+      verifiedHouseIds: actor.role === 'resident' && place.houseId !== null ? [place.houseId] : [],
+    });
+    return { ...view, timeline: await this.toTimeline(events, people) };
   }
 
   async list(actor: Actor, query: ListWorkOrdersQuery): Promise<Page<WorkOrderView>> {
@@ -251,8 +278,9 @@ export class WorkOrdersService {
     let houseId: number | null = null;
     let publicAreaId: number | null = null;
     let location: string;
+    let house: House | null = null;
     if (hasHouse) {
-      const house = await this.places.findHouse(dto.houseId!);
+      house = await this.places.findHouse(dto.houseId!);
       if (!house) throw notFound('house');
       if (actor.role === 'resident' && !(await this.bindings.isVerified(actor.userId, house.id))) {
         throw notFound('house');
@@ -277,7 +305,7 @@ export class WorkOrdersService {
     if (!community) throw notFound('community');
     if (actor.role !== 'resident' && !servesCommunity(actor, community))
       throw notFound(hasHouse ? 'house' : 'public area');
-    return { community, houseId, publicAreaId, location: `${community.name} ${location}` };
+    return { community, house, houseId, publicAreaId, location: `${community.name} ${location}` };
   }
 
   /** Staff filing for a resident: the resident must be verified for the house. */
@@ -382,22 +410,32 @@ export class WorkOrdersService {
     return Object.keys(data).length ? data : null;
   }
 
-  private async toViews(actor: Actor, orders: WorkOrder[]): Promise<WorkOrderView[]> {
-    const people = await this.users.findByIds(
-      orders.flatMap((o) => [o.reporterId, o.assigneeId]).filter((x): x is number => x !== null),
-    );
+  /** Views of orders; `known` rows the caller has already read are not read again. */
+  private async toViews(
+    actor: Actor,
+    orders: WorkOrder[],
+    known: { people?: User[]; houses?: House[]; communities?: Community[]; verifiedHouseIds?: number[] } = {},
+  ): Promise<WorkOrderView[]> {
+    const people =
+      known.people ??
+      (await this.users.findByIds(
+        orders.flatMap((o) => [o.reporterId, o.assigneeId]).filter((x): x is number => x !== null),
+      ));
     const byId = new Map(people.map((u) => [u.id, u]));
     const houses = new Map(
-      (await this.places.findHouses(orders.map((o) => o.houseId).filter((x): x is number => x !== null))).map((h) => [
-        h.id,
-        h,
-      ]),
+      (
+        known.houses ??
+        (await this.places.findHouses(orders.map((o) => o.houseId).filter((x): x is number => x !== null)))
+      ).map((h) => [h.id, h]),
     );
     const communities = new Map(
-      (await this.places.findCommunities([...new Set(orders.map((o) => o.communityId))])).map((c) => [c.id, c]),
+      (known.communities ?? (await this.places.findCommunities([...new Set(orders.map((o) => o.communityId))]))).map(
+        (c) => [c.id, c],
+      ),
     );
-    const verified =
-      actor.role === 'resident' ? new Set(await this.bindings.verifiedHouseIds(actor.userId)) : new Set<number>();
+    const verified = new Set(
+      known.verifiedHouseIds ?? (actor.role === 'resident' ? await this.bindings.verifiedHouseIds(actor.userId) : []),
+    );
     const views: WorkOrderView[] = [];
     for (const o of orders) {
       const isReporter =
@@ -444,12 +482,11 @@ export class WorkOrdersService {
     return views;
   }
 
-  private async toTimeline(events: WorkOrderEvent[]): Promise<TimelineEventView[]> {
+  private async toTimeline(events: WorkOrderEvent[], known?: User[]): Promise<TimelineEventView[]> {
     const people = new Map(
-      (await this.users.findByIds(events.map((e) => e.actorId).filter((x): x is number => x !== null))).map((u) => [
-        u.id,
-        u,
-      ]),
+      (known ?? (await this.users.findByIds(events.map((e) => e.actorId).filter((x): x is number => x !== null)))).map(
+        (u) => [u.id, u],
+      ),
     );
     return events.map((e) => ({
       id: e.id,

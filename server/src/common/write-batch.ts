@@ -1,0 +1,83 @@
+import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+
+/** Rows per INSERT statement when a batch is flushed (well inside SQLite's and MySQL's limits). */
+const CHUNK = 200;
+
+/**
+ * Inserts a transaction does not need to read back (timeline events, outbox events, jobs whose
+ * id nobody keeps, dirty marks) are collected here and written as one multi-row INSERT per table
+ * just before the transaction commits, instead of one statement each. Registered by
+ * `transactionWithRetry`; outside such a transaction `defer` writes at once. Rows are flushed in
+ * the order their tables were first used, so a table written after another stays after it.
+ */
+export class WriteBatch {
+  private readonly tables = new Map<EntityTarget<ObjectLiteral>, ObjectLiteral[]>();
+
+  add(entity: EntityTarget<ObjectLiteral>, row: ObjectLiteral): void {
+    const rows = this.tables.get(entity);
+    if (rows) rows.push(row);
+    else this.tables.set(entity, [row]);
+  }
+
+  /** The rows of a table still waiting to be written (to look at or drop, e.g. a cancelled job). */
+  rowsOf<T extends ObjectLiteral>(entity: EntityTarget<T>): T[] {
+    return (this.tables.get(entity) as T[] | undefined) ?? [];
+  }
+
+  /** Drop the waiting rows of a table that match. */
+  discard<T extends ObjectLiteral>(entity: EntityTarget<T>, match: (row: T) => boolean): void {
+    const rows = this.tables.get(entity) as T[] | undefined;
+    if (rows)
+      this.tables.set(
+        entity,
+        rows.filter((r) => !match(r)),
+      );
+  }
+
+  async flush(em: EntityManager): Promise<void> {
+    // Flushing can itself defer nothing: a flush writes plain rows, no hooks run.
+    for (const [entity, rows] of this.tables) {
+      this.tables.delete(entity);
+      for (let i = 0; i < rows.length; i += CHUNK) {
+        await em
+          .createQueryBuilder()
+          .insert()
+          .into(entity)
+          .values(rows.slice(i, i + CHUNK))
+          .updateEntity(false)
+          .execute();
+      }
+    }
+  }
+}
+
+const batches = new WeakMap<EntityManager, WriteBatch>();
+
+/** The batch of the transaction `em` belongs to, if it has one. */
+export function batchOf(em: EntityManager): WriteBatch | undefined {
+  return batches.get(em);
+}
+
+/** Run `work` with a write batch bound to `em`, flushed before `work`'s result is returned. */
+export async function withWriteBatch<T>(em: EntityManager, work: (em: EntityManager) => Promise<T>): Promise<T> {
+  const batch = new WriteBatch();
+  batches.set(em, batch);
+  try {
+    const result = await work(em);
+    await batch.flush(em);
+    return result;
+  } finally {
+    batches.delete(em);
+  }
+}
+
+/** Insert `row` when the transaction commits (or now, outside a batched transaction). */
+export async function deferInsert<T extends ObjectLiteral>(
+  em: EntityManager,
+  entity: EntityTarget<T>,
+  row: Partial<T>,
+): Promise<void> {
+  const batch = batches.get(em);
+  if (batch) batch.add(entity, row);
+  else await em.createQueryBuilder().insert().into(entity).values(row).updateEntity(false).execute();
+}
