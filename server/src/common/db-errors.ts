@@ -1,4 +1,5 @@
 import { type DataSource, type EntityManager, QueryFailedError } from 'typeorm';
+import type { IsolationLevel } from 'typeorm/driver/types/IsolationLevel.js';
 import { withWriteBatch } from './write-batch.js';
 
 /** A unique-constraint violation on SQLite or MySQL/MariaDB. */
@@ -65,10 +66,15 @@ export function escapeLike(text: string): string {
  * A transaction, retried a few times when the database picks it as a deadlock victim. Its
  * deferred inserts (common/write-batch.ts) are written as multi-row INSERTs just before commit.
  */
-export async function transactionWithRetry<T>(ds: DataSource, work: (em: EntityManager) => Promise<T>): Promise<T> {
+export async function transactionWithRetry<T>(
+  ds: DataSource,
+  work: (em: EntityManager) => Promise<T>,
+  isolation?: IsolationLevel,
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await ds.transaction((em) => withWriteBatch(em, work));
+      const batched = (em: EntityManager) => withWriteBatch(em, work);
+      return await (isolation ? ds.transaction(isolation, batched) : ds.transaction(batched));
     } catch (e) {
       if (attempt >= 4 || !isRetryableLockError(e)) throw e;
       await new Promise((r) => setTimeout(r, 5 * attempt + Math.random() * 20));

@@ -161,8 +161,14 @@ export class JobsRepository {
     return this.ds.getRepository(ScheduledJob).countBy({ status: 'pending', ...(kind ? { kind } : {}) });
   }
 
-  /** A job's transaction; deadlock victims (two processes racing on MariaDB) are retried at once. */
+  /**
+   * A job's transaction; deadlock victims (two processes racing on MariaDB) are retried at once.
+   * MySQL/MariaDB: READ COMMITTED, so the claim's `FOR UPDATE SKIP LOCKED` range scan locks only
+   * the rows it claims, not the gaps of the (status, dueAt) index: under REPEATABLE READ its
+   * next-key locks block every insert of a job due now (each create queues a route job) until
+   * the batch commits. Handlers write with conditional updates, which RC keeps exclusive.
+   */
   transaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
-    return transactionWithRetry(this.ds, work);
+    return transactionWithRetry(this.ds, work, this.isMysql ? 'READ COMMITTED' : undefined);
   }
 }

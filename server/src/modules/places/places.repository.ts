@@ -116,7 +116,7 @@ export class PlacesRepository {
     return unique.length ? em.findBy(Building, { id: In(unique) }) : Promise.resolve([]);
   }
 
-  findCommunities(ids: number[]) {
-    return ids.length ? this.ds.getRepository(Community).findBy({ id: In(ids) }) : Promise.resolve([]);
+  findCommunities(ids: number[], em: EntityManager = this.ds.manager) {
+    return ids.length ? em.findBy(Community, { id: In(ids) }) : Promise.resolve([]);
   }
 }

@@ -32,8 +32,10 @@ export const ROUTE_JOB = 'route';
 
 /** What one routing batch reads once and shares between its orders. */
 interface RouteBatch {
+  orders: WorkOrder[];
   rules: Map<string, RoutingRule | null>;
-  candidates: Map<string, RoutingCandidate[]>;
+  /** Candidates per community (loaded for all the batch's communities of a company at once). */
+  candidates: Map<number, RoutingCandidate[]>;
   /** Orders assigned to each technician earlier in the batch. */
   assigned: Map<number, number>;
   /** Each order's building (null: a public area without one). */
@@ -176,6 +178,7 @@ export class RoutingService implements OnModuleInit {
       .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id - b.id);
     if (!orders.length) return;
     const batch: RouteBatch = {
+      orders,
       rules: new Map(),
       candidates: new Map(),
       assigned: new Map(),
@@ -186,11 +189,16 @@ export class RoutingService implements OnModuleInit {
 
   /** The candidates for an order, with the batch's earlier assignments counted. */
   private async candidatesFor(ctx: LifecycleContext, order: WorkOrder, batch: RouteBatch) {
-    const key = `${order.companyId}:${order.communityId}:${order.category}`;
-    let pool = batch.candidates.get(key);
+    let pool = batch.candidates.get(order.communityId);
     if (!pool) {
-      pool = await this.staff.loadCandidates(order.companyId, order.communityId, order.category, ctx.now, ctx.em);
-      batch.candidates.set(key, pool);
+      // Every community of the batch's orders of this company at once: the technicians and
+      // their facts are company-wide, only the distance depends on the community.
+      const communityIds = [
+        ...new Set(batch.orders.filter((o) => o.companyId === order.companyId).map((o) => o.communityId)),
+      ];
+      const loaded = await this.staff.loadCandidatesFor(order.companyId, communityIds, ctx.now, ctx.em);
+      for (const [communityId, candidates] of loaded) batch.candidates.set(communityId, candidates);
+      pool = batch.candidates.get(order.communityId) ?? [];
     }
     return pool.map((c) => {
       const extra = batch.assigned.get(c.userId);

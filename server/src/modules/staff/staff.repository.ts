@@ -167,35 +167,55 @@ export class StaffRepository {
     em: EntityManager = this.ds.manager,
   ): Promise<RoutingCandidate[]> {
     void category;
-    const [technicians, community] = await Promise.all([
+    return (await this.loadCandidatesFor(companyId, [communityId], now, em)).get(communityId) ?? [];
+  }
+
+  /**
+   * The company's technicians as routing candidates for orders in each of `communityIds`: the
+   * technicians and their facts are read once (they do not depend on the order), only the
+   * distance differs per community.
+   */
+  async loadCandidatesFor(
+    companyId: number,
+    communityIds: number[],
+    now: Date,
+    em: EntityManager = this.ds.manager,
+  ): Promise<Map<number, RoutingCandidate[]>> {
+    const [technicians, communities] = await Promise.all([
       this.users.activeTechnicians(companyId, em),
-      this.places.findCommunity(communityId, em),
+      this.places.findCommunities([...new Set(communityIds)], em),
     ]);
     const facts = await this.factsOf(
       technicians.map((t) => t.id),
       now,
       em,
     );
-    const where = community ?? { latitude: null, longitude: null };
-    return technicians.map((t): RoutingCandidate => {
-      const f = facts.get(t.id)!;
-      return {
-        userId: t.id,
-        name: t.name,
-        active: t.active,
-        skills: Object.fromEntries(f.skills.map((s) => [s.category, s.level])),
-        communityIds: f.communityIds,
-        buildingIds: f.buildingIds.length ? f.buildingIds : null,
-        teamIds: f.teamIds,
-        onShift: f.onShift,
-        onLeave: f.onLeave,
-        openOrders: f.openOrders,
-        capacity: f.capacity,
-        quality: null,
-        lastAssignedAt: f.lastAssignedAt ? f.lastAssignedAt.getTime() : null,
-        distanceKm: distanceKm(f, where),
-      };
-    });
+    const byId = new Map(communities.map((c) => [c.id, c]));
+    return new Map(
+      communityIds.map((communityId) => {
+        const where = byId.get(communityId) ?? { latitude: null, longitude: null };
+        const candidates = technicians.map((t): RoutingCandidate => {
+          const f = facts.get(t.id)!;
+          return {
+            userId: t.id,
+            name: t.name,
+            active: t.active,
+            skills: Object.fromEntries(f.skills.map((s) => [s.category, s.level])),
+            communityIds: f.communityIds,
+            buildingIds: f.buildingIds.length ? f.buildingIds : null,
+            teamIds: f.teamIds,
+            onShift: f.onShift,
+            onLeave: f.onLeave,
+            openOrders: f.openOrders,
+            capacity: f.capacity,
+            quality: null,
+            lastAssignedAt: f.lastAssignedAt ? f.lastAssignedAt.getTime() : null,
+            distanceKm: distanceKm(f, where),
+          };
+        });
+        return [communityId, candidates];
+      }),
+    );
   }
 
   // --- service area -------------------------------------------------------------------------

@@ -211,9 +211,10 @@ export class WorkOrdersRepository {
     return em.insert(IdempotencyRecord, data);
   }
 
-  isVisible(id: number, scope: OrderScope): Promise<boolean> {
+  /** The order if it is inside `scope`, in one query (null when absent or out of scope). */
+  findInScope(id: number, scope: OrderScope): Promise<WorkOrder | null> {
     const qb = this.ds.getRepository(WorkOrder).createQueryBuilder('wo').where('wo.id = :id', { id });
-    return this.applyScope(qb, scope).getExists();
+    return this.applyScope(qb, scope).getOne();
   }
 
   async list(scope: OrderScope, f: OrderFilters, page: number, pageSize: number) {

@@ -181,14 +181,20 @@ export class WorkOrdersService {
       page,
       pageSize,
     );
-    return { items: await this.toViews(actor, items), total, page, pageSize };
+    // The resident's verified houses were read for the scope: not again for the views.
+    const known = scope.kind === 'resident' ? { verifiedHouseIds: scope.houseIds } : {};
+    return { items: await this.toViews(actor, items, known), total, page, pageSize };
   }
 
   async detail(actor: Actor, id: number): Promise<WorkOrderDetailView> {
     const order = await this.findVisible(actor, id);
-    const [view] = await this.toViews(actor, [order]);
     const events = await this.orders.timeline(id);
-    return { ...view, timeline: await this.toTimeline(events) };
+    // One read of the people for the view and the timeline.
+    const people = await this.users.findByIds(
+      [order.reporterId, order.assigneeId, ...events.map((e) => e.actorId)].filter((x): x is number => x !== null),
+    );
+    const [view] = await this.toViews(actor, [order], { people });
+    return { ...view, timeline: await this.toTimeline(events, people) };
   }
 
   async transition(actor: Actor, id: number, dto: TransitionDto): Promise<WorkOrderDetailView> {
@@ -346,8 +352,7 @@ export class WorkOrdersService {
 
   private async findVisible(actor: Actor, id: number, scope?: OrderScope): Promise<WorkOrder> {
     if (!Number.isSafeInteger(id) || id < 1) throw notFound('work order');
-    const visible = await this.orders.isVisible(id, scope ?? (await this.scopeOf(actor)));
-    const order = visible ? await this.orders.findById(id) : null;
+    const order = await this.orders.findInScope(id, scope ?? (await this.scopeOf(actor)));
     if (!order) throw notFound('work order');
     return order;
   }
