@@ -121,6 +121,18 @@ export const ROUTING_STATE_LABELS: Record<RoutingState, string> = {
   manual: '人工派单',
 };
 
+/** An open order routing has not decided yet (routingState still null): see `routingPending`. */
+export const ROUTING_PENDING_LABEL = '派单中';
+
+/**
+ * Whether routing is still deciding who takes an order: new or reopened, nobody assigned, and
+ * no routing outcome recorded yet. Routing runs in batches right after the order is filed (or
+ * in another server process), so an answer or a page may see this for a moment.
+ */
+export function routingPending(o: { status: string; assignee: unknown; routingState: string | null }): boolean {
+  return (o.status === 'submitted' || o.status === 'reopened') && o.assignee === null && o.routingState === null;
+}
+
 /** What one routing decision did (RoutingDecisionView.outcome). */
 export const ROUTING_OUTCOME_LABELS: Record<RoutingOutcome, string> = {
   assigned: '已派给',

@@ -43,6 +43,23 @@ describe('工单详情', () => {
     expect(call).toHaveBeenCalledWith({ phoneNumber: '13700000104' });
   });
 
+  it('says 派单中 while routing decides, and shows the technician once it has, without a pull-down', async () => {
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask'] });
+    try {
+      const api = detailApi(order({ status: 'submitted', assignee: null, routingState: null }));
+      render(<OrderDetailPage />);
+      expect(await screen.findByText('派单中')).toBeInTheDocument();
+      expect(screen.queryByText('赵师傅')).not.toBeInTheDocument();
+      api.on('GET', DETAIL, { body: order() });
+      jest.advanceTimersByTime(3000);
+      expect(await screen.findByText('赵师傅')).toBeInTheDocument();
+      expect(screen.queryByText('派单中')).not.toBeInTheDocument();
+      expect(api.callsTo('GET', DETAIL).length).toBeGreaterThanOrEqual(2);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   it('shows an overdue order as late', async () => {
     detailApi(order({ slaDueAt: new Date(Date.now() - 20 * 60000).toISOString() }));
     render(<OrderDetailPage />);

@@ -5,6 +5,8 @@ import {
   ACTION_LABELS,
   PRICE_KIND_LABELS,
   PRIORITY_LABELS,
+  ROUTING_PENDING_LABEL,
+  routingPending,
   STATUS_LABELS,
   TIMELINE_ACTION_LABELS,
   type TimelineEventView,
@@ -198,6 +200,14 @@ export default function OrderDetailPage() {
               取消报修
             </View>
           )}
+        </View>
+      )}
+
+      {routingPending(o) && (
+        <View className="card" role="status">
+          <View className="card-title">维修师傅</View>
+          <View className="large">{ROUTING_PENDING_LABEL}</View>
+          <View className="muted">正在为您安排师傅，页面会自动更新</View>
         </View>
       )}
 
