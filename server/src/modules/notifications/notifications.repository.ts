@@ -199,9 +199,23 @@ export class NotificationsRepository {
     return users.filter((u) => u.role === 'resident' || u.companyId === companyId);
   }
 
-  async insertNotification(em: EntityManager, n: NewNotification): Promise<number> {
-    const res = await em.insert(Notification, { ...n, readAt: null });
-    return Number(res.identifiers[0].id);
+  /** Many notifications in multi-row inserts; their ids in the same order. */
+  async insertNotifications(em: EntityManager, rows: NewNotification[]): Promise<number[]> {
+    const ids: number[] = [];
+    for (let i = 0; i < rows.length; i += 200) {
+      const res = await em
+        .createQueryBuilder()
+        .insert()
+        .into(Notification)
+        .values(rows.slice(i, i + 200).map((n) => ({ ...n, readAt: null })))
+        .execute();
+      for (const identifier of res.identifiers) {
+        const id = Number(identifier?.id);
+        if (!Number.isSafeInteger(id)) throw new Error('notification insert returned no id');
+        ids.push(id);
+      }
+    }
+    return ids;
   }
 
   async insertDelivery(

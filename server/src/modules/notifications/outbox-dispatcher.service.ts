@@ -7,7 +7,7 @@ import type { OutboxEvent } from './notification.entities.js';
 import { clip, recipientsFor } from './notification-rules.js';
 import { type DeliveryChannel, NotificationsRepository } from './notifications.repository.js';
 import type { OutboxEventInput } from './outbox.js';
-import type { EventOrder } from './notifications.repository.js';
+import type { EventOrder, NewNotification } from './notifications.repository.js';
 
 /** The memoised value of `key` in `cache`, computed once. */
 function once<K, V>(cache: Map<K, Promise<V>>, key: K, load: () => Promise<V>): Promise<V> {
@@ -26,7 +26,18 @@ interface BatchReads {
   orders: Map<number, Promise<EventOrder | null>>;
   audiences: Map<string, Promise<number[]>>;
   names: Map<number, Promise<string | null>>;
+  recipients: Map<string, Promise<User[]>>;
+  /** Notifications to write at the end of the batch, each with the channel that pushes it. */
+  out: Array<{ notification: NewNotification; channel: DeliveryChannel | null }>;
 }
+
+const freshReads = (): BatchReads => ({
+  orders: new Map(),
+  audiences: new Map(),
+  names: new Map(),
+  recipients: new Map(),
+  out: [],
+});
 
 /**
  * Turns outbox events into in-app notifications and the deliveries that push them out.
@@ -52,8 +63,9 @@ export class OutboxDispatcher {
       try {
         const n = await this.repo.transaction(async (em) => {
           claimed = await this.repo.claimEvents(em, now, Math.min(BATCH_SIZE, limit - handled));
-          const reads: BatchReads = { orders: new Map(), audiences: new Map(), names: new Map() };
+          const reads = freshReads();
           for (const event of claimed) await this.notify(em, event, now, reads);
+          await this.write(em, reads, now);
           return claimed.length;
         });
         if (!n) break;
@@ -81,7 +93,10 @@ export class OutboxDispatcher {
     try {
       await this.repo.transaction(async (em) => {
         const event = await this.repo.claimNextEvent(em, now, id);
-        if (event) await this.notify(em, event, now, { orders: new Map(), audiences: new Map(), names: new Map() });
+        if (!event) return;
+        const reads = freshReads();
+        await this.notify(em, event, now, reads);
+        await this.write(em, reads, now);
       });
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
@@ -112,20 +127,36 @@ export class OutboxDispatcher {
       }
     }
     if (plan.exceptUserId !== null) ids.delete(plan.exceptUserId);
-    const recipients = await this.repo.findRecipients(em, [...ids], order.companyId);
-
+    const recipientIds = [...ids].sort((a, b) => a - b);
+    const recipients = await once(reads.recipients, `${order.companyId}:${recipientIds.join(',')}`, () =>
+      this.repo.findRecipients(em, recipientIds, order.companyId),
+    );
     for (const user of recipients) {
-      const notificationId = await this.repo.insertNotification(em, {
-        userId: user.id,
-        eventId: row.id,
-        type: plan.type,
-        title: clip(plan.title, 100),
-        body: plan.body,
-        workOrderId: row.workOrderId,
-        createdAt: now,
+      reads.out.push({
+        notification: {
+          userId: user.id,
+          eventId: row.id,
+          type: plan.type,
+          title: clip(plan.title, 100),
+          body: plan.body,
+          workOrderId: row.workOrderId,
+          createdAt: now,
+        },
+        channel: this.channelFor(user),
       });
-      const channel = this.channelFor(user);
-      if (channel) await this.repo.insertDelivery(em, { notificationId, userId: user.id, channel, now });
+    }
+  }
+
+  /** The batch's notifications in multi-row inserts, then their deliveries (deferred to commit). */
+  private async write(em: EntityManager, reads: BatchReads, now: Date): Promise<void> {
+    if (!reads.out.length) return;
+    const ids = await this.repo.insertNotifications(
+      em,
+      reads.out.map((o) => o.notification),
+    );
+    for (const [i, { notification, channel }] of reads.out.entries()) {
+      if (channel)
+        await this.repo.insertDelivery(em, { notificationId: ids[i], userId: notification.userId, channel, now });
     }
   }
 

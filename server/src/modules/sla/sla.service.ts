@@ -235,8 +235,13 @@ export class SlaService implements OnModuleInit {
   private async checkMany(em: EntityManager, jobs: ScheduledJob[], now: Date) {
     const ids = [...new Set(jobs.map((j) => j.refId).filter((x): x is number => x !== null))];
     if (!ids.length) return;
-    const clocks = await em.findBy(SlaClockRow, { id: In(ids) });
-    const escalating: Array<{ clock: SlaClockRow; reached: number }> = [];
+    const clocks = await em.find(SlaClockRow, {
+      where: { id: In(ids) },
+      ...(this.jobs.isMysql && jobs.length > 1 ? { lock: { mode: 'pessimistic_write' as const } } : {}),
+    });
+    // Clocks that reached a new level, grouped by (level read, level reached): one conditional
+    // UPDATE per group, usually one for the whole batch.
+    const groups = new Map<string, Array<{ clock: SlaClockRow; reached: number }>>();
     for (const clock of clocks) {
       if (clock.status !== 'running') continue;
       const reached = escalationLevelAt(shapeOf(clock), now.getTime(), clock.calendar, null);
@@ -244,14 +249,32 @@ export class SlaService implements OnModuleInit {
         await this.scheduleNext(em, clock);
         continue;
       }
+      const key = `${clock.level}:${reached}`;
+      const group = groups.get(key);
+      if (group) group.push({ clock, reached });
+      else groups.set(key, [{ clock, reached }]);
+    }
+    const escalating: Array<{ clock: SlaClockRow; reached: number }> = [];
+    for (const group of groups.values()) {
+      const { reached } = group[0];
+      const from = group[0].clock.level;
       // Conditional on the level read: a duplicate check finds nothing to do.
       const res = await em
         .createQueryBuilder()
         .update(SlaClockRow)
         .set({ level: reached, ...(reached >= 3 ? { breachedAt: now } : {}) })
-        .where('id = :id AND level = :level', { id: clock.id, level: clock.level })
+        .where('id IN (:...clockIds) AND level = :from', { clockIds: group.map((g) => g.clock.id), from })
         .execute();
-      if ((res.affected ?? 0) === 1) escalating.push({ clock, reached });
+      if (group.length === 1) {
+        // A single check (or a duplicate of one already fired): the conditional update decides.
+        if ((res.affected ?? 0) === 1) escalating.push(group[0]);
+        continue;
+      }
+      // The clocks were read under a lock (MySQL) or in the file's one write transaction
+      // (SQLite), so every one of them is still at the level read. If not, fail the batch: its
+      // checks run again one per transaction, where the single conditional update decides.
+      if ((res.affected ?? 0) !== group.length) throw new Error('an SLA clock changed while its check ran');
+      escalating.push(...group);
     }
     if (!escalating.length) return;
     const orders = new Map(
