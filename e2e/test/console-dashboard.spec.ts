@@ -11,6 +11,7 @@ import type {
   DriversView,
   HotspotsView,
   Page as ApiPage,
+  RoutingExplanationView,
   SummaryView,
   WorkOrderDetailView,
   WorkOrderView,
@@ -293,6 +294,19 @@ describe(`admin console (${TEST_DB})`, () => {
       photo.evaluate((img) => (img as HTMLImageElement).naturalWidth === 160),
     );
     await expect(page.getByTestId('routing-decision').count()).resolves.toBe(routing.length);
+    // Decisions keep the top candidates and the counts; the full list is recomputed on request.
+    const full = await api<RoutingExplanationView>(`/work-orders/${routedOrderId}/routing/explain`);
+    await page.getByTestId('routing-explain-button').click();
+    const result = page.getByTestId('routing-explain-result');
+    await result.waitFor();
+    await expect(result.getAttribute('data-ranked')).resolves.toBe(String(full.ranked.length));
+    await expect(result.textContent()).resolves.toContain('重新计算');
+    await screenshot(page, 'console-order-routing-explain', { fullPage: true });
+    if (full.ranked.length > 0) {
+      await expect(page.getByTestId('routing-explain-ranked').locator('tbody tr.ant-table-row').count()).resolves.toBe(
+        Math.min(20, full.ranked.length),
+      );
+    }
     await expect(page.getByTestId('order-rating-stars').getAttribute('data-value')).resolves.toBe('5');
     await page.getByTestId('order-sla').locator('tbody tr.ant-table-row').first().waitFor();
     // A closed order offers the office only what the state machine allows: reopen.

@@ -333,7 +333,7 @@ async function benchRematch() {
       const cpu = process.cpuUsage(cpu0);
       const q1 = await questions(ds, mysql);
       const [{ n: decisions, bytes }] = await ds.query<[{ n: number | string; bytes: number | string | null }]>(
-        'SELECT COUNT(*) AS n, SUM(LENGTH(ranked) + LENGTH(excluded)) AS bytes FROM routing_decision',
+        'SELECT COUNT(*) AS n, SUM(COALESCE(LENGTH(summary), 0) + COALESCE(LENGTH(ranked), 0) + COALESCE(LENGTH(excluded), 0)) AS bytes FROM routing_decision',
       );
       jsonBytes = Number(bytes ?? 0);
       if (Number(decisions) !== assigned) throw new Error(`${assigned} assigned but ${decisions} decisions recorded`);

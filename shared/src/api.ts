@@ -2,7 +2,8 @@
 import type { BindingRelation, BindingStatus } from './places.js';
 import type { Role } from './roles.js';
 import type { Channel, PauseReason, Priority, WorkOrderAction, WorkOrderKind, WorkOrderStatus } from './work-order.js';
-import type { ExcludedCandidate, RankedCandidate, RoutingWeights } from './routing.js';
+import type { ExcludedCandidate, ExclusionReason, RankedCandidate, RoutingWeights } from './routing.js';
+import type { CompactRoutingDecision } from './routing-compact.js';
 import type { RatingDimension, ServperfDimension } from './satisfaction/index.js';
 import type { SlaStage } from './sla.js';
 
@@ -224,18 +225,38 @@ export interface SlaClockView {
   escalations: Array<{ level: number; notified: boolean; at: string }>;
 }
 
-/** GET /api/work-orders/:id/routing: one routing decision, newest first. */
-export interface RoutingDecisionView {
+/**
+ * GET /api/work-orders/:id/routing: one routing decision, newest first, as stored: the top
+ * candidates with their grades and the exclusion counts (the full list: the explanation).
+ */
+export interface RoutingDecisionView extends CompactRoutingDecision {
   id: number;
   attempt: number;
   ruleId: number | null;
   mode: string;
   outcome: string;
   chosenUserId: number | null;
+  at: string;
+}
+
+/**
+ * GET /api/work-orders/:id/routing/explain: every candidate ranked or excluded, recomputed now
+ * with the current rule, staff, shifts, leave and load; not what routing saw at the time.
+ */
+export interface RoutingExplanationView {
+  workOrderId: number;
+  /** ISO 8601: when this list was computed (now). */
+  recomputedAt: string;
+  /** The rule that applies now (null: none, default weights). */
+  ruleId: number | null;
+  mode: string;
+  weights: RoutingWeights;
+  considered: number;
+  eligible: number;
+  excludedByReason: Partial<Record<ExclusionReason, number>>;
+  /** Best first. */
   ranked: RankedCandidate[];
   excluded: ExcludedCandidate[];
-  weights: RoutingWeights;
-  at: string;
 }
 
 // Pickers, the report and the rating (the mini-program's resident screens).

@@ -13,6 +13,7 @@ export * from './api.js';
 export * from './time/china-time.js';
 export * from './shifts.js';
 export * from './routing.js';
+export * from './routing-compact.js';
 export * from './assignment.js';
 export * from './sla.js';
 export * from './satisfaction/index.js';

@@ -1,5 +1,5 @@
 import { DEFAULT_MAX_REFUSALS } from '@linli/shared';
-import type { ExcludedCandidate, RankedCandidate, RoutingWeights } from '@linli/shared';
+import type { CompactRoutingDecision, ExcludedCandidate, RankedCandidate, RoutingWeights } from '@linli/shared';
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
 /** How orders of a community x category (x priority) are routed. Null fields match anything. */
@@ -21,7 +21,11 @@ export class RoutingRule {
   @UpdateDateColumn() updatedAt: Date;
 }
 
-/** Every routing decision, stored with the order and shown to staff. */
+/**
+ * Every routing decision, stored with the order and shown to staff. `summary` holds the
+ * compact shape (compactDecision: top candidates, exclusion counts; at most 4 KB); rows written
+ * before it have the full `ranked` / `excluded` lists instead and are compacted on read.
+ */
 @Entity('routing_decision')
 export class RoutingDecisionRecord {
   @PrimaryGeneratedColumn() id: number;
@@ -32,8 +36,11 @@ export class RoutingDecisionRecord {
   /** assigned | offered | pooled | waiting | manual | rematched */
   @Column({ type: 'varchar', length: 12 }) outcome: string;
   @Column({ type: 'int', nullable: true }) chosenUserId: number | null;
-  @Column({ type: 'simple-json' }) ranked: RankedCandidate[];
-  @Column({ type: 'simple-json' }) excluded: ExcludedCandidate[];
+  @Column({ type: 'simple-json', nullable: true }) summary: CompactRoutingDecision | null;
+  /** Old rows only (the full ranked list); null since the compact summary. */
+  @Column({ type: 'simple-json', nullable: true }) ranked: RankedCandidate[] | null;
+  /** Old rows only (the full excluded list); null since the compact summary. */
+  @Column({ type: 'simple-json', nullable: true }) excluded: ExcludedCandidate[] | null;
   @Column({ type: 'simple-json' }) weights: RoutingWeights;
   @CreateDateColumn() createdAt: Date;
 }

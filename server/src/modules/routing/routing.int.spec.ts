@@ -69,10 +69,15 @@ describe(`routing (${TEST_DB})`, () => {
     expect(routing.status).toBe(200);
     const [decision] = routing.body;
     expect(decision).toMatchObject({ outcome: 'assigned', mode: 'auto', chosenUserId: w.staff.techA1.id, attempt: 1 });
-    expect(decision.ranked.map((r: { userId: number }) => r.userId)).toEqual([w.staff.techA1.id, w.staff.techA1b.id]);
+    // Stored compact: the top candidates with their grades, the counts, and (few here) the excluded.
+    expect(decision.top.map((r: { userId: number; rank: number }) => [r.userId, r.rank])).toEqual([
+      [w.staff.techA1.id, 1],
+      [w.staff.techA1b.id, 2],
+    ]);
     // skill 5/5 vs 3/5 at weight 0.3 is the difference
-    expect(decision.ranked[0].grades.skill).toEqual({ grade: 1, weight: 0.3, contribution: 0.3 });
-    expect(decision.ranked[1].grades.skill.grade).toBeCloseTo(0.6);
+    expect(decision.top[0].grades.skill).toEqual({ grade: 1, weight: 0.3, contribution: 0.3 });
+    expect(decision.top[1].grades.skill.grade).toBeCloseTo(0.6);
+    expect(decision).toMatchObject({ considered: 3, eligible: 2, excludedByReason: { not_serving_community: 1 } });
     const excluded = Object.fromEntries(
       decision.excluded.map((e: { userId: number; reasons: string[] }) => [e.userId, e.reasons]),
     );
@@ -98,6 +103,7 @@ describe(`routing (${TEST_DB})`, () => {
     const routing = await server.api.get(`/work-orders/${res.body.id}/routing`, { token: supervisor });
     const techA1 = routing.body[0].excluded.find((e: { userId: number }) => e.userId === w.staff.techA1.id);
     expect(techA1.reasons).toEqual(['on_leave']);
+    expect(routing.body[0].excludedByReason).toMatchObject({ on_leave: 1 });
   });
 
   it('re-routes a declined order without the decliner', async () => {

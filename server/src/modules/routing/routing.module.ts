@@ -5,12 +5,13 @@ import { StaffModule } from '../staff/staff.module.js';
 import { WorkOrdersModule } from '../work-orders/work-orders.module.js';
 import { RoutingRulesModule } from './routing-rules.module.js';
 import { RoutingController } from './routing.controller.js';
+import { RoutingExplainService } from './routing-explain.service.js';
 import { RoutingService } from './routing.service.js';
 
 @Module({
   imports: [WorkOrdersModule, RoutingRulesModule, StaffModule, NotificationsCoreModule, PlacesModule],
   controllers: [RoutingController],
-  providers: [RoutingService],
+  providers: [RoutingService, RoutingExplainService],
   exports: [RoutingService],
 })
 export class RoutingModule {}

@@ -1,5 +1,6 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import {
+  compactDecision,
   DEFAULT_ROUTING_WEIGHTS,
   matchBacklog,
   rankCandidates,
@@ -144,6 +145,11 @@ export class RoutingService implements OnModuleInit {
     );
   }
 
+  /** Every candidate ranked or excluded for an order now, as routing would decide (the explanation). */
+  rankNow(ctx: LifecycleContext, order: WorkOrder, rule: RoutingRule | null): Promise<RoutingDecision> {
+    return this.decide(ctx, order, rule);
+  }
+
   private async record(
     ctx: LifecycleContext,
     order: WorkOrder,
@@ -160,8 +166,11 @@ export class RoutingService implements OnModuleInit {
       mode: rule?.mode ?? 'auto',
       outcome,
       chosenUserId,
-      ranked: decision.ranked,
-      excluded: decision.excluded,
+      // The compact shape only (top candidates, counts per exclusion reason): the full list
+      // is recomputed on demand (RoutingExplainService).
+      summary: compactDecision(decision, { chosenUserId }),
+      ranked: null,
+      excluded: null,
       weights: decision.weights,
       createdAt: ctx.now,
     });

@@ -2,6 +2,7 @@ import type {
   Page,
   RatingView,
   RoutingDecisionView,
+  RoutingExplanationView,
   SlaClockView,
   TransitionInput,
   WorkOrderDetailView,
@@ -57,6 +58,8 @@ export function ordersService(client: ApiClient) {
     get: (id: number) => client.get<WorkOrderDetailView>(`/work-orders/${id}`),
     /** Routing decisions, newest first. */
     routing: (id: number) => client.get<RoutingDecisionView[]>(`/work-orders/${id}/routing`),
+    /** Every candidate, recomputed now with current data (decisions store only the top few). */
+    explainRouting: (id: number) => client.get<RoutingExplanationView>(`/work-orders/${id}/routing/explain`),
     /** SLA clocks of every cycle. */
     sla: (id: number) => client.get<SlaClockView[]>(`/work-orders/${id}/sla`),
     /** The resident's rating; null while unrated (the server answers 404). */

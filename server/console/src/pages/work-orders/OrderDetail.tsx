@@ -4,6 +4,7 @@ import {
   ACTION_REQUIREMENTS,
   DIMENSION_LABELS,
   EXCLUSION_LABELS,
+  EXCLUSION_REASONS,
   GRADE_LABELS,
   GRADE_NAMES,
   KIND_LABELS,
@@ -17,8 +18,12 @@ import {
   STATUS_LABELS,
   TIMELINE_ACTION_LABELS,
   allowedActions,
+  type CompactRoutingDecision,
+  type RankedCandidate,
+  type RoutingExplanationView,
   type RoutingMode,
   type RoutingOutcome,
+  type RoutingWeights,
   type SlaClockView,
   type WorkOrderAction,
   type WorkOrderDetailView,
@@ -118,8 +123,8 @@ export default function OrderDetail() {
   const communityName = communities.data?.find((c) => c.id === order.communityId)?.name ?? `#${order.communityId}`;
   const names = new Map<number, string>();
   for (const d of routing.data ?? []) {
-    for (const r of d.ranked) names.set(r.userId, r.name);
-    for (const x of d.excluded) names.set(x.userId, x.name);
+    for (const r of d.top) names.set(r.userId, r.name);
+    for (const x of d.excluded ?? []) names.set(x.userId, x.name);
   }
 
   return (
@@ -315,7 +320,7 @@ export default function OrderDetail() {
             title={
               <Defined
                 title="派单说明"
-                definition="每次自动派单的依据：候选师傅按技能、负载、质量、轮换、距离打分（分数 = Σ 权重 × 分项 / Σ 权重），以及被排除的师傅和原因。"
+                definition="每次自动派单的依据：得分最高的几名候选师傅按技能、负载、质量、轮换、距离的打分（分数 = Σ 权重 × 分项 / Σ 权重），以及各排除原因的人数。完整候选名单不随派单保存，可按当前数据重新计算查看。"
               />
             }
             data-testid="order-routing"
@@ -336,48 +341,17 @@ export default function OrderDetail() {
                     {d.chosenUserId !== null ? ` ${names.get(d.chosenUserId) ?? `#${d.chosenUserId}`}` : ''}
                   </Tag>
                 </div>
-                {d.ranked.length > 0 && (
-                  <Table
-                    size="small"
-                    rowKey="userId"
-                    pagination={false}
-                    scroll={{ x: 'max-content' }}
-                    dataSource={d.ranked}
-                    columns={[
-                      {
-                        title: <Nowrap>候选师傅</Nowrap>,
-                        dataIndex: 'name',
-                        render: (n: string) => <Nowrap>{n}</Nowrap>,
-                      },
-                      { title: '总分', dataIndex: 'score', render: (s: number) => s.toFixed(3) },
-                      ...GRADE_NAMES.map((g) => ({
-                        title: (
-                          <Tooltip title={`权重 ${d.weights[g]}`}>
-                            <Nowrap>{GRADE_LABELS[g]}</Nowrap>
-                          </Tooltip>
-                        ),
-                        key: g,
-                        render: (_: unknown, r: (typeof d.ranked)[number]) => (
-                          <Tooltip title={`分项 ${r.grades[g].grade.toFixed(2)} × 权重 ${r.grades[g].weight}`}>
-                            {r.grades[g].grade.toFixed(2)}
-                          </Tooltip>
-                        ),
-                      })),
-                    ]}
-                  />
-                )}
-                {d.excluded.length > 0 && (
-                  <div style={{ marginTop: 4, fontSize: 12 }}>
-                    <Typography.Text type="secondary">排除：</Typography.Text>
-                    {d.excluded.map((x) => (
-                      <span key={x.userId} style={{ marginRight: 12 }}>
-                        {x.name}（{x.reasons.map((r) => EXCLUSION_LABELS[r]).join('、')}）
-                      </span>
-                    ))}
-                  </div>
-                )}
+                <div style={{ marginBottom: 4, fontSize: 12 }} data-testid="routing-totals">
+                  <Typography.Text type="secondary">
+                    共 {d.considered} 名师傅参与，{d.eligible} 名符合条件
+                    {d.eligible > d.top.length ? `，下表为前 ${d.top.length} 名` : ''}
+                  </Typography.Text>
+                </div>
+                {d.top.length > 0 && <CandidateTable rows={d.top} weights={d.weights} />}
+                <ExclusionSummary counts={d.excludedByReason} excluded={d.excluded} />
               </div>
             ))}
+            <RoutingExplanation orderId={order.id} />
           </Card>
         </Col>
       </Row>
@@ -497,5 +471,137 @@ function ActionDialog(props: {
         </Form.Item>
       </Form>
     </Modal>
+  );
+}
+
+/** Ranked candidates with their grades; `rank` when given (a stored decision's top), else the row order. */
+function CandidateTable(props: { rows: Array<RankedCandidate & { rank?: number }>; weights: RoutingWeights }) {
+  const { weights } = props;
+  const rows = props.rows.map((r, i) => ({ ...r, rank: r.rank ?? i + 1 }));
+  return (
+    <Table
+      size="small"
+      rowKey="userId"
+      pagination={rows.length > 20 ? { pageSize: 20, showSizeChanger: false } : false}
+      scroll={{ x: 'max-content' }}
+      dataSource={rows}
+      columns={[
+        { title: <Nowrap>排名</Nowrap>, dataIndex: 'rank' },
+        {
+          title: <Nowrap>候选师傅</Nowrap>,
+          dataIndex: 'name',
+          render: (n: string) => <Nowrap>{n}</Nowrap>,
+        },
+        { title: '总分', dataIndex: 'score', render: (s: number) => s.toFixed(3) },
+        ...GRADE_NAMES.map((g) => ({
+          title: (
+            <Tooltip title={`权重 ${weights[g]}`}>
+              <Nowrap>{GRADE_LABELS[g]}</Nowrap>
+            </Tooltip>
+          ),
+          key: g,
+          render: (_: unknown, r: RankedCandidate) => (
+            <Tooltip title={`分项 ${r.grades[g].grade.toFixed(2)} × 权重 ${r.grades[g].weight}`}>
+              {r.grades[g].grade.toFixed(2)}
+            </Tooltip>
+          ),
+        })),
+      ]}
+    />
+  );
+}
+
+/** How many candidates each hard filter excluded; the names too when the decision kept them. */
+function ExclusionSummary(props: {
+  counts: CompactRoutingDecision['excludedByReason'];
+  excluded: CompactRoutingDecision['excluded'];
+}) {
+  const reasons = EXCLUSION_REASONS.filter((r) => (props.counts[r] ?? 0) > 0);
+  if (reasons.length === 0) return null;
+  return (
+    <div style={{ marginTop: 4, fontSize: 12 }} data-testid="routing-exclusions">
+      <Typography.Text type="secondary">排除：</Typography.Text>
+      {reasons.map((r) => (
+        <span key={r} style={{ marginRight: 12 }} data-testid={`exclusion-${r}`}>
+          {EXCLUSION_LABELS[r]} {props.counts[r]} 人
+        </span>
+      ))}
+      {props.excluded && props.excluded.length > 0 && (
+        <div>
+          {props.excluded.map((x) => (
+            <span key={x.userId} style={{ marginRight: 12 }}>
+              {x.name}（{x.reasons.map((r) => EXCLUSION_LABELS[r]).join('、')}）
+            </span>
+          ))}
+        </div>
+      )}
+    </div>
+  );
+}
+
+/** The full candidate list, recomputed on request with current data (not stored with decisions). */
+function RoutingExplanation({ orderId }: { orderId: number }) {
+  const services = useServices();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [full, setFull] = useState<RoutingExplanationView | null>(null);
+  const load = () => {
+    setBusy(true);
+    setError(null);
+    services.orders
+      .explainRouting(orderId)
+      .then(setFull)
+      .catch((e: unknown) => setError(errorText(e)))
+      .finally(() => setBusy(false));
+  };
+  return (
+    <div data-testid="routing-explain">
+      <Button size="small" loading={busy} onClick={load} data-testid="routing-explain-button">
+        查看完整候选名单（按当前数据重新计算）
+      </Button>
+      {error && <Alert type="error" showIcon title={error} style={{ marginTop: 8 }} />}
+      {full && (
+        <div style={{ marginTop: 8 }} data-testid="routing-explain-result" data-ranked={full.ranked.length}>
+          <Alert
+            type="info"
+            showIcon
+            style={{ marginBottom: 8 }}
+            title={`按 ${dateTime(full.recomputedAt)} 的当前数据重新计算，不是派单当时的结果；师傅的排班、请假、负载变化后会不同。`}
+          />
+          <div style={{ marginBottom: 4, fontSize: 12 }}>
+            <Typography.Text type="secondary">
+              共 {full.considered} 名师傅，{full.eligible} 名符合条件，{full.excluded.length} 名被排除
+            </Typography.Text>
+          </div>
+          {full.ranked.length > 0 && (
+            <div data-testid="routing-explain-ranked">
+              <CandidateTable rows={full.ranked} weights={full.weights} />
+            </div>
+          )}
+          {full.excluded.length > 0 && (
+            <Table
+              size="small"
+              rowKey="userId"
+              style={{ marginTop: 8 }}
+              pagination={full.excluded.length > 20 ? { pageSize: 20, showSizeChanger: false } : false}
+              dataSource={full.excluded}
+              columns={[
+                {
+                  title: <Nowrap>被排除的师傅</Nowrap>,
+                  dataIndex: 'name',
+                  render: (n: string) => <Nowrap>{n}</Nowrap>,
+                },
+                {
+                  title: '原因',
+                  dataIndex: 'reasons',
+                  render: (rs: RoutingExplanationView['excluded'][number]['reasons']) =>
+                    rs.map((r) => EXCLUSION_LABELS[r]).join('、'),
+                },
+              ]}
+            />
+          )}
+        </div>
+      )}
+    </div>
   );
 }

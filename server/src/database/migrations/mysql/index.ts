@@ -4,6 +4,7 @@ import { Satisfaction1795764895966 } from './1795764895966-Satisfaction.js';
 import { ScoreIndexes1795767611166 } from './1795767611166-ScoreIndexes.js';
 import { PriceList1795768763906 } from './1795768763906-PriceList.js';
 import { AuditLog1795772158178 } from './1795772158178-AuditLog.js';
+import { CompactRoutingDecision1796236016093 } from './1796236016093-CompactRoutingDecision.js';
 
 /** In order of their timestamps. */
 export const MYSQL_MIGRATIONS: Function[] = [
@@ -13,4 +14,5 @@ export const MYSQL_MIGRATIONS: Function[] = [
   ScoreIndexes1795767611166,
   PriceList1795768763906,
   AuditLog1795772158178,
+  CompactRoutingDecision1796236016093,
 ];
