@@ -13,6 +13,7 @@ import {
   SYSTEM_ACTOR,
 } from '@linli/shared';
 import type { EntityManager } from 'typeorm';
+import { deferInsert } from '../../common/write-batch.js';
 import { JobRunner } from '../jobs/job-runner.service.js';
 import type { ScheduledJob } from '../jobs/jobs.repository.js';
 import { JobsRepository } from '../jobs/jobs.repository.js';
@@ -150,6 +151,28 @@ export class RoutingService implements OnModuleInit {
     return this.decide(ctx, order, rule);
   }
 
+  /** Decisions already stored per order, preloaded for a routing batch (one query). */
+  private readonly attempts = new WeakMap<LifecycleContext, Map<number, number>>();
+
+  private async preloadAttempts(ctx: LifecycleContext, workOrderIds: number[]) {
+    const rows = await ctx.em
+      .createQueryBuilder(RoutingDecisionRecord, 'd')
+      .select('d.workOrderId', 'workOrderId')
+      .addSelect('COUNT(*)', 'n')
+      .where('d.workOrderId IN (:...ids)', { ids: workOrderIds })
+      .groupBy('d.workOrderId')
+      .getRawMany<{ workOrderId: number | string; n: number | string }>();
+    const counts = new Map(workOrderIds.map((id) => [id, 0]));
+    for (const r of rows) counts.set(Number(r.workOrderId), Number(r.n));
+    this.attempts.set(ctx, counts);
+  }
+
+  private async attemptsSoFar(ctx: LifecycleContext, workOrderId: number): Promise<number> {
+    const known = this.attempts.get(ctx)?.get(workOrderId);
+    if (known !== undefined) return known;
+    return ctx.em.countBy(RoutingDecisionRecord, { workOrderId });
+  }
+
   private async record(
     ctx: LifecycleContext,
     order: WorkOrder,
@@ -158,8 +181,10 @@ export class RoutingService implements OnModuleInit {
     outcome: string,
     chosenUserId: number | null,
   ) {
-    const attempt = (await ctx.em.countBy(RoutingDecisionRecord, { workOrderId: order.id })) + 1;
-    await ctx.em.insert(RoutingDecisionRecord, {
+    const attempt = (await this.attemptsSoFar(ctx, order.id)) + 1;
+    this.attempts.get(ctx)?.set(order.id, attempt);
+    // Written with the transaction's other deferred inserts (one statement per batch).
+    await deferInsert(ctx.em, RoutingDecisionRecord, {
       workOrderId: order.id,
       attempt,
       ruleId: rule?.id ?? null,
@@ -186,6 +211,10 @@ export class RoutingService implements OnModuleInit {
       .filter((o) => ROUTABLE.includes(o.status))
       .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id - b.id);
     if (!orders.length) return;
+    await this.preloadAttempts(
+      ctx,
+      orders.map((o) => o.id),
+    );
     const batch: RouteBatch = {
       orders,
       rules: new Map(),
@@ -348,6 +377,10 @@ export class RoutingService implements OnModuleInit {
   async rematch(ctx: LifecycleContext, companyId: number): Promise<number> {
     const waiting = await this.orders.findWaiting(ctx.em, companyId, ROUTABLE, 500);
     if (!waiting.length) return 0;
+    await this.preloadAttempts(
+      ctx,
+      waiting.map((o) => o.id),
+    );
     const rules = new Map<number, RoutingRule | null>();
     const candidateCache = new Map<string, RoutingCandidate[]>();
     const decisions = new Map<number, RoutingDecision>();
