@@ -42,7 +42,8 @@ export interface AppConfig {
   corsOrigins: string[];
   logLevel: 'error' | 'warn' | 'log' | 'debug';
   /** Background work (timers, outbox, deliveries) polls this often; 0 turns it off (tests tick by hand). */
-  workers: { intervalMs: number };
+  /** intervalMs: the worker loop's period; batchSize: due jobs (of a batched kind) and outbox events per transaction. */
+  workers: { intervalMs: number; batchSize: number };
   notifications: {
     /** The subscribe-message template for order updates; empty = no WeChat pushes. */
     orderTemplateId: string;
@@ -241,7 +242,10 @@ export function loadConfig(env: Env, argv: readonly string[] = []): AppConfig {
     },
     corsOrigins,
     logLevel: oneOf(env, 'LOG_LEVEL', ['error', 'warn', 'log', 'debug'] as const, 'log'),
-    workers: { intervalMs: int(env, 'LINLI_WORKER_INTERVAL_MS', mode === 'test' ? 0 : 1000, 0, 600_000) },
+    workers: {
+      intervalMs: int(env, 'LINLI_WORKER_INTERVAL_MS', mode === 'test' ? 0 : 1000, 0, 600_000),
+      batchSize: int(env, 'LINLI_WORKER_BATCH_SIZE', 25, 1, 500),
+    },
     notifications: {
       orderTemplateId: env.WECHAT_TEMPLATE_ORDER ?? (production ? '' : 'linli-order-status'),
       sms: oneOf(env, 'LINLI_SMS', ['off', 'log'] as const, mode === 'demo' ? 'log' : 'off'),

@@ -16,17 +16,10 @@ export type BatchJobHandler = (em: EntityManager, jobs: ScheduledJob[], now: Dat
 export type TickTask = (now: Date) => Promise<unknown>;
 
 const MAX_ATTEMPTS = 8;
-/**
- * Jobs of a batched kind claimed and fired per transaction. Small enough that a transaction
- * stays short and that several processes share a burst of due jobs (each claims its own batch
- * past the others' locked rows); large enough that the per-batch statements (claim, reads,
- * one INSERT per table) cost little per job. Measured in docs/benchmarks.md (SLA tick).
- */
-const BATCH_SIZE = 25;
 
 /**
  * Fires due jobs: claim + handler effect + completion commit together in one transaction.
- * Kinds with a batch handler (routing, SLA checks) are claimed and fired up to BATCH_SIZE per
+ * Kinds with a batch handler (routing, SLA checks) are claimed and fired up to `batchSize` per
  * transaction; if a batch fails, its jobs are fired again one per transaction, so one bad job
  * cannot hold back the others and each failure is counted on its own job. A timer loop runs in
  * every server process (several processes are safe); tests call `tick()`.
@@ -41,13 +34,23 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<unknown> | null = null;
   readonly owner = `${hostname()}:${process.pid}`;
+  /**
+   * Jobs of a batched kind claimed and fired per transaction (LINLI_WORKER_BATCH_SIZE, 25).
+   * Small enough that a transaction stays short and that several processes share a burst of
+   * due jobs (each claims its own batch past the others' locked rows); large enough that the
+   * per-batch statements (claim, reads, one INSERT per table) cost little per job. Measured in
+   * docs/benchmarks.md (SLA tick).
+   */
+  private readonly batchSize: number;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(JobsRepository) private readonly jobs: JobsRepository,
     @Inject(Clock) private readonly clock: Clock,
     @Inject(WriteLock) private readonly lock: WriteLock,
-  ) {}
+  ) {
+    this.batchSize = config.workers.batchSize;
+  }
 
   register(kind: string, handler: JobHandler): void {
     if (this.handlers.has(kind)) throw new Error(`job handler for ${kind} registered twice`);
@@ -88,7 +91,7 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
     while (fired < limit) {
       let progressed = 0;
       for (const kind of this.batchHandlers.keys()) {
-        progressed += await this.lock.run(() => this.fireBatch(kind, Math.min(BATCH_SIZE, limit - fired - progressed)));
+        progressed += await this.lock.run(() => this.fireBatch(kind, Math.min(this.batchSize, limit - fired - progressed)));
       }
       if (fired + progressed < limit && (await this.runOne())) progressed++;
       if (!progressed) break;
@@ -120,7 +123,7 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
     const st = state;
     const start = (): Promise<number> =>
       (st.running = this.lock
-        .run(() => this.fireBatch(kind, BATCH_SIZE))
+        .run(() => this.fireBatch(kind, this.batchSize))
         .finally(() => {
           st.running = null;
         }));

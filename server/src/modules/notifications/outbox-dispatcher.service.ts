@@ -18,8 +18,6 @@ function once<K, V>(cache: Map<K, Promise<V>>, key: K, load: () => Promise<V>): 
 
 /** After this many failed attempts an event is marked failed and left for an operator. */
 export const OUTBOX_MAX_ATTEMPTS = 8;
-/** Events claimed and dispatched per transaction. */
-const BATCH_SIZE = 25;
 
 /** What one batch reads once: the orders its events are about, audiences, names. */
 interface BatchReads {
@@ -62,7 +60,7 @@ export class OutboxDispatcher {
       let claimed: OutboxEvent[] = [];
       try {
         const n = await this.repo.transaction(async (em) => {
-          claimed = await this.repo.claimEvents(em, now, Math.min(BATCH_SIZE, limit - handled));
+          claimed = await this.repo.claimEvents(em, now, Math.min(this.config.workers.batchSize, limit - handled));
           const reads = freshReads();
           for (const event of claimed) await this.notify(em, event, now, reads);
           await this.write(em, reads, now);
