@@ -91,9 +91,16 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
     while (fired < limit) {
       let progressed = 0;
       for (const kind of this.batchHandlers.keys()) {
-        progressed += await this.lock.run(() => this.fireBatch(kind, Math.min(this.batchSize, limit - fired - progressed)));
+        progressed += await this.lock.run(() =>
+          this.fireBatch(kind, Math.min(this.batchSize, limit - fired - progressed)),
+        );
       }
-      if (fired + progressed < limit && (await this.runOne())) progressed++;
+      // The other kinds one at a time (the batched kinds were just drained above).
+      if (
+        fired + progressed < limit &&
+        (await this.lock.run(() => this.fireOne(undefined, [...this.batchHandlers.keys()])))
+      )
+        progressed++;
       if (!progressed) break;
       fired += progressed;
     }
@@ -164,12 +171,12 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
     return claimed.length;
   }
 
-  private async fireOne(id?: number): Promise<boolean> {
+  private async fireOne(id?: number, exceptKinds: string[] = []): Promise<boolean> {
     const now = this.clock.now();
     let claimed: ScheduledJob | null = null;
     try {
       await this.jobs.transaction(async (em) => {
-        claimed = await this.jobs.claimDue(em, now, this.owner, id);
+        claimed = await this.jobs.claimDue(em, now, this.owner, id, exceptKinds);
         if (!claimed) return;
         const handler = this.handlers.get(claimed.kind);
         if (!handler) throw new Error(`no handler for job kind ${claimed.kind}`);

@@ -66,7 +66,13 @@ export class JobsRepository {
    * SKIP LOCKED so other processes pass over it; the conditional UPDATE makes the claim
    * exclusive on SQLite too. The claim commits or rolls back with the job's effect.
    */
-  async claimDue(em: EntityManager, now: Date, owner: string, id?: number): Promise<ScheduledJob | null> {
+  async claimDue(
+    em: EntityManager,
+    now: Date,
+    owner: string,
+    id?: number,
+    exceptKinds: string[] = [],
+  ): Promise<ScheduledJob | null> {
     const qb = em
       .createQueryBuilder(ScheduledJob, 'j')
       .select('j.id', 'id')
@@ -76,6 +82,7 @@ export class JobsRepository {
       .addOrderBy('j.id', 'ASC')
       .limit(1);
     if (id !== undefined) qb.andWhere('j.id = :id', { id });
+    if (exceptKinds.length) qb.andWhere('j.kind NOT IN (:...exceptKinds)', { exceptKinds });
     if (this.isMysql) qb.setLock('pessimistic_write').setOnLocked('skip_locked');
     const row = await qb.getRawOne<{ id: number }>();
     if (!row) return null;
