@@ -13,7 +13,8 @@
  * database with the worker loop off and measures
  *   (a) the due-job lookup query alone (plus EXPLAIN: does it use the (status, dueAt) index?),
  *   (b) JobRunner.tick(5000) until every due job has fired (jobs/s), median of 3 runs, the due
- *       set re-armed between runs; and, for comparison, the same jobs fired by runOne() alone
+ *       set re-armed between runs; the same jobs fired by JobRunner.drain (the batched claims
+ *       alone, LINLI_WORKER_BATCH_SIZE per transaction); and for comparison by runOne() alone
  *       (tick() also runs its tick tasks: the outbox dispatcher and the delivery worker).
  * Optional: BENCH_ORDERS (default 100000), BENCH_RUNS (default 3).
  */
@@ -87,6 +88,7 @@ async function main() {
     type Run = { ms: number; n: number; cpuMs: number; statements: number | null };
     const tickRuns: Run[] = [];
     const oneRuns: Run[] = [];
+    const batchRuns: Run[] = [];
     const dispatchRuns: Run[] = [];
     const dispatcher = app.get(OutboxDispatcher);
     /** Time `fire` until it returns 0 or `upTo` items; with this process's CPU time and (MariaDB) the statements the server received. */
@@ -116,6 +118,11 @@ async function main() {
       console.log(`  ${label} run ${runs.length}: ${fmt(n)} jobs in ${fmt(ms)} ms (${fmt((n / ms) * 1000)} jobs/s)`);
     };
     for (let run = 0; run < RUNS; run++) await armedRun('tick(5000)', tickRuns, () => runner.tick(5000));
+    // The batched claims alone: JobRunner.drain fires one batch (LINLI_WORKER_BATCH_SIZE) a call.
+    for (let run = 0; run < RUNS; run++) {
+      await armedRun('drain(sla_check) loop', batchRuns, () => runner.drain('sla_check'));
+      await dispatcher.dispatch(new Date(), 5000);
+    }
     for (let run = 0; run < RUNS; run++) {
       await armedRun('runOne loop', oneRuns, async () => {
         let n = 0;
@@ -185,7 +192,8 @@ async function main() {
       ['what', 'items', 'runs ms', 'median ms', 'per s', 'µs each', 'node CPU', 'stmts each'],
       [
         row('JobRunner.tick(5000), jobs + tick tasks', tickRuns),
-        row('runOne() loop: the jobs alone', oneRuns),
+        row('drain() loop: the batched jobs alone', batchRuns),
+        row('runOne() loop: one job per transaction', oneRuns),
         row('OutboxDispatcher.dispatch: their events', dispatchRuns),
       ],
     );

@@ -72,6 +72,7 @@ const POLICY: Record<string, Rule> = {
   'POST /api/work-orders/:id/transitions': { roles: 'any', id: 'order', xBody: () => ({ action: 'urge' }) },
   'GET /api/work-orders/:id/sla': { roles: 'any', id: 'order' },
   'GET /api/work-orders/:id/routing': { roles: STAFF_ROLES, id: 'order' },
+  'GET /api/work-orders/:id/routing/explain': { roles: STAFF_ROLES, id: 'order' },
   'POST /api/work-orders/:id/rating': { roles: ['resident'], id: 'order', xBody: () => ({ stars: 5 }) },
   'GET /api/work-orders/:id/rating': { roles: 'any', id: 'order' },
   // uploads

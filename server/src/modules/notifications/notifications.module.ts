@@ -56,7 +56,8 @@ export class NotificationsModule implements OnModuleInit {
 
   onModuleInit(): void {
     // Dispatch first, so a notification made in a tick goes out in the same tick.
-    this.runner.addTickTask('outbox-dispatcher', (now) => this.dispatcher.dispatch(now));
+    // Up to 1,000 events a tick (40 batches): enough for ~500 creates/s per process.
+    this.runner.addTickTask('outbox-dispatcher', (now) => this.dispatcher.dispatch(now, 1000));
     this.runner.addTickTask('notification-deliveries', (now) => this.worker.deliver(now));
   }
 }

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { isRetryableLockError } from '../../common/db-errors.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
 import type { User } from '../users/users.repository.js';
@@ -69,6 +70,8 @@ export class OutboxDispatcher {
         if (!n) break;
         handled += n;
       } catch (e) {
+        // Another process holds the database (SQLite) or the rows: nothing claimed, next tick.
+        if (!claimed.length && isRetryableLockError(e)) break;
         if (!claimed.length) throw e;
         if (claimed.length === 1) {
           const message = e instanceof Error ? e.message : String(e);
