@@ -19,6 +19,16 @@ export class CategoriesRepository {
     return em.findOneBy(Category, { companyId, code });
   }
 
+  /** Categories by (company, code) pairs, in one query. */
+  findByCodes(pairs: Array<{ companyId: number; code: string }>, em: EntityManager = this.ds.manager) {
+    return pairs.length
+      ? em.findBy(
+          Category,
+          pairs.map((p) => ({ companyId: p.companyId, code: p.code })),
+        )
+      : Promise.resolve([]);
+  }
+
   async exists(companyId: number, code: string): Promise<boolean> {
     return (await this.ds.getRepository(Category).countBy({ companyId, code })) > 0;
   }

@@ -16,6 +16,8 @@ export type BatchJobHandler = (em: EntityManager, jobs: ScheduledJob[], now: Dat
 export type TickTask = (now: Date) => Promise<unknown>;
 
 const MAX_ATTEMPTS = 8;
+/** The first batch of each kind in a tick (then doubling up to the configured batch size). */
+const FIRST_BATCH = 5;
 
 /**
  * Fires due jobs: claim + handler effect + completion commit together in one transaction.
@@ -88,12 +90,17 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
   /** Fire every due job (up to `limit`), then run the tick tasks. Returns the jobs fired. */
   async tick(limit = 500): Promise<number> {
     let fired = 0;
+    // Batches start small and double while they come back full (up to batchSize): the first
+    // due jobs of a burst commit (and notify) after a few statements, a long backlog still
+    // goes at full batches, and several processes share a short burst.
+    const sizes = new Map([...this.batchHandlers.keys()].map((kind) => [kind, Math.min(FIRST_BATCH, this.batchSize)]));
     while (fired < limit) {
       let progressed = 0;
-      for (const kind of this.batchHandlers.keys()) {
-        progressed += await this.lock.run(() =>
-          this.fireBatch(kind, Math.min(this.batchSize, limit - fired - progressed)),
-        );
+      for (const [kind, size] of sizes) {
+        const want = Math.min(size, limit - fired - progressed);
+        const n = await this.lock.run(() => this.fireBatch(kind, want));
+        if (n >= want) sizes.set(kind, Math.min(size * 2, this.batchSize));
+        progressed += n;
       }
       // The other kinds one at a time (the batched kinds were just drained above).
       if (

@@ -143,32 +143,57 @@ export class NotificationsRepository {
   // ---- what the dispatcher reads -------------------------------------------------------------
 
   async findEventOrder(em: EntityManager, workOrderId: number): Promise<EventOrder | null> {
-    const order = await this.orders.findById(workOrderId, em);
-    if (!order) return null;
-    const [community, category, house, area] = await Promise.all([
-      this.places.findCommunity(order.communityId, em),
-      this.categories.findByCode(order.companyId, order.category, em),
-      order.houseId === null ? null : this.places.findHouse(order.houseId, em),
-      order.publicAreaId === null ? null : this.places.findPublicArea(order.publicAreaId, em),
+    return (await this.findEventOrders(em, [workOrderId])).get(workOrderId) ?? null;
+  }
+
+  /** What the dispatcher needs of each order, for many orders in five queries (absent: gone). */
+  async findEventOrders(em: EntityManager, workOrderIds: number[]): Promise<Map<number, EventOrder>> {
+    const orders = await this.orders.findByIds(workOrderIds, em);
+    const ids = <T>(xs: Array<T | null>) => [...new Set(xs.filter((x): x is T => x !== null))];
+    const [communities, categories, houses, areas] = await Promise.all([
+      this.places.findCommunities(ids(orders.map((o) => o.communityId)), em),
+      this.categories.findByCodes(
+        [
+          ...new Map(
+            orders.map((o) => [`${o.companyId}:${o.category}`, { companyId: o.companyId, code: o.category }]),
+          ).values(),
+        ],
+        em,
+      ),
+      this.places.findHouses(ids(orders.map((o) => o.houseId)), em),
+      this.places.findPublicAreas(ids(orders.map((o) => o.publicAreaId)), em),
     ]);
-    const place = [community?.name, house?.label ?? area?.name].filter(Boolean).join(' ');
-    return {
-      facts: {
-        id: order.id,
-        no: order.no,
-        kind: order.kind,
-        categoryName: category?.name ?? order.category,
-        place,
-        reporterId: order.reporterId,
-        assigneeId: order.assigneeId,
-        routingState: order.routingState,
-        quoteTotalFen: order.quoteTotalFen,
-        urgeCount: order.urgeCount,
-      },
-      companyId: order.companyId,
-      communityId: order.communityId,
-      category: order.category,
-    };
+    const community = new Map(communities.map((c) => [c.id, c]));
+    const category = new Map(categories.map((c) => [`${c.companyId}:${c.code}`, c]));
+    const house = new Map(houses.map((h) => [h.id, h]));
+    const area = new Map(areas.map((a) => [a.id, a]));
+    return new Map(
+      orders.map((order) => {
+        const where =
+          order.houseId !== null
+            ? house.get(order.houseId)?.label
+            : order.publicAreaId !== null
+              ? area.get(order.publicAreaId)?.name
+              : undefined;
+        const place = [community.get(order.communityId)?.name, where].filter(Boolean).join(' ');
+        const facts = {
+          id: order.id,
+          no: order.no,
+          kind: order.kind,
+          categoryName: category.get(`${order.companyId}:${order.category}`)?.name ?? order.category,
+          place,
+          reporterId: order.reporterId,
+          assigneeId: order.assigneeId,
+          routingState: order.routingState,
+          quoteTotalFen: order.quoteTotalFen,
+          urgeCount: order.urgeCount,
+        };
+        return [
+          order.id,
+          { facts, companyId: order.companyId, communityId: order.communityId, category: order.category },
+        ];
+      }),
+    );
   }
 
   async findUserName(em: EntityManager, id: number): Promise<string | null> {

@@ -63,6 +63,12 @@ export class OutboxDispatcher {
         const n = await this.repo.transaction(async (em) => {
           claimed = await this.repo.claimEvents(em, now, Math.min(this.config.workers.batchSize, limit - handled));
           const reads = freshReads();
+          // Every order the batch is about, in one go.
+          const orderIds = [...new Set(claimed.map((e) => e.workOrderId).filter((x): x is number => x !== null))];
+          const orders = orderIds.length
+            ? await this.repo.findEventOrders(em, orderIds)
+            : new Map<number, EventOrder>();
+          for (const id of orderIds) reads.orders.set(id, Promise.resolve(orders.get(id) ?? null));
           for (const event of claimed) await this.notify(em, event, now, reads);
           await this.write(em, reads, now);
           return claimed.length;

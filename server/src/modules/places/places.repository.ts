@@ -76,8 +76,8 @@ export class PlacesRepository {
     return em.findOneBy(House, { id });
   }
 
-  findHouses(ids: number[]) {
-    return ids.length ? this.ds.getRepository(House).findBy({ id: In(ids) }) : Promise.resolve([]);
+  findHouses(ids: number[], em: EntityManager = this.ds.manager) {
+    return ids.length ? em.findBy(House, { id: In(ids) }) : Promise.resolve([]);
   }
 
   registryOf(houseId: number) {
@@ -92,8 +92,8 @@ export class PlacesRepository {
     return this.ds.getRepository(PublicArea).find({ where: { communityId }, order: { id: 'ASC' } });
   }
 
-  findPublicAreas(ids: number[]) {
-    return ids.length ? this.ds.getRepository(PublicArea).findBy({ id: In(ids) }) : Promise.resolve([]);
+  findPublicAreas(ids: number[], em: EntityManager = this.ds.manager) {
+    return ids.length ? em.findBy(PublicArea, { id: In(ids) }) : Promise.resolve([]);
   }
 
   /** A community's closed-loop settings: its follow-up policy and rating window (null: the default). */
