@@ -27,6 +27,7 @@ export function preset(packageDir) {
     moduleNameMapper: {
       '^(\\.{1,2}/.*)\\.js$': '$1',
       '^@linli/shared$': path.join(root, 'shared/src/index.ts'),
+      '^@linli/shared/api-schemas$': path.join(root, 'shared/src/api-schemas.ts'),
     },
     testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],
   };

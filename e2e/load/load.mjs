@@ -38,8 +38,8 @@
 //   list        GET  /api/work-orders?pageSize=20         a resident's own orders
 //   transition  POST /api/work-orders/:id/transitions     the desk assigns a created order (each once)
 //   summary     GET  /api/satisfaction/summary            the supervisor's 90-day dashboard summary
-// Each request comes from its own client address (X-Forwarded-For, trusted from loopback as
-// from a load balancer), so per-IP limits do not cap the run. It prints the server's DB pool size
+// Each request comes from its own client address (X-Forwarded-For, trusted from loopback through
+// LINLI_TRUSTED_PROXIES as from a load balancer), so per-IP limits do not cap the run. It prints the server's DB pool size
 // (connectionLimit in server/dist/database/data-source.js; no env var sets it: more connections
 // than that queue for a database connection), the create mode, and the machine's load average and
 // cpu count at start and end. Every row has its p50/p99 and its req/s relative to health and to
@@ -186,6 +186,8 @@ function startServer(extra) {
     env: {
       ...process.env,
       LINLI_MODE: 'development',
+      // Requests name their client in X-Forwarded-For, as a load balancer would.
+      LINLI_TRUSTED_PROXIES: 'loopback',
       HOST: '127.0.0.1',
       PORT: String(port),
       LINLI_DB_URL: dbUrl,
@@ -608,7 +610,7 @@ try {
             r.creates += 1;
             const order = await post(
               '/work-orders',
-              { category: 'plumbing', description: '压测补充工单', houseId: r.houseId },
+              { category: 'plumbing', description: `压测补充工单 ${i}`, houseId: r.houseId },
               { authorization: `Bearer ${r.token}`, 'idempotency-key': `load-${process.pid}-extra-${i}` },
             );
             return order.id;

@@ -1,6 +1,7 @@
 // The admin console's master data, rules and audit log in headless Chromium against the real
 // server with the demo data: the admin logs in through the form, imports a community from an
 // Excel file made here (and a bad file is refused with the row-level report, nothing imported),
+// sets the imported community's service phone in its row (a bad number shows the server's error),
 // edits a routing rule on the Rules page so that a new order created through the API follows
 // it, checks every tab fits 1280x800, reads a survey's results (equal to the API's), approves a
 // binding the registry could not verify, sets a community's rating window, and finds the changes
@@ -33,6 +34,7 @@ import {
   startDemoServer,
   type DesktopBrowser,
 } from './support/console.js';
+import { ContractWatch } from './support/contract.js';
 
 type Rows = Array<Array<string | number | null>>;
 
@@ -56,6 +58,7 @@ describe(`admin console: master data, rules, audit (${TEST_DB})`, () => {
   let server: TestServer;
   let browser: DesktopBrowser;
   let page: Page;
+  let contract: ContractWatch;
   let token: string;
   let dir: string;
   let rule: RoutingRuleView;
@@ -99,11 +102,14 @@ describe(`admin console: master data, rules, audit (${TEST_DB})`, () => {
     assertConsolePrerequisites();
     dir = mkdtempSync(path.join(os.tmpdir(), 'linli-e2e-import-'));
     server = await startDemoServer();
+    // Every answer from here on, the spec's own requests and the page's alike, is checked against the document.
+    contract = await ContractWatch.start(server);
     const login = await server.api.post('/auth/password', { username: 'admin', password: DEMO_PASSWORD });
     expect(login.status).toBe(200);
     token = login.body.token;
     browser = await launchDesktop();
     page = browser.page;
+    contract.page(page);
     page.setDefaultTimeout(20000);
   }, 120000);
 
@@ -189,6 +195,41 @@ describe(`admin console: master data, rules, audit (${TEST_DB})`, () => {
     expect((await communitiesNamed('BD')).total).toBe(0);
     expect(await houseCount()).toBe(before);
     await screenshot(page, 'console-master-data-import-report');
+  });
+
+  step("the admin sets the imported community's service phone in its row; a bad number is refused", async () => {
+    const qx = (await communitiesNamed('青溪苑')).items[0];
+    expect(qx.servicePhone).toBeNull();
+    await menu('基础数据');
+    await page.getByRole('tab', { name: '小区与房屋' }).click();
+    await page.getByPlaceholder('名称或编码').fill('青溪');
+    await page.getByPlaceholder('名称或编码').press('Enter');
+    const input = page.getByTestId(`service-phone-${qx.id}`);
+    const save = page.getByTestId(`service-phone-save-${qx.id}`);
+
+    await input.fill('abc');
+    await save.click();
+    const error = page.getByTestId(`service-phone-error-${qx.id}`);
+    await error.waitFor();
+    expect(await error.textContent()).toContain('servicePhone');
+    expect((await communitiesNamed('青溪苑')).items[0].servicePhone).toBeNull();
+
+    await input.fill(' 0755-86005678 ');
+    await save.click();
+    await page.getByText('已保存').waitFor();
+    await error.waitFor({ state: 'detached' });
+    expect(await input.inputValue()).toBe('0755-86005678');
+    // The new column keeps the page within 1280 px.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBe(1280);
+    expect((await communitiesNamed('青溪苑')).items[0].servicePhone).toBe('0755-86005678');
+    const options = await api<Array<{ id: number; servicePhone: string | null }>>('/communities');
+    expect(options.find((c) => c.id === qx.id)?.servicePhone).toBe('0755-86005678');
+    const [entry] = (await api<ApiPage<AuditLogEntryView>>(`/audit-log?entityType=community&entityId=${qx.id}`)).items;
+    expect(entry).toMatchObject({
+      action: 'update',
+      before: { servicePhone: null },
+      after: { servicePhone: '0755-86005678' },
+    });
   });
 
   step('the admin edits a routing rule on the Rules page; a new order follows it', async () => {
@@ -281,7 +322,7 @@ describe(`admin console: master data, rules, audit (${TEST_DB})`, () => {
     expect(await value('survey-acsi')).toBe(results.acsi);
     expect(await value('survey-nps')).toBe(results.nps.nps);
     expect(await value('survey-response-rate')).toBe(results.responseRate);
-    expect(await page.getByText('SERVPERF 维度均分（1-5）').count()).toBe(1);
+    expect(await page.getByText('服务质量各维度均分（SERVPERF，1-5 分）').count()).toBe(1);
     await screenshot(page, 'console-survey-results');
     await page.keyboard.press('Escape');
   });
@@ -342,8 +383,9 @@ describe(`admin console: master data, rules, audit (${TEST_DB})`, () => {
     await first.locator('.ant-table-row-expand-icon').click();
     const diff = page.getByTestId(`audit-diff-${entry.id}`);
     await diff.waitFor();
-    const mode = diff.locator('tr').filter({ hasText: 'mode' });
-    expect(await mode.locator('td').allTextContents()).toEqual(['派单方式 mode', 'auto', 'pool']);
+    // Chinese field names and labelled values, no raw codes.
+    const mode = diff.locator('tr').filter({ has: page.locator('[data-field="mode"]') });
+    expect(await mode.locator('td').allTextContents()).toEqual(['派单方式', '自动派单', '抢单']);
     // The import of the first step is in the log too.
     const imports = await api<ApiPage<AuditLogEntryView>>('/audit-log?entityType=master_data_import');
     expect(imports.total).toBe(1);
@@ -352,5 +394,10 @@ describe(`admin console: master data, rules, audit (${TEST_DB})`, () => {
     const [window] = (await api<ApiPage<AuditLogEntryView>>('/audit-log?entityType=follow_up_policy')).items;
     expect(window).toMatchObject({ before: { ratingWindowDays: null }, after: { ratingWindowDays: 3 } });
     await screenshot(page, 'console-audit');
+  });
+
+  step('every answer the spec and its page received is one the OpenAPI document describes', async () => {
+    expect(await contract.violations()).toEqual([]);
+    expect(contract.checked).toBeGreaterThan(10);
   });
 });

@@ -31,11 +31,14 @@ import {
   startDemoServer,
   type DesktopBrowser,
 } from './support/console.js';
+import { ContractWatch } from './support/contract.js';
+import { withCompletionPhoto } from '../../server/src/testing/photos.js';
 
 describe(`admin console (${TEST_DB})`, () => {
   let server: TestServer;
   let browser: DesktopBrowser;
   let page: Page;
+  let contract: ContractWatch;
   let token: string;
   let routedOrderId: number;
 
@@ -62,11 +65,14 @@ describe(`admin console (${TEST_DB})`, () => {
   beforeAll(async () => {
     assertConsolePrerequisites();
     server = await startDemoServer();
+    // Every answer from here on, the spec's own requests and the page's alike, is checked against the document.
+    contract = await ContractWatch.start(server);
     const login = await server.api.post('/auth/password', { username: 'admin', password: DEMO_PASSWORD });
     expect(login.status).toBe(200);
     token = login.body.token;
     browser = await launchDesktop();
     page = browser.page;
+    contract.page(page);
     page.setDefaultTimeout(20000);
   }, 120000);
 
@@ -170,7 +176,7 @@ describe(`admin console (${TEST_DB})`, () => {
     }
 
     // Each figure explains itself on hover.
-    await page.getByTestId('dashboard').getByText('CSAT 满意率').hover();
+    await page.getByTestId('dashboard').getByText('满意率（CSAT）').first().hover();
     await page.locator('.ant-tooltip').filter({ hasText: 'Wilson' }).first().waitFor();
     await page.mouse.move(0, 0);
     await page
@@ -255,7 +261,8 @@ describe(`admin console (${TEST_DB})`, () => {
     }
     const techToken = techTokens.get(order.assignee!.id)!;
     for (const action of ['accept', 'arrive', 'complete']) {
-      const res = await server.api.post(`/work-orders/${routedOrderId}/transitions`, { action }, { token: techToken });
+      const body = await withCompletionPhoto(server, techToken, { action });
+      const res = await server.api.post(`/work-orders/${routedOrderId}/transitions`, body, { token: techToken });
       expect([action, res.status]).toEqual([action, 200]);
     }
     const rated = await server.api.post(
@@ -425,5 +432,10 @@ describe(`admin console (${TEST_DB})`, () => {
 
   step('no uncaught error in the page along the way', async () => {
     expect(browser.problems.filter((p) => p.startsWith('pageerror'))).toEqual([]);
+  });
+
+  step('every answer the spec and its page received is one the OpenAPI document describes', async () => {
+    expect(await contract.violations()).toEqual([]);
+    expect(contract.checked).toBeGreaterThan(10);
   });
 });

@@ -10,7 +10,7 @@
 // The database is a throwaway MariaDB server of this test (own data dir and port), never the
 // shared one on 3306. Needs the built server (server/dist).
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createDataSource, ensureDatabaseExists } from '../../server/src/database/data-source.js';
@@ -75,6 +75,8 @@ describe('MariaDB crash and restart under load (throwaway mariadbd)', () => {
     );
     server = new ServerProcess('server', await freePort(), {
       LINLI_MODE: 'development',
+      // Requests name their client in X-Forwarded-For, as a load balancer would.
+      LINLI_TRUSTED_PROXIES: 'loopback',
       HOST: '127.0.0.1',
       LINLI_MIGRATE_ON_START: 'false',
       LINLI_DB_URL: dbUrl(db),
@@ -164,6 +166,7 @@ describe('MariaDB crash and restart under load (throwaway mariadbd)', () => {
     await sleep(DOWN_MS);
     const restartAt = Date.now();
     await maria.start();
+    const startedAt = Date.now();
     const recovered = await waitFor(
       'the server to report healthy again',
       async () => (await probe()).status === 200,
@@ -181,7 +184,19 @@ describe('MariaDB crash and restart under load (throwaway mariadbd)', () => {
     // Health: 200 before, 503 db down during the outage (answering fast), 200 after.
     const before = probes.filter((p) => p.at + p.ms < killedAt);
     const during = probes.filter((p) => p.at > killedAt + 300 && p.at + p.ms < restartAt);
-    const after = probes.filter((p) => p.at > restartAt + recovered + 200);
+    // After the first healthy answer. (`recovered` counts from when MariaDB had started again, not
+    // from restartAt: MariaDB takes a second or more to start, and probes then still find it down.)
+    const healthyAt = startedAt + recovered;
+    const after = probes.filter((p) => p.at > healthyAt + 200);
+    if (after.some((p) => p.status !== 200)) {
+      // What to look at when this fails: the restarted MariaDB's own log and why the server
+      // found the database down (the health check logs the driver's error).
+      const dbLog = readFileSync(path.join(maria.dir, 'error.log'), 'utf8').slice(-4000);
+      const checks = server.output.split('\n').filter((l) => l.includes('database check failed'));
+      console.log(
+        `restarted at ${restartAt}, MariaDB up at ${startedAt}, healthy at ${healthyAt}\n${dbLog}\n${checks.slice(-20).join('\n')}`,
+      );
+    }
     expect(before.length).toBeGreaterThan(0);
     expect(before.filter((p) => p.status !== 200)).toEqual([]);
     expect(during.length).toBeGreaterThan(5);
@@ -189,7 +204,7 @@ describe('MariaDB crash and restart under load (throwaway mariadbd)', () => {
     // 'timeout' after the health check's 2 s.
     expect(during.filter((p) => !(p.status === 503 && (p.db === 'down' || p.db === 'timeout')))).toEqual([]);
     expect(Math.max(...during.map((p) => p.ms))).toBeLessThan(3500);
-    expect(after.every((p) => p.status === 200)).toBe(true);
+    expect(after.filter((p) => p.status !== 200)).toEqual([]);
 
     // Exactly one order per key, all whole; some creates did fail and were retried.
     expect(outcome.size).toBe(CLIENTS * ORDERS_PER_CLIENT);

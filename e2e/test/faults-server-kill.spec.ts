@@ -26,7 +26,7 @@ import {
   type DataSource,
   dbUrl,
   faultHouse,
-  freePort,
+  freeStablePort,
   migrate,
   seedFaultWorld,
   ServerProcess,
@@ -88,8 +88,10 @@ describe('SIGKILL of the server during a burst of creates and transitions (maria
       Array.from({ length: CONCURRENCY }, (_, i) => `fault-kill-res-${i}`),
     );
 
-    server = new ServerProcess('server', await freePort(), {
+    server = new ServerProcess('server', await freeStablePort(), {
       LINLI_MODE: 'development',
+      // Requests name their client in X-Forwarded-For, as a load balancer would.
+      LINLI_TRUSTED_PROXIES: 'loopback',
       HOST: '127.0.0.1',
       LINLI_MIGRATE_ON_START: 'false',
       LINLI_DB_URL: dbUrl(db),

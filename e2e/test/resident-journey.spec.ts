@@ -24,6 +24,8 @@ import {
   type PhoneBrowser,
 } from './support/browser.js';
 import { leakPhotoPng } from './support/png.js';
+import { ContractWatch } from './support/contract.js';
+import { withCompletionPhoto } from '../../server/src/testing/photos.js';
 
 const RESIDENT_CODE = 'e2e-wangfang-phone';
 const TECH_NAME = '李师傅';
@@ -33,6 +35,7 @@ describe(`resident journey in the H5 app (${TEST_DB})`, () => {
   let server: TestServer;
   let phone: PhoneBrowser;
   let page: Page;
+  let contract: ContractWatch;
   let desk: string;
   let tech: string;
   let techId: number;
@@ -44,7 +47,8 @@ describe(`resident journey in the H5 app (${TEST_DB})`, () => {
   const h5 = (route: string) => `${server.url}/h5/#${route}`;
   const asDesk = (id: number) => server.api.get(`/work-orders/${id}`, { token: desk });
   const techDoes = async (id: number, action: string, extra: object = {}) => {
-    const res = await server.api.post(`/work-orders/${id}/transitions`, { action, ...extra }, { token: tech });
+    const body = await withCompletionPhoto(server, tech, { action, ...extra });
+    const res = await server.api.post(`/work-orders/${id}/transitions`, body, { token: tech });
     if (res.status !== 200)
       throw new Error(`technician ${action} on #${id}: ${res.status} ${JSON.stringify(res.body)}`);
     return res.body;
@@ -98,6 +102,8 @@ describe(`resident journey in the H5 app (${TEST_DB})`, () => {
   beforeAll(async () => {
     assertPrerequisites();
     server = await startTestServer({ env: { LINLI_H5_DIR: H5_DIR } });
+    // Every answer from here on, the spec's own requests and the page's alike, is checked against the document.
+    contract = await ContractWatch.start(server);
 
     // One community of one company: a house whose registry names 王芳 / 13900001111, a plumber
     // serving the community, and a desk user to look at orders as the office does.
@@ -118,6 +124,7 @@ describe(`resident journey in the H5 app (${TEST_DB})`, () => {
 
     phone = await launchPhone();
     page = phone.page;
+    contract.page(page);
     page.setDefaultTimeout(15000);
   });
 
@@ -282,7 +289,7 @@ describe(`resident journey in the H5 app (${TEST_DB})`, () => {
     const row = await server.ds.getRepository(WorkOrder).findOneByOrFail({ id: secondOrderId });
     expect(row.reopenCount).toBe(1);
     // Back on the order, which reads reopened (or assigned again).
-    await visibleText(page, /^(已返修|已派单)$/).waitFor();
+    await visibleText(page, /^(待返修|已派单)$/).waitFor();
   });
 
   step('care mode (长辈模式) makes the home page text larger', async () => {
@@ -305,5 +312,10 @@ describe(`resident journey in the H5 app (${TEST_DB})`, () => {
     });
     expect(after / before).toBeGreaterThanOrEqual(1.2);
     await screenshot(page, 'care-mode-home');
+  });
+
+  step('every answer the spec and its page received is one the OpenAPI document describes', async () => {
+    expect(await contract.violations()).toEqual([]);
+    expect(contract.checked).toBeGreaterThan(10);
   });
 });

@@ -10,6 +10,7 @@ import { TechnicianSkill } from '../../server/src/modules/staff/staff.entities.j
 import { buildWorld, loginResident, loginStaff, STAFF_PASSWORD } from '../../server/src/testing/factories.js';
 import { startTestServer, TEST_DB, type TestServer } from '../../server/src/testing/test-server.js';
 import { assertPrerequisites, H5_DIR, launchPhone, visible, type PhoneBrowser } from './support/browser.js';
+import { withCompletionPhoto } from '../../server/src/testing/photos.js';
 
 declare global {
   interface Window {
@@ -85,8 +86,10 @@ describe(`Content-Security-Policy in Chromium (${TEST_DB})`, () => {
       { token: resident },
     );
     expect(created.status).toBe(201);
-    const act = async (token: string, body: object) =>
-      expect((await server.api.post(`/work-orders/${created.body.id}/transitions`, body, { token })).status).toBe(200);
+    const act = async (token: string, body: { action: string; assigneeId?: number }) => {
+      const sent = await withCompletionPhoto(server, token, body);
+      expect((await server.api.post(`/work-orders/${created.body.id}/transitions`, sent, { token })).status).toBe(200);
+    };
     await act(desk, { action: 'assign', assigneeId: w.staff.techA1.id });
     for (const action of ['accept', 'arrive', 'complete']) await act(tech, { action });
     await server.app.get(JobRunner).tick();

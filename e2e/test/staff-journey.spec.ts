@@ -27,6 +27,7 @@ import {
 } from './support/browser.js';
 import { leakPhotoPng } from './support/png.js';
 import { openRoute, staffLogin } from './support/staff.js';
+import { ContractWatch } from './support/contract.js';
 
 const COMMUNITY_NAME = '幸福里小区';
 const RESIDENT_CODE = 'e2e-staff-journey-resident';
@@ -46,6 +47,7 @@ describe(`staff journey in the H5 app (${TEST_DB})`, () => {
   let server: TestServer;
   let phone: PhoneBrowser;
   let page: Page;
+  let contract: ContractWatch;
   let li: Person; // 李师傅: the technician on the phone
   let zhang: Person; // 张师傅: the colleague (declined orders, the racing grab)
   let desk: Person;
@@ -100,6 +102,8 @@ describe(`staff journey in the H5 app (${TEST_DB})`, () => {
   beforeAll(async () => {
     assertPrerequisites();
     server = await startTestServer({ env: { LINLI_H5_DIR: H5_DIR } });
+    // Every answer from here on, the spec's own requests and the page's alike, is checked against the document.
+    contract = await ContractWatch.start(server);
 
     // One community; a house with a verified resident (王芳); two technicians with skills that
     // make routing predictable (李 is the better electrician and the only plumber); the desk, a
@@ -151,6 +155,7 @@ describe(`staff journey in the H5 app (${TEST_DB})`, () => {
 
     phone = await launchPhone();
     page = phone.page;
+    contract.page(page);
     page.setDefaultTimeout(15000);
   });
 
@@ -404,7 +409,7 @@ describe(`staff journey in the H5 app (${TEST_DB})`, () => {
     const other = first.assignee.id === li.id ? zhang : li;
     await tap(reassign);
     await tap(visible(page, `[role="radio"][aria-label="${other.name}"]`));
-    await tap(visible(page, '[role="radio"]:has-text("即将超时，改派")'));
+    await tap(visible(page, '[role="radio"]:has-text("原师傅手头工单太多")'));
     await tap(visibleText(page, '确认'));
     await visibleText(page, `已改派给 ${other.name}`).waitFor();
 
@@ -412,7 +417,11 @@ describe(`staff journey in the H5 app (${TEST_DB})`, () => {
     expect(moved).toMatchObject({ status: 'assigned', assignee: { id: other.id } });
     const assign = [...moved.timeline].reverse().find((e: { action: string }) => e.action === 'assign');
     // The reason is on the timeline, for the technicians and the resident to see.
-    expect(assign).toMatchObject({ actor: { id: boss.id }, note: '即将超时，改派' });
+    expect(assign).toMatchObject({
+      actor: { id: boss.id },
+      note: '原师傅手头工单太多',
+      handover: { from: { id: first.assignee.id }, to: { id: other.id } },
+    });
   });
 
   step('the supervisor approves a technician’s leave', async () => {
@@ -428,5 +437,10 @@ describe(`staff journey in the H5 app (${TEST_DB})`, () => {
     await visibleText(page, '没有待审批的请假').waitFor();
     const approved = await server.api.get('/leave?status=approved', { token: boss.token });
     expect(approved.body.map((l: { id: number }) => l.id)).toContain(filed.body.id);
+  });
+
+  step('every answer the spec and its page received is one the OpenAPI document describes', async () => {
+    expect(await contract.violations()).toEqual([]);
+    expect(contract.checked).toBeGreaterThan(10);
   });
 });

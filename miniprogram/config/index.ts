@@ -43,7 +43,15 @@ export default defineConfig<'webpack5'>(async (merge, { mode }) => {
       webpackChain(chain) {
         // Taro splits only the initial chunks, so each lazily loaded page would carry its own
         // copy of the components it uses; split the async page chunks too.
-        chain.optimization.splitChunks({ ...chain.optimization.get('splitChunks'), chunks: 'all' });
+        // Each chunk a page needs costs a round trip on a phone network: keep shared chunks few
+        // and not tiny (docs/benchmarks.md, "First load").
+        chain.optimization.splitChunks({
+          ...chain.optimization.get('splitChunks'),
+          chunks: 'all',
+          minSize: 30000,
+          maxAsyncRequests: 5,
+          maxInitialRequests: 4,
+        });
       },
       postcss: {
         autoprefixer: { enable: true, config: {} },

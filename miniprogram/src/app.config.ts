@@ -9,7 +9,7 @@ export default defineAppConfig({
       pages: ['bind/index', 'messages/index', 'settings/index', 'prices/index', 'survey/index'],
     },
     // The technician side: only staff download it.
-    { root: 'subpackages/staff', pages: ['queue/index', 'order/index'] },
+    { root: 'subpackages/staff', pages: ['queue/index', 'order/index', 'settings/index'] },
     // The desk (客服) and supervisor (主管) side of staff mode.
     {
       root: 'subpackages/office',

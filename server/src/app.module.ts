@@ -4,10 +4,10 @@ import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthGuard } from './common/auth/auth.guard.js';
-import { MemoryRateLimitStore, RATE_LIMIT_STORE, RateLimitGuard } from './common/rate-limit.js';
+import { RateLimitGuard } from './common/rate-limit.js';
+import { RateLimitModule } from './common/rate-limit.module.js';
 import { WriteLockInterceptor } from './common/write-lock.js';
-import { RedisRateLimitStore } from './common/redis-rate-limit-store.js';
-import { APP_CONFIG, ConfigModule } from './config/config.module.js';
+import { ConfigModule } from './config/config.module.js';
 import type { AppConfig } from './config/config.js';
 import { dataSourceOptions } from './database/data-source.js';
 import { AuditModule } from './modules/audit/audit.module.js';
@@ -15,6 +15,7 @@ import { AuthModule } from './modules/auth/auth.module.js';
 import { ImportsModule } from './modules/imports/imports.module.js';
 import { CategoriesModule } from './modules/categories/categories.module.js';
 import { HealthModule } from './modules/health/health.module.js';
+import { MetricsModule } from './modules/metrics/metrics.module.js';
 import { PlacesModule } from './modules/places/places.module.js';
 import { PriceListModule } from './modules/price-list/price-list.module.js';
 import { ResidentsModule } from './modules/residents/residents.module.js';
@@ -49,6 +50,8 @@ export class AppModule {
           signOptions: { algorithm: 'HS256', expiresIn: config.jwt.ttlSeconds },
           verifyOptions: { algorithms: ['HS256'] },
         }),
+        RateLimitModule,
+        MetricsModule,
         JobsModule,
         UsersModule,
         AuthModule,
@@ -73,13 +76,6 @@ export class AppModule {
         MyDayModule,
       ],
       providers: [
-        {
-          // Shared across processes when Redis is configured; per process otherwise.
-          // Nest closes the Redis connection on shutdown (RedisRateLimitStore.onModuleDestroy).
-          provide: RATE_LIMIT_STORE,
-          inject: [APP_CONFIG],
-          useFactory: (c: AppConfig) => (c.redisUrl ? new RedisRateLimitStore(c.redisUrl) : new MemoryRateLimitStore()),
-        },
         // Order matters: authenticate first, so limits can count per user too.
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_GUARD, useClass: RateLimitGuard },

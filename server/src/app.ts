@@ -3,26 +3,24 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { type LogLevel, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { NativeLogger } from 'nestjs-pino';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { NextFunction, Request, Response } from 'express';
 import { DataSource } from 'typeorm';
 import { AppModule } from './app.module.js';
-import { serveConsole } from './common/console-static.js';
+import { setupApiDocs } from './common/api-docs.js';
+import { serveConsole, serveH5 } from './common/console-static.js';
 import { ErrorFilter } from './common/error.filter.js';
+import { loggingModule, PINO_LEVELS, pinoLevelOf, QuietStartupLogger } from './common/logging.js';
 import { requestIdMiddleware } from './common/request-id.js';
 import { securityHeaders } from './common/security-headers.js';
 import { createValidationPipe } from './common/validation.js';
 import type { AppConfig } from './config/config.js';
 import { ensureDatabaseExists } from './database/data-source.js';
 import { seedDemo } from './database/seed/demo-seed.js';
+import { Metrics } from './modules/metrics/metrics.js';
 import { FakeWechatServer } from './wechat/fake-wechat-server.js';
-
-const LEVELS: Record<AppConfig['logLevel'], LogLevel[]> = {
-  error: ['fatal', 'error'],
-  warn: ['fatal', 'error', 'warn'],
-  log: ['fatal', 'error', 'warn', 'log'],
-  debug: ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'],
-};
+import { FILE_STORAGE, type FileStorage } from './modules/uploads/file-storage.js';
 
 /** Outside production an unset JWT secret is generated once and kept in the data dir. */
 export function resolveSecrets(config: AppConfig): AppConfig {
@@ -46,14 +44,17 @@ export async function createApp(input: AppConfig, opts: { logger?: LogLevel[] | 
     mkdirSync(path.dirname(config.db.file), { recursive: true });
   }
   if (config.migrateOnStart) await ensureDatabaseExists(config.db);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
-    logger: opts.logger ?? LEVELS[config.logLevel],
-    bodyParser: false,
-  });
-  app.set('trust proxy', 'loopback');
+  const root = AppModule.forRoot(config);
+  const level = opts.logger === undefined ? PINO_LEVELS[config.logLevel] : pinoLevelOf(opts.logger);
+  root.imports = [loggingModule(config, level), ...(root.imports ?? [])];
+  const app = await NestFactory.create<NestExpressApplication>(root, { bufferLogs: true, bodyParser: false });
+  app.useLogger(new QuietStartupLogger(app.get(NativeLogger)));
+  // Only configured proxies may name the client (X-Forwarded-For): req.ip keys the rate limits.
+  app.set('trust proxy', config.trustedProxies.length ? config.trustedProxies : false);
   app.disable('x-powered-by');
   app.use(securityHeaders({ htmlDirs: [config.h5Dir, config.consoleDir] }));
   app.use(requestIdMiddleware);
+  app.use(app.get(Metrics).httpMiddleware());
   app.useBodyParser('json', { limit: '256kb' });
   app.useBodyParser('urlencoded', { limit: '64kb', extended: false });
   if (config.corsOrigins.length) app.enableCors({ origin: config.corsOrigins, maxAge: 600 });
@@ -70,27 +71,21 @@ export async function createApp(input: AppConfig, opts: { logger?: LogLevel[] | 
     );
   }
 
-  if (existsSync(path.join(config.h5Dir, 'index.html'))) {
-    app.useStaticAssets(config.h5Dir, { prefix: '/h5/', index: 'index.html', maxAge: '1h' });
-  }
+  // The resident H5 build and the console: precompressed, hashed files immutable (console-static.ts).
+  serveH5(app, config.h5Dir);
   serveConsole(app, config);
+  // Every route of ours lives under /api; anything else nothing above served is a JSON 404 like
+  // the API's own (Express would answer with an HTML page).
+  app.use((req: Request & { requestId?: string }, res: Response, next: NextFunction) => {
+    if (/^\/api(\/|$)/.test(req.path)) return next();
+    res.status(404).json({ code: 'NOT_FOUND', message: 'not found', requestId: req.requestId });
+  });
 
   app.setGlobalPrefix('api');
   app.useGlobalFilters(new ErrorFilter());
   app.useGlobalPipes(createValidationPipe());
 
-  const doc = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Linli API')
-      .setDescription(
-        '邻里 property repair desk: work orders, residents, staff. Errors are { code, message, details? }.',
-      )
-      .setVersion('0.1.0')
-      .addBearerAuth()
-      .build(),
-  );
-  SwaggerModule.setup('api/docs', app, doc, { jsonDocumentUrl: 'api/docs/openapi.json' });
+  setupApiDocs(app, config);
 
   const ds = app.get(DataSource);
   if (config.migrateOnStart) {
@@ -98,7 +93,8 @@ export async function createApp(input: AppConfig, opts: { logger?: LogLevel[] | 
     if (ran.length) Logger.log(`applied ${ran.length} migration(s)`, 'Database');
   }
   if (config.seedDemo) {
-    const seeded = await seedDemo(ds, { wechatAppid: config.wechat.appid });
+    const storage = app.get<FileStorage>(FILE_STORAGE);
+    const seeded = await seedDemo(ds, { wechatAppid: config.wechat.appid, storage });
     if (seeded) Logger.log(`seeded demo data: ${JSON.stringify(seeded)}`, 'Demo');
   }
   return { app, fakeWechat };

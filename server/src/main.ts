@@ -25,6 +25,7 @@ async function main() {
       [
         '',
         '  Linli demo is running',
+        `  Console       ${base}/   (admin, supervisor and desk)`,
         `  Resident app  ${base}/h5/   (H5 preview; log in with a resident code)`,
         `  API docs      ${base}/api/docs`,
         `  Health        ${base}/api/health`,

@@ -73,6 +73,11 @@ export interface RoutingRuleView {
   updatedAt: string;
 }
 
+/** GET /routing-rules/preview: the rule an order of the scope would be routed by (null: none). */
+export interface RoutingRulePreviewView {
+  rule: RoutingRuleView | null;
+}
+
 /** Body of POST /routing-rules and PUT /routing-rules/:id (PUT replaces every field). */
 export interface RoutingRuleInput {
   communityId?: number | null;

@@ -14,6 +14,9 @@ export interface Page<T> {
   pageSize: number;
 }
 
+/** GET /api/work-orders: one page of the caller's orders. */
+export type WorkOrderPage = Page<WorkOrderView>;
+
 export interface UserView {
   id: number;
   role: Role;
@@ -42,6 +45,11 @@ export interface HouseBindingView {
   relation: BindingRelation;
   status: BindingStatus;
   createdAt: string;
+  /**
+   * The community's property service hotline (物业服务电话, community.servicePhone): whom a
+   * resident calls while the binding waits for review. Absent or null: none on record.
+   */
+  servicePhone?: string | null;
   /** Who asked, as they typed it: the resident's own data, shown to them and to reviewers. */
   applicant: { name: string; phone: string };
 }
@@ -83,7 +91,12 @@ export interface WorkOrderView {
   location: string;
   reporter: PersonRef | null;
   assignee: PersonRef | null;
+  /** A wish without a time (尽快上门, 电话联系约时间), or an older client's words. */
   preferredTime: string | null;
+  /** When the resident wants the visit: two instants (docs/staff-mode.md "Visit window"). */
+  visitWindow?: { from: string; to: string } | null;
+  /** A complaint about a technician: who (the complaint is never assigned to them). */
+  about?: { id: number; name: string } | null;
   photoIds: number[];
   photos: PhotoRef[];
   quote: { items: QuoteItem[]; totalFen: number; approved: boolean | null } | null;
@@ -94,6 +107,11 @@ export interface WorkOrderView {
   routingState: 'waiting' | 'offered' | 'assigned' | 'pooled' | 'manual' | null;
   /** The nearest deadline of the running SLA clocks. */
   slaDueAt: string | null;
+  /**
+   * The community's property service hotline (物业服务电话, community.servicePhone), for the
+   * resident to call when an order is late. Absent or null: none on record.
+   */
+  servicePhone?: string | null;
   /** The closed order of the same place and category (within 30 days) this one repeats. */
   repeatOfId: number | null;
   version: number;
@@ -113,10 +131,22 @@ export interface TimelineEventView {
   photoIds: number[];
   photos: PhotoRef[];
   at: string;
+  /** Urges are shown as one line: how many it stands for (absent: one), `at` the latest. */
+  count?: number;
+  /** assign, transfer, grab: whose hands the order left (null: nobody's) and whose it is in now. */
+  handover?: { from: { id: number; name: string } | null; to: { id: number; name: string } | null };
 }
 
 export interface WorkOrderDetailView extends WorkOrderView {
   timeline: TimelineEventView[];
+  /** While an urge's cooldown runs (docs/product-rules.md "Abuse limits"): when the next urge is allowed. */
+  nextUrgeAt?: string | null;
+}
+
+/** The answer to POST /api/work-orders: the order, and whether it was an earlier identical one. */
+export interface CreatedWorkOrderView extends WorkOrderDetailView {
+  /** The same reporter or house filed this order minutes ago and it is still open: no new order was made. */
+  duplicate?: true;
 }
 
 export interface UploadView {
@@ -173,6 +203,13 @@ export interface CommunityOption {
   id: number;
   name: string;
   address: string;
+  /** The property service hotline (物业服务电话); null: none on record. */
+  servicePhone: string | null;
+}
+
+/** Body of PUT /api/communities/:id/service-phone (admin); null or '' clears the number. */
+export interface ServicePhoneInput {
+  servicePhone: string | null;
 }
 
 /** Body of POST /api/work-orders/:id/transitions; what an action needs is ACTION_REQUIREMENTS'. */
@@ -293,6 +330,10 @@ export interface CreateOrderInput {
   priority?: Priority;
   photoIds?: number[];
   preferredTime?: string;
+  /** The visit window (both instants with a zone; at most 12 hours, not over yet). */
+  visitWindow?: { from: string; to: string };
+  /** Staff only, complaints only: the technician the complaint is about. */
+  aboutUserId?: number;
   /** Staff only: how the report reached us (phone, staff-found, patrol). */
   channel?: Channel;
   /** Staff only: the resident the order is for (e.g. the caller on the phone). */
@@ -336,4 +377,31 @@ export interface SurveyAnswerInput {
 export interface SurveyResponseResult {
   id: number;
   surveyId: number;
+}
+
+/** GET /api/health (the old combined check): 200 while the database answers, 503 otherwise. */
+export interface HealthView {
+  status: 'ok' | 'unavailable';
+  db: 'up' | 'down' | 'timeout';
+  /** How long `SELECT 1` took (absent when the database refused outright). */
+  dbLatencyMs?: number;
+}
+
+/** GET /api/health/live: the process runs. */
+export interface LivenessView {
+  status: 'ok';
+  uptimeSeconds: number;
+}
+
+/** One check of GET /api/health/ready, with what it found (latency, counts, a reason). */
+export interface ReadinessCheck {
+  status: 'up' | 'down' | 'timeout' | 'pending' | 'unknown';
+  [detail: string]: unknown;
+}
+
+/** GET /api/health/ready: 200 when every check is up, else 503 naming the failed ones. */
+export interface ReadinessView {
+  status: 'ok' | 'unavailable';
+  failed?: string[];
+  checks: Record<string, ReadinessCheck>;
 }

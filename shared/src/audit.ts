@@ -2,6 +2,7 @@
  * The audit log of admin changes to rules and master data: who changed what, when, with the
  * record before and after. The server writes an entry in the same transaction as the change.
  */
+import type { Page } from './api.js';
 
 export const AUDIT_ENTITY_TYPES = [
   'routing_rule',
@@ -17,11 +18,15 @@ export const AUDIT_ENTITY_TYPES = [
   'house_binding',
   'master_data_import',
   'survey',
+  'community',
 ] as const;
 export type AuditEntityType = (typeof AUDIT_ENTITY_TYPES)[number];
 
 export const AUDIT_ACTIONS = ['create', 'update', 'delete', 'review', 'open', 'close', 'import'] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+/** `GET /api/audit-log`, newest first. */
+export type AuditLogPage = Page<AuditLogEntryView>;
 
 /** One entry of `GET /api/audit-log`. */
 export interface AuditLogEntryView {

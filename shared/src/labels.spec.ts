@@ -50,7 +50,15 @@ const CASES: Array<[string, Record<string, string>, readonly string[]]> = [
   ['PRICE_KIND_LABELS', labels.PRICE_KIND_LABELS, PRICE_KINDS],
   ['AUDIT_ENTITY_LABELS', labels.AUDIT_ENTITY_LABELS, AUDIT_ENTITY_TYPES],
   ['AUDIT_ACTION_LABELS', labels.AUDIT_ACTION_LABELS, AUDIT_ACTIONS],
+  ['RESIDENT_STATUS_LABELS', labels.RESIDENT_STATUS_LABELS, WORK_ORDER_STATUSES],
+  ['RESIDENT_TIMELINE_LABELS', labels.RESIDENT_TIMELINE_LABELS, [...WORK_ORDER_ACTIONS, 'create']],
+  ['RESIDENT_CREATE_LABELS', labels.RESIDENT_CREATE_LABELS, WORK_ORDER_KINDS],
+  ['RESIDENT_CANCEL_LABELS', labels.RESIDENT_CANCEL_LABELS, WORK_ORDER_KINDS],
+  ['SURVEY_DIMENSION_LABELS', labels.SURVEY_DIMENSION_LABELS, SERVPERF_DIMENSIONS],
 ];
+
+/** Words of the staff's routing that must never reach a resident's screen. */
+const ROUTING_WORDS = /抢单|推送|派单规则|人工派单|拒单|转单/;
 
 describe('label catalogue', () => {
   it.each(CASES)('%s labels every code, and nothing else', (_name, map, codes) => {
@@ -75,5 +83,68 @@ describe('label catalogue', () => {
     });
     expect(labels.TIMELINE_ACTION_LABELS.create).toBe('提交报修');
     expect(labels.BINDING_STATUS_LABELS.verified).toBe('已认证');
+  });
+
+  it('speaks to residents without routing words, and with 待返修 for a reopened order', () => {
+    const resident = [
+      ...Object.values(labels.RESIDENT_STATUS_LABELS),
+      ...Object.values(labels.RESIDENT_TIMELINE_LABELS),
+      ...WORK_ORDER_KINDS.flatMap((kind) =>
+        [...WORK_ORDER_STATUSES].map((status) => labels.residentStatusLabel({ status, kind })),
+      ),
+    ];
+    for (const text of resident) expect(text).not.toMatch(ROUTING_WORDS);
+    expect(labels.RESIDENT_STATUS_LABELS.pooled).toBe('等待师傅接单');
+    expect(labels.STATUS_LABELS.reopened).toBe('待返修');
+    expect(labels.RESIDENT_STATUS_LABELS.reopened).toBe('待返修');
+  });
+
+  it('words a complaint as a complaint', () => {
+    expect(labels.residentTimelineLabel('create', 'complaint')).toBe('提交投诉');
+    expect(labels.residentTimelineLabel('cancel', 'complaint')).toBe('撤回投诉');
+    expect(labels.residentTimelineLabel('create')).toBe('提交报修');
+    expect(labels.residentStatusLabel({ status: 'in_progress', kind: 'complaint' })).toBe('处理中');
+  });
+
+  it('shows a pause reason by its label and leaves out routing notes', () => {
+    expect(labels.residentNoteText('pause', 'waiting_parts')).toBe('等配件');
+    expect(labels.residentNoteText('pool', '抢单模式')).toBeNull();
+    expect(labels.residentNoteText('cancel', '重复提交了')).toBe('重复提交了');
+  });
+
+  it('shows staff a pause reason by its label (console and staff timelines) and a typed note as typed', () => {
+    expect(labels.noteText('pause', 'waiting_parts')).toBe('等配件');
+    expect(labels.noteText('pause', '等阀门到货')).toBe('等阀门到货');
+    expect(labels.noteText('pause', 'toString')).toBe('toString');
+    expect(labels.noteText('cancel', 'waiting_parts')).toBe('waiting_parts');
+  });
+
+  it('names a price item with its kind once, even when the name already says it', () => {
+    expect(labels.priceItemName('更换水龙头（人工）', 'labour')).toEqual({ name: '更换水龙头（人工）', kind: null });
+    expect(labels.priceItemName('水龙头', 'material')).toEqual({ name: '水龙头', kind: '（材料）' });
+  });
+
+  it('says who handed an order to whom', () => {
+    const zhang = { name: '张师傅' };
+    const li = { name: '李师傅' };
+    expect(labels.handoverText({ action: 'assign', handover: { from: zhang, to: li } })).toBe(
+      '由 张师傅 改派给 李师傅',
+    );
+    expect(labels.handoverText({ action: 'assign', handover: { from: null, to: li } })).toBe('派给 李师傅');
+    expect(labels.handoverText({ action: 'transfer', handover: { from: zhang, to: li } })).toBe(
+      '由 张师傅 转给 李师傅',
+    );
+    expect(labels.handoverText({ action: 'pool', handover: { from: zhang, to: null } })).toBeNull();
+  });
+
+  it('says what each point of the 1-5 satisfaction scale means, from 非常不满意 to 非常满意', () => {
+    expect(labels.SATISFACTION_SCALE_WORDS.slice(1)).toEqual(['非常不满意', '不满意', '一般', '满意', '非常满意']);
+    for (const l of Object.values(labels.SURVEY_DIMENSION_LABELS)) expect(l).not.toMatch(/性$/);
+  });
+
+  it('never takes the placeholder nickname 微信用户 for a real name', () => {
+    expect(labels.realNameOf('微信用户')).toBe('');
+    expect(labels.realNameOf(' 徐敏 ')).toBe('徐敏');
+    expect(labels.realNameOf(null)).toBe('');
   });
 });

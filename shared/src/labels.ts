@@ -36,7 +36,8 @@ export const STATUS_LABELS: Record<WorkOrderStatus, string> = {
   completed: '已完工',
   closed: '已关闭',
   cancelled: '已取消',
-  reopened: '已返修',
+  // Waiting for the redo, not "already redone" (docs/product-rules.md "Resident screens").
+  reopened: '待返修',
 };
 
 /** The verb of each action: its button, its timeline entry, its toast (已 + label). */
@@ -108,6 +109,140 @@ export const PAUSE_REASON_LABELS: Record<PauseReason, string> = {
   resident_not_home: '住户不在家',
   other: '其他',
 };
+
+// ---------------------------------------------------------------------------------------------
+// What the resident reads (docs/product-rules.md "Resident screens"): routing words (抢单, 推送,
+// 拒单, 转单) stay with the staff, and a complaint never reads as a repair.
+
+/** A status as the resident reads it; `residentStatusLabel` words complaints and suggestions. */
+export const RESIDENT_STATUS_LABELS: Record<WorkOrderStatus, string> = {
+  submitted: '待派单',
+  // 待抢单 is the technicians' pool: the resident waits for someone to take it.
+  pooled: '等待师傅接单',
+  assigned: '已派单',
+  accepted: '已接单',
+  on_the_way: '师傅在路上',
+  in_progress: '维修中',
+  paused: '暂停中',
+  quoted: '待确认报价',
+  completed: '已完工',
+  closed: '已关闭',
+  cancelled: '已取消',
+  reopened: '待返修',
+};
+
+/** Where a complaint or a suggestion reads differently from a repair. */
+const RESIDENT_FEEDBACK_STATUS: Partial<Record<WorkOrderStatus, string>> = {
+  submitted: '等待物业处理',
+  pooled: '等待物业处理',
+  assigned: '物业已受理',
+  accepted: '物业已受理',
+  on_the_way: '处理中',
+  in_progress: '处理中',
+  completed: '已答复，待确认',
+  reopened: '重新处理中',
+};
+
+export function residentStatusLabel(o: { status: WorkOrderStatus; kind?: WorkOrderKind }): string {
+  const feedback = o.kind === 'complaint' || o.kind === 'suggestion';
+  return (feedback ? RESIDENT_FEEDBACK_STATUS[o.status] : undefined) ?? RESIDENT_STATUS_LABELS[o.status];
+}
+
+/** A timeline line as the resident reads it: who comes, not how routing picked them. */
+export const RESIDENT_TIMELINE_LABELS: Record<WorkOrderAction | 'create', string> = {
+  create: '提交报修',
+  assign: '派单',
+  pool: '等待师傅接单',
+  accept: '接单',
+  decline: '重新安排师傅',
+  grab: '师傅接单',
+  transfer: '更换师傅',
+  depart: '出发',
+  arrive: '到达',
+  pause: '暂停',
+  resume: '继续',
+  quote: '报价',
+  approve_quote: '同意报价',
+  reject_quote: '拒绝报价',
+  complete: '完工',
+  confirm: '确认完成',
+  reopen: '申请返修',
+  cancel: '取消报修',
+  urge: '催单',
+  auto_close: '自动关闭',
+};
+
+const RESIDENT_FEEDBACK_TIMELINE: Partial<Record<WorkOrderAction | 'create', string>> = {
+  assign: '物业已受理',
+  pool: '等待物业处理',
+  accept: '物业已受理',
+  grab: '物业已受理',
+  decline: '转交处理',
+  transfer: '转交处理',
+  depart: '处理中',
+  arrive: '处理中',
+  pause: '暂停处理',
+  resume: '继续处理',
+  complete: '物业已答复',
+  reopen: '要求重新处理',
+};
+
+/** The first line of a resident's order by kind: 提交报修 / 提交投诉 / 提交建议. */
+export const RESIDENT_CREATE_LABELS: Record<WorkOrderKind, string> = {
+  repair: '提交报修',
+  complaint: '提交投诉',
+  suggestion: '提交建议',
+};
+
+/** Withdrawing an order before work starts, by kind (its button and its timeline line). */
+export const RESIDENT_CANCEL_LABELS: Record<WorkOrderKind, string> = {
+  repair: '取消报修',
+  complaint: '撤回投诉',
+  suggestion: '撤回建议',
+};
+
+export function residentTimelineLabel(action: WorkOrderAction | 'create', kind: WorkOrderKind = 'repair'): string {
+  if (action === 'create') return RESIDENT_CREATE_LABELS[kind];
+  if (action === 'cancel') return RESIDENT_CANCEL_LABELS[kind];
+  return (kind !== 'repair' ? RESIDENT_FEEDBACK_TIMELINE[action] : undefined) ?? RESIDENT_TIMELINE_LABELS[action];
+}
+
+/**
+ * Actions whose note is written for the staff (routing reasons such as 抢单模式 or a decline's
+ * reason): the resident's timeline leaves it out.
+ */
+export const RESIDENT_HIDDEN_NOTE_ACTIONS: readonly (WorkOrderAction | 'create')[] = [
+  'assign',
+  'pool',
+  'decline',
+  'grab',
+  'transfer',
+];
+
+/** A timeline note as the resident reads it: a pause reason code becomes its label; staff notes are left out. */
+export function residentNoteText(action: WorkOrderAction | 'create', note: string | null): string | null {
+  if (!note || RESIDENT_HIDDEN_NOTE_ACTIONS.includes(action)) return null;
+  return noteText(action, note);
+}
+
+/** A timeline note as staff read it: a pause's note is its reason code when none was typed, so show the label. */
+export function noteText(action: string, note: string): string {
+  return action === 'pause' && Object.hasOwn(PAUSE_REASON_LABELS, note)
+    ? PAUSE_REASON_LABELS[note as PauseReason]
+    : note;
+}
+
+/** A change of hands in words: 由 张师傅 改派给 李师傅, 派给 李师傅, 由 张师傅 转给 李师傅. */
+export function handoverText(e: {
+  action: WorkOrderAction | 'create';
+  handover?: { from: { name: string } | null; to: { name: string } | null };
+}): string | null {
+  const h = e.handover;
+  if (!h?.to) return null;
+  if (e.action === 'transfer') return h.from ? `由 ${h.from.name} 转给 ${h.to.name}` : `转给 ${h.to.name}`;
+  if (e.action === 'assign') return h.from ? `由 ${h.from.name} 改派给 ${h.to.name}` : `派给 ${h.to.name}`;
+  return null;
+}
 
 // ---------------------------------------------------------------------------------------------
 // Routing
@@ -205,6 +340,18 @@ export const RELATION_LABELS: Record<BindingRelation, string> = {
   family: '家属',
 };
 
+/**
+ * The name a WeChat login gives a new resident before they have told us theirs (the server's
+ * users repository): never a real name, so no form prefills it and no greeting uses it.
+ */
+export const PLACEHOLDER_NICKNAME = '微信用户';
+
+/** The resident's name for forms and greetings: '' while it is still the placeholder nickname. */
+export function realNameOf(name: string | null | undefined): string {
+  const n = (name ?? '').trim();
+  return n === PLACEHOLDER_NICKNAME ? '' : n;
+}
+
 /** A house binding as its resident reads it. */
 export const BINDING_STATUS_LABELS: Record<BindingStatus, string> = {
   pending: '审核中',
@@ -272,6 +419,7 @@ export const ACSI_ITEM_LABELS: Record<AcsiItem, string> = {
   ideal: '与理想服务相比',
 };
 
+/** The SERVPERF dimensions by their research names: for analysts (the console's survey results). */
 export const SERVPERF_LABELS: Record<ServperfDimension, string> = {
   tangibles: '有形性',
   reliability: '可靠性',
@@ -279,6 +427,18 @@ export const SERVPERF_LABELS: Record<ServperfDimension, string> = {
   assurance: '保证性',
   empathy: '移情性',
 };
+
+/** The same dimensions in the resident's words (the survey page): no research jargon. */
+export const SURVEY_DIMENSION_LABELS: Record<ServperfDimension, string> = {
+  tangibles: '设施环境',
+  reliability: '说到做到',
+  responsiveness: '响应及时',
+  assurance: '专业放心',
+  empathy: '贴心周到',
+};
+
+/** What 1-5 means on a satisfaction scale (the survey's dimensions and the order rating's stars). */
+export const SATISFACTION_SCALE_WORDS: readonly string[] = ['', '非常不满意', '不满意', '一般', '满意', '非常满意'];
 
 export const SURVEY_STATUS_LABELS: Record<SurveyStatusValue, string> = {
   draft: '草稿',
@@ -290,6 +450,14 @@ export const SURVEY_STATUS_LABELS: Record<SurveyStatusValue, string> = {
 // Rules and master data
 
 export const PRICE_KIND_LABELS: Record<PriceKind, string> = { labour: '人工', material: '材料' };
+
+/** A price item's name and its kind label, the kind left out when the name already says it (更换水龙头（人工）). */
+export function priceItemName(name: string, kind: PriceKind): { name: string; kind: string | null } {
+  const label = PRICE_KIND_LABELS[kind];
+  return name.endsWith(`（${label}）`) || name.endsWith(`(${label})`)
+    ? { name, kind: null }
+    : { name, kind: `（${label}）` };
+}
 
 export const AUDIT_ENTITY_LABELS: Record<AuditEntityType, string> = {
   routing_rule: '派单规则',
@@ -305,6 +473,7 @@ export const AUDIT_ENTITY_LABELS: Record<AuditEntityType, string> = {
   house_binding: '房屋绑定',
   master_data_import: '基础数据导入',
   survey: '满意度调查',
+  community: '小区',
 };
 
 export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
@@ -319,6 +488,7 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
 
 /** The fields audit snapshots carry (an unknown field shows its name). */
 export const AUDIT_FIELD_LABELS: Record<string, string> = {
+  id: '编号',
   communityId: '小区',
   category: '类别',
   priority: '优先级',
@@ -338,6 +508,7 @@ export const AUDIT_FIELD_LABELS: Record<string, string> = {
   priceFen: '单价（分）',
   policy: '回访范围',
   ratingWindowDays: '评价期限（天）',
+  servicePhone: '服务电话',
   capacity: '在办上限',
   latitude: '纬度',
   longitude: '经度',

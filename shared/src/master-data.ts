@@ -2,6 +2,7 @@
  * The master-data import template (communities, houses and the resident registry) and the
  * shape of its validation report. The server validates; clients show the template and report.
  */
+import type { Page } from './api.js';
 
 /** Sheets of the .xlsx template, in order. A CSV file is the flat form (see `CSV_COLUMNS`). */
 export const IMPORT_SHEETS = {
@@ -91,13 +92,21 @@ export interface HouseRow {
   residents: number;
 }
 
+/** `GET /api/master-data/houses`. */
+export type HouseRowPage = Page<HouseRow>;
+
 /** A row of `GET /api/master-data/communities`. */
 export interface CommunityRow {
   id: number;
   code: string;
   name: string;
   address: string;
+  /** The property service hotline (物业服务电话); null: none on record. */
+  servicePhone: string | null;
   households: number;
   buildings: number;
   houses: number;
 }
+
+/** `GET /api/master-data/communities`. */
+export type CommunityRowPage = Page<CommunityRow>;

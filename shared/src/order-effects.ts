@@ -268,6 +268,11 @@ export interface OrderDraft {
   reporterId: number | null;
   createdById: number;
   preferredTime: string | null;
+  /** The visit window's instants (null or absent: none asked for). */
+  visitFrom?: Date | null;
+  visitTo?: Date | null;
+  /** A complaint about a technician: who. */
+  aboutUserId?: number | null;
   photoIds: number[];
 }
 

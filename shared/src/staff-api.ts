@@ -3,7 +3,7 @@
  * `/api/staff/desk/house-residents`), returned by the server's BoardService and MyDayService
  * and read by the mini-program's staff and office subpackages.
  */
-import type { PersonRef } from './api.js';
+import type { Page, PersonRef } from './api.js';
 import type { FollowUpReason } from './follow-up.js';
 import type { RatingDimension } from './satisfaction/ratings.js';
 
@@ -48,6 +48,27 @@ export interface HouseResidentView {
   /** Full number: the desk calls it back. */
   phone: string;
   relation: string;
+}
+
+/**
+ * GET /api/staff/desk/callers?phone=: a resident whose verified binding (or account) has this
+ * phone number, with the houses of the desk's communities they are verified for.
+ */
+export interface CallerView {
+  /** The resident's user id: the order's `reporterId`. */
+  userId: number;
+  name: string;
+  /** Full number: the desk calls it back. */
+  phone: string;
+  houses: Array<{
+    houseId: number;
+    label: string;
+    buildingId: number;
+    buildingName: string;
+    communityId: number;
+    communityName: string;
+    relation: string;
+  }>;
 }
 
 /** What a technician is doing now, most limiting first. */
@@ -114,8 +135,12 @@ export interface FollowUpView {
   /** Full phone: only desk, supervisor and admin read follow-ups. */
   reporter: PersonRef | null;
   assignee: PersonRef | null;
-  /** The order's rating by the resident, if any (stars only). */
+  /** The order's rating by the resident, if any. */
   ratingStars: number | null;
+  /** What the resident wrote with the rating (null: no rating, or nothing written). */
+  ratingComment: string | null;
+  /** The rating's tags (e.g. 态度好, 没修好); empty without a rating. */
+  ratingTags: string[];
   reason: FollowUpReason;
   status: FollowUpStatus;
   /** ISO 8601. */
@@ -131,6 +156,9 @@ export interface FollowUpView {
   doneBy: { id: number; name: string } | null;
   doneAt: string | null;
 }
+
+/** GET /api/follow-ups, most urgent first. */
+export type FollowUpPage = Page<FollowUpView>;
 
 /** Body of POST /api/follow-ups/:id/complete: what the desk recorded on the call. */
 export interface CompleteFollowUpInput {

@@ -94,17 +94,20 @@ export function visible(page: Page, selector: string): Locator {
 }
 
 /**
- * Save a screenshot to screenshots/tmp/<name>.png. With `keep`, also to screenshots/<name>.png
+ * Save a screenshot to screenshots/tmp/<name>.png (`name` may hold a folder: walk/home). With `keep`, also to screenshots/<name>.png
  * (the images the README shows) when that file is missing or LINLI_E2E_UPDATE_SCREENSHOTS=1,
  * so ordinary runs do not rewrite the committed images.
  */
 export async function screenshot(page: Page, name: string, opts: { keep?: boolean; fullPage?: boolean } = {}) {
-  mkdirSync(SCREENSHOTS_TMP_DIR, { recursive: true });
   const file = path.join(SCREENSHOTS_TMP_DIR, `${name}.png`);
+  mkdirSync(path.dirname(file), { recursive: true });
   await page.screenshot({ path: file, fullPage: opts.fullPage ?? false, animations: 'disabled' });
   if (opts.keep) {
     const kept = path.join(SCREENSHOTS_DIR, `${name}.png`);
-    if (!existsSync(kept) || process.env.LINLI_E2E_UPDATE_SCREENSHOTS === '1') copyFileSync(file, kept);
+    if (!existsSync(kept) || process.env.LINLI_E2E_UPDATE_SCREENSHOTS === '1') {
+      mkdirSync(path.dirname(kept), { recursive: true });
+      copyFileSync(file, kept);
+    }
   }
   return file;
 }

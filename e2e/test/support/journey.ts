@@ -72,6 +72,8 @@ export interface Device {
 /** One headless Chromium; each person gets a context of their own (own storage, own viewport). */
 export class Devices {
   readonly all: Device[] = [];
+  /** Sees each new page (the API contract watch: ContractWatch.page). */
+  onPage?: (page: Page) => void;
   private constructor(private readonly browser: Browser) {}
 
   static async launch(): Promise<Devices> {
@@ -96,6 +98,7 @@ export class Devices {
       timezoneId: 'Asia/Shanghai',
     });
     const page = await context.newPage();
+    this.onPage?.(page);
     page.setDefaultTimeout(15000);
     const problems: string[] = [];
     page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));

@@ -42,6 +42,27 @@ export function freePort(): Promise<number> {
   });
 }
 
+/**
+ * A free port below the kernel's ephemeral range (net.ipv4.ip_local_port_range, 32768-60999 on
+ * these machines), for a server a test kills and restarts on the same port. An ephemeral port
+ * left free during the outage can be taken by anything that binds port 0 (another spec's
+ * freePort()) or become the source port of a client's own reconnect attempt (a TCP self-connect
+ * to 127.0.0.1:port), and the restarted server then shares its port with a stranger.
+ */
+export async function freeStablePort(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = 20000 + Math.floor(Math.random() * 12000);
+    const free = await new Promise<boolean>((resolve) => {
+      const srv = net.createServer();
+      srv.unref();
+      srv.once('error', () => resolve(false));
+      srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+  throw new Error('no free port in 20000-31999');
+}
+
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Poll `cond` until it is true; fail after `timeoutMs` naming `what`. Returns the wait in ms. */
@@ -194,7 +215,8 @@ export class ThrowawayMariadb {
       { encoding: 'utf8' },
     );
     if (r.status !== 0) throw new Error(`mariadb-install-db failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
-    this.port = await freePort();
+    // Restarted on the same port after a crash: keep it out of the ephemeral range.
+    this.port = await freeStablePort();
   }
 
   async start(timeoutMs = 30_000): Promise<void> {

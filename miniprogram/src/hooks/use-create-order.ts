@@ -1,5 +1,5 @@
 import { useRef, useState } from 'react';
-import type { WorkOrderDetailView, CreateOrderInput } from '@linli/shared';
+import type { CreatedWorkOrderView, CreateOrderInput } from '@linli/shared';
 import { api, ApiError } from '../services/api';
 import { textOf } from '../services/errors';
 import { newIdempotencyKey } from '../services/format';
@@ -15,7 +15,7 @@ export function useCreateOrder(reusedText: string) {
   const busyRef = useRef(false);
 
   /** The created order, or null with `error` set. */
-  const create = async (input: CreateOrderInput): Promise<WorkOrderDetailView | null> => {
+  const create = async (input: CreateOrderInput): Promise<CreatedWorkOrderView | null> => {
     busyRef.current = true;
     setSubmitting(true);
     setError(null);

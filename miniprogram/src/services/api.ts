@@ -25,10 +25,12 @@ import type {
   SubscribeResult,
   SurveyAnswerInput,
   SurveyResponseResult,
+  SlaClockView,
   SurveyView,
   TransitionInput,
   UploadView,
   UserView,
+  CreatedWorkOrderView,
   WorkOrderDetailView,
   WorkOrderStatus,
   WorkOrderView,
@@ -180,7 +182,7 @@ export const api = {
 
   /** The key makes a repeated submit (double tap, retry after a lost answer) return the same order. */
   createOrder: (input: CreateOrderInput, idempotencyKey: string) =>
-    request<WorkOrderDetailView>('POST', '/api/work-orders', {
+    request<CreatedWorkOrderView>('POST', '/api/work-orders', {
       body: input,
       headers: { 'Idempotency-Key': idempotencyKey },
     }),
@@ -189,6 +191,8 @@ export const api = {
       query: { status: q.status?.join(','), sort: q.sort, page: q.page, pageSize: q.pageSize },
     }),
   getOrder: (id: number) => request<WorkOrderDetailView>('GET', `/api/work-orders/${id}`),
+  /** The order's SLA clocks with their escalations (the resident's overdue notice). */
+  slaClocks: (id: number) => request<SlaClockView[]>('GET', `/api/work-orders/${id}/sla`),
   transition: (id: number, input: TransitionInput) =>
     request<WorkOrderDetailView>('POST', `/api/work-orders/${id}/transitions`, { body: input }),
   rate: (id: number, input: RatingInput) =>

@@ -10,6 +10,7 @@ import type {
   CompleteFollowUpInput,
   CreateOrderInput,
   FollowUpView,
+  CallerView,
   HouseResidentView,
   LeaveStatus,
   LeaveView,
@@ -17,7 +18,7 @@ import type {
   Page,
   SlaState,
   StaffView,
-  WorkOrderDetailView,
+  CreatedWorkOrderView,
   WorkOrderView,
 } from '@linli/shared';
 import { request } from './api';
@@ -28,11 +29,13 @@ export type PhoneOrderInput = CreateOrderInput & { channel: 'phone' };
 export const staffApi = {
   myDay: () => request<MyDayView>('GET', '/api/staff/me/today'),
   colleagues: () => request<ColleagueView[]>('GET', '/api/staff/me/colleagues'),
+  /** The verified residents (and their houses) with the caller's phone number. */
+  callers: (phone: string) => request<CallerView[]>('GET', '/api/staff/desk/callers', { query: { phone } }),
   houseResidents: (houseId: number) =>
     request<HouseResidentView[]>('GET', '/api/staff/desk/house-residents', { query: { houseId } }),
   /** The same Idempotency-Key for a retried submit files one order. */
   createPhoneOrder: (input: PhoneOrderInput, idempotencyKey: string) =>
-    request<WorkOrderDetailView>('POST', '/api/work-orders', {
+    request<CreatedWorkOrderView>('POST', '/api/work-orders', {
       body: input,
       headers: { 'Idempotency-Key': idempotencyKey },
     }),
@@ -66,6 +69,9 @@ export const staffApi = {
     request<FollowUpView>('POST', `/api/follow-ups/${id}/complete`, { body: input }),
 
   board: () => request<BoardView>('GET', '/api/staff/board'),
+  /** A technician's (or supervisor's) own leave request: pending until a supervisor reviews it. */
+  requestLeave: (userId: number, input: { startAt: string; endAt: string; reason: string }) =>
+    request<LeaveView>('POST', `/api/staff/${userId}/leave`, { body: input }),
   leave: (status: LeaveStatus = 'pending') => request<LeaveView[]>('GET', '/api/leave', { query: { status } }),
   reviewLeave: (id: number, decision: Exclude<LeaveStatus, 'pending'>) =>
     request<LeaveView>('POST', `/api/leave/${id}/review`, { body: { decision } }),

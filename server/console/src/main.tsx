@@ -5,9 +5,11 @@ import 'dayjs/locale/zh-cn';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
-import { SessionProvider } from './auth/session';
+import { SessionProvider, TOKEN_KEY } from './auth/session';
+import { preloadRoute } from './routes';
 
 dayjs.locale('zh-cn');
+if (localStorage.getItem(TOKEN_KEY)) preloadRoute(window.location.pathname);
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -1,79 +1,136 @@
+// The console and the H5 build over real HTTP: precompressed brotli/gzip copies by
+// Accept-Encoding (with Vary), hashed files cached for a year as immutable, index.html no-cache.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import { startTestServer, type TestServer } from '../testing/test-server.js';
 
-const HTML = { accept: 'text/html,application/xhtml+xml' };
+const JS = `console.log(${JSON.stringify('邻里'.repeat(2000))});\n`;
+const HTML = `<!doctype html><html><head><script type="module" src="/assets/index-AbC12_x9.js"></script></head><body>${'<div></div>'.repeat(200)}</body></html>`;
+const H5_JS = `var a=${JSON.stringify('x'.repeat(5000))};`;
 
-describe('the web console at /', () => {
-  describe('built', () => {
-    let server: TestServer;
-    let dir: string;
+/** A file of a build with the copies the build step makes. */
+function built(file: string, body: string, copies = true) {
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, body);
+  if (copies) {
+    writeFileSync(`${file}.br`, brotliCompressSync(Buffer.from(body)));
+    writeFileSync(`${file}.gz`, gzipSync(Buffer.from(body)));
+  }
+}
 
-    beforeAll(async () => {
-      dir = mkdtempSync(path.join(os.tmpdir(), 'linli-console-'));
-      mkdirSync(path.join(dir, 'assets'));
-      writeFileSync(path.join(dir, 'index.html'), '<!doctype html><div id="root"></div>');
-      writeFileSync(path.join(dir, 'assets', 'index-abc123.js'), 'console.log(1)');
-      server = await startTestServer({ env: { LINLI_CONSOLE_DIR: dir } });
-    });
+interface Raw {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: Buffer;
+}
 
-    afterAll(async () => {
-      await server?.close();
-      rmSync(dir, { recursive: true, force: true });
-    });
+/** A GET without any client-side decoding, so the test sees exactly what was sent. */
+function get(url: string, headers: Record<string, string> = {}): Promise<Raw> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
+      })
+      .on('error', reject);
+  });
+}
 
-    it('answers / and client routes with index.html, never cached', async () => {
-      for (const p of ['/', '/dashboard', '/work-orders/12?status=closed']) {
-        const res = await fetch(`${server.url}${p}`, { headers: HTML });
-        expect([p, res.status]).toEqual([p, 200]);
-        expect(res.headers.get('cache-control')).toBe('no-cache');
-        expect(await res.text()).toContain('<div id="root">');
-      }
-    });
+function decoded(r: Raw): string {
+  const enc = r.headers['content-encoding'];
+  const body = enc === 'br' ? brotliDecompressSync(r.body) : enc === 'gzip' ? gunzipSync(r.body) : r.body;
+  return body.toString('utf8');
+}
 
-    it('serves hashed assets for a year and answers a missing asset 404, not the page', async () => {
-      const asset = await fetch(`${server.url}/assets/index-abc123.js`);
-      expect(asset.status).toBe(200);
-      expect(asset.headers.get('cache-control')).toContain('max-age=31536000');
-      expect(asset.headers.get('cache-control')).toContain('immutable');
-      const missing = await fetch(`${server.url}/assets/gone.js`, { headers: HTML });
-      expect(missing.status).toBe(404);
-    });
+describe('static builds: precompression and caching', () => {
+  let server: TestServer;
+  let dir: string;
 
-    it('leaves the API, uploads, the H5 path and non-HTML requests alone', async () => {
-      const api = await fetch(`${server.url}/api/nope`, { headers: HTML });
-      expect(api.status).toBe(404);
-      expect(api.headers.get('content-type')).toContain('application/json');
-      expect((await fetch(`${server.url}/h5/anything`, { headers: HTML })).status).toBe(404);
-      expect((await fetch(`${server.url}/uploads/1`, { headers: HTML })).status).toBe(404);
-      expect((await fetch(`${server.url}/dashboard`, { headers: { accept: 'application/json' } })).status).toBe(404);
-      expect((await fetch(`${server.url}/dashboard`, { method: 'POST', headers: HTML })).status).toBe(404);
-    });
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'linli-static-'));
+    const consoleDir = path.join(dir, 'console');
+    const h5Dir = path.join(dir, 'h5');
+    built(path.join(consoleDir, 'index.html'), HTML);
+    built(path.join(consoleDir, 'assets/index-AbC12_x9.js'), JS);
+    built(path.join(consoleDir, 'assets/plain-Zz99yy88.css'), 'body{margin:0}', false);
+    built(path.join(consoleDir, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>', false);
+    built(path.join(h5Dir, 'index.html'), HTML.replace('/assets/', '/h5/js/'));
+    built(path.join(h5Dir, 'js/app.1a2b3c4d.js'), H5_JS);
+    server = await startTestServer({ env: { LINLI_CONSOLE_DIR: consoleDir, LINLI_H5_DIR: h5Dir } });
+  });
+  afterAll(async () => {
+    await server?.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 
-  describe('not built', () => {
-    let server: TestServer;
-    let dir: string;
+  it('sends brotli, else gzip, else the file, as the client accepts, with Vary', async () => {
+    const url = `${server.url}/assets/index-AbC12_x9.js`;
+    const br = await get(url, { 'accept-encoding': 'gzip, deflate, br' });
+    expect(br.status).toBe(200);
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(br.headers['content-type']).toMatch(/javascript/);
+    expect(br.headers.vary).toMatch(/Accept-Encoding/i);
+    expect(br.body.length).toBeLessThan(Buffer.byteLength(JS) / 5);
+    expect(decoded(br)).toBe(JS);
 
-    beforeAll(async () => {
-      dir = mkdtempSync(path.join(os.tmpdir(), 'linli-console-empty-'));
-      server = await startTestServer({ env: { LINLI_CONSOLE_DIR: dir } });
-    });
+    const gz = await get(url, { 'accept-encoding': 'gzip' });
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(decoded(gz)).toBe(JS);
+    const noBr = await get(url, { 'accept-encoding': 'br;q=0, gzip' });
+    expect(noBr.headers['content-encoding']).toBe('gzip');
 
-    afterAll(async () => {
-      await server?.close();
-      rmSync(dir, { recursive: true, force: true });
-    });
+    const plain = await get(url);
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.headers.vary).toMatch(/Accept-Encoding/i);
+    expect(plain.body.toString('utf8')).toBe(JS);
+    // A file without copies is sent as it is.
+    const css = await get(`${server.url}/assets/plain-Zz99yy88.css`, { 'accept-encoding': 'br, gzip' });
+    expect(css.status).toBe(200);
+    expect(css.headers['content-encoding']).toBeUndefined();
+    expect(css.body.toString('utf8')).toBe('body{margin:0}');
+    // The copies are not files of their own.
+    expect((await get(`${server.url}/assets/index-AbC12_x9.js.br`)).status).toBe(404);
+  });
 
-    it('says at / how to build it, with the links of the old landing page', async () => {
-      const res = await fetch(`${server.url}/`);
-      expect(res.status).toBe(200);
-      const html = await res.text();
-      expect(html).toContain('pnpm --filter @linli/console build');
-      expect(html).toContain('href="/api/docs"');
-      expect((await fetch(`${server.url}/dashboard`, { headers: HTML })).status).toBe(404);
-    });
+  it('caches hashed console assets for a year (immutable) and never index.html', async () => {
+    const asset = await get(`${server.url}/assets/index-AbC12_x9.js`, { 'accept-encoding': 'br' });
+    expect(asset.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    for (const p of ['/', '/index.html', '/work-orders/12']) {
+      const page = await get(`${server.url}${p}`, { accept: 'text/html', 'accept-encoding': 'br, gzip' });
+      expect([p, page.status, page.headers['cache-control']]).toEqual([p, 200, 'no-cache']);
+      expect(page.headers['content-type']).toMatch(/text\/html/);
+      expect(page.headers['content-encoding']).toBe('br');
+      expect(decoded(page)).toBe(HTML);
+    }
+    const icon = await get(`${server.url}/favicon.svg`);
+    expect(icon.status).toBe(200);
+    expect(icon.headers['content-type']).toMatch(/image\/svg\+xml/);
+    expect((await get(`${server.url}/assets/missing-00000000.js`)).status).toBe(404);
+  });
+
+  it('serves the H5 build the same way', async () => {
+    const js = await get(`${server.url}/h5/js/app.1a2b3c4d.js`, { 'accept-encoding': 'gzip, br' });
+    expect(js.status).toBe(200);
+    expect(js.headers['content-encoding']).toBe('br');
+    expect(js.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(js.headers.vary).toMatch(/Accept-Encoding/i);
+    expect(decoded(js)).toBe(H5_JS);
+    for (const p of ['/h5/', '/h5/index.html']) {
+      const page = await get(`${server.url}${p}`, { 'accept-encoding': 'gzip' });
+      expect([p, page.status, page.headers['cache-control'], page.headers['content-encoding']]).toEqual([
+        p,
+        200,
+        'no-cache',
+        'gzip',
+      ]);
+      expect(decoded(page)).toContain('/h5/js/');
+    }
+    const bare = await get(`${server.url}/h5`);
+    expect(bare.status).toBe(301);
+    expect(bare.headers.location).toBe('/h5/');
   });
 });

@@ -11,13 +11,19 @@ export interface RateLimitRule {
   windowSeconds: number;
 }
 
-const RATE_LIMIT = 'linli:rate-limit';
+export const RATE_LIMIT = 'linli:rate-limit';
 export const RateLimit = (rule: RateLimitRule) => SetMetadata(RATE_LIMIT, rule);
 
 /** Where counters live. In-memory per process by default; a shared store can replace it. */
 export interface RateLimitStore {
   /** Count one hit and return the hits in the current window and when it resets (ms epoch). */
   hit(key: string, windowSeconds: number): Promise<{ count: number; resetAt: number }>;
+  /** The current window's count and end without counting; null when none is running. */
+  peek(key: string): Promise<{ count: number; resetAt: number } | null>;
+  /** Start a fresh window of one hit lasting `seconds`, replacing any running one. */
+  hold(key: string, seconds: number): Promise<void>;
+  /** End the window now. */
+  reset(key: string): Promise<void>;
 }
 
 export class MemoryRateLimitStore implements RateLimitStore {
@@ -32,6 +38,22 @@ export class MemoryRateLimitStore implements RateLimitStore {
     }
     w.count += 1;
     return Promise.resolve({ ...w });
+  }
+  peek(key: string) {
+    const w = this.windows.get(key);
+    return Promise.resolve(w && w.resetAt > Date.now() ? { ...w } : null);
+  }
+  hold(key: string, seconds: number) {
+    this.windows.set(key, { count: 1, resetAt: Date.now() + seconds * 1000 });
+    return Promise.resolve();
+  }
+  reset(key: string) {
+    this.windows.delete(key);
+    return Promise.resolve();
+  }
+  /** Forget every window (tests that probe many routes from one address). */
+  clear() {
+    this.windows.clear();
   }
   private sweep(now: number) {
     for (const [k, v] of this.windows) if (v.resetAt <= now) this.windows.delete(k);

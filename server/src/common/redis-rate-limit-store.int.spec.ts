@@ -10,7 +10,9 @@ const LOGIN_LIMIT = 20;
 async function alternateLogins(servers: TestServer[], total: number): Promise<HttpResult[]> {
   const results: HttpResult[] = [];
   for (let i = 0; i < total; i++) {
-    results.push(await servers[i % servers.length].api.post('/auth/password', { username: 'ghost', password: 'x' }));
+    // A username each: the per-account throttle (login-throttle.ts) is not what is measured here.
+    const body = { username: `ghost-${i}`, password: 'x' };
+    results.push(await servers[i % servers.length].api.post('/auth/password', body));
   }
   return results;
 }
@@ -31,6 +33,23 @@ describe(`shared rate limits in Redis (${TEST_DB})`, () => {
     await b?.close();
     await redis?.flushdb();
     await redis?.quit();
+  });
+
+  it('shares the per-account throttle: 5 failures across two processes hold the sixth on either', async () => {
+    const fromIp = { headers: { 'x-forwarded-for': '198.51.100.99' } };
+    const user = { username: 'shared-ghost', password: 'x' };
+    for (let i = 0; i < 5; i++) {
+      expect((await [a, b][i % 2].api.post('/auth/password', user, fromIp)).body.code).toBe('INVALID_CREDENTIALS');
+    }
+    for (const s of [a, b]) {
+      const held = await s.api.post('/auth/password', user, fromIp);
+      expect(held.body).toMatchObject({ code: 'LOGIN_THROTTLED', details: { retryAfterSeconds: 2 } });
+    }
+    const keys = await redis.keys('linli:rl:login-*');
+    expect(keys.length).toBeGreaterThanOrEqual(3);
+    await new Promise((r) => setTimeout(r, 2100));
+    expect((await b.api.post('/auth/password', user, fromIp)).body.code).toBe('INVALID_CREDENTIALS');
+    await redis.flushdb();
   });
 
   it('reaches the login limit after 20 requests in total across two processes', async () => {

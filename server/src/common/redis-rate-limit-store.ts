@@ -62,6 +62,51 @@ export class RedisRateLimitStore implements RateLimitStore, OnModuleDestroy {
     }
   }
 
+  async peek(key: string): Promise<{ count: number; resetAt: number } | null> {
+    try {
+      if (this.redis.status !== 'ready') throw new Error(`Redis connection is ${this.redis.status}`);
+      const [[, count], [, ttl]] = (await this.redis
+        .multi()
+        .get(KEY_PREFIX + key)
+        .pttl(KEY_PREFIX + key)
+        .exec()) as [[unknown, string | null], [unknown, number]];
+      if (count === null || Number(ttl) <= 0) return null;
+      return { count: Number(count), resetAt: Date.now() + Number(ttl) };
+    } catch (err) {
+      this.warn(err as Error);
+      return null; // fail open, as hit() does
+    }
+  }
+
+  async hold(key: string, seconds: number): Promise<void> {
+    try {
+      if (this.redis.status !== 'ready') throw new Error(`Redis connection is ${this.redis.status}`);
+      await this.redis.set(KEY_PREFIX + key, '1', 'PX', seconds * 1000);
+    } catch (err) {
+      this.warn(err as Error);
+    }
+  }
+
+  async reset(key: string): Promise<void> {
+    try {
+      if (this.redis.status !== 'ready') throw new Error(`Redis connection is ${this.redis.status}`);
+      await this.redis.del(KEY_PREFIX + key);
+    } catch (err) {
+      this.warn(err as Error);
+    }
+  }
+
+  /** Whether Redis answers a PING now (readiness); the connection's state when it is not up. */
+  async ping(): Promise<{ up: true } | { up: false; reason: string }> {
+    if (this.redis.status !== 'ready') return { up: false, reason: `connection is ${this.redis.status}` };
+    try {
+      await this.redis.ping();
+      return { up: true };
+    } catch (err) {
+      return { up: false, reason: (err as Error).message };
+    }
+  }
+
   async onModuleDestroy(): Promise<void> {
     if (this.redis.status === 'ready') {
       try {

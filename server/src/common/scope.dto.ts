@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { PRIORITIES, type Priority } from '@linli/shared';
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Min } from 'class-validator';
+import { IsIn, IsInt, IsString, Matches, Min } from 'class-validator';
+import { Nullable } from './validation.js';
 
 /** The shapes of a scoped setting's scope (common/scoped-crud.ts): the community and category parts. */
 
@@ -11,14 +12,14 @@ const toInt = ({ value }: { value: unknown }) =>
 
 /** communityId and category of a rule's or policy's body; each null (or omitted) = any. */
 export class ScopeFieldsDto {
-  @ApiPropertyOptional({ nullable: true, description: 'a community of the company; null = any' })
-  @IsOptional()
+  @ApiPropertyOptional({ type: 'integer', nullable: true, description: 'a community of the company; null = any' })
+  @Nullable()
   @IsInt()
   @Min(1)
   communityId?: number | null;
 
-  @ApiPropertyOptional({ nullable: true, description: 'a category code of the company; null = any' })
-  @IsOptional()
+  @ApiPropertyOptional({ type: 'string', nullable: true, description: 'a category code of the company; null = any' })
+  @Nullable()
   @IsString()
   @Matches(CATEGORY_CODE, { message: 'category must be a category code' })
   category?: string | null;

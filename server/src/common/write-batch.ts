@@ -1,7 +1,7 @@
 import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 
-/** Rows per INSERT statement when a batch is flushed (well inside SQLite's and MySQL's limits). */
-const CHUNK = 200;
+/** Rows per multi-row INSERT statement (well inside SQLite's and MySQL's parameter limits). */
+export const INSERT_CHUNK = 200;
 
 /**
  * Inserts a transaction does not need to read back (timeline events, outbox events, jobs whose
@@ -38,12 +38,12 @@ export class WriteBatch {
     // Flushing can itself defer nothing: a flush writes plain rows, no hooks run.
     for (const [entity, rows] of this.tables) {
       this.tables.delete(entity);
-      for (let i = 0; i < rows.length; i += CHUNK) {
+      for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
         await em
           .createQueryBuilder()
           .insert()
           .into(entity)
-          .values(rows.slice(i, i + CHUNK))
+          .values(rows.slice(i, i + INSERT_CHUNK))
           .updateEntity(false)
           .execute();
       }

@@ -45,6 +45,39 @@ describe('loadConfig', () => {
     expect(c.db).toMatchObject({ type: 'mariadb', host: 'h', port: 3306, username: 'u', password: 'p', database: 'n' });
   });
 
+  it('trusts no proxy by default in production and development, loopback in demo and test', () => {
+    const prod = { LINLI_MODE: 'production', LINLI_JWT_SECRET: 'x'.repeat(32), WECHAT_APPID: 'a', WECHAT_SECRET: 's' };
+    expect(loadConfig(prod).trustedProxies).toEqual([]);
+    expect(loadConfig({}).trustedProxies).toEqual([]);
+    expect(loadConfig({}, ['--demo']).trustedProxies).toEqual(['loopback']);
+    expect(loadConfig({ LINLI_MODE: 'test' }).trustedProxies).toEqual(['loopback']);
+    expect(loadConfig({ LINLI_MODE: 'test', LINLI_TRUSTED_PROXIES: 'none' }).trustedProxies).toEqual([]);
+    expect(loadConfig({ LINLI_TRUSTED_PROXIES: ' 10.0.0.0/8, 192.168.1.7 ,fd00::/8,loopback' }).trustedProxies).toEqual(
+      ['10.0.0.0/8', '192.168.1.7', 'fd00::/8', 'loopback'],
+    );
+  });
+
+  it('serves the API docs publicly outside production only; photo URLs live 15 minutes', () => {
+    const prod = { LINLI_MODE: 'production', LINLI_JWT_SECRET: 'x'.repeat(32), WECHAT_APPID: 'a', WECHAT_SECRET: 's' };
+    expect(loadConfig(prod).apiDocs).toBe('off');
+    expect(loadConfig({ ...prod, LINLI_API_DOCS: 'staff' }).apiDocs).toBe('staff');
+    expect(loadConfig({}).apiDocs).toBe('public');
+    expect(loadConfig({}, ['--demo']).apiDocs).toBe('public');
+    expect(loadConfig({}).uploads.photoUrlTtlSeconds).toBe(900);
+  });
+
+  it('serves metrics publicly outside production, off in production, and behind a bearer token once one is set', () => {
+    const prod = { LINLI_MODE: 'production', LINLI_JWT_SECRET: 'x'.repeat(32), WECHAT_APPID: 'a', WECHAT_SECRET: 's' };
+    const token = 't'.repeat(16);
+    expect(loadConfig({}).metrics).toEqual({ access: 'public', token: '' });
+    expect(loadConfig(prod).metrics).toEqual({ access: 'off', token: '' });
+    expect(loadConfig({ ...prod, LINLI_METRICS: 'public' }).metrics.access).toBe('public');
+    expect(loadConfig({ ...prod, LINLI_METRICS_TOKEN: token }).metrics).toEqual({ access: 'token', token });
+    expect(loadConfig({ LINLI_METRICS_TOKEN: token }).metrics.access).toBe('token');
+    expect(() => loadConfig({ LINLI_METRICS: 'token' })).toThrow(/LINLI_METRICS is token/);
+    expect(() => loadConfig({ LINLI_METRICS_TOKEN: 'short' })).toThrow(/LINLI_METRICS_TOKEN must be at least 16/);
+  });
+
   it.each([
     [{ PORT: 'eighty' }, 'PORT'],
     [{ PORT: '70000' }, 'PORT'],
@@ -59,6 +92,12 @@ describe('loadConfig', () => {
     [{ LINLI_UPLOAD_MAX_BYTES: '10' }, 'LINLI_UPLOAD_MAX_BYTES'],
     [{ LINLI_REDIS_URL: 'http://cache:6379' }, 'LINLI_REDIS_URL'],
     [{ LINLI_REDIS_URL: 'not a url' }, 'LINLI_REDIS_URL'],
+    [{ LINLI_TRUSTED_PROXIES: 'loopback,proxy.example' }, 'LINLI_TRUSTED_PROXIES'],
+    [{ LINLI_TRUSTED_PROXIES: '10.0.0.0/33' }, 'LINLI_TRUSTED_PROXIES'],
+    [{ LINLI_TRUSTED_PROXIES: '10.0.0.1,,10.0.0.2' }, 'LINLI_TRUSTED_PROXIES'],
+    [{ LINLI_TRUSTED_PROXIES: '*' }, 'LINLI_TRUSTED_PROXIES'],
+    [{ LINLI_API_DOCS: 'yes' }, 'LINLI_API_DOCS'],
+    [{ LINLI_PHOTO_URL_TTL_SECONDS: '0' }, 'LINLI_PHOTO_URL_TTL_SECONDS'],
   ])('rejects %j naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     try {

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -37,7 +38,8 @@ export interface AppConfig {
   seedDemo: boolean;
   /** Run pending migrations at start (off in production: run the migrate command once per deploy). */
   migrateOnStart: boolean;
-  uploads: { maxBytes: number; maxPixels: number };
+  /** photoUrlTtlSeconds: how long a signed photo URL (bound to its viewer) stays valid. */
+  uploads: { maxBytes: number; maxPixels: number; photoUrlTtlSeconds: number };
   /** Origins allowed by CORS (the mini-program's H5 preview on another port). */
   corsOrigins: string[];
   logLevel: 'error' | 'warn' | 'log' | 'debug';
@@ -59,6 +61,18 @@ export interface AppConfig {
   consoleDir: string;
   /** Redis for state shared between processes (rate-limit counters); null = per process. */
   redisUrl: string | null;
+  /**
+   * Peers whose X-Forwarded-For is believed (Express `trust proxy`): addresses, CIDRs or the
+   * names loopback / linklocal / uniquelocal. Empty: the client address is the TCP peer.
+   */
+  trustedProxies: string[];
+  /** Swagger UI and /api/docs/openapi.json: for anyone, for staff admins and supervisors, or not served. */
+  apiDocs: 'public' | 'staff' | 'off';
+  /**
+   * GET /api/metrics (Prometheus): `public` for anyone, `token` only with
+   * `Authorization: Bearer <LINLI_METRICS_TOKEN>`, `off` not served (404).
+   */
+  metrics: { access: 'public' | 'token' | 'off'; token: string };
 }
 
 export class ConfigError extends Error {
@@ -131,6 +145,46 @@ function redisUrl(env: Env, name: string): string | null {
     throw new ConfigError(name, 'must be a redis:// or rediss:// URL like redis://host:6379/0');
   }
   return raw;
+}
+
+const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/** Comma-separated addresses, CIDRs (`10.0.0.0/8`, `fd00::/8`) or Express's names; `none` = trust nobody. */
+function trustedProxies(env: Env, name: string, fallback: string[]): string[] {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  if (raw.trim() === 'none') return [];
+  const entries = raw.split(',').map((s) => s.trim());
+  for (const entry of entries) {
+    if (PROXY_NAMES.includes(entry)) continue;
+    const [address, prefix, extra] = entry.split('/');
+    const family = isIP(address ?? '');
+    const bits = family === 4 ? 32 : 128;
+    const prefixOk = prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= bits);
+    if (!family || !prefixOk || extra !== undefined) {
+      throw new ConfigError(
+        name,
+        `has "${entry}": use IP addresses, CIDRs (10.0.0.0/8), loopback, linklocal, uniquelocal, or none`,
+      );
+    }
+  }
+  return entries;
+}
+
+/** A token, when set, is required (`token`); without one, metrics are public outside production and off in it. */
+function metricsConfig(env: Env, production: boolean): AppConfig['metrics'] {
+  const token = env.LINLI_METRICS_TOKEN ?? '';
+  if (token && token.length < 16) throw new ConfigError('LINLI_METRICS_TOKEN', 'must be at least 16 characters');
+  const access = oneOf(
+    env,
+    'LINLI_METRICS',
+    ['public', 'token', 'off'] as const,
+    token ? 'token' : production ? 'off' : 'public',
+  );
+  if (access === 'token' && !token) {
+    throw new ConfigError('LINLI_METRICS', 'is token, but LINLI_METRICS_TOKEN is not set');
+  }
+  return { access, token };
 }
 
 function parseDb(env: Env, dataDir: string, mode: Mode): DatabaseConfig {
@@ -239,6 +293,7 @@ export function loadConfig(env: Env, argv: readonly string[] = []): AppConfig {
     uploads: {
       maxBytes: int(env, 'LINLI_UPLOAD_MAX_BYTES', 10 * 1024 * 1024, 1024, 100 * 1024 * 1024),
       maxPixels: int(env, 'LINLI_UPLOAD_MAX_PIXELS', 40_000_000, 1, 400_000_000),
+      photoUrlTtlSeconds: int(env, 'LINLI_PHOTO_URL_TTL_SECONDS', 15 * 60, 10, 24 * 3600),
     },
     corsOrigins,
     logLevel: oneOf(env, 'LOG_LEVEL', ['error', 'warn', 'log', 'debug'] as const, 'log'),
@@ -260,5 +315,14 @@ export function loadConfig(env: Env, argv: readonly string[] = []): AppConfig {
     h5Dir: path.resolve(str(env, 'LINLI_H5_DIR', path.join(PACKAGE_ROOT, '../miniprogram/dist/h5'))),
     consoleDir: path.resolve(str(env, 'LINLI_CONSOLE_DIR', path.join(PACKAGE_ROOT, 'console/dist'))),
     redisUrl: redisUrl(env, 'LINLI_REDIS_URL'),
+    // Demo and tests run behind nothing or a local proxy; production and development trust no one
+    // unless told, so a client cannot pick its own address (and rate-limit bucket) with a header.
+    trustedProxies: trustedProxies(
+      env,
+      'LINLI_TRUSTED_PROXIES',
+      mode === 'demo' || mode === 'test' ? ['loopback'] : [],
+    ),
+    apiDocs: oneOf(env, 'LINLI_API_DOCS', ['public', 'staff', 'off'] as const, production ? 'off' : 'public'),
+    metrics: metricsConfig(env, production),
   };
 }

@@ -1,4 +1,4 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac, type KeyObject, randomBytes } from 'node:crypto';
 import { JwtService } from '@nestjs/jwt';
 import { buildWorld, loginResident, loginStaff, STAFF_PASSWORD, type World } from '../testing/factories.js';
 import { startTestServer, TEST_DB, type TestServer } from '../testing/test-server.js';
@@ -152,7 +152,7 @@ function b64url(data: string | Buffer): string {
   return Buffer.from(data).toString('base64url');
 }
 
-function hs256(header: object, payload: object, secret: string): string {
+function hs256(header: object, payload: object, secret: string | KeyObject): string {
   const head = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(payload))}`;
   return `${head}.${createHmac('sha256', secret).update(head).digest('base64url')}`;
 }
@@ -448,6 +448,7 @@ describe(`access matrix over HTTP (${TEST_DB})`, () => {
       ['GET', '/communities'],
       ['GET', '/communities/1/buildings'],
       ['GET', '/communities/1/public-areas'],
+      ['PUT', '/communities/1/service-phone'],
       ['GET', '/buildings/1/houses'],
       ['GET', '/me/houses'],
       ['POST', '/me/houses'],
@@ -560,6 +561,21 @@ describe(`access matrix over HTTP (${TEST_DB})`, () => {
         Date.now() / 1000,
       );
       await rejects(expired);
+    });
+
+    it('refuses a correctly signed token without an expiry (exp absent or not a number)', async () => {
+      // The server's own key, as JwtModule holds it.
+      const jwt: unknown = server.app.get(JwtService);
+      const key = (jwt as { options: { secret: KeyObject } }).options.secret;
+      const now = Math.floor(Date.now() / 1000);
+      const head = { alg: 'HS256', typ: 'JWT' };
+      const claims = { sub: w.staff.adminA.id, role: 'admin', iat: now };
+      // Control: the same claims with an expiry, same key, are accepted.
+      const control = hs256(head, { ...claims, exp: now + 3600 }, key);
+      expect((await server.api.get(`/work-orders/${id.oA1}`, { token: control })).status).toBe(200);
+      await rejects(hs256(head, claims, key));
+      await rejects(hs256(head, { ...claims, exp: 'never' }, key));
+      await rejects(hs256(head, { ...claims, exp: null }, key));
     });
 
     it('refuses a well-signed token for a user that does not exist or with a role the user does not have', async () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { TechnicianSkill } from '../modules/staff/staff.entities.js';
 import { buildWorld, loginResident, loginStaff, type World } from '../testing/factories.js';
+import { withCompletionPhoto } from '../testing/photos.js';
 import { startTestServer, TEST_DB, type TestServer } from '../testing/test-server.js';
 
 /**
@@ -35,7 +36,8 @@ describe(`phone numbers are masked for roles that do not need them (${TEST_DB})`
   }
 
   const act = async (who: string, body: object) => {
-    const res = await server.api.post(`/work-orders/${orderId}/transitions`, body, { token: token[who] });
+    const sent = await withCompletionPhoto(server, token[who], body as { action: string });
+    const res = await server.api.post(`/work-orders/${orderId}/transitions`, sent, { token: token[who] });
     expect(res.status).toBe(200);
     return res.body;
   };

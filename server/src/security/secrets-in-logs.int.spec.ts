@@ -23,6 +23,7 @@ import { DEMO_PASSWORD } from '../database/seed/demo-seed.js';
 import { User } from '../modules/users/user.entities.js';
 import { TestClient } from '../testing/test-server.js';
 import { FakeWechatServer } from '../wechat/fake-wechat-server.js';
+import { eventually, freePort, sleep } from '../testing/net.js';
 
 const SERVER_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const MAIN_JS = path.join(SERVER_DIR, 'dist/main.js');
@@ -31,28 +32,6 @@ const APPID = 'wxlinlilogtest';
 const WECHAT_SECRET = 'wechat-app-secret-never-logged-8d41';
 const TEMPLATE = 'linli-order-status';
 const WRONG_PASSWORD = 'Wrong-Password-Never-Logged-73';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-async function eventually(what: string, cond: () => Promise<boolean> | boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
 
 describe('secrets never appear in the logs (LOG_LEVEL=debug, sqlite)', () => {
   let dir: string;

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { createApp } from '../app.js';
+import type { Answer } from './api-contract.js';
 import { loadConfig, type AppConfig, type DatabaseConfig } from '../config/config.js';
 import { dropDatabase } from '../database/data-source.js';
 import { FakeWechatServer } from '../wechat/fake-wechat-server.js';
@@ -43,6 +44,9 @@ export interface RequestOptions {
 
 /** A tiny client over real HTTP, as the mini-program and console talk to the server. */
 export class TestClient {
+  /** Sees every answer (the contract check of api-contract.ts: `contract.check`); may throw. */
+  onAnswer?: (answer: Answer) => void;
+
   constructor(readonly baseUrl: string) {}
 
   async request<T = any>(method: string, urlPath: string, opts: RequestOptions = {}): Promise<HttpResult<T>> {
@@ -62,6 +66,13 @@ export class TestClient {
     } catch {
       /* not JSON: keep the text */
     }
+    this.onAnswer?.({
+      method,
+      url: `${this.baseUrl}${urlPath}`,
+      status: res.status,
+      contentType: res.headers.get('content-type'),
+      body: parsed,
+    });
     return { status: res.status, body: parsed as T, headers: res.headers };
   }
 

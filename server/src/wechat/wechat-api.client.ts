@@ -80,6 +80,8 @@ export interface WechatApiClientOptions {
   /** A cached token is replaced this long before it expires (default 5 minutes, WeChat's overlap). */
   refreshMarginMs?: number;
   now?: () => number;
+  /** Told of every failed WeChat call (an error answer or no usable answer), e.g. to count it. */
+  onError?: (error: WechatApiError) => void;
 }
 
 export interface SubscribeMessage {
@@ -145,6 +147,7 @@ export class WechatApiClient {
   private readonly cache: AccessTokenCache;
   private readonly refreshMarginMs: number;
   private readonly now: () => number;
+  private readonly onError: (error: WechatApiError) => void;
   private inflight: Promise<TokenResult> | null = null;
 
   constructor(opts: WechatApiClientOptions) {
@@ -156,6 +159,14 @@ export class WechatApiClient {
     this.cache = opts.tokenCache ?? new MemoryAccessTokenCache();
     this.refreshMarginMs = opts.refreshMarginMs ?? 5 * 60_000;
     this.now = opts.now ?? Date.now;
+    this.onError = opts.onError ?? (() => undefined);
+  }
+
+  /** A WeChat call failed: the error to throw, reported to onError first. */
+  private failed(...args: ConstructorParameters<typeof WechatApiError>): WechatApiError {
+    const error = new WechatApiError(...args);
+    this.onError(error);
+    return error;
   }
 
   /** Exchanges a wx.login code for the user's openid (session_key is dropped here). */
@@ -166,7 +177,7 @@ export class WechatApiClient {
     });
     this.throwIfError('code2Session', body);
     if (typeof body.openid !== 'string' || !body.openid) {
-      throw new WechatApiError('unavailable', null, 'code2Session', 'WeChat code2Session answered without an openid');
+      throw this.failed('unavailable', null, 'code2Session', 'WeChat code2Session answered without an openid');
     }
     return typeof body.unionid === 'string' && body.unionid
       ? { openid: body.openid, unionid: body.unionid }
@@ -203,7 +214,7 @@ export class WechatApiClient {
     this.throwIfError('sendSubscribeMessage', body);
     const msgid = body.msgid;
     if (typeof msgid !== 'string' && typeof msgid !== 'number') {
-      throw new WechatApiError('unavailable', null, 'sendSubscribeMessage', 'WeChat send answered without a msgid');
+      throw this.failed('unavailable', null, 'sendSubscribeMessage', 'WeChat send answered without a msgid');
     }
     return { msgid: String(msgid) };
   }
@@ -254,7 +265,7 @@ export class WechatApiClient {
     this.throwIfError('getAccessToken', body);
     const { access_token: token, expires_in: expiresIn } = body;
     if (typeof token !== 'string' || !token || typeof expiresIn !== 'number' || expiresIn <= 0) {
-      throw new WechatApiError('unavailable', null, 'getAccessToken', 'WeChat stable_token answered without a token');
+      throw this.failed('unavailable', null, 'getAccessToken', 'WeChat stable_token answered without a token');
     }
     const value = { token, expiresAt: startedAt + expiresIn * 1000 };
     await this.cache.set(value);
@@ -265,7 +276,7 @@ export class WechatApiClient {
     const errcode = errcodeOf(body);
     if (errcode === 0) return;
     const errmsg = typeof body.errmsg === 'string' ? body.errmsg : '';
-    throw new WechatApiError(
+    throw this.failed(
       kindFor(operation, errcode),
       errcode,
       operation,
@@ -283,7 +294,7 @@ export class WechatApiClient {
     const url = new URL(this.baseUrl + path);
     for (const [k, v] of Object.entries(opts.query ?? {})) url.searchParams.set(k, v);
     const unavailable = (why: string, cause?: unknown): WechatApiError =>
-      new WechatApiError('unavailable', null, operation, `WeChat ${operation} unavailable: ${why}`, { cause });
+      this.failed('unavailable', null, operation, `WeChat ${operation} unavailable: ${why}`, { cause });
     const describe = (err: unknown): string =>
       err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')
         ? `no answer within ${this.timeoutMs} ms`

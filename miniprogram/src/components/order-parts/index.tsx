@@ -2,11 +2,10 @@ import type { ReactNode } from 'react';
 import { Text, View } from '@tarojs/components';
 import {
   ACTION_LABELS,
-  PAUSE_REASON_LABELS,
-  PAUSE_REASONS,
   STATUS_LABELS,
   TIMELINE_ACTION_LABELS,
-  type PauseReason,
+  handoverText,
+  noteText,
   type TimelineEventView,
   type WorkOrderAction,
 } from '@linli/shared';
@@ -15,15 +14,11 @@ import { formatTime } from '../../services/format';
 import { callPhone, canDial } from '../../services/platform';
 import { Screen } from '../screen';
 import { StateView } from '../state-view';
+import { PhotoThumbs } from './photos';
+
+export { PhotoThumbs } from './photos';
 
 /** Pieces of an order page that the staff and office subpackages share. */
-
-/** A pause's note is its reason code when no note was typed: show the label. */
-export function noteText(action: string, note: string): string {
-  return action === 'pause' && (PAUSE_REASONS as readonly string[]).includes(note)
-    ? PAUSE_REASON_LABELS[note as PauseReason]
-    : note;
-}
 
 /** An order page before its order is there: loading, or the failure with 重试. */
 export function OrderPending({ order }: { order: Pick<Loaded<unknown>, 'loading' | 'error' | 'reload'> }) {
@@ -93,6 +88,14 @@ export function InfoRow({ label, phone, children }: { label: string; phone?: str
   );
 }
 
+/** The line's title: 催单 with how many times when urges were folded into one line. */
+function eventTitle(e: TimelineEventView, createLabel?: string): string {
+  if (e.action === 'create' && createLabel) return createLabel;
+  if (e.action === 'assign' && e.handover?.from) return '改派';
+  const label = TIMELINE_ACTION_LABELS[e.action];
+  return e.action === 'urge' && (e.count ?? 1) > 1 ? `${label} ${e.count}次` : label;
+}
+
 /** The 进度 card: the order's events, newest first. */
 export function OrderTimeline({
   timeline,
@@ -112,16 +115,25 @@ export function OrderTimeline({
       {[...timeline].reverse().map((e) => (
         <View key={e.id} className={itemClassName}>
           <View className="row-between">
-            <Text className={titleClassName}>
-              {e.action === 'create' && createLabel ? createLabel : TIMELINE_ACTION_LABELS[e.action]}
+            <Text className={titleClassName}>{eventTitle(e, createLabel)}</Text>
+            <Text className="muted">
+              {e.action === 'urge' && (e.count ?? 1) > 1 ? '最近 ' : ''}
+              {formatTime(e.at)}
             </Text>
-            <Text className="muted">{formatTime(e.at)}</Text>
           </View>
           <View className="muted">
             {e.actor.role === 'system' ? '系统' : e.actor.name}
             {e.to !== e.from ? ` · ${STATUS_LABELS[e.to]}` : ''}
           </View>
-          {e.note && <View>{noteText(e.action, e.note)}</View>}
+          {handoverText(e) ? (
+            <View>
+              {handoverText(e)}
+              {e.note ? `（${e.note}）` : ''}
+            </View>
+          ) : (
+            e.note && <View>{noteText(e.action, e.note)}</View>
+          )}
+          <PhotoThumbs photos={e.photos} label={e.action === 'complete' ? '完工照片' : '照片'} />
         </View>
       ))}
     </View>

@@ -1,10 +1,10 @@
 import { useEffect, useState } from 'react';
-import { Picker, Text, Textarea, View } from '@tarojs/components';
+import { Text, Textarea, View } from '@tarojs/components';
 import {
   PRIORITY_LABELS,
   type HouseBindingView,
   type Priority,
-  type WorkOrderDetailView,
+  type CreatedWorkOrderView,
   type PublicAreaOption,
 } from '@linli/shared';
 import { useCreateOrder } from '../../hooks/use-create-order';
@@ -21,7 +21,7 @@ interface Props {
   /** The category's name from the server, used as the description when none is typed. */
   categoryName: string;
   onClose: () => void;
-  onSubmitted: (order: WorkOrderDetailView) => void;
+  onSubmitted: (order: CreatedWorkOrderView) => void;
 }
 
 /**
@@ -162,17 +162,20 @@ export function ReportSheet({ house, category, categoryName, onClose, onSubmitte
 
         <View className="field">
           <View className="field-label">期望上门时间</View>
-          <Picker
-            mode="selector"
-            range={PREFERRED_TIMES}
-            value={timeIndex}
-            onChange={(e) => setTimeIndex(Number(e.detail.value))}
-          >
-            <View className="input picker-value">
-              <Text>{PREFERRED_TIMES[timeIndex]}</Text>
-              <Text className="arrow">›</Text>
-            </View>
-          </Picker>
+          {/* Choices, not a picker: the native picker's list ignores care mode's large text. */}
+          <View className="choices" role="radiogroup" aria-label="期望上门时间">
+            {PREFERRED_TIMES.map((t, i) => (
+              <View
+                key={t}
+                className={`choice ${i === timeIndex ? 'choice-on' : ''}`}
+                onClick={() => setTimeIndex(i)}
+                role="radio"
+                aria-checked={i === timeIndex}
+              >
+                {t}
+              </View>
+            ))}
+          </View>
         </View>
 
         <View

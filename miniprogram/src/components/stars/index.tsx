@@ -1,4 +1,5 @@
 import { View } from '@tarojs/components';
+import { SATISFACTION_SCALE_WORDS } from '@linli/shared';
 import './index.scss';
 
 interface Props {
@@ -8,8 +9,6 @@ interface Props {
   label: string;
   size?: 'large' | 'small';
 }
-
-const WORDS = ['', '很差', '较差', '一般', '满意', '非常满意'];
 
 /** 1-5 stars as separate large tap targets; 0 = not chosen yet. */
 export function Stars({ value, onChange, label, size = 'large' }: Props) {
@@ -27,7 +26,7 @@ export function Stars({ value, onChange, label, size = 'large' }: Props) {
           ★
         </View>
       ))}
-      {value > 0 && <View className="stars-word">{WORDS[value]}</View>}
+      {value > 0 && <View className="stars-word">{SATISFACTION_SCALE_WORDS[value]}</View>}
     </View>
   );
 }

@@ -1,4 +1,5 @@
 import { render, screen, waitFor, within } from '@testing-library/react';
+import Taro from '@tarojs/taro';
 import HomePage from './index';
 import { apiError, FakeApi } from '../../../test/fake-api';
 import { categories, house, loggedIn, order } from '../../../test/fixtures';
@@ -28,7 +29,7 @@ describe('首页 and the report sheet', () => {
     const api = homeApi().on('POST', '/api/work-orders', { status: 201, body: order({ id: 300 }) });
     render(<HomePage />);
     tap(await screen.findByRole('button', { name: '报修漏水' }));
-    const sheet = screen.getByRole('dialog', { name: '报修：漏水' });
+    const sheet = await screen.findByRole('dialog', { name: '报修：漏水' });
     expect(within(sheet).getByText('海月花园 1栋1单元101')).toBeInTheDocument();
     expect(within(sheet).getByRole('radio', { name: '加急' })).toHaveAttribute('aria-checked', 'true');
 
@@ -48,12 +49,46 @@ describe('首页 and the report sheet', () => {
     expect(post.headers.Authorization).toBe('Bearer tok-1');
   });
 
+  it('in care mode offers the visit times as large choices in the page, not a small native picker', async () => {
+    storage.setCareMode(true);
+    const api = homeApi().on('POST', '/api/work-orders', { status: 201, body: order({ id: 301 }) });
+    render(<HomePage />);
+    tap(await screen.findByRole('button', { name: '报修漏水' }));
+    const sheet = await screen.findByRole('dialog', { name: '报修：漏水' });
+    expect(sheet.closest('.screen.care')).not.toBeNull();
+    expect(sheet.querySelector('taro-picker-core')).toBeNull();
+    const times = within(sheet).getByRole('radiogroup', { name: '期望上门时间' });
+    const tomorrow = within(times).getByRole('radio', { name: '明天上午' });
+    expect(tomorrow).toHaveClass('choice');
+    tap(tomorrow);
+    expect(tomorrow).toHaveAttribute('aria-checked', 'true');
+    tap(within(sheet).getByRole('button', { name: '提交报修' }));
+    await waitFor(() => expect(api.callsTo('POST', '/api/work-orders')).toHaveLength(1));
+    expect(api.callsTo('POST', '/api/work-orders')[0].body).toMatchObject({ preferredTime: '明天上午' });
+    storage.setCareMode(false);
+  });
+
+  it('says so and opens the earlier order when the same report was filed minutes ago', async () => {
+    const earlier = new Date(Date.now() - 3 * 60_000).toISOString();
+    homeApi().on('POST', '/api/work-orders', {
+      status: 200,
+      body: { ...order({ id: 290, createdAt: earlier }), duplicate: true },
+    });
+    render(<HomePage />);
+    tap(await screen.findByRole('button', { name: '报修漏水' }));
+    tap(screen.getByRole('button', { name: '提交报修' }));
+    await waitFor(() => expect(urls).toEqual(['/subpackages/orders/detail/index?id=290']));
+    expect(Taro.showToast).toHaveBeenCalledWith(
+      expect.objectContaining({ title: '您在3分钟前已提交相同报修，已为您打开该工单' }),
+    );
+  });
+
   it('sends one order for a double tap on 提交', async () => {
     let answer: (v: { status: number; body: unknown }) => void = () => undefined;
     const api = homeApi().on('POST', '/api/work-orders', () => new Promise((r) => (answer = r)));
     render(<HomePage />);
     tap(await screen.findByRole('button', { name: '报修停电' }));
-    const submit = screen.getByRole('button', { name: '提交报修' });
+    const submit = await screen.findByRole('button', { name: '提交报修' });
     tap(submit);
     tap(submit);
     await waitFor(() => expect(api.callsTo('POST', '/api/work-orders')).toHaveLength(1));
@@ -68,6 +103,7 @@ describe('首页 and the report sheet', () => {
       .once('POST', '/api/work-orders', { networkError: true });
     const { container } = render(<HomePage />);
     tap(await screen.findByRole('button', { name: '报修门锁' }));
+    await screen.findByRole('dialog');
     await typeInto(container.querySelector('taro-textarea-core')!, '入户门锁打不开');
     tap(screen.getByRole('radio', { name: '紧急' }));
     tap(screen.getByRole('button', { name: '提交报修' }));
@@ -118,6 +154,65 @@ describe('首页 and the report sheet', () => {
     homeApi().on('GET', '/api/me/houses', { body: [{ ...house, status: 'pending' }] });
     render(<HomePage />);
     expect(await screen.findByText('房屋绑定审核中')).toBeInTheDocument();
+  });
+
+  it('says whom to call and what happens next while a binding waits for review', async () => {
+    homeApi().on('GET', '/api/me/houses', { body: [{ ...house, status: 'pending', servicePhone: '075586001234' }] });
+    const call = jest.spyOn(Taro, 'makePhoneCall').mockImplementation((() => Promise.resolve()) as never);
+    render(<HomePage />);
+    expect(await screen.findByText(/接下来：物业核对您的身份后会通过审核/)).toBeInTheDocument();
+    expect(screen.getByText(/物业服务电话 075586001234/)).toBeInTheDocument();
+    tap(screen.getByRole('button', { name: '拨打物业电话' }));
+    expect(call).toHaveBeenCalledWith({ phoneNumber: '075586001234' });
+  });
+
+  it('never greets the resident as 微信用户', async () => {
+    storage.setSession('tok-1', { ...storage.user()!, name: '微信用户' });
+    homeApi();
+    render(<HomePage />);
+    await screen.findByRole('button', { name: '报修漏水' });
+    expect(screen.getByText('您好')).toBeInTheDocument();
+    expect(screen.queryByText(/微信用户/)).not.toBeInTheDocument();
+  });
+
+  it('shows the repair tiles at once on a slow network; only the house shows 加载中', async () => {
+    homeApi().on('GET', '/api/me/houses', () => new Promise(() => {}));
+    render(<HomePage />);
+    const tile = await screen.findByRole('button', { name: '报修漏水' });
+    expect(screen.getByText('加载中…')).toBeInTheDocument();
+    tap(tile);
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+    expect(Taro.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '正在读取您的房屋，请稍候' }));
+  });
+
+  it('opens the sheet of a tile tapped before the house had loaded, once it has', async () => {
+    let answer: (r: { body: unknown }) => void = () => {};
+    homeApi().on('GET', '/api/me/houses', () => new Promise((r) => (answer = r)));
+    render(<HomePage />);
+    tap(await screen.findByRole('button', { name: '报修漏水' }));
+    answer({ body: [house] });
+    expect(await screen.findByRole('dialog', { name: '报修：漏水' })).toBeInTheDocument();
+  });
+
+  it('lists orders waiting for a rating on top, with 去评价', async () => {
+    const api = homeApi().on('GET', '/api/work-orders', (req) => ({
+      body:
+        req.query.status === 'completed'
+          ? {
+              items: [order({ id: 250, status: 'completed', actions: ['confirm', 'reopen'] })],
+              total: 1,
+              page: 1,
+              pageSize: 5,
+            }
+          : emptyPage,
+    }));
+    const { container } = render(<HomePage />);
+    const rate = await screen.findByRole('button', { name: '去评价 水管漏水' });
+    const text = container.textContent ?? '';
+    expect(text.indexOf('待评价')).toBeLessThan(text.indexOf('选择要报修的问题'));
+    tap(rate);
+    expect(urls).toEqual(['/subpackages/orders/rate/index?id=250']);
+    expect(api.callsTo('GET', '/api/work-orders').some((c) => c.query.status === 'completed')).toBe(true);
   });
 
   it('shows a load failure with 重试, and recovers', async () => {

@@ -1,7 +1,15 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { type ReactNode, useEffect, useMemo, useRef, useState } from 'react';
 import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
-import { OPEN_STATUSES, STATUS_LABELS, type HouseBindingView, type WorkOrderDetailView } from '@linli/shared';
+import {
+  duplicateOrderText,
+  OPEN_STATUSES,
+  realNameOf,
+  residentStatusLabel,
+  type CreatedWorkOrderView,
+  type HouseBindingView,
+} from '@linli/shared';
+import { PendingNext } from '../../components/pending-binding';
 import { ReportSheet } from '../../components/report-sheet';
 import { Screen } from '../../components/screen';
 import { StateView } from '../../components/state-view';
@@ -20,13 +28,35 @@ function staffHome(): string | null {
   return url === RESIDENT_HOME ? null : url;
 }
 
+/** One order on home: its title and description open the order; `children` sit at the end. */
+function OrderRow(props: { order: { id: number; description: string }; title: string; children: ReactNode }) {
+  const { order, title, children } = props;
+  return (
+    <View className="list-item" onClick={() => go(`/subpackages/orders/detail/index?id=${order.id}`)} role="button">
+      <View className="home-order">
+        <Text>{title}</Text>
+        <Text className="muted home-order-desc">{order.description}</Text>
+      </View>
+      {children}
+    </View>
+  );
+}
+
 export default function HomePage() {
   const loggedIn = !!storage.token() && !staffHome();
   const houses = useLoader(() => (loggedIn ? api.myHouses() : Promise.resolve([])), [loggedIn]);
   // Secondary data: the page works without them.
   const categories = useLoader(() => (loggedIn ? api.categories() : Promise.resolve([])), [loggedIn]);
+  // Completed orders wait for the reporter's rating (rating closes them): 待评价, on top.
   const open = useLoader(
-    () => (loggedIn ? api.listOrders({ status: OPEN_STATUSES, pageSize: 3 }) : Promise.resolve(null)),
+    () =>
+      loggedIn
+        ? api.listOrders({ status: OPEN_STATUSES.filter((s) => s !== 'completed'), pageSize: 3 })
+        : Promise.resolve(null),
+    [loggedIn],
+  );
+  const toRate = useLoader(
+    () => (loggedIn ? api.listOrders({ status: ['completed'], pageSize: 5 }) : Promise.resolve(null)),
     [loggedIn],
   );
   const unread = useLoader(
@@ -37,6 +67,7 @@ export default function HomePage() {
   const surveys = useLoader(() => (loggedIn ? api.surveys() : Promise.resolve([])), [loggedIn]);
   const [houseId, setHouseId] = useState<number | null>(null);
   const [sheet, setSheet] = useState<QuickCategory | null>(null);
+  const [waiting, setWaiting] = useState<QuickCategory | null>(null);
 
   const shown = useRef(false);
   // Role-aware: a staff session that lands here (a stale link, the default entry page) goes to
@@ -60,13 +91,14 @@ export default function HomePage() {
     // Back from another page: orders and messages may have changed.
     if (shown.current) {
       void open.reload();
+      void toRate.reload();
       void unread.reload();
       void surveys.reload();
     }
     shown.current = true;
   });
   usePullDownRefresh(() => {
-    void Promise.all([houses.reload(), open.reload(), unread.reload(), surveys.reload()]).finally(() =>
+    void Promise.all([houses.reload(), open.reload(), toRate.reload(), unread.reload(), surveys.reload()]).finally(() =>
       Taro.stopPullDownRefresh(),
     );
   });
@@ -78,6 +110,13 @@ export default function HomePage() {
   // Offer only what the company repairs, once its list is known.
   const buttons = categories.data?.length ? QUICK_CATEGORIES.filter((c) => names.has(c.code)) : QUICK_CATEGORIES;
 
+  const houseKnown = !!house;
+  useEffect(() => {
+    if (!waiting || houses.loading) return;
+    if (houseKnown) setSheet(waiting);
+    setWaiting(null);
+  }, [waiting, houseKnown, houses.loading]);
+
   const switchHouse = async () => {
     try {
       const res = await Taro.showActionSheet({ itemList: verified.map((h) => `${h.communityName} ${h.houseLabel}`) });
@@ -87,20 +126,57 @@ export default function HomePage() {
     }
   };
 
-  const onSubmitted = (order: WorkOrderDetailView) => {
+  const onSubmitted = (order: CreatedWorkOrderView) => {
     setSheet(null);
-    void Taro.showToast({ title: '报修已提交', icon: 'success' });
+    // The same report filed minutes ago and still open: the server answered with that order.
+    if (order.duplicate)
+      void Taro.showToast({ title: duplicateOrderText(order.createdAt, Date.now()), icon: 'none', duration: 3000 });
+    else void Taro.showToast({ title: '报修已提交', icon: 'success' });
     go(`/subpackages/orders/detail/index?id=${order.id}`);
   };
 
   const user = storage.user();
+  const greeting = realNameOf(user?.name);
+  // Only the reporter rates; the other residents of the house confirm on the order page.
+  const rateable = (toRate.data?.items ?? []).filter((o) => !user || o.reporter?.id === user.id);
+  const housesLoading = houses.loading && !houses.data;
+  const pickTile = (c: QuickCategory) => {
+    // The tiles show at once; a tap before the house is known opens the sheet once it is.
+    if (house) return setSheet(c);
+    setWaiting(c);
+    void Taro.showToast({ title: '正在读取您的房屋，请稍候', icon: 'none' });
+  };
   const survey = (surveys.data ?? []).find((s) => s.status === 'open' && !s.answered);
 
   return (
     <Screen className="home">
       <View className="home-hello">
-        <Text className="title">您好{user?.name ? `，${user.name}` : ''}</Text>
+        <Text className="title">您好{greeting ? `，${greeting}` : ''}</Text>
       </View>
+
+      {rateable.length > 0 && (
+        <View className="card home-rate">
+          <View className="row-between">
+            <Text className="card-title">待评价</Text>
+            <Text className="muted">师傅已完工，请确认是否修好</Text>
+          </View>
+          {rateable.map((o) => (
+            <OrderRow key={o.id} order={o} title={orderTitle(o, names)}>
+              <View
+                className="btn btn-primary home-rate-go"
+                onClick={(e) => {
+                  e.stopPropagation();
+                  go(`/subpackages/orders/rate/index?id=${o.id}`);
+                }}
+                role="button"
+                aria-label={`去评价 ${orderTitle(o, names)}`}
+              >
+                去评价
+              </View>
+            </OrderRow>
+          ))}
+        </View>
+      )}
 
       {survey && (
         <View
@@ -119,27 +195,32 @@ export default function HomePage() {
         </View>
       )}
 
-      {houses.loading && !houses.data ? (
-        <StateView loading />
-      ) : houses.error && !houses.data ? (
+      {houses.error && !houses.data ? (
         <StateView error={houses.error} onRetry={() => void houses.reload()} />
-      ) : house ? (
+      ) : house || housesLoading ? (
         <>
-          <View className="card home-house">
-            <View className="row-between">
-              <View>
-                <View className="muted">报修地址</View>
-                <View className="large home-house-name">
-                  {house.communityName} {house.houseLabel}
-                </View>
-              </View>
-              {verified.length > 1 && (
-                <View className="link-btn" onClick={() => void switchHouse()} role="button">
-                  切换
-                </View>
-              )}
+          {!house ? (
+            <View className="card home-house">
+              <View className="muted">报修地址</View>
+              <View className="muted home-house-loading">加载中…</View>
             </View>
-          </View>
+          ) : (
+            <View className="card home-house">
+              <View className="row-between">
+                <View>
+                  <View className="muted">报修地址</View>
+                  <View className="large home-house-name">
+                    {house.communityName} {house.houseLabel}
+                  </View>
+                </View>
+                {verified.length > 1 && (
+                  <View className="link-btn" onClick={() => void switchHouse()} role="button">
+                    切换
+                  </View>
+                )}
+              </View>
+            </View>
+          )}
 
           <View className="section-title">选择要报修的问题</View>
           <View className="quick-grid">
@@ -147,7 +228,7 @@ export default function HomePage() {
               <View
                 key={c.code}
                 className="quick"
-                onClick={() => setSheet(c)}
+                onClick={() => pickTile(c)}
                 role="button"
                 aria-label={`报修${c.label}`}
               >
@@ -178,6 +259,7 @@ export default function HomePage() {
               ? `${pending[0].communityName} ${pending[0].houseLabel} 正在等待物业审核，通过后即可一键报修。`
               : '绑定您居住的房屋后，就可以一键报修、查看进度。'}
           </View>
+          {pending.length > 0 && <PendingNext binding={pending[0]} />}
           <View
             className="btn btn-primary btn-block"
             onClick={() => go('/subpackages/account/bind/index')}
@@ -195,18 +277,9 @@ export default function HomePage() {
             <Text className="muted">共 {open.data.total} 个</Text>
           </View>
           {open.data.items.map((o) => (
-            <View
-              key={o.id}
-              className="list-item"
-              onClick={() => go(`/subpackages/orders/detail/index?id=${o.id}`)}
-              role="button"
-            >
-              <View className="home-order">
-                <Text>{orderTitle(o, names)}</Text>
-                <Text className="muted home-order-desc">{o.description}</Text>
-              </View>
-              <Text className={`pill pill-${statusTone(o.status)}`}>{STATUS_LABELS[o.status]}</Text>
-            </View>
+            <OrderRow key={o.id} order={o} title={orderTitle(o, names)}>
+              <Text className={`pill pill-${statusTone(o.status)}`}>{residentStatusLabel(o)}</Text>
+            </OrderRow>
           ))}
         </View>
       )}

@@ -56,7 +56,7 @@ export function OfficeHead({ title }: { title: string }) {
       </View>
       <View
         className="link-btn"
-        onClick={() => void Taro.navigateTo({ url: '/subpackages/account/settings/index' })}
+        onClick={() => void Taro.navigateTo({ url: '/subpackages/staff/settings/index' })}
         role="button"
       >
         设置
@@ -90,7 +90,8 @@ const ASSIGN_REASONS = ['即将超时，改派', '原师傅请假', '原师傅�
 
 /**
  * Pick a technician serving the order's community (with load and status) and a reason:
- * 派单 / 改派 for the desk and supervisors. `exclude` hides the current assignee.
+ * 派单 / 改派 for the desk and supervisors. `exclude` hides the current assignee and, on a
+ * complaint, the technician it is about.
  */
 export function AssignSheet({
   title,
@@ -103,7 +104,8 @@ export function AssignSheet({
 }: {
   title: string;
   communityId: number;
-  exclude?: number | null;
+  /** Technicians not to offer: the current assignee, a complaint's subject. */
+  exclude?: number | null | ReadonlyArray<number | null | undefined>;
   busy: boolean;
   reasons?: readonly string[];
   onCancel: () => void;
@@ -115,7 +117,8 @@ export function AssignSheet({
   const [other, setOther] = useState('');
   const OTHER = '其他原因';
   const finalReason = reason === OTHER ? other.trim() : reason;
-  const list = (techs.data ?? []).filter((t) => t.id !== exclude);
+  const excluded = Array.isArray(exclude) ? exclude : [exclude];
+  const list = (techs.data ?? []).filter((t) => !excluded.includes(t.id));
   const state = (t: StaffView) => (t.onLeave ? '请假中' : !t.onShift ? '不在班' : `在办 ${t.openOrders}/${t.capacity}`);
   const ready = picked !== null && !!finalReason && !busy;
   return (

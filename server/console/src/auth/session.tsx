@@ -3,7 +3,8 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useRef, use
 import { ApiClient, ApiError } from '../api/client';
 import { createServices, ServicesContext, type Services } from '../api/services';
 
-const TOKEN_KEY = 'linli.console.token';
+/** Where the session's token is kept (read at start-up by main.tsx too). */
+export const TOKEN_KEY = 'linli.console.token';
 
 /** Roles that may use the console. Technicians and residents use the mini-program. */
 export const CONSOLE_ROLES = ['admin', 'supervisor', 'desk'] as const satisfies readonly Role[];

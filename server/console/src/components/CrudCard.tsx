@@ -53,6 +53,8 @@ export interface CrudCardProps<View extends { id: number }, Values, Input, ListQ
   modalWidth?: number;
   requiredMark?: FormProps['requiredMark'];
   testIds?: { table?: string; add?: string; save?: string; edit?: (row: View) => string };
+  /** The table only, without create, edit and delete (a supervisor reading an admin's collection). */
+  readOnly?: boolean;
 }
 
 /**
@@ -111,27 +113,30 @@ export function CrudCard<View extends { id: number }, Values, Input, ListQuery =
     </Button>
   );
   const { fixedActions, ...tableProps } = props.table ?? {};
-  const columns: TableColumnsType<View> = [
-    ...props.columns,
-    {
-      title: '操作',
-      key: 'ops',
-      width: 120,
-      fixed: fixedActions ? 'right' : undefined,
-      render: (_: unknown, row) => (
-        <Space>
-          <Button size="small" type="link" onClick={() => open(row)} data-testid={testIds.edit?.(row)}>
-            编辑
-          </Button>
-          <Popconfirm title={texts.confirmDelete} onConfirm={() => void remove(row.id)}>
-            <Button size="small" type="link" danger>
-              删除
-            </Button>
-          </Popconfirm>
-        </Space>
-      ),
-    },
-  ];
+  const columns: TableColumnsType<View> = props.readOnly
+    ? props.columns
+    : [
+        ...props.columns,
+        {
+          title: '操作',
+          key: 'ops',
+          width: 120,
+          fixed: fixedActions ? 'right' : undefined,
+          render: (_: unknown, row) => (
+            <Space>
+              <Button size="small" type="link" onClick={() => open(row)} data-testid={testIds.edit?.(row)}>
+                编辑
+              </Button>
+              <Popconfirm title={texts.confirmDelete} onConfirm={() => void remove(row.id)}>
+                <Button size="small" type="link" danger>
+                  删除
+                </Button>
+              </Popconfirm>
+            </Space>
+          ),
+        },
+      ];
+  const headerButton = props.readOnly ? null : addButton;
   const modalTitle =
     editing === 'new'
       ? texts.addTitle
@@ -149,10 +154,10 @@ export function CrudCard<View extends { id: number }, Values, Input, ListQuery =
         props.extra ? (
           <Space>
             {props.extra}
-            {addButton}
+            {headerButton}
           </Space>
         ) : (
-          addButton
+          headerButton
         )
       }
     >

@@ -11,6 +11,15 @@ export function points(v: number | null | undefined, digits = 1): string {
   return v === null || v === undefined ? '—' : v.toFixed(digits);
 }
 
+/**
+ * A count or sample size: whole numbers without decimals (有效样本 118, not 118.0); a weighted,
+ * fractional size (time-decayed ratings) with one decimal.
+ */
+export function count(v: number | null | undefined): string {
+  if (v === null || v === undefined) return '—';
+  return Math.abs(v - Math.round(v)) < 1e-9 ? String(Math.round(v)) : v.toFixed(1);
+}
+
 export function num(v: number | null | undefined, digits = 0): string {
   return v === null || v === undefined ? '—' : v.toFixed(digits);
 }

@@ -44,6 +44,8 @@ import { Team, TeamMember, TechnicianProfile, TechnicianSkill } from '../../modu
 import { StaffCommunity, User } from '../../modules/users/user.entities.js';
 import { OrderSequence, WorkOrder, WorkOrderEvent } from '../../modules/work-orders/work-order.entities.js';
 import { seedSlaClocks } from './demo-sla.js';
+import { seedCompletionPhotos } from './demo-photos.js';
+import type { FileStorage } from '../../modules/uploads/file-storage.js';
 import { mulberry32 } from './prng.js';
 
 export const DEMO_PASSWORD = 'linli-demo';
@@ -69,7 +71,14 @@ export interface DemoSeedResult {
 /** Seed the demo company when the database has none. Returns null when data already exists. */
 export async function seedDemo(
   ds: DataSource,
-  opts: { wechatAppid: string; orders?: number; now?: Date; ratingWindowDays?: number },
+  opts: {
+    wechatAppid: string;
+    orders?: number;
+    now?: Date;
+    ratingWindowDays?: number;
+    /** Where uploads live: given, every demo repair is completed with a photo. */
+    storage?: FileStorage;
+  },
 ): Promise<DemoSeedResult | null> {
   if ((await ds.getRepository(Company).count()) > 0) return null;
   const passwordHash = await hash(DEMO_PASSWORD);
@@ -80,8 +89,26 @@ export async function seedDemo(
   return ds.transaction(async (em) => {
     const company = await em.save(em.create(Company, { name: '邻里物业服务有限公司' }));
     const plan = [
-      { name: '海月花园', code: 'HY', address: '深圳市南山区海月路18号', buildings: 3 },
-      { name: '翠湖苑', code: 'CH', address: '深圳市福田区翠湖街6号', buildings: 2 },
+      // Shenzhen high-rises: 432 and 216 households (docs/satisfaction.md "The demo data").
+      // servicePhone: the community's 物业服务电话 (docs/product-rules.md "Resident screens").
+      {
+        name: '海月花园',
+        code: 'HY',
+        address: '深圳市南山区海月路18号',
+        servicePhone: '075586001234',
+        buildings: 3,
+        units: 3,
+        floors: 24,
+      },
+      {
+        name: '翠湖苑',
+        code: 'CH',
+        address: '深圳市福田区翠湖街6号',
+        servicePhone: '075583005678',
+        buildings: 2,
+        units: 3,
+        floors: 18,
+      },
     ];
     const communities: Community[] = [];
     const housesByCommunity = new Map<number, House[]>();
@@ -90,36 +117,49 @@ export async function seedDemo(
     const registryOf = new Map<number, { name: string; phone: string }>();
     for (const p of plan) {
       const community = await em.save(
-        em.create(Community, { companyId: company.id, name: p.name, code: p.code, address: p.address, households: 0 }),
+        em.create(Community, {
+          companyId: company.id,
+          name: p.name,
+          code: p.code,
+          address: p.address,
+          servicePhone: p.servicePhone,
+          households: 0,
+        }),
       );
       communities.push(community);
       const houses: House[] = [];
       for (let b = 1; b <= p.buildings; b++) {
         const building = await em.save(em.create(Building, { communityId: community.id, name: `${b}栋` }));
-        for (let u = 1; u <= 2; u++) {
+        for (let u = 1; u <= p.units; u++) {
           const unit = await em.save(em.create(Unit, { buildingId: building.id, name: `${u}单元` }));
-          for (let floor = 1; floor <= 4; floor++) {
+          // One unit's houses and registry rows in two multi-row inserts (hundreds of houses).
+          const rows: Array<Partial<House>> = [];
+          for (let floor = 1; floor <= p.floors; floor++) {
             for (let door = 1; door <= 2; door++) {
               const roomNo = `${floor}0${door}`;
-              const house = await em.save(
-                em.create(House, {
-                  communityId: community.id,
-                  buildingId: building.id,
-                  unitId: unit.id,
-                  roomNo,
-                  label: `${b}栋${u}单元${roomNo}`,
-                }),
-              );
-              houses.push(house);
-              phoneSeq++;
-              const owner = {
-                name: pick(SURNAMES) + pick(GIVEN) + (random() < 0.5 ? pick(GIVEN) : ''),
-                phone: `139${String(10000000 + phoneSeq * 7919).slice(-8)}`,
-              };
-              registryOf.set(house.id, owner);
-              await em.save(em.create(HouseRegistryEntry, { houseId: house.id, ...owner, relation: 'owner' }));
+              rows.push({
+                communityId: community.id,
+                buildingId: building.id,
+                unitId: unit.id,
+                roomNo,
+                label: `${b}栋${u}单元${roomNo}`,
+              });
             }
           }
+          await em.insert(House, rows);
+          const saved = await em.find(House, { where: { unitId: unit.id }, order: { id: 'ASC' } });
+          const entries: Array<Partial<HouseRegistryEntry>> = [];
+          for (const house of saved) {
+            houses.push(house);
+            phoneSeq++;
+            const owner = {
+              name: pick(SURNAMES) + pick(GIVEN) + (random() < 0.5 ? pick(GIVEN) : ''),
+              phone: `139${String(10000000 + phoneSeq * 7919).slice(-8)}`,
+            };
+            registryOf.set(house.id, owner);
+            entries.push({ houseId: house.id, ...owner, relation: 'owner' });
+          }
+          await em.insert(HouseRegistryEntry, entries);
         }
       }
       community.households = houses.length;
@@ -194,6 +234,15 @@ export async function seedDemo(
     for (const [i, [name, serves]] of techPlan.entries()) {
       techs.push(await staff(`tech${i + 1}`, 'technician', name, `1370000010${i + 1}`, serves));
     }
+    // A repair is completed with at least one photo: each technician's demo after photo.
+    const completionPhoto = opts.storage
+      ? await seedCompletionPhotos(
+          em,
+          opts.storage,
+          techs.map((t) => t.id),
+          now,
+        )
+      : new Map<number, number>();
     // Skills so that every demo category routes to someone in each community.
     const skills: Array<Array<[string, number]>> = [
       [
@@ -294,6 +343,7 @@ export async function seedDemo(
       communities,
       areasByCommunity,
       techs,
+      completionPhoto,
       dispatcher: desk,
       ratingWindowDays: opts.ratingWindowDays ?? DEMO_RATING_WINDOW_DAYS,
     });
@@ -323,8 +373,37 @@ const COMMENTS: Record<'good' | 'fair' | 'bad', string[]> = {
   fair: ['修好了，就是等得有点久', '还行'],
   bad: ['等了很久才来', '修完第二天又坏了', '师傅态度不太好'],
 };
-/** How each demo technician tends to be rated (added to a 4.1-star baseline). */
-const TECH_BIAS = [0.4, 0.1, -0.3, 0.2, -0.6, 0.3];
+/**
+ * Stars are an ordered-probit draw (docs/satisfaction.md "The demo data"): a latent
+ * z = technician + community + N(0, 1), cut at these points, gives the J-shaped mix of service
+ * ratings at z's mean 0: 1★ 5%, 2★ 4%, 3★ 9%, 4★ 22%, 5★ 60%.
+ */
+const STAR_CUTS = [-1.645, -1.341, -0.915, -0.253];
+/** How each demo technician tends to be rated (shift of the latent z). */
+const TECH_BIAS = [0.35, 0.1, -0.3, 0.2, -0.45, 0.25];
+/** Per community (海月花园, 翠湖苑). */
+const COMMUNITY_BIAS = [0.1, -0.15];
+/** Chance that a technician's first completion does not hold (the resident reopens). */
+const TECH_REDO = [0.06, 0.09, 0.14, 0.08, 0.16, 0.07];
+/** Chance that an order repeats a recently closed one of its house/area and category. */
+const REPEAT_SHARE = 0.03;
+/** Complaints among the orders: ~3 a month per 1,000 households on the demo's 648 households. */
+const COMPLAINT_SHARE = 0.025;
+
+/** A standard normal draw (Box–Muller). */
+function normal(random: () => number): number {
+  const u = 1 - random();
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
+}
+/** A log-normal duration in hours: median `medianMinutes`, log-sd `sigma`. */
+function lognormalHours(random: () => number, medianMinutes: number, sigma: number): number {
+  return (medianMinutes * Math.exp(sigma * normal(random))) / 60;
+}
+function starsOf(z: number): number {
+  let stars = 1;
+  for (const cut of STAR_CUTS) if (z > cut) stars++;
+  return stars;
+}
 
 /** What one seeded order left behind for the tables besides its own row: what repeats read. */
 type SeededOrder = RepeatCandidate;
@@ -345,6 +424,8 @@ async function seedOrders(
     communities: Community[];
     areasByCommunity: Map<number, PublicArea[]>;
     techs: User[];
+    /** Technician id → the upload of their completion photo (none without file storage). */
+    completionPhoto: Map<number, number>;
     dispatcher: User;
     ratingWindowDays: number;
   },
@@ -374,37 +455,52 @@ async function seedOrders(
     (a, b) => a - b,
   );
   for (const at of times.map((ms) => new Date(ms))) {
-    const resident = pick(s.residents);
-    const house = s.residentHouse.get(resident.id)!;
-    const community = communityById.get(house.communityId)!;
-    const usePublic = random() < 0.15;
-    const category = usePublic
-      ? 'public_area'
-      : pick(['plumbing', 'plumbing', 'electrical', 'door_window', 'lift', 'other']);
+    let resident = pick(s.residents);
+    let community = communityById.get(s.residentHouse.get(resident.id)!.communityId)!;
+    const kind = random() < COMPLAINT_SHARE ? 'complaint' : 'repair';
+    const wantRepeat = random() < REPEAT_SHARE;
     const priority: Priority = random() < 0.05 ? 'P1' : random() < 0.25 ? 'P2' : random() < 0.9 ? 'P3' : 'P4';
     const day = chinaDay(at);
+    // A repeat by the server's rules (shared/src/repeat.ts). The demo's 20 residents report far
+    // more often than real households do, so most draws would repeat by accident: draw the place
+    // and category again until the order repeats only when it was meant to (REPEAT_SHARE).
+    let category = 'other';
+    let houseId: number | null = null;
+    let publicAreaId: number | null = null;
+    let repeatOfId: number | null = null;
+    for (let attempt = 0; attempt < 60; attempt++) {
+      // Another reporter now and then: one household rarely reports this often.
+      if (attempt > 0 && attempt % 3 === 0) {
+        resident = pick(s.residents);
+        community = communityById.get(s.residentHouse.get(resident.id)!.communityId)!;
+      }
+      const house = s.residentHouse.get(resident.id)!;
+      const usePublic = random() < 0.15;
+      category = usePublic
+        ? 'public_area'
+        : pick(['plumbing', 'plumbing', 'electrical', 'door_window', 'lift', 'other']);
+      const area = usePublic ? pick(s.areasByCommunity.get(community.id)!) : null;
+      houseId = area ? null : house.id;
+      publicAreaId = area ? area.id : null;
+      repeatOfId = findRepeatOf(
+        {
+          id: 0,
+          companyId: community.companyId,
+          kind,
+          category,
+          status: 'submitted',
+          houseId,
+          publicAreaId,
+          closedAt: null,
+          createdAt: at,
+        },
+        seeded,
+      );
+      if ((repeatOfId !== null) === wantRepeat) break;
+    }
     const seqKey = `${community.id}:${day}`;
     const seq = (sequences.get(seqKey) ?? 0) + 1;
     sequences.set(seqKey, seq);
-    const area = usePublic ? pick(s.areasByCommunity.get(community.id)!) : null;
-    const houseId = area ? null : house.id;
-    const publicAreaId = area ? area.id : null;
-    const kind = random() < 0.06 ? 'complaint' : 'repair';
-    // A repeat by the server's rules (shared/src/repeat.ts).
-    const repeatOfId = findRepeatOf(
-      {
-        id: 0,
-        companyId: community.companyId,
-        kind,
-        category,
-        status: 'submitted',
-        houseId,
-        publicAreaId,
-        closedAt: null,
-        createdAt: at,
-      },
-      seeded,
-    );
     // The row a new order gets from the shared effects, as through the API.
     const created = planCreate({
       companyId: community.companyId,
@@ -443,16 +539,31 @@ async function seedOrders(
     const ageHours = (s.now.getTime() - at.getTime()) / 3600_000;
     const eligible = s.techs.filter((t) => techCommunities.get(t.id)!.includes(community.id));
     const tech = pick(eligible);
-    // How far this order got: old ones are closed (or cancelled), recent ones anywhere.
+    const techIndex = s.techs.indexOf(tech);
+    // Long-tailed (log-normal) stage times in hours; an urgent order moves faster.
+    const urgency = priority === 'P1' ? 0.25 : priority === 'P2' ? 0.5 : 1;
+    const waitsForParts = random() < 0.12;
+    const work = lognormalHours(random, 50, 0.8);
     const path: Array<[WorkOrderAction, ActorContext['role'], number]> = [
-      ['assign', 'desk', 0.1],
-      ['accept', 'technician', 0.15],
-      ['depart', 'technician', 0.3],
-      ['arrive', 'technician', 1],
-      ['complete', 'technician', 2 + random() * 20],
-      [random() < 0.6 ? 'confirm' : 'auto_close', random() < 0.6 ? 'resident' : 'system', 30 + random() * 100],
+      ['assign', 'desk', lognormalHours(random, 4, 0.8) * urgency],
+      ['accept', 'technician', lognormalHours(random, 6, 0.9) * urgency],
+      ['depart', 'technician', lognormalHours(random, 20, 1.0) * urgency],
+      ['arrive', 'technician', lognormalHours(random, 25, 0.6) * urgency],
+      ...(waitsForParts
+        ? ([
+            ['pause', 'technician', work / 2],
+            ['resume', 'technician', lognormalHours(random, 20 * 60, 0.7)],
+          ] as Array<[WorkOrderAction, ActorContext['role'], number]>)
+        : []),
+      ['complete', 'technician', waitsForParts ? work / 2 : work],
+      // Residents who rate do so within a day or two; the others leave it to the window.
+      [random() < 0.65 ? 'confirm' : 'auto_close', 'resident', lognormalHours(random, 6 * 60, 1.2)],
     ];
-    const stopAt = ageHours > 7 * 24 ? path.length : Math.floor(random() * (path.length + 1));
+    // How far this order got: older ones are closed (or cancelled), those of the last three days
+    // anywhere (the open backlog: assigned, accepted, on the way, in progress, waiting for parts).
+    const stopAt = ageHours > 3 * 24 ? path.length : Math.floor(random() * (path.length + 1));
+    // Whether the first completion holds (else the resident reopens within days).
+    const redo = random() < TECH_REDO[techIndex];
     // The order as the shared effects leave it after each step, and every column they changed.
     let facts: OrderFacts = { ...created.row };
     let changed: Partial<OrderPatch> = {};
@@ -480,7 +591,7 @@ async function seedOrders(
         throw new Error(`demo seed walked off the state machine: ${status} ${action}`);
       }
       // The window closes an unrated order, whatever the path drew.
-      const next = action === 'auto_close' ? t + windowMs : t + hours * 3600_000 * (priority === 'P1' ? 0.2 : 1);
+      const next = action === 'auto_close' ? t + windowMs : t + hours * 3600_000;
       if (next > nowMs) return false;
       t = next;
       const actorId =
@@ -506,6 +617,10 @@ async function seedOrders(
         actorRole,
         note,
         data: action === 'assign' ? { assigneeId: tech.id } : action === 'reopen' ? { reason: note } : null,
+        photoIds:
+          action === 'complete' && kind !== 'complaint' && s.completionPhoto.has(tech.id)
+            ? [s.completionPhoto.get(tech.id)!]
+            : [],
         createdAt: when,
       });
       dirty.add(`${community.id}:${chinaDay(when)}`);
@@ -564,15 +679,35 @@ async function seedOrders(
         status = r.to;
       }
     } else {
-      for (const [action, role, hours] of path.slice(0, stopAt)) {
+      const communityBias = COMMUNITY_BIAS[s.communities.indexOf(community)] ?? 0;
+      let reopened = false;
+      const walk = path.slice(0, stopAt);
+      for (let i = 0; i < walk.length; i++) {
+        const [action, role, hours] = walk[i];
+        if (action === 'complete' && redo && !reopened) {
+          // The fix did not hold: completed, reopened by the resident within days, redone.
+          if (!step(action, role, hours)) break;
+          if (kind === 'complaint') openFollowUp('complaint', new Date(t));
+          if (!step('reopen', 'resident', lognormalHours(loop, 30 * 60, 0.8), '住户反馈未修好')) break;
+          reopened = true;
+          const again: Array<[WorkOrderAction, ActorContext['role'], number]> = [
+            ['assign', 'desk', lognormalHours(loop, 10, 0.8)],
+            ['accept', 'technician', lognormalHours(loop, 10, 0.8)],
+            ['arrive', 'technician', lognormalHours(loop, 90, 0.8)],
+          ];
+          let ok = true;
+          for (const [a, r, h] of again) if (ok && !step(a, r, h)) ok = false;
+          if (!ok) break;
+          walk.splice(i + 1, 0, ['complete', 'technician', lognormalHours(loop, 60, 0.7)]);
+          continue;
+        }
         if (action === 'confirm') {
           // Confirming is rating: draw the rating first, so the event carries its stars.
-          const stars = Math.max(
-            1,
-            Math.min(5, Math.round(4.1 + TECH_BIAS[s.techs.indexOf(tech)] + (loop() + loop() + loop() - 1.5) * 1.6)),
-          );
+          const z =
+            TECH_BIAS[techIndex] + communityBias + normal(loop) - (reopened ? 0.9 : 0) - (waitsForParts ? 0.3 : 0);
+          const stars = starsOf(z);
           if (!step(action, role, hours, `评价 ${stars} 星`, { stars })) break;
-          const fixed = stars >= 3 ? loop() < 0.95 : loop() < 0.4;
+          const fixed = stars >= 3 ? loop() < 0.97 : loop() < 0.5;
           const tags =
             stars >= 4
               ? [pickL(POSITIVE_TAGS), pickL(POSITIVE_TAGS)]
@@ -603,22 +738,7 @@ async function seedOrders(
           continue;
         }
         if (!step(action, role, hours)) break;
-        if (action === 'complete' && kind === 'complaint') openFollowUp('complaint', new Date(t));
-      }
-      // Half of the "not fixed" ratings ask for a reopen: the same order is redone.
-      if (status === 'closed' && rating?.fixed === false && loop() < 0.5) {
-        const redo: Array<[WorkOrderAction, ActorContext['role'], number]> = [
-          ['assign', 'desk', 0.2],
-          ['accept', 'technician', 0.3],
-          ['arrive', 'technician', 2],
-          ['complete', 'technician', 3],
-          ['confirm', 'resident', 24],
-        ];
-        if (step('reopen', 'resident', 0.01, '住户反馈未修好')) {
-          for (const [action, role, hours] of redo) {
-            if (!step(action, role, hours, action === 'confirm' ? '返修后确认' : null)) break;
-          }
-        }
+        if (action === 'complete' && kind === 'complaint' && !reopened) openFollowUp('complaint', new Date(t));
       }
     }
     // Completed and waiting for a rating: the window's timer runs from the last completion.

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { buildWorld, loginResident, loginStaff, type World } from '../../testing/factories.js';
+import { withCompletionPhoto } from '../../testing/photos.js';
 import { startTestServer, TEST_DB, type TestServer } from '../../testing/test-server.js';
 import { ScheduledJob } from '../jobs/job.entity.js';
 import { AUTO_CLOSE_JOB } from '../satisfaction/closed-loop.service.js';
@@ -242,7 +243,8 @@ describe(`audit log (${TEST_DB})`, () => {
     );
     expect([200, 409]).toContain(assign.status);
     for (const action of ['accept', 'arrive', 'complete']) {
-      const res = await server.api.post(`/work-orders/${id}/transitions`, { action }, { token: tech });
+      const body = await withCompletionPhoto(server, tech, { action });
+      const res = await server.api.post(`/work-orders/${id}/transitions`, body, { token: tech });
       expect([action, res.status]).toEqual([action, 200]);
     }
     const [job] = await server.ds.getRepository(ScheduledJob).findBy({ kind: AUTO_CLOSE_JOB, workOrderId: id });

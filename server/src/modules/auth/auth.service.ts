@@ -5,6 +5,7 @@ import type { LoginResponse, Role } from '@linli/shared';
 import { AppError } from '../../common/app-error.js';
 import type { Actor } from '../../common/auth/actor.js';
 import type { TokenPayload } from '../../common/auth/auth.guard.js';
+import { LoginThrottle } from '../../common/login-throttle.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
 import { WechatApiError, type WechatApiClient } from '../../wechat/wechat-api.client.js';
@@ -25,6 +26,7 @@ export class AuthService {
     @Inject(JwtService) private readonly jwt: JwtService,
     @Inject(UsersRepository) private readonly users: UsersRepository,
     @Inject(WECHAT_CLIENT) private readonly wechat: WechatApiClient,
+    @Inject(LoginThrottle) private readonly throttle: LoginThrottle,
   ) {}
 
   async loginWithWechat(code: string): Promise<LoginResponse> {
@@ -38,12 +40,19 @@ export class AuthService {
     return this.issue(user);
   }
 
-  async loginWithPassword(username: string, password: string): Promise<LoginResponse> {
-    const user = await this.users.findByUsername(username);
-    const ok = await verify(user?.passwordHash ?? DUMMY_HASH, password).catch(() => false);
-    if (!user || !user.passwordHash || !ok || !user.active) {
-      throw new AppError('INVALID_CREDENTIALS', 'wrong username or password');
-    }
+  /** `clientIp`: the request's client address (req.ip), for the per-account throttle. */
+  async loginWithPassword(username: string, password: string, clientIp: string): Promise<LoginResponse> {
+    // Throttled before any lookup, so unknown and existing usernames are throttled alike.
+    const user = await this.throttle.attempt(username, clientIp, async () => {
+      const found = await this.users.findByUsername(username);
+      const ok = await verify(found?.passwordHash ?? DUMMY_HASH, password).catch(() => false);
+      if (!found || !found.passwordHash || !ok || !found.active) {
+        await this.throttle.failed(username, clientIp);
+        throw new AppError('INVALID_CREDENTIALS', 'wrong username or password');
+      }
+      await this.throttle.succeeded(username, clientIp);
+      return found;
+    });
     return this.issue(user);
   }
 

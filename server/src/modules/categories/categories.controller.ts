@@ -7,6 +7,7 @@ import { AppError } from '../../common/app-error.js';
 import { PlacesRepository } from '../places/places.repository.js';
 import { BindingsRepository } from '../residents/bindings.repository.js';
 import { CategoriesRepository } from './categories.repository.js';
+import { ApiView } from '../../common/api-contract.js';
 
 @ApiTags('categories')
 @ApiBearerAuth()
@@ -21,6 +22,7 @@ export class CategoriesController {
   /** Staff: their company's categories. Residents: those of the companies of their houses (or one community's). */
   @Get()
   @ApiQuery({ name: 'communityId', required: false })
+  @ApiView(['CategoryView'], 'Repair categories the caller may report')
   async list(@CurrentActor() actor: Actor, @Query('communityId') communityId?: string): Promise<CategoryView[]> {
     let companyIds: number[];
     if (communityId !== undefined) {

@@ -21,6 +21,9 @@ import { RateLimit } from '../../common/rate-limit.js';
 import { CommunitiesQuery, HousesQuery, ImportQuery } from '../places/master-data.dto.js';
 import { ImportsService } from './imports.service.js';
 import { MasterDataService } from '../places/master-data.service.js';
+import { ApiFile, ApiView } from '../../common/api-contract.js';
+
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 @ApiTags('master-data')
 @ApiBearerAuth()
@@ -43,6 +46,10 @@ export class ImportsController {
       limits: { fileSize: IMPORT_MAX_BYTES, files: 1, fields: 2, parts: 3 },
     }),
   )
+  @ApiView('ImportResult', 'Import communities, houses and residents (all or nothing)', {
+    also: [200],
+    errors: [415, 422],
+  })
   async importMasterData(
     @CurrentActor() actor: Actor,
     @Query() query: ImportQuery,
@@ -57,21 +64,24 @@ export class ImportsController {
 
   @Get('imports/master-data/template.xlsx')
   @HttpCode(200)
-  @Header('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+  @Header('Content-Type', XLSX)
   @Header(
     'Content-Disposition',
     'attachment; filename="master-data-template.xlsx"; filename*=UTF-8\'\'%E5%9F%BA%E7%A1%80%E6%95%B0%E6%8D%AE%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.xlsx',
   )
+  @ApiFile([XLSX], 'The master-data import template')
   async template(@Res() res: Response) {
     res.send(await this.imports.template());
   }
 
   @Get('master-data/communities')
+  @ApiView('CommunityRowPage', 'Communities of the company, with counts')
   communities(@CurrentActor() actor: Actor, @Query() query: CommunitiesQuery) {
     return this.masterData.communities(actor, query);
   }
 
   @Get('master-data/houses')
+  @ApiView('HouseRowPage', 'Houses of the company, filtered and paged')
   houses(@CurrentActor() actor: Actor, @Query() query: HousesQuery) {
     return this.masterData.houses(actor, query);
   }

@@ -127,6 +127,41 @@ describe(`master-data import (${TEST_DB})`, () => {
     expect(await counts()).toEqual(before);
   });
 
+  it('refuses markup and control characters in names, by row and column, and imports nothing', async () => {
+    const before = await counts();
+    const xss = '<img src=x onerror=alert(1)>';
+    const res = await upload(
+      await xlsx({
+        小区: [['XS', xss, '<script>alert(1)</script>', null]],
+        房屋: [
+          ['XS', '<b>1栋</b>', null, 3, '301', null],
+          ['XS', '2栋', '1>单元', 3, '302', null],
+          ['XS', '3栋', null, 3, '301', null],
+        ],
+        住户: [['XS', '3栋', null, '301', `陈静${xss}`, '13911112222', '业主']],
+      }),
+    );
+    expect(res.status).toBe(422);
+    expect(res.body.code).toBe('IMPORT_INVALID');
+    const problem = '不能包含 < > 或控制字符';
+    expect(res.body.details.rows).toEqual([
+      { sheet: '小区', row: 2, column: '小区名称', problem },
+      { sheet: '小区', row: 2, column: '地址', problem },
+      { sheet: '房屋', row: 2, column: '楼栋', problem },
+      { sheet: '房屋', row: 3, column: '单元', problem },
+      { sheet: '住户', row: 2, column: '姓名', problem },
+    ]);
+    expect(await counts()).toEqual(before);
+    // The flat CSV goes through the same checks.
+    const csv = ['小区编码,小区名称,地址,楼栋,单元,楼层,房号,面积,姓名,手机号,关系', `XS,${xss},,1栋,,,101,,,,`].join(
+      '\r\n',
+    );
+    const flat = await upload(Buffer.from(csv, 'utf8'), 'data.csv');
+    expect(flat.status).toBe(422);
+    expect(flat.body.details.rows).toEqual([{ sheet: expect.any(String), row: 2, column: '小区名称', problem }]);
+    expect(await counts()).toEqual(before);
+  });
+
   it('reports missing sheets and columns', async () => {
     const book = new ExcelJS.Workbook();
     book.addWorksheet('小区').addRow(['小区编码', '名称']);

@@ -5,6 +5,7 @@ import {
   IMPORT_RELATIONS,
   IMPORT_SHEETS,
   normalizePhone,
+  plainNameProblem,
   type ImportProblem,
   type ImportResult,
 } from '@linli/shared';
@@ -98,6 +99,12 @@ export class ImportsService {
       }
       if (v.length > max) {
         report(r, column, `最多 ${max} 个字符`);
+        return null;
+      }
+      // Names end up in HTML (chart tooltips) and spreadsheets: plain text only.
+      const notPlain = plainNameProblem(v);
+      if (notPlain) {
+        report(r, column, notPlain);
         return null;
       }
       return v;

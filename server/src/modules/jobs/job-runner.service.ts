@@ -1,10 +1,18 @@
 import { hostname } from 'node:os';
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+  Optional,
+} from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock.js';
 import { WriteLock } from '../../common/write-lock.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
+import { Metrics } from '../metrics/metrics.js';
 import type { ScheduledJob } from './job.entity.js';
 import { JobsRepository } from './jobs.repository.js';
 
@@ -50,6 +58,7 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
     @Inject(JobsRepository) private readonly jobs: JobsRepository,
     @Inject(Clock) private readonly clock: Clock,
     @Inject(WriteLock) private readonly lock: WriteLock,
+    @Optional() @Inject(Metrics) private readonly metrics?: Metrics,
   ) {
     this.batchSize = config.workers.batchSize;
   }
@@ -169,6 +178,7 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
       const message = e instanceof Error ? e.message : String(e);
       if (claimed.length === 1) {
         this.logger.warn(`job ${claimed[0].id} (${kind}) failed: ${message}`);
+        this.metrics?.jobFailed(kind);
         await this.jobs.recordFailure(claimed[0].id, message, now, MAX_ATTEMPTS);
         return 1;
       }
@@ -194,6 +204,7 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
       if (!job) throw e;
       const message = e instanceof Error ? e.message : String(e);
       this.logger.warn(`job ${job.id} (${job.kind}) failed: ${message}`);
+      this.metrics?.jobFailed(job.kind);
       await this.jobs.recordFailure(job.id, message, now, MAX_ATTEMPTS);
     }
     return claimed !== null;

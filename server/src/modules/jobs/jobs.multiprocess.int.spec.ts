@@ -170,9 +170,11 @@ describe(`persisted timers across two server processes (${TEST_DB})`, () => {
   const q = <T = any>(sql: string, params: unknown[] = []): Promise<T[]> => ds.query(sql, params);
   const num = async (sql: string, params: unknown[] = []) => Number((await q<{ n: unknown }>(sql, params))[0].n);
 
+  let round = 0;
   /** Create `perProcess` orders on each process, two requests in flight per process. */
   async function createOrders(perProcess: number): Promise<number[]> {
     const ids: number[] = [];
+    round += 1; // distinct texts each round: an identical open order would be a duplicate report
     const houses = [w.houseA1.id, w.houseA1b.id];
     const run = async (p: ServerProcess) => {
       for (let i = 0; i < perProcess; i += 2) {
@@ -181,7 +183,12 @@ describe(`persisted timers across two server processes (${TEST_DB})`, () => {
           batch.map((k) =>
             p.api.post(
               '/work-orders',
-              { category: 'plumbing', description: `多进程测试 ${p.name}${k}`, houseId: houses[k % 2], priority: 'P2' },
+              {
+                category: 'plumbing',
+                description: `多进程测试 ${round}-${p.name}${k}`,
+                houseId: houses[k % 2],
+                priority: 'P2',
+              },
               { token: tokens.get(p)![k % 2] },
             ),
           ),

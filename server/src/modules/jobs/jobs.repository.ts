@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager, In } from 'typeorm';
+import { DataSource, type EntityManager, In, LessThanOrEqual } from 'typeorm';
 import { transactionWithRetry } from '../../common/db-errors.js';
 import { batchOf, deferInsert } from '../../common/write-batch.js';
 import { ScheduledJob } from './job.entity.js';
@@ -73,51 +73,37 @@ export class JobsRepository {
     id?: number,
     exceptKinds: string[] = [],
   ): Promise<ScheduledJob | null> {
-    const qb = em
-      .createQueryBuilder(ScheduledJob, 'j')
-      .select('j.id', 'id')
-      .where('j.status = :pending', { pending: 'pending' })
-      .andWhere('j.dueAt <= :now', { now })
-      .orderBy('j.dueAt', 'ASC')
-      .addOrderBy('j.id', 'ASC')
-      .limit(1);
-    if (id !== undefined) qb.andWhere('j.id = :id', { id });
-    if (exceptKinds.length) qb.andWhere('j.kind NOT IN (:...exceptKinds)', { exceptKinds });
-    if (this.isMysql) qb.setLock('pessimistic_write').setOnLocked('skip_locked');
-    const row = await qb.getRawOne<{ id: number }>();
-    if (!row) return null;
-    const res = await em
-      .createQueryBuilder()
-      .update(ScheduledJob)
-      .set({ status: 'done', doneAt: now, doneBy: owner })
-      .where('id = :id AND status = :pending', { id: row.id, pending: 'pending' })
-      .execute();
-    if ((res.affected ?? 0) !== 1) return null;
-    return em.findOneBy(ScheduledJob, { id: row.id });
+    return (await this.claim(em, now, owner, 1, { id, exceptKinds }))[0] ?? null;
+  }
+
+  /** Claim up to `limit` due jobs of one kind in one go (the batch form of `claimDue`). */
+  claimDueBatch(em: EntityManager, kind: string, now: Date, owner: string, limit: number): Promise<ScheduledJob[]> {
+    return this.claim(em, now, owner, limit, { kind });
   }
 
   /**
-   * Claim up to `limit` due jobs of one kind in one go (the batch form of `claimDue`): one
-   * locking SELECT, one UPDATE, one reselect. On MySQL/MariaDB other processes skip the locked
-   * rows; if the UPDATE changed fewer rows than were selected (another SQLite process got there
-   * first), only the jobs this claim marked are returned.
+   * One locking SELECT of the oldest due jobs, one conditional UPDATE, one reselect. If the
+   * UPDATE changed fewer rows than were selected (another SQLite process got there first), only
+   * the jobs this claim marked are returned.
    */
-  async claimDueBatch(
+  private async claim(
     em: EntityManager,
-    kind: string,
     now: Date,
     owner: string,
     limit: number,
+    only: { id?: number; kind?: string; exceptKinds?: string[] },
   ): Promise<ScheduledJob[]> {
     const qb = em
       .createQueryBuilder(ScheduledJob, 'j')
       .select('j.id', 'id')
       .where('j.status = :pending', { pending: 'pending' })
-      .andWhere('j.kind = :kind', { kind })
       .andWhere('j.dueAt <= :now', { now })
       .orderBy('j.dueAt', 'ASC')
       .addOrderBy('j.id', 'ASC')
       .limit(limit);
+    if (only.id !== undefined) qb.andWhere('j.id = :id', { id: only.id });
+    if (only.kind !== undefined) qb.andWhere('j.kind = :kind', { kind: only.kind });
+    if (only.exceptKinds?.length) qb.andWhere('j.kind NOT IN (:...exceptKinds)', { exceptKinds: only.exceptKinds });
     if (this.isMysql) qb.setLock('pessimistic_write').setOnLocked('skip_locked');
     const ids = (await qb.getRawMany<{ id: number }>()).map((r) => Number(r.id));
     if (!ids.length) return [];
@@ -127,9 +113,10 @@ export class JobsRepository {
       .set({ status: 'done', doneAt: now, doneBy: owner })
       .where('id IN (:...ids) AND status = :pending', { ids, pending: 'pending' })
       .execute();
-    if ((res.affected ?? 0) === 0) return [];
+    const affected = res.affected ?? 0;
+    if (affected === 0) return [];
     const jobs = await em.find(ScheduledJob, { where: { id: In(ids) }, order: { dueAt: 'ASC', id: 'ASC' } });
-    return (res.affected ?? 0) === ids.length ? jobs : jobs.filter((j) => j.status === 'done' && j.doneBy === owner);
+    return affected === ids.length ? jobs : jobs.filter((j) => j.status === 'done' && j.doneBy === owner);
   }
 
   /** Whether a pending job of this kind and ref is due by `by` (to avoid queuing duplicates). */
@@ -162,6 +149,30 @@ export class JobsRepository {
         dueAt: new Date(now.getTime() + backoffMs),
       },
     );
+  }
+
+  /** For the metrics: pending jobs past due, when the oldest of them was due, and jobs that gave up. */
+  async backlog(now: Date): Promise<{ due: number; oldestDueAt: Date | null; failed: number }> {
+    const repo = this.ds.getRepository(ScheduledJob);
+    const dueWhere = { status: 'pending', dueAt: LessThanOrEqual(now) };
+    const due = await repo.countBy(dueWhere);
+    const oldest = due
+      ? await repo.findOne({ where: dueWhere, order: { dueAt: 'ASC' }, select: { id: true, dueAt: true } })
+      : null;
+    return { due, oldestDueAt: oldest?.dueAt ?? null, failed: await repo.countBy({ status: 'failed' }) };
+  }
+
+  /**
+   * When the oldest pending job of a kind is (or was) due. ORDER BY dueAt LIMIT 1 walks the
+   * (status, dueAt) index from the front and stops at the first job of the kind.
+   */
+  async oldestPendingDueAt(kind: string): Promise<Date | null> {
+    const job = await this.ds.getRepository(ScheduledJob).findOne({
+      where: { status: 'pending', kind },
+      order: { dueAt: 'ASC' },
+      select: { id: true, dueAt: true },
+    });
+    return job?.dueAt ?? null;
   }
 
   countPending(kind?: string) {

@@ -1,9 +1,10 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { formatChinaDateTime } from '@linli/shared';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
 import { type SubscribeMessage, WechatApiError, type WechatApiClient } from '../../wechat/wechat-api.client.js';
 import { WECHAT_CLIENT } from '../auth/auth.service.js';
+import { Metrics } from '../metrics/metrics.js';
 import type { User } from '../users/users.repository.js';
 import type { Notification } from './notification.entities.js';
 import { clip } from './notification-rules.js';
@@ -48,6 +49,7 @@ export class DeliveryWorker {
     @Inject(NotificationsRepository) private readonly repo: NotificationsRepository,
     @Inject(WECHAT_CLIENT) private readonly wechat: WechatApiClient,
     @Inject(SMS_SENDER) private readonly sms: SmsSender,
+    @Optional() @Inject(Metrics) private readonly metrics?: Metrics,
   ) {}
 
   /** Attempt due deliveries (up to `limit`); returns how many this worker attempted. */
@@ -178,6 +180,7 @@ export class DeliveryWorker {
     try {
       await this.sms.send(user.phone, `【邻里】${n.title}：${n.body}`);
     } catch (e) {
+      this.metrics?.externalCallFailed('sms', 'send', 'error');
       await this.retryLater(job, lease, now, describe(e));
       return;
     }

@@ -126,12 +126,13 @@ const ON_TRANSITION: Record<WorkOrderAction, (p: TransitionPayload, o: OrderFact
       detail: reasonText(p.reason),
     }),
     reopen: (p) => ({ to: [DESK, ...user(p.previousAssigneeId)], title: '工单已返修', detail: reasonText(p.reason) }),
-    // First urge: whoever holds the order (the desk when nobody does); from the second on, the supervisors too.
+    // First urge: whoever holds the order (the desk when nobody does); from the second on (at
+    // most one per URGE_COOLDOWN_MINUTES, shared/src/abuse-limits.ts) the supervisors too.
     urge: (p, o) => {
       const count = p.urgeCount ?? o.urgeCount;
       const holder = p.assigneeId === null ? [DESK] : user(p.assigneeId);
       return count >= 2
-        ? { to: [SUPERVISORS, ...user(p.assigneeId)], title: `住户第${count}次催单` }
+        ? { to: [SUPERVISORS, ...holder], title: `住户第${count}次催单`, detail: '已升级通知主管' }
         : { to: holder, title: '住户催单' };
     },
   };

@@ -41,7 +41,7 @@ export class NotificationDelivery {
   @Column({ type: 'int' }) userId: number;
   /** wechat | sms */
   @Column({ type: 'varchar', length: 8 }) channel: string;
-  /** pending | sending | sent | failed | skipped */
+  /** pending | sending | sent | failed | skipped | capped (a per-hour cap stopped it: lastError says which) */
   @Column({ type: 'varchar', length: 10 }) status: string;
   @Column({ type: 'int', default: 0 }) attempts: number;
   @Column({ type: 'datetime' }) nextAttemptAt: Date;

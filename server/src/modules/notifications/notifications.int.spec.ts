@@ -509,6 +509,10 @@ describe(`notifications (${TEST_DB})`, () => {
     async function notifyResident(ours: number, theirs: number, action = 'accept') {
       await drain();
       await subscriptions(ours, theirs);
+      // This suite tells resident A1 more than the hourly cap allows: age what came before.
+      await server.ds
+        .getRepository(Notification)
+        .update({ userId: w.residents.resA1.id }, { createdAt: new Date(Date.now() - 2 * 3600 * SECOND) });
       const eventId = await h.emit(
         transition(orderId, action, {
           assigneeId: w.staff.techA1.id,

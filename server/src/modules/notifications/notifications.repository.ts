@@ -1,12 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { SMS_PER_HOUR } from '@linli/shared';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager, In, IsNull } from 'typeorm';
+import { DataSource, type EntityManager, In, IsNull, LessThanOrEqual } from 'typeorm';
 import { CategoriesRepository } from '../categories/categories.repository.js';
 import { PlacesRepository } from '../places/places.repository.js';
 import { StaffRepository } from '../staff/staff.repository.js';
 import { UsersRepository, type User } from '../users/users.repository.js';
 import { WorkOrdersRepository } from '../work-orders/work-orders.repository.js';
-import { deferInsert, withWriteBatch } from '../../common/write-batch.js';
+import { deferInsert, INSERT_CHUNK, withWriteBatch } from '../../common/write-batch.js';
 import { Notification, NotificationDelivery, OutboxEvent, WechatSubscription } from './notification.entities.js';
 import type { Audience, OrderFacts } from './notification-rules.js';
 
@@ -29,6 +30,16 @@ export interface NewNotification {
 }
 
 export type DeliveryChannel = 'wechat' | 'sms';
+
+/** What a recipient received in the last hour, for the caps (shared/src/abuse-limits.ts). */
+export interface RecentCounts {
+  /** Notifications, pushed or not. */
+  notifications: number;
+  /** SMS deliveries that were or are being sent (not the capped or skipped ones). */
+  sms: number;
+}
+
+const HOUR_MS = 3600_000;
 
 /** Everything a delivery attempt needs, read after the lease is taken. */
 export interface DeliveryJob {
@@ -56,6 +67,45 @@ export class NotificationsRepository {
     @Inject(UsersRepository) private readonly users: UsersRepository,
     @Inject(StaffRepository) private readonly staff: StaffRepository,
   ) {}
+
+  /**
+   * For the metrics: outbox events not yet dispatched (and when the oldest was written), events
+   * that gave up, and deliveries due for an attempt (and when the oldest became due).
+   */
+  async backlog(now: Date): Promise<{
+    outboxPending: number;
+    outboxOldestAt: Date | null;
+    outboxFailed: number;
+    deliveriesDue: number;
+    deliveriesOldestDueAt: Date | null;
+  }> {
+    const outbox = this.ds.getRepository(OutboxEvent);
+    const deliveries = this.ds.getRepository(NotificationDelivery);
+    const outboxPending = await outbox.countBy({ status: 'pending' });
+    const oldestEvent = outboxPending
+      ? await outbox.findOne({
+          where: { status: 'pending' },
+          order: { id: 'ASC' },
+          select: { id: true, createdAt: true },
+        })
+      : null;
+    const dueWhere = { status: 'pending', nextAttemptAt: LessThanOrEqual(now) };
+    const deliveriesDue = await deliveries.countBy(dueWhere);
+    const oldestDelivery = deliveriesDue
+      ? await deliveries.findOne({
+          where: dueWhere,
+          order: { nextAttemptAt: 'ASC' },
+          select: { id: true, nextAttemptAt: true },
+        })
+      : null;
+    return {
+      outboxPending,
+      outboxOldestAt: oldestEvent?.createdAt ?? null,
+      outboxFailed: await outbox.countBy({ status: 'failed' }),
+      deliveriesDue,
+      deliveriesOldestDueAt: oldestDelivery?.nextAttemptAt ?? null,
+    };
+  }
 
   get isMysql(): boolean {
     return this.ds.options.type === 'mariadb' || this.ds.options.type === 'mysql';
@@ -227,12 +277,12 @@ export class NotificationsRepository {
   /** Many notifications in multi-row inserts; their ids in the same order. */
   async insertNotifications(em: EntityManager, rows: NewNotification[]): Promise<number[]> {
     const ids: number[] = [];
-    for (let i = 0; i < rows.length; i += 200) {
+    for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
       const res = await em
         .createQueryBuilder()
         .insert()
         .into(Notification)
-        .values(rows.slice(i, i + 200).map((n) => ({ ...n, readAt: null })))
+        .values(rows.slice(i, i + INSERT_CHUNK).map((n) => ({ ...n, readAt: null })))
         .execute();
       for (const identifier of res.identifiers) {
         const id = Number(identifier?.id);
@@ -243,19 +293,46 @@ export class NotificationsRepository {
     return ids;
   }
 
+  /**
+   * What each of `userIds` received in the hour before `now`: one grouped query for a whole
+   * batch (over the `userId, id` index of notification and the deliveries of those rows).
+   */
+  async recentCounts(em: EntityManager, userIds: number[], now: Date): Promise<Map<number, RecentCounts>> {
+    const counts = new Map<number, RecentCounts>();
+    const ids = [...new Set(userIds)];
+    if (!ids.length) return counts;
+    const rows = await em
+      .createQueryBuilder(Notification, 'n')
+      .select('n.userId', 'userId')
+      .addSelect('COUNT(DISTINCT n.id)', 'notifications')
+      .addSelect('COUNT(DISTINCT CASE WHEN d.channel = :sms AND d.status NOT IN (:...unsent) THEN d.id END)', 'sms')
+      .leftJoin(NotificationDelivery, 'd', 'd.notificationId = n.id')
+      .where('n.userId IN (:...ids)', { ids })
+      .andWhere('n.createdAt >= :since', { since: new Date(now.getTime() - HOUR_MS) })
+      .setParameters({ sms: 'sms', unsent: ['capped', 'skipped'] })
+      .groupBy('n.userId')
+      .getRawMany<{ userId: number | string; notifications: number | string; sms: number | string }>();
+    for (const r of rows) counts.set(Number(r.userId), { notifications: Number(r.notifications), sms: Number(r.sms) });
+    return counts;
+  }
+
+  /**
+   * A delivery to attempt (`pending`), or one a cap stopped (`capped`, with the cap in
+   * `lastError`: `notification_cap`, `sms_cap`), kept so that the stop is visible.
+   */
   async insertDelivery(
     em: EntityManager,
-    d: { notificationId: number; userId: number; channel: DeliveryChannel; now: Date },
+    d: { notificationId: number; userId: number; channel: DeliveryChannel; now: Date; capped?: string },
   ): Promise<void> {
     await deferInsert(em, NotificationDelivery, {
       notificationId: d.notificationId,
       userId: d.userId,
       channel: d.channel,
-      status: 'pending',
+      status: d.capped ? 'capped' : 'pending',
       attempts: 0,
       nextAttemptAt: d.now,
       leaseUntil: null,
-      lastError: null,
+      lastError: d.capped ?? null,
       externalId: null,
       sentAt: null,
       createdAt: d.now,
@@ -331,7 +408,11 @@ export class NotificationsRepository {
   ): Promise<void> {
     await this.transaction(async (em) => {
       const won = await this.finishLeased(em, id, lease, outcome);
-      if (won && smsFallback) await this.insertDelivery(em, { ...smsFallback, channel: 'sms', now });
+      if (!won || !smsFallback) return;
+      // The fallback SMS counts against the recipient's hourly SMS cap like any other.
+      const sent = (await this.recentCounts(em, [smsFallback.userId], now)).get(smsFallback.userId)?.sms ?? 0;
+      const capped = sent >= SMS_PER_HOUR ? 'sms_cap' : undefined;
+      await this.insertDelivery(em, { ...smsFallback, channel: 'sms', now, capped });
     });
   }
 

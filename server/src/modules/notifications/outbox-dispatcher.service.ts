@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { NOTIFICATIONS_PER_HOUR, SMS_PER_HOUR } from '@linli/shared';
 import type { EntityManager } from 'typeorm';
 import { isRetryableLockError } from '../../common/db-errors.js';
 import { APP_CONFIG } from '../../config/config.module.js';
@@ -154,16 +155,30 @@ export class OutboxDispatcher {
     }
   }
 
-  /** The batch's notifications in multi-row inserts, then their deliveries (deferred to commit). */
+  /**
+   * The batch's notifications in multi-row inserts, then their deliveries (deferred to commit).
+   * Per recipient and hour (docs/notifications.md "Caps"): every notification is listed in-app,
+   * but beyond NOTIFICATIONS_PER_HOUR none is pushed and beyond SMS_PER_HOUR no SMS is sent;
+   * such a delivery is written `capped`. What the recipients had is one grouped read per batch.
+   */
   private async write(em: EntityManager, reads: BatchReads, now: Date): Promise<void> {
     if (!reads.out.length) return;
+    const pushed = reads.out.filter((o) => o.channel !== null).map((o) => o.notification.userId);
+    const counts = await this.repo.recentCounts(em, pushed, now);
     const ids = await this.repo.insertNotifications(
       em,
       reads.out.map((o) => o.notification),
     );
     for (const [i, { notification, channel }] of reads.out.entries()) {
-      if (channel)
-        await this.repo.insertDelivery(em, { notificationId: ids[i], userId: notification.userId, channel, now });
+      const had = counts.get(notification.userId) ?? { notifications: 0, sms: 0 };
+      counts.set(notification.userId, had);
+      had.notifications += 1;
+      if (!channel) continue;
+      let capped: string | undefined;
+      if (had.notifications > NOTIFICATIONS_PER_HOUR) capped = 'notification_cap';
+      else if (channel === 'sms' && had.sms >= SMS_PER_HOUR) capped = 'sms_cap';
+      else if (channel === 'sms') had.sms += 1;
+      await this.repo.insertDelivery(em, { notificationId: ids[i], userId: notification.userId, channel, now, capped });
     }
   }
 

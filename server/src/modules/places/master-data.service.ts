@@ -1,14 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { ofViewersCompany, type CommunityRow, type HouseRow, type Page } from '@linli/shared';
+import { ofViewersCompany, type CommunityOption, type CommunityRow, type HouseRow, type Page } from '@linli/shared';
 import { DataSource } from 'typeorm';
 import { notFound } from '../../common/app-error.js';
 import type { Actor } from '../../common/auth/actor.js';
+import { recordAudit } from '../audit/audit.service.js';
 import { escapeLike, LIKE_ESCAPE } from '../../common/db-errors.js';
 import { Building, Community, House, HouseRegistryEntry, Unit } from './place.entities.js';
 import type { CommunitiesQuery, HousesQuery } from './master-data.dto.js';
 
-/** The console's paginated browse of the company's communities and houses. */
+/** The console's paginated browse of the company's communities and houses, and the service phone. */
 @Injectable()
 export class MasterDataService {
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
@@ -51,6 +52,7 @@ export class MasterDataService {
         code: c.code,
         name: c.name,
         address: c.address,
+        servicePhone: c.servicePhone,
         households: c.households,
         buildings: buildings.get(c.id) ?? 0,
         houses: houses.get(c.id) ?? 0,
@@ -59,6 +61,28 @@ export class MasterDataService {
       page,
       pageSize,
     };
+  }
+
+  /**
+   * Set (or, with null, clear) the community's service hotline, audited as `community` in the
+   * same transaction. Another company's community is refused exactly as a missing one.
+   */
+  async setServicePhone(actor: Actor, id: number, servicePhone: string | null): Promise<CommunityOption> {
+    return this.ds.transaction(async (em) => {
+      const community = await em.findOneBy(Community, { id });
+      if (!community || !ofViewersCompany(actor, community)) throw notFound('community');
+      await em.update(Community, { id }, { servicePhone });
+      await recordAudit(
+        em,
+        actor,
+        'update',
+        'community',
+        id,
+        { servicePhone: community.servicePhone },
+        { servicePhone },
+      );
+      return { id, name: community.name, address: community.address, servicePhone };
+    });
   }
 
   async houses(actor: Actor, query: HousesQuery): Promise<Page<HouseRow>> {

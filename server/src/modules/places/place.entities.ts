@@ -21,6 +21,8 @@ export class Community {
   @Column({ type: 'varchar', length: 12 }) code: string;
   @Column({ type: 'varchar', length: 200, default: '' }) address: string;
   @Column({ type: 'int', default: 0 }) households: number;
+  /** The property service hotline (物业服务电话) residents call; null: none on record. */
+  @Column({ type: 'varchar', length: 20, nullable: true }) servicePhone: string | null;
   /** Which completed orders get a follow-up call: all | unrated | low (low ratings only). */
   @Column({ type: 'varchar', length: 8, default: 'low' }) followUpPolicy: string;
   /** Days a completed order waits for a rating before it closes as unrated; null = LINLI_RATING_WINDOW_DAYS. */

@@ -33,12 +33,8 @@ export class PlacesRepository {
   ): Promise<Map<number, number | null>> {
     const houseIds = [...new Set(places.map((p) => p.houseId).filter((x): x is number => x !== null))];
     const areaIds = [...new Set(places.map((p) => p.publicAreaId).filter((x): x is number => x !== null))];
-    const houses = new Map(
-      (houseIds.length ? await em.findBy(House, { id: In(houseIds) }) : []).map((h) => [h.id, h.buildingId]),
-    );
-    const areas = new Map(
-      (areaIds.length ? await em.findBy(PublicArea, { id: In(areaIds) }) : []).map((a) => [a.id, a.buildingId]),
-    );
+    const houses = new Map((await this.findHouses(houseIds, em)).map((h) => [h.id, h.buildingId]));
+    const areas = new Map((await this.findPublicAreas(areaIds, em)).map((a) => [a.id, a.buildingId]));
     return new Map(
       places.map((p) => [
         p.id,

@@ -79,4 +79,32 @@ describe(`price list (${TEST_DB})`, () => {
     expect(otherCompany.body.details[0].field).toBe('communityId');
     expect((await server.api.get(`/price-list?communityId=${w.a1.id}`, { token: admin })).body.length).toBe(before);
   });
+
+  it('refuses markup in names (they reach chart tooltips and spreadsheets), on create and update', async () => {
+    const before = (await server.api.get(`/price-list?communityId=${w.a1.id}`, { token: admin })).body.length;
+    for (const [field, value] of [
+      ['name', '<img src=x onerror=alert(1)>'],
+      ['name', '<b>x</b>'],
+      ['name', '换阀门 > 2 个'],
+      ['unit', '<i>次'],
+    ] as const) {
+      const res = await server.api.post('/price-items', item({ [field]: value }), { token: admin });
+      expect({ value, status: res.status, code: res.body.code, details: res.body.details }).toEqual({
+        value,
+        status: 400,
+        code: 'VALIDATION_FAILED',
+        details: [{ field, problems: [`${field} 不能包含 < > 或控制字符`] }],
+      });
+    }
+    const ok = await server.api.post('/price-items', item({ name: 'A&B 阀门 (DN20)' }), { token: admin });
+    expect(ok.status).toBe(201);
+    const put = await server.api.request('PUT', `/price-items/${ok.body.id}`, {
+      token: admin,
+      body: item({ name: '<script>alert(1)</script>' }),
+    });
+    expect([put.status, put.body.code, put.body.details?.[0]?.field]).toEqual([400, 'VALIDATION_FAILED', 'name']);
+    const list = (await server.api.get(`/price-list?communityId=${w.a1.id}`, { token: admin })).body;
+    expect(list).toHaveLength(before + 1);
+    expect(JSON.stringify(list)).not.toMatch(/[<>]/);
+  });
 });

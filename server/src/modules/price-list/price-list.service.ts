@@ -103,7 +103,7 @@ export class PriceListService {
   }
 
   private async check(actor: Actor, dto: PriceItemDto) {
-    if (dto.communityId !== undefined) {
+    if (dto.communityId !== undefined && dto.communityId !== null) {
       const c = await this.places.findCommunity(dto.communityId);
       if (!c || !ofViewersCompany(actor, c)) {
         throw new AppError('VALIDATION_FAILED', 'unknown community', [

@@ -27,8 +27,10 @@ describe(`house bindings over HTTP (${TEST_DB})`, () => {
     expect(res.status).toBe(200);
     return res.body.map((b: { id: number }) => b.id) as number[];
   };
+  let filed = 0;
+  /** Each order its own text: the same open report again within minutes is a duplicate. */
   const createOrder = (token: string, houseId: number) =>
-    server.api.post('/work-orders', { category: 'plumbing', description: '水龙头漏水', houseId }, { token });
+    server.api.post('/work-orders', { category: 'plumbing', description: `水龙头漏水 ${++filed}`, houseId }, { token });
 
   beforeAll(async () => {
     server = await startTestServer();
@@ -76,7 +78,7 @@ describe(`house bindings over HTTP (${TEST_DB})`, () => {
       expect(all.status).toBe(200);
       expect(all.body.map((c: { id: number }) => c.id).sort()).toEqual([w.a1.id, w.a2.id, w.b1.id].sort());
       const one = await server.api.get('/communities?q=AA', { token });
-      expect(one.body).toEqual([{ id: w.a1.id, name: '小区AA', address: '' }]);
+      expect(one.body).toEqual([{ id: w.a1.id, name: '小区AA', address: '', servicePhone: null }]);
       const none = await server.api.get(`/communities?q=${encodeURIComponent('不存在')}`, { token });
       expect(none.body).toEqual([]);
 

@@ -107,6 +107,7 @@ export class ResidentsService {
         relation: r.relation as BindingRelation,
         status: r.status as BindingStatus,
         createdAt: r.createdAt.toISOString(),
+        servicePhone: community.servicePhone ?? null,
         applicant: { name: r.name, phone: r.phone },
       };
     });

@@ -8,6 +8,7 @@ import { CurrentActor, Roles } from '../../common/auth/decorators.js';
 import { WorkOrdersService } from '../work-orders/work-orders.service.js';
 import { RoutingExplainService } from './routing-explain.service.js';
 import { RoutingService } from './routing.service.js';
+import { ApiView } from '../../common/api-contract.js';
 
 @ApiTags('routing')
 @ApiBearerAuth()
@@ -27,6 +28,7 @@ export class RoutingController {
    */
   @Get(':id/routing')
   @Roles('technician', 'desk', 'supervisor', 'admin')
+  @ApiView(['RoutingDecisionView'], "The order's routing decisions as stored, newest first")
   async decisions(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number): Promise<RoutingDecisionView[]> {
     await this.orders.findVisibleOrder(actor, id);
     const rows = await this.routing.decisionsOf(this.ds.manager, id);
@@ -48,6 +50,7 @@ export class RoutingController {
    */
   @Get(':id/routing/explain')
   @Roles('technician', 'desk', 'supervisor', 'admin')
+  @ApiView('RoutingExplanationView', 'Every candidate for the order, recomputed now')
   async explain(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number): Promise<RoutingExplanationView> {
     const order = await this.orders.findVisibleOrder(actor, id);
     return this.explainer.explain(order);

@@ -137,7 +137,8 @@ export class RoutingService implements OnModuleInit {
         communityId: order.communityId,
         buildingId: buildingId !== undefined ? buildingId : await this.places.buildingOf(order, ctx.em),
         priority: order.priority as Priority,
-        excludedUserIds: order.excludedUserIds ?? [],
+        // A complaint never goes to the technician it is about.
+        excludedUserIds: [...(order.excludedUserIds ?? []), ...(order.aboutUserId != null ? [order.aboutUserId] : [])],
         teamId: rule?.teamId ?? null,
       },
       pool,

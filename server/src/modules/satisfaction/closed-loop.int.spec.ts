@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Clock } from '../../common/clock.js';
 import { buildWorld, loginResident, loginStaff, type World } from '../../testing/factories.js';
+import { withCompletionPhoto } from '../../testing/photos.js';
 import { startTestServer, TEST_DB, type TestServer } from '../../testing/test-server.js';
 import { JobRunner } from '../jobs/job-runner.service.js';
 import { ScheduledJob } from '../jobs/job.entity.js';
@@ -25,14 +26,20 @@ describe(`ratings, follow-ups and the closed loop (${TEST_DB})`, () => {
     token,
     headers: { 'x-forwarded-for': `10.0.0.${Object.values(t).indexOf(token) + 1}` },
   });
+  // Each order its own text: identical open orders of one house are duplicates (abuse-limits.ts).
+  let filed = 0;
   const create = (token: string, body: object = {}) =>
     server.api.post(
       '/work-orders',
-      { category: 'plumbing', description: '厨房水管漏水', houseId: w.houseA1.id, priority: 'P3', ...body },
+      { category: 'plumbing', description: `厨房水管漏水 ${++filed}`, houseId: w.houseA1.id, priority: 'P3', ...body },
       from(token),
     );
-  const act = (token: string, id: number, body: object) =>
-    server.api.post(`/work-orders/${id}/transitions`, body, { token });
+  const act = async (token: string, id: number, body: object) =>
+    server.api.post(
+      `/work-orders/${id}/transitions`,
+      await withCompletionPhoto(server, token, body as { action: string }),
+      { token },
+    );
   const rate = (token: string, id: number, body: object) =>
     server.api.post(`/work-orders/${id}/rating`, body, from(token));
   const order = (id: number) => server.ds.getRepository(WorkOrder).findOneByOrFail({ id });
@@ -240,6 +247,8 @@ describe(`ratings, follow-ups and the closed loop (${TEST_DB})`, () => {
       status: 'open',
       orderNo: (await detail(id)).no,
       ratingStars: 2,
+      ratingComment: '来得太慢',
+      ratingTags: [],
       overdue: false,
       reporter: { id: w.residents.resA1.id, phone: w.residents.resA1.phone },
     });

@@ -5,6 +5,7 @@ import type { Actor } from '../../common/auth/actor.js';
 import { CurrentActor, Roles } from '../../common/auth/decorators.js';
 import { ExportsService } from './exports.service.js';
 import { BreakdownQuery, ExportOrdersQuery } from './scores.dto.js';
+import { ApiFile } from '../../common/api-contract.js';
 
 const CSV = 'text/csv; charset=utf-8';
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -24,6 +25,7 @@ export class ExportsController {
 
   @Get('orders.csv')
   @ApiProduces(CSV)
+  @ApiFile([CSV], 'Orders as CSV', { errors: [404] })
   async ordersCsv(@CurrentActor() actor: Actor, @Query() query: ExportOrdersQuery, @Res() res: Response) {
     const plan = await this.exports.planOrders(actor, query);
     await this.stream(res, CSV, `${plan.name}.csv`, () => this.exports.writeOrdersCsv(plan, res));
@@ -31,6 +33,7 @@ export class ExportsController {
 
   @Get('orders.xlsx')
   @ApiProduces(XLSX)
+  @ApiFile([XLSX], 'Orders as a spreadsheet', { errors: [404] })
   async ordersXlsx(@CurrentActor() actor: Actor, @Query() query: ExportOrdersQuery, @Res() res: Response) {
     const plan = await this.exports.planOrders(actor, query);
     await this.stream(res, XLSX, `${plan.name}.xlsx`, () => this.exports.writeOrdersXlsx(plan, res));
@@ -38,6 +41,7 @@ export class ExportsController {
 
   @Get('scores.xlsx')
   @ApiProduces(XLSX)
+  @ApiFile([XLSX], 'Scores as a spreadsheet', { errors: [404] })
   async scoresXlsx(@CurrentActor() actor: Actor, @Query() query: BreakdownQuery, @Res() res: Response) {
     const plan = await this.exports.planScores(actor, query);
     await this.stream(res, XLSX, `${plan.name}.xlsx`, () => this.exports.writeScoresXlsx(plan, res));

@@ -9,6 +9,7 @@ import {
   KIND_LABELS,
   PRIORITY_LABELS,
   RATING_DIMENSIONS,
+  SLA_STATE_LEVEL,
   startOfChinaDay,
   STATUS_LABELS,
   type Priority,
@@ -18,11 +19,16 @@ import {
 import ExcelJS from 'exceljs';
 import { DataSource } from 'typeorm';
 import { AppError } from '../../common/app-error.js';
+import { escapeLike, LIKE_ESCAPE } from '../../common/db-errors.js';
+import { LIVE_SLA_LEVEL_SQL } from '../sla/sla-sql.js';
 import type { Actor } from '../../common/auth/actor.js';
 import { sqlTime, toDate } from './rollup-days.js';
 import { orderConditions, type SliceFilter } from './rollup-sql.js';
 import type { BreakdownQuery, BreakdownRow, BreakdownView, ExportOrdersQuery, SummaryView } from './scores.dto.js';
 import { ScoresService } from './scores.service.js';
+
+/** The SLA module's live level of an order, on the export's alias `o` (the list's is `wo`). */
+const LIVE_SLA_LEVEL_O = LIVE_SLA_LEVEL_SQL.replace(/\bwo\./g, 'o.');
 
 /** SQL conditions (on work_order `o`) of the work-order list's filters an export also takes. */
 function listConditions(q: ExportOrdersQuery): OrdersExportPlan['extra'] {
@@ -46,6 +52,15 @@ function listConditions(q: ExportOrdersQuery): OrdersExportPlan['extra'] {
   if (q.assigneeId !== undefined) {
     where.push('o.assigneeId = ?');
     params.push(q.assigneeId);
+  }
+  // The live SLA level and the keyword, as the list has them (work-orders.repository.ts).
+  if (q.slaState?.length) {
+    where.push(`${LIVE_SLA_LEVEL_O} IN (${q.slaState.map(() => '?').join(', ')})`);
+    params.push(...q.slaState.map((st) => SLA_STATE_LEVEL[st]));
+  }
+  if (q.q !== undefined) {
+    where.push(`(o.no = ? OR o.description LIKE ? ESCAPE '${LIKE_ESCAPE}')`);
+    params.push(q.q, `%${escapeLike(q.q)}%`);
   }
   return { where, params };
 }
@@ -107,11 +122,19 @@ function chinaTime(value: unknown): string {
 const text = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
 const yesNo = (v: unknown) => (v === null || v === undefined ? '' : Number(v) ? '是' : '否');
 
+/**
+ * Text that a spreadsheet would run as a formula (`=cmd|…`, `+`, `-`, `@`, a leading tab or CR)
+ * gets a leading quote; numbers stay numbers. Both exports use it: an xlsx string cell is not
+ * evaluated, but the sheet may be saved as CSV and opened again.
+ */
+export function defuseCell(value: Cell): Cell {
+  return typeof value === 'string' && /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
 /** A CSV field: quoted when needed; text that a spreadsheet would run as a formula is defused. */
 export function csvField(value: Cell): string {
   if (value === null) return '';
-  let text = String(value);
-  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  const text = String(defuseCell(value));
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
@@ -226,7 +249,7 @@ export class ExportsService {
     const sheet = book.addWorksheet('工单');
     sheet.addRow([...ORDER_COLUMNS]).commit();
     for await (const page of this.orderPages(plan)) {
-      for (const row of page) sheet.addRow(row).commit();
+      for (const row of page) sheet.addRow(row.map(defuseCell)).commit();
     }
     sheet.commit();
     await book.commit();
@@ -245,7 +268,7 @@ export class ExportsService {
     const book = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: false, useSharedStrings: false });
     const first = book.addWorksheet('汇总');
     first.addRow(['指标', '数值']).commit();
-    for (const row of summaryRows(summary)) first.addRow(row).commit();
+    for (const row of summaryRows(summary)) first.addRow(row.map(defuseCell)).commit();
     first.commit();
     const second = book.addWorksheet('分组');
     const technician = breakdown.by === 'technician';
@@ -258,7 +281,7 @@ export class ExportsService {
             row.rank ?? (row.enoughData ? '无可比数据' : '数据不足'),
           ]
         : [];
-      second.addRow([...breakdownCells(row), ...extra]).commit();
+      second.addRow([...breakdownCells(row), ...extra].map(defuseCell)).commit();
     }
     second.commit();
     await book.commit();

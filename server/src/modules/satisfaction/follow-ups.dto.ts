@@ -1,18 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { MAX_STARS, MIN_STARS } from '@linli/shared';
 import { Transform, Type } from 'class-transformer';
-import {
-  IsBoolean,
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  Length,
-  Matches,
-  Max,
-  Min,
-  ValidateNested,
-} from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import {
   FOLLOW_UP_CHANNELS,
   FOLLOW_UP_POLICIES,
@@ -22,6 +11,7 @@ import {
   type FollowUpStatus,
 } from '@linli/shared';
 import { RatingDimensionsDto } from './ratings.dto.js';
+import { Nullable, Optional } from '../../common/validation.js';
 
 export { FOLLOW_UP_CHANNELS, FOLLOW_UP_STATUSES } from '@linli/shared';
 export type { FollowUpChannel, FollowUpStatus } from '@linli/shared';
@@ -31,13 +21,13 @@ const toInt = ({ value }: { value: unknown }) =>
 
 export class ListFollowUpsQuery {
   @ApiPropertyOptional({ enum: FOLLOW_UP_STATUSES, default: 'open' })
-  @IsOptional()
+  @Optional()
   @IsIn(FOLLOW_UP_STATUSES)
   status?: FollowUpStatus;
 
-  @ApiPropertyOptional() @IsOptional() @Transform(toInt) @IsInt() @Min(1) communityId?: number;
-  @ApiPropertyOptional() @IsOptional() @Transform(toInt) @IsInt() @Min(1) page?: number;
-  @ApiPropertyOptional() @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100) pageSize?: number;
+  @ApiPropertyOptional() @Optional() @Transform(toInt) @IsInt() @Min(1) communityId?: number;
+  @ApiPropertyOptional() @Optional() @Transform(toInt) @IsInt() @Min(1) page?: number;
+  @ApiPropertyOptional() @Optional() @Transform(toInt) @IsInt() @Min(1) @Max(100) pageSize?: number;
 }
 
 /** What the desk recorded on the call; the resident's answers are the call's own rating. */
@@ -54,27 +44,27 @@ export class CompleteFollowUpDto {
   outcome: string;
 
   @ApiPropertyOptional({ minimum: MIN_STARS, maximum: MAX_STARS })
-  @IsOptional()
+  @Optional()
   @IsInt()
   @Min(MIN_STARS)
   @Max(MAX_STARS)
   stars?: number;
 
   @ApiPropertyOptional({ type: RatingDimensionsDto })
-  @IsOptional()
+  @Optional()
   @ValidateNested()
   @Type(() => RatingDimensionsDto)
   dimensions?: RatingDimensionsDto;
 
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() fixed?: boolean;
+  @ApiPropertyOptional() @Optional() @IsBoolean() fixed?: boolean;
 }
 
 export class FollowUpPolicyDto {
   @ApiProperty({ enum: FOLLOW_UP_POLICIES }) @IsIn(FOLLOW_UP_POLICIES) policy: FollowUpPolicy;
 
   /** Days to wait for a rating before auto-closing as unrated; null or absent = the server default. */
-  @ApiPropertyOptional({ minimum: 1, maximum: 90, nullable: true })
-  @IsOptional()
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 90, nullable: true })
+  @Nullable()
   @IsInt()
   @Min(1)
   @Max(90)

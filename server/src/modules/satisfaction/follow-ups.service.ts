@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { servedCommunities, servesCommunity, servesRow, type Page } from '@linli/shared';
-import { DataSource } from 'typeorm';
+import { DataSource, In } from 'typeorm';
 import { AppError, notFound } from '../../common/app-error.js';
 import type { Actor } from '../../common/auth/actor.js';
 import { recordAudit } from '../audit/audit.service.js';
@@ -22,7 +22,7 @@ import type {
   FollowUpView,
   ListFollowUpsQuery,
 } from './follow-ups.dto.js';
-import { FollowUp } from './satisfaction.entities.js';
+import { FollowUp, Rating } from './satisfaction.entities.js';
 
 /** The desk's follow-up queue (回访): list the open calls, record each call once. */
 @Injectable()
@@ -167,6 +167,12 @@ export class FollowUpsService {
         )
       ).map((u) => [u.id, u]),
     );
+    const ratings = new Map(
+      (await this.ds.getRepository(Rating).findBy({ workOrderId: In(rows.map((r) => r.workOrderId)) })).map((x) => [
+        x.workOrderId,
+        x,
+      ]),
+    );
     const houseIds = ids(all.map((o) => o.houseId));
     const areaIds = ids(all.map((o) => o.publicAreaId));
     const houses = new Map((await this.places.findHouses(houseIds)).map((h) => [h.id, h]));
@@ -199,6 +205,8 @@ export class FollowUpsService {
         reporter: person(o?.reporterId ?? null),
         assignee: person(o?.assigneeId ?? null),
         ratingStars: o?.ratingStars ?? null,
+        ratingComment: ratings.get(r.workOrderId)?.comment?.trim() || null,
+        ratingTags: ratings.get(r.workOrderId)?.tags ?? [],
         reason: r.reason as FollowUpReason,
         status: r.status as FollowUpStatus,
         dueAt: r.dueAt.toISOString(),

@@ -18,6 +18,7 @@ import { CurrentActor, Roles } from '../../common/auth/decorators.js';
 import { RateLimit } from '../../common/rate-limit.js';
 import { CreateRatingDto } from './ratings.dto.js';
 import { RatingsService } from './ratings.service.js';
+import { ApiView } from '../../common/api-contract.js';
 
 /** A rating is a deliberate act: only a JSON body counts (no form post from a link or preview). */
 class JsonBodyGuard implements CanActivate {
@@ -41,11 +42,13 @@ export class RatingsController {
   @Roles('resident')
   @UseGuards(JsonBodyGuard)
   @RateLimit({ name: 'rate-order', limit: 60, windowSeconds: 60 })
+  @ApiView('RatingResult', 'Rate a completed order (the reporting resident, once)', { errors: [409, 415] })
   rate(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number, @Body() dto: CreateRatingDto) {
     return this.ratings.rate(actor, id, dto);
   }
 
   @Get(':id/rating')
+  @ApiView('RatingView', "The order's rating (404 while unrated)")
   get(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number) {
     return this.ratings.get(actor, id);
   }

@@ -6,7 +6,6 @@ import {
   IsArray,
   IsBoolean,
   IsInt,
-  IsOptional,
   IsString,
   Length,
   Matches,
@@ -14,6 +13,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { Optional } from '../../common/validation.js';
 
 export const MAX_TAGS = 10;
 /** A tag of the resident's own: up to 10 characters (RATING_TAGS are offered first). */
@@ -23,28 +23,28 @@ export const MAX_COMMENT_CHARS = 500;
 /** Optional 1..5 per dimension (docs/satisfaction.md "One rating"). */
 export class RatingDimensionsDto {
   @ApiPropertyOptional({ minimum: MIN_STARS, maximum: MAX_STARS, description: '响应速度' })
-  @IsOptional()
+  @Optional()
   @IsInt()
   @Min(MIN_STARS)
   @Max(MAX_STARS)
   speed?: number;
 
   @ApiPropertyOptional({ minimum: MIN_STARS, maximum: MAX_STARS, description: '维修质量' })
-  @IsOptional()
+  @Optional()
   @IsInt()
   @Min(MIN_STARS)
   @Max(MAX_STARS)
   workmanship?: number;
 
   @ApiPropertyOptional({ minimum: MIN_STARS, maximum: MAX_STARS, description: '服务态度' })
-  @IsOptional()
+  @Optional()
   @IsInt()
   @Min(MIN_STARS)
   @Max(MAX_STARS)
   attitude?: number;
 
   @ApiPropertyOptional({ minimum: MIN_STARS, maximum: MAX_STARS, description: '沟通' })
-  @IsOptional()
+  @Optional()
   @IsInt()
   @Min(MIN_STARS)
   @Max(MAX_STARS)
@@ -59,19 +59,19 @@ export class CreateRatingDto {
   stars: number;
 
   @ApiPropertyOptional({ type: RatingDimensionsDto })
-  @IsOptional()
+  @Optional()
   @ValidateNested()
   @Type(() => RatingDimensionsDto)
   dimensions?: RatingDimensionsDto;
 
   /** "Was it fixed?" */
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() fixed?: boolean;
+  @ApiPropertyOptional() @Optional() @IsBoolean() fixed?: boolean;
 
   @ApiPropertyOptional({
     type: [String],
     description: `up to ${MAX_TAGS}: from RATING_TAGS (${RATING_TAGS.join(', ')}) or your own words, 1-${MAX_TAG_CHARS} characters`,
   })
-  @IsOptional()
+  @Optional()
   @IsArray()
   @ArrayMaxSize(MAX_TAGS)
   @IsString({ each: true })
@@ -83,13 +83,13 @@ export class CreateRatingDto {
   tags?: string[];
 
   @ApiPropertyOptional({ maxLength: MAX_COMMENT_CHARS })
-  @IsOptional()
+  @Optional()
   @IsString()
   @Length(1, MAX_COMMENT_CHARS)
   comment?: string;
 
   /** Also reopen the order (only with 1-2 stars or fixed: false). */
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() reopen?: boolean;
+  @ApiPropertyOptional() @Optional() @IsBoolean() reopen?: boolean;
 }
 
 export interface RatingView {

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Module } from '@nestjs/common';
 import { chinaDay } from '@linli/shared';
-import type { EntityManager } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { JobsRepository } from '../jobs/jobs.repository.js';
 import { RollupDirty } from './satisfaction.entities.js';
 
@@ -14,7 +15,18 @@ export const ROLLUP_JOB = 'rollup';
  */
 @Injectable()
 export class RollupQueue {
-  constructor(@Inject(JobsRepository) private readonly jobs: JobsRepository) {}
+  constructor(
+    @Inject(JobsRepository) private readonly jobs: JobsRepository,
+    @InjectDataSource() private readonly ds: DataSource,
+  ) {}
+
+  /** For the metrics: partitions waiting to be recomputed, and since when the oldest rollup job is due. */
+  async backlog(): Promise<{ dirtyPartitions: number; oldestDueAt: Date | null }> {
+    return {
+      dirtyPartitions: await this.ds.getRepository(RollupDirty).count(),
+      oldestDueAt: await this.jobs.oldestPendingDueAt(ROLLUP_JOB),
+    };
+  }
 
   async markDirty(em: EntityManager, communityId: number, at: Date, now: Date = at): Promise<void> {
     await em

@@ -16,6 +16,7 @@ import { addDays, chinaDay, RATING_DIMENSIONS, startOfChinaDay as dayStart } fro
 import type { Actor } from '../../common/auth/actor.js';
 import { Clock } from '../../common/clock.js';
 import { buildWorld, loginResident, loginStaff, type World } from '../../testing/factories.js';
+import { withCompletionPhoto } from '../../testing/photos.js';
 import { startTestServer, TEST_DB, type TestServer } from '../../testing/test-server.js';
 import { JobRunner } from '../jobs/job-runner.service.js';
 import { House, PublicArea } from '../places/place.entities.js';
@@ -691,8 +692,12 @@ describe(`rollups stay fresh with every order event (${TEST_DB})`, () => {
       if (fired === 0 && (await server.ds.getRepository(RollupDirty).count()) === 0) return;
     }
   };
-  const act = (token: string, id: number, body: object) =>
-    server.api.post(`/work-orders/${id}/transitions`, body, { token });
+  const act = async (token: string, id: number, body: object) =>
+    server.api.post(
+      `/work-orders/${id}/transitions`,
+      await withCompletionPhoto(server, token, body as { action: string }),
+      { token },
+    );
   const window = (): SliceFilter => {
     const today = chinaDay(clock.now());
     return { companyId: w.companyA.id, fromDay: addDays(today, -30), toDay: addDays(today, 30) };

@@ -3,9 +3,11 @@ import {
   BREAKDOWN_BY,
   daysBetween,
   PRIORITIES,
+  SLA_STATES,
   WORK_ORDER_KINDS,
   WORK_ORDER_STATUSES,
   type BreakdownBy,
+  type SlaState,
 } from '@linli/shared';
 import { Transform } from 'class-transformer';
 import {
@@ -15,13 +17,14 @@ import {
   IsIn,
   IsInt,
   IsISO8601,
-  IsOptional,
   IsString,
+  Length,
   Matches,
   Max,
   Min,
 } from 'class-validator';
 import { AppError } from '../../common/app-error.js';
+import { Optional } from '../../common/validation.js';
 
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^\d{1,9}$/.test(value) ? Number(value) : value;
@@ -46,29 +49,29 @@ export class ScoresQuery {
   @IsISO8601({ strict: true }, { message: 'to must be a real date' })
   to: string;
 
-  @ApiPropertyOptional() @IsOptional() @Transform(toInt) @IsInt() @Min(1) communityId?: number;
+  @ApiPropertyOptional() @Optional() @Transform(toInt) @IsInt() @Min(1) communityId?: number;
   @ApiPropertyOptional({ description: '0 = public areas outside any building' })
-  @IsOptional()
+  @Optional()
   @Transform(toInt)
   @IsInt()
   @Min(0)
   buildingId?: number;
-  @ApiPropertyOptional() @IsOptional() @Transform(toInt) @IsInt() @Min(1) teamId?: number;
-  @ApiPropertyOptional() @IsOptional() @Transform(toInt) @IsInt() @Min(1) technicianId?: number;
+  @ApiPropertyOptional() @Optional() @Transform(toInt) @IsInt() @Min(1) teamId?: number;
+  @ApiPropertyOptional() @Optional() @Transform(toInt) @IsInt() @Min(1) technicianId?: number;
   @ApiPropertyOptional({ example: 'plumbing' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @Matches(CATEGORY_CODE, { message: 'category must be a category code' })
   category?: string;
 
   @ApiPropertyOptional({ description: 'time-decayed index: each rating weighs 2^(-age/90 days)' })
-  @IsOptional()
+  @Optional()
   @Transform(toBool)
   @IsBoolean()
   rolling?: boolean;
 
   @ApiPropertyOptional({ description: 'the day ages are counted from (rolling); default: to' })
-  @IsOptional()
+  @Optional()
   @Matches(DATE, { message: 'asOf must be a date yyyy-mm-dd' })
   @IsISO8601({ strict: true }, { message: 'asOf must be a real date' })
   asOf?: string;
@@ -80,7 +83,7 @@ export class BreakdownQuery extends ScoresQuery {
 
 export class HotspotsQuery extends ScoresQuery {
   @ApiPropertyOptional({ default: 50, maximum: 500 })
-  @IsOptional()
+  @Optional()
   @Transform(toInt)
   @IsInt()
   @Min(1)
@@ -99,11 +102,11 @@ export class ExportOrdersQuery {
   @IsISO8601({ strict: true }, { message: 'to must be a real date' })
   to: string;
 
-  @ApiPropertyOptional() @IsOptional() @Transform(toInt) @IsInt() @Min(1) communityId?: number;
+  @ApiPropertyOptional() @Optional() @Transform(toInt) @IsInt() @Min(1) communityId?: number;
 
   // The work-order list's filters, so the console exports what its table shows.
   @ApiPropertyOptional({ description: 'comma-separated statuses' })
-  @IsOptional()
+  @Optional()
   @Transform(toList)
   @IsArray()
   @ArrayMaxSize(WORK_ORDER_STATUSES.length)
@@ -111,7 +114,7 @@ export class ExportOrdersQuery {
   status?: string[];
 
   @ApiPropertyOptional({ description: 'comma-separated priorities' })
-  @IsOptional()
+  @Optional()
   @Transform(toList)
   @IsArray()
   @ArrayMaxSize(PRIORITIES.length)
@@ -119,19 +122,33 @@ export class ExportOrdersQuery {
   priority?: string[];
 
   @ApiPropertyOptional({ example: 'plumbing' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @Matches(CATEGORY_CODE, { message: 'category must be a category code' })
   category?: string;
 
-  @ApiPropertyOptional({ enum: WORK_ORDER_KINDS }) @IsOptional() @IsIn(WORK_ORDER_KINDS) kind?: string;
+  @ApiPropertyOptional({ enum: WORK_ORDER_KINDS }) @Optional() @IsIn(WORK_ORDER_KINDS) kind?: string;
 
   @ApiPropertyOptional({ description: 'the assigned technician' })
-  @IsOptional()
+  @Optional()
   @Transform(toInt)
   @IsInt()
   @Min(1)
   assigneeId?: number;
+
+  @ApiPropertyOptional({ description: 'comma-separated SLA states: ok, warning (>50%), critical (>75%), breached' })
+  @Optional()
+  @Transform(toList)
+  @IsArray()
+  @ArrayMaxSize(SLA_STATES.length)
+  @IsIn(SLA_STATES, { each: true })
+  slaState?: SlaState[];
+
+  @ApiPropertyOptional({ description: 'order number or words of the description (as the list)' })
+  @Optional()
+  @IsString()
+  @Length(1, 50)
+  q?: string;
 }
 
 /** A validated period: China days yyyymmdd, `to` included. */

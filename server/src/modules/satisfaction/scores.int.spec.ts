@@ -408,6 +408,12 @@ describe(`satisfaction scores API (${TEST_DB})`, () => {
     expect(sheet.rowCount).toBe(1 + 8);
     expect(sheet.getRow(1).getCell(1).value).toBe('工单号');
     expect(sheet.getRow(2).getCell(1).value).toBe('T-1');
+    // The same description in Excel: a plain string cell (no formula), defused as in the CSV.
+    const cells: ExcelJS.Cell[] = [];
+    sheet.eachRow((r) => r.eachCell((c) => cells.push(c)));
+    const complaint = cells.filter((c) => typeof c.value === 'string' && c.value.includes('=投诉'));
+    expect(complaint.map((c) => [c.type, c.value])).toEqual([[ExcelJS.ValueType.String, `'=投诉, "态度差"`]]);
+    expect(cells.filter((c) => c.type === ExcelJS.ValueType.Formula)).toEqual([]);
 
     // The work-order list's filters narrow the export too (what the console's table shows).
     const csvOf = async (query: string) => {

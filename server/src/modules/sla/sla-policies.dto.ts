@@ -8,7 +8,6 @@ import {
   IsIn,
   IsInt,
   IsObject,
-  IsOptional,
   IsString,
   Max,
   MaxLength,
@@ -16,6 +15,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { ScopeFieldsDto, ScopeQueryDto } from '../../common/scope.dto.js';
+import { Nullable, Optional } from '../../common/validation.js';
 
 /** 30 days: the longest target a stage may have. */
 export const MAX_TARGET_MINUTES = 43_200;
@@ -36,7 +36,7 @@ export class BusinessCalendarDto {
   days: CalendarDayDto[];
 
   @ApiPropertyOptional({ type: [String], example: ['2025-10-01'] })
-  @IsOptional()
+  @Optional()
   @IsArray()
   @ArrayMaxSize(400)
   @IsString({ each: true })
@@ -54,8 +54,8 @@ export class SlaPolicyDto extends ScopeFieldsDto {
   @Max(MAX_TARGET_MINUTES)
   acceptMinutes: number;
 
-  @ApiPropertyOptional({ nullable: true, description: 'null = by appointment (no arrive clock)' })
-  @IsOptional()
+  @ApiPropertyOptional({ type: 'integer', nullable: true, description: 'null = by appointment (no arrive clock)' })
+  @Nullable()
   @IsInt()
   @Min(1)
   @Max(MAX_TARGET_MINUTES)
@@ -68,13 +68,13 @@ export class SlaPolicyDto extends ScopeFieldsDto {
   resolveMinutes: number;
 
   @ApiPropertyOptional({ type: BusinessCalendarDto, nullable: true, description: 'null = around the clock' })
-  @IsOptional()
+  @Nullable()
   @IsObject()
   @ValidateNested()
   @Type(() => BusinessCalendarDto)
   calendar?: BusinessCalendarDto | null;
 
-  @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() enabled?: boolean;
+  @ApiPropertyOptional({ default: true }) @Optional() @IsBoolean() enabled?: boolean;
 }
 
 /** The targets an order of this community, category and priority would get. */

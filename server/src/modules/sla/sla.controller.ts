@@ -6,6 +6,7 @@ import type { Actor } from '../../common/auth/actor.js';
 import { CurrentActor } from '../../common/auth/decorators.js';
 import { WorkOrdersService } from '../work-orders/work-orders.service.js';
 import { SlaService } from './sla.service.js';
+import { ApiView } from '../../common/api-contract.js';
 
 @ApiTags('sla')
 @ApiBearerAuth()
@@ -19,6 +20,7 @@ export class SlaController {
 
   /** The order's SLA clocks (every cycle): target, deadline, pauses, escalation level, breach. */
   @Get(':id/sla')
+  @ApiView(['SlaClockView'], "The order's SLA clocks, every cycle")
   async clocks(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number) {
     await this.orders.findVisibleOrder(actor, id);
     const [clocks, escalations] = await Promise.all([

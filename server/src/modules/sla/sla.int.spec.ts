@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Clock } from '../../common/clock.js';
 import { buildWorld, loginResident, loginStaff, type World } from '../../testing/factories.js';
+import { withCompletionPhoto } from '../../testing/photos.js';
 import { startTestServer, TEST_DB, type TestServer } from '../../testing/test-server.js';
 import { JobRunner } from '../jobs/job-runner.service.js';
 import { OutboxEvent } from '../notifications/notification.entities.js';
@@ -16,14 +17,20 @@ describe(`SLA clocks and escalation (${TEST_DB})`, () => {
   let tech: string;
   let clock: Clock;
 
+  // Each order its own text: identical open orders of one house are duplicates (abuse-limits.ts).
+  let filed = 0;
   const create = (body: object = {}) =>
     server.api.post(
       '/work-orders',
-      { category: 'plumbing', description: '漏水', houseId: w.houseA1.id, priority: 'P2', ...body },
+      { category: 'plumbing', description: `漏水 ${++filed}`, houseId: w.houseA1.id, priority: 'P2', ...body },
       { token: resident },
     );
-  const act = (token: string, id: number, body: object) =>
-    server.api.post(`/work-orders/${id}/transitions`, body, { token });
+  const act = async (token: string, id: number, body: object) =>
+    server.api.post(
+      `/work-orders/${id}/transitions`,
+      await withCompletionPhoto(server, token, body as { action: string }),
+      { token },
+    );
   const sla = async (id: number) =>
     (await server.api.get(`/work-orders/${id}/sla`, { token: resident })).body as Array<Record<string, any>>;
   const stage = async (id: number, name: string) => (await sla(id)).find((c) => c.stage === name)!;

@@ -314,6 +314,57 @@ describe(`SLA-state filter and the team board (${TEST_DB})`, () => {
     });
   });
 
+  describe("the desk's lookup of a caller by phone", () => {
+    it('GET /staff/desk/callers: the verified residents with this phone and their houses, scoped', async () => {
+      const res = await server.api.get(`/staff/desk/callers?phone=${w.residents.resA1.phone}`, {
+        token: token.deskA1,
+      });
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual([
+        {
+          userId: w.residents.resA1.id,
+          name: w.residents.resA1.name,
+          phone: w.residents.resA1.phone,
+          houses: [
+            {
+              houseId: w.houseA1.id,
+              label: w.houseA1.label,
+              buildingId: w.houseA1.buildingId,
+              buildingName: expect.any(String),
+              communityId: w.a1.id,
+              communityName: w.a1.name,
+              relation: 'owner',
+            },
+          ],
+        },
+      ]);
+      // A pending binding is nobody's house yet; another community's desk or company sees nothing.
+      const pending = await server.api.get(`/staff/desk/callers?phone=${w.residents.resPending.phone}`, {
+        token: token.deskA1,
+      });
+      expect(pending.body).toEqual([]);
+      for (const who of ['deskA2', 'adminB']) {
+        const r = await server.api.get(`/staff/desk/callers?phone=${w.residents.resA1.phone}`, { token: token[who] });
+        expect({ who, status: r.status, body: r.body }).toEqual({ who, status: 200, body: [] });
+      }
+      const unknown = await server.api.get('/staff/desk/callers?phone=13000000000', { token: token.deskA1 });
+      expect(unknown.body).toEqual([]);
+      for (const phone of ['', '1391000', '23910007919', '139100079190', 'abc']) {
+        const bad = await server.api.get(`/staff/desk/callers?phone=${phone}`, { token: token.deskA1 });
+        expect({ phone, status: bad.status, code: bad.body.code, field: bad.body.details?.[0]?.field }).toEqual({
+          phone,
+          status: 400,
+          code: 'VALIDATION_FAILED',
+          field: 'phone',
+        });
+      }
+      const tech = await server.api.get(`/staff/desk/callers?phone=${w.residents.resA1.phone}`, {
+        token: token.techA1,
+      });
+      expect(tech.status).toBe(403);
+    });
+  });
+
   describe('the loser of a race hears who won', () => {
     it('a grab with a stale version answers VERSION_CONFLICT naming the winner', async () => {
       const pooled = await order('pooledRace', { status: 'pooled', assigneeId: null }, null);

@@ -4,6 +4,7 @@ import type { Actor } from '../../common/auth/actor.js';
 import { CurrentActor, Roles } from '../../common/auth/decorators.js';
 import { LeaveService } from './leave.service.js';
 import { ListLeaveQuery, ReviewLeaveDto } from './staff.dto.js';
+import { ApiView } from '../../common/api-contract.js';
 
 @ApiTags('staff')
 @ApiBearerAuth()
@@ -14,6 +15,7 @@ export class LeaveController {
   /** Supervisor: staff of their communities; admin: the company; technician: their own. */
   @Get()
   @Roles('admin', 'supervisor', 'technician')
+  @ApiView(['LeaveView'], 'Leave requests the caller may see')
   list(@CurrentActor() actor: Actor, @Query() query: ListLeaveQuery) {
     return this.leave.list(actor, query);
   }
@@ -21,6 +23,7 @@ export class LeaveController {
   @Post(':id/review')
   @HttpCode(200)
   @Roles('admin', 'supervisor')
+  @ApiView('LeaveView', 'Approve or reject a leave request', { errors: [409] })
   review(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number, @Body() dto: ReviewLeaveDto) {
     return this.leave.review(actor, id, dto.decision);
   }

@@ -3,7 +3,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import {
   chinaDayStart,
   chinaLocalTime,
+  servedCommunities,
   servesRow,
+  type CallerView,
   type ColleagueView,
   type HouseResidentView,
   type MyDayView,
@@ -106,5 +108,51 @@ export class MyDayService {
     }
     const bindings = await this.bindings.verifiedOf(houseId);
     return bindings.map((b) => ({ userId: b.userId, name: b.name, phone: b.phone, relation: b.relation }));
+  }
+
+  /**
+   * The verified residents whose binding or account has this phone, with their verified houses
+   * in the communities the caller serves (admins: the company). One query.
+   */
+  async callers(actor: Actor, phone: string): Promise<CallerView[]> {
+    const served = servedCommunities(actor);
+    if (served !== 'all' && served.length === 0) return [];
+    const params: unknown[] = [phone, phone, actor.companyId];
+    let where = '';
+    if (served !== 'all') {
+      where = ` AND h.communityId IN (${served.map(() => '?').join(', ')})`;
+      params.push(...served);
+    }
+    const rows: Array<Record<string, unknown>> = await this.ds.query(
+      `SELECT b.userId, b.name, b.phone, b.relation, h.id AS houseId, h.label, h.buildingId,
+              bu.name AS buildingName, c.id AS communityId, c.name AS communityName
+         FROM house_binding b
+         JOIN \`user\` u ON u.id = b.userId
+         JOIN house h ON h.id = b.houseId
+         JOIN building bu ON bu.id = h.buildingId
+         JOIN community c ON c.id = h.communityId
+        WHERE b.status = 'verified' AND (b.phone = ? OR u.phone = ?) AND c.companyId = ?${where}
+        ORDER BY b.userId, b.id`,
+      params,
+    );
+    const byUser = new Map<number, CallerView>();
+    for (const r of rows) {
+      const userId = Number(r.userId);
+      let caller = byUser.get(userId);
+      if (!caller) {
+        caller = { userId, name: String(r.name), phone: String(r.phone), houses: [] };
+        byUser.set(userId, caller);
+      }
+      caller.houses.push({
+        houseId: Number(r.houseId),
+        label: String(r.label),
+        buildingId: Number(r.buildingId),
+        buildingName: String(r.buildingName),
+        communityId: Number(r.communityId),
+        communityName: String(r.communityName),
+        relation: String(r.relation),
+      });
+    }
+    return [...byUser.values()];
   }
 }

@@ -10,7 +10,6 @@ import {
   IsInt,
   IsISO8601,
   IsNumber,
-  IsOptional,
   IsString,
   Length,
   Matches,
@@ -20,6 +19,8 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { LEAVE_STATUSES, type LeaveStatus } from './leave.repository.js';
+import { Nullable, Optional } from '../../common/validation.js';
+import { PlainName } from '../../common/plain-name.js';
 
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^\d{1,9}$/.test(value) ? Number(value) : value;
@@ -27,13 +28,13 @@ const CATEGORY_CODE = /^[a-z][a-z0-9_]{0,31}$/;
 const WITH_ZONE = /(Z|[+-]\d{2}:?\d{2})$/;
 
 export class ListStaffQuery {
-  @ApiPropertyOptional({ enum: STAFF_ROLES }) @IsOptional() @IsIn(STAFF_ROLES) role?: StaffRole;
-  @ApiPropertyOptional() @IsOptional() @Transform(toInt) @IsInt() @Min(1) communityId?: number;
+  @ApiPropertyOptional({ enum: STAFF_ROLES }) @Optional() @IsIn(STAFF_ROLES) role?: StaffRole;
+  @ApiPropertyOptional() @Optional() @Transform(toInt) @IsInt() @Min(1) communityId?: number;
 }
 
 export class BoardQuery {
   @ApiPropertyOptional({ description: "one of the caller's communities (default: all of them)" })
-  @IsOptional()
+  @Optional()
   @Transform(toInt)
   @IsInt()
   @Min(1)
@@ -44,6 +45,13 @@ export class HouseResidentsQuery {
   @ApiProperty() @Transform(toInt) @IsInt() @Min(1) houseId: number;
 }
 
+export class CallerQuery {
+  @ApiProperty({ description: 'the caller’s mobile number, 11 digits', example: '13910007919' })
+  @IsString()
+  @Matches(/^1\d{10}$/, { message: 'phone must be an 11-digit mobile number' })
+  phone: string;
+}
+
 export class ProfileDto {
   @ApiProperty({ minimum: 1, maximum: 50, description: 'open orders the technician may hold at once' })
   @IsInt()
@@ -51,15 +59,15 @@ export class ProfileDto {
   @Max(50)
   capacity: number;
 
-  @ApiPropertyOptional({ nullable: true, description: 'WGS-84; give both or neither' })
-  @IsOptional()
+  @ApiPropertyOptional({ type: 'number', nullable: true, description: 'WGS-84; give both or neither' })
+  @Nullable()
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(-90)
   @Max(90)
   latitude?: number | null;
 
-  @ApiPropertyOptional({ nullable: true })
-  @IsOptional()
+  @ApiPropertyOptional({ type: 'number', nullable: true })
+  @Nullable()
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(-180)
   @Max(180)
@@ -94,7 +102,7 @@ export class ServiceAreaDto {
   communityIds: number[];
 
   @ApiPropertyOptional({ type: [Number], description: 'empty = every building of the communities' })
-  @IsOptional()
+  @Optional()
   @IsArray()
   @ArrayMaxSize(5000)
   @ArrayUnique()
@@ -113,8 +121,8 @@ export class WeeklyShiftDto {
 export class ShiftExceptionDto {
   @ApiProperty({ example: '2025-10-01' }) @IsString() @MaxLength(10) date: string;
   @ApiProperty() @IsBoolean() off: boolean;
-  @ApiPropertyOptional() @IsOptional() @IsInt() startMinute?: number | null;
-  @ApiPropertyOptional() @IsOptional() @IsInt() endMinute?: number | null;
+  @ApiPropertyOptional({ type: 'integer', nullable: true }) @Nullable() @IsInt() startMinute?: number | null;
+  @ApiPropertyOptional({ type: 'integer', nullable: true }) @Nullable() @IsInt() endMinute?: number | null;
 }
 
 export class RosterDto {
@@ -150,7 +158,7 @@ export class LeaveRequestDto {
 }
 
 export class ListLeaveQuery {
-  @ApiPropertyOptional({ enum: LEAVE_STATUSES }) @IsOptional() @IsIn(LEAVE_STATUSES) status?: LeaveStatus;
+  @ApiPropertyOptional({ enum: LEAVE_STATUSES }) @Optional() @IsIn(LEAVE_STATUSES) status?: LeaveStatus;
 }
 
 export class ReviewLeaveDto {
@@ -158,10 +166,10 @@ export class ReviewLeaveDto {
 }
 
 export class TeamDto {
-  @ApiProperty({ example: '水电一组' }) @IsString() @Length(1, 50) name: string;
+  @ApiProperty({ example: '水电一组' }) @IsString() @Length(1, 50) @PlainName() name: string;
 
-  @ApiPropertyOptional({ nullable: true, description: 'a supervisor of the company' })
-  @IsOptional()
+  @ApiPropertyOptional({ type: 'integer', nullable: true, description: 'a supervisor of the company' })
+  @Nullable()
   @IsInt()
   @Min(1)
   supervisorId?: number | null;

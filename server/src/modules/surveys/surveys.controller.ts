@@ -5,6 +5,7 @@ import { CurrentActor, Roles } from '../../common/auth/decorators.js';
 import { RateLimit } from '../../common/rate-limit.js';
 import { CreateSurveyDto, ListSurveysQuery, SurveyResponseDto } from './surveys.dto.js';
 import { SurveysService } from './surveys.service.js';
+import { ApiView } from '../../common/api-contract.js';
 
 @ApiTags('surveys')
 @ApiBearerAuth()
@@ -14,6 +15,7 @@ export class SurveysController {
 
   @Post()
   @Roles('admin')
+  @ApiView('SurveyView', 'Create a survey (draft)')
   create(@CurrentActor() actor: Actor, @Body() dto: CreateSurveyDto) {
     return this.surveys.create(actor, dto);
   }
@@ -21,6 +23,7 @@ export class SurveysController {
   @Post(':id/open')
   @HttpCode(200)
   @Roles('admin')
+  @ApiView('SurveyView', 'Open a survey', { errors: [409] })
   open(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number) {
     return this.surveys.move(actor, id, 'open');
   }
@@ -28,6 +31,7 @@ export class SurveysController {
   @Post(':id/close')
   @HttpCode(200)
   @Roles('admin')
+  @ApiView('SurveyView', 'Close a survey', { errors: [409] })
   close(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number) {
     return this.surveys.move(actor, id, 'close');
   }
@@ -35,6 +39,7 @@ export class SurveysController {
   /** Staff: their company's surveys; residents: the open surveys of their communities, with `answered`. */
   @Get()
   @Roles('admin', 'supervisor', 'resident')
+  @ApiView(['SurveyView'], 'Surveys the caller may see')
   list(@CurrentActor() actor: Actor, @Query() query: ListSurveysQuery) {
     return this.surveys.list(actor, query);
   }
@@ -42,12 +47,14 @@ export class SurveysController {
   @Post(':id/responses')
   @Roles('resident')
   @RateLimit({ name: 'survey-response', limit: 20, windowSeconds: 60 })
+  @ApiView('SurveyResponseResult', 'Answer a survey for a household', { errors: [409] })
   respond(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number, @Body() dto: SurveyResponseDto) {
     return this.surveys.respond(actor, id, dto);
   }
 
   @Get(':id/results')
   @Roles('admin', 'supervisor')
+  @ApiView('SurveyResultsView', "A survey's results: ACSI index, NPS, SERVPERF means")
   results(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number) {
     return this.surveys.results(actor, id);
   }

@@ -10,7 +10,6 @@ import {
   IsIn,
   IsInt,
   IsNumber,
-  IsOptional,
   IsString,
   Length,
   Matches,
@@ -18,6 +17,8 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { Optional } from '../../common/validation.js';
+import { PlainName } from '../../common/plain-name.js';
 
 export const SURVEY_STATUSES = ['draft', 'open', 'closed'] as const;
 export type SurveyStatus = (typeof SURVEY_STATUSES)[number];
@@ -32,6 +33,7 @@ export class CreateSurveyDto {
   @IsString()
   @Length(1, 100)
   @Matches(/\S/, { message: 'title must not be blank' })
+  @PlainName()
   title: string;
 
   @ApiProperty({ description: 'ISO 8601' }) @IsDateString({ strict: true }) startsAt: string;
@@ -39,7 +41,7 @@ export class CreateSurveyDto {
 
   /** ACSI weights of overall, expectation met, compared with ideal; equal when left out. */
   @ApiPropertyOptional({ type: [Number], example: [1, 1, 1] })
-  @IsOptional()
+  @Optional()
   @IsArray()
   @ArrayMinSize(3)
   @ArrayMaxSize(3)
@@ -50,8 +52,8 @@ export class CreateSurveyDto {
 }
 
 export class ListSurveysQuery {
-  @ApiPropertyOptional() @IsOptional() @Transform(toInt) @IsInt() @Min(1) communityId?: number;
-  @ApiPropertyOptional({ enum: SURVEY_STATUSES }) @IsOptional() @IsIn(SURVEY_STATUSES) status?: SurveyStatus;
+  @ApiPropertyOptional() @Optional() @Transform(toInt) @IsInt() @Min(1) communityId?: number;
+  @ApiPropertyOptional({ enum: SURVEY_STATUSES }) @Optional() @IsIn(SURVEY_STATUSES) status?: SurveyStatus;
 }
 
 const item = (label: string) => ApiProperty({ minimum: ACSI_MIN, maximum: ACSI_MAX, description: label });
@@ -80,7 +82,7 @@ export class SurveyResponseDto {
   @Type(() => ServperfDto)
   servperf: ServperfDto;
 
-  @ApiPropertyOptional({ maxLength: 500 }) @IsOptional() @IsString() @Length(1, 500) comment?: string;
+  @ApiPropertyOptional({ maxLength: 500 }) @Optional() @IsString() @Length(1, 500) comment?: string;
 }
 
 /** The view this module answers with, defined once in shared/. */

@@ -1,6 +1,8 @@
 import { deflateSync } from 'node:zlib';
 import { buildWorld, loginResident, loginStaff, type World } from '../../testing/factories.js';
 import { startTestServer, TEST_DB, type TestServer } from '../../testing/test-server.js';
+import { Clock } from '../../common/clock.js';
+import { User } from '../users/user.entities.js';
 import { Upload } from './upload.entity.js';
 
 // ---- Image bytes built here, so the tests depend on no fixture file. ----
@@ -100,7 +102,9 @@ describe(`uploads over HTTP (${TEST_DB})`, () => {
         size: PNG_3X2.length,
         width: 3,
         height: 2,
-        url: expect.stringMatching(new RegExp(`^/api/uploads/${res.body.id}/content\\?exp=\\d+&sig=[\\w-]+$`)),
+        url: expect.stringMatching(
+          new RegExp(`^/api/uploads/${res.body.id}/content\\?v=${w.residents.resA1.id}&o=0&exp=\\d+&sig=[\\w-]+$`),
+        ),
       });
       pngView = res.body;
     });
@@ -181,19 +185,28 @@ describe(`uploads over HTTP (${TEST_DB})`, () => {
 
     const parts = () => {
       const u = new URL(view.url, server.url);
-      return { path: u.pathname, exp: u.searchParams.get('exp')!, sig: u.searchParams.get('sig')! };
+      const who = `v=${u.searchParams.get('v')!}&o=${u.searchParams.get('o')!}`;
+      return { path: u.pathname, who, exp: u.searchParams.get('exp')!, sig: u.searchParams.get('sig')! };
     };
 
+    it('serves the untouched url (control for the refusals below)', async () => {
+      expect((await content(view.url)).status).toBe(200);
+      const { path, who, exp, sig } = parts();
+      expect((await content(`${path}?${who}&exp=${exp}&sig=${sig}`)).status).toBe(200);
+    });
+
     it('refuses a tampered signature with 404', async () => {
-      const { path, exp, sig } = parts();
+      const { path, who, exp, sig } = parts();
       const i = Math.floor(sig.length / 2);
       const tampered = `${sig.slice(0, i)}${sig[i] === 'A' ? 'B' : 'A'}${sig.slice(i + 1)}`;
       for (const query of [
-        `exp=${exp}&sig=${tampered}`,
-        `exp=${exp}&sig=${sig.slice(0, -1)}`,
-        `exp=${exp}&sig=`,
-        `exp=${exp}`,
-        `sig=${sig}`,
+        `${who}&exp=${exp}&sig=${tampered}`,
+        `${who}&exp=${exp}&sig=${sig.slice(0, -1)}`,
+        `${who}&exp=${exp}&sig=`,
+        `${who}&exp=${exp}`,
+        `${who}&sig=${sig}`,
+        `exp=${exp}&sig=${sig}`,
+        `${who}&exp=${exp}&sig=${sig}&sig=${sig}`,
       ]) {
         const res = await content(`${path}?${query}`);
         expect({ query, status: res.status }).toEqual({ query, status: 404 });
@@ -202,16 +215,16 @@ describe(`uploads over HTTP (${TEST_DB})`, () => {
     });
 
     it('refuses the signature of one upload on another, and a later expiry under the old signature', async () => {
-      const { exp, sig } = parts();
-      const res = await content(`/api/uploads/${view.id - 1}/content?exp=${exp}&sig=${sig}`);
+      const { who, exp, sig } = parts();
+      const res = await content(`/api/uploads/${view.id - 1}/content?${who}&exp=${exp}&sig=${sig}`);
       expect(res.status).toBe(404);
-      const later = await content(`/api/uploads/${view.id}/content?exp=${Number(exp) + 1000}&sig=${sig}`);
+      const later = await content(`/api/uploads/${view.id}/content?${who}&exp=${Number(exp) + 1000}&sig=${sig}`);
       expect(later.status).toBe(404);
     });
 
     it('refuses an expired url', async () => {
-      const { sig } = parts();
-      const res = await content(`/api/uploads/${view.id}/content?exp=1000&sig=${sig}`);
+      const { who, sig } = parts();
+      const res = await content(`/api/uploads/${view.id}/content?${who}&exp=1000&sig=${sig}`);
       expect(res.status).toBe(404);
     });
 
@@ -266,6 +279,24 @@ describe(`uploads over HTTP (${TEST_DB})`, () => {
       const res = await upload(resident, form(bomb, 'bomb.png', 'image/png'));
       expect(res.status).toBe(413);
       expect(res.body.code).toBe('PAYLOAD_TOO_LARGE');
+      expect(await countUploads()).toBe(before);
+    });
+
+    it('refuses an image with a zero width or height: 400 IMAGE_INVALID, not "too large"', async () => {
+      const before = await countUploads();
+      const jpegNoHeight = Buffer.from(JPEG_2X2);
+      const sof = jpegNoHeight.indexOf(Buffer.from([0xff, 0xc0]));
+      jpegNoHeight.writeUInt16BE(0, sof + 5); // SOF0: marker, length (2), precision (1), height (2), width (2)
+      for (const [data, name, type] of [
+        [png(0, 0), 'zero.png', 'image/png'],
+        [png(3, 0), 'flat.png', 'image/png'],
+        [png(2, 2, { claim: [0, 2] }), 'narrow.png', 'image/png'],
+        [jpegNoHeight, 'zero.jpg', 'image/jpeg'],
+      ] as const) {
+        const res = await upload(resident, form(data, name, type));
+        expect({ name, status: res.status, code: res.body.code }).toEqual({ name, status: 400, code: 'IMAGE_INVALID' });
+        expect(res.body.message).toMatch(/width or height is 0/);
+      }
       expect(await countUploads()).toBe(before);
     });
 
@@ -391,7 +422,12 @@ describe(`uploads over HTTP (${TEST_DB})`, () => {
 
     it("lets the technician attach their own photos to a transition, not the resident's", async () => {
       const tech = await loginStaff(server, w.staff.techA1);
-      const created = await order(resident, []);
+      // Another description than the order above, so it is not taken for a duplicate of it.
+      const created = await server.api.post(
+        '/work-orders',
+        { category: 'plumbing', description: '技师带照片处理', houseId: w.houseA1.id, photoIds: [] },
+        { token: resident },
+      );
       expect(created.status).toBe(201);
       await server.api.post(
         `/work-orders/${created.body.id}/transitions`,
@@ -414,6 +450,112 @@ describe(`uploads over HTTP (${TEST_DB})`, () => {
       );
       expect(accepted.status).toBe(200);
       expect(accepted.body.timeline.at(-1)).toMatchObject({ action: 'accept', photoIds: [techsPhoto.body.id] });
+    });
+  });
+
+  describe('signed urls are short-lived and bound to the viewer', () => {
+    let orderId: number;
+    let photoId: number;
+    let neighbour: string;
+    let neighbourId: number;
+    let tech: string;
+    const detail = (token: string) => server.api.get(`/work-orders/${orderId}`, { token });
+    const photoUrl = async (token: string) => {
+      const res = await detail(token);
+      expect(res.status).toBe(200);
+      return res.body.photos.find((p: { id: number }) => p.id === photoId).url as string;
+    };
+
+    beforeAll(async () => {
+      const photo = await upload(resident, form(png(6, 4), 'bound.png', 'image/png'));
+      photoId = photo.body.id;
+      const created = await server.api.post(
+        '/work-orders',
+        { category: 'plumbing', description: '照片链接绑定查看人', houseId: w.houseA1.id, photoIds: [photoId] },
+        { token: resident },
+      );
+      expect(created.status).toBe(201);
+      orderId = created.body.id;
+      // A second verified resident of the same house sees the order (and its photos).
+      const co = await w.factory.resident(server, 'code-res-cohabitant', [{ id: w.houseA1.id }]);
+      neighbourId = co.id;
+      neighbour = await loginResident(server, 'code-res-cohabitant');
+      tech = await loginStaff(server, w.staff.techA1);
+      const assigned = await server.api.post(
+        `/work-orders/${orderId}/transitions`,
+        { action: 'assign', assigneeId: w.staff.techA1.id, version: created.body.version },
+        { token: desk },
+      );
+      expect(assigned.status).toBe(200);
+    });
+
+    it('lives about 15 minutes (LINLI_PHOTO_URL_TTL_SECONDS), not 24 hours', async () => {
+      const exp = Number(new URL(await photoUrl(resident), server.url).searchParams.get('exp'));
+      const left = exp - Date.now() / 1000;
+      expect(left).toBeGreaterThan(15 * 60 - 5);
+      expect(left).toBeLessThanOrEqual(16 * 60);
+    });
+
+    it("does not verify for another viewer: one user's link with another user's id is 404", async () => {
+      const mine = new URL(await photoUrl(neighbour), server.url);
+      expect((await content(mine.pathname + mine.search)).status).toBe(200);
+      const other = new URL(mine);
+      other.searchParams.set('v', String(w.residents.resA1.id));
+      expect((await content(other.pathname + other.search)).status).toBe(404);
+      const otherOrder = new URL(mine);
+      otherOrder.searchParams.set('o', '0');
+      expect((await content(otherOrder.pathname + otherOrder.search)).status).toBe(404);
+    });
+
+    it('stops working when the viewer loses the house binding: 404', async () => {
+      const url = await photoUrl(neighbour);
+      expect((await content(url)).status).toBe(200);
+      await server.ds.query('DELETE FROM house_binding WHERE userId = ? AND houseId = ?', [neighbourId, w.houseA1.id]);
+      expect((await detail(neighbour)).status).toBe(404);
+      const res = await content(url);
+      expect(res.status).toBe(404);
+      expect(((await res.json()) as { code: string }).code).toBe('NOT_FOUND');
+    });
+
+    it('stops working when the order is reassigned away from the technician: 404; the new one sees it', async () => {
+      const url = await photoUrl(tech);
+      expect((await content(url)).status).toBe(200);
+      const { version } = (await detail(desk)).body;
+      const moved = await server.api.post(
+        `/work-orders/${orderId}/transitions`,
+        { action: 'assign', assigneeId: w.staff.techA1b.id, version },
+        { token: desk },
+      );
+      expect(moved.status).toBe(200);
+      expect((await content(url)).status).toBe(404);
+      const newTech = await loginStaff(server, w.staff.techA1b);
+      expect((await content(await photoUrl(newTech))).status).toBe(200);
+    });
+
+    it('keeps working for the uploader and the desk; a deactivated viewer gets 404', async () => {
+      expect((await content(await photoUrl(resident))).status).toBe(200);
+      const deskUrl = await photoUrl(desk);
+      expect((await content(deskUrl)).status).toBe(200);
+      const own = (await server.api.get(`/uploads/${photoId}`, { token: resident })).body.url as string;
+      expect((await content(own)).status).toBe(200);
+      const gone = await w.factory.staff('desk', w.companyA.id, [w.a1.id]);
+      const goneUrl = await photoUrl(await loginStaff(server, gone));
+      expect((await content(goneUrl)).status).toBe(200);
+      await server.ds.getRepository(User).update(gone.id, { active: false });
+      expect((await content(goneUrl)).status).toBe(404);
+    });
+
+    it('expires: a link 16 minutes old is 404', async () => {
+      const url = await photoUrl(desk);
+      expect((await content(url)).status).toBe(200);
+      const clock = server.app.get(Clock);
+      clock.advance(16 * 60 * 1000 + 1000);
+      try {
+        expect((await content(url)).status).toBe(404);
+        expect((await content(await photoUrl(desk))).status).toBe(200);
+      } finally {
+        clock.advance(-(16 * 60 * 1000 + 1000));
+      }
     });
   });
 });

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { isStaffRole, STAFF_ROLES, type Role, type UserView } from '@linli/shared';
+import { isStaffRole, PLACEHOLDER_NICKNAME, STAFF_ROLES, type Role, type UserView } from '@linli/shared';
 import { DataSource, In, type EntityManager } from 'typeorm';
 import type { Actor } from '../../common/auth/actor.js';
 import { StaffCommunity, User } from './user.entities.js';
@@ -149,7 +149,7 @@ export class UsersRepository {
     const repo = this.ds.getRepository(User);
     try {
       return await repo.save(
-        repo.create({ role: 'resident', name: '微信用户', wechatOpenid: openid, companyId: null }),
+        repo.create({ role: 'resident', name: PLACEHOLDER_NICKNAME, wechatOpenid: openid, companyId: null }),
       );
     } catch (e) {
       // Two first logins racing: the other one created the user.

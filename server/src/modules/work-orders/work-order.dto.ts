@@ -20,7 +20,6 @@ import {
   IsArray,
   IsIn,
   IsInt,
-  IsOptional,
   IsString,
   Length,
   Matches,
@@ -31,8 +30,26 @@ import {
   MaxLength,
   IsDateString,
 } from 'class-validator';
+import { Optional } from '../../common/validation.js';
+import { PlainName } from '../../common/plain-name.js';
 
 const MAX_PHOTOS = 9;
+const WITH_ZONE = /(Z|[+-]\d{2}:?\d{2})$/;
+
+/** The visit window: two instants with a zone (the service checks order and span). */
+export class VisitWindowDto {
+  @ApiProperty({ example: '2026-12-03T14:00:00+08:00' })
+  @IsString()
+  @IsDateString({ strict: true }, { message: 'from must be an ISO 8601 date-time' })
+  @Matches(WITH_ZONE, { message: 'from must carry a time zone (Z or +08:00)' })
+  from: string;
+
+  @ApiProperty({ example: '2026-12-03T18:00:00+08:00' })
+  @IsString()
+  @IsDateString({ strict: true }, { message: 'to must be an ISO 8601 date-time' })
+  @Matches(WITH_ZONE, { message: 'to must carry a time zone (Z or +08:00)' })
+  to: string;
+}
 
 export class CreateWorkOrderDto {
   @ApiProperty({ example: 'plumbing' })
@@ -45,36 +62,45 @@ export class CreateWorkOrderDto {
   @Length(1, 2000)
   description: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) houseId?: number;
-  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) publicAreaId?: number;
+  @ApiPropertyOptional() @Optional() @IsInt() @Min(1) houseId?: number;
+  @ApiPropertyOptional() @Optional() @IsInt() @Min(1) publicAreaId?: number;
 
-  @ApiPropertyOptional({ enum: PRIORITIES }) @IsOptional() @IsIn(PRIORITIES) priority?: Priority;
-  @ApiPropertyOptional({ enum: WORK_ORDER_KINDS }) @IsOptional() @IsIn(WORK_ORDER_KINDS) kind?: WorkOrderKind;
+  @ApiPropertyOptional({ enum: PRIORITIES }) @Optional() @IsIn(PRIORITIES) priority?: Priority;
+  @ApiPropertyOptional({ enum: WORK_ORDER_KINDS }) @Optional() @IsIn(WORK_ORDER_KINDS) kind?: WorkOrderKind;
 
   /** Staff only: how the report reached us (phone, staff-found, patrol). */
-  @ApiPropertyOptional({ enum: CHANNELS }) @IsOptional() @IsIn(CHANNELS) channel?: Channel;
+  @ApiPropertyOptional({ enum: CHANNELS }) @Optional() @IsIn(CHANNELS) channel?: Channel;
 
   /** Staff only: the resident the order is for (e.g. the caller on the phone). */
-  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) reporterId?: number;
+  @ApiPropertyOptional() @Optional() @IsInt() @Min(1) reporterId?: number;
 
   @ApiPropertyOptional({ type: [Number] })
-  @IsOptional()
+  @Optional()
   @IsArray()
   @ArrayMaxSize(MAX_PHOTOS)
   @IsInt({ each: true })
   @Min(1, { each: true })
   photoIds?: number[];
 
-  @ApiPropertyOptional({ example: '今天 14:00-16:00' })
-  @IsOptional()
+  @ApiPropertyOptional({ example: '尽快上门' })
+  @Optional()
   @IsString()
   @Length(1, 100)
   preferredTime?: string;
+
+  @ApiPropertyOptional({ type: VisitWindowDto })
+  @Optional()
+  @ValidateNested()
+  @Type(() => VisitWindowDto)
+  visitWindow?: VisitWindowDto;
+
+  /** Staff only, complaints only: the technician the complaint is about. */
+  @ApiPropertyOptional() @Optional() @IsInt() @Min(1) aboutUserId?: number;
 }
 
 export class QuoteItemDto {
   @ApiProperty({ enum: ['labour', 'material'] }) @IsIn(['labour', 'material']) kind: 'labour' | 'material';
-  @ApiProperty() @IsString() @Length(1, 50) name: string;
+  @ApiProperty() @IsString() @Length(1, 50) @PlainName() name: string;
   @ApiProperty() @IsInt() @Min(1) @Max(1000) quantity: number;
   @ApiProperty({ description: 'unit price in fen (0.01 CNY)' }) @IsInt() @Min(0) @Max(10_000_000) unitPriceFen: number;
 }
@@ -83,18 +109,18 @@ export class TransitionDto {
   @ApiProperty({ enum: WORK_ORDER_ACTIONS }) @IsIn(WORK_ORDER_ACTIONS) action: WorkOrderAction;
 
   /** The version the client saw; a different current version answers VERSION_CONFLICT. */
-  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) version?: number;
+  @ApiPropertyOptional() @Optional() @IsInt() @Min(1) version?: number;
 
-  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) assigneeId?: number;
+  @ApiPropertyOptional() @Optional() @IsInt() @Min(1) assigneeId?: number;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) reason?: string;
+  @ApiPropertyOptional() @Optional() @IsString() @Length(1, 200) reason?: string;
 
-  @ApiPropertyOptional({ enum: PAUSE_REASONS }) @IsOptional() @IsIn(PAUSE_REASONS) pauseReason?: PauseReason;
+  @ApiPropertyOptional({ enum: PAUSE_REASONS }) @Optional() @IsIn(PAUSE_REASONS) pauseReason?: PauseReason;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 1000) note?: string;
+  @ApiPropertyOptional() @Optional() @IsString() @Length(1, 1000) note?: string;
 
   @ApiPropertyOptional({ type: [Number] })
-  @IsOptional()
+  @Optional()
   @IsArray()
   @ArrayMaxSize(MAX_PHOTOS)
   @IsInt({ each: true })
@@ -102,7 +128,7 @@ export class TransitionDto {
   photoIds?: number[];
 
   @ApiPropertyOptional({ type: [QuoteItemDto] })
-  @IsOptional()
+  @Optional()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(30)
@@ -125,7 +151,7 @@ export const AT_RISK_THRESHOLDS = [50, 75] as const;
 
 export class ListWorkOrdersQuery {
   @ApiPropertyOptional({ description: 'comma-separated statuses' })
-  @IsOptional()
+  @Optional()
   @Transform(toList)
   @IsArray()
   @ArrayMaxSize(WORK_ORDER_STATUSES.length)
@@ -133,42 +159,42 @@ export class ListWorkOrdersQuery {
   status?: string[];
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @Optional()
   @Transform(toList)
   @IsArray()
   @IsIn(PRIORITIES, { each: true })
   priority?: string[];
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(32) category?: string;
-  @ApiPropertyOptional() @IsOptional() @IsIn(WORK_ORDER_KINDS) kind?: string;
-  @ApiPropertyOptional() @IsOptional() @Transform(toInt) @IsInt() @Min(1) communityId?: number;
-  @ApiPropertyOptional() @IsOptional() @Transform(toInt) @IsInt() @Min(1) houseId?: number;
-  @ApiPropertyOptional() @IsOptional() @Transform(toInt) @IsInt() @Min(1) assigneeId?: number;
+  @ApiPropertyOptional() @Optional() @IsString() @MaxLength(32) category?: string;
+  @ApiPropertyOptional() @Optional() @IsIn(WORK_ORDER_KINDS) kind?: string;
+  @ApiPropertyOptional() @Optional() @Transform(toInt) @IsInt() @Min(1) communityId?: number;
+  @ApiPropertyOptional() @Optional() @Transform(toInt) @IsInt() @Min(1) houseId?: number;
+  @ApiPropertyOptional() @Optional() @Transform(toInt) @IsInt() @Min(1) assigneeId?: number;
   @ApiPropertyOptional({ description: 'comma-separated SLA states: ok, warning (>50%), critical (>75%), breached' })
-  @IsOptional()
+  @Optional()
   @Transform(toList)
   @IsArray()
   @ArrayMaxSize(SLA_STATES.length)
   @IsIn(SLA_STATES, { each: true })
   slaState?: SlaState[];
   @ApiPropertyOptional({ enum: AT_RISK_THRESHOLDS, description: 'past this % of a running SLA target' })
-  @IsOptional()
+  @Optional()
   @Transform(toInt)
   @IsIn(AT_RISK_THRESHOLDS)
   atRisk?: 50 | 75;
   @ApiPropertyOptional({ description: 'order number or words of the description' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @Length(1, 50)
   q?: string;
-  @ApiPropertyOptional() @IsOptional() @IsDateString() from?: string;
-  @ApiPropertyOptional() @IsOptional() @IsDateString() to?: string;
+  @ApiPropertyOptional() @Optional() @IsDateString() from?: string;
+  @ApiPropertyOptional() @Optional() @IsDateString() to?: string;
   @ApiPropertyOptional({
     enum: ['created', 'sla'],
     description: 'newest first (default) or nearest SLA deadline first',
   })
-  @IsOptional()
+  @Optional()
   @IsIn(['created', 'sla'])
   sort?: 'created' | 'sla';
-  @ApiPropertyOptional({ default: 1 }) @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100000) page?: number;
-  @ApiPropertyOptional({ default: 20 }) @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100) pageSize?: number;
+  @ApiPropertyOptional({ default: 1 }) @Optional() @Transform(toInt) @IsInt() @Min(1) @Max(100000) page?: number;
+  @ApiPropertyOptional({ default: 20 }) @Optional() @Transform(toInt) @IsInt() @Min(1) @Max(100) pageSize?: number;
 }

@@ -44,6 +44,11 @@ export class WorkOrder {
   @JoinColumn({ name: 'assigneeId' })
   assignee?: User | null;
   @Column({ type: 'varchar', length: 100, nullable: true }) preferredTime: string | null;
+  /** The visit window the resident asked for (a repair), as instants; null: no time given. */
+  @Column({ type: 'datetime', nullable: true }) visitFrom: Date | null;
+  @Column({ type: 'datetime', nullable: true }) visitTo: Date | null;
+  /** A complaint about a technician: who (never assigned it). */
+  @Column({ type: 'int', nullable: true }) aboutUserId: number | null;
   @Column({ type: 'simple-json' }) photoIds: number[];
   @Column({ type: 'simple-json', nullable: true }) quoteItems: QuoteItem[] | null;
   @Column({ type: 'int', nullable: true }) quoteTotalFen: number | null;

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { buildWorld, loginResident, loginStaff, type World } from '../../testing/factories.js';
+import { withCompletionPhoto } from '../../testing/photos.js';
+import { MemoryRateLimitStore, RATE_LIMIT_STORE } from '../../common/rate-limit.js';
 import { startTestServer, TEST_DB, type TestServer } from '../../testing/test-server.js';
 
 describe(`work orders over HTTP (${TEST_DB})`, () => {
@@ -24,8 +26,12 @@ describe(`work orders over HTTP (${TEST_DB})`, () => {
 
   const create = (token: string, body: object, key?: string) =>
     server.api.post('/work-orders', body, { token, headers: key ? { 'Idempotency-Key': key } : {} });
-  const act = (token: string, id: number, body: object) =>
-    server.api.post(`/work-orders/${id}/transitions`, body, { token });
+  const act = async (token: string, id: number, body: object) =>
+    server.api.post(
+      `/work-orders/${id}/transitions`,
+      await withCompletionPhoto(server, token, body as { action: string }),
+      { token },
+    );
 
   it('creates an order with a human-readable number and a first timeline event', async () => {
     const res = await create(resident, {
@@ -65,7 +71,9 @@ describe(`work orders over HTTP (${TEST_DB})`, () => {
     expect(again.body.id).toBe(first.body.id);
 
     const before = await server.ds.query('SELECT COUNT(*) AS n FROM work_order');
-    const burst = await Promise.all(Array.from({ length: 8 }, () => create(resident, body, 'key-concurrent-1')));
+    // Another text: the same one again would be a duplicate of the first order (abuse-limits.int.spec.ts).
+    const other = { ...body, description: '卫生间也漏水' };
+    const burst = await Promise.all(Array.from({ length: 8 }, () => create(resident, other, 'key-concurrent-1')));
     const after = await server.ds.query('SELECT COUNT(*) AS n FROM work_order');
     expect(
       burst.map((r) => (r.status === 500 ? r.body : r.body.id)).filter((x, i, a) => a.indexOf(x) === i),
@@ -296,5 +304,143 @@ describe(`work orders over HTTP (${TEST_DB})`, () => {
       reporterId: w.residents.resA2.id,
     });
     expect(wrongReporter.status).toBe(400);
+  });
+
+  it('refuses to complete a repair without a photo, and changes nothing', async () => {
+    const created = await create(resident, { category: 'plumbing', description: '无照片完工', houseId: w.houseA1.id });
+    const id = created.body.id;
+    await act(desk, id, { action: 'assign', assigneeId: w.staff.techA1.id });
+    for (const action of ['accept', 'arrive']) await act(tech, id, { action });
+    const before = await server.api.get(`/work-orders/${id}`, { token: tech });
+    for (const body of [{ action: 'complete' }, { action: 'complete', photoIds: [] }]) {
+      const refused = await server.api.post(`/work-orders/${id}/transitions`, body, { token: tech });
+      expect(refused.status).toBe(400);
+      expect(refused.body).toMatchObject({
+        code: 'VALIDATION_FAILED',
+        details: [{ field: 'photoIds', problems: ['at least one completion photo is required'] }],
+      });
+    }
+    const after = await server.api.get(`/work-orders/${id}`, { token: tech });
+    expect({ status: after.body.status, version: after.body.version }).toEqual({
+      status: 'in_progress',
+      version: before.body.version,
+    });
+    const done = await act(tech, id, { action: 'complete' });
+    expect(done.body.status).toBe('completed');
+    expect(done.body.timeline.at(-1).photos).toHaveLength(1);
+  });
+
+  it('says on the timeline from whom to whom an order was reassigned', async () => {
+    const created = await create(resident, { category: 'plumbing', description: '改派记录', houseId: w.houseA1.id });
+    const id = created.body.id;
+    await act(desk, id, { action: 'assign', assigneeId: w.staff.techA1.id, reason: '首次派单' });
+    const moved = await act(desk, id, { action: 'assign', assigneeId: w.staff.techA1b.id, reason: '原师傅请假' });
+    expect(moved.status).toBe(200);
+    const assigns = moved.body.timeline.filter((e: { action: string }) => e.action === 'assign');
+    expect(assigns.at(-2)).toMatchObject({ handover: { from: null, to: { id: w.staff.techA1.id } } });
+    expect(assigns.at(-1)).toMatchObject({
+      note: '原师傅请假',
+      handover: {
+        from: { id: w.staff.techA1.id, name: w.staff.techA1.name },
+        to: { id: w.staff.techA1b.id, name: w.staff.techA1b.name },
+      },
+    });
+    expect(moved.body.timeline.find((e: { action: string }) => e.action === 'create').handover).toBeUndefined();
+  });
+
+  it('never hands a complaint to the technician it is about', async () => {
+    // Many creates from one address: a fresh rate-limit window.
+    server.app.get<MemoryRateLimitStore>(RATE_LIMIT_STORE).clear();
+    const filed = await create(desk, {
+      kind: 'complaint',
+      category: 'other',
+      description: '投诉：师傅态度差',
+      houseId: w.houseA1.id,
+      reporterId: w.residents.resA1.id,
+      aboutUserId: w.staff.techA1.id,
+    });
+    expect(filed.status).toBe(201);
+    const id = filed.body.id;
+    expect(filed.body.about).toEqual({ id: w.staff.techA1.id, name: w.staff.techA1.name });
+    // Routing skipped them; the resident does not see whom the complaint names.
+    expect(filed.body.assignee?.id).not.toBe(w.staff.techA1.id);
+    expect((await server.api.get(`/work-orders/${id}`, { token: resident })).body.about).toBeNull();
+    const version = (await server.api.get(`/work-orders/${id}`, { token: desk })).body.version;
+    const refused = await act(desk, id, { action: 'assign', assigneeId: w.staff.techA1.id, reason: '请师傅处理' });
+    expect([refused.status, refused.body.code]).toEqual([409, 'COMPLAINT_ABOUT_ASSIGNEE']);
+    expect((await server.api.get(`/work-orders/${id}`, { token: desk })).body.version).toBe(version);
+    const toOther = await act(desk, id, { action: 'assign', assigneeId: w.staff.techA1b.id, reason: '请师傅处理' });
+    expect(toOther.status).toBe(200);
+    const transfer = await act(techB, id, { action: 'transfer', assigneeId: w.staff.techA1.id, reason: '换人' });
+    expect([transfer.status, transfer.body.code]).toEqual([409, 'COMPLAINT_ABOUT_ASSIGNEE']);
+
+    // Only staff name the technician, only on a complaint, only one serving the community.
+    const bad = [
+      [resident, { kind: 'complaint', aboutUserId: w.staff.techA1.id }],
+      [desk, { kind: 'repair', aboutUserId: w.staff.techA1.id }],
+      [desk, { kind: 'complaint', aboutUserId: w.staff.techB1.id }],
+      [desk, { kind: 'complaint', aboutUserId: w.staff.deskA1.id }],
+    ] as const;
+    for (const [token, body] of bad) {
+      const res = await create(token, {
+        category: 'other',
+        description: `投诉 ${Math.random()}`,
+        houseId: w.houseA1.id,
+        ...body,
+      });
+      expect([res.status, res.body.details?.[0]?.field]).toEqual([400, 'aboutUserId']);
+    }
+  });
+
+  it('stores the visit time as a window of two instants', async () => {
+    // Many creates from one address: a fresh rate-limit window.
+    server.app.get<MemoryRateLimitStore>(RATE_LIMIT_STORE).clear();
+    const words = await create(resident, {
+      category: 'plumbing',
+      description: '下午在家',
+      houseId: w.houseA1.id,
+      preferredTime: '明天下午',
+    });
+    expect(words.status).toBe(201);
+    const { from, to } = words.body.visitWindow;
+    expect(Date.parse(to) - Date.parse(from)).toBe(4 * 3600_000);
+    // 14:00 China time, tomorrow.
+    expect(new Date(Date.parse(from) + 8 * 3600_000).getUTCHours()).toBe(14);
+    expect(Date.parse(from)).toBeGreaterThan(Date.now());
+
+    // Whole seconds: MariaDB keeps no milliseconds.
+    const start = new Date(Math.floor(Date.now() / 1000) * 1000 + 86400_000);
+    const window = { from: start.toISOString(), to: new Date(start.getTime() + 2 * 3600_000).toISOString() };
+    const given = await create(resident, {
+      category: 'plumbing',
+      description: '给定时间',
+      houseId: w.houseA1.id,
+      visitWindow: window,
+    });
+    expect(given.body.visitWindow).toEqual(window);
+    const none = await create(resident, {
+      category: 'plumbing',
+      description: '尽快',
+      houseId: w.houseA1.id,
+      preferredTime: '尽快上门',
+    });
+    expect(none.body).toMatchObject({ preferredTime: '尽快上门', visitWindow: null });
+
+    for (const visitWindow of [
+      { from: window.to, to: window.from },
+      { from: window.from, to: new Date(start.getTime() + 13 * 3600_000).toISOString() },
+      { from: '2020-01-01T09:00:00+08:00', to: '2020-01-01T12:00:00+08:00' },
+      { from: '明天', to: window.to },
+      { from: '2030-01-01T09:00:00', to: '2030-01-01T12:00:00' },
+      '今天下午',
+    ]) {
+      const res = await create(resident, {
+        category: 'plumbing',
+        description: `坏窗口 ${Math.random()}`,
+        houseId: w.houseA1.id,
+        visitWindow,
+      });
+      expect([res.status, res.body.code]).toEqual([400, 'VALIDATION_FAILED']);
+    }
   });
 });

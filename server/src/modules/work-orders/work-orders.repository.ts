@@ -2,7 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
   chinaDay,
+  duplicateWindowStart,
+  findDuplicateOf,
   formatOrderNo,
+  OPEN_STATUSES,
   isRepeatableKind,
   REPEATABLE_KINDS,
   repeatPlace,
@@ -65,7 +68,7 @@ export class WorkOrdersRepository {
   async nextOrderNo(em: EntityManager, community: Community, at: Date): Promise<string> {
     const day = chinaDay(at);
     let seq: number;
-    if (this.ds.options.type === 'mariadb' || this.ds.options.type === 'mysql') {
+    if (!this.locksWholeDatabase) {
       const res: { insertId: number } = await em.query(
         'INSERT INTO order_sequence (communityId, day, lastSeq) VALUES (?, ?, LAST_INSERT_ID(1)) ' +
           'ON DUPLICATE KEY UPDATE lastSeq = LAST_INSERT_ID(lastSeq + 1)',
@@ -194,6 +197,43 @@ export class WorkOrdersRepository {
     return prior ? Number(prior.id) : null;
   }
 
+  /**
+   * The open order a new one duplicates (rule: shared/src/abuse-limits.ts), or null: one indexed
+   * read of the same house and category (`houseId, category`), or for a public area of the same
+   * reporter (`reporterId`) or, without one, the same creator; the texts compare in JS.
+   * `onlyOf`: just orders that user filed or holds (a technician sees no others). `lock`: a
+   * locking read, which sees what concurrent creates committed (MariaDB, under the community's
+   * order-number lock).
+   */
+  async findDuplicateOrder(
+    order: Pick<
+      WorkOrder,
+      'companyId' | 'houseId' | 'publicAreaId' | 'reporterId' | 'createdById' | 'category' | 'description' | 'createdAt'
+    >,
+    opts: { onlyOf?: number; lock?: boolean } = {},
+    em: EntityManager = this.ds.manager,
+  ): Promise<number | null> {
+    const qb = em
+      .createQueryBuilder(WorkOrder, 'wo')
+      .select(['wo.id', 'wo.status', 'wo.category', 'wo.description', 'wo.createdAt'])
+      .where('wo.companyId = :companyId', { companyId: order.companyId })
+      .andWhere('wo.category = :category', { category: order.category })
+      .andWhere('wo.createdAt >= :since', { since: duplicateWindowStart(order.createdAt) })
+      .andWhere('wo.status IN (:...open)', { open: OPEN_STATUSES });
+    if (order.houseId !== null) qb.andWhere('wo.houseId = :houseId', { houseId: order.houseId });
+    else {
+      qb.andWhere('wo.publicAreaId = :areaId', { areaId: order.publicAreaId });
+      if (order.reporterId !== null) qb.andWhere('wo.reporterId = :reporterId', { reporterId: order.reporterId });
+      else qb.andWhere('wo.reporterId IS NULL AND wo.createdById = :creator', { creator: order.createdById });
+    }
+    if (opts.onlyOf !== undefined) {
+      qb.andWhere('(wo.createdById = :onlyOf OR wo.assigneeId = :onlyOf)', { onlyOf: opts.onlyOf });
+    }
+    if (opts.lock) qb.setLock('pessimistic_read');
+    const candidates = await qb.orderBy('wo.id', 'DESC').limit(20).getMany();
+    return findDuplicateOf(order, candidates);
+  }
+
   /** The company's orders that routing could not place yet, oldest first (the re-match backlog). */
   findWaiting(em: EntityManager, companyId: number, statuses: readonly string[], limit: number): Promise<WorkOrder[]> {
     return em.find(WorkOrder, {
@@ -253,6 +293,16 @@ export class WorkOrdersRepository {
     qb.skip((page - 1) * pageSize).take(pageSize);
     const [items, total] = await qb.getManyAndCount();
     return { items, total };
+  }
+
+  /** When the order's latest event of this action happened (null: never). */
+  async lastEventAt(workOrderId: number, action: string): Promise<Date | null> {
+    const last = await this.ds.getRepository(WorkOrderEvent).findOne({
+      select: { id: true, createdAt: true },
+      where: { workOrderId, action },
+      order: { id: 'DESC' },
+    });
+    return last?.createdAt ?? null;
   }
 
   timeline(workOrderId: number) {

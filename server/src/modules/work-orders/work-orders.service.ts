@@ -7,6 +7,10 @@ import {
   maskPhone,
   servesCommunity,
   planAction,
+  URGE_COOLDOWN_MINUTES,
+  urgeTooSoon,
+  visitWindowOf,
+  visitWindowProblem,
   type ActionInput,
   type ActorContext,
   type EffectActor,
@@ -17,6 +21,7 @@ import {
   type Role,
   type TimelineEventView,
   type WorkOrderAction,
+  type CreatedWorkOrderView,
   type WorkOrderDetailView,
   type WorkOrderStatus,
   type WorkOrderView,
@@ -41,9 +46,26 @@ import { WorkOrdersRepository, type OrderScope } from './work-orders.repository.
 const IDEMPOTENCY_KEY = /^[\w-]{8,64}$/;
 
 export interface CreateResult {
-  order: WorkOrderDetailView;
+  order: CreatedWorkOrderView;
   /** True when an earlier request with the same Idempotency-Key created it. */
   replayed: boolean;
+  /** True when the answer is an earlier open order the new one duplicates (no new order). */
+  duplicate?: boolean;
+}
+
+/** Thrown inside a create's transaction when a concurrent identical create committed first. */
+class DuplicateOrder extends Error {
+  constructor(readonly orderId: number) {
+    super(`duplicate of order ${orderId}`);
+  }
+}
+
+/** Rows a caller has already read, so that building views does not read them again. */
+interface KnownRows {
+  people?: User[];
+  houses?: House[];
+  communities?: Community[];
+  verifiedHouseIds?: number[];
 }
 
 /** Where an order is: resolved and checked against who creates it. */
@@ -67,7 +89,15 @@ export class WorkOrdersService {
     @Inject(UsersRepository) private readonly users: UsersRepository,
     @Inject(WorkOrderLifecycle) private readonly lifecycle: WorkOrderLifecycle,
     @Inject(Clock) private readonly clock: Clock,
-  ) {}
+  ) {
+    // A signed photo URL keeps working only while its viewer still sees the order it was shown on.
+    this.photos.setOrderVisibility((viewer, orderId) =>
+      this.findVisible(viewer, orderId).then(
+        () => true,
+        () => false,
+      ),
+    );
+  }
 
   async create(actor: Actor, dto: CreateWorkOrderDto, idempotencyKey: string | undefined): Promise<CreateResult> {
     if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
@@ -108,42 +138,106 @@ export class WorkOrdersService {
     }
     const isResident = actor.role === 'resident';
     const reporterId = isResident ? actor.userId : await this.checkReporter(dto.reporterId, place);
+    const visit = this.checkVisitWindow(dto);
+    const aboutUserId = await this.checkAbout(actor, dto, place);
     // Staff filing without a channel: a technician found it, the desk took a call.
     const channel = isResident ? 'miniprogram' : (dto.channel ?? (actor.role === 'technician' ? 'staff' : 'phone'));
 
-    const id = await this.lifecycle.run(async (ctx) => {
-      const order = await this.lifecycle.create(
-        ctx,
-        {
-          companyId: place.community.companyId,
-          communityId: place.community.id,
-          houseId: place.houseId,
-          publicAreaId: place.publicAreaId,
-          kind: dto.kind ?? 'repair',
-          channel,
-          category: dto.category,
-          priority: dto.priority ?? 'P3',
-          description: dto.description.trim(),
-          reporterId,
-          createdById: actor.userId,
-          preferredTime: dto.preferredTime ?? null,
-          photoIds,
-        },
-        () => this.orders.nextOrderNo(ctx.em, place.community, ctx.now),
-        { userId: actor.userId, role: actor.role },
-        { channel, location: place.location },
-      );
-      if (idempotencyKey) {
-        await this.orders.insertIdempotency(ctx.em, {
+    // An accidental second tap (or a call about an order the resident just filed): answer with
+    // the open order (docs/product-rules.md "Abuse limits"). One indexed read; none is written.
+    const like = {
+      companyId: place.community.companyId,
+      houseId: place.houseId,
+      publicAreaId: place.publicAreaId,
+      reporterId,
+      createdById: actor.userId,
+      category: dto.category,
+      description: dto.description.trim(),
+    };
+    const onlyOf = actor.role === 'technician' ? actor.userId : undefined;
+    const earlier = await this.orders.findDuplicateOrder({ ...like, createdAt: this.clock.now() }, { onlyOf });
+    if (earlier !== null) return this.answerDuplicate(actor, earlier, idempotencyKey, requestHash);
+
+    let id: number;
+    try {
+      id = await this.lifecycle.run(async (ctx) => {
+        const order = await this.lifecycle.create(
+          ctx,
+          {
+            companyId: place.community.companyId,
+            communityId: place.community.id,
+            houseId: place.houseId,
+            publicAreaId: place.publicAreaId,
+            kind: dto.kind ?? 'repair',
+            channel,
+            category: dto.category,
+            priority: dto.priority ?? 'P3',
+            description: dto.description.trim(),
+            reporterId,
+            createdById: actor.userId,
+            preferredTime: dto.preferredTime ?? null,
+            visitFrom: visit ? new Date(visit.from) : null,
+            visitTo: visit ? new Date(visit.to) : null,
+            aboutUserId,
+            photoIds,
+          },
+          async () => {
+            const no = await this.orders.nextOrderNo(ctx.em, place.community, ctx.now);
+            // MariaDB: under the community's number lock, look again (a locking read sees what
+            // committed meanwhile), so of concurrent identical creates one files the order.
+            // SQLite runs one write at a time: the read above has seen every earlier create.
+            if (!this.orders.locksWholeDatabase) {
+              const dup = await this.orders.findDuplicateOrder(
+                { ...like, createdAt: ctx.now },
+                { onlyOf, lock: true },
+                ctx.em,
+              );
+              if (dup !== null) throw new DuplicateOrder(dup);
+            }
+            return no;
+          },
+          { userId: actor.userId, role: actor.role },
+          { channel, location: place.location },
+        );
+        if (idempotencyKey) {
+          await this.orders.insertIdempotency(ctx.em, {
+            userId: actor.userId,
+            key: idempotencyKey,
+            requestHash,
+            workOrderId: order.id,
+          });
+        }
+        return order.id;
+      });
+    } catch (e) {
+      if (e instanceof DuplicateOrder) return this.answerDuplicate(actor, e.orderId, idempotencyKey, requestHash);
+      throw e;
+    }
+    return { order: await this.createdView(actor, id, place), replayed: false };
+  }
+
+  /**
+   * An earlier identical order, as the answer to a create. The request's Idempotency-Key is
+   * remembered for it, so a retry answers the same order (a concurrent one with the key loses
+   * the unique index and replays).
+   */
+  private async answerDuplicate(
+    actor: Actor,
+    orderId: number,
+    idempotencyKey: string | undefined,
+    requestHash: string,
+  ): Promise<CreateResult> {
+    if (idempotencyKey) {
+      await this.orders.transaction((em) =>
+        this.orders.insertIdempotency(em, {
           userId: actor.userId,
           key: idempotencyKey,
           requestHash,
-          workOrderId: order.id,
-        });
-      }
-      return order.id;
-    });
-    return { order: await this.createdView(actor, id, place), replayed: false };
+          workOrderId: orderId,
+        }),
+      );
+    }
+    return { order: { ...(await this.detail(actor, orderId)), duplicate: true }, replayed: false, duplicate: true };
   }
 
   /**
@@ -154,17 +248,11 @@ export class WorkOrdersService {
   private async createdView(actor: Actor, id: number, place: Place): Promise<WorkOrderDetailView> {
     const order = await this.orders.findById(id);
     if (!order) throw notFound('work order');
-    const events = await this.orders.timeline(id);
-    const people = await this.users.findByIds(
-      [order.reporterId, order.assigneeId, ...events.map((e) => e.actorId)].filter((x): x is number => x !== null),
-    );
-    const [view] = await this.toViews(actor, [order], {
-      people,
+    return this.detailOf(actor, order, {
       houses: place.house ? [place.house] : [],
       communities: [place.community],
       verifiedHouseIds: actor.role === 'resident' && place.houseId !== null ? [place.houseId] : [],
     });
-    return { ...view, timeline: await this.toTimeline(events, people) };
   }
 
   async list(actor: Actor, query: ListWorkOrdersQuery): Promise<Page<WorkOrderView>> {
@@ -187,27 +275,32 @@ export class WorkOrdersService {
   }
 
   async detail(actor: Actor, id: number): Promise<WorkOrderDetailView> {
-    const order = await this.findVisible(actor, id);
-    const events = await this.orders.timeline(id);
-    // One read of the people for the view and the timeline.
+    return this.detailOf(actor, await this.findVisible(actor, id));
+  }
+
+  /** An order's view with its timeline; one read of the people for both. */
+  private async detailOf(
+    actor: Actor,
+    order: WorkOrder,
+    known: Omit<KnownRows, 'people'> = {},
+  ): Promise<WorkOrderDetailView> {
+    const events = await this.orders.timeline(order.id);
     const people = await this.users.findByIds(
-      [order.reporterId, order.assigneeId, ...events.map((e) => e.actorId)].filter((x): x is number => x !== null),
+      [
+        order.reporterId,
+        order.assigneeId,
+        order.aboutUserId,
+        ...events.flatMap((e) => [e.actorId, assigneeAfter(e)]),
+      ].filter((x): x is number => typeof x === 'number'),
     );
-    const [view] = await this.toViews(actor, [order], { people });
-    return { ...view, timeline: await this.toTimeline(events, people) };
+    const [view] = await this.toViews(actor, [order], { ...known, people });
+    const lastUrge = events.filter((e) => e.action === 'urge').at(-1)?.createdAt ?? null;
+    const nextUrgeAt = urgeTooSoon(lastUrge, this.clock.now())?.nextUrgeAt ?? null;
+    return { ...view, nextUrgeAt, timeline: this.toTimeline(events, people, actor.userId) };
   }
 
   async transition(actor: Actor, id: number, dto: TransitionDto): Promise<WorkOrderDetailView> {
-    // A technician who lost a grab race must hear who won, not "not found": grabs look at
-    // every order of the technician's communities.
-    const order =
-      dto.action === 'grab' && actor.role === 'technician'
-        ? await this.findVisible(actor, id, {
-            kind: 'staff',
-            companyId: actor.companyId!,
-            communityIds: actor.communityIds,
-          })
-        : await this.findVisible(actor, id);
+    const order = await this.findForAction(actor, id, dto);
     if (dto.version !== undefined && dto.version !== order.version) {
       const assignee = order.assigneeId === null ? null : await this.users.findById(order.assigneeId);
       throw new AppError('VERSION_CONFLICT', `order is at version ${order.version}, not ${dto.version}`, {
@@ -228,6 +321,13 @@ export class WorkOrdersService {
         { status: order.status, action: dto.action, assignee: assignee && { id: assignee.id, name: assignee.name } },
       );
     }
+    // A repair is completed with at least one after photo (a complaint's answer is its note).
+    if (dto.action === 'complete' && order.kind !== 'complaint' && !dto.photoIds?.length) {
+      throw new AppError('VALIDATION_FAILED', 'complete needs at least one photo', [
+        { field: 'photoIds', problems: ['at least one completion photo is required'] },
+      ]);
+    }
+    if (dto.action === 'urge') await this.refuseEarlyUrge(order.id);
     const updated = await this.lifecycle.run((ctx) =>
       this.lifecycle.apply(ctx, order, plan.effects, {
         actor: { userId: actor.userId, role: actor.role },
@@ -238,12 +338,16 @@ export class WorkOrdersService {
       }),
     );
     if (!updated) {
+      // Of concurrent urges one wins; the others are too soon after it.
+      if (dto.action === 'urge') await this.refuseEarlyUrge(id);
       // Lost a race (two grabs, accept against a reassign): say where the order is now, so the
       // loser of a grab learns who won, as with TRANSITION_NOT_ALLOWED.
       const now = await this.orders.findById(id);
-      const assignee = now?.assigneeId ? await this.users.findById(now.assigneeId) : null;
+      // Where the order is now is for those who may still read it (or hear who won a grab).
+      if (!now || !(await this.mayHearAbout(actor, now, dto))) throw notFound('work order');
+      const assignee = now.assigneeId ? await this.users.findById(now.assigneeId) : null;
       throw new AppError('VERSION_CONFLICT', 'the order changed while you acted on it; reload and retry', {
-        status: now?.status ?? null,
+        status: now.status,
         action: dto.action,
         assignee: assignee && { id: assignee.id, name: assignee.name },
       });
@@ -314,6 +418,39 @@ export class WorkOrdersService {
     return { community, house, houseId, publicAreaId, location: `${community.name} ${location}` };
   }
 
+  /**
+   * The visit window asked for: the one given (checked: ends after it starts, at most 12 hours,
+   * not over), else the window older clients' words name (今天下午 at filing time), else none.
+   */
+  private checkVisitWindow(dto: CreateWorkOrderDto): { from: string; to: string } | null {
+    const now = this.clock.now();
+    if (dto.visitWindow) {
+      const problem = visitWindowProblem(dto.visitWindow, now);
+      if (problem) {
+        throw new AppError('VALIDATION_FAILED', 'invalid visit window', [
+          { field: 'visitWindow', problems: [problem] },
+        ]);
+      }
+      return dto.visitWindow;
+    }
+    return visitWindowOf(dto.preferredTime, now);
+  }
+
+  /** A complaint about a technician (staff only): they must serve the order's community. */
+  private async checkAbout(actor: Actor, dto: CreateWorkOrderDto, place: Place): Promise<number | null> {
+    if (dto.aboutUserId === undefined) return null;
+    const refuse = (problem: string) =>
+      new AppError('VALIDATION_FAILED', 'invalid aboutUserId', [{ field: 'aboutUserId', problems: [problem] }]);
+    if (actor.role === 'resident') throw refuse('only staff name the technician a complaint is about');
+    if ((dto.kind ?? 'repair') !== 'complaint') throw refuse('only a complaint is about a technician');
+    const user = await this.users.findStaff(place.community.companyId, dto.aboutUserId);
+    const communities = user ? await this.users.communityIdsOf(user.id) : [];
+    if (!user || user.role !== 'technician' || !communities.includes(place.community.id)) {
+      throw refuse('not a technician serving this community');
+    }
+    return user.id;
+  }
+
   /** Staff filing for a resident: the resident must be verified for the house. */
   private async checkReporter(reporterId: number | undefined, place: Place): Promise<number | null> {
     if (reporterId === undefined) return null;
@@ -348,6 +485,49 @@ export class WorkOrdersService {
   /** The order if the actor may see it, else NOT_FOUND: for other modules' order sub-resources. */
   findVisibleOrder(actor: Actor, id: number): Promise<WorkOrder> {
     return this.findVisible(actor, id);
+  }
+
+  /**
+   * The order an action is about, if the caller may hear why it is refused: one they can read,
+   * or, for a technician's grab, an order of their communities another technician grabbed from
+   * the pool (the loser of the race hears who won). Anything else is NOT_FOUND, as a missing id:
+   * a refusal's status and assignee are for those who could read them anyway.
+   */
+  private async findForAction(actor: Actor, id: number, dto: TransitionDto): Promise<WorkOrder> {
+    try {
+      return await this.findVisible(actor, id);
+    } catch (e) {
+      if (!(e instanceof AppError) || e.code !== 'NOT_FOUND' || !this.mayGrab(actor, dto)) throw e;
+      const order = await this.findVisible(actor, id, this.grabScope(actor));
+      if (!(await this.grabbedByAnother(actor, order))) throw notFound('work order');
+      return order;
+    }
+  }
+
+  /** May the caller hear a refusal's details about this order (read it now, or lost its grab)? */
+  private async mayHearAbout(actor: Actor, order: WorkOrder, dto: TransitionDto): Promise<boolean> {
+    if (await this.orders.findInScope(order.id, await this.scopeOf(actor))) return true;
+    if (!this.mayGrab(actor, dto)) return false;
+    if (!(await this.orders.findInScope(order.id, this.grabScope(actor)))) return false;
+    return this.grabbedByAnother(actor, order);
+  }
+
+  private mayGrab(actor: Actor, dto: TransitionDto): boolean {
+    return dto.action === 'grab' && actor.role === 'technician' && actor.companyId !== null;
+  }
+
+  /** Every order of the technician's communities: where a grab looks. */
+  private grabScope(actor: Actor): OrderScope {
+    return { kind: 'staff', companyId: actor.companyId!, communityIds: actor.communityIds };
+  }
+
+  /** The order's last change of hands was a grab by someone else. */
+  private async grabbedByAnother(actor: Actor, order: WorkOrder): Promise<boolean> {
+    const handovers = (await this.orders.timeline(order.id)).filter((e) =>
+      ['assign', 'pool', 'grab', 'transfer', 'decline', 'reopen', 'cancel'].includes(e.action),
+    );
+    const last = handovers[handovers.length - 1];
+    return last?.action === 'grab' && order.assigneeId !== null && order.assigneeId !== actor.userId;
   }
 
   private async findVisible(actor: Actor, id: number, scope?: OrderScope): Promise<WorkOrder> {
@@ -387,7 +567,18 @@ export class WorkOrdersService {
         throw missing('assigneeId', 'transfer to a colleague, not to yourself');
       }
       await this.checkTechnician(order, dto.assigneeId!);
+      if (order.kind === 'complaint' && order.aboutUserId === dto.assigneeId) {
+        throw new AppError('COMPLAINT_ABOUT_ASSIGNEE', 'a complaint is never handled by the technician it is about', {
+          field: 'assigneeId',
+          aboutUserId: order.aboutUserId,
+        });
+      }
       return { action: dto.action, assigneeId: dto.assigneeId! };
+    }
+    if (dto.action === 'grab' && order.kind === 'complaint' && order.aboutUserId === actor.userId) {
+      throw new AppError('COMPLAINT_ABOUT_ASSIGNEE', 'a complaint is never handled by the technician it is about', {
+        aboutUserId: order.aboutUserId,
+      });
     }
     if (dto.action === 'quote') return { action: 'quote', quoteItems: dto.quoteItems };
     return { action: dto.action };
@@ -403,8 +594,26 @@ export class WorkOrdersService {
     }
   }
 
+  /**
+   * URGE_TOO_SOON while the last urge's cooldown runs (shared/src/abuse-limits.ts). The
+   * transition's conditional update on the version read makes one of concurrent urges win.
+   */
+  private async refuseEarlyUrge(orderId: number): Promise<void> {
+    const tooSoon = urgeTooSoon(await this.orders.lastEventAt(orderId, 'urge'), this.clock.now());
+    if (tooSoon) {
+      throw new AppError(
+        'URGE_TOO_SOON',
+        `one urge per ${URGE_COOLDOWN_MINUTES} minutes; next at ${tooSoon.nextUrgeAt}`,
+        tooSoon,
+      );
+    }
+  }
+
   private eventData(dto: TransitionDto, patch: OrderPatch): Record<string, unknown> | null {
     const data: Record<string, unknown> = {};
+    // The second urge and later ones also tell the supervisors (notification-rules.ts).
+    if (patch.urgeCount !== undefined)
+      Object.assign(data, { urgeCount: patch.urgeCount, escalated: patch.urgeCount >= 2 });
     if (patch.assigneeId !== undefined) data.assigneeId = patch.assigneeId;
     if (dto.reason) data.reason = dto.reason;
     if (dto.pauseReason) data.pauseReason = dto.pauseReason;
@@ -416,15 +625,11 @@ export class WorkOrdersService {
   }
 
   /** Views of orders; `known` rows the caller has already read are not read again. */
-  private async toViews(
-    actor: Actor,
-    orders: WorkOrder[],
-    known: { people?: User[]; houses?: House[]; communities?: Community[]; verifiedHouseIds?: number[] } = {},
-  ): Promise<WorkOrderView[]> {
+  private async toViews(actor: Actor, orders: WorkOrder[], known: KnownRows = {}): Promise<WorkOrderView[]> {
     const people =
       known.people ??
       (await this.users.findByIds(
-        orders.flatMap((o) => [o.reporterId, o.assigneeId]).filter((x): x is number => x !== null),
+        orders.flatMap((o) => [o.reporterId, o.assigneeId, o.aboutUserId]).filter((x): x is number => x != null),
       ));
     const byId = new Map(people.map((u) => [u.id, u]));
     const houses = new Map(
@@ -470,13 +675,20 @@ export class WorkOrdersService {
         reporter: person(o.reporterId, full.reporter),
         assignee: person(o.assigneeId, full.assignee),
         preferredTime: o.preferredTime,
+        visitWindow: o.visitFrom && o.visitTo ? { from: o.visitFrom.toISOString(), to: o.visitTo.toISOString() } : null,
+        // Staff only: a resident does not learn whom the desk filed a complaint against.
+        about:
+          actor.role !== 'resident' && o.aboutUserId != null && byId.get(o.aboutUserId)
+            ? { id: o.aboutUserId, name: byId.get(o.aboutUserId)!.name }
+            : null,
         photoIds: o.photoIds,
-        photos: this.photos.photoRefs(o.photoIds),
+        photos: this.photos.photoRefs(o.photoIds, actor.userId, o.id),
         quote: o.quoteItems ? { items: o.quoteItems, totalFen: o.quoteTotalFen ?? 0, approved: o.quoteApproved } : null,
         urgeCount: o.urgeCount,
         reopenCount: o.reopenCount,
         routingState: o.routingState as WorkOrderView['routingState'],
         slaDueAt: o.slaDueAt?.toISOString() ?? null,
+        servicePhone: community?.servicePhone ?? null,
         repeatOfId: o.repeatOfId,
         version: o.version,
         createdAt: o.createdAt.toISOString(),
@@ -487,13 +699,41 @@ export class WorkOrdersService {
     return views;
   }
 
-  private async toTimeline(events: WorkOrderEvent[], known?: User[]): Promise<TimelineEventView[]> {
-    const people = new Map(
-      (known ?? (await this.users.findByIds(events.map((e) => e.actorId).filter((x): x is number => x !== null)))).map(
-        (u) => [u.id, u],
-      ),
-    );
-    return events.map((e) => ({
+  /**
+   * The timeline; the urges are one line with their count, in the place and with the time of
+   * the latest (repeated urges are one fact: the resident is waiting).
+   */
+  private toTimeline(events: WorkOrderEvent[], people: User[], viewerId: number): TimelineEventView[] {
+    const lines = this.timelineLines(events, people, viewerId);
+    const urges = lines.filter((l) => l.action === 'urge');
+    if (urges.length < 2) return lines;
+    const latest = urges[urges.length - 1];
+    return lines
+      .filter((l) => l.action !== 'urge' || l === latest)
+      .map((l) => (l === latest ? { ...l, count: urges.length } : l));
+  }
+
+  private timelineLines(events: WorkOrderEvent[], people: User[], viewerId: number): TimelineEventView[] {
+    const byId = new Map(people.map((u) => [u.id, u]));
+    const ref = (id: number | null) => {
+      const u = id === null ? undefined : byId.get(id);
+      return u ? { id: u.id, name: u.name } : null;
+    };
+    // Whose hands the order is in, event by event (the events carry the new assignee).
+    let holder: number | null = null;
+    return events.map((e) => {
+      const next = assigneeAfter(e);
+      let handover: TimelineEventView['handover'];
+      if (next !== undefined) {
+        if (HANDOVERS.has(e.action)) handover = { from: ref(holder), to: ref(next) };
+        holder = next;
+      }
+      return { ...this.eventLine(e, byId, viewerId), ...(handover ? { handover } : {}) };
+    });
+  }
+
+  private eventLine(e: WorkOrderEvent, byId: Map<number, User>, viewerId: number): TimelineEventView {
+    return {
       id: e.id,
       action: e.action as WorkOrderAction | 'create',
       from: e.fromStatus as WorkOrderStatus | null,
@@ -501,12 +741,29 @@ export class WorkOrdersService {
       actor: {
         id: e.actorId,
         role: e.actorRole as Role | 'system',
-        name: e.actorId === null ? '系统' : (people.get(e.actorId)?.name ?? ''),
+        name: e.actorId === null ? '系统' : (byId.get(e.actorId)?.name ?? ''),
       },
-      note: e.note,
+      note: e.data?.escalated === true ? [e.note, '已升级通知主管'].filter(Boolean).join('；') : e.note,
       photoIds: e.photoIds,
-      photos: this.photos.photoRefs(e.photoIds),
+      photos: this.photos.photoRefs(e.photoIds, viewerId, e.workOrderId),
       at: e.createdAt.toISOString(),
-    }));
+    };
   }
+}
+
+/** Timeline actions that hand the order to someone: the line says from whom to whom. */
+const HANDOVERS: ReadonlySet<string> = new Set(['assign', 'transfer', 'grab']);
+
+/**
+ * Who holds the order after this event: the new assignee an assign or transfer recorded, the
+ * grabbing technician, nobody after a decline, pool, reopen or cancel; undefined: unchanged.
+ */
+function assigneeAfter(e: WorkOrderEvent): number | null | undefined {
+  if (e.action === 'grab') return e.actorId;
+  if (e.data && 'assigneeId' in e.data) {
+    const id = e.data.assigneeId;
+    return typeof id === 'number' ? id : null;
+  }
+  if (['decline', 'pool', 'reopen', 'cancel'].includes(e.action)) return null;
+  return undefined;
 }

@@ -1,1 +1,5 @@
-export default definePageConfig({ navigationBarTitleText: '绑定房屋' });
+export default definePageConfig({
+  // H5: Taro's router draws its navigation bar (title, back on sub pages) only with 'default'.
+  navigationStyle: 'default',
+  navigationBarTitleText: '绑定房屋',
+});

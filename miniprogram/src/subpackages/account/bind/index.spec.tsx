@@ -2,6 +2,7 @@ import { render, screen, waitFor } from '@testing-library/react';
 import BindPage from './index';
 import { apiError, FakeApi } from '../../../../test/fake-api';
 import { house, loggedIn } from '../../../../test/fixtures';
+import { storage } from '../../../services/storage';
 import { stubNavigation, tap, typeInto } from '../../../../test/ui';
 
 function bindApi(): FakeApi {
@@ -63,6 +64,29 @@ describe('绑定房屋', () => {
     await pickHouse(container);
     tap(screen.getByRole('button', { name: '提交绑定' }));
     expect(await screen.findByText('已提交，等待审核')).toBeInTheDocument();
+  });
+
+  it('says what happens next and whom to call while the binding waits', async () => {
+    bindApi().on('POST', '/api/me/houses', {
+      status: 201,
+      body: { ...house, status: 'pending', servicePhone: '075586001234' },
+    });
+    const { container } = render(<BindPage />);
+    await pickHouse(container);
+    tap(screen.getByRole('button', { name: '提交绑定' }));
+    expect(await screen.findByText(/接下来：物业核对您的身份后会通过审核/)).toBeInTheDocument();
+    expect(screen.getByText(/物业服务电话 075586001234/)).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: '拨打物业电话' })).toBeInTheDocument();
+  });
+
+  it('never prefills the placeholder nickname 微信用户 as the real name', async () => {
+    storage.setSession('tok-1', { ...storage.user()!, name: '微信用户' });
+    const api = bindApi();
+    const { container } = render(<BindPage />);
+    await pickHouse(container);
+    tap(screen.getByRole('button', { name: '提交绑定' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('请填写姓名');
+    expect(api.callsTo('POST', '/api/me/houses')).toHaveLength(0);
   });
 
   it('checks the phone number before sending, and explains a duplicate request', async () => {

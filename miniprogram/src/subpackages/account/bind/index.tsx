@@ -4,11 +4,13 @@ import { Input, Text, View } from '@tarojs/components';
 import {
   BINDING_RELATIONS,
   BINDING_STATUS_LABELS,
+  realNameOf,
   RELATION_LABELS,
   type BindingRelation,
   type HouseBindingView,
 } from '@linli/shared';
 import { HousePicker, useHousePick } from '../../../components/house-picker';
+import { PendingNext } from '../../../components/pending-binding';
 import { Screen } from '../../../components/screen';
 import { useLoader } from '../../../hooks/use-loader';
 import { api, ApiError } from '../../../services/api';
@@ -28,7 +30,8 @@ export default function BindPage() {
   const { community, house } = pick;
   const user = storage.user();
   const [relation, setRelation] = useState<BindingRelation>('owner');
-  const [name, setName] = useState(user?.name ?? '');
+  // A new WeChat user is called 微信用户 until they say their name: never prefill that.
+  const [name, setName] = useState(realNameOf(user?.name));
   const [phone, setPhone] = useState(user?.phone ?? '');
   const [submitting, setSubmitting] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -67,8 +70,9 @@ export default function BindPage() {
             {result.communityName} {result.houseLabel}
           </View>
           <View className="muted bind-result-text">
-            {ok ? '现在可以一键报修了。' : '您填写的姓名或手机号与物业登记的不一致，物业审核通过后即可报修。'}
+            {ok ? '现在可以一键报修了。' : '您填写的姓名或手机号与物业登记的不一致，需要物业人工审核。'}
           </View>
+          {!ok && <PendingNext binding={result} />}
           <View
             className="btn btn-primary btn-block"
             onClick={() => void Taro.reLaunch({ url: '/pages/home/index' })}

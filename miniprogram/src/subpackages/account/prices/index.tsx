@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Text, View } from '@tarojs/components';
-import { PRICE_KIND_LABELS, type HouseBindingView, type PriceItemView } from '@linli/shared';
+import { priceItemName, type HouseBindingView, type PriceItemView } from '@linli/shared';
 import { Screen } from '../../../components/screen';
 import { StateView } from '../../../components/state-view';
 import { api } from '../../../services/api';
@@ -11,6 +11,30 @@ import './index.scss';
 interface Community {
   id: number;
   name: string;
+}
+
+/**
+ * The categories of the list in the company's category order (the server's list), unknown ones
+ * after, and 其他 always last.
+ */
+function orderGroups(items: readonly PriceItemView[], categoryOrder: readonly string[]): string[] {
+  const rank = (c: string) =>
+    c === 'other'
+      ? Number.MAX_SAFE_INTEGER
+      : categoryOrder.includes(c)
+        ? categoryOrder.indexOf(c)
+        : categoryOrder.length;
+  return [...new Set(items.map((i) => i.category))].sort((a, b) => rank(a) - rank(b));
+}
+
+function ItemName({ item }: { item: PriceItemView }) {
+  const { name, kind } = priceItemName(item.name, item.kind);
+  return (
+    <Text>
+      {name}
+      {kind && <Text className="muted">{kind}</Text>}
+    </Text>
+  );
 }
 
 /** The price list of the resident's community, one tap from home, before anything is reported. */
@@ -51,7 +75,7 @@ export default function PricesPage() {
     void load();
   }, [load]);
 
-  const groups = [...new Set(items.map((i) => i.category))];
+  const groups = orderGroups(items, [...names.keys()]);
   return (
     <Screen className="prices">
       {communities.length > 1 && (
@@ -84,10 +108,7 @@ export default function PricesPage() {
               .filter((i) => i.category === g)
               .map((i) => (
                 <View className="row-between price-row" key={i.id}>
-                  <Text>
-                    {i.name}
-                    <Text className="muted">（{PRICE_KIND_LABELS[i.kind]}）</Text>
-                  </Text>
+                  <ItemName item={i} />
                   <Text>
                     {i.priceFen === 0 ? '免费' : yuan(i.priceFen)} / {i.unit}
                   </Text>

@@ -32,11 +32,11 @@ function answerAll(): void {
   tap(screen.getByRole('radio', { name: '符合预期程度 7 分' }));
   tap(screen.getByRole('radio', { name: '与理想服务相比 9 分' }));
   tap(screen.getByRole('radio', { name: '推荐意愿 10 分' }));
-  tap(screen.getByRole('radio', { name: '有形性 4 星' }));
-  tap(screen.getByRole('radio', { name: '可靠性 5 星' }));
-  tap(screen.getByRole('radio', { name: '响应性 3 星' }));
-  tap(screen.getByRole('radio', { name: '保证性 4 星' }));
-  tap(screen.getByRole('radio', { name: '移情性 5 星' }));
+  tap(screen.getByRole('radio', { name: '设施环境 4 星' }));
+  tap(screen.getByRole('radio', { name: '说到做到 5 星' }));
+  tap(screen.getByRole('radio', { name: '响应及时 3 星' }));
+  tap(screen.getByRole('radio', { name: '专业放心 4 星' }));
+  tap(screen.getByRole('radio', { name: '贴心周到 5 星' }));
 }
 
 const expectedBody = {
@@ -72,6 +72,21 @@ describe('小区满意度调查', () => {
     expect(posts[0].body).toEqual({ ...expectedBody, comment: '希望多修剪绿化' });
   });
 
+  it('speaks plain Chinese: no SERVPERF jargon, and scale ends that match each scale', async () => {
+    surveyApi();
+    const { container } = render(<SurveyPage />);
+    await screen.findByText('2026 年第四季度满意度调查');
+    const text = container.textContent ?? '';
+    expect(text).not.toMatch(/有形性|移情性|保证性|响应性|可靠性/);
+    // 1-10 satisfaction: 1 = 非常不满意 … 10 = 非常满意; the 1-5 stars say 1 星 = 非常不满意 … 5 星 = 非常满意.
+    expect(screen.getAllByText('1 = 非常不满意')).toHaveLength(1);
+    expect(screen.getAllByText('10 = 非常满意')).toHaveLength(1);
+    expect(screen.getByText('1 = 远低于预期')).toBeInTheDocument();
+    expect(screen.getByText(/1 星 = 非常不满意，5 星 = 非常满意/)).toBeInTheDocument();
+    tap(screen.getByRole('radio', { name: '设施环境 1 星' }));
+    expect(screen.getByText('非常不满意')).toBeInTheDocument();
+  });
+
   it('keeps 提交 disabled and names what is missing until every required answer is given', async () => {
     const api = surveyApi().on('POST', '/api/surveys/5/responses', { status: 201, body: { id: 1, surveyId: 5 } });
     render(<SurveyPage />);
@@ -79,14 +94,14 @@ describe('小区满意度调查', () => {
     expect(submitButton()).toHaveAttribute('aria-disabled', 'true');
     expect(
       screen.getByText(
-        '还需回答：总体满意度、符合预期程度、与理想服务相比、推荐意愿、有形性、可靠性、响应性、保证性、移情性',
+        '还需回答：总体满意度、符合预期程度、与理想服务相比、推荐意愿、设施环境、说到做到、响应及时、专业放心、贴心周到',
       ),
     ).toBeInTheDocument();
 
     tap(screen.getByRole('radio', { name: '总体满意度 8 分' }));
     tap(screen.getByRole('radio', { name: '推荐意愿 0 分' }));
     expect(
-      screen.getByText('还需回答：符合预期程度、与理想服务相比、有形性、可靠性、响应性、保证性、移情性'),
+      screen.getByText('还需回答：符合预期程度、与理想服务相比、设施环境、说到做到、响应及时、专业放心、贴心周到'),
     ).toBeInTheDocument();
     tap(submitButton());
     expect(api.callsTo('POST', '/api/surveys/5/responses')).toHaveLength(0);
@@ -124,7 +139,7 @@ describe('小区满意度调查', () => {
     tap(submitButton());
     expect(await screen.findByRole('alert')).toHaveTextContent('网络不给力，请检查网络后重试');
     expect(screen.getByRole('radio', { name: '总体满意度 8 分' })).toHaveAttribute('aria-checked', 'true');
-    expect(screen.getByRole('radio', { name: '移情性 5 星' })).toHaveAttribute('aria-checked', 'true');
+    expect(screen.getByRole('radio', { name: '贴心周到 5 星' })).toHaveAttribute('aria-checked', 'true');
 
     tap(screen.getByRole('button', { name: '重新提交' }));
     expect(await screen.findByText('感谢您的参与！')).toBeInTheDocument();

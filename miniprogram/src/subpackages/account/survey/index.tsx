@@ -4,8 +4,9 @@ import { Text, Textarea, View } from '@tarojs/components';
 import {
   ACSI_ITEM_LABELS,
   ACSI_ITEMS,
+  SATISFACTION_SCALE_WORDS,
   SERVPERF_DIMENSIONS,
-  SERVPERF_LABELS,
+  SURVEY_DIMENSION_LABELS,
   type AcsiItem,
   type ServperfDimension,
 } from '@linli/shared';
@@ -26,13 +27,19 @@ const ACSI_QUESTIONS: Record<AcsiItem, string> = {
 };
 const NPS_LABEL = '推荐意愿';
 const NPS_QUESTION = '您有多大可能向亲友推荐本小区的物业服务';
-/** What each SERVPERF dimension means, in plain words. */
-const SERVPERF_HINTS: Record<ServperfDimension, string> = {
-  tangibles: '设施、环境和员工仪表',
-  reliability: '说到做到，一次做好',
-  responsiveness: '有事及时响应、处理快',
-  assurance: '专业可信，让人放心',
-  empathy: '体贴关心住户的需要',
+/** The two ends of each ACSI item's 1-10 scale, in the words of its question. */
+const ACSI_ENDS: Record<AcsiItem, [string, string]> = {
+  overall: ['非常不满意', '非常满意'],
+  expectation: ['远低于预期', '完全符合预期'],
+  ideal: ['差距很大', '非常接近理想'],
+};
+/** What each service dimension asks about (the names are SURVEY_DIMENSION_LABELS, not SERVPERF's jargon). */
+const DIMENSION_HINTS: Record<ServperfDimension, string> = {
+  tangibles: '小区设施、环境卫生和员工仪容',
+  reliability: '答应的事按时做到、一次做好',
+  responsiveness: '有事找物业，回应快、处理快',
+  assurance: '员工专业可靠，让人放心',
+  empathy: '体谅住户难处，主动关心',
 };
 
 /** A row of tappable numbers min..max (large targets, wrapping); null = not chosen yet. */
@@ -80,7 +87,7 @@ type Servperf = Partial<Record<ServperfDimension, number>>;
 
 /**
  * The community survey: three ACSI items (1-10), NPS (0-10), five SERVPERF dimensions (1-5
- * stars) and an optional comment. 提交 stays disabled, naming what is missing, until every
+ * stars, named in plain words) and an optional comment. 提交 stays disabled, naming what is missing, until every
  * required answer is given; a failed submit keeps the answers for a retry.
  */
 export default function SurveyPage() {
@@ -147,7 +154,7 @@ export default function SurveyPage() {
   const missing = [
     ...ACSI_ITEMS.filter((k) => !acsi[k]).map((k) => ACSI_ITEM_LABELS[k]),
     ...(npsScore === null ? [NPS_LABEL] : []),
-    ...SERVPERF_DIMENSIONS.filter((d) => !servperf[d]).map((d) => SERVPERF_LABELS[d]),
+    ...SERVPERF_DIMENSIONS.filter((d) => !servperf[d]).map((d) => SURVEY_DIMENSION_LABELS[d]),
   ];
   const disabled = missing.length > 0 || submitting;
 
@@ -218,8 +225,8 @@ export default function SurveyPage() {
               value={acsi[k] ?? null}
               onChange={(n) => setAcsi((a) => ({ ...a, [k]: n }))}
               label={ACSI_ITEM_LABELS[k]}
-              low="很不满意"
-              high="非常满意"
+              low={ACSI_ENDS[k][0]}
+              high={ACSI_ENDS[k][1]}
             />
           </View>
         ))}
@@ -242,15 +249,17 @@ export default function SurveyPage() {
       </View>
 
       <View className="card">
-        <View className="card-title">服务评价（1-5 星）</View>
+        <View className="card-title">
+          服务评价（1-5 星，1 星 = {SATISFACTION_SCALE_WORDS[1]}，5 星 = {SATISFACTION_SCALE_WORDS[5]}）
+        </View>
         {SERVPERF_DIMENSIONS.map((d) => (
           <View key={d} className="survey-dim">
             <View className="survey-q-label">
-              * {SERVPERF_LABELS[d]}：{SERVPERF_HINTS[d]}
+              * {SURVEY_DIMENSION_LABELS[d]}：{DIMENSION_HINTS[d]}
             </View>
             <Stars
               value={servperf[d] ?? 0}
-              label={SERVPERF_LABELS[d]}
+              label={SURVEY_DIMENSION_LABELS[d]}
               onChange={(n) => setServperf((x) => ({ ...x, [d]: n }))}
             />
           </View>

@@ -143,14 +143,14 @@ describe('团队看板 (supervisor board)', () => {
     expect(await within(sheet).findByRole('radio', { name: '钱师傅' })).toBeInTheDocument();
     expect(within(sheet).queryByRole('radio', { name: '赵师傅' })).not.toBeInTheDocument();
     tap(within(sheet).getByRole('radio', { name: '钱师傅' }));
-    tap(within(sheet).getByRole('radio', { name: '即将超时，改派' }));
+    tap(within(sheet).getByRole('radio', { name: '已超时 10分钟，尽快处理' }));
     tap(within(sheet).getByRole('button', { name: '确认' }));
     expect(await screen.findByRole('alert')).toHaveTextContent('已改派给 钱师傅');
     expect(api.callsTo('POST', '/api/work-orders/241/transitions')[0].body).toEqual({
       action: 'assign',
       version: 6,
       assigneeId: 8,
-      reason: '即将超时，改派',
+      reason: '已超时 10分钟，尽快处理',
     });
     await waitFor(() => expect(api.callsTo('GET', '/api/staff/board')).toHaveLength(2));
   });
@@ -164,5 +164,39 @@ describe('团队看板 (supervisor board)', () => {
     tap(within(sheet).getByRole('radio', { name: '原师傅请假' }));
     tap(within(sheet).getByRole('button', { name: '确认' }));
     expect(await screen.findByRole('alert')).toHaveTextContent('工单刚被他人处理，已刷新');
+  });
+
+  it('offers 派单 on an unassigned order and says how late a late order is', async () => {
+    const late = order({
+      id: 243,
+      no: 'HY-3',
+      status: 'submitted',
+      assignee: null,
+      version: 2,
+      slaDueAt: new Date(Date.now() - 5 * 86400000).toISOString(),
+      urgeCount: 3,
+    });
+    const api = new FakeApi()
+      .install()
+      .on('GET', '/api/staff/board', { body: board })
+      .on('GET', '/api/work-orders', { body: { items: [late], total: 1, page: 1, pageSize: 20 } })
+      .on('GET', '/api/leave', { body: [] })
+      .on('GET', '/api/staff', { body: techs })
+      .on('POST', '/api/work-orders/243/transitions', {
+        body: order({ id: 243, status: 'assigned', assignee: { id: 8, name: '钱师傅', phone: null } }),
+      });
+    render(<BoardPage />);
+    const card = (await screen.findAllByTestId('risk-order'))[0];
+    expect(card).toHaveTextContent('已超时 5天');
+    expect(card).toHaveTextContent('未派人 · 催单 3次');
+    expect(within(card).queryByRole('button', { name: /改派/ })).not.toBeInTheDocument();
+    tap(within(card).getByRole('button', { name: '派单 HY-3' }));
+    const sheet = screen.getByRole('dialog', { name: '派单 HY-3' });
+    expect(within(sheet).queryByText(/即将超时/)).not.toBeInTheDocument();
+    tap(await within(sheet).findByRole('radio', { name: '钱师傅' }));
+    tap(within(sheet).getByRole('radio', { name: '已超时 5天，尽快处理' }));
+    tap(within(sheet).getByRole('button', { name: '确认' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('已派给 钱师傅');
+    expect(api.callsTo('POST', '/api/work-orders/243/transitions')[0].body).toMatchObject({ assigneeId: 8 });
   });
 });

@@ -33,6 +33,16 @@ const canAssign = (o: WorkOrderView) =>
   allowedActions(o.status, { role: 'supervisor', isAssignee: false, isReporter: false }).includes('assign');
 
 /**
+ * The reasons offered when assigning from the board: a late order says how late it is (已超时
+ * 5天), one still in time 即将超时; an unassigned order is 派单, not a reassignment.
+ */
+export function assignReasons(o: WorkOrderView, now: number): string[] {
+  const sla = slaText(o.slaDueAt, now);
+  const first = sla?.late ? `${sla.text}，尽快处理` : '即将超时，尽快处理';
+  return o.assignee ? [first, '原师傅请假', '原师傅手头工单太多', '住户要求换人'] : [first, '无人接单', '抢单池无人抢'];
+}
+
+/**
  * 团队看板 (supervisor home): open orders by SLA state, each technician's load and status, the
  * orders past 50% of an SLA target with one-tap 改派, the latest escalations, and leave to approve.
  */
@@ -63,8 +73,9 @@ export default function BoardPage() {
     try {
       const next = await api.transition(o.id, { action: 'assign', version: o.version, assigneeId, reason });
       setReassigning(null);
-      setNotice(`已改派给 ${next.assignee?.name ?? ''}`);
-      void Taro.showToast({ title: '已改派', icon: 'success' });
+      const verb = o.assignee ? '改派' : '派';
+      setNotice(`已${verb}给 ${next.assignee?.name ?? ''}`);
+      void Taro.showToast({ title: o.assignee ? '已改派' : '已派单', icon: 'success' });
     } catch (err) {
       setReassigning(null);
       setNotice(
@@ -131,16 +142,19 @@ export default function BoardPage() {
               </View>
               <View className="row-between">
                 <Text className={sla?.late ? 'office-danger' : 'office-warn'}>{sla?.text ?? '时限过半'}</Text>
-                <Text className="muted">{o.assignee ? o.assignee.name : '未派人'}</Text>
+                <Text className="muted">
+                  {o.assignee ? o.assignee.name : '未派人'}
+                  {o.urgeCount > 0 ? ` · 催单 ${o.urgeCount}次` : ''}
+                </Text>
               </View>
               {canAssign(o) && (
                 <View
                   className="btn btn-primary btn-block"
                   onClick={() => setReassigning(o)}
                   role="button"
-                  aria-label={`改派 ${o.no}`}
+                  aria-label={`${o.assignee ? '改派' : '派单'} ${o.no}`}
                 >
-                  改派
+                  {o.assignee ? '改派' : '派单'}
                 </View>
               )}
             </View>
@@ -203,9 +217,10 @@ export default function BoardPage() {
 
       {reassigning && (
         <AssignSheet
-          title={`改派 ${reassigning.no}`}
+          title={`${reassigning.assignee ? '改派' : '派单'} ${reassigning.no}`}
           communityId={reassigning.communityId}
-          exclude={reassigning.assignee?.id}
+          exclude={[reassigning.assignee?.id, reassigning.about?.id]}
+          reasons={assignReasons(reassigning, now)}
           busy={busy}
           onCancel={() => setReassigning(null)}
           onConfirm={(assigneeId, reason) => void reassign(reassigning, assigneeId, reason)}

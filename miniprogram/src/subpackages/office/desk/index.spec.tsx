@@ -1,7 +1,7 @@
-import { render, screen, waitFor } from '@testing-library/react';
+import { render, screen, waitFor, within } from '@testing-library/react';
 import DeskHomePage from './index';
 import { FakeApi } from '../../../../test/fake-api';
-import { staffLoggedIn } from '../../../../test/fixtures';
+import { order, staffLoggedIn } from '../../../../test/fixtures';
 import { stubNavigation, tap } from '../../../../test/ui';
 import { homeFor } from '../../../hooks/use-session';
 import { desk, signIn } from '../test-users';
@@ -52,5 +52,54 @@ describe('客服工作台 (desk home)', () => {
     new FakeApi().install();
     render(<DeskHomePage />);
     await waitFor(() => expect(urls).toEqual(['/subpackages/staff/queue/index']));
+  });
+
+  it('lists the orders waiting for someone (待派单) and the reopened ones (返修), each with one-tap 派单', async () => {
+    const waiting = order({ id: 301, no: 'HY-301', status: 'submitted', assignee: null, version: 2, urgeCount: 1 });
+    const back = order({ id: 302, no: 'HY-302', status: 'reopened', assignee: null, version: 7, reopenCount: 1 });
+    const api = new FakeApi()
+      .install()
+      .on('GET', '/api/follow-ups', { body: page(0) })
+      .on('GET', '/api/work-orders', (req) => ({
+        body: String(req.query.status) === 'reopened' ? page(1, [back]) : req.query.kind ? page(0) : page(1, [waiting]),
+      }))
+      .on('GET', '/api/staff', {
+        body: [
+          {
+            id: 8,
+            name: '钱师傅',
+            role: 'technician',
+            communityIds: [1],
+            openOrders: 1,
+            capacity: 6,
+            onShift: true,
+            onLeave: false,
+          },
+        ],
+      })
+      .on('POST', '/api/work-orders/302/transitions', {
+        body: order({ id: 302, status: 'assigned', assignee: { id: 8, name: '钱师傅', phone: null } }),
+      });
+    render(<DeskHomePage />);
+    const pending = await screen.findByRole('region', { name: '待派单' });
+    expect(await within(pending).findByText(/催单 1次/)).toBeInTheDocument();
+    expect(within(pending).getByRole('button', { name: '派单 HY-301' })).toBeInTheDocument();
+    const reopened = screen.getByRole('region', { name: '返修' });
+    expect(await within(reopened).findByText(/返修 1次/)).toBeInTheDocument();
+    const queries = api.callsTo('GET', '/api/work-orders').map((c) => c.query.status);
+    expect(queries).toEqual(expect.arrayContaining(['submitted,pooled', 'reopened']));
+
+    tap(within(reopened).getByRole('button', { name: '派单 HY-302' }));
+    const sheet = screen.getByRole('dialog', { name: '派单 HY-302' });
+    tap(await within(sheet).findByRole('radio', { name: '钱师傅' }));
+    tap(within(sheet).getByRole('radio', { name: '住户反映没修好，请上门返修' }));
+    tap(within(sheet).getByRole('button', { name: '确认' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('已派给 钱师傅');
+    expect(api.callsTo('POST', '/api/work-orders/302/transitions')[0].body).toEqual({
+      action: 'assign',
+      version: 7,
+      assigneeId: 8,
+      reason: '住户反映没修好，请上门返修',
+    });
   });
 });

@@ -1,27 +1,75 @@
+import { useRef, useState } from 'react';
 import Taro, { usePullDownRefresh } from '@tarojs/taro';
-import { View } from '@tarojs/components';
+import { Text, View } from '@tarojs/components';
+import { STATUS_LABELS, type Page, type WorkOrderStatus, type WorkOrderView } from '@linli/shared';
 import { Screen } from '../../../components/screen';
-import { useLoader } from '../../../hooks/use-loader';
+import { StateView } from '../../../components/state-view';
+import { useLoader, type Loaded } from '../../../hooks/use-loader';
+import { api, ApiError } from '../../../services/api';
+import { textOf } from '../../../services/errors';
+import { formatTime, orderTitle } from '../../../services/format';
 import { staffApi } from '../../../services/staff-api';
-import { NavRow, OfficeHead, OPEN_COMPLAINT_STATUSES, useOfficeGuard } from '../common';
+import { AssignSheet, NavRow, OfficeHead, OPEN_COMPLAINT_STATUSES, orderUrl, useOfficeGuard } from '../common';
 
-/** 客服工作台: file a phone report, work the follow-up calls and the complaints. */
+/** Orders nobody holds: new ones routing could not place, and pooled ones nobody grabbed. */
+export const UNASSIGNED_STATUSES: readonly WorkOrderStatus[] = ['submitted', 'pooled'];
+/** Reopened orders wait for someone to go back: routing may find nobody either. */
+export const REOPENED_STATUSES: readonly WorkOrderStatus[] = ['reopened'];
+
+/**
+ * 客服工作台: file a phone report, work the follow-up calls and the complaints, and 派单 the
+ * orders nobody holds (待派单) and the reopened ones (返修) with one tap each.
+ */
 export default function DeskHomePage() {
   const followUps = useLoader(() => staffApi.followUps('open'), []);
   const complaints = useLoader(
     () => staffApi.orders({ kind: 'complaint', status: OPEN_COMPLAINT_STATUSES, pageSize: 1 }),
     [],
   );
-  const reload = () => Promise.all([followUps.reload(), complaints.reload()]);
+  const unassigned = useLoader(() => staffApi.orders({ status: UNASSIGNED_STATUSES, sort: 'sla', pageSize: 20 }), []);
+  const reopened = useLoader(() => staffApi.orders({ status: REOPENED_STATUSES, sort: 'sla', pageSize: 20 }), []);
+  const reload = () => Promise.all([followUps.reload(), complaints.reload(), unassigned.reload(), reopened.reload()]);
   useOfficeGuard(['desk', 'supervisor', 'admin'], () => void reload());
   usePullDownRefresh(() => {
     void reload().finally(() => Taro.stopPullDownRefresh());
   });
   const overdue = (followUps.data?.items ?? []).filter((f) => f.overdue).length;
+  const [assigning, setAssigning] = useState<WorkOrderView | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
+  const busyRef = useRef(false);
+
+  const assign = async (o: WorkOrderView, assigneeId: number, reason: string) => {
+    if (busyRef.current) return;
+    busyRef.current = true;
+    setBusy(true);
+    setNotice(null);
+    try {
+      const next = await api.transition(o.id, { action: 'assign', version: o.version, assigneeId, reason });
+      setAssigning(null);
+      setNotice(`已派给 ${next.assignee?.name ?? ''}`);
+      void Taro.showToast({ title: '已派单', icon: 'success' });
+    } catch (err) {
+      setAssigning(null);
+      setNotice(
+        err instanceof ApiError && err.status === 409 ? `工单刚被他人处理，已刷新（${err.text}）` : textOf(err),
+      );
+    } finally {
+      busyRef.current = false;
+      setBusy(false);
+      void unassigned.reload();
+      void reopened.reload();
+    }
+  };
 
   return (
     <Screen className="office">
       <OfficeHead title="客服工作台" />
+      {notice && (
+        <View className="error-banner" role="alert">
+          {notice}
+        </View>
+      )}
       <View className="card">
         <NavRow label="电话报修" hint="替来电住户登记报修" url="/subpackages/office/new-order/index" />
         <NavRow
@@ -42,6 +90,77 @@ export default function DeskHomePage() {
           {followUps.error ?? complaints.error}
         </View>
       )}
+
+      <OrderList title="待派单" empty="没有待派的工单" list={unassigned} onAssign={setAssigning} />
+      <OrderList title="返修" empty="没有待处理的返修" list={reopened} onAssign={setAssigning} />
+
+      {assigning && (
+        <AssignSheet
+          title={`派单 ${assigning.no}`}
+          communityId={assigning.communityId}
+          exclude={assigning.about?.id}
+          reasons={assigning.status === 'reopened' ? ['住户反映没修好，请上门返修', '原师傅不在班'] : undefined}
+          busy={busy}
+          onCancel={() => setAssigning(null)}
+          onConfirm={(assigneeId, reason) => void assign(assigning, assigneeId, reason)}
+        />
+      )}
     </Screen>
+  );
+}
+
+/** A list of orders waiting for someone, each with 派单. */
+function OrderList({
+  title,
+  empty,
+  list,
+  onAssign,
+}: {
+  title: string;
+  empty: string;
+  list: Loaded<Page<WorkOrderView>>;
+  onAssign: (o: WorkOrderView) => void;
+}) {
+  const items = list.data?.items ?? [];
+  return (
+    <View aria-label={title} role="region">
+      <View className="section-title">
+        {title}
+        {list.data && list.data.total > 0 ? `（${list.data.total}）` : ''}
+      </View>
+      {!list.data ? (
+        <StateView loading={list.loading} error={list.error} onRetry={() => void list.reload()} />
+      ) : items.length === 0 ? (
+        <View className="card muted">{empty}</View>
+      ) : (
+        items.map((o) => (
+          <View key={o.id} className="card office-item" data-testid="desk-order">
+            <View
+              className="row-between"
+              onClick={() => void Taro.navigateTo({ url: orderUrl(o.id) })}
+              role="link"
+              aria-label={`工单 ${o.no}`}
+            >
+              <Text className="card-title">
+                {orderTitle(o)} · {o.location}
+              </Text>
+              <Text className="pill">{STATUS_LABELS[o.status]}</Text>
+            </View>
+            <View className="muted">
+              {formatTime(o.createdAt)} 报修{o.urgeCount > 0 ? ` · 催单 ${o.urgeCount}次` : ''}
+              {o.reopenCount > 0 ? ` · 返修 ${o.reopenCount}次` : ''}
+            </View>
+            <View
+              className="btn btn-primary btn-block"
+              onClick={() => onAssign(o)}
+              role="button"
+              aria-label={`派单 ${o.no}`}
+            >
+              派单
+            </View>
+          </View>
+        ))
+      )}
+    </View>
   );
 }

@@ -89,4 +89,13 @@ describe('回访 (follow-ups)', () => {
     expect(await screen.findByRole('alert')).toHaveTextContent('这条回访已被同事记录');
     expect(api.callsTo('POST', COMPLETE)[0].body).toEqual({ channel: 'wechat', reached: false, outcome: '无人接听' });
   });
+
+  it("shows the resident's rating comment on the card", async () => {
+    new FakeApi().install().on('GET', '/api/follow-ups', {
+      body: page([followUp({ ratingComment: '师傅来得太晚，水还在滴', ratingTags: ['没修好'] })]),
+    });
+    render(<FollowUpsPage />);
+    const item = await screen.findByTestId('follow-up');
+    expect(within(item).getByTestId('rating-comment')).toHaveTextContent('住户评价：没修好；师傅来得太晚，水还在滴');
+  });
 });

@@ -112,6 +112,11 @@ export default function FollowUpsPage() {
               {f.ratingStars ? ` · 住户评价 ${f.ratingStars} 星` : ''}
               {f.assignee ? ` · 师傅 ${f.assignee.name}` : ''}
             </View>
+            {(f.ratingComment || f.ratingTags?.length > 0) && (
+              <View className="office-quote" data-testid="rating-comment">
+                住户评价：{[f.ratingTags?.join('、'), f.ratingComment].filter(Boolean).join('；')}
+              </View>
+            )}
             {f.reporter && (
               <View className="info-row">
                 <Text className="info-key">住户</Text>

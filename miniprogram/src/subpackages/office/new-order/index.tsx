@@ -1,12 +1,16 @@
 import { useRef, useState } from 'react';
 import Taro from '@tarojs/taro';
-import { Text, Textarea, View } from '@tarojs/components';
+import { Input, Text, Textarea, View } from '@tarojs/components';
 import {
+  duplicateOrderTextForDesk,
   KIND_LABELS,
   PRIORITIES,
   PRIORITY_LABELS,
+  visitWindowOf,
+  visitWindowText,
+  type CallerView,
   type Priority,
-  type WorkOrderDetailView,
+  type CreatedWorkOrderView,
   type WorkOrderKind,
 } from '@linli/shared';
 import { HousePicker, useHousePick } from '../../../components/house-picker';
@@ -42,23 +46,70 @@ export default function NewPhoneOrderPage() {
   const [category, setCategory] = useState<string | null>(null);
   const [priority, setPriority] = useState<Priority>('P3');
   const [time, setTime] = useState<string | null>(null);
+  // A complaint about a technician: who (optional; never assigned the complaint).
+  const [about, setAbout] = useState<number | null>(null);
+  const techs = useLoader(
+    () => (community && kind === 'complaint' ? staffApi.technicians(community.id) : Promise.resolve([])),
+    [community?.id, kind],
+  );
   const [description, setDescription] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [submitting, setSubmitting] = useState(false);
-  const [created, setCreated] = useState<WorkOrderDetailView | null>(null);
+  const [created, setCreated] = useState<CreatedWorkOrderView | null>(null);
   const keyRef = useRef(newIdempotencyKey());
   const busyRef = useRef(false);
+  // 来电号码: the number on the phone finds the resident and fills the house.
+  const [phone, setPhone] = useState('');
+  const [lookup, setLookup] = useState<{ busy: boolean; found: CallerView[] | null; error: string | null }>({
+    busy: false,
+    found: null,
+    error: null,
+  });
 
   // Staff see their company's communities; the desk files only where it serves.
   const communityList = (communities.data ?? []).filter((c) => !mine.length || mine.includes(c.id));
 
+  /** Fill community, building and house from a looked-up caller's house; the caller is picked. */
+  const fillFrom = (c: CallerView, h: CallerView['houses'][number]) => {
+    const community = communityList.find((x) => x.id === h.communityId) ?? {
+      id: h.communityId,
+      name: h.communityName,
+      address: '',
+      servicePhone: null,
+    };
+    pick.setCommunity(community);
+    pick.setBuilding({ id: h.buildingId, name: h.buildingName });
+    pick.setHouse({ id: h.houseId, label: h.label, unit: null, roomNo: '' });
+    setCaller(c.userId);
+  };
+
+  const findCaller = async () => {
+    const number = phone.replace(/\D/g, '');
+    if (!/^1\d{10}$/.test(number)) {
+      setLookup({ busy: false, found: null, error: '请输入11位手机号' });
+      return;
+    }
+    setLookup({ busy: true, found: null, error: null });
+    try {
+      const found = await staffApi.callers(number);
+      setLookup({ busy: false, found, error: null });
+      // One caller with one house: fill it in at once.
+      if (found.length === 1 && found[0].houses.length === 1) fillFrom(found[0], found[0].houses[0]);
+    } catch (err) {
+      setLookup({ busy: false, found: null, error: textOf(err) });
+    }
+  };
+
   const restart = () => {
     pick.reset();
+    setPhone('');
+    setLookup({ busy: false, found: null, error: null });
     setCaller(null);
     setCategory(null);
     setKind('repair');
     setPriority('P3');
     setTime(null);
+    setAbout(null);
     setDescription('');
     setError(null);
     setCreated(null);
@@ -73,6 +124,7 @@ export default function NewPhoneOrderPage() {
     busyRef.current = true;
     setSubmitting(true);
     setError(null);
+    const window = visitWindowOf(time, new Date());
     try {
       const order = await staffApi.createPhoneOrder(
         {
@@ -83,7 +135,9 @@ export default function NewPhoneOrderPage() {
           description: description.trim(),
           houseId: house.id,
           ...(caller !== UNREGISTERED ? { reporterId: caller } : {}),
-          ...(time ? { preferredTime: time } : {}),
+          // 今天下午 and the like go as a real window of two instants; 尽快上门 stays words.
+          ...(time ? (window ? { visitWindow: window } : { preferredTime: time }) : {}),
+          ...(kind === 'complaint' && about !== null ? { aboutUserId: about } : {}),
         },
         keyRef.current,
       );
@@ -104,7 +158,10 @@ export default function NewPhoneOrderPage() {
     return (
       <Screen className="office">
         <View className="card" role="status">
-          <View className="title">已登记</View>
+          <View className="title">{created.duplicate ? '已有相同工单' : '已登记'}</View>
+          {created.duplicate ? (
+            <View className="muted">{duplicateOrderTextForDesk(created.createdAt, Date.now())}</View>
+          ) : null}
           <View className="large">工单号 {created.no}</View>
           <View className="muted">
             {created.location} · {KIND_LABELS[created.kind]}
@@ -128,6 +185,54 @@ export default function NewPhoneOrderPage() {
 
   return (
     <Screen className="office">
+      {!house && (
+        <View className="card" aria-label="来电号码" role="search">
+          <View className="card-title">来电号码</View>
+          <View className="row">
+            <Input
+              className="input office-phone-input"
+              type="number"
+              maxlength={11}
+              value={phone}
+              placeholder="输入来电手机号查找住户"
+              placeholderClass="placeholder"
+              onInput={(e) => setPhone(e.detail.value)}
+              aria-label="来电手机号"
+            />
+            <View
+              className={`btn btn-primary office-phone-btn ${lookup.busy ? 'btn-disabled' : ''}`}
+              onClick={() => void findCaller()}
+              role="button"
+            >
+              {lookup.busy ? '查找中…' : '查找'}
+            </View>
+          </View>
+          {lookup.error && (
+            <View className="office-danger" role="alert">
+              {lookup.error}
+            </View>
+          )}
+          {lookup.found && lookup.found.length === 0 && (
+            <View className="muted">没有绑定这个号码的住户，请按小区、楼栋、房号选择</View>
+          )}
+          {(lookup.found ?? []).flatMap((c) =>
+            c.houses.map((h) => (
+              <View
+                key={`${c.userId}-${h.houseId}`}
+                className="office-option row-between"
+                onClick={() => fillFrom(c, h)}
+                role="button"
+                aria-label={`${c.name} ${h.communityName} ${h.label}`}
+              >
+                <Text>{c.name}</Text>
+                <Text className="muted">
+                  {h.communityName} {h.label}
+                </Text>
+              </View>
+            )),
+          )}
+        </View>
+      )}
       <HousePicker
         pick={pick}
         communities={communities}
@@ -230,6 +335,29 @@ export default function NewPhoneOrderPage() {
                       aria-checked={time === t}
                     >
                       {t}
+                    </View>
+                  ))}
+                </View>
+                {time && visitWindowOf(time, new Date()) && (
+                  <View className="muted" data-testid="visit-window">
+                    上门时间：{visitWindowText(visitWindowOf(time, new Date())!, new Date())}
+                  </View>
+                )}
+              </View>
+            )}
+            {kind === 'complaint' && (techs.data ?? []).length > 0 && (
+              <View>
+                <View className="card-title">被投诉师傅（选填）</View>
+                <View className="choices">
+                  {(techs.data ?? []).map((t) => (
+                    <View
+                      key={t.id}
+                      className={choice(about === t.id)}
+                      onClick={() => setAbout(about === t.id ? null : t.id)}
+                      role="radio"
+                      aria-checked={about === t.id}
+                    >
+                      {t.name}
                     </View>
                   ))}
                 </View>

@@ -134,4 +134,23 @@ describe('工单详情 (office order)', () => {
     expect(await screen.findByText('已取消')).toBeInTheDocument();
     expect(api.callsTo('GET', DETAIL)).toHaveLength(2);
   });
+
+  it('names the technician a complaint is about and leaves them out of 派单; shows the resident photos', async () => {
+    new FakeApi()
+      .install()
+      .on('GET', DETAIL, {
+        body: complaint({
+          about: { id: 7, name: '赵师傅' },
+          photos: [{ id: 51, url: '/api/uploads/51/content?sig=z' }],
+        }),
+      })
+      .on('GET', '/api/staff', { body: techs });
+    render(<OfficeOrderPage />);
+    expect(await screen.findByText('被投诉师傅')).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: '住户照片 1' })).toBeInTheDocument();
+    tap(screen.getByRole('button', { name: '派单' }));
+    const sheet = screen.getByRole('dialog', { name: '派给' });
+    expect(await within(sheet).findByRole('radio', { name: '钱师傅' })).toBeInTheDocument();
+    expect(within(sheet).queryByRole('radio', { name: '赵师傅' })).not.toBeInTheDocument();
+  });
 });

@@ -1,10 +1,10 @@
 import { useRouter } from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
-import { KIND_LABELS, PRIORITY_LABELS, STATUS_LABELS, type WorkOrderDetailView } from '@linli/shared';
+import { KIND_LABELS, PRIORITY_LABELS, STATUS_LABELS, visitWindowText, type WorkOrderDetailView } from '@linli/shared';
 import { ReasonSheet } from '../../../components/reason-sheet';
 import { Screen } from '../../../components/screen';
 // After the components it shares styles with, so the chunks keep one CSS order.
-import { ActionCard, InfoRow, OrderPending, OrderTimeline } from '../../../components/order-parts';
+import { ActionCard, InfoRow, OrderPending, OrderTimeline, PhotoThumbs } from '../../../components/order-parts';
 import { useOrder } from '../../../hooks/use-order';
 import { useOrderActions } from '../../../hooks/use-order-actions';
 import { categoryName, isOpen, slaText, statusTone } from '../../../services/format';
@@ -82,10 +82,17 @@ export default function OfficeOrderPage() {
             {o.reporter.name} {o.reporter.phone ?? ''}
           </InfoRow>
         )}
+        {o.about && <InfoRow label="被投诉师傅">{o.about.name}</InfoRow>}
+        {o.visitWindow ? (
+          <InfoRow label="上门时间">{visitWindowText(o.visitWindow, new Date(now))}</InfoRow>
+        ) : (
+          o.preferredTime && <InfoRow label="上门时间">{o.preferredTime}</InfoRow>
+        )}
         <InfoRow label="处理人" phone={o.assignee?.phone}>
           {o.assignee ? `${o.assignee.name} ${o.assignee.phone ?? ''}` : '未派人'}
         </InfoRow>
         <View className="office-desc">{o.description}</View>
+        <PhotoThumbs photos={o.photos} label="住户照片" />
         {answer && <InfoRow label="处理答复">{answer}</InfoRow>}
       </View>
 
@@ -95,7 +102,7 @@ export default function OfficeOrderPage() {
         <AssignSheet
           title={o.assignee ? '改派给' : '派给'}
           communityId={o.communityId}
-          exclude={o.assignee?.id}
+          exclude={[o.assignee?.id, o.about?.id]}
           reasons={complaint ? ['请师傅上门核实处理', '请主管跟进处理'] : undefined}
           {...sheet('assign')}
           onConfirm={(assigneeId, reason) => void act('assign', { assigneeId, reason })}

@@ -1,1 +1,6 @@
-export default definePageConfig({ navigationBarTitleText: '工单详情', enablePullDownRefresh: true });
+export default definePageConfig({
+  // H5: Taro's router draws its navigation bar (title, back on sub pages) only with 'default'.
+  navigationStyle: 'default',
+  navigationBarTitleText: '工单详情',
+  enablePullDownRefresh: true,
+});

@@ -74,6 +74,29 @@ describe('工单详情', () => {
     expect(api.callsTo('POST', TRANSITIONS)[0].body).toEqual({ action: 'urge', version: 3 });
   });
 
+  it('shows a refused urge in Chinese and waits until the next urge is allowed', async () => {
+    const next = new Date(Date.now() + 20 * 60_000).toISOString();
+    const hhmm = new Date(Date.parse(next) + 8 * 3600_000).toISOString().slice(11, 16);
+    detailApi().on('POST', TRANSITIONS, {
+      status: 429,
+      body: { code: 'URGE_TOO_SOON', message: 'too soon', details: { nextUrgeAt: next, retryAfterSeconds: 1200 } },
+    });
+    render(<OrderDetailPage />);
+    tap(await screen.findByRole('button', { name: '催单' }));
+    const text = `已催单，30分钟内只能催一次，${hhmm} 后可再催`;
+    await waitFor(() => expect(Taro.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: text })));
+    const waiting = await screen.findByRole('button', { name: `${hhmm} 后可再催` });
+    expect(waiting).toHaveAttribute('aria-disabled', 'true');
+  });
+
+  it('shows consecutive urges as one timeline line with their count', async () => {
+    const base = order();
+    const urge = { ...base.timeline[0], id: 90, action: 'urge' as const, count: 2 };
+    detailApi({ ...base, timeline: [...base.timeline, urge] });
+    render(<OrderDetailPage />);
+    expect(await screen.findByText('催单 ×2')).toBeInTheDocument();
+  });
+
   it('cancels only with a reason', async () => {
     const api = detailApi().on('POST', TRANSITIONS, {
       body: order({ status: 'cancelled', actions: [], version: 4 }),
@@ -133,7 +156,11 @@ describe('工单详情', () => {
     render(<OrderDetailPage />);
     tap(await screen.findByRole('button', { name: '修好了，去评价' }));
     tap(screen.getByRole('button', { name: '没修好' }));
-    expect(urls).toEqual(['/subpackages/orders/rate/index?id=241', '/subpackages/orders/rate/index?id=241&fixed=0']);
+    // Each entry preselects its answer, so a rating is never saved with fixed: null.
+    expect(urls).toEqual([
+      '/subpackages/orders/rate/index?id=241&fixed=1',
+      '/subpackages/orders/rate/index?id=241&fixed=0',
+    ]);
     expect(screen.getByRole('button', { name: '确认完成' })).toBeInTheDocument();
     expect(screen.queryByRole('button', { name: '催单' })).not.toBeInTheDocument();
   });
@@ -145,5 +172,105 @@ describe('工单详情', () => {
     tap(screen.getByText('重试'));
     expect(await screen.findByText('已派单')).toBeInTheDocument();
     await waitFor(() => expect(api.callsTo('GET', DETAIL)).toHaveLength(2));
+  });
+
+  it('shows a pause reason by its Chinese label, never the code', async () => {
+    const base = order({ status: 'paused' });
+    const pause = {
+      ...base.timeline[1],
+      id: 91,
+      action: 'pause' as const,
+      from: 'in_progress' as const,
+      to: 'paused' as const,
+      note: 'waiting_parts',
+    };
+    detailApi({ ...base, timeline: [...base.timeline, pause] });
+    render(<OrderDetailPage />);
+    expect(await screen.findByText('等配件')).toBeInTheDocument();
+    expect(screen.queryByText('waiting_parts')).not.toBeInTheDocument();
+  });
+
+  it('shows a pooled order as 等待师傅接单, without routing words', async () => {
+    const base = order({ status: 'pooled', assignee: null, routingState: 'pooled' });
+    const pool = { ...base.timeline[1], action: 'pool' as const, to: 'pooled' as const, note: '抢单模式' };
+    detailApi({ ...base, timeline: [base.timeline[0], pool] });
+    const { container } = render(<OrderDetailPage />);
+    expect((await screen.findAllByText('等待师傅接单')).length).toBeGreaterThan(0);
+    expect(container.textContent).not.toMatch(/抢单|待抢单/);
+  });
+
+  it('reads a reopened order as 待返修', async () => {
+    detailApi(order({ status: 'reopened', assignee: null, routingState: 'assigned' }));
+    const { container } = render(<OrderDetailPage />);
+    expect(await screen.findByText('待返修')).toBeInTheDocument();
+    expect(container.textContent).not.toMatch(/已返修/);
+  });
+
+  it('words a complaint as a complaint: 提交投诉, 撤回投诉', async () => {
+    const api = detailApi(order({ kind: 'complaint', category: 'other', assignee: null, status: 'submitted' })).on(
+      'POST',
+      TRANSITIONS,
+      { body: order({ kind: 'complaint', status: 'cancelled', actions: [], version: 4 }) },
+    );
+    const { container } = render(<OrderDetailPage />);
+    expect(await screen.findByText('提交投诉')).toBeInTheDocument();
+    expect(screen.getByText('投诉内容')).toBeInTheDocument();
+    expect(container.textContent).not.toMatch(/报修/);
+    tap(screen.getByRole('button', { name: '撤回投诉' }));
+    expect(screen.getByText('为什么撤回投诉？')).toBeInTheDocument();
+    tap(screen.getByRole('radio', { name: '问题已经解决了' }));
+    tap(screen.getByRole('button', { name: '确认撤回' }));
+    await waitFor(() => expect(api.callsTo('POST', TRANSITIONS)).toHaveLength(1));
+  });
+
+  it('apologises for an overdue order, says it was escalated and gives the hotline to call', async () => {
+    const late = order({
+      priority: 'P1',
+      slaDueAt: new Date(Date.now() - 5 * 60000).toISOString(),
+      servicePhone: '075586001234',
+    });
+    detailApi(late).on('GET', '/api/work-orders/241/sla', {
+      body: [
+        {
+          id: 1,
+          cycle: 1,
+          stage: 'accept',
+          status: 'running',
+          startedAt: late.createdAt,
+          targetMinutes: 5,
+          dueAt: late.slaDueAt,
+          businessHours: false,
+          pausedSeconds: 0,
+          pausedSince: null,
+          pauseReason: null,
+          level: 3,
+          breached: true,
+          breachedAt: late.slaDueAt,
+          stoppedAt: null,
+          escalations: [{ level: 3, notified: 'managers', at: late.slaDueAt }],
+        },
+      ],
+    });
+    const call = jest.spyOn(Taro, 'makePhoneCall').mockImplementation((() => Promise.resolve()) as never);
+    render(<OrderDetailPage />);
+    expect(await screen.findByText(/非常抱歉/)).toBeInTheDocument();
+    expect(await screen.findByText('已通知物业主管加急处理。')).toBeInTheDocument();
+    expect(screen.getByText(/075586001234/)).toBeInTheDocument();
+    tap(screen.getByRole('button', { name: '拨打物业电话' }));
+    expect(call).toHaveBeenCalledWith({ phoneNumber: '075586001234' });
+  });
+
+  it('does not claim an escalation that has not happened', async () => {
+    detailApi(order({ slaDueAt: new Date(Date.now() - 5 * 60000).toISOString() })).on(
+      'GET',
+      '/api/work-orders/241/sla',
+      {
+        body: [],
+      },
+    );
+    render(<OrderDetailPage />);
+    expect(await screen.findByText(/非常抱歉/)).toBeInTheDocument();
+    expect(screen.getByText('着急可直接联系物业服务中心')).toBeInTheDocument();
+    expect(screen.queryByText('已通知物业主管加急处理。')).not.toBeInTheDocument();
   });
 });

@@ -3,15 +3,21 @@ import Taro, { useRouter } from '@tarojs/taro';
 import { Image, Text, View } from '@tarojs/components';
 import {
   ACTION_LABELS,
+  KIND_LABELS,
   PRICE_KIND_LABELS,
   PRIORITY_LABELS,
+  RESIDENT_CANCEL_LABELS,
+  residentNoteText,
+  residentStatusLabel,
+  residentTimelineLabel,
   ROUTING_PENDING_LABEL,
   routingPending,
-  STATUS_LABELS,
-  TIMELINE_ACTION_LABELS,
+  urgeTooSoonText,
+  type SlaClockView,
   type TimelineEventView,
   type WorkOrderAction,
   type WorkOrderDetailView,
+  type WorkOrderKind,
 } from '@linli/shared';
 import { ReasonSheet } from '../../../components/reason-sheet';
 import { Screen } from '../../../components/screen';
@@ -24,13 +30,35 @@ import { formatTime, isOpen, orderTitle, slaText, statusTone, yuan } from '../..
 import { callPhone, canDial, requestSubscriptions } from '../../../services/platform';
 import './index.scss';
 
-const CANCEL_REASONS = ['问题已自己解决', '重复提交了', '暂时不需要维修'];
-const REOPEN_REASONS = ['问题又出现了', '没有修好', '修坏了别的地方'];
+const CANCEL_REASONS: Record<WorkOrderKind, string[]> = {
+  repair: ['问题已自己解决', '重复提交了', '暂时不需要维修'],
+  complaint: ['问题已经解决了', '重复提交了', '已和物业当面沟通'],
+  suggestion: ['已经有答复了', '重复提交了', '不需要了'],
+};
+const REOPEN_REASONS: Record<WorkOrderKind, string[]> = {
+  repair: ['问题又出现了', '没有修好', '修坏了别的地方'],
+  complaint: ['问题没有解决', '答复不满意', '问题又出现了'],
+  suggestion: ['没有回答我的问题', '答复不满意'],
+};
 
 type Dialog = 'cancel' | 'reopen' | null;
 
-function eventTitle(e: TimelineEventView): string {
-  return TIMELINE_ACTION_LABELS[e.action];
+function eventTitle(e: TimelineEventView, kind: WorkOrderKind): string {
+  // Consecutive urges come as one line with their count.
+  const label = residentTimelineLabel(e.action, kind);
+  return e.count && e.count > 1 ? `${label} ×${e.count}` : label;
+}
+
+/** Whether the supervisors were told about the running deadlines (75% warned, or breached). */
+function escalated(clocks: readonly SlaClockView[] | undefined): boolean {
+  const cycle = Math.max(0, ...(clocks ?? []).map((c) => c.cycle));
+  return (clocks ?? []).some((c) => c.cycle === cycle && c.escalations.some((x) => x.level >= 2));
+}
+
+/** `details.nextUrgeAt` of an URGE_TOO_SOON answer. */
+function urgeRetryAt(details: unknown): string | null {
+  const next = (details as { nextUrgeAt?: unknown } | null)?.nextUrgeAt;
+  return typeof next === 'string' ? next : null;
 }
 
 export default function OrderDetailPage() {
@@ -38,6 +66,9 @@ export default function OrderDetailPage() {
   const id = Number(params.id);
   const { order, now } = useOrder(id);
   const categories = useLoader(() => api.categories(), []);
+  // An overdue order says whether it has been escalated: the SLA clocks, read once it is late.
+  const late = !!order.data && isOpen(order.data.status) && !!slaText(order.data.slaDueAt, now)?.late;
+  const clocks = useLoader(() => (late ? api.slaClocks(id) : Promise.resolve([])), [late, id]);
   const names = useMemo(() => new Map((categories.data ?? []).map((c) => [c.code, c.name])), [categories.data]);
   const [busy, setBusy] = useState<WorkOrderAction | null>(null);
   const [dialog, setDialog] = useState<Dialog>(null);
@@ -55,7 +86,10 @@ export default function OrderDetailPage() {
       setDialog(null);
       if (done) void Taro.showToast({ title: done, icon: 'success' });
     } catch (err) {
-      void Taro.showToast({ title: textOf(err), icon: 'none', duration: 3000 });
+      const next = err instanceof ApiError && err.code === 'URGE_TOO_SOON' ? urgeRetryAt(err.details) : null;
+      void Taro.showToast({ title: next ? urgeTooSoonText(next) : textOf(err), icon: 'none', duration: 3000 });
+      // The button waits until the next urge is allowed.
+      if (next) order.setData({ ...o, nextUrgeAt: next });
       // Someone else moved the order: show what it is now.
       if (err instanceof ApiError && (err.code === 'VERSION_CONFLICT' || err.code === 'TRANSITION_NOT_ALLOWED')) {
         void order.reload();
@@ -76,10 +110,9 @@ export default function OrderDetailPage() {
     if (res.confirm) await act('confirm', {}, '已确认完成');
   };
 
-  const goRate = (fixed?: boolean) =>
-    void Taro.navigateTo({
-      url: `/subpackages/orders/rate/index?id=${id}${fixed === false ? '&fixed=0' : ''}`,
-    });
+  // 修好了 opens the rating with fixed=true chosen, 没修好 with fixed=false (never fixed: null).
+  const goRate = (fixed: boolean) =>
+    void Taro.navigateTo({ url: `/subpackages/orders/rate/index?id=${id}&fixed=${fixed ? 1 : 0}` });
 
   const o: WorkOrderDetailView | undefined = order.data;
   if (!o) {
@@ -91,7 +124,11 @@ export default function OrderDetailPage() {
   }
 
   const can = (a: WorkOrderAction) => o.actions.includes(a);
+  const urgeWait = o.nextUrgeAt && Date.parse(o.nextUrgeAt) > now ? o.nextUrgeAt : null;
   const sla = isOpen(o.status) ? slaText(o.slaDueAt, now) : null;
+  const kind = o.kind;
+  const feedback = kind !== 'repair';
+  const hotline = o.servicePhone ?? null;
   const timeline = [...o.timeline].reverse();
   const photoUrls = o.photos.map((p) => resolveUrl(p.url));
 
@@ -105,12 +142,26 @@ export default function OrderDetailPage() {
 
       <View className="card">
         <View className="row-between">
-          <Text className="detail-status">{STATUS_LABELS[o.status]}</Text>
+          <Text className="detail-status">{residentStatusLabel(o)}</Text>
           <Text className={`pill pill-${statusTone(o.status)}`}>{PRIORITY_LABELS[o.priority]}</Text>
         </View>
         {sla && (
           <View className={`detail-sla ${sla.late ? 'detail-late' : ''}`}>
             {sla.late ? sla.text : `处理时限：${sla.text}`}
+          </View>
+        )}
+        {sla?.late && (
+          <View className="detail-overdue" role="alert">
+            <View>非常抱歉，您的{KIND_LABELS[kind]}没有在承诺时间内处理完，我们正在加紧处理。</View>
+            {escalated(clocks.data) && <View>已通知物业主管加急处理。</View>}
+            <View className="row-between detail-hotline">
+              <Text>{hotline ? `着急可拨打物业服务电话 ${hotline}` : '着急可直接联系物业服务中心'}</Text>
+              {hotline && canDial(hotline) && (
+                <View className="btn btn-primary detail-call" onClick={() => callPhone(hotline)} role="button">
+                  拨打物业电话
+                </View>
+              )}
+            </View>
           </View>
         )}
         {o.urgeCount > 0 && isOpen(o.status) && <View className="muted">已催单 {o.urgeCount} 次</View>}
@@ -166,11 +217,11 @@ export default function OrderDetailPage() {
         <View className="card detail-actions">
           {can('confirm') && (
             <>
-              <View className="btn btn-primary btn-block" onClick={() => goRate()} role="button">
-                修好了，去评价
+              <View className="btn btn-primary btn-block" onClick={() => goRate(true)} role="button">
+                {feedback ? '已解决，去评价' : '修好了，去评价'}
               </View>
               <View className="btn btn-block btn-danger" onClick={() => goRate(false)} role="button">
-                没修好
+                {feedback ? '没解决' : '没修好'}
               </View>
               <View
                 className={`btn btn-block ${busy ? 'btn-disabled' : ''}`}
@@ -183,23 +234,36 @@ export default function OrderDetailPage() {
           )}
           {can('urge') && (
             <View
-              className={`btn btn-primary btn-block ${busy ? 'btn-disabled' : ''}`}
-              onClick={() => void act('urge', {}, '已催促处理')}
+              className={`btn btn-primary btn-block ${busy || urgeWait ? 'btn-disabled' : ''}`}
+              onClick={() =>
+                urgeWait
+                  ? void Taro.showToast({ title: urgeTooSoonText(urgeWait), icon: 'none', duration: 3000 })
+                  : void act('urge', {}, '已催促处理')
+              }
               role="button"
+              aria-disabled={urgeWait ? true : undefined}
             >
-              {busy === 'urge' ? '催单中…' : '催单'}
+              {busy === 'urge' ? '催单中…' : urgeWait ? urgeTooSoonText(urgeWait).split('，').at(-1) : '催单'}
             </View>
           )}
           {can('reopen') && !can('confirm') && (
             <View className="btn btn-block btn-danger" onClick={() => setDialog('reopen')} role="button">
-              没修好，申请返修
+              {feedback ? '没解决，要求重新处理' : '没修好，申请返修'}
             </View>
           )}
           {can('cancel') && (
             <View className="btn btn-block btn-danger" onClick={() => setDialog('cancel')} role="button">
-              取消报修
+              {RESIDENT_CANCEL_LABELS[kind]}
             </View>
           )}
+        </View>
+      )}
+
+      {o.status === 'pooled' && !o.assignee && (
+        <View className="card" role="status">
+          <View className="card-title">维修师傅</View>
+          <View className="large">等待师傅接单</View>
+          <View className="muted">已通知可以上门的师傅，有师傅接单后会通知您</View>
         </View>
       )}
 
@@ -229,7 +293,7 @@ export default function OrderDetailPage() {
       )}
 
       <View className="card">
-        <View className="card-title">报修内容</View>
+        <View className="card-title">{feedback ? `${KIND_LABELS[kind]}内容` : '报修内容'}</View>
         <View className="info-row">
           <Text className="info-key">类别</Text>
           <Text>{orderTitle(o, names)}</Text>
@@ -271,14 +335,16 @@ export default function OrderDetailPage() {
             <View className="event-dot" />
             <View className="event-body">
               <View className="row-between">
-                <Text className="event-title">{eventTitle(e)}</Text>
+                <Text className="event-title">{eventTitle(e, kind)}</Text>
                 <Text className="muted">{formatTime(e.at)}</Text>
               </View>
               <View className="muted">
                 {e.actor.role === 'system' ? '系统' : e.actor.name}
-                {e.to !== e.from ? ` · ${STATUS_LABELS[e.to]}` : ''}
+                {e.to !== e.from ? ` · ${residentStatusLabel({ status: e.to, kind })}` : ''}
               </View>
-              {e.note && <View className="event-note">{e.note}</View>}
+              {residentNoteText(e.action, e.note) && (
+                <View className="event-note">{residentNoteText(e.action, e.note)}</View>
+              )}
               {e.photos.length > 0 && (
                 <View className="detail-photos">
                   {e.photos.map((p) => (
@@ -304,23 +370,23 @@ export default function OrderDetailPage() {
 
       {dialog === 'cancel' && (
         <ReasonSheet
-          title="为什么取消报修？"
-          reasons={CANCEL_REASONS}
-          confirmText="确认取消"
+          title={`为什么${RESIDENT_CANCEL_LABELS[kind]}？`}
+          reasons={CANCEL_REASONS[kind]}
+          confirmText={feedback ? '确认撤回' : '确认取消'}
           danger
           busy={busy === 'cancel'}
           onCancel={() => setDialog(null)}
-          onConfirm={(reason) => void act('cancel', { reason }, '已取消')}
+          onConfirm={(reason) => void act('cancel', { reason }, feedback ? '已撤回' : '已取消')}
         />
       )}
       {dialog === 'reopen' && (
         <ReasonSheet
-          title="哪里没修好？"
-          reasons={REOPEN_REASONS}
-          confirmText="申请返修"
+          title={feedback ? '哪里没解决？' : '哪里没修好？'}
+          reasons={REOPEN_REASONS[kind]}
+          confirmText={feedback ? '要求重新处理' : '申请返修'}
           busy={busy === 'reopen'}
           onCancel={() => setDialog(null)}
-          onConfirm={(reason) => void act('reopen', { reason }, '已申请返修')}
+          onConfirm={(reason) => void act('reopen', { reason }, feedback ? '已要求重新处理' : '已申请返修')}
         />
       )}
     </Screen>

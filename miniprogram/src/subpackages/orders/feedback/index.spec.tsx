@@ -29,7 +29,8 @@ describe('投诉 / 建议', () => {
     expect(await screen.findByText('海月花园 1栋1单元101')).toBeInTheDocument();
     tap(screen.getByRole('radio', { name: '投诉' }));
     await typeInto(textarea(container), '  楼下夜里施工太吵  ');
-    tap(screen.getByRole('button', { name: '提交' }));
+    // A complaint is 提交投诉, never 提交报修.
+    tap(screen.getByRole('button', { name: '提交投诉' }));
 
     await waitFor(() => expect(urls).toEqual(['/subpackages/orders/detail/index?id=400']));
     const [post] = api.callsTo('POST', '/api/work-orders');
@@ -59,7 +60,7 @@ describe('投诉 / 建议', () => {
     await waitFor(() => expect(screen.queryByText('上传中')).not.toBeInTheDocument());
     expect(api.callsTo('POST', '/api/uploads')).toHaveLength(2);
 
-    tap(screen.getByRole('button', { name: '提交' }));
+    tap(screen.getByRole('button', { name: '提交建议' }));
     await waitFor(() => expect(urls).toEqual(['/subpackages/orders/detail/index?id=401']));
     expect(api.callsTo('POST', '/api/work-orders')[0].body).toEqual({
       kind: 'suggestion',
@@ -76,7 +77,7 @@ describe('投诉 / 建议', () => {
     const { container } = render(<FeedbackPage />);
     tap(await screen.findByRole('radio', { name: '投诉' }));
     await typeInto(textarea(container), '保洁不到位');
-    const submit = screen.getByRole('button', { name: '提交' });
+    const submit = screen.getByRole('button', { name: /^提交(投诉|建议)?$/ });
     tap(submit);
     tap(submit);
     await waitFor(() => expect(api.callsTo('POST', '/api/work-orders')).toHaveLength(1));
@@ -88,12 +89,12 @@ describe('投诉 / 建议', () => {
   it('requires the kind and a description before sending anything', async () => {
     const api = feedbackApi();
     const { container } = render(<FeedbackPage />);
-    tap(await screen.findByRole('button', { name: '提交' }));
+    tap(await screen.findByRole('button', { name: /^提交(投诉|建议)?$/ }));
     expect(await screen.findByRole('alert')).toHaveTextContent('请选择是投诉还是建议/咨询');
 
     tap(screen.getByRole('radio', { name: '建议/咨询' }));
     await typeInto(textarea(container), '   ');
-    tap(screen.getByRole('button', { name: '提交' }));
+    tap(screen.getByRole('button', { name: /^提交(投诉|建议)?$/ }));
     expect(await screen.findByText('请填写具体内容')).toBeInTheDocument();
     expect(api.callsTo('POST', '/api/work-orders')).toHaveLength(0);
   });
@@ -105,11 +106,11 @@ describe('投诉 / 建议', () => {
     const { container } = render(<FeedbackPage />);
     tap(await screen.findByRole('radio', { name: '投诉' }));
     await typeInto(textarea(container), '电梯里有人吸烟');
-    tap(screen.getByRole('button', { name: '提交' }));
+    tap(screen.getByRole('button', { name: /^提交(投诉|建议)?$/ }));
     expect(await screen.findByRole('alert')).toHaveTextContent('网络不给力');
     expect(screen.getByRole('radio', { name: '投诉' })).toHaveAttribute('aria-checked', 'true');
 
-    tap(screen.getByRole('button', { name: '提交' }));
+    tap(screen.getByRole('button', { name: /^提交(投诉|建议)?$/ }));
     await waitFor(() => expect(urls).toEqual(['/subpackages/orders/detail/index?id=403']));
     const [first, second] = api.callsTo('POST', '/api/work-orders');
     expect(second.headers['Idempotency-Key']).toBe(first.headers['Idempotency-Key']);
@@ -129,9 +130,9 @@ describe('投诉 / 建议', () => {
     expect(screen.queryByText(/3栋101/)).not.toBeInTheDocument();
     tap(screen.getByRole('radio', { name: '建议/咨询' }));
     await typeInto(textarea(container), '想咨询停车位');
-    tap(screen.getByRole('button', { name: '提交' }));
+    tap(screen.getByRole('button', { name: /^提交(投诉|建议)?$/ }));
     expect(await screen.findByRole('alert')).toBeInTheDocument();
-    tap(screen.getByRole('button', { name: '提交' }));
+    tap(screen.getByRole('button', { name: /^提交(投诉|建议)?$/ }));
     await waitFor(() => expect(urls).toEqual(['/subpackages/orders/detail/index?id=404']));
     const [first, second] = api.callsTo('POST', '/api/work-orders');
     expect(second.headers['Idempotency-Key']).not.toBe(first.headers['Idempotency-Key']);

@@ -168,7 +168,7 @@ export default function FeedbackPage() {
         role="button"
         aria-disabled={submitting}
       >
-        {submitting ? '提交中…' : '提交'}
+        {submitting ? '提交中…' : kind === 'complaint' ? '提交投诉' : kind === 'suggestion' ? '提交建议' : '提交'}
       </View>
     </Screen>
   );

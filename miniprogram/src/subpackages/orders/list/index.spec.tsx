@@ -41,6 +41,24 @@ describe('我的工单', () => {
     expect(urls).toEqual(['/subpackages/orders/detail/index?id=2']);
   });
 
+  it('reads a pooled order as 等待师傅接单 and a reopened one as 待返修', async () => {
+    new FakeApi()
+      .install()
+      .on('GET', '/api/categories', { body: categories })
+      .on('GET', '/api/work-orders', {
+        body: {
+          items: [order({ id: 1, status: 'pooled' }), order({ id: 2, status: 'reopened' })],
+          total: 2,
+          page: 1,
+          pageSize: 20,
+        },
+      });
+    const { container } = render(<OrderListPage />);
+    expect(await screen.findByText('等待师傅接单')).toBeInTheDocument();
+    expect(screen.getByText('待返修')).toBeInTheDocument();
+    expect(container.textContent).not.toMatch(/待抢单|已返修/);
+  });
+
   it('loads more pages', async () => {
     const api = new FakeApi()
       .install()

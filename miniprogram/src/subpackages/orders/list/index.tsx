@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import Taro, { useDidShow, usePullDownRefresh, useReachBottom } from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
-import { OPEN_STATUSES, STATUS_LABELS, type WorkOrderStatus, type WorkOrderView } from '@linli/shared';
+import { OPEN_STATUSES, residentStatusLabel, type WorkOrderStatus, type WorkOrderView } from '@linli/shared';
 import { Screen } from '../../../components/screen';
 import { StateView } from '../../../components/state-view';
 import { useLoader } from '../../../hooks/use-loader';
@@ -93,7 +93,7 @@ export default function OrderListPage() {
         >
           <View className="row-between">
             <Text className="card-title order-cat">{orderTitle(o, names)}</Text>
-            <Text className={`pill pill-${statusTone(o.status)}`}>{STATUS_LABELS[o.status]}</Text>
+            <Text className={`pill pill-${statusTone(o.status)}`}>{residentStatusLabel(o)}</Text>
           </View>
           <View className="order-desc">{o.description}</View>
           <View className="row-between muted">

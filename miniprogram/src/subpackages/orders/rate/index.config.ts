@@ -1,1 +1,5 @@
-export default definePageConfig({ navigationBarTitleText: '评价' });
+export default definePageConfig({
+  // H5: Taro's router draws its navigation bar (title, back on sub pages) only with 'default'.
+  navigationStyle: 'default',
+  navigationBarTitleText: '评价',
+});

@@ -58,6 +58,29 @@ describe('评价', () => {
     expect(screen.queryByRole('checkbox', { name: /申请返修/ })).not.toBeInTheDocument();
   });
 
+  it('opened from 修好了，去评价 (fixed=1) has 修好了 chosen and sends fixed: true', async () => {
+    setRouter('/subpackages/orders/rate/index', { id: '241', fixed: '1' });
+    const api = new FakeApi().install().on('POST', RATING, { status: 201, body: result() });
+    render(<RatePage />);
+    expect(screen.getByRole('radio', { name: '修好了' })).toHaveAttribute('aria-checked', 'true');
+    expect(screen.getByRole('radio', { name: '没修好' })).toHaveAttribute('aria-checked', 'false');
+    tap(screen.getByRole('radio', { name: '总体评价 5 星' }));
+    tap(screen.getByRole('button', { name: '提交评价' }));
+    await waitFor(() => expect(api.callsTo('POST', RATING)).toHaveLength(1));
+    await settled();
+    expect(api.callsTo('POST', RATING)[0].body).toEqual({ stars: 5, fixed: true });
+  });
+
+  it('labels the stars on the satisfaction scale, 1 非常不满意 to 5 非常满意', () => {
+    setRouter('/subpackages/orders/rate/index', { id: '241', fixed: '1' });
+    new FakeApi().install();
+    render(<RatePage />);
+    tap(screen.getByRole('radio', { name: '总体评价 1 星' }));
+    expect(screen.getByText('非常不满意')).toBeInTheDocument();
+    tap(screen.getByRole('radio', { name: '总体评价 5 星' }));
+    expect(screen.getByText('非常满意')).toBeInTheDocument();
+  });
+
   it('"没修好" marks fixed=false and asks to reopen the same order', async () => {
     setRouter('/subpackages/orders/rate/index', { id: '241', fixed: '0' });
     const api = new FakeApi()

@@ -19,13 +19,15 @@ import './index.scss';
 
 /**
  * Rating is easy but deliberate: nothing is sent until the resident has picked the stars and
- * tapped 提交评价. "没修好" marks fixed=false and offers to reopen the same order.
+ * tapped 提交评价. The entry preselects the answer to 问题解决了吗 (fixed=1: 修好了, fixed=0: 没修好);
+ * "没修好" marks fixed=false and offers to reopen the same order.
  */
 export default function RatePage() {
   const { params } = useRouter();
   const id = Number(params.id);
   const [stars, setStars] = useState(0);
-  const [fixed, setFixed] = useState<boolean | null>(params.fixed === '0' ? false : null);
+  // The order page's 修好了，去评价 opens with fixed=1, its 没修好 with fixed=0: that answer is chosen.
+  const [fixed, setFixed] = useState<boolean | null>(params.fixed === '0' ? false : params.fixed === '1' ? true : null);
   const [reopen, setReopen] = useState(params.fixed === '0');
   const [dims, setDims] = useState<Partial<Record<RatingDimension, number>>>({});
   const [tags, setTags] = useState<string[]>([]);

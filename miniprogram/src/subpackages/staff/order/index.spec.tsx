@@ -217,4 +217,138 @@ describe('工单处理 (staff order)', () => {
       ]),
     );
   });
+
+  it('shows the resident photos and the completion photos as thumbnails that open the preview', async () => {
+    const preview = jest.spyOn(Taro, 'previewImage').mockResolvedValue({ errMsg: 'ok' } as never);
+    const o = order({
+      status: 'completed',
+      actions: [],
+      photoIds: [31, 32],
+      photos: [
+        { id: 31, url: '/api/uploads/31/content?sig=a' },
+        { id: 32, url: '/api/uploads/32/content?sig=b' },
+      ],
+    });
+    o.timeline.push({
+      id: 9,
+      action: 'complete',
+      from: 'in_progress',
+      to: 'completed',
+      actor: { id: 7, role: 'technician', name: '赵师傅' },
+      note: '更换了角阀',
+      photoIds: [41],
+      photos: [{ id: 41, url: '/api/uploads/41/content?sig=c' }],
+      at: '2026-11-27T09:00:00.000Z',
+    });
+    orderApi(o);
+    render(<StaffOrderPage />);
+    const second = await screen.findByRole('button', { name: '住户照片 2' });
+    expect(second.querySelector('[src]')).toHaveAttribute('src', '/api/uploads/32/content?sig=b');
+    tap(second);
+    expect(preview).toHaveBeenCalledWith({
+      urls: ['/api/uploads/31/content?sig=a', '/api/uploads/32/content?sig=b'],
+      current: '/api/uploads/32/content?sig=b',
+    });
+    tap(screen.getByRole('button', { name: '完工照片 1' }));
+    expect(preview).toHaveBeenLastCalledWith({
+      urls: ['/api/uploads/41/content?sig=c'],
+      current: '/api/uploads/41/content?sig=c',
+    });
+  });
+
+  it('says 加急 once', async () => {
+    orderApi(order({ priority: 'P2' }));
+    render(<StaffOrderPage />);
+    await screen.findByText('海月花园 1栋1单元101');
+    expect(screen.getAllByText('加急')).toHaveLength(1);
+  });
+
+  it("lists the order's category in the quote sheet, the others behind 其他类别, with a whole placeholder", async () => {
+    orderApi(order({ status: 'in_progress', actions: ['quote'] })).on('GET', '/api/price-list', {
+      body: [
+        ...prices,
+        {
+          id: 3,
+          communityId: 1,
+          category: 'electrical',
+          kind: 'material',
+          name: '空气开关',
+          unit: '个',
+          priceFen: 4500,
+        },
+      ],
+    });
+    render(<StaffOrderPage />);
+    tap(await screen.findByRole('button', { name: '报价' }));
+    const sheet = screen.getByRole('dialog', { name: '报价' });
+    expect(await within(sheet).findByRole('button', { name: '添加 角阀' })).toBeInTheDocument();
+    expect(within(sheet).queryByRole('button', { name: '添加 空气开关' })).not.toBeInTheDocument();
+    tap(within(sheet).getByRole('button', { name: '其他类别（全部 1 项）' }));
+    expect(within(sheet).getByRole('button', { name: '添加 空气开关' })).toBeInTheDocument();
+    // The amount sits on its own row with the add button, never squeezed beside the name.
+    const price = within(sheet).getByLabelText('人工金额');
+    expect(price).toHaveAttribute('placeholder', '金额（元）');
+    expect(price).toHaveClass('staff-labour-price');
+  });
+
+  it('folds urges into one line with the count and says who handed the order to whom', async () => {
+    const o = order();
+    o.timeline.push(
+      {
+        id: 3,
+        action: 'assign',
+        from: 'assigned',
+        to: 'assigned',
+        actor: { id: 20, role: 'supervisor', name: '周主管' },
+        note: '原师傅请假',
+        photoIds: [],
+        photos: [],
+        at: '2026-11-27T08:00:00.000Z',
+        handover: { from: { id: 8, name: '张师傅' }, to: { id: 7, name: '赵师傅' } },
+      },
+      {
+        id: 4,
+        action: 'urge',
+        from: 'assigned',
+        to: 'assigned',
+        actor: { id: 10, role: 'resident', name: '徐敏' },
+        note: null,
+        photoIds: [],
+        photos: [],
+        at: '2026-11-27T09:00:00.000Z',
+        count: 3,
+      },
+    );
+    orderApi(o);
+    render(<StaffOrderPage />);
+    expect(await screen.findByText('催单 3次')).toBeInTheDocument();
+    expect(screen.getByText('改派')).toBeInTheDocument();
+    expect(screen.getByText('由 张师傅 改派给 赵师傅（原师傅请假）')).toBeInTheDocument();
+  });
+
+  it('shows the visit window in Chinese and never offers a complaint to the technician it is about', async () => {
+    const start = new Date();
+    start.setUTCHours(6, 0, 0, 0); // 14:00 China time, today
+    orderApi(
+      order({
+        kind: 'complaint',
+        status: 'accepted',
+        actions: ['transfer'],
+        preferredTime: null,
+        visitWindow: { from: start.toISOString(), to: new Date(start.getTime() + 4 * 3600000).toISOString() },
+        about: { id: 8, name: '钱师傅' },
+      }),
+    ).on('GET', '/api/staff/me/colleagues', {
+      body: [
+        { id: 8, name: '钱师傅', communityIds: [1], openOrders: 0, capacity: 6, onShift: true, onLeave: false },
+        { id: 9, name: '孙师傅', communityIds: [1], openOrders: 0, capacity: 6, onShift: true, onLeave: false },
+      ],
+    });
+    render(<StaffOrderPage />);
+    expect(await screen.findByText(/14:00–18:00/)).toBeInTheDocument();
+    tap(screen.getByRole('button', { name: '转单' }));
+    const sheet = screen.getByRole('dialog', { name: '转单' });
+    expect(await within(sheet).findByRole('radio', { name: '孙师傅' })).toBeInTheDocument();
+    expect(within(sheet).queryByRole('radio', { name: '钱师傅' })).not.toBeInTheDocument();
+  });
 });

@@ -5,13 +5,14 @@ import {
   PRICE_KIND_LABELS,
   PRIORITY_LABELS,
   STATUS_LABELS,
+  visitWindowText,
   type WorkOrderAction,
   type WorkOrderDetailView,
 } from '@linli/shared';
 import { ReasonSheet } from '../../../components/reason-sheet';
 import { Screen } from '../../../components/screen';
 // After the components it shares styles with, so the chunks keep one CSS order.
-import { ActionCard, InfoRow, OrderPending, OrderTimeline } from '../../../components/order-parts';
+import { ActionCard, InfoRow, OrderPending, OrderTimeline, PhotoThumbs } from '../../../components/order-parts';
 import { useOrder } from '../../../hooks/use-order';
 import { useOrderActions } from '../../../hooks/use-order-actions';
 import { categoryName, isOpen, slaText, statusTone, yuan } from '../../../services/format';
@@ -60,11 +61,13 @@ export default function StaffOrderPage() {
 
       <View className="card">
         <View className="row-between">
-          <View className="staff-order-status">
+          <Text className="detail-status">{STATUS_LABELS[o.status]}</Text>
+          {/* The priority once: 紧急/加急 as the coloured mark, 普通/计划 as a plain pill. */}
+          {o.priority === 'P1' || o.priority === 'P2' ? (
             <PriorityMark priority={o.priority} />
-            <Text className="detail-status">{STATUS_LABELS[o.status]}</Text>
-          </View>
-          <Text className={`pill pill-${statusTone(o.status)}`}>{PRIORITY_LABELS[o.priority]}</Text>
+          ) : (
+            <Text className={`pill pill-${statusTone(o.status)}`}>{PRIORITY_LABELS[o.priority]}</Text>
+          )}
         </View>
         {sla && <View className={`staff-sla ${sla.late ? 'staff-late' : ''}`}>{sla.text}</View>}
         <View className="muted">工单号 {o.no}</View>
@@ -122,8 +125,13 @@ export default function StaffOrderPage() {
             {o.reporter.phone ? ` ${o.reporter.phone}` : ''}
           </InfoRow>
         )}
-        {o.preferredTime && <InfoRow label="上门时间">{o.preferredTime}</InfoRow>}
+        {o.visitWindow ? (
+          <InfoRow label="上门时间">{visitWindowText(o.visitWindow, new Date(now))}</InfoRow>
+        ) : (
+          o.preferredTime && <InfoRow label="上门时间">{o.preferredTime}</InfoRow>
+        )}
         <View className="staff-desc">{o.description}</View>
+        <PhotoThumbs photos={o.photos} label="住户照片" />
       </View>
 
       <OrderTimeline timeline={o.timeline} itemClassName="staff-event" titleClassName="staff-event-title" />
@@ -155,6 +163,7 @@ export default function StaffOrderPage() {
       {dialog === 'transfer' && (
         <TransferSheet
           communityId={o.communityId}
+          exclude={o.about?.id}
           {...sheet('transfer')}
           onConfirm={(assigneeId, reason) => void act('transfer', { assigneeId, reason })}
         />

@@ -167,4 +167,24 @@ describe('技术员工单 queue', () => {
     render(<StaffQueuePage />);
     await waitFor(() => expect(urls).toEqual(['/subpackages/office/desk/index']));
   });
+
+  it('shows on the card how often the resident urged, and the visit window', async () => {
+    new FakeApi().install().on('GET', '/api/work-orders', (req) => ({
+      body: page(
+        req.query.status === 'pooled'
+          ? []
+          : [
+              { ...mine[0], urgeCount: 2 },
+              { ...mine[1], visitWindow: { from: inMinutes(24 * 60 * 9), to: inMinutes(24 * 60 * 9 + 120) } },
+            ],
+      ),
+    }));
+    render(<StaffQueuePage />);
+    await screen.findByText('海月花园 1栋101');
+    const urged = screen.getAllByTestId('queue-urged');
+    expect(urged).toHaveLength(1);
+    expect(urged[0]).toHaveTextContent('催单 2次');
+    // The visit window in Chinese: nine days ahead is a date (12月12日 14:00–16:00).
+    expect(screen.getByTestId('queue-visit')).toHaveTextContent(/^上门 \d+月\d+日 \d\d:\d\d–\d\d:\d\d$/);
+  });
 });

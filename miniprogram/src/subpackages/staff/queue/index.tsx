@@ -1,7 +1,13 @@
 import { useEffect, useRef, useState } from 'react';
 import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
-import { STATUS_LABELS, type WorkOrderStatus, type WorkOrderView, type MyDayView } from '@linli/shared';
+import {
+  STATUS_LABELS,
+  visitWindowText,
+  type WorkOrderStatus,
+  type WorkOrderView,
+  type MyDayView,
+} from '@linli/shared';
 import { Screen } from '../../../components/screen';
 import { StateView } from '../../../components/state-view';
 import { useLoader } from '../../../hooks/use-loader';
@@ -119,7 +125,7 @@ export default function StaffQueuePage() {
         <Text className="title">{user?.name ? `${user.name}的工单` : '技术员工单'}</Text>
         <View
           className="link-btn"
-          onClick={() => void Taro.navigateTo({ url: '/subpackages/account/settings/index' })}
+          onClick={() => void Taro.navigateTo({ url: '/subpackages/staff/settings/index' })}
           role="button"
         >
           设置
@@ -181,6 +187,16 @@ export default function StaffQueuePage() {
                   <Text className={`pill pill-${statusTone(o.status)}`}>{STATUS_LABELS[o.status]}</Text>
                 </View>
                 <View className="queue-location">{o.location}</View>
+                {o.visitWindow && (
+                  <View className="muted" data-testid="queue-visit">
+                    上门 {visitWindowText(o.visitWindow, new Date(now))}
+                  </View>
+                )}
+                {o.urgeCount > 0 && (
+                  <Text className="queue-urged" data-testid="queue-urged">
+                    催单 {o.urgeCount}次
+                  </Text>
+                )}
                 <View className="muted queue-desc">{o.description}</View>
                 <View className="row-between">
                   {sla ? (

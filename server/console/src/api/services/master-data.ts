@@ -1,13 +1,26 @@
-import type { CommunityRow, HouseBindingView, HouseRow, ImportResult, Page } from '@linli/shared';
+import type {
+  CommunityOption,
+  CommunityRow,
+  HouseBindingView,
+  HouseRow,
+  ImportResult,
+  Page,
+  ServicePhoneInput,
+} from '@linli/shared';
 import type { ApiClient } from '../client';
 
-/** Communities and houses to browse, and the all-or-nothing import of the template. */
+/** Communities and houses to browse, a community's service phone, and the all-or-nothing import of the template. */
 export function masterDataService(client: ApiClient) {
   return {
     communities: (q: { q?: string; page: number; pageSize: number }) =>
       client.get<Page<CommunityRow>>('/master-data/communities', q),
     houses: (q: { communityId: number; q?: string; page: number; pageSize: number }) =>
       client.get<Page<HouseRow>>('/master-data/houses', q),
+    /** Set the community's 物业服务电话; null clears it. A bad number throws ApiError VALIDATION_FAILED. */
+    setServicePhone: (communityId: number, servicePhone: string | null) =>
+      client.put<CommunityOption>(`/communities/${communityId}/service-phone`, {
+        servicePhone,
+      } satisfies ServicePhoneInput),
     /** The import template (.xlsx) and its file name. */
     template: () => client.download('/imports/master-data/template.xlsx'),
     /** A failed row check throws ApiError IMPORT_INVALID with the rows in `details`. */

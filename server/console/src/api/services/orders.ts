@@ -41,6 +41,8 @@ export interface OrderExportQuery {
   category?: string;
   kind?: string;
   assigneeId?: number;
+  slaState?: readonly string[];
+  q?: string;
 }
 
 const csv = (v: readonly string[] | undefined) => v?.join(',');
@@ -72,6 +74,11 @@ export function ordersService(client: ApiClient) {
       client.post<WorkOrderDetailView>(`/work-orders/${id}/transitions`, body),
     /** The file and its name from Content-Disposition. */
     export: (kind: 'csv' | 'xlsx', q: OrderExportQuery) =>
-      client.download(`/exports/orders.${kind}`, { ...q, status: csv(q.status), priority: csv(q.priority) }),
+      client.download(`/exports/orders.${kind}`, {
+        ...q,
+        status: csv(q.status),
+        priority: csv(q.priority),
+        slaState: csv(q.slaState),
+      }),
   };
 }

@@ -12,18 +12,28 @@ import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useRequest } from '../../api/useRequest';
 import { dateTime } from '../../components/format';
+import { auditValue, type AuditNames } from './values';
 
 const PAGE_SIZE = 20;
 
-/** A snapshot value as compact text (objects and lists as JSON). */
-function show(v: unknown): string {
-  if (v === null || v === undefined) return '—';
-  if (typeof v === 'string') return v;
-  return JSON.stringify(v);
-}
+/** Fields of snapshots the shared catalogue does not name yet (console-local). */
+const FIELD_LABELS: Record<string, string> = {
+  role: '角色',
+  reason: '原因',
+  startAt: '开始时间',
+  endAt: '结束时间',
+  relation: '关系',
+  note: '备注',
+  active: '在职',
+  phone: '电话',
+  username: '登录名',
+  sortOrder: '排序',
+  description: '说明',
+};
 
-/** The fields an entry changed, before and after side by side. */
-function ChangeTable({ entry }: { entry: AuditLogEntryView }) {
+/** The fields an entry changed, before and after side by side, by their Chinese names and labels. */
+function ChangeTable({ entry, names }: { entry: AuditLogEntryView; names: AuditNames }) {
+  const show = (field: string, v: unknown) => auditValue(entry.entityType, field, v, names);
   const rows = auditChanges(entry.before, entry.after);
   return (
     <Table
@@ -38,21 +48,17 @@ function ChangeTable({ entry }: { entry: AuditLogEntryView }) {
           title: '字段',
           dataIndex: 'field',
           width: 220,
-          render: (f: string) => (
-            <span>
-              {AUDIT_FIELD_LABELS[f] ?? f} <Typography.Text type="secondary">{f}</Typography.Text>
-            </span>
-          ),
+          render: (f: string) => <span data-field={f}>{AUDIT_FIELD_LABELS[f] ?? FIELD_LABELS[f] ?? f}</span>,
         },
         {
           title: '修改前',
           dataIndex: 'before',
-          render: (v: unknown) => <Typography.Text delete={v !== null}>{show(v)}</Typography.Text>,
+          render: (v: unknown, r) => <Typography.Text delete={v !== null}>{show(r.field, v)}</Typography.Text>,
         },
         {
           title: '修改后',
           dataIndex: 'after',
-          render: (v: unknown) => <Typography.Text type="success">{show(v)}</Typography.Text>,
+          render: (v: unknown, r) => <Typography.Text type="success">{show(r.field, v)}</Typography.Text>,
         },
       ]}
     />
@@ -67,6 +73,13 @@ export default function AuditPage() {
   const [page, setPage] = useState(1);
 
   const staff = useRequest((s) => s.staff.list(), []);
+  const communities = useRequest((s) => s.lookups.communities(), []);
+  const categories = useRequest((s) => s.lookups.categories(), []);
+  const names: AuditNames = {
+    community: (id) => communities.data?.find((c) => c.id === id)?.name,
+    category: (code) => categories.data?.find((c) => c.code === code)?.name,
+    staff: (id) => staff.data?.find((u) => u.id === id)?.name,
+  };
   const query = {
     entityType,
     actorId,
@@ -128,7 +141,7 @@ export default function AuditPage() {
         rowKey="id"
         loading={log.loading}
         dataSource={log.data?.items ?? []}
-        expandable={{ expandedRowRender: (e) => <ChangeTable entry={e} /> }}
+        expandable={{ expandedRowRender: (e) => <ChangeTable entry={e} names={names} /> }}
         pagination={{
           current: page,
           pageSize: PAGE_SIZE,
@@ -157,7 +170,7 @@ export default function AuditPage() {
             key: 'changes',
             render: (_: unknown, e) =>
               auditChanges(e.before, e.after)
-                .map((c) => AUDIT_FIELD_LABELS[c.field] ?? c.field)
+                .map((c) => AUDIT_FIELD_LABELS[c.field] ?? FIELD_LABELS[c.field] ?? c.field)
                 .join('、') || '—',
           },
         ]}

@@ -18,8 +18,9 @@ import { useRequest, type RequestState } from '../../api/useRequest';
 import { Chart, type ChartProps } from '../../components/Chart';
 import { Defined } from '../../components/Definition';
 import { Metric } from '../../components/Metric';
-import { dateTime, minutes, num, pct, points, timeLeft } from '../../components/format';
+import { count, dateTime, minutes, num, pct, points, timeLeft } from '../../components/format';
 import { DEFINITIONS as D } from './definitions';
+import { categoryTip, driverTip, durationTip, hotspotTip, slaTip, trendTip } from './tooltips';
 
 const DAY = 'YYYY-MM-DD';
 const STAGES = ['accept', 'arrive', 'resolve'] as const;
@@ -56,18 +57,18 @@ const METRICS: MetricSpec[] = [
     format: (v) => points(v),
     extra: (s) =>
       s.index.interval
-        ? `区间 ${points(s.index.interval.low)}–${points(s.index.interval.high)}，有效样本 ${num(s.index.effectiveN, 1)}`
-        : `有效样本 ${num(s.index.effectiveN, 1)}`,
+        ? `区间 ${points(s.index.interval.low)}–${points(s.index.interval.high)}，有效样本 ${count(s.index.effectiveN)}`
+        : `有效样本 ${count(s.index.effectiveN)}`,
   },
   {
     name: 'csat',
-    title: 'CSAT 满意率',
+    title: '满意率（CSAT）',
     definition: D.csat,
     value: (s) => s.csat.value,
     format: (v) => pct(v),
     extra: (s) =>
       s.csat.interval
-        ? `Wilson 区间 ${pct(s.csat.interval.low)}–${pct(s.csat.interval.high)}（${s.counts.satisfied}/${s.counts.rated}）`
+        ? `置信区间 ${pct(s.csat.interval.low)}–${pct(s.csat.interval.high)}（${s.counts.satisfied}/${s.counts.rated}）`
         : '暂无评价',
   },
   {
@@ -80,7 +81,7 @@ const METRICS: MetricSpec[] = [
   },
   {
     name: 'sla-overall',
-    title: 'SLA 达标率',
+    title: '时效达标率（SLA）',
     definition: D.slaOverall,
     value: (s) => s.sla.overall.compliance,
     format: (v) => pct(v),
@@ -115,7 +116,7 @@ const METRICS: MetricSpec[] = [
     title: '每千户投诉',
     definition: D.complaints,
     value: (s) => s.complaintsPer1000Households,
-    format: (v) => num(v, 2),
+    format: (v) => num(v, 1),
     extra: (s) => `投诉 ${s.counts.complaints} 单，${s.households ?? '—'} 户；回访覆盖 ${pct(s.followUpCoverage)}`,
   },
 ];
@@ -123,7 +124,7 @@ const METRICS: MetricSpec[] = [
 /** What a chart card draws; the page adds the request's loading and error. */
 type ChartSpec = Omit<ChartProps, 'loading' | 'error'>;
 
-const INDEX_LEGEND = { data: ['满意度指数', 'CSAT×100'], top: 0 };
+const INDEX_LEGEND = { data: ['满意度指数', '满意率（CSAT）×100'], top: 0 };
 
 /** An axis tooltip whose text comes from the index of the hovered category. */
 function axisTooltip(text: (i: number) => string): EChartsOption['tooltip'] {
@@ -144,12 +145,7 @@ function trendChart(view: BreakdownView | undefined): ChartSpec {
   const option: EChartsOption = {
     grid: { left: 40, right: 16, top: 30, bottom: 24 },
     legend: INDEX_LEGEND,
-    tooltip: axisTooltip((i) => {
-      const r = rows[i];
-      if (!r) return '';
-      const iv = r.indexInterval ? `（${points(r.indexInterval.low)}–${points(r.indexInterval.high)}）` : '';
-      return `${r.label}<br/>满意度指数 ${points(r.index)}${iv}<br/>CSAT ${pct(r.csat.value)}，评价 ${r.counts.rated} 条，有效样本 ${num(r.effectiveN, 1)}`;
-    }),
+    tooltip: axisTooltip((i) => trendTip(rows[i])),
     xAxis: { type: 'category', data: labels, boundaryGap: false },
     yAxis: { type: 'value', min: 0, max: 100 },
     series: [
@@ -165,7 +161,7 @@ function trendChart(view: BreakdownView | undefined): ChartSpec {
       },
       { name: '满意度指数', type: 'line', data: rows.map((r) => r.index), itemStyle: { color: '#1677ff' } },
       {
-        name: 'CSAT×100',
+        name: '满意率（CSAT）×100',
         type: 'line',
         data: rows.map((r) => hundredths(r.csat.value)),
         lineStyle: { type: 'dashed' },
@@ -186,10 +182,7 @@ function slaChart(summary: SummaryView | undefined): ChartSpec {
   const stages = summary ? STAGES.map((st) => ({ st, ...summary.sla[st] })) : [];
   const option: EChartsOption = {
     grid: { left: 48, right: 16, top: 16, bottom: 24 },
-    tooltip: axisTooltip((i) => {
-      const x = stages[i];
-      return x ? `${SLA_STAGE_LABELS[x.st]}：${pct(x.compliance)}（${x.met} / ${x.total}）` : '';
-    }),
+    tooltip: axisTooltip((i) => slaTip(stages[i])),
     xAxis: { type: 'category', data: stages.map((x) => SLA_STAGE_LABELS[x.st]) },
     yAxis: { type: 'value', min: 0, max: 100, axisLabel: { formatter: '{value}%' } },
     series: [
@@ -203,7 +196,7 @@ function slaChart(summary: SummaryView | undefined): ChartSpec {
   };
   return {
     name: 'sla',
-    title: 'SLA 各阶段达标率',
+    title: '各阶段时效达标率（SLA）',
     definition: D.sla,
     option,
     points: stages.filter((x) => x.total > 0).map((x) => x.compliance),
@@ -215,23 +208,18 @@ function durationsChart(summary: SummaryView | undefined): ChartSpec {
   const hours = (m: number | null) => (m === null ? null : Math.round((m / 60) * 100) / 100);
   const option: EChartsOption = {
     grid: { left: 48, right: 16, top: 30, bottom: 24 },
-    legend: { data: ['中位数', 'P90'], top: 0 },
-    tooltip: axisTooltip((i) => {
-      const x = stages[i];
-      return x
-        ? `报修到${SLA_STAGE_LABELS[x.st]}（n = ${x.n}）<br/>中位数 ${minutes(x.medianMinutes)}<br/>P90 ${minutes(x.p90Minutes)}`
-        : '';
-    }),
+    legend: { data: ['中位数', '90 分位（P90）'], top: 0 },
+    tooltip: axisTooltip((i) => durationTip(stages[i])),
     xAxis: { type: 'category', data: stages.map((x) => `到${SLA_STAGE_LABELS[x.st]}`) },
     yAxis: { type: 'value', name: '小时' },
     series: [
       { name: '中位数', type: 'bar', data: stages.map((x) => hours(x.medianMinutes)) },
-      { name: 'P90', type: 'bar', data: stages.map((x) => hours(x.p90Minutes)) },
+      { name: '90 分位（P90）', type: 'bar', data: stages.map((x) => hours(x.p90Minutes)) },
     ],
   };
   return {
     name: 'durations',
-    title: '处理时长（中位数与 P90）',
+    title: '处理时长（中位数与 90 分位）',
     definition: D.durations,
     option,
     points: stages.filter((x) => x.n > 0).flatMap((x) => [x.medianMinutes, x.p90Minutes]),
@@ -242,12 +230,7 @@ function driversChart(view: DriversView | undefined): ChartSpec {
   const rows = (view?.drivers ?? []).filter((d) => d.impact !== null);
   const option: EChartsOption = {
     grid: { left: 72, right: 24, top: 16, bottom: 24 },
-    tooltip: axisTooltip((i) => {
-      const d = rows[i];
-      return d
-        ? `${d.label}（n = ${d.n}）<br/>影响度 ${num(d.impact, 3)}<br/>均分 ${num(d.mean, 2)} 星<br/>相关系数 ${num(d.correlation, 3)}<br/>β ${num(d.beta, 3)}`
-        : '';
-    }),
+    tooltip: axisTooltip((i) => driverTip(rows[i])),
     xAxis: { type: 'value' },
     yAxis: { type: 'category', data: rows.map((d) => d.label), inverse: true },
     series: [{ type: 'bar', data: rows.map((d) => d.impact), itemStyle: { color: '#fa8c16' } }],
@@ -266,12 +249,7 @@ function categoryChart(view: BreakdownView | undefined): ChartSpec {
   const option: EChartsOption = {
     grid: { left: 40, right: 16, top: 30, bottom: 40 },
     legend: INDEX_LEGEND,
-    tooltip: axisTooltip((i) => {
-      const r = rows[i];
-      if (!r) return '';
-      const civ = r.csat.interval ? `（${pct(r.csat.interval.low)}–${pct(r.csat.interval.high)}）` : '';
-      return `${r.label}<br/>满意度指数 ${points(r.index)}<br/>CSAT ${pct(r.csat.value)}${civ}<br/>评价 ${r.counts.rated} 条，新建 ${r.counts.created} 单`;
-    }),
+    tooltip: axisTooltip((i) => categoryTip(rows[i])),
     xAxis: {
       type: 'category',
       data: rows.map((r) => r.label),
@@ -281,7 +259,7 @@ function categoryChart(view: BreakdownView | undefined): ChartSpec {
     series: [
       { name: '满意度指数', type: 'bar', data: rows.map((r) => r.index) },
       {
-        name: 'CSAT×100',
+        name: '满意率（CSAT）×100',
         type: 'scatter',
         data: rows.map((r) => hundredths(r.csat.value)),
         itemStyle: { color: '#52c41a' },
@@ -306,29 +284,27 @@ function hotspotChart(view: HotspotsView | undefined): ChartSpec {
   const cells = rows.map((r) => [bi.get(r.buildingId)!, ci.get(r.category)!, r.trend.current]);
   const max = Math.max(1, ...rows.map((r) => r.trend.current));
   const option: EChartsOption = {
-    grid: { left: 72, right: 16, top: 10, bottom: 70 },
-    tooltip: {
-      formatter: (p) => {
-        const i = (p as { dataIndex: number }).dataIndex;
-        const r = rows[i];
-        if (!r) return '';
-        const change =
-          r.trend.changePct === null ? '' : `（${r.trend.changePct > 0 ? '+' : ''}${r.trend.changePct.toFixed(0)}%）`;
-        return `${r.buildingName} · ${r.categoryName}<br/>本期 ${r.trend.current} 单，上期 ${r.trend.previous} 单，变化 ${r.trend.change > 0 ? '+' : ''}${r.trend.change}${change}<br/>投诉 ${r.complaints}，重复报修 ${r.repeats}`;
-      },
-    },
+    grid: { left: 72, right: 16, top: 10, bottom: 96 },
+    tooltip: { formatter: (p) => hotspotTip(rows[(p as { dataIndex: number }).dataIndex]) },
     xAxis: {
       type: 'category',
       data: buildings.map(([, n]) => n),
       axisLabel: { interval: 0, rotate: 40, fontSize: 10 },
     },
     yAxis: { type: 'category', data: categories.map(([, n]) => n) },
+    // The legend: colour = orders created this period, from 0 to the busiest cell.
     visualMap: {
       min: 0,
       max,
       calculable: false,
       orient: 'horizontal',
-      show: false,
+      show: true,
+      left: 'center',
+      bottom: 0,
+      itemHeight: 120,
+      itemWidth: 10,
+      text: [`${max} 单`, '0 单'],
+      textStyle: { fontSize: 11 },
       inRange: { color: ['#fff7e6', '#fa541c'] },
     },
     series: [{ type: 'heatmap', data: cells, label: { show: true, fontSize: 10 } }],
@@ -336,13 +312,16 @@ function hotspotChart(view: HotspotsView | undefined): ChartSpec {
   return {
     name: 'hotspots',
     title: '报修热点（类别 × 楼栋）',
+    height: 300,
     definition: D.hotspots,
     option,
     points: rows.map((r) => r.trend.current),
     extra: view && (
-      <Typography.Text type="secondary">
-        上期 {view.previous.from} 至 {view.previous.to}
-      </Typography.Text>
+      <Tooltip title={`悬停格子可见与上期（${view.previous.from} 至 ${view.previous.to}）的对比`}>
+        <Typography.Text type="secondary" data-testid="hotspots-period">
+          本期 {view.period.from} 至 {view.period.to} 新建工单数
+        </Typography.Text>
+      </Tooltip>
     ),
   };
 }
@@ -542,7 +521,7 @@ function TechnicianTable({ view, loading, error }: Loadable<BreakdownView>) {
               </span>
             ),
           },
-          { title: '有效样本', dataIndex: 'effectiveN', render: (v: number) => num(v, 1) },
+          { title: '有效样本', dataIndex: 'effectiveN', render: (v: number) => count(v) },
           { title: '实际得分', key: 'actual', render: (_, r) => points(r.fair?.actual) },
           { title: '同类期望', key: 'expected', render: (_, r) => points(r.fair?.expected) },
           {
@@ -556,7 +535,11 @@ function TechnicianTable({ view, loading, error }: Loadable<BreakdownView>) {
               );
             },
           },
-          { title: 'CSAT', key: 'csat', render: (_, r) => pct(r.csat.value) },
+          {
+            title: <Defined title="满意率（CSAT）" definition={D.csat} />,
+            key: 'csat',
+            render: (_, r) => pct(r.csat.value),
+          },
           { title: '完工', key: 'completed', render: (_, r) => r.counts.completed },
           { title: '首次修复率', key: 'ftf', render: (_, r) => pct(r.firstTimeFixRate) },
           { title: '接单中位数', key: 'accept', render: (_, r) => minutes(r.durations.accept.medianMinutes) },

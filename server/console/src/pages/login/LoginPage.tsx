@@ -56,10 +56,8 @@ export default function LoginPage() {
             登录
           </Button>
         </Form>
-        <Space separator="·" style={{ marginTop: 24, width: '100%', justifyContent: 'center' }} wrap>
+        <Space style={{ marginTop: 24, width: '100%', justifyContent: 'center' }} wrap>
           <a href="/h5/">住户小程序（H5 预览）</a>
-          <a href="/api/docs">API 文档</a>
-          <a href="/api/health">健康检查</a>
         </Space>
       </Card>
     </div>

@@ -1,11 +1,83 @@
 import type { CommunityRow, HouseRow } from '@linli/shared';
-import { Card, Input, Table } from 'antd';
-import { useState } from 'react';
+import { App, Button, Card, Input, Space, Table, Typography } from 'antd';
+import { useEffect, useState } from 'react';
+import { errorText } from '../../api/client';
+import { useServices } from '../../api/services';
 import { useRequest } from '../../api/useRequest';
 
 const PAGE_SIZE = 10;
 
-/** Communities and their houses, paginated and searched by the server. */
+/**
+ * A community's 物业服务电话 (the hotline residents see), edited in its row: 保存 (or Enter) sends
+ * it, an empty field clears it; the server's message is shown when it refuses the number.
+ */
+function ServicePhoneCell({ community }: { community: CommunityRow }) {
+  const services = useServices();
+  const { message } = App.useApp();
+  const [saved, setSaved] = useState(community.servicePhone ?? '');
+  const [value, setValue] = useState(saved);
+  const [saving, setSaving] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    setSaved(community.servicePhone ?? '');
+    setValue(community.servicePhone ?? '');
+    setError(null);
+  }, [community.id, community.servicePhone]);
+
+  const save = async () => {
+    setSaving(true);
+    setError(null);
+    try {
+      const updated = await services.masterData.setServicePhone(community.id, value.trim() || null);
+      setSaved(updated.servicePhone ?? '');
+      setValue(updated.servicePhone ?? '');
+      void message.success('已保存');
+    } catch (e) {
+      setError(errorText(e));
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  return (
+    // Clicks here edit the phone; they do not select the row.
+    <div onClick={(e) => e.stopPropagation()}>
+      <Space.Compact size="small">
+        <Input
+          data-testid={`service-phone-${community.id}`}
+          aria-label={`${community.name} 服务电话`}
+          placeholder="如 0755-86001234"
+          maxLength={20}
+          style={{ width: 150 }}
+          value={value}
+          status={error ? 'error' : undefined}
+          onChange={(e) => setValue(e.target.value)}
+          onPressEnter={() => void save()}
+        />
+        <Button
+          data-testid={`service-phone-save-${community.id}`}
+          loading={saving}
+          disabled={value.trim() === saved}
+          onClick={() => void save()}
+        >
+          保存
+        </Button>
+      </Space.Compact>
+      {error && (
+        <Typography.Text
+          type="danger"
+          data-testid={`service-phone-error-${community.id}`}
+          style={{ display: 'block', maxWidth: 240, fontSize: 12 }}
+        >
+          {error}
+        </Typography.Text>
+      )}
+    </div>
+  );
+}
+
+/** Communities (with their service phone) and their houses, paginated and searched by the server. */
 export function PlacesPanel({ version }: { version: number }) {
   const [q, setQ] = useState('');
   const [page, setPage] = useState(1);
@@ -72,6 +144,12 @@ export function PlacesPanel({ version }: { version: number }) {
             { title: '户数', dataIndex: 'households', width: 80 },
             { title: '楼栋', dataIndex: 'buildings', width: 70 },
             { title: '房屋', dataIndex: 'houses', width: 70 },
+            {
+              title: '服务电话',
+              key: 'servicePhone',
+              width: 240,
+              render: (_: unknown, c: CommunityRow) => <ServicePhoneCell community={c} />,
+            },
           ]}
         />
       </Card>

@@ -32,8 +32,6 @@ import { hhmm, parseHhmm, WEEKDAY_LABELS } from '../rules/options';
 
 interface StaffForm {
   capacity?: number;
-  latitude?: number | null;
-  longitude?: number | null;
   skills: Array<{ category: string; level: number }>;
   communityIds: number[];
   pattern: Array<{ weekday: Weekday; start: string; end: string }>;
@@ -159,8 +157,6 @@ function StaffDrawer(props: {
     setError(null);
     form.setFieldsValue({
       capacity: member.capacity,
-      latitude: member.latitude,
-      longitude: member.longitude,
       skills: member.skills,
       communityIds: member.communityIds,
       pattern: [],
@@ -177,12 +173,40 @@ function StaffDrawer(props: {
       .catch((e: unknown) => setError(errorText(e)));
   }, [member, services, form]);
 
-  const run = async (what: string, work: (v: StaffForm) => Promise<unknown>) => {
+  /**
+   * One save for the whole form: each part that changed goes to its own API (profile, skills,
+   * service area, roster), in that order; an unchanged part is not sent (nor audited).
+   */
+  const save = async () => {
     if (!member) return;
-    setSaving(what);
+    const v = form.getFieldsValue(true) as StaffForm;
+    const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+    const pattern = (v.pattern ?? []).map((p) => ({
+      weekday: p.weekday,
+      startMinute: parseHhmm(p.start),
+      endMinute: parseHhmm(p.end),
+    }));
+    setSaving('all');
     setError(null);
     try {
-      await work(form.getFieldsValue(true) as StaffForm);
+      if (isTech && v.capacity !== member.capacity) {
+        // The coordinates are the routing's (set by the location feed), kept as they are.
+        await services.staff.setProfile(member.id, {
+          capacity: v.capacity,
+          latitude: member.latitude ?? undefined,
+          longitude: member.longitude ?? undefined,
+        });
+      }
+      if (isTech && !same(v.skills ?? [], member.skills)) await services.staff.setSkills(member.id, v.skills ?? []);
+      if (member.role !== 'admin' && !same(v.communityIds ?? [], member.communityIds)) {
+        await services.staff.setServiceArea(member.id, {
+          communityIds: v.communityIds ?? [],
+          buildingIds: member.buildingIds,
+        });
+      }
+      if (roster && !same(pattern, roster.pattern)) {
+        await services.staff.setRoster(member.id, { pattern, exceptions: roster.exceptions });
+      }
       void message.success('已保存');
       props.onSaved();
     } catch (e) {
@@ -199,6 +223,14 @@ function StaffDrawer(props: {
       onClose={props.onClose}
       size={560}
       forceRender
+      footer={
+        <Space style={{ width: '100%', justifyContent: 'flex-end' }}>
+          <Button onClick={props.onClose}>取消</Button>
+          <Button type="primary" data-testid="staff-save" loading={saving === 'all'} onClick={() => void save()}>
+            保存
+          </Button>
+        </Space>
+      }
     >
       <Form form={form} layout="vertical">
         {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} />}
@@ -208,28 +240,6 @@ function StaffDrawer(props: {
             <Space wrap align="end">
               <Form.Item name="capacity" label="同时在办上限">
                 <InputNumber style={{ width: 120 }} />
-              </Form.Item>
-              <Form.Item name="latitude" label="纬度">
-                <InputNumber style={{ width: 120 }} />
-              </Form.Item>
-              <Form.Item name="longitude" label="经度">
-                <InputNumber style={{ width: 120 }} />
-              </Form.Item>
-              <Form.Item>
-                <Button
-                  loading={saving === 'profile'}
-                  onClick={() =>
-                    void run('profile', (v) =>
-                      services.staff.setProfile(member.id, {
-                        capacity: v.capacity,
-                        latitude: v.latitude ?? undefined,
-                        longitude: v.longitude ?? undefined,
-                      }),
-                    )
-                  }
-                >
-                  保存
-                </Button>
               </Form.Item>
             </Space>
             <Divider titlePlacement="start">技能</Divider>
@@ -255,16 +265,7 @@ function StaffDrawer(props: {
                       </Button>
                     </Space>
                   ))}
-                  <Space>
-                    <Button onClick={() => add({ category: props.categories[0]?.code, level: 3 })}>添加技能</Button>
-                    <Button
-                      type="primary"
-                      loading={saving === 'skills'}
-                      onClick={() => void run('skills', (v) => services.staff.setSkills(member.id, v.skills ?? []))}
-                    >
-                      保存技能
-                    </Button>
-                  </Space>
+                  <Button onClick={() => add({ category: props.categories[0]?.code, level: 3 })}>添加技能</Button>
                 </>
               )}
             </Form.List>
@@ -276,21 +277,6 @@ function StaffDrawer(props: {
             <Space align="end" wrap>
               <Form.Item name="communityIds" label="服务小区" style={{ width: 340 }}>
                 <Select mode="multiple" options={props.communities.map((c) => ({ value: c.id, label: c.name }))} />
-              </Form.Item>
-              <Form.Item>
-                <Button
-                  loading={saving === 'area'}
-                  onClick={() =>
-                    void run('area', (v) =>
-                      services.staff.setServiceArea(member.id, {
-                        communityIds: v.communityIds ?? [],
-                        buildingIds: member.buildingIds,
-                      }),
-                    )
-                  }
-                >
-                  保存
-                </Button>
               </Form.Item>
             </Space>
           </>
@@ -320,28 +306,7 @@ function StaffDrawer(props: {
                   </Button>
                 </Space>
               ))}
-              <Space>
-                <Button onClick={() => add({ weekday: 1, start: '08:00', end: '18:00' })}>添加时段</Button>
-                <Button
-                  type="primary"
-                  loading={saving === 'shifts'}
-                  onClick={() =>
-                    member &&
-                    void run('shifts', (v) =>
-                      services.staff.setRoster(member.id, {
-                        pattern: (v.pattern ?? []).map((p) => ({
-                          weekday: p.weekday,
-                          startMinute: parseHhmm(p.start),
-                          endMinute: parseHhmm(p.end),
-                        })),
-                        exceptions: roster?.exceptions ?? [],
-                      }),
-                    )
-                  }
-                >
-                  保存排班
-                </Button>
-              </Space>
+              <Button onClick={() => add({ weekday: 1, start: '08:00', end: '18:00' })}>添加时段</Button>
             </>
           )}
         </Form.List>

@@ -12,7 +12,7 @@ interface PolicyForm {
 }
 
 /** Per community: which completed orders get a follow-up call, and how long a rating may take. */
-export function FollowUpPolicy() {
+export function FollowUpPolicy({ readOnly = false }: { readOnly?: boolean }) {
   const { followUpPolicy } = useServices();
   const { message } = App.useApp();
   const scope = useScopeOptions();
@@ -66,7 +66,7 @@ export function FollowUpPolicy() {
       {(current.error ?? error) && (
         <Alert type="error" showIcon title={current.error ?? error} style={{ marginBottom: 12 }} />
       )}
-      <Form form={form} layout="vertical" disabled={!current.data} style={{ maxWidth: 560 }}>
+      <Form form={form} layout="vertical" disabled={!current.data || readOnly} style={{ maxWidth: 560 }}>
         <Form.Item name="policy" label="回访范围">
           <Radio.Group>
             <Space orientation="vertical">
@@ -94,9 +94,11 @@ export function FollowUpPolicy() {
             style={{ width: 160 }}
           />
         </Form.Item>
-        <Button type="primary" loading={saving} onClick={() => void save()}>
-          保存
-        </Button>
+        {!readOnly && (
+          <Button type="primary" loading={saving} onClick={() => void save()}>
+            保存
+          </Button>
+        )}
       </Form>
     </Card>
   );

@@ -71,7 +71,7 @@ function ItemFields({ scope }: { scope: ScopeOptions }) {
 }
 
 /** The price list (收费标准) residents see before reporting: company-wide and per-community items. */
-export function PriceList() {
+export function PriceList({ readOnly = false }: { readOnly?: boolean }) {
   const { priceItems } = useServices();
   const scope = useScopeOptions();
   const [communityId, setCommunityId] = useState<number | undefined>();
@@ -79,6 +79,7 @@ export function PriceList() {
   return (
     <CrudCard<PriceItemView, ItemForm, PriceItemInput, number>
       title="收费标准"
+      readOnly={readOnly}
       service={priceItems}
       query={effective ?? 0}
       ready={effective !== undefined}

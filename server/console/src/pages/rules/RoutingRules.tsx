@@ -140,7 +140,7 @@ export function RoutingRules() {
             title: '优先级',
             dataIndex: 'priority',
             width: 90,
-            render: (p: Priority | null) => (p ? `${p} ${PRIORITY_LABELS[p]}` : '全部'),
+            render: (p: Priority | null) => (p ? PRIORITY_LABELS[p] : '全部'),
           },
           {
             title: '派单方式',

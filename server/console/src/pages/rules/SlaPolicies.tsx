@@ -7,9 +7,10 @@ import {
   type SlaPolicyView,
   type Weekday,
 } from '@linli/shared';
-import { Button, Descriptions, Form, Input, InputNumber, Select, Space, Switch } from 'antd';
+import { Button, Descriptions, Form, Input, Select, Space, Switch } from 'antd';
 import { useServices } from '../../api/services';
 import { CrudCard } from '../../components/CrudCard';
+import { DurationInput } from '../../components/DurationInput';
 import { minutes } from '../../components/format';
 import {
   enabledTag,
@@ -106,19 +107,19 @@ function PolicyFields({ scope }: { scope: ScopeOptions }) {
         </Form.Item>
       </ScopeFields>
       <Space wrap align="end">
-        <Form.Item name="acceptMinutes" label="接单时限（分钟）" rules={[{ required: true, message: '必填' }]}>
-          <InputNumber style={{ width: 140 }} />
+        <Form.Item name="acceptMinutes" label="接单时限" rules={[{ required: true, message: '必填' }]}>
+          <DurationInput testId="sla-accept" />
         </Form.Item>
         <Form.Item name="byAppointment" label="到场按预约" valuePropName="checked">
           <Switch />
         </Form.Item>
         {!byAppointment && (
-          <Form.Item name="arriveMinutes" label="到场时限（分钟）" rules={[{ required: true, message: '必填' }]}>
-            <InputNumber style={{ width: 140 }} />
+          <Form.Item name="arriveMinutes" label="到场时限" rules={[{ required: true, message: '必填' }]}>
+            <DurationInput testId="sla-arrive" />
           </Form.Item>
         )}
-        <Form.Item name="resolveMinutes" label="完成时限（分钟）" rules={[{ required: true, message: '必填' }]}>
-          <InputNumber style={{ width: 140 }} />
+        <Form.Item name="resolveMinutes" label="完成时限" rules={[{ required: true, message: '必填' }]}>
+          <DurationInput testId="sla-resolve" />
         </Form.Item>
       </Space>
       <Form.Item name="businessHours" label="仅在营业时间内计时" valuePropName="checked">
@@ -195,7 +196,7 @@ export function SlaPolicies() {
             title: '优先级',
             dataIndex: 'priority',
             width: 90,
-            render: (p: Priority) => `${p} ${PRIORITY_LABELS[p]}`,
+            render: (p: Priority) => PRIORITY_LABELS[p],
           },
           { title: '接单', dataIndex: 'acceptMinutes', width: 90, render: minutes },
           {

@@ -26,8 +26,8 @@ export function useScopeOptions(withTeams = false) {
 
 export type ScopeOptions = ReturnType<typeof useScopeOptions>;
 
-/** Priorities as `P1 紧急` for pickers. */
-export const PRIORITY_OPTIONS = PRIORITIES.map((p) => ({ value: p, label: `${p} ${PRIORITY_LABELS[p]}` }));
+/** Priorities by their Chinese labels (紧急 … 计划), most urgent first. */
+export const PRIORITY_OPTIONS = PRIORITIES.map((p) => ({ value: p, label: PRIORITY_LABELS[p] }));
 
 /** The scope of a rule form: community and category (empty = all), then the form's own items. */
 export function ScopeFields({ scope, children }: { scope: ScopeOptions; children?: ReactNode }) {

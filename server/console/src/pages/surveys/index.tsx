@@ -199,7 +199,7 @@ export default function SurveysPage() {
           <Form.Item name="period" label="调查期间" rules={[{ required: true, message: '请选择期间' }]}>
             <DatePicker.RangePicker />
           </Form.Item>
-          <Form.Item label="ACSI 权重（留空为等权）">
+          <Form.Item label="满意度指数（ACSI）三题权重（留空为等权）">
             <Space>
               {ACSI_ITEMS.map((item, i) => (
                 <Form.Item key={item} name={['weights', i]} noStyle>
@@ -227,8 +227,8 @@ function ResultsDrawer({ survey, onClose }: { survey: SurveyView | null; onClose
             <Col span={8}>
               <Metric
                 name="survey-acsi"
-                title="ACSI 指数"
-                definition="三题（总体满意、符合预期、与理想相比）按权重的均分折算为 0-100"
+                title="顾客满意度指数（ACSI）"
+                definition="顾客满意度指数（ACSI，美国顾客满意度指数的方法）：三题（总体满意、符合预期、与理想相比）按权重的均分折算为 0-100，越高越满意"
                 value={r.acsi}
                 format={(v) => points(v)}
               />
@@ -236,8 +236,8 @@ function ResultsDrawer({ survey, onClose }: { survey: SurveyView | null; onClose
             <Col span={8}>
               <Metric
                 name="survey-nps"
-                title="NPS 净推荐值"
-                definition="推荐者（9-10 分）占比减贬损者（0-6 分）占比，-100 到 100"
+                title="净推荐值（NPS）"
+                definition="净推荐值（NPS）：“是否愿意向亲友推荐”打 9-10 分的推荐者占比减去 0-6 分的贬损者占比，-100 到 100，正数表示推荐者多于贬损者"
                 value={r.nps.nps}
                 format={(v) => num(v, 1)}
                 extra={`${r.nps.n} 人作答`}
@@ -262,14 +262,14 @@ function ResultsDrawer({ survey, onClose }: { survey: SurveyView | null; onClose
             <Descriptions.Item label="推荐者（9-10）">{r.nps.promoters}</Descriptions.Item>
             <Descriptions.Item label="贬损者（0-6）">{r.nps.detractors}</Descriptions.Item>
           </Descriptions>
-          <Descriptions size="small" bordered column={1} title="ACSI 题项均分（1-10）">
+          <Descriptions size="small" bordered column={1} title="满意度题项均分（ACSI，1-10 分）">
             {ACSI_ITEMS.map((i) => (
               <Descriptions.Item key={i} label={ACSI_ITEM_LABELS[i]}>
                 {num(r.means[i], 2)}
               </Descriptions.Item>
             ))}
           </Descriptions>
-          <Descriptions size="small" bordered column={1} title="SERVPERF 维度均分（1-5）">
+          <Descriptions size="small" bordered column={1} title="服务质量各维度均分（SERVPERF，1-5 分）">
             {SERVPERF_DIMENSIONS.map((d) => (
               <Descriptions.Item key={d} label={SERVPERF_LABELS[d]}>
                 {num(r.servperf[d], 2)}

@@ -18,6 +18,8 @@ import {
   STATUS_LABELS,
   TIMELINE_ACTION_LABELS,
   allowedActions,
+  handoverText,
+  noteText,
   type CompactRoutingDecision,
   type RankedCandidate,
   type RoutingExplanationView,
@@ -143,9 +145,7 @@ export default function OrderDetail() {
             <Tag color={STATUS_COLORS[order.status]} data-testid="order-status" data-value={order.status}>
               {STATUS_LABELS[order.status]}
             </Tag>
-            <Tag color={order.priority === 'P1' ? 'red' : undefined}>
-              {order.priority} {PRIORITY_LABELS[order.priority]}
-            </Tag>
+            <Tag color={order.priority === 'P1' ? 'red' : undefined}>{PRIORITY_LABELS[order.priority]}</Tag>
             <Tag>{KIND_LABELS[order.kind]}</Tag>
           </Space>
         }
@@ -228,7 +228,8 @@ export default function OrderDetail() {
                       {dateTime(e.at)} ·{' '}
                       {e.actor.role === 'system' ? '系统' : `${e.actor.name}（${ROLE_LABELS[e.actor.role]}）`}
                     </div>
-                    {e.note && <div>{e.note}</div>}
+                    {handoverText(e) && <div>{handoverText(e)}</div>}
+                    {e.note && <div>{noteText(e.action, e.note)}</div>}
                     {e.photos.length > 0 && (
                       <Image.PreviewGroup>
                         <Space wrap>

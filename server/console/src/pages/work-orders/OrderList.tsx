@@ -80,6 +80,8 @@ export default function OrderList() {
         category: filters.category,
         kind: filters.kind,
         assigneeId: filters.assigneeId,
+        slaState: filters.slaState,
+        q: filters.q,
       });
       const url = URL.createObjectURL(blob);
       const a = document.createElement('a');
@@ -97,7 +99,7 @@ export default function OrderList() {
   };
 
   const canExport = EXPORT_ROLES.includes(user.role);
-  const exportHint = `导出报修时间在所选日期内（未选时为近 ${DEFAULT_EXPORT_DAYS} 天）的工单，并按小区、状态、优先级、类别、类型、处理师傅筛选；关键字和时效状态不参与导出。`;
+  const exportHint = `导出报修时间在所选日期内（未选时为近 ${DEFAULT_EXPORT_DAYS} 天）的工单，筛选条件与列表相同（小区、状态、优先级、类别、类型、处理师傅、时效状态、关键字）。`;
 
   return (
     <Card size="small">
@@ -125,7 +127,7 @@ export default function OrderList() {
             placeholder="全部"
             value={filters.priority}
             onChange={(priority) => update({ priority })}
-            options={PRIORITIES.map((p) => ({ value: p, label: `${p} ${PRIORITY_LABELS[p]}` }))}
+            options={PRIORITIES.map((p) => ({ value: p, label: PRIORITY_LABELS[p] }))}
           />
         </Form.Item>
         <Form.Item label="类别">
@@ -283,9 +285,7 @@ export default function OrderList() {
             dataIndex: 'priority',
             width: 70,
             render: (p: WorkOrderView['priority']) => (
-              <Tooltip title={PRIORITY_LABELS[p]}>
-                <Tag color={p === 'P1' ? 'red' : p === 'P2' ? 'orange' : undefined}>{p}</Tag>
-              </Tooltip>
+              <Tag color={p === 'P1' ? 'red' : p === 'P2' ? 'orange' : undefined}>{PRIORITY_LABELS[p]}</Tag>
             ),
           },
           {

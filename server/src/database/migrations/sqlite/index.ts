@@ -5,6 +5,8 @@ import { ScoreIndexes1795767611166 } from './1795767611166-ScoreIndexes.js';
 import { PriceList1795768763906 } from './1795768763906-PriceList.js';
 import { AuditLog1795772158178 } from './1795772158178-AuditLog.js';
 import { CompactRoutingDecision1796236016093 } from './1796236016093-CompactRoutingDecision.js';
+import { CommunityServicePhone1796308500042 } from './1796308500042-CommunityServicePhone.js';
+import { StaffModeOrderFields1796308900000 } from './1796308900000-StaffModeOrderFields.js';
 
 /** In order of their timestamps. */
 export const SQLITE_MIGRATIONS: Function[] = [
@@ -15,4 +17,6 @@ export const SQLITE_MIGRATIONS: Function[] = [
   PriceList1795768763906,
   AuditLog1795772158178,
   CompactRoutingDecision1796236016093,
+  CommunityServicePhone1796308500042,
+  StaffModeOrderFields1796308900000,
 ];

@@ -26,7 +26,7 @@ export function CompleteSheet({
     <View className="sheet-mask" onClick={onCancel}>
       <View className="sheet" onClick={(e) => e.stopPropagation()} role="dialog" aria-label="完工">
         <View className="title">{complaint ? '处理完毕' : '完工'}</View>
-        <View className="section-title">{complaint ? '现场照片（选填）' : '完工照片'}</View>
+        <View className="section-title">{complaint ? '现场照片（选填）' : '完工照片（至少 1 张）'}</View>
         <PhotoField uploads={uploads} />
         <Textarea
           className="textarea"

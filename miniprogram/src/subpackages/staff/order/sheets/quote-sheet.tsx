@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Input, Text, View } from '@tarojs/components';
-import { PRICE_KIND_LABELS, type PriceItemView, type QuoteItem } from '@linli/shared';
+import { priceItemName, type PriceItemView, type QuoteItem } from '@linli/shared';
 import { StateView } from '../../../../components/state-view';
 import { useLoader } from '../../../../hooks/use-loader';
 import { api } from '../../../../services/api';
@@ -28,10 +28,11 @@ export function QuoteSheet({
   const [labourPrice, setLabourPrice] = useState('');
   const [labourError, setLabourError] = useState<string | null>(null);
 
-  // The order's category first.
-  const list: PriceItemView[] = [...(prices.data ?? [])].sort(
-    (a, b) => Number(b.category === category) - Number(a.category === category),
-  );
+  // The order's category only; the rest of the list behind 其他类别 (a part from another trade).
+  const [showAll, setShowAll] = useState(false);
+  const all: PriceItemView[] = prices.data ?? [];
+  const own = all.filter((p) => p.category === category);
+  const others = all.filter((p) => p.category !== category);
   const total = lines.reduce((n, l) => n + l.quantity * l.unitPriceFen, 0);
 
   const addPrice = (p: PriceItemView) =>
@@ -63,22 +64,21 @@ export function QuoteSheet({
           <StateView loading={prices.loading} error={prices.error} onRetry={() => void prices.reload()} />
         ) : (
           <View className="staff-prices">
-            {list.map((p) => (
-              <View
-                key={p.id}
-                className="row-between staff-price"
-                onClick={() => addPrice(p)}
-                role="button"
-                aria-label={`添加 ${p.name}`}
-              >
-                <Text>
-                  {p.name}（{PRICE_KIND_LABELS[p.kind]}）
-                </Text>
-                <Text className="muted">
-                  {yuan(p.priceFen)}/{p.unit}
-                </Text>
-              </View>
+            {own.length === 0 && <View className="muted">本类别没有收费标准</View>}
+            {own.map((p) => (
+              <PriceRow key={p.id} item={p} onAdd={addPrice} />
             ))}
+            {others.length > 0 && (
+              <View
+                className="link-btn staff-prices-toggle"
+                onClick={() => setShowAll((v) => !v)}
+                role="button"
+                aria-expanded={showAll}
+              >
+                {showAll ? '收起其他类别' : `其他类别（全部 ${others.length} 项）`}
+              </View>
+            )}
+            {showAll && others.map((p) => <PriceRow key={p.id} item={p} onAdd={addPrice} />)}
           </View>
         )}
 
@@ -147,6 +147,21 @@ export function QuoteSheet({
           onConfirm={() => onConfirm(lines)}
         />
       </View>
+    </View>
+  );
+}
+
+/** One line of the price list: name, kind, price per unit; a tap adds it to the quote. */
+function PriceRow({ item: p, onAdd }: { item: PriceItemView; onAdd: (p: PriceItemView) => void }) {
+  return (
+    <View className="row-between staff-price" onClick={() => onAdd(p)} role="button" aria-label={`添加 ${p.name}`}>
+      <Text>
+        {priceItemName(p.name, p.kind).name}
+        {priceItemName(p.name, p.kind).kind}
+      </Text>
+      <Text className="muted">
+        {yuan(p.priceFen)}/{p.unit}
+      </Text>
     </View>
   );
 }

@@ -11,14 +11,19 @@ const TRANSFER_REASONS = ['不在我的技能范围', '手头工单太多', '需
 /** Hand an accepted or assigned order to a colleague serving the same community, with a reason. */
 export function TransferSheet({
   communityId,
+  exclude,
   busy,
   onCancel,
   onConfirm,
-}: SheetProps<[number, string]> & { communityId: number }) {
+}: SheetProps<[number, string]> & {
+  communityId: number;
+  /** A complaint's subject: never offered. */
+  exclude?: number | null;
+}) {
   const colleagues = useLoader(() => staffApi.colleagues(), []);
   const [picked, setPicked] = useState<number | null>(null);
   const [reason, setReason] = useState<string | null>(null);
-  const list = (colleagues.data ?? []).filter((c) => c.communityIds.includes(communityId));
+  const list = (colleagues.data ?? []).filter((c) => c.communityIds.includes(communityId) && c.id !== exclude);
   const state = (c: ColleagueView) =>
     c.onLeave ? '请假中' : !c.onShift ? '不在班' : `在办 ${c.openOrders}/${c.capacity}`;
   return (
