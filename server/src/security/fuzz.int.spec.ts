@@ -16,7 +16,9 @@ import { allows, POLICY, recordIds, type ParamKind } from './route-policy.js';
  *    a 4xx with a code of the error catalogue, and not one row of any table changed.
  * 2. Authorization: every route with an `{id}` gets the id of a record of another house,
  *    community or company. Expected: exactly the answer of a missing id (or 403 when the role is
- *    refused first), and nothing changed.
+ *    refused first), and nothing changed. Likewise every id field of a request body (houseId,
+ *    communityId, reporterId, assigneeId, ...) gets another company's record, as the most
+ *    privileged role of company A the route allows: the same status and code as a missing id.
  *
  * LINLI_FUZZ_RUNS (runs per write endpoint, default 60) and LINLI_FUZZ_SEED change the budget
  * and the sequence; a failure prints the seed and the shrunk counterexample.
@@ -405,6 +407,83 @@ describe(`fuzz (${TEST_DB})`, () => {
           if (missing.status < 400) want = '4xx';
         } else if (foreign.status === 403) continue;
         if (got !== want) wrong.push(`${route} as ${who}: got ${got.slice(0, 160)}, want ${want.slice(0, 160)}`);
+      }
+      expect(wrong).toEqual([]);
+      expect(await tableHashes()).toEqual(before);
+    }, 120_000);
+
+    /** What another company's record is, for an id field of a request body (by the field's name). */
+    const FOREIGN_BODY_ID: Record<string, (w: World) => number> = {
+      houseId: (w) => w.houseB1.id,
+      communityId: (w) => w.b1.id,
+      communityIds: (w) => w.b1.id,
+      reporterId: (w) => w.residents.resB1.id,
+      aboutUserId: (w) => w.staff.techB1.id,
+      assigneeId: (w) => w.staff.techB1.id,
+      technicianId: (w) => w.staff.techB1.id,
+      supervisorId: (w) => w.staff.deskB1.id,
+      memberIds: (w) => w.staff.techB1.id,
+    };
+    const INSIDERS: readonly Token[] = ['adminA', 'supervisorA1', 'deskA1', 'techA1', 'resA1'];
+    const soon = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
+    /** What the schema sample cannot know: codes, dates and the other ids a valid body needs. */
+    const validBody = async (key: string, field: string): Promise<object> => {
+      const common = { category: 'plumbing', startsAt: soon(0), endsAt: soon(7) };
+      switch (key) {
+        case 'POST /api/work-orders':
+          return {
+            ...common,
+            ...(field === 'aboutUserId' ? { kind: 'complaint' } : {}),
+            description: '越权测试',
+            houseId: w.houseA1.id,
+            reporterId: w.residents.resA1.id,
+          };
+        case 'POST /api/work-orders/:id/transitions': {
+          const order = await send('GET', `/work-orders/${ids.order}`, 'adminA');
+          return { action: 'assign', version: order.body.version, reason: '越权测试' };
+        }
+        case 'POST /api/teams':
+          return { name: '越权测试班组', supervisorId: w.staff.supervisorA1.id, memberIds: [w.staff.techA1.id] };
+        default:
+          return common;
+      }
+    };
+
+    it("an id of another company's record in a request body answers exactly as a missing id, changing nothing", async () => {
+      const cases = operations.flatMap((op) => {
+        const rule = POLICY[op.key];
+        if (!op.body || !rule || rule.roles === 'public' || rule.id === 'missing') return [];
+        // A resident may apply to bind a house of any company (residents browse them all).
+        if (op.key === 'POST /api/me/houses') return [];
+        if (op.path.includes('{id}') && rule.id === undefined) return [];
+        const who = INSIDERS.find((t) => allows(rule, ROLE_OF[t]!));
+        if (!who) return [];
+        const body = resolve(op.body);
+        return Object.keys(body.properties ?? {})
+          .filter((field) => FOREIGN_BODY_ID[field])
+          .map((field) => ({ op, who, field, many: resolve(body.properties![field]).type === 'array' }));
+      });
+      expect(cases.length).toBeGreaterThan(10);
+      const before = await tableHashes();
+      const wrong: string[] = [];
+      for (const { op, who, field, many } of cases) {
+        counts.authzCases += 1;
+        const url = urlOf(op, op.path.includes('{id}') ? ids[POLICY[op.key].id!] : '');
+        // A valid body, so that the id is what gets judged.
+        const schema = resolve(op.body!);
+        const props = schema.properties ?? {};
+        const required = Object.fromEntries(
+          Object.entries(sample(op.body!) as object).filter(([k]) => (schema.required ?? []).includes(k)),
+        );
+        const known = Object.entries(await validBody(op.key, field)).filter(([k]) => k in props);
+        const base: Record<string, unknown> = { ...required, ...Object.fromEntries(known) };
+        const withId = (id: number) => ({ ...base, [field]: many ? [id] : id });
+        const foreign = await send(op.method, url, who, withId(FOREIGN_BODY_ID[field](w)));
+        const missing = await send(op.method, url, who, withId(ids.missing));
+        const got = `${foreign.status} ${foreign.body?.code}`;
+        const want = `${missing.status} ${missing.body?.code}`;
+        if (got !== want || foreign.status < 400)
+          wrong.push(`${op.key} ${field} as ${who}: got ${got}, missing id ${want}`);
       }
       expect(wrong).toEqual([]);
       expect(await tableHashes()).toEqual(before);

@@ -38,8 +38,14 @@ describe('评价', () => {
     expect(await screen.findByRole('alert')).toHaveTextContent('请先点星星打分');
     expect(api.calls).toHaveLength(0);
 
-    tap(screen.getByRole('radio', { name: '修好了' }));
+    // Stars alone are not enough: whether it was fixed is asked too (first-time-fix data).
     tap(screen.getByRole('radio', { name: '总体评价 5 星' }));
+    expect(screen.getByRole('button', { name: '提交评价' })).toHaveAttribute('aria-disabled', 'true');
+    tap(screen.getByRole('button', { name: '提交评价' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('请先选择问题是否解决了');
+    expect(api.calls).toHaveLength(0);
+
+    tap(screen.getByRole('radio', { name: '修好了' }));
     tap(screen.getByRole('radio', { name: '服务态度 4 星' }));
     tap(screen.getByRole('checkbox', { name: '准时' }));
     await typeInto(container.querySelector('taro-textarea-core')!, '师傅很专业');
@@ -113,6 +119,7 @@ describe('评价', () => {
     setRouter('/subpackages/orders/rate/index', { id: '241' });
     new FakeApi().install().on('POST', RATING, apiError(409, 'TRANSITION_NOT_ALLOWED', 'already rated'));
     render(<RatePage />);
+    tap(screen.getByRole('radio', { name: '修好了' }));
     tap(screen.getByRole('radio', { name: '总体评价 4 星' }));
     tap(screen.getByRole('button', { name: '提交评价' }));
     expect(await screen.findByRole('alert')).toHaveTextContent('当前状态下不能执行此操作');

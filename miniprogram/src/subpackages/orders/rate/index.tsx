@@ -48,6 +48,8 @@ export default function RatePage() {
   const submit = async () => {
     if (busyRef.current) return;
     if (stars === 0) return setError('请先点星星打分');
+    // Required: first-time-fix figures are built from this answer (an unanswered rating counted nowhere).
+    if (fixed === null) return setError('请先选择问题是否解决了');
     void requestSubscriptions();
     busyRef.current = true;
     setSubmitting(true);
@@ -86,7 +88,7 @@ export default function RatePage() {
       )}
 
       <View className="card">
-        <View className="card-title">问题解决了吗？</View>
+        <View className="card-title">问题解决了吗？（必选）</View>
         <View className="choices">
           <View
             className={`choice rate-fixed ${fixed === true ? 'choice-on' : ''}`}
@@ -169,10 +171,10 @@ export default function RatePage() {
       </View>
 
       <View
-        className={`btn btn-primary btn-block ${stars === 0 || submitting ? 'btn-disabled' : ''}`}
+        className={`btn btn-primary btn-block ${stars === 0 || fixed === null || submitting ? 'btn-disabled' : ''}`}
         onClick={() => void submit()}
         role="button"
-        aria-disabled={stars === 0 || submitting}
+        aria-disabled={stars === 0 || fixed === null || submitting}
       >
         {submitting ? '提交中…' : '提交评价'}
       </View>
