@@ -30,6 +30,7 @@ import { recordAudit } from '../modules/audit/audit.service.js';
 import { AppError, notFound } from './app-error.js';
 import type { Actor } from './auth/actor.js';
 import { transactionWithRetry } from './db-errors.js';
+import { ReadCache } from './read-cache.js';
 
 /** Which orders a rule (or an SLA policy) is for; null = any. */
 export interface RuleScope {
@@ -60,14 +61,47 @@ export function scopeWhere(scope: RuleScope) {
 export interface ScopedRow {
   id: number;
   companyId: number;
+  communityId: number | null;
+  category: string | null;
+  priority: string | null;
+  enabled: boolean;
 }
 
 /** The table side: one entity's rows of a company, by id and by scope. Extend it per entity. */
 export class ScopedRows<Row extends ScopedRow> {
+  /** Each company's enabled rows, which every order reads (common/read-cache.ts); forgotten on every write here. */
+  private readonly enabled: ReadCache<number, Row[]>;
+
   constructor(
     readonly ds: DataSource,
     private readonly entity: EntityTarget<Row>,
-  ) {}
+    cacheTtlMs = 0,
+  ) {
+    this.enabled = new ReadCache(cacheTtlMs);
+  }
+
+  /**
+   * The company's enabled rows whose every set scope field equals the order's, oldest first
+   * (routing rules and SLA policies that fit an order; `selectRule` picks among them).
+   */
+  async matching(
+    companyId: number,
+    order: { communityId: number; category: string; priority: string },
+    em: EntityManager = this.ds.manager,
+  ): Promise<Row[]> {
+    const rows = await this.enabled.get(companyId, () =>
+      em.find(this.entity, {
+        where: { companyId, enabled: true } as unknown as FindOptionsWhere<Row>,
+        order: { id: 'ASC' } as FindOptionsOrder<Row>,
+      }),
+    );
+    return rows.filter(
+      (r) =>
+        (r.communityId === null || r.communityId === order.communityId) &&
+        (r.category === null || r.category === order.category) &&
+        (r.priority === null || r.priority === order.priority),
+    );
+  }
 
   listForCompany(companyId: number): Promise<Row[]> {
     return this.ds.getRepository(this.entity).find({
@@ -91,14 +125,17 @@ export class ScopedRows<Row extends ScopedRow> {
   }
 
   insert(em: EntityManager, data: DeepPartial<Row>): Promise<Row> {
+    this.enabled.forget();
     return em.save(this.entity, em.create(this.entity, data));
   }
 
   async update(em: EntityManager, id: number, data: QueryDeepPartialEntity<Row>): Promise<void> {
+    this.enabled.forget();
     await em.update(this.entity, { id }, data);
   }
 
   async remove(em: EntityManager, id: number): Promise<void> {
+    this.enabled.forget();
     await em.delete(this.entity, { id });
   }
 }

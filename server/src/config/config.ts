@@ -46,6 +46,8 @@ export interface AppConfig {
   /** Background work (timers, outbox, deliveries) polls this often; 0 turns it off (tests tick by hand). */
   /** intervalMs: the worker loop's period; batchSize: due jobs (of a batched kind) and outbox events per transaction. */
   workers: { intervalMs: number; batchSize: number };
+  /** How long configuration rows every order reads stay cached in a process (0: not cached). */
+  configCacheMs: number;
   notifications: {
     /** The subscribe-message template for order updates; empty = no WeChat pushes. */
     orderTemplateId: string;
@@ -301,6 +303,8 @@ export function loadConfig(env: Env, argv: readonly string[] = []): AppConfig {
       intervalMs: int(env, 'LINLI_WORKER_INTERVAL_MS', mode === 'test' ? 0 : 1000, 0, 600_000),
       batchSize: int(env, 'LINLI_WORKER_BATCH_SIZE', 25, 1, 500),
     },
+    // Off in test mode: tests write configuration rows straight into the database.
+    configCacheMs: int(env, 'LINLI_CONFIG_CACHE_MS', mode === 'test' ? 0 : 10_000, 0, 600_000),
     notifications: {
       orderTemplateId: env.WECHAT_TEMPLATE_ORDER ?? (production ? '' : 'linli-order-status'),
       sms: oneOf(env, 'LINLI_SMS', ['off', 'log'] as const, mode === 'demo' ? 'log' : 'off'),

@@ -1,11 +1,22 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, type EntityManager } from 'typeorm';
+import { ReadCache } from '../../common/read-cache.js';
+import { APP_CONFIG } from '../../config/config.module.js';
+import type { AppConfig } from '../../config/config.js';
 import { Category } from './category.entity.js';
 
 @Injectable()
 export class CategoriesRepository {
-  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+  /** Each company's category codes (read by every order; categories are written only by the seed). */
+  private readonly codes: ReadCache<number, Set<string>>;
+
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.codes = new ReadCache(config.configCacheMs);
+  }
 
   listForCompanies(companyIds: number[]) {
     if (!companyIds.length) return Promise.resolve([]);
@@ -30,6 +41,15 @@ export class CategoriesRepository {
   }
 
   async exists(companyId: number, code: string): Promise<boolean> {
-    return (await this.ds.getRepository(Category).countBy({ companyId, code })) > 0;
+    const codes = await this.codes.get(
+      companyId,
+      async () =>
+        new Set(
+          (await this.ds.getRepository(Category).find({ select: { code: true }, where: { companyId } })).map(
+            (c) => c.code,
+          ),
+        ),
+    );
+    return codes.has(code);
   }
 }

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ofViewersCompany, type CommunityOption, type CommunityRow, type HouseRow, type Page } from '@linli/shared';
 import { DataSource } from 'typeorm';
@@ -8,11 +8,15 @@ import { recordAudit } from '../audit/audit.service.js';
 import { escapeLike, LIKE_ESCAPE } from '../../common/db-errors.js';
 import { Building, Community, House, HouseRegistryEntry, Unit } from './place.entities.js';
 import type { CommunitiesQuery, HousesQuery } from './master-data.dto.js';
+import { PlacesRepository } from './places.repository.js';
 
 /** The console's paginated browse of the company's communities and houses, and the service phone. */
 @Injectable()
 export class MasterDataService {
-  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    @Inject(PlacesRepository) private readonly places: PlacesRepository,
+  ) {}
 
   async communities(actor: Actor, query: CommunitiesQuery): Promise<Page<CommunityRow>> {
     const page = query.page ?? 1;
@@ -71,6 +75,7 @@ export class MasterDataService {
     return this.ds.transaction(async (em) => {
       const community = await em.findOneBy(Community, { id });
       if (!community || !ofViewersCompany(actor, community)) throw notFound('community');
+      this.places.forgetCommunities();
       await em.update(Community, { id }, { servicePhone });
       await recordAudit(
         em,

@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { normalizePhone } from '@linli/shared';
 import { type EntityManager, In } from 'typeorm';
 import { Building, Community, House, HouseRegistryEntry, Unit } from './place.entities.js';
+import { PlacesRepository } from './places.repository.js';
 
 /** A validated master-data import, as the places module writes it. */
 export interface PlacesImport {
@@ -27,12 +28,15 @@ export interface PlacesImport {
  */
 @Injectable()
 export class PlacesImportRepository {
+  constructor(@Inject(PlacesRepository) private readonly places: PlacesRepository) {}
+
   communitiesOfCompany(em: EntityManager, companyId: number): Promise<Community[]> {
     return em.findBy(Community, { companyId });
   }
 
   /** Write the communities, buildings, units, houses and registry entries; new building and unit counts. */
   async write(em: EntityManager, companyId: number, plan: PlacesImport): Promise<{ buildings: number; units: number }> {
+    this.places.forgetCommunities();
     const communityIds = new Map<string, number>();
     for (const c of await em.findBy(Community, { companyId })) communityIds.set(c.code, c.id);
     const newHouses = plan.houses.filter((h) => h.existingId === null);

@@ -1,7 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, type EntityManager } from 'typeorm';
 import { escapeLike, LIKE_ESCAPE } from '../../common/db-errors.js';
+import { ReadCache } from '../../common/read-cache.js';
+import { APP_CONFIG } from '../../config/config.module.js';
+import type { AppConfig } from '../../config/config.js';
 import { Building, Community, House, HouseRegistryEntry, PublicArea, Unit } from './place.entities.js';
 
 /** The places module's row types, for other modules (they never touch the entities). */
@@ -9,10 +12,23 @@ export type { Building, Community, House, PublicArea } from './place.entities.js
 
 @Injectable()
 export class PlacesRepository {
-  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+  /** Community rows by id (read by every order; written by admins and imports): common/read-cache.ts. */
+  private readonly communities: ReadCache<number, Community | null>;
 
-  findCommunity(id: number, em: EntityManager = this.ds.manager) {
-    return em.findOneBy(Community, { id });
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.communities = new ReadCache(config.configCacheMs);
+  }
+
+  findCommunity(id: number, em: EntityManager = this.ds.manager): Promise<Community | null> {
+    return this.communities.get(id, () => em.findOneBy(Community, { id }));
+  }
+
+  /** Every write of a community row in the places module calls this (the cache above). */
+  forgetCommunities(): void {
+    this.communities.forget();
   }
 
   /** The building of an order's place (its house or public area), or null. */
@@ -98,6 +114,7 @@ export class PlacesRepository {
     id: number,
     settings: { followUpPolicy: string; ratingWindowDays: number | null },
   ): Promise<void> {
+    this.forgetCommunities();
     await em.update(Community, { id }, settings);
   }
 
@@ -112,7 +129,13 @@ export class PlacesRepository {
     return unique.length ? em.findBy(Building, { id: In(unique) }) : Promise.resolve([]);
   }
 
-  findCommunities(ids: number[], em: EntityManager = this.ds.manager) {
-    return ids.length ? em.findBy(Community, { id: In(ids) }) : Promise.resolve([]);
+  async findCommunities(ids: number[], em: EntityManager = this.ds.manager): Promise<Community[]> {
+    if (!ids.length) return [];
+    const rows = await this.communities.getMany(
+      ids,
+      async (missing) => new Map((await em.findBy(Community, { id: In(missing) })).map((c) => [c.id, c])),
+      null,
+    );
+    return [...rows.values()].filter((c): c is Community => c !== null);
   }
 }

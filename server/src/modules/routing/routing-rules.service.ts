@@ -14,6 +14,8 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { AppError } from '../../common/app-error.js';
 import type { Actor } from '../../common/auth/actor.js';
 import { ScopedCrud, ScopedRows } from '../../common/scoped-crud.js';
+import { APP_CONFIG } from '../../config/config.module.js';
+import type { AppConfig } from '../../config/config.js';
 import { CategoriesRepository } from '../categories/categories.repository.js';
 import { PlacesRepository } from '../places/places.repository.js';
 import { TeamsRepository } from '../staff/teams.repository.js';
@@ -25,25 +27,9 @@ export type { RoutingRuleView };
 /** The routing_rule table: a company's rules by id and scope (ScopedRows), and the rules that fit an order. */
 @Injectable()
 export class RoutingRulesRepository extends ScopedRows<RoutingRule> {
-  constructor(@InjectDataSource() ds: DataSource) {
-    super(ds, RoutingRule);
-  }
-
-  /** Enabled rules of the company whose every set field equals the order's, oldest first. */
-  matching(
-    companyId: number,
-    order: { communityId: number; category: string; priority: string },
-    em: EntityManager = this.ds.manager,
-  ): Promise<RoutingRule[]> {
-    return em
-      .createQueryBuilder(RoutingRule, 'r')
-      .where('r.companyId = :companyId', { companyId })
-      .andWhere('r.enabled = :enabled', { enabled: true })
-      .andWhere('(r.communityId IS NULL OR r.communityId = :communityId)', { communityId: order.communityId })
-      .andWhere('(r.category IS NULL OR r.category = :category)', { category: order.category })
-      .andWhere('(r.priority IS NULL OR r.priority = :priority)', { priority: order.priority })
-      .orderBy('r.id', 'ASC')
-      .getMany();
+  constructor(@InjectDataSource() ds: DataSource, @Inject(APP_CONFIG) config: AppConfig) {
+    // `matching` (the routing rules that fit an order) is cached per company: common/read-cache.ts.
+    super(ds, RoutingRule, config.configCacheMs);
   }
 }
 

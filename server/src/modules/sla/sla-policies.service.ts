@@ -15,6 +15,8 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { AppError } from '../../common/app-error.js';
 import type { Actor } from '../../common/auth/actor.js';
 import { ScopedCrud, ScopedRows } from '../../common/scoped-crud.js';
+import { APP_CONFIG } from '../../config/config.module.js';
+import type { AppConfig } from '../../config/config.js';
 import { CategoriesRepository } from '../categories/categories.repository.js';
 import { PlacesRepository } from '../places/places.repository.js';
 import type { EffectivePolicyQuery, SlaPolicyDto } from './sla-policies.dto.js';
@@ -35,25 +37,9 @@ export interface EffectiveSlaPolicy {
 /** The sla_policy table: a company's policies by id and scope (ScopedRows), and the policies that fit an order. */
 @Injectable()
 export class SlaPoliciesRepository extends ScopedRows<SlaPolicy> {
-  constructor(@InjectDataSource() ds: DataSource) {
-    super(ds, SlaPolicy);
-  }
-
-  /** Enabled policies of the company for the priority whose community and category fit the order. */
-  matching(
-    companyId: number,
-    order: { communityId: number; category: string; priority: string },
-    em: EntityManager = this.ds.manager,
-  ): Promise<SlaPolicy[]> {
-    return em
-      .createQueryBuilder(SlaPolicy, 'p')
-      .where('p.companyId = :companyId', { companyId })
-      .andWhere('p.enabled = :enabled', { enabled: true })
-      .andWhere('p.priority = :priority', { priority: order.priority })
-      .andWhere('(p.communityId IS NULL OR p.communityId = :communityId)', { communityId: order.communityId })
-      .andWhere('(p.category IS NULL OR p.category = :category)', { category: order.category })
-      .orderBy('p.id', 'ASC')
-      .getMany();
+  constructor(@InjectDataSource() ds: DataSource, @Inject(APP_CONFIG) config: AppConfig) {
+    // `matching` (the SLA policies that fit an order) is cached per company: common/read-cache.ts.
+    super(ds, SlaPolicy, config.configCacheMs);
   }
 }
 

@@ -1,0 +1,94 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { DEFAULT_SLA_TARGETS } from '@linli/shared';
+import { buildWorld, loginResident, loginStaff, type World } from '../testing/factories.js';
+import { startTestServer, TEST_DB, type TestServer } from '../testing/test-server.js';
+
+/**
+ * The configuration cache (LINLI_CONFIG_CACHE_MS, common/read-cache.ts) with a short ttl: a
+ * change made through this process's API applies at once; a change this process did not make
+ * (another process, or here a row written straight into the database) applies once the ttl is
+ * over, never later.
+ */
+const TTL_MS = 700;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe(`configuration cache (${TEST_DB})`, () => {
+  let server: TestServer;
+  let w: World;
+  let admin: string;
+  let resident: string;
+  const effectiveAccept = async () => {
+    const res = await server.api.get(`/sla-policies/effective?communityId=${w.a1.id}&category=plumbing&priority=P2`, {
+      token: admin,
+    });
+    expect(res.status).toBe(200);
+    return res.body.acceptMinutes as number;
+  };
+  let n = 0;
+  const report = (category: string) =>
+    server.api.post(
+      '/work-orders',
+      { category, description: `缓存测试 ${++n}`, houseId: w.houseA1.id },
+      { token: resident, headers: { 'x-forwarded-for': `10.9.0.${n}` } },
+    );
+
+  beforeAll(async () => {
+    server = await startTestServer({ env: { LINLI_CONFIG_CACHE_MS: String(TTL_MS) } });
+    w = await buildWorld(server);
+    admin = await loginStaff(server, w.staff.adminA);
+    resident = await loginResident(server, 'code-res-a1');
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('SLA policies: an API change applies at once, a change from elsewhere within the ttl', async () => {
+    expect(await effectiveAccept()).toBe(DEFAULT_SLA_TARGETS.P2.acceptMinutes);
+    // Through the API (this process): the next read sees it.
+    const created = await server.api.post(
+      '/sla-policies',
+      { communityId: w.a1.id, category: 'plumbing', priority: 'P2', acceptMinutes: 11, resolveMinutes: 600 },
+      { token: admin },
+    );
+    expect(created.status).toBe(201);
+    expect(await effectiveAccept()).toBe(11);
+    // Written where this process does not see it: the cached rows answer until the ttl is over.
+    await server.ds.query('UPDATE sla_policy SET acceptMinutes = 22 WHERE id = ?', [created.body.id]);
+    expect(await effectiveAccept()).toBe(11);
+    await sleep(TTL_MS + 100);
+    expect(await effectiveAccept()).toBe(22);
+  });
+
+  it('categories: a category added elsewhere can be reported once the ttl is over', async () => {
+    expect((await report('plumbing')).status).toBe(201);
+    await server.ds.query('INSERT INTO category (companyId, code, name, sortOrder) VALUES (?, ?, ?, ?)', [
+      w.companyA.id,
+      'gas',
+      '燃气',
+      99,
+    ]);
+    const early = await report('gas');
+    expect(early.status).toBe(400);
+    expect(early.body.code).toBe('VALIDATION_FAILED');
+    await sleep(TTL_MS + 100);
+    expect((await report('gas')).status).toBe(201);
+  });
+
+  it('communities: a setting changed through the console applies at once, one changed elsewhere within the ttl', async () => {
+    const created = await report('plumbing');
+    expect(created.status).toBe(201);
+    const hotline = async () =>
+      (await server.api.get(`/work-orders/${created.body.id}`, { token: resident })).body.servicePhone as string | null;
+    expect(await hotline()).toBeNull(); // read (and cached) with the order
+    const phone = await server.api.request('PUT', `/communities/${w.a1.id}/service-phone`, {
+      token: admin,
+      body: { servicePhone: '0571-88886666' },
+    });
+    expect(phone.status).toBeLessThan(300);
+    expect(await hotline()).toBe('0571-88886666');
+    await server.ds.query('UPDATE community SET servicePhone = ? WHERE id = ?', ['0571-88887777', w.a1.id]);
+    expect(await hotline()).toBe('0571-88886666');
+    await sleep(TTL_MS + 100);
+    expect(await hotline()).toBe('0571-88887777');
+  });
+});
