@@ -131,10 +131,13 @@ export function serveConsole(app: NestExpressApplication, dirs: { consoleDir: st
   const built = existsSync(index);
   if (built) {
     app.use(builtFiles(path.join(dirs.consoleDir, 'assets'), '/assets/', () => IMMUTABLE));
-    app.use(
-      builtFiles(dirs.consoleDir, '/', (rel) =>
-        rel === 'index.html' ? NO_CACHE : rel.startsWith('assets/') ? IMMUTABLE : ONE_HOUR,
-      ),
+    const files = builtFiles(dirs.consoleDir, '/', (rel) =>
+      rel === 'index.html' ? NO_CACHE : rel.startsWith('assets/') ? IMMUTABLE : ONE_HOUR,
+    );
+    // Not for the API and the other mounts: a file-system lookup on every API GET cost about
+    // a third of a health check's CPU (docs/benchmarks.md).
+    app.use((req: Request, res: Response, next: NextFunction) =>
+      NOT_CONSOLE.test(req.path) ? next() : files(req, res, next),
     );
   }
   const h5 = existsSync(path.join(dirs.h5Dir, 'index.html'));
