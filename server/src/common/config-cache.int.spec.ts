@@ -4,7 +4,8 @@ import { buildWorld, loginResident, loginStaff, type World } from '../testing/fa
 import { startTestServer, TEST_DB, type TestServer } from '../testing/test-server.js';
 
 /**
- * The configuration cache (LINLI_CONFIG_CACHE_MS, common/read-cache.ts) with a short ttl: a
+ * The configuration and roster caches (LINLI_CONFIG_CACHE_MS, common/read-cache.ts,
+ * staff/roster-cache.ts) with a short ttl: a
  * change made through this process's API applies at once; a change this process did not make
  * (another process, or here a row written straight into the database) applies once the ttl is
  * over, never later.
@@ -90,5 +91,31 @@ describe(`configuration cache (${TEST_DB})`, () => {
     expect(await hotline()).toBe('0571-88886666');
     await sleep(TTL_MS + 100);
     expect(await hotline()).toBe('0571-88887777');
+  });
+
+  it('rosters: a skill changed through the console applies to routing at once, one changed elsewhere within the ttl', async () => {
+    const created = await report('plumbing');
+    expect(created.status).toBe(201);
+    const tech = w.staff.techA1.id;
+    const excludedFor = async () => {
+      const res = await server.api.get(`/work-orders/${created.body.id}/routing/explain`, { token: admin });
+      expect(res.status).toBe(200);
+      return (
+        (res.body.excluded as Array<{ userId: number; reasons: string[] }>).find((c) => c.userId === tech)?.reasons ??
+        []
+      );
+    };
+    await excludedFor(); // read (and cached) once
+    const cleared = await server.api.request('PUT', `/staff/${tech}/skills`, { token: admin, body: { skills: [] } });
+    expect(cleared.status).toBeLessThan(300);
+    expect(await excludedFor()).toContain('no_skill');
+    await server.ds.query('INSERT INTO technician_skill (userId, category, level) VALUES (?, ?, ?)', [
+      tech,
+      'plumbing',
+      3,
+    ]);
+    expect(await excludedFor()).toContain('no_skill');
+    await sleep(TTL_MS + 100);
+    expect(await excludedFor()).not.toContain('no_skill');
   });
 });

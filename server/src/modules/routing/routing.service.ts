@@ -55,6 +55,9 @@ const ROUTABLE = ['submitted', 'reopened'];
  * decides; this service loads candidates, applies the decision through the lifecycle and
  * stores it. All work runs in persisted jobs, so a crash loses no routing.
  */
+/** Per transaction: companies whose pending rematch (due by the time given, ms) is known to exist. */
+const rematchEnsured = new WeakMap<EntityManager, Map<number, number>>();
+
 @Injectable()
 export class RoutingService implements OnModuleInit {
   constructor(
@@ -116,8 +119,15 @@ export class RoutingService implements OnModuleInit {
   }
 
   private async queueRematch(ctx: LifecycleContext, companyId: number, dueAt: Date) {
-    if (await this.jobs.hasPending(ctx.em, REMATCH_JOB, companyId, dueAt)) return;
-    await this.jobs.schedule(ctx.em, { kind: REMATCH_JOB, dueAt, refId: companyId });
+    // A batch parks many orders of one company: look for the pending rematch once per transaction.
+    let ensured = rematchEnsured.get(ctx.em);
+    if (!ensured) rematchEnsured.set(ctx.em, (ensured = new Map<number, number>()));
+    const by = ensured.get(companyId);
+    if (by !== undefined && by <= dueAt.getTime()) return;
+    if (!(await this.jobs.hasPending(ctx.em, REMATCH_JOB, companyId, dueAt))) {
+      await this.jobs.schedule(ctx.em, { kind: REMATCH_JOB, dueAt, refId: companyId });
+    }
+    ensured.set(companyId, dueAt.getTime());
   }
 
   private async decide(

@@ -7,6 +7,7 @@ import { BoardService } from './board.service.js';
 import { LeaveController } from './leave.controller.js';
 import { LeaveRepository } from './leave.repository.js';
 import { LeaveService } from './leave.service.js';
+import { RosterCache } from './roster-cache.js';
 import { StaffController } from './staff.controller.js';
 import { StaffRepository } from './staff.repository.js';
 import { StaffService } from './staff.service.js';
@@ -21,6 +22,7 @@ import { TeamsService } from './teams.service.js';
   controllers: [BoardController, StaffController, TeamsController, LeaveController],
   providers: [
     BoardService,
+    RosterCache,
     StaffRepository,
     StaffService,
     TeamsRepository,

@@ -6,7 +6,6 @@ import {
   isOnShift,
   type RoutingCandidate,
   type ShiftException,
-  type WeeklyShift,
   type Weekday,
 } from '@linli/shared';
 import { DataSource, type EntityManager, In, LessThanOrEqual, MoreThan } from 'typeorm';
@@ -15,6 +14,7 @@ import { PlacesRepository, type Building, type Community } from '../places/place
 import { UsersRepository } from '../users/users.repository.js';
 import { WorkOrdersRepository } from '../work-orders/work-orders.repository.js';
 import { distanceKm } from './geo.js';
+import { RosterCache, type RosterFacts } from './roster-cache.js';
 import {
   ShiftExceptionRow,
   ShiftPattern,
@@ -29,6 +29,14 @@ import {
 export const HELD_STATUSES = ['assigned', 'accepted', 'on_the_way', 'in_progress', 'paused', 'quoted'] as const;
 /** Open orders a technician may hold when no profile says otherwise. */
 export const DEFAULT_CAPACITY = 6;
+const EMPTY_ROSTER: RosterFacts = {
+  skills: [],
+  communityIds: [],
+  buildingIds: [],
+  teamIds: [],
+  pattern: [],
+  exceptions: [],
+};
 
 /** Everything the console and routing know about one staff member at an instant. */
 export interface StaffFacts {
@@ -75,6 +83,7 @@ export class StaffRepository {
     @Inject(UsersRepository) private readonly users: UsersRepository,
     @Inject(PlacesRepository) private readonly places: PlacesRepository,
     @Inject(WorkOrdersRepository) private readonly orders: WorkOrdersRepository,
+    @Inject(RosterCache) private readonly rosters: RosterCache,
   ) {}
 
   /** A transaction, retried a few times when the database picks it as a deadlock victim. */
@@ -107,14 +116,21 @@ export class StaffRepository {
     const result = new Map<number, StaffFacts>();
     if (!ids.length) return result;
     const today = chinaLocalTime(now).date;
-    const [profiles, skills, communities, buildings, teams, patterns, exceptions, leave, load] = await Promise.all([
+    // Rosters (cached per technician and day, roster-cache.ts); the rest is read live.
+    const [rosters, profiles, leave, load] = await Promise.all([
+      this.rosters.facts.getMany(
+        ids.map((id) => `${id}:${today}`),
+        async (keys) => {
+          const read = await this.readRosters(
+            keys.map((k) => Number(k.split(':')[0])),
+            today,
+            em,
+          );
+          return new Map([...read].map(([id, facts]) => [`${id}:${today}`, facts]));
+        },
+        null,
+      ),
       em.find(TechnicianProfile, { where: { userId: In(ids) } }),
-      em.find(TechnicianSkill, { where: { userId: In(ids) }, order: { category: 'ASC' } }),
-      this.users.communityMemberships(ids, em),
-      em.find(StaffBuilding, { where: { userId: In(ids) }, order: { buildingId: 'ASC' } }),
-      em.find(TeamMember, { where: { userId: In(ids) }, order: { teamId: 'ASC' } }),
-      em.find(ShiftPattern, { where: { userId: In(ids) } }),
-      em.find(ShiftExceptionRow, { where: { userId: In(ids), date: today } }),
       em.find(StaffLeave, {
         select: { userId: true },
         where: { userId: In(ids), status: 'approved', startAt: LessThanOrEqual(now), endAt: MoreThan(now) },
@@ -122,36 +138,60 @@ export class StaffRepository {
       this.orders.countsByAssignee(ids, HELD_STATUSES, em),
     ]);
     const profileOf = new Map(profiles.map((p) => [p.userId, p]));
+    const onLeave = new Set(leave.map((l) => l.userId));
+    for (const id of ids) {
+      const profile = profileOf.get(id);
+      const roster = rosters.get(`${id}:${today}`) ?? EMPTY_ROSTER;
+      result.set(id, {
+        communityIds: roster.communityIds,
+        buildingIds: roster.buildingIds,
+        teamIds: roster.teamIds,
+        skills: roster.skills,
+        capacity: profile?.capacity ?? DEFAULT_CAPACITY,
+        latitude: profile?.latitude ?? null,
+        longitude: profile?.longitude ?? null,
+        lastAssignedAt: profile?.lastAssignedAt ?? null,
+        openOrders: load.get(id) ?? 0,
+        onShift: isOnShift(now, roster.pattern, roster.exceptions),
+        onLeave: onLeave.has(id),
+      });
+    }
+    return result;
+  }
+
+  /** The roster facts of these users for China day `today`: one query per kind of fact. */
+  private async readRosters(ids: number[], today: string, em: EntityManager): Promise<Map<number, RosterFacts>> {
+    const [skills, communities, buildings, teams, patterns, exceptions] = await Promise.all([
+      em.find(TechnicianSkill, { where: { userId: In(ids) }, order: { category: 'ASC' } }),
+      this.users.communityMemberships(ids, em),
+      em.find(StaffBuilding, { where: { userId: In(ids) }, order: { buildingId: 'ASC' } }),
+      em.find(TeamMember, { where: { userId: In(ids) }, order: { teamId: 'ASC' } }),
+      em.find(ShiftPattern, { where: { userId: In(ids) } }),
+      em.find(ShiftExceptionRow, { where: { userId: In(ids), date: today } }),
+    ]);
     const skillsOf = groupBy(skills, (r) => r.userId);
     const communitiesOf = groupBy(communities, (r) => r.userId);
     const buildingsOf = groupBy(buildings, (r) => r.userId);
     const teamsOf = groupBy(teams, (r) => r.userId);
     const patternOf = groupBy(patterns, (r) => r.userId);
     const exceptionsOf = groupBy(exceptions, (r) => r.userId);
-    const onLeave = new Set(leave.map((l) => l.userId));
-    const loadOf = load;
-    for (const id of ids) {
-      const profile = profileOf.get(id);
-      const pattern: WeeklyShift[] = (patternOf.get(id) ?? []).map((p) => ({
-        weekday: p.weekday as Weekday,
-        startMinute: p.startMinute,
-        endMinute: p.endMinute,
-      }));
-      result.set(id, {
-        communityIds: (communitiesOf.get(id) ?? []).map((r) => r.communityId),
-        buildingIds: (buildingsOf.get(id) ?? []).map((r) => r.buildingId),
-        teamIds: (teamsOf.get(id) ?? []).map((r) => r.teamId),
-        skills: (skillsOf.get(id) ?? []).map((r) => ({ category: r.category, level: r.level })),
-        capacity: profile?.capacity ?? DEFAULT_CAPACITY,
-        latitude: profile?.latitude ?? null,
-        longitude: profile?.longitude ?? null,
-        lastAssignedAt: profile?.lastAssignedAt ?? null,
-        openOrders: loadOf.get(id) ?? 0,
-        onShift: isOnShift(now, pattern, (exceptionsOf.get(id) ?? []).map(toException)),
-        onLeave: onLeave.has(id),
-      });
-    }
-    return result;
+    return new Map(
+      ids.map((id) => [
+        id,
+        {
+          skills: (skillsOf.get(id) ?? []).map((r) => ({ category: r.category, level: r.level })),
+          communityIds: (communitiesOf.get(id) ?? []).map((r) => r.communityId),
+          buildingIds: (buildingsOf.get(id) ?? []).map((r) => r.buildingId),
+          teamIds: (teamsOf.get(id) ?? []).map((r) => r.teamId),
+          pattern: (patternOf.get(id) ?? []).map((p) => ({
+            weekday: p.weekday as Weekday,
+            startMinute: p.startMinute,
+            endMinute: p.endMinute,
+          })),
+          exceptions: (exceptionsOf.get(id) ?? []).map(toException),
+        },
+      ]),
+    );
   }
 
   /**
@@ -229,6 +269,7 @@ export class StaffRepository {
   }
 
   async replaceServiceArea(em: EntityManager, userId: number, communityIds: number[], buildingIds: number[]) {
+    this.rosters.forget();
     await em.delete(StaffBuilding, { userId });
     await this.users.replaceCommunities(em, userId, communityIds);
     if (buildingIds.length)
@@ -250,6 +291,7 @@ export class StaffRepository {
   }
 
   async replaceSkills(em: EntityManager, userId: number, skills: Array<{ category: string; level: number }>) {
+    this.rosters.forget();
     await em.delete(TechnicianSkill, { userId });
     if (skills.length)
       await em.insert(
@@ -278,6 +320,7 @@ export class StaffRepository {
   }
 
   async replaceRoster(em: EntityManager, userId: number, roster: Roster): Promise<void> {
+    this.rosters.forget();
     await em.delete(ShiftPattern, { userId });
     await em.delete(ShiftExceptionRow, { userId });
     if (roster.pattern.length) {

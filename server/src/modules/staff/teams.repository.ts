@@ -1,11 +1,15 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, In, Not } from 'typeorm';
+import { RosterCache } from './roster-cache.js';
 import { Team, TeamMember } from './staff.entities.js';
 
 @Injectable()
 export class TeamsRepository {
-  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    @Inject(RosterCache) private readonly rosters: RosterCache,
+  ) {}
 
   listForCompany(companyId: number): Promise<Team[]> {
     return this.ds.getRepository(Team).find({ where: { companyId }, order: { id: 'ASC' } });
@@ -46,6 +50,7 @@ export class TeamsRepository {
   }
 
   async replaceMembers(em: EntityManager, teamId: number, userIds: number[]) {
+    this.rosters.forget();
     await em.delete(TeamMember, { teamId });
     if (userIds.length)
       await em.insert(
@@ -68,6 +73,7 @@ export class TeamsRepository {
   }
 
   async remove(em: EntityManager, id: number) {
+    this.rosters.forget();
     await em.delete(TeamMember, { teamId: id });
     await em.delete(Team, { id });
   }

@@ -155,8 +155,13 @@ export class WorkOrdersService {
       description: dto.description.trim(),
     };
     const onlyOf = actor.role === 'technician' ? actor.userId : undefined;
-    const earlier = await this.orders.findDuplicateOrder({ ...like, createdAt: this.clock.now() }, { onlyOf });
-    if (earlier !== null) return this.answerDuplicate(actor, earlier, idempotencyKey, requestHash);
+    // SQLite: here, before the write (one writer at a time, this read sees every earlier create).
+    // MariaDB: only inside the transaction, under the order-number lock (below): a duplicate then
+    // rolls back, the order number with it, and the common case costs one read, not two.
+    if (this.orders.locksWholeDatabase) {
+      const earlier = await this.orders.findDuplicateOrder({ ...like, createdAt: this.clock.now() }, { onlyOf });
+      if (earlier !== null) return this.answerDuplicate(actor, earlier, idempotencyKey, requestHash);
+    }
 
     let id: number;
     try {
