@@ -1,13 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { RosterView as Roster } from '@linli/shared';
 import { InjectDataSource } from '@nestjs/typeorm';
-import {
-  chinaLocalTime,
-  isOnShift,
-  type RoutingCandidate,
-  type ShiftException,
-  type Weekday,
-} from '@linli/shared';
+import { chinaLocalTime, isOnShift, type RoutingCandidate, type ShiftException, type Weekday } from '@linli/shared';
 import { DataSource, type EntityManager, In, LessThanOrEqual, MoreThan } from 'typeorm';
 import { transactionWithRetry } from '../../common/db-errors.js';
 import { PlacesRepository, type Building, type Community } from '../places/places.repository.js';
