@@ -30,17 +30,7 @@ export function assertServerBuilt(): void {
   }
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from '../../../server/src/testing/net.js';
 
 /**
  * A free port below the kernel's ephemeral range (net.ipv4.ip_local_port_range, 32768-60999 on

@@ -354,6 +354,10 @@ describe(`persisted timers across two server processes (${TEST_DB})`, () => {
         WECHAT_APPID: TEST_APPID,
         WECHAT_SECRET: TEST_SECRET,
         LINLI_WORKER_INTERVAL_MS: '25',
+        // Two checks per transaction: 48 checks take 24 commits, so the SIGKILL test's kill (sent
+        // when the first checks are done) lands mid-batch. With the default 25 one process could
+        // finish all 48 on SQLite before the kill arrived (seen once in CI).
+        LINLI_WORKER_BATCH_SIZE: '2',
         LOG_LEVEL: 'warn',
         LINLI_DATA_DIR: dataDir,
         LINLI_SEED_DEMO: 'false',
