@@ -1,5 +1,5 @@
-import { describe, expect, it } from '@jest/globals';
-import { ReadCache } from './read-cache.js';
+import { describe, expect, it, jest } from '@jest/globals';
+import { FORGET_AGAIN_MS, ReadCache } from './read-cache.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -25,6 +25,22 @@ describe('ReadCache', () => {
     expect(await Promise.all([cache.get('a', slow), cache.get('a', slow)])).toEqual([1, 1]);
     await expect(cache.get('b', () => Promise.reject(new Error('db down')))).rejects.toThrow('db down');
     expect(await cache.get('b', () => Promise.resolve(7))).toBe(7);
+  });
+
+  it('forgets a second time a moment later: rows read while the write was not yet committed are not kept', async () => {
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate'] });
+    try {
+      const cache = new ReadCache<number, string>(60_000);
+      await cache.get(1, () => Promise.resolve('old'));
+      cache.forget(); // the write, still in its transaction
+      expect(await cache.get(1, () => Promise.resolve('old (read before the commit)'))).toBe(
+        'old (read before the commit)',
+      );
+      jest.advanceTimersByTime(FORGET_AGAIN_MS);
+      expect(await cache.get(1, () => Promise.resolve('new'))).toBe('new');
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('with ttl 0 caches nothing', async () => {

@@ -8,6 +8,9 @@ import { LRUCache } from 'lru-cache';
  * "Configuration cache"). The values are the loading promises, so concurrent misses share one
  * read; a failed read is not kept. Cached rows are shared: callers must not mutate them.
  */
+/** How long after a write its cached rows are forgotten a second time (a write transaction commits well within it). */
+export const FORGET_AGAIN_MS = 2000;
+
 export class ReadCache<K extends string | number, V> {
   private readonly cache: LRUCache<K, Promise<V>> | null;
 
@@ -51,9 +54,16 @@ export class ReadCache<K extends string | number, V> {
     return new Map(unique.map((k, i) => [k, values[i]]));
   }
 
-  /** Forget one entry, or all of them. */
+  /**
+   * Forget one entry, or all of them: now, and once more a moment later. Writers call this inside
+   * their transaction, before it commits; a read in between would cache the rows as they were
+   * still committed, so the second forget drops what such a read kept.
+   */
   forget(key?: K): void {
-    if (key === undefined) this.cache?.clear();
-    else this.cache?.delete(key);
+    const cache = this.cache;
+    if (!cache) return;
+    const drop = () => (key === undefined ? cache.clear() : cache.delete(key));
+    drop();
+    setTimeout(drop, FORGET_AGAIN_MS).unref();
   }
 }
