@@ -1,10 +1,12 @@
 import { useEffect, useRef, useState } from 'react';
 import Taro, { useDidShow } from '@tarojs/taro';
 import { Text, Textarea, View } from '@tarojs/components';
-import { OPEN_STATUSES, type WorkOrderStatus, type StaffView } from '@linli/shared';
+import { OPEN_STATUSES, type StaffView, type WorkOrderStatus, type WorkOrderView } from '@linli/shared';
 import { StateView } from '../../components/state-view';
 import { useLoader } from '../../hooks/use-loader';
 import { homeFor, requireLogin } from '../../hooks/use-session';
+import { api, ApiError } from '../../services/api';
+import { textOf } from '../../services/errors';
 import { staffApi } from '../../services/staff-api';
 import { storage } from '../../services/storage';
 import './common.scss';
@@ -184,4 +186,40 @@ export function AssignSheet({
       </View>
     </View>
   );
+}
+
+/**
+ * 派单 / 改派 from a list (desk workbench, supervisor board): the order whose AssignSheet is
+ * open, one assign at a time, and the answer as a notice (已派给 / 已改派给, or why not: a 409
+ * means someone else moved the order first). `afterwards` reloads the page's lists either way.
+ */
+export function useAssign(afterwards: () => void) {
+  const [target, setTarget] = useState<WorkOrderView | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
+  const busyRef = useRef(false);
+  /** Assign the order whose sheet is open. */
+  const assign = async (assigneeId: number, reason: string) => {
+    const o = target;
+    if (!o || busyRef.current) return;
+    busyRef.current = true;
+    setBusy(true);
+    setNotice(null);
+    try {
+      const next = await api.transition(o.id, { action: 'assign', version: o.version, assigneeId, reason });
+      setTarget(null);
+      setNotice(`已${o.assignee ? '改派' : '派'}给 ${next.assignee?.name ?? ''}`);
+      void Taro.showToast({ title: o.assignee ? '已改派' : '已派单', icon: 'success' });
+    } catch (err) {
+      setTarget(null);
+      setNotice(
+        err instanceof ApiError && err.status === 409 ? `工单刚被他人处理，已刷新（${err.text}）` : textOf(err),
+      );
+    } finally {
+      busyRef.current = false;
+      setBusy(false);
+      afterwards();
+    }
+  };
+  return { target, open: setTarget, close: () => setTarget(null), busy, notice, assign };
 }

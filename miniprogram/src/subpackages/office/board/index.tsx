@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import Taro, { usePullDownRefresh } from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
 import {
@@ -14,11 +14,9 @@ import {
 import { Screen } from '../../../components/screen';
 import { StateView } from '../../../components/state-view';
 import { useLoader } from '../../../hooks/use-loader';
-import { api, ApiError } from '../../../services/api';
-import { textOf } from '../../../services/errors';
 import { categoryName, formatTime, slaText } from '../../../services/format';
 import { staffApi } from '../../../services/staff-api';
-import { AssignSheet, NavRow, OfficeHead, orderUrl, useOfficeGuard } from '../common';
+import { AssignSheet, NavRow, OfficeHead, orderUrl, useAssign, useOfficeGuard } from '../common';
 
 /** The pill tone of a technician's status (the label is the catalogue's). */
 const STATUS_TONE: Record<BoardStatus, string> = {
@@ -60,33 +58,7 @@ export default function BoardPage() {
     const timer = setInterval(() => setNow(Date.now()), 30000);
     return () => clearInterval(timer);
   }, []);
-  const [reassigning, setReassigning] = useState<WorkOrderView | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [notice, setNotice] = useState<string | null>(null);
-  const busyRef = useRef(false);
-
-  const reassign = async (o: WorkOrderView, assigneeId: number, reason: string) => {
-    if (busyRef.current) return;
-    busyRef.current = true;
-    setBusy(true);
-    setNotice(null);
-    try {
-      const next = await api.transition(o.id, { action: 'assign', version: o.version, assigneeId, reason });
-      setReassigning(null);
-      const verb = o.assignee ? '改派' : '派';
-      setNotice(`已${verb}给 ${next.assignee?.name ?? ''}`);
-      void Taro.showToast({ title: o.assignee ? '已改派' : '已派单', icon: 'success' });
-    } catch (err) {
-      setReassigning(null);
-      setNotice(
-        err instanceof ApiError && err.status === 409 ? `工单刚被他人处理，已刷新（${err.text}）` : textOf(err),
-      );
-    } finally {
-      busyRef.current = false;
-      setBusy(false);
-      void reload();
-    }
-  };
+  const assigning = useAssign(() => void reload());
 
   const b = board.data;
   const t = b?.totals;
@@ -95,9 +67,9 @@ export default function BoardPage() {
   return (
     <Screen className="office">
       <OfficeHead title="团队看板" />
-      {notice && (
+      {assigning.notice && (
         <View className="error-banner" role="alert">
-          {notice}
+          {assigning.notice}
         </View>
       )}
       {!b ? (
@@ -150,7 +122,7 @@ export default function BoardPage() {
               {canAssign(o) && (
                 <View
                   className="btn btn-primary btn-block"
-                  onClick={() => setReassigning(o)}
+                  onClick={() => assigning.open(o)}
                   role="button"
                   aria-label={`${o.assignee ? '改派' : '派单'} ${o.no}`}
                 >
@@ -215,15 +187,15 @@ export default function BoardPage() {
         <NavRow label="电话报修" url="/subpackages/office/new-order/index" />
       </View>
 
-      {reassigning && (
+      {assigning.target && (
         <AssignSheet
-          title={`${reassigning.assignee ? '改派' : '派单'} ${reassigning.no}`}
-          communityId={reassigning.communityId}
-          exclude={[reassigning.assignee?.id, reassigning.about?.id]}
-          reasons={assignReasons(reassigning, now)}
-          busy={busy}
-          onCancel={() => setReassigning(null)}
-          onConfirm={(assigneeId, reason) => void reassign(reassigning, assigneeId, reason)}
+          title={`${assigning.target.assignee ? '改派' : '派单'} ${assigning.target.no}`}
+          communityId={assigning.target.communityId}
+          exclude={[assigning.target.assignee?.id, assigning.target.about?.id]}
+          reasons={assignReasons(assigning.target, now)}
+          busy={assigning.busy}
+          onCancel={assigning.close}
+          onConfirm={(assigneeId, reason) => void assigning.assign(assigneeId, reason)}
         />
       )}
     </Screen>

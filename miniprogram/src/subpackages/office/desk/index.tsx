@@ -1,15 +1,20 @@
-import { useRef, useState } from 'react';
 import Taro, { usePullDownRefresh } from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
 import { STATUS_LABELS, type Page, type WorkOrderStatus, type WorkOrderView } from '@linli/shared';
 import { Screen } from '../../../components/screen';
 import { StateView } from '../../../components/state-view';
 import { useLoader, type Loaded } from '../../../hooks/use-loader';
-import { api, ApiError } from '../../../services/api';
-import { textOf } from '../../../services/errors';
 import { formatTime, orderTitle } from '../../../services/format';
 import { staffApi } from '../../../services/staff-api';
-import { AssignSheet, NavRow, OfficeHead, OPEN_COMPLAINT_STATUSES, orderUrl, useOfficeGuard } from '../common';
+import {
+  AssignSheet,
+  NavRow,
+  OfficeHead,
+  OPEN_COMPLAINT_STATUSES,
+  orderUrl,
+  useAssign,
+  useOfficeGuard,
+} from '../common';
 
 /** Orders nobody holds: new ones routing could not place, and pooled ones nobody grabbed. */
 export const UNASSIGNED_STATUSES: readonly WorkOrderStatus[] = ['submitted', 'pooled'];
@@ -34,40 +39,17 @@ export default function DeskHomePage() {
     void reload().finally(() => Taro.stopPullDownRefresh());
   });
   const overdue = (followUps.data?.items ?? []).filter((f) => f.overdue).length;
-  const [assigning, setAssigning] = useState<WorkOrderView | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [notice, setNotice] = useState<string | null>(null);
-  const busyRef = useRef(false);
-
-  const assign = async (o: WorkOrderView, assigneeId: number, reason: string) => {
-    if (busyRef.current) return;
-    busyRef.current = true;
-    setBusy(true);
-    setNotice(null);
-    try {
-      const next = await api.transition(o.id, { action: 'assign', version: o.version, assigneeId, reason });
-      setAssigning(null);
-      setNotice(`已派给 ${next.assignee?.name ?? ''}`);
-      void Taro.showToast({ title: '已派单', icon: 'success' });
-    } catch (err) {
-      setAssigning(null);
-      setNotice(
-        err instanceof ApiError && err.status === 409 ? `工单刚被他人处理，已刷新（${err.text}）` : textOf(err),
-      );
-    } finally {
-      busyRef.current = false;
-      setBusy(false);
-      void unassigned.reload();
-      void reopened.reload();
-    }
-  };
+  const assigning = useAssign(() => {
+    void unassigned.reload();
+    void reopened.reload();
+  });
 
   return (
     <Screen className="office">
       <OfficeHead title="客服工作台" />
-      {notice && (
+      {assigning.notice && (
         <View className="error-banner" role="alert">
-          {notice}
+          {assigning.notice}
         </View>
       )}
       <View className="card">
@@ -91,18 +73,18 @@ export default function DeskHomePage() {
         </View>
       )}
 
-      <OrderList title="待派单" empty="没有待派的工单" list={unassigned} onAssign={setAssigning} />
-      <OrderList title="返修" empty="没有待处理的返修" list={reopened} onAssign={setAssigning} />
+      <OrderList title="待派单" empty="没有待派的工单" list={unassigned} onAssign={assigning.open} />
+      <OrderList title="返修" empty="没有待处理的返修" list={reopened} onAssign={assigning.open} />
 
-      {assigning && (
+      {assigning.target && (
         <AssignSheet
-          title={`派单 ${assigning.no}`}
-          communityId={assigning.communityId}
-          exclude={assigning.about?.id}
-          reasons={assigning.status === 'reopened' ? ['住户反映没修好，请上门返修', '原师傅不在班'] : undefined}
-          busy={busy}
-          onCancel={() => setAssigning(null)}
-          onConfirm={(assigneeId, reason) => void assign(assigning, assigneeId, reason)}
+          title={`派单 ${assigning.target.no}`}
+          communityId={assigning.target.communityId}
+          exclude={assigning.target.about?.id}
+          reasons={assigning.target.status === 'reopened' ? ['住户反映没修好，请上门返修', '原师傅不在班'] : undefined}
+          busy={assigning.busy}
+          onCancel={assigning.close}
+          onConfirm={(assigneeId, reason) => void assigning.assign(assigneeId, reason)}
         />
       )}
     </Screen>
