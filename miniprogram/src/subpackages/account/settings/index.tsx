@@ -1,12 +1,11 @@
 import Taro from '@tarojs/taro';
-import { Switch, Text, View } from '@tarojs/components';
+import { Text, View } from '@tarojs/components';
 import { Screen } from '../../../components/screen';
-import { useCareMode } from '../../../hooks/use-care-mode';
+import { CareModeRow } from '../../../components/care-mode-row';
 import { storage } from '../../../services/storage';
 import './index.scss';
 
 export default function SettingsPage() {
-  const [care, setCare] = useCareMode();
   const user = storage.user();
 
   const logout = async () => {
@@ -26,13 +25,7 @@ export default function SettingsPage() {
       )}
 
       <View className="card">
-        <View className="list-item" onClick={() => setCare(!care)} role="switch" aria-checked={care}>
-          <View>
-            <View className="large">长辈模式（大字）</View>
-            <View className="muted">字更大、颜色更清楚、按钮更大</View>
-          </View>
-          <Switch checked={care} color="#0b3d91" onChange={(e) => setCare(e.detail.value)} aria-label="长辈模式" />
-        </View>
+        <CareModeRow />
         <View
           className="list-item"
           onClick={() => void Taro.navigateTo({ url: '/subpackages/account/bind/index' })}

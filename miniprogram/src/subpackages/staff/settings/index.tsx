@@ -1,9 +1,9 @@
 import { useState } from 'react';
 import Taro from '@tarojs/taro';
-import { Switch, Text, Textarea, View } from '@tarojs/components';
+import { Text, Textarea, View } from '@tarojs/components';
 import { addDays, chinaDay, ROLE_LABELS, startOfChinaDay, type LeaveView } from '@linli/shared';
 import { Screen } from '../../../components/screen';
-import { useCareMode } from '../../../hooks/use-care-mode';
+import { CareModeRow } from '../../../components/care-mode-row';
 import { useLoader } from '../../../hooks/use-loader';
 import { textOf } from '../../../services/errors';
 import { staffApi } from '../../../services/staff-api';
@@ -43,7 +43,6 @@ export function leaveWindow(today: string, offset: number, days: number): { star
  * resident's page.
  */
 export default function StaffSettingsPage() {
-  const [care, setCare] = useCareMode();
   const user = storage.user();
   const mayRequestLeave = user?.role === 'technician' || user?.role === 'supervisor';
   const mine = useLoader(
@@ -108,13 +107,7 @@ export default function StaffSettingsPage() {
       )}
 
       <View className="card">
-        <View className="list-item" onClick={() => setCare(!care)} role="switch" aria-checked={care}>
-          <View>
-            <View className="large">长辈模式（大字）</View>
-            <View className="muted">字更大、颜色更清楚、按钮更大</View>
-          </View>
-          <Switch checked={care} color="#0b3d91" onChange={(e) => setCare(e.detail.value)} aria-label="长辈模式" />
-        </View>
+        <CareModeRow />
         {mayRequestLeave && (
           <View className="list-item" onClick={() => setOpen(true)} role="button" aria-label="请假">
             <View>
