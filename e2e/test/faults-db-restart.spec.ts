@@ -240,16 +240,16 @@ describe('MariaDB crash and restart under load (throwaway mariadbd)', () => {
   }, 120_000);
 
   it('answers 503 within the health timeout while the database is frozen (SIGSTOP)', async () => {
-    const mariadbPid = Number((await import('node:fs')).readFileSync(path.join(maria.dir, 'pid'), 'utf8').trim());
     expect((await probe()).status).toBe(200);
-    process.kill(mariadbPid, 'SIGSTOP');
+    // The process this test started (after the SIGKILL test, the pid file may still name the old one).
+    await maria.freeze();
     try {
       const frozen = await probe();
       expect(frozen.status).toBe(503);
       expect(frozen.db).toBe('timeout');
       expect(frozen.ms).toBeLessThan(3500);
     } finally {
-      process.kill(mariadbPid, 'SIGCONT');
+      maria.thaw();
     }
     const back = await waitFor('healthy after SIGCONT', async () => (await probe()).status === 200, 20_000, 100);
     console.log(`[fault: MariaDB SIGSTOP] health 503 db=timeout while frozen; healthy ${back} ms after SIGCONT`);

@@ -2,7 +2,7 @@
 // child process that can be SIGKILLed and restarted, and a throwaway MariaDB server of the
 // test's own (never the shared one on 3306) that can be killed and restarted under load.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -261,6 +261,22 @@ export class ThrowawayMariadb {
     const gone = new Promise<void>((r) => child.once('exit', () => r()));
     child.kill(signal);
     await gone;
+  }
+
+  /**
+   * SIGSTOP the server (connections stay open, nothing answers) and return once the kernel shows
+   * it stopped: a signal to a many-threaded process can take a moment to land.
+   */
+  async freeze(): Promise<void> {
+    const pid = this.child?.pid;
+    if (pid === undefined) throw new Error('mariadbd is not running');
+    process.kill(pid, 'SIGSTOP');
+    const state = () => readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '')[0];
+    await waitFor(`mariadbd ${pid} to stop`, () => Promise.resolve(state() === 'T'), 5000, 5);
+  }
+
+  thaw(): void {
+    if (this.child?.pid !== undefined) process.kill(this.child.pid, 'SIGCONT');
   }
 
   config(database: string): DatabaseConfig {
