@@ -25,3 +25,5 @@ export * from './admin-api.js';
 export * from './staff-api.js';
 export * from './names.js';
 export * from './visit-window.js';
+export * from './geo.js';
+export * from './queue-order.js';

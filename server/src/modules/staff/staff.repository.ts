@@ -7,7 +7,7 @@ import { transactionWithRetry } from '../../common/db-errors.js';
 import { PlacesRepository, type Building, type Community } from '../places/places.repository.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { WorkOrdersRepository } from '../work-orders/work-orders.repository.js';
-import { distanceKm } from './geo.js';
+import { distanceKm } from '@linli/shared';
 import { RosterCache, type RosterFacts } from './roster-cache.js';
 import {
   ShiftExceptionRow,
