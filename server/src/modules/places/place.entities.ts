@@ -41,6 +41,9 @@ export class Building {
   @JoinColumn({ name: 'communityId' })
   community?: Community;
   @Column({ type: 'varchar', length: 50 }) name: string;
+  /** WGS-84 position of the building (routing distance, arrival estimates); both or neither. */
+  @Column({ type: 'double', nullable: true }) latitude: number | null;
+  @Column({ type: 'double', nullable: true }) longitude: number | null;
 }
 
 @Entity('unit')

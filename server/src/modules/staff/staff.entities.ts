@@ -20,8 +20,13 @@ export class TechnicianProfile {
   user?: User;
   /** Open orders the technician may hold at once. */
   @Column({ type: 'int', default: 6 }) capacity: number;
+  /**
+   * The technician's last position reported by their phone (出发/到达, with their consent) and
+   * when; routing ignores it once older than POSITION_MAX_AGE_MS (technician-positions.ts).
+   */
   @Column({ type: 'double', nullable: true }) latitude: number | null;
   @Column({ type: 'double', nullable: true }) longitude: number | null;
+  @Column({ type: 'datetime', nullable: true }) positionAt: Date | null;
   @Column({ type: 'datetime', nullable: true }) lastAssignedAt: Date | null;
 }
 

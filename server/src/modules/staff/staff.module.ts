@@ -14,8 +14,13 @@ import { StaffService } from './staff.service.js';
 import { TeamsController } from './teams.controller.js';
 import { TeamsRepository } from './teams.repository.js';
 import { TeamsService } from './teams.service.js';
+import { TechnicianPositions } from './technician-positions.js';
 
-/** Staff, teams, rosters and leave; exports StaffRepository (loadCandidates) for routing, TeamsRepository for routing rules. */
+/**
+ * Staff, teams, rosters and leave; exports StaffRepository (loadCandidates) for routing,
+ * TeamsRepository for routing rules, TechnicianPositions (where each technician is) for routing
+ * and arrival estimates.
+ */
 @Module({
   imports: [CategoriesModule, PlacesModule, WorkOrdersModule],
   // BoardController first: `/staff/board` must match before `/staff/:id`.
@@ -29,7 +34,8 @@ import { TeamsService } from './teams.service.js';
     TeamsService,
     LeaveRepository,
     LeaveService,
+    TechnicianPositions,
   ],
-  exports: [StaffRepository, TeamsRepository],
+  exports: [StaffRepository, TeamsRepository, TechnicianPositions],
 })
 export class StaffModule {}

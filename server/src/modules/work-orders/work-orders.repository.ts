@@ -145,6 +145,73 @@ export class WorkOrdersRepository {
     return new Map(rows.map((r) => [Number(r.userId), Number(r.n)]));
   }
 
+  /**
+   * The orders of the company these users hold in one of `statuses` (their current jobs): the
+   * place and what ranks them (staff/technician-positions.ts). One query.
+   */
+  heldPlacesOf(
+    companyId: number,
+    userIds: number[],
+    statuses: readonly string[],
+    em: EntityManager = this.ds.manager,
+  ): Promise<
+    Array<Pick<WorkOrder, 'id' | 'assigneeId' | 'communityId' | 'houseId' | 'publicAreaId' | 'status' | 'updatedAt'>>
+  > {
+    if (!userIds.length) return Promise.resolve([]);
+    return em.find(WorkOrder, {
+      select: {
+        id: true,
+        assigneeId: true,
+        communityId: true,
+        houseId: true,
+        publicAreaId: true,
+        status: true,
+        updatedAt: true,
+      },
+      where: { companyId, assigneeId: In(userIds), status: In([...statuses]) },
+    });
+  }
+
+  /**
+   * The place of the order each of these users completed last (completer id -> order), in one
+   * query: the newest completion per completer.
+   */
+  async lastCompletedPlacesOf(
+    companyId: number,
+    userIds: number[],
+    em: EntityManager = this.ds.manager,
+  ): Promise<Map<number, Pick<WorkOrder, 'id' | 'communityId' | 'houseId' | 'publicAreaId'>>> {
+    if (!userIds.length) return new Map();
+    // Unquoted identifiers and `?` placeholders read the same in SQLite and MariaDB.
+    const rows: Array<{
+      id: number | string;
+      completedById: number | string;
+      communityId: number | string;
+      houseId: number | string | null;
+      publicAreaId: number | string | null;
+    }> = await em.query(
+      `SELECT id, completedById, communityId, houseId, publicAreaId FROM (
+         SELECT id, completedById, communityId, houseId, publicAreaId,
+                ROW_NUMBER() OVER (PARTITION BY completedById ORDER BY completedAt DESC, id DESC) AS rn
+         FROM work_order
+         WHERE companyId = ? AND completedAt IS NOT NULL AND completedById IN (${userIds.map(() => '?').join(', ')})
+       ) latest WHERE rn = 1`,
+      [companyId, ...userIds],
+    );
+    const num = (v: number | string | null) => (v === null ? null : Number(v));
+    return new Map(
+      rows.map((r) => [
+        Number(r.completedById),
+        {
+          id: Number(r.id),
+          communityId: Number(r.communityId),
+          houseId: num(r.houseId),
+          publicAreaId: num(r.publicAreaId),
+        },
+      ]),
+    );
+  }
+
   /** Orders assigned to the technician in one of these statuses. */
   countAssignedTo(userId: number, statuses: readonly string[]): Promise<number> {
     return this.ds.getRepository(WorkOrder).countBy({ assigneeId: userId, status: In([...statuses]) });

@@ -7,6 +7,7 @@ import { AuditLog1795772158178 } from './1795772158178-AuditLog.js';
 import { CompactRoutingDecision1796236016093 } from './1796236016093-CompactRoutingDecision.js';
 import { CommunityServicePhone1796308500042 } from './1796308500042-CommunityServicePhone.js';
 import { StaffModeOrderFields1796308900000 } from './1796308900000-StaffModeOrderFields.js';
+import { BuildingCoordinates1796400100000 } from './1796400100000-BuildingCoordinates.js';
 
 /** In order of their timestamps. */
 export const SQLITE_MIGRATIONS: Function[] = [
@@ -19,4 +20,5 @@ export const SQLITE_MIGRATIONS: Function[] = [
   CompactRoutingDecision1796236016093,
   CommunityServicePhone1796308500042,
   StaffModeOrderFields1796308900000,
+  BuildingCoordinates1796400100000,
 ];
