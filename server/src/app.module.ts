@@ -10,6 +10,7 @@ import { WriteLockInterceptor } from './common/write-lock.js';
 import { ConfigModule } from './config/config.module.js';
 import type { AppConfig } from './config/config.js';
 import { dataSourceOptions } from './database/data-source.js';
+import { ArrivalModule } from './modules/arrival/arrival.module.js';
 import { AuditModule } from './modules/audit/audit.module.js';
 import { AuthModule } from './modules/auth/auth.module.js';
 import { ImportsModule } from './modules/imports/imports.module.js';
@@ -74,6 +75,7 @@ export class AppModule {
         AuditModule,
         ImportsModule,
         MyDayModule,
+        ArrivalModule,
       ],
       providers: [
         // Order matters: authenticate first, so limits can count per user too.

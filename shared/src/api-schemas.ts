@@ -3,6 +3,31 @@
 
 /** OpenAPI 3.0 schemas of every API answer, by component name. */
 export const API_SCHEMAS = {
+  ArrivalView: {
+    type: 'object',
+    properties: {
+      earliestAt: {
+        type: 'string',
+        description: 'ISO 8601; never in the past.',
+      },
+      latestAt: {
+        type: 'string',
+        description: 'ISO 8601; the time to promise: 预计 11:05 前上门.',
+      },
+      basis: {
+        type: 'string',
+        description: 'Why, for the resident: 师傅前面还有 2 单, 师傅已出发, 按您预约的时间上门.',
+      },
+      ahead: {
+        type: 'number',
+        description: 'Jobs the technician does before this one.',
+      },
+    },
+    required: ['earliestAt', 'latestAt', 'basis', 'ahead'],
+    additionalProperties: false,
+    description:
+      "When the technician is expected at the door (docs/arrival.md): a window recomputed on every read from the technician's queue ahead, travel and the category's on-site durations.",
+  },
   AuditAction: {
     type: 'string',
     enum: ['create', 'update', 'delete', 'review', 'open', 'close', 'import'],
@@ -1038,6 +1063,24 @@ export const API_SCHEMAS = {
         description:
           'The same reporter or house filed this order minutes ago and it is still open: no new order was made.',
         enum: [true],
+      },
+      arrival: {
+        description:
+          'The predicted arrival while the visit is ahead; null: none (派单中, already on site, not a repair).',
+        nullable: true,
+        allOf: [
+          {
+            $ref: '#/components/schemas/ArrivalView',
+          },
+        ],
+        type: 'object',
+      },
+      promises: {
+        type: 'array',
+        items: {
+          $ref: '#/components/schemas/StagePromiseView',
+        },
+        description: "The current cycle's stage promises in stage order (empty: the order has no SLA clocks).",
       },
     },
     additionalProperties: false,
@@ -2263,6 +2306,10 @@ export const API_SCHEMAS = {
       id: {
         type: 'number',
       },
+  PromiseState: {
+    type: 'string',
+    enum: ['pending', 'overdue', 'paused', 'kept', 'late'],
+  },
       name: {
         type: 'string',
       },
@@ -3413,6 +3460,36 @@ export const API_SCHEMAS = {
         required: ['accept', 'arrive', 'resolve', 'overall'],
         additionalProperties: false,
       },
+  StagePromiseView: {
+    type: 'object',
+    properties: {
+      stage: {
+        $ref: '#/components/schemas/SlaStage',
+      },
+      promisedAt: {
+        type: 'string',
+        description: 'ISO 8601; null: nothing promised for the stage.',
+        nullable: true,
+      },
+      basis: {
+        type: 'string',
+        enum: ['sla', 'appointment'],
+        description: "sla: the stage's SLA target; appointment: the end of the resident's visit window.",
+      },
+      state: {
+        $ref: '#/components/schemas/PromiseState',
+      },
+      doneAt: {
+        type: 'string',
+        description: 'ISO 8601 when the stage was done; null until then.',
+        nullable: true,
+      },
+    },
+    required: ['stage', 'promisedAt', 'basis', 'state', 'doneAt'],
+    additionalProperties: false,
+    description:
+      "One stage's promise (接单, 上门, 完成) of the current cycle and whether it was kept (docs/arrival.md).",
+  },
       durations: {
         type: 'object',
         properties: {
@@ -4346,6 +4423,24 @@ export const API_SCHEMAS = {
       reopenCount: {
         type: 'number',
         description: 'Times the resident reopened it (the fix failed).',
+      arrival: {
+        description:
+          'The predicted arrival while the visit is ahead; null: none (派单中, already on site, not a repair).',
+        nullable: true,
+        allOf: [
+          {
+            $ref: '#/components/schemas/ArrivalView',
+          },
+        ],
+        type: 'object',
+      },
+      promises: {
+        type: 'array',
+        items: {
+          $ref: '#/components/schemas/StagePromiseView',
+        },
+        description: "The current cycle's stage promises in stage order (empty: the order has no SLA clocks).",
+      },
       },
       routingState: {
         type: 'string',

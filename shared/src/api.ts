@@ -6,6 +6,7 @@ import type { ExcludedCandidate, ExclusionReason, RankedCandidate, RoutingWeight
 import type { CompactRoutingDecision } from './routing-compact.js';
 import type { RatingDimension, ServperfDimension } from './satisfaction/index.js';
 import type { SlaStage } from './sla.js';
+import type { PromiseState } from './stage-promises.js';
 
 export interface Page<T> {
   items: T[];
@@ -139,10 +140,41 @@ export interface TimelineEventView {
 
 export interface WorkOrderDetailView extends WorkOrderView {
   timeline: TimelineEventView[];
+/**
+ * When the technician is expected at the door (docs/arrival.md): a window recomputed on every
+ * read from the technician's queue ahead, travel and the category's on-site durations.
+ */
+export interface ArrivalView {
+  /** ISO 8601; never in the past. */
+  earliestAt: string;
+  /** ISO 8601; the time to promise: 预计 11:05 前上门. */
+  latestAt: string;
+  /** Why, for the resident: 师傅前面还有 2 单, 师傅已出发, 按您预约的时间上门. */
+  basis: string;
+  /** Jobs the technician does before this one. */
+  ahead: number;
+}
+
+/** One stage's promise (接单, 上门, 完成) of the current cycle and whether it was kept (docs/arrival.md). */
+export interface StagePromiseView {
+  stage: SlaStage;
+  /** ISO 8601; null: nothing promised for the stage. */
+  promisedAt: string | null;
+  /** sla: the stage's SLA target; appointment: the end of the resident's visit window. */
+  basis: 'sla' | 'appointment';
+  state: PromiseState;
+  /** ISO 8601 when the stage was done; null until then. */
+  doneAt: string | null;
+}
+
   /** While an urge's cooldown runs (docs/product-rules.md "Abuse limits"): when the next urge is allowed. */
   nextUrgeAt?: string | null;
 }
 
+  /** The predicted arrival while the visit is ahead; null: none (派单中, already on site, not a repair). */
+  arrival?: ArrivalView | null;
+  /** The current cycle's stage promises in stage order (empty: the order has no SLA clocks). */
+  promises?: StagePromiseView[];
 /** The answer to POST /api/work-orders: the order, and whether it was an earlier identical one. */
 export interface CreatedWorkOrderView extends WorkOrderDetailView {
   /** The same reporter or house filed this order minutes ago and it is still open: no new order was made. */

@@ -27,3 +27,5 @@ export * from './names.js';
 export * from './visit-window.js';
 export * from './geo.js';
 export * from './queue-order.js';
+export * from './eta.js';
+export * from './stage-promises.js';

@@ -20,6 +20,38 @@ import { deferInsert } from '../../common/write-batch.js';
 import type { Community } from '../places/places.repository.js';
 import { IdempotencyRecord, WorkOrder, WorkOrderEvent } from './work-order.entities.js';
 
+/** An open order as arrival estimates read it (`queueJobsOf`, `openJobsOfCommunity`). */
+export type QueueJobRow = Pick<
+  WorkOrder,
+  | 'id'
+  | 'kind'
+  | 'status'
+  | 'priority'
+  | 'category'
+  | 'assigneeId'
+  | 'communityId'
+  | 'houseId'
+  | 'publicAreaId'
+  | 'slaDueAt'
+  | 'arrivedAt'
+  | 'visitFrom'
+>;
+
+const QUEUE_JOB_COLUMNS = {
+  id: true,
+  kind: true,
+  status: true,
+  priority: true,
+  category: true,
+  assigneeId: true,
+  communityId: true,
+  houseId: true,
+  publicAreaId: true,
+  slaDueAt: true,
+  arrivedAt: true,
+  visitFrom: true,
+} as const;
+
 /** Which orders an actor may see, resolved to ids the query can use. */
 export type OrderScope =
   | { kind: 'resident'; userId: number; houseIds: number[] }
@@ -376,6 +408,64 @@ export class WorkOrdersRepository {
     return this.ds.getRepository(WorkOrderEvent).find({ where: { workOrderId }, order: { id: 'ASC' } });
   }
 
+  /**
+   * Arrival estimates (arrival/arrival.service.ts): every open order held by these technicians,
+   * with what the estimate reads (queue order, state, place, visit window). One query.
+   */
+  queueJobsOf(
+    companyId: number,
+    userIds: number[],
+    statuses: readonly string[],
+    em: EntityManager = this.ds.manager,
+  ): Promise<QueueJobRow[]> {
+    if (!userIds.length) return Promise.resolve([]);
+    return em.find(WorkOrder, {
+      select: QUEUE_JOB_COLUMNS,
+      where: { companyId, assigneeId: In([...new Set(userIds)]), status: In([...statuses]) },
+    });
+  }
+
+  /** Arrival estimates: the open orders of one community, as `queueJobsOf` reads them. One query. */
+  openJobsOfCommunity(
+    companyId: number,
+    communityId: number,
+    statuses: readonly string[],
+    em: EntityManager = this.ds.manager,
+  ): Promise<QueueJobRow[]> {
+    return em.find(WorkOrder, {
+      select: QUEUE_JOB_COLUMNS,
+      where: { companyId, communityId, status: In([...statuses]) },
+    });
+  }
+
+  /**
+   * Arrival estimates: how long finished repairs of the company stayed on site, newest first
+   * (first arrival to first completion, completed since `since`), at most `limit` rows. One query.
+   */
+  async onSiteSamples(
+    companyId: number,
+    since: Date,
+    limit: number,
+    em: EntityManager = this.ds.manager,
+  ): Promise<Array<{ category: string; minutes: number }>> {
+    const rows = await em
+      .getRepository(WorkOrder)
+      .createQueryBuilder('wo')
+      .select(['wo.category', 'wo.arrivedAt', 'wo.firstCompletedAt'])
+      .where('wo.companyId = :companyId', { companyId })
+      .andWhere('wo.kind = :kind', { kind: 'repair' })
+      .andWhere('wo.firstCompletedAt >= :since', { since })
+      .andWhere('wo.arrivedAt IS NOT NULL')
+      .orderBy('wo.firstCompletedAt', 'DESC')
+      .limit(limit)
+      .getMany();
+    return rows.map((r) => ({
+      category: r.category,
+      minutes: (r.firstCompletedAt!.getTime() - r.arrivedAt!.getTime()) / 60_000,
+    }));
+  }
+
+  /** The SQL form of the scope; `orderInScope` (order-scope.ts) is its in-memory twin: change both. */
   private applyScope(qb: SelectQueryBuilder<WorkOrder>, scope: OrderScope): SelectQueryBuilder<WorkOrder> {
     switch (scope.kind) {
       case 'resident':

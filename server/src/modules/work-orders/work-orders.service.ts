@@ -7,6 +7,7 @@ import {
   maskPhone,
   servesCommunity,
   planAction,
+  RESIDENT_HIDDEN_NOTE_ACTIONS,
   URGE_COOLDOWN_MINUTES,
   urgeTooSoon,
   visitWindowOf,
@@ -68,6 +69,12 @@ interface KnownRows {
   verifiedHouseIds?: number[];
 }
 
+/**
+ * What another module adds to an order's detail, computed on every read (the arrival estimate
+ * and the stage promises: arrival/arrival.service.ts). Registered once at start-up.
+ */
+export type OrderDetailPart = (actor: Actor, order: WorkOrder) => Promise<Partial<WorkOrderDetailView>>;
+
 /** Where an order is: resolved and checked against who creates it. */
 interface Place {
   community: Community;
@@ -97,6 +104,13 @@ export class WorkOrdersService {
         () => false,
       ),
     );
+  }
+
+  private readonly detailParts: OrderDetailPart[] = [];
+
+  /** Another module's part of every order detail (see OrderDetailPart). */
+  addDetailPart(part: OrderDetailPart): void {
+    this.detailParts.push(part);
   }
 
   async create(actor: Actor, dto: CreateWorkOrderDto, idempotencyKey: string | undefined): Promise<CreateResult> {
@@ -298,10 +312,18 @@ export class WorkOrdersService {
         ...events.flatMap((e) => [e.actorId, assigneeAfter(e)]),
       ].filter((x): x is number => typeof x === 'number'),
     );
-    const [view] = await this.toViews(actor, [order], { ...known, people });
+    const [[view], parts] = await Promise.all([
+      this.toViews(actor, [order], { ...known, people }),
+      Promise.all(this.detailParts.map((part) => part(actor, order))),
+    ]);
     const lastUrge = events.filter((e) => e.action === 'urge').at(-1)?.createdAt ?? null;
     const nextUrgeAt = urgeTooSoon(lastUrge, this.clock.now())?.nextUrgeAt ?? null;
-    return { ...view, nextUrgeAt, timeline: this.toTimeline(events, people, actor.userId) };
+    return {
+      ...view,
+      ...(Object.assign({}, ...parts) as Partial<WorkOrderDetailView>),
+      nextUrgeAt,
+      timeline: this.toTimeline(events, people, actor),
+    };
   }
 
   async transition(actor: Actor, id: number, dto: TransitionDto): Promise<WorkOrderDetailView> {
@@ -708,8 +730,8 @@ export class WorkOrdersService {
    * The timeline; the urges are one line with their count, in the place and with the time of
    * the latest (repeated urges are one fact: the resident is waiting).
    */
-  private toTimeline(events: WorkOrderEvent[], people: User[], viewerId: number): TimelineEventView[] {
-    const lines = this.timelineLines(events, people, viewerId);
+  private toTimeline(events: WorkOrderEvent[], people: User[], viewer: Actor): TimelineEventView[] {
+    const lines = this.timelineLines(events, people, viewer);
     const urges = lines.filter((l) => l.action === 'urge');
     if (urges.length < 2) return lines;
     const latest = urges[urges.length - 1];
@@ -718,7 +740,7 @@ export class WorkOrdersService {
       .map((l) => (l === latest ? { ...l, count: urges.length } : l));
   }
 
-  private timelineLines(events: WorkOrderEvent[], people: User[], viewerId: number): TimelineEventView[] {
+  private timelineLines(events: WorkOrderEvent[], people: User[], viewer: Actor): TimelineEventView[] {
     const byId = new Map(people.map((u) => [u.id, u]));
     const ref = (id: number | null) => {
       const u = id === null ? undefined : byId.get(id);
@@ -733,11 +755,14 @@ export class WorkOrdersService {
         if (HANDOVERS.has(e.action)) handover = { from: ref(holder), to: ref(next) };
         holder = next;
       }
-      return { ...this.eventLine(e, byId, viewerId), ...(handover ? { handover } : {}) };
+      return { ...this.eventLine(e, byId, viewer), ...(handover ? { handover } : {}) };
     });
   }
 
-  private eventLine(e: WorkOrderEvent, byId: Map<number, User>, viewerId: number): TimelineEventView {
+  private eventLine(e: WorkOrderEvent, byId: Map<number, User>, viewer: Actor): TimelineEventView {
+    // Routing's notes (得分 0.73, 抢单模式) and a decline's reason are for the staff: a resident's
+    // answer never carries them (shared/src/labels.ts RESIDENT_HIDDEN_NOTE_ACTIONS).
+    const staffOnly = viewer.role === 'resident' && RESIDENT_HIDDEN_NOTE_ACTIONS.includes(e.action as WorkOrderAction);
     return {
       id: e.id,
       action: e.action as WorkOrderAction | 'create',
@@ -748,9 +773,13 @@ export class WorkOrdersService {
         role: e.actorRole as Role | 'system',
         name: e.actorId === null ? '系统' : (byId.get(e.actorId)?.name ?? ''),
       },
-      note: e.data?.escalated === true ? [e.note, '已升级通知主管'].filter(Boolean).join('；') : e.note,
+      note: staffOnly
+        ? null
+        : e.data?.escalated === true
+          ? [e.note, '已升级通知主管'].filter(Boolean).join('；')
+          : e.note,
       photoIds: e.photoIds,
-      photos: this.photos.photoRefs(e.photoIds, viewerId, e.workOrderId),
+      photos: this.photos.photoRefs(e.photoIds, viewer.userId, e.workOrderId),
       at: e.createdAt.toISOString(),
     };
   }
