@@ -30,6 +30,7 @@ import { MyDayModule } from './modules/staff/my-day.module.js';
 import { UploadsModule } from './modules/uploads/uploads.module.js';
 import { UsersModule } from './modules/users/users.module.js';
 import { JobsModule } from './modules/jobs/jobs.module.js';
+import { LiveModule } from './modules/live/live.module.js';
 import { NotificationsModule } from './modules/notifications/notifications.module.js';
 import { WorkOrdersModule } from './modules/work-orders/work-orders.module.js';
 import { RatingsModule } from './modules/satisfaction/ratings.module.js';
@@ -75,6 +76,7 @@ export class AppModule {
         AuditModule,
         ImportsModule,
         MyDayModule,
+        LiveModule,
         ArrivalModule,
       ],
       providers: [

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { type LogLevel, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { WsAdapter } from '@nestjs/platform-ws';
 import { NativeLogger } from 'nestjs-pino';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
@@ -49,6 +50,8 @@ export async function createApp(input: AppConfig, opts: { logger?: LogLevel[] | 
   root.imports = [loggingModule(config, level), ...(root.imports ?? [])];
   const app = await NestFactory.create<NestExpressApplication>(root, { bufferLogs: true, bodyParser: false });
   app.useLogger(new QuietStartupLogger(app.get(NativeLogger)));
+  // The live-updates socket (modules/live) shares the HTTP server and port: `ws`, no socket.io.
+  app.useWebSocketAdapter(new WsAdapter(app));
   // Only configured proxies may name the client (X-Forwarded-For): req.ip keys the rate limits.
   app.set('trust proxy', config.trustedProxies.length ? config.trustedProxies : false);
   app.disable('x-powered-by');

@@ -29,3 +29,4 @@ export * from './geo.js';
 export * from './queue-order.js';
 export * from './eta.js';
 export * from './stage-promises.js';
+export * from './live.js';

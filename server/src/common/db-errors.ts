@@ -73,8 +73,18 @@ export async function transactionWithRetry<T>(
 ): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      const batched = (em: EntityManager) => withWriteBatch(em, work);
-      return await (isolation ? ds.transaction(isolation, batched) : ds.transaction(batched));
+      let committed: Array<() => void> = [];
+      const batched = (em: EntityManager) => withWriteBatch(em, work, (tasks) => (committed = tasks));
+      const result = await (isolation ? ds.transaction(isolation, batched) : ds.transaction(batched));
+      // Committed: now the work that must only follow a commit (write-batch.ts `afterCommit`).
+      for (const task of committed) {
+        try {
+          task();
+        } catch {
+          /* an after-commit signal never undoes or fails the committed work */
+        }
+      }
+      return result;
     } catch (e) {
       if (attempt >= 4 || !isRetryableLockError(e)) throw e;
       await new Promise((r) => setTimeout(r, 5 * attempt + Math.random() * 20));

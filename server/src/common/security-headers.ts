@@ -36,7 +36,9 @@ export function securityHeaders(opts: { htmlDirs?: string[] } = {}): RequestHand
         imgSrc: ["'self'", 'data:', 'blob:'],
         fontSrc: ["'self'", 'data:'],
         // `blob:`: the H5 app reads a picked photo through its blob URL before uploading it.
-        connectSrc: ["'self'", 'blob:'],
+        // ws:/wss: of this host: the live-updates socket (/api/live). CSP 3 lets 'self' match
+        // them, older WebViews do not, so they are named.
+        connectSrc: ["'self'", 'blob:', ...liveSocketSources],
         workerSrc: ["'self'", 'blob:'],
         objectSrc: ["'none'"],
         frameAncestors: ["'self'"],
@@ -48,6 +50,15 @@ export function securityHeaders(opts: { htmlDirs?: string[] } = {}): RequestHand
     strictTransportSecurity: { maxAge: 180 * 24 * 3600, includeSubDomains: true },
   }) as RequestHandler;
 }
+
+/** A Host header that is a plain host[:port] (anything else names no socket source). */
+const PLAIN_HOST = /^(?:[a-z0-9.-]+|\[[0-9a-f:.]+\])(?::\d{1,5})?$/i;
+
+/** `ws://host` and `wss://host` of the request's own host, for the live socket. */
+const liveSocketSources = [
+  (req: { headers: { host?: string } }) => (PLAIN_HOST.test(req.headers.host ?? '') ? `ws://${req.headers.host}` : ''),
+  (req: { headers: { host?: string } }) => (PLAIN_HOST.test(req.headers.host ?? '') ? `wss://${req.headers.host}` : ''),
+];
 
 /** `'sha256-…'` sources for every inline `<script>` (no `src`) in the given HTML files that exist. */
 export function inlineScriptHashes(files: string[]): string[] {

@@ -12,6 +12,8 @@ export const INSERT_CHUNK = 200;
  */
 export class WriteBatch {
   private readonly tables = new Map<EntityTarget<ObjectLiteral>, ObjectLiteral[]>();
+  /** Work to run once the transaction has committed (never when it rolls back): see `afterCommit`. */
+  readonly committed: Array<() => void> = [];
 
   add(entity: EntityTarget<ObjectLiteral>, row: ObjectLiteral): void {
     const rows = this.tables.get(entity);
@@ -58,17 +60,48 @@ export function batchOf(em: EntityManager): WriteBatch | undefined {
   return batches.get(em);
 }
 
-/** Run `work` with a write batch bound to `em`, flushed before `work`'s result is returned. */
-export async function withWriteBatch<T>(em: EntityManager, work: (em: EntityManager) => Promise<T>): Promise<T> {
+/**
+ * Run `work` with a write batch bound to `em`, flushed before `work`'s result is returned.
+ * `onCommit` receives the batch's `afterCommit` tasks: the caller runs them once the transaction
+ * has committed (`transactionWithRetry` does). Without it, `afterCommit` refuses to queue work.
+ */
+export async function withWriteBatch<T>(
+  em: EntityManager,
+  work: (em: EntityManager) => Promise<T>,
+  onCommit?: (tasks: Array<() => void>) => void,
+): Promise<T> {
   const batch = new WriteBatch();
   batches.set(em, batch);
+  if (onCommit) commitSinks.add(batch);
   try {
     const result = await work(em);
     await batch.flush(em);
+    onCommit?.(batch.committed);
     return result;
   } finally {
     batches.delete(em);
   }
+}
+
+const commitSinks = new WeakSet<WriteBatch>();
+
+/**
+ * Run `task` after the transaction of `em` commits, and never if it rolls back (or is retried:
+ * a retried attempt queues its own). Outside a transaction the write has committed already, so
+ * `task` runs at once. For signals that must not announce uncommitted work, such as the live
+ * order notices (docs/architecture.md "Live updates"). A task must not throw; it runs outside
+ * the transaction and must not write to it.
+ */
+export function afterCommit(em: EntityManager, task: () => void): void {
+  const batch = batches.get(em);
+  if (batch && commitSinks.has(batch)) {
+    batch.committed.push(task);
+    return;
+  }
+  if (batch || em.queryRunner?.isTransactionActive) {
+    throw new Error('afterCommit needs a transaction from transactionWithRetry (common/db-errors.ts)');
+  }
+  task();
 }
 
 /** Insert `row` when the transaction commits (or now, outside a batched transaction). */

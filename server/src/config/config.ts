@@ -75,6 +75,11 @@ export interface AppConfig {
    * `Authorization: Bearer <LINLI_METRICS_TOKEN>`, `off` not served (404).
    */
   metrics: { access: 'public' | 'token' | 'off'; token: string };
+  /**
+   * The live-updates socket (modules/live): heartbeatMs, how often the server pings each socket
+   * (one unanswered ping closes it) and re-checks its user; maxSocketsPerUser, per process.
+   */
+  live: { heartbeatMs: number; maxSocketsPerUser: number };
 }
 
 export class ConfigError extends Error {
@@ -328,5 +333,9 @@ export function loadConfig(env: Env, argv: readonly string[] = []): AppConfig {
     ),
     apiDocs: oneOf(env, 'LINLI_API_DOCS', ['public', 'staff', 'off'] as const, production ? 'off' : 'public'),
     metrics: metricsConfig(env, production),
+    live: {
+      heartbeatMs: int(env, 'LINLI_LIVE_HEARTBEAT_MS', 25_000, 100, 300_000),
+      maxSocketsPerUser: int(env, 'LINLI_LIVE_MAX_SOCKETS', 5, 1, 100),
+    },
   };
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { deferInsert } from '../../common/write-batch.js';
+import { afterCommit, deferInsert } from '../../common/write-batch.js';
 import { OutboxEvent } from './notification.entities.js';
 
 /**
@@ -36,10 +36,28 @@ export type OutboxEventInput =
 
 export type OutboxEventType = OutboxEventInput['type'];
 
+/** Told about every event once its transaction has committed (the live updates, modules/live). */
+export type OutboxCommitListener = (event: OutboxEventInput) => void;
+
 @Injectable()
 export class OutboxWriter {
+  private readonly listeners: OutboxCommitListener[] = [];
+
+  /**
+   * Hear every emitted event after its transaction commits (never for rolled-back work). The
+   * listener runs synchronously right after the commit: it must only queue its own work.
+   */
+  onCommitted(listener: OutboxCommitListener): void {
+    this.listeners.push(listener);
+  }
+
   /** Written with the transaction's other deferred inserts, just before it commits (write-batch.ts). */
   async emit(em: EntityManager, event: OutboxEventInput, now: Date): Promise<void> {
+    if (this.listeners.length) {
+      afterCommit(em, () => {
+        for (const listener of this.listeners) listener(event);
+      });
+    }
     await deferInsert(em, OutboxEvent, {
       type: event.type,
       workOrderId: event.workOrderId,

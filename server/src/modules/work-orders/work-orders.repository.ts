@@ -52,6 +52,12 @@ const QUEUE_JOB_COLUMNS = {
   visitFrom: true,
 } as const;
 
+/** An order's visibility columns with its status and version (`liveFacts`). */
+export type LiveOrderFacts = Pick<
+  WorkOrder,
+  'id' | 'companyId' | 'communityId' | 'houseId' | 'reporterId' | 'createdById' | 'assigneeId' | 'status' | 'version'
+>;
+
 /** Which orders an actor may see, resolved to ids the query can use. */
 export type OrderScope =
   | { kind: 'resident'; userId: number; houseIds: number[] }
@@ -247,6 +253,26 @@ export class WorkOrdersRepository {
   /** Orders assigned to the technician in one of these statuses. */
   countAssignedTo(userId: number, statuses: readonly string[]): Promise<number> {
     return this.ds.getRepository(WorkOrder).countBy({ assigneeId: userId, status: In([...statuses]) });
+  }
+
+  /** What the live notices need of committed orders: who may see them, status and version. */
+  liveFacts(ids: number[]): Promise<LiveOrderFacts[]> {
+    const unique = [...new Set(ids)];
+    if (!unique.length) return Promise.resolve([]);
+    return this.ds.getRepository(WorkOrder).find({
+      select: {
+        id: true,
+        companyId: true,
+        communityId: true,
+        houseId: true,
+        reporterId: true,
+        createdById: true,
+        assigneeId: true,
+        status: true,
+        version: true,
+      },
+      where: { id: In(unique) },
+    });
   }
 
   findByIds(ids: number[], em: EntityManager = this.ds.manager): Promise<WorkOrder[]> {
