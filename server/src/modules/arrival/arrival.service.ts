@@ -41,6 +41,9 @@ const QUEUE_STATUSES: readonly WorkOrderStatus[] = [...AWAITING_VISIT_STATUSES, 
 
 const NO_PLACE: GeoPoint = { latitude: null, longitude: null };
 
+/** A house (`h12:7`) or a public area (`a3:7`) with its community. */
+type PlaceKey = `${'h' | 'a'}${number}:${number}`;
+
 /**
  * The technician's arrival for a resident, recomputed on every read from the queue as it is
  * now (shared/src/eta.ts; docs/arrival.md), and the stage promises of an order. Nothing is
@@ -51,6 +54,8 @@ const NO_PLACE: GeoPoint = { latitude: null, longitude: null };
 @Injectable()
 export class ArrivalService implements OnModuleInit {
   private readonly history: ReadCache<number, Map<string, OnSiteMinutes>>;
+  /** Each house's and public area's point (building, else community): see `placesOf`. */
+  private readonly points: ReadCache<PlaceKey, GeoPoint>;
 
   constructor(
     @Inject(WorkOrdersRepository) private readonly orders: WorkOrdersRepository,
@@ -64,6 +69,7 @@ export class ArrivalService implements OnModuleInit {
   ) {
     // Off where configuration caching is off (test mode: tests write history rows directly).
     this.history = new ReadCache(config.configCacheMs > 0 ? ON_SITE_HISTORY_TTL_MS : 0, 1000);
+    this.points = new ReadCache(config.configCacheMs, 100_000);
   }
 
   onModuleInit(): void {
@@ -94,8 +100,9 @@ export class ArrivalService implements OnModuleInit {
 
   /**
    * The arrival windows of a community's whole open backlog in one pass (order id -> window;
-   * orders without one are absent): the community's open orders, then every open order of the
-   * technicians holding them (their queues reach into other communities), read once each.
+   * orders without one are absent): every open order of the technicians who hold a waiting repair
+   * of the community (their queues reach into other communities) in one query, then their
+   * positions, the places and the history, each read once.
    */
   async arrivalsOfCommunity(
     companyId: number,
@@ -103,26 +110,18 @@ export class ArrivalService implements OnModuleInit {
     now: Date,
     em: EntityManager = this.ds.manager,
   ): Promise<Map<number, ArrivalView>> {
-    const open = await this.orders.openJobsOfCommunity(companyId, communityId, QUEUE_STATUSES, em);
-    const technicians = [
-      ...new Set(
-        open
-          .filter((o) =>
-            expectsArrival({
-              id: o.id,
-              kind: o.kind as WorkOrderKind,
-              status: o.status as WorkOrderStatus,
-              assigneeId: o.assigneeId,
-            }),
-          )
-          .map((o) => o.assigneeId!),
-      ),
-    ];
-    const estimates = await this.estimateTechnicians(companyId, technicians, now, em);
+    const rows = await this.orders.queueJobsOfCommunity(
+      companyId,
+      communityId,
+      QUEUE_STATUSES,
+      AWAITING_VISIT_STATUSES,
+      em,
+    );
+    const estimates = await this.estimateJobs(companyId, rows, now, em);
     const out = new Map<number, ArrivalView>();
-    for (const o of open) {
-      const e = o.communityId === communityId ? estimates.get(o.id) : undefined;
-      if (e) out.set(o.id, viewOf(e));
+    for (const r of rows) {
+      const e = r.communityId === communityId ? estimates.get(r.id) : undefined;
+      if (e) out.set(r.id, viewOf(e));
     }
     return out;
   }
@@ -134,16 +133,32 @@ export class ArrivalService implements OnModuleInit {
     now: Date,
     em: EntityManager,
   ): Promise<Map<number, ArrivalEstimate>> {
+    if (!technicianIds.length) return new Map();
+    return this.estimateJobs(
+      companyId,
+      await this.orders.queueJobsOf(companyId, technicianIds, QUEUE_STATUSES, em),
+      now,
+      em,
+    );
+  }
+
+  /** The windows of the waiting repairs among `rows` (every open order of their technicians). */
+  private async estimateJobs(
+    companyId: number,
+    rows: QueueJobRow[],
+    now: Date,
+    em: EntityManager,
+  ): Promise<Map<number, ArrivalEstimate>> {
     const out = new Map<number, ArrivalEstimate>();
+    const technicianIds = [...new Set(rows.map((r) => r.assigneeId!))];
     if (!technicianIds.length) return out;
-    const [rows, positions, history] = await Promise.all([
-      this.orders.queueJobsOf(companyId, technicianIds, QUEUE_STATUSES, em),
-      this.positions.positionsOf(em, companyId, technicianIds, now),
-      this.historyOf(companyId),
-    ]);
     // Only repairs take the technician to a door; complaints and suggestions are answered elsewhere.
     const jobs = rows.filter((r) => r.kind === 'repair');
-    const placeOf = await this.placesOf(jobs, em);
+    const [positions, history, placeOf] = await Promise.all([
+      this.positions.positionsOf(em, companyId, technicianIds, now),
+      this.historyOf(companyId),
+      this.placesOf(jobs, em),
+    ]);
     const queues = new Map<number, QueueJob[]>();
     for (const r of jobs) {
       const job: QueueJob = {
@@ -167,13 +182,38 @@ export class ArrivalService implements OnModuleInit {
     return out;
   }
 
-  /** Where each job is: its building's coordinates, else its community's (job id -> point). */
+  /**
+   * Where each job is: its building's coordinates, else its community's (job id -> point). The
+   * point of each house and public area is kept for LINLI_CONFIG_CACHE_MS, as the places rows
+   * it comes from (an admin's new coordinates reach estimates within that time).
+   */
   private async placesOf(jobs: QueueJobRow[], em: EntityManager): Promise<Map<number, GeoPoint>> {
+    const keyOf = (j: QueueJobRow): PlaceKey | null =>
+      j.houseId !== null
+        ? `h${j.houseId}:${j.communityId}`
+        : j.publicAreaId !== null
+          ? `a${j.publicAreaId}:${j.communityId}`
+          : null;
+    const keys = jobs.map(keyOf).filter((k): k is PlaceKey => k !== null);
+    const points = await this.points.getMany(keys, (missing) => this.readPoints(missing, em), NO_PLACE);
     const out = new Map<number, GeoPoint>();
-    if (!jobs.length) return out;
+    for (const job of jobs) {
+      const key = keyOf(job);
+      out.set(job.id, key === null ? NO_PLACE : (points.get(key) ?? NO_PLACE));
+    }
+    return out;
+  }
+
+  /** The points of houses (`h<id>:<communityId>`) and public areas (`a<id>:<communityId>`): building, else community. */
+  private async readPoints(keys: PlaceKey[], em: EntityManager): Promise<Map<PlaceKey, GeoPoint>> {
+    const places = keys.map((key, i) => {
+      const [id, communityId] = key.slice(1).split(':').map(Number);
+      const house = key.startsWith('h');
+      return { id: i, houseId: house ? id : null, publicAreaId: house ? null : id, communityId };
+    });
     const [buildingOf, communities] = await Promise.all([
-      this.places.buildingsOfPlaces(jobs, em),
-      this.places.findCommunities([...new Set(jobs.map((j) => j.communityId))], em),
+      this.places.buildingsOfPlaces(places, em),
+      this.places.findCommunities([...new Set(places.map((p) => p.communityId))], em),
     ]);
     const buildings = await this.places.buildingsByIds(
       [...buildingOf.values()].filter((b): b is number => b !== null),
@@ -181,11 +221,12 @@ export class ArrivalService implements OnModuleInit {
     );
     const buildingById = new Map(buildings.map((b) => [b.id, b]));
     const communityById = new Map(communities.map((c) => [c.id, c]));
-    for (const job of jobs) {
-      const b = buildingById.get(buildingOf.get(job.id) ?? -1);
-      const c = communityById.get(job.communityId);
+    const out = new Map<PlaceKey, GeoPoint>();
+    for (const p of places) {
+      const b = buildingById.get(buildingOf.get(p.id) ?? -1);
+      const c = communityById.get(p.communityId);
       const point = known(b) ? b : known(c) ? c : null;
-      if (point) out.set(job.id, { latitude: point.latitude, longitude: point.longitude });
+      out.set(keys[p.id], point ? { latitude: point.latitude, longitude: point.longitude } : NO_PLACE);
     }
     return out;
   }

@@ -451,17 +451,31 @@ export class WorkOrdersRepository {
     });
   }
 
-  /** Arrival estimates: the open orders of one community, as `queueJobsOf` reads them. One query. */
-  openJobsOfCommunity(
+  /**
+   * Arrival estimates of a community's backlog: every open order (in `statuses`) of the
+   * technicians who hold an order of the community in one of `awaiting` (their queues reach
+   * into other communities). One query.
+   */
+  queueJobsOfCommunity(
     companyId: number,
     communityId: number,
     statuses: readonly string[],
+    awaiting: readonly string[],
     em: EntityManager = this.ds.manager,
   ): Promise<QueueJobRow[]> {
-    return em.find(WorkOrder, {
-      select: QUEUE_JOB_COLUMNS,
-      where: { companyId, communityId, status: In([...statuses]) },
-    });
+    return em
+      .getRepository(WorkOrder)
+      .createQueryBuilder('wo')
+      .select(Object.keys(QUEUE_JOB_COLUMNS).map((c) => `wo.${c}`))
+      .where('wo.companyId = :companyId', { companyId })
+      .andWhere('wo.status IN (:...statuses)', { statuses })
+      .andWhere(
+        `wo.assigneeId IN (SELECT held.assigneeId FROM work_order held WHERE held.companyId = :companyId
+           AND held.communityId = :communityId AND held.kind = 'repair' AND held.status IN (:...awaiting)
+           AND held.assigneeId IS NOT NULL)`,
+        { communityId, awaiting },
+      )
+      .getMany();
   }
 
   /**
