@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import type { LiveOrderFacts } from '../work-orders/work-orders.repository.js';
@@ -40,7 +40,13 @@ export class LocalLiveBus implements LiveBus {
   async close(): Promise<void> {}
 }
 
-export const LIVE_CHANNEL = 'linli:live:v1';
+/**
+ * The Redis channel of one deployment: processes of one database share it, and another
+ * deployment (or a test) on the same Redis never hears their notices (order ids would clash).
+ */
+export function liveChannel(database: string): string {
+  return `linli:live:v1:${createHash('sha256').update(database).digest('hex').slice(0, 16)}`;
+}
 const WARN_EVERY_MS = 60_000;
 
 interface WireMessage {
@@ -66,7 +72,10 @@ export class RedisLiveBus implements LiveBus {
   private everReady = false;
   private lastWarnAt = 0;
 
-  constructor(url: string) {
+  constructor(
+    url: string,
+    private readonly channel: string,
+  ) {
     const options = {
       connectTimeout: 2000,
       disconnectTimeout: 200,
@@ -84,7 +93,7 @@ export class RedisLiveBus implements LiveBus {
       this.everReady = true;
     });
     this.sub.on('message', (channel: string, text: string) => {
-      if (channel !== LIVE_CHANNEL) return;
+      if (channel !== this.channel) return;
       let msg: WireMessage;
       try {
         msg = JSON.parse(text) as WireMessage;
@@ -94,7 +103,7 @@ export class RedisLiveBus implements LiveBus {
       if (msg.origin === this.origin || !Array.isArray(msg.notices)) return;
       this.local.publish(msg.notices);
     });
-    this.sub.subscribe(LIVE_CHANNEL).catch((e: Error) => this.warn(e));
+    this.sub.subscribe(this.channel).catch((e: Error) => this.warn(e));
   }
 
   /** Resolves once the subscription is in place (tests, and the readiness of a new process). */
@@ -111,7 +120,7 @@ export class RedisLiveBus implements LiveBus {
       return;
     }
     const msg: WireMessage = { origin: this.origin, notices };
-    this.pub.publish(LIVE_CHANNEL, JSON.stringify(msg)).catch((e: Error) => this.warn(e));
+    this.pub.publish(this.channel, JSON.stringify(msg)).catch((e: Error) => this.warn(e));
   }
 
   subscribe(onNotice: NoticeHandler, onGap: GapHandler): void {

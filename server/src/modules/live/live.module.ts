@@ -4,7 +4,7 @@ import type { AppConfig } from '../../config/config.js';
 import { NotificationsCoreModule } from '../notifications/notifications-core.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { WorkOrdersModule } from '../work-orders/work-orders.module.js';
-import { LocalLiveBus, RedisLiveBus } from './live-bus.js';
+import { liveChannel, LocalLiveBus, RedisLiveBus } from './live-bus.js';
 import { LiveGateway } from './live.gateway.js';
 import { LIVE_BUS, LivePublisher } from './live-publisher.js';
 
@@ -12,13 +12,19 @@ import { LIVE_BUS, LivePublisher } from './live-publisher.js';
  * Live updates (docs/architecture.md "Live updates"): committed order changes become small
  * notices on a WebSocket, through Redis pub/sub between processes when LINLI_REDIS_URL is set.
  */
+/** Which database a process serves: processes of one database are one deployment. */
+function databaseIdentity(db: AppConfig['db']): string {
+  return db.type === 'sqlite' ? `sqlite:${db.file}` : `${db.type}://${db.host}:${db.port}/${db.database}`;
+}
+
 @Module({
   imports: [NotificationsCoreModule, UsersModule, WorkOrdersModule],
   providers: [
     {
       provide: LIVE_BUS,
       inject: [APP_CONFIG],
-      useFactory: (c: AppConfig) => (c.redisUrl ? new RedisLiveBus(c.redisUrl) : new LocalLiveBus()),
+      useFactory: (c: AppConfig) =>
+        c.redisUrl ? new RedisLiveBus(c.redisUrl, liveChannel(databaseIdentity(c.db))) : new LocalLiveBus(),
     },
     LivePublisher,
     LiveGateway,
