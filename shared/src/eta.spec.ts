@@ -2,6 +2,7 @@ import {
   ARRIVAL_ROUND_MIN,
   arrivalBasisText,
   arrivalText,
+  chinaTimeText,
   DEFAULT_ON_SITE_MINUTES,
   estimateArrival,
   estimateQueue,
@@ -244,5 +245,14 @@ describe('arrivalText', () => {
     expect(arrivalText({ earliestAt: at('23:50'), latestAt: at('00:20', '2026-12-08') }, now, true)).toBe(
       '预计明天 00:20 前上门',
     );
+  });
+});
+
+describe('chinaTimeText', () => {
+  it('reads an instant next to now: the time today, else its day', () => {
+    expect(chinaTimeText(Date.parse('2026-12-07T11:05:00+08:00'), now)).toBe('11:05');
+    expect(chinaTimeText('2026-12-08T09:30:00+08:00', now)).toBe('明天 09:30');
+    expect(chinaTimeText('2026-12-09T09:30:00+08:00', now)).toBe('后天 09:30');
+    expect(chinaTimeText('2026-12-06T23:59:00+08:00', now)).toBe('12月6日 23:59');
   });
 });

@@ -272,6 +272,13 @@ function dayWord(ms: number, now: number): string {
   return `${Number(day.slice(4, 6))}月${Number(day.slice(6, 8))}日`;
 }
 
+/** An instant as a resident reads it next to `now`: 11:05 today, 明天 09:30, 12月20日 09:30. */
+export function chinaTimeText(at: number | string, now: number): string {
+  const ms = typeof at === 'number' ? at : Date.parse(at);
+  const day = dayWord(ms, now);
+  return day ? `${day} ${clock(ms)}` : clock(ms);
+}
+
 /**
  * The promise in words: 预计 11:05 前上门 (the latest bound: what the resident can plan on), and
  * the window with `range`: 预计 10:40–11:05 上门. Another day is named: 预计明天 09:30 前上门.

@@ -2,10 +2,48 @@ import { render, screen, waitFor } from '@testing-library/react';
 import Taro from '@tarojs/taro';
 import OrderDetailPage from './index';
 import { apiError, FakeApi } from '../../../../test/fake-api';
+import type { WorkOrderDetailView } from '@linli/shared';
 import { categories, loggedIn, order } from '../../../../test/fixtures';
 import { setRouter, stubNavigation, tap } from '../../../../test/ui';
 
 const DETAIL = '/api/work-orders/241';
+const MIN = 60_000;
+/** China-local hh:mm of an instant, as the page shows times of today. */
+const hhmm = (ms: number) => new Date(ms + 8 * 3600_000).toISOString().slice(11, 16);
+/** A P2 order accepted on time, the visit and the fix still ahead. */
+function promised(now = Date.now()): Pick<WorkOrderDetailView, 'promises' | 'arrival'> {
+  return {
+    promises: [
+      {
+        stage: 'accept',
+        promisedAt: new Date(now - 10 * MIN).toISOString(),
+        basis: 'sla',
+        state: 'kept',
+        doneAt: new Date(now - 20 * MIN).toISOString(),
+      },
+      {
+        stage: 'arrive',
+        promisedAt: new Date(now + 90 * MIN).toISOString(),
+        basis: 'sla',
+        state: 'pending',
+        doneAt: null,
+      },
+      {
+        stage: 'resolve',
+        promisedAt: new Date(now + 210 * MIN).toISOString(),
+        basis: 'sla',
+        state: 'pending',
+        doneAt: null,
+      },
+    ],
+    arrival: {
+      earliestAt: new Date(now + 40 * MIN).toISOString(),
+      latestAt: new Date(now + 65 * MIN).toISOString(),
+      basis: '师傅前面还有 1 单',
+      ahead: 1,
+    },
+  };
+}
 const TRANSITIONS = '/api/work-orders/241/transitions';
 
 function detailApi(o = order()): FakeApi {
@@ -21,11 +59,11 @@ describe('工单详情', () => {
   });
   afterEach(() => jest.restoreAllMocks());
 
-  it('shows status, SLA time left, technician, content and the timeline', async () => {
+  it('shows status, technician, content and the timeline, and no countdown', async () => {
     detailApi();
-    render(<OrderDetailPage />);
+    const { container } = render(<OrderDetailPage />);
     expect(await screen.findByText('已派单')).toBeInTheDocument();
-    expect(screen.getByText(/处理时限：剩余 1小时(29|30)分/)).toBeInTheDocument();
+    expect(container.textContent).not.toMatch(/剩余|处理时限/);
     expect(screen.getByText('赵师傅')).toBeInTheDocument();
     expect(screen.getByText('137****0104')).toBeInTheDocument();
     // A masked number cannot be dialled: no call button rather than a broken one.
@@ -60,10 +98,85 @@ describe('工单详情', () => {
     }
   });
 
-  it('shows an overdue order as late', async () => {
+  it('promises each stage a fixed time, says which were kept, and when the technician will come', async () => {
+    const now = Date.now();
+    const p = promised(now);
+    detailApi(order(p));
+    const { container } = render(<OrderDetailPage />);
+    expect(await screen.findByText('服务承诺')).toBeInTheDocument();
+    // Accepted on time: the promise, the actual time and 按时.
+    expect(screen.getByText(`承诺 ${hhmm(now - 10 * MIN)} 前接单`)).toBeInTheDocument();
+    expect(screen.getByText(`实际 ${hhmm(now - 20 * MIN)}`)).toBeInTheDocument();
+    expect(screen.getByText('按时')).toBeInTheDocument();
+    // The visit: its own promise (not the accept's, reset), and the predicted arrival.
+    expect(screen.getByText(`承诺 ${hhmm(now + 90 * MIN)} 前上门`)).toBeInTheDocument();
+    expect(screen.getByText(`承诺 ${hhmm(now + 210 * MIN)} 前完成`)).toBeInTheDocument();
+    // The technician card: the latest bound; the visit's row: the window.
+    expect(screen.getByText(new RegExp(`^预计.*${hhmm(now + 65 * MIN)} 前上门$`))).toBeInTheDocument();
+    expect(
+      screen.getByText(new RegExp(`^预计.*${hhmm(now + 40 * MIN)}–${hhmm(now + 65 * MIN)} 上门$`)),
+    ).toBeInTheDocument();
+    expect(screen.getByText('师傅前面还有 1 单')).toBeInTheDocument();
+    expect(container.textContent).not.toMatch(/剩余|得分|score/);
+  });
+
+  it('a stage done after its promised time reads 超时 with the actual time', async () => {
+    const now = Date.now();
+    const p = promised(now);
+    p.promises![0] = { ...p.promises![0], state: 'late', doneAt: new Date(now - 5 * MIN).toISOString() };
+    detailApi(order(p));
+    render(<OrderDetailPage />);
+    expect(await screen.findByText('超时')).toBeInTheDocument();
+    expect(screen.getByText(`实际 ${hhmm(now - 5 * MIN)}`)).toBeInTheDocument();
+  });
+
+  it('shows an overdue stage as 已超时, with the apology', async () => {
+    const now = Date.now();
+    const p = promised(now);
+    p.promises![1] = { ...p.promises![1], promisedAt: new Date(now - 20 * MIN).toISOString(), state: 'overdue' };
+    detailApi(order({ ...p, arrival: null }));
+    render(<OrderDetailPage />);
+    expect(await screen.findByText('已超时')).toBeInTheDocument();
+    expect(screen.getByText(/非常抱歉/)).toBeInTheDocument();
+  });
+
+  it('says 派单中 and promises no arrival while nobody is assigned', async () => {
+    detailApi(order({ status: 'submitted', assignee: null, routingState: null, ...promised(), arrival: null }));
+    const { container } = render(<OrderDetailPage />);
+    expect(await screen.findByText('派单中')).toBeInTheDocument();
+    expect(container.textContent).not.toMatch(/预计/);
+  });
+
+  it('never shows a routing score, even if an answer carried one', async () => {
+    const base = order();
+    const assign = { ...base.timeline[1], id: 92, action: 'assign' as const, note: '赵师傅（得分 0.73）' };
+    detailApi({ ...base, timeline: [base.timeline[0], assign] });
+    const { container } = render(<OrderDetailPage />);
+    expect(await screen.findByText('派单')).toBeInTheDocument();
+    expect(container.textContent).not.toMatch(/得分|0\.73/);
+  });
+
+  it('reads the order again once the predicted arrival has gone by, instead of showing a past time', async () => {
+    const now = Date.now();
+    const stale = {
+      earliestAt: new Date(now - 30 * MIN).toISOString(),
+      latestAt: new Date(now - 5 * MIN).toISOString(),
+      basis: '师傅下一单就是您家',
+      ahead: 0,
+    };
+    const api = detailApi(order({ ...promised(now), arrival: stale }));
+    api
+      .on('GET', DETAIL, { body: order(promised(now)) })
+      .once('GET', DETAIL, { body: order({ ...promised(now), arrival: stale }) });
+    render(<OrderDetailPage />);
+    expect(await screen.findByText(`预计 ${hhmm(now + 65 * MIN)} 前上门`)).toBeInTheDocument();
+    expect(api.callsTo('GET', DETAIL).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('shows an overdue order as late when the server sends no promises', async () => {
     detailApi(order({ slaDueAt: new Date(Date.now() - 20 * 60000).toISOString() }));
     render(<OrderDetailPage />);
-    expect(await screen.findByText(/已超时 (19|20)分钟/)).toBeInTheDocument();
+    expect(await screen.findByText(/非常抱歉/)).toBeInTheDocument();
   });
 
   it('urges with the version it saw and shows the answer', async () => {

@@ -1,4 +1,4 @@
-import { useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import Taro, { useRouter } from '@tarojs/taro';
 import { Image, Text, View } from '@tarojs/components';
 import {
@@ -20,13 +20,14 @@ import {
   type WorkOrderKind,
 } from '@linli/shared';
 import { ReasonSheet } from '../../../components/reason-sheet';
+import { ArrivalLine, promiseStateAt, StagePromises } from '../../../components/stage-promises';
 import { Screen } from '../../../components/screen';
 import { StateView } from '../../../components/state-view';
 import { useLoader } from '../../../hooks/use-loader';
 import { useOrder } from '../../../hooks/use-order';
 import { api, ApiError, resolveUrl } from '../../../services/api';
 import { textOf } from '../../../services/errors';
-import { formatTime, isOpen, orderTitle, slaText, statusTone, yuan } from '../../../services/format';
+import { formatTime, isOpen, orderTitle, statusTone, yuan } from '../../../services/format';
 import { callPhone, canDial, requestSubscriptions } from '../../../services/platform';
 import './index.scss';
 
@@ -55,6 +56,16 @@ function escalated(clocks: readonly SlaClockView[] | undefined): boolean {
   return (clocks ?? []).some((c) => c.cycle === cycle && c.escalations.some((x) => x.level >= 2));
 }
 
+/**
+ * Whether a promise made to the resident has been broken and the order is still open: a stage
+ * past its promised time and not done (an older server without promises: the nearest deadline).
+ */
+function isLate(o: WorkOrderDetailView, now: number): boolean {
+  if (!isOpen(o.status)) return false;
+  if (o.promises) return o.promises.some((p) => promiseStateAt(p, now) === 'overdue');
+  return o.slaDueAt !== null && Date.parse(o.slaDueAt) < now;
+}
+
 /** `details.nextUrgeAt` of an URGE_TOO_SOON answer. */
 function urgeRetryAt(details: unknown): string | null {
   const next = (details as { nextUrgeAt?: unknown } | null)?.nextUrgeAt;
@@ -67,12 +78,22 @@ export default function OrderDetailPage() {
   const { order, now } = useOrder(id);
   const categories = useLoader(() => api.categories(), []);
   // An overdue order says whether it has been escalated: the SLA clocks, read once it is late.
-  const late = !!order.data && isOpen(order.data.status) && !!slaText(order.data.slaDueAt, now)?.late;
+  const late = !!order.data && isLate(order.data, now);
   const clocks = useLoader(() => (late ? api.slaClocks(id) : Promise.resolve([])), [late, id]);
   const names = useMemo(() => new Map((categories.data ?? []).map((c) => [c.code, c.name])), [categories.data]);
   const [busy, setBusy] = useState<WorkOrderAction | null>(null);
   const [dialog, setDialog] = useState<Dialog>(null);
   const busyRef = useRef(false);
+  // The predicted arrival is computed when the page reads the order: once its latest bound has
+  // passed, read again (the technician's queue has moved on) rather than show a time gone by.
+  // At most once per tick of `now` (30 s), so a phone whose clock runs ahead does not loop.
+  const arrivalDue = order.data?.arrival ? Date.parse(order.data.arrival.latestAt) : null;
+  const reloadedAt = useRef(0);
+  useEffect(() => {
+    if (arrivalDue === null || arrivalDue > now || reloadedAt.current === now) return;
+    reloadedAt.current = now;
+    void order.reload();
+  }, [arrivalDue, now]);
 
   const act = async (action: WorkOrderAction, extra: { reason?: string } = {}, done?: string) => {
     const o = order.data;
@@ -125,7 +146,7 @@ export default function OrderDetailPage() {
 
   const can = (a: WorkOrderAction) => o.actions.includes(a);
   const urgeWait = o.nextUrgeAt && Date.parse(o.nextUrgeAt) > now ? o.nextUrgeAt : null;
-  const sla = isOpen(o.status) ? slaText(o.slaDueAt, now) : null;
+  const overdue = isLate(o, now);
   const kind = o.kind;
   const feedback = kind !== 'repair';
   const hotline = o.servicePhone ?? null;
@@ -145,12 +166,7 @@ export default function OrderDetailPage() {
           <Text className="detail-status">{residentStatusLabel(o)}</Text>
           <Text className={`pill pill-${statusTone(o.status)}`}>{PRIORITY_LABELS[o.priority]}</Text>
         </View>
-        {sla && (
-          <View className={`detail-sla ${sla.late ? 'detail-late' : ''}`}>
-            {sla.late ? sla.text : `处理时限：${sla.text}`}
-          </View>
-        )}
-        {sla?.late && (
+        {overdue && (
           <View className="detail-overdue" role="alert">
             <View>非常抱歉，您的{KIND_LABELS[kind]}没有在承诺时间内处理完，我们正在加紧处理。</View>
             {escalated(clocks.data) && <View>已通知物业主管加急处理。</View>}
@@ -289,8 +305,11 @@ export default function OrderDetailPage() {
               </View>
             )}
           </View>
+          {o.arrival && isOpen(o.status) && <ArrivalLine arrival={o.arrival} now={now} />}
         </View>
       )}
+
+      <StagePromises promises={o.promises ?? []} arrival={isOpen(o.status) ? o.arrival : null} now={now} />
 
       <View className="card">
         <View className="card-title">{feedback ? `${KIND_LABELS[kind]}内容` : '报修内容'}</View>
