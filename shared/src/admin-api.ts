@@ -22,6 +22,7 @@ export interface StaffView {
   teamIds: number[];
   skills: Array<{ category: string; level: number }>;
   capacity: number;
+  /** The position the technician's phone last reported (出发/到达, with their consent); null: none. */
   latitude: number | null;
   longitude: number | null;
   openOrders: number;
@@ -179,11 +180,9 @@ export interface TeamInput {
   memberIds: number[];
 }
 
-/** Body of PUT /staff/:id/profile (capacity required; coordinates both or neither). */
+/** Body of PUT /staff/:id/profile. */
 export interface StaffProfileInput {
   capacity?: number;
-  latitude?: number | null;
-  longitude?: number | null;
 }
 
 /** Body of PUT /communities/:id/follow-up-policy; a null window = the default. */

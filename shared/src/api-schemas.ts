@@ -1328,6 +1328,63 @@ export const API_SCHEMAS = {
       n: {
         type: 'number',
         description: "The technician's ratings in categories the reference has data for.",
+  ExplainedCandidate: {
+    type: 'object',
+    properties: {
+      userId: {
+        type: 'number',
+      },
+      name: {
+        type: 'string',
+      },
+      score: {
+        type: 'number',
+        description: '0..1, sum(weight * grade) / sum(weights), rounded to 4 decimals.',
+      },
+      grades: {
+        type: 'object',
+        properties: {
+          skill: {
+            $ref: '#/components/schemas/GradeDetail',
+          },
+          load: {
+            $ref: '#/components/schemas/GradeDetail',
+          },
+          quality: {
+            $ref: '#/components/schemas/GradeDetail',
+          },
+          rotation: {
+            $ref: '#/components/schemas/GradeDetail',
+          },
+          distance: {
+            $ref: '#/components/schemas/GradeDetail',
+          },
+        },
+        required: ['skill', 'load', 'quality', 'rotation', 'distance'],
+        additionalProperties: false,
+      },
+      distanceKm: {
+        type: 'number',
+        description:
+          "km from the technician's position to the order's building (else community), 2 decimals; null: unknown.",
+        nullable: true,
+      },
+      travelMinutes: {
+        type: 'number',
+        description: 'Estimated travel minutes for that distance (shared/src/geo.ts travelMinutes); null: unknown.',
+        nullable: true,
+      },
+      positionSource: {
+        type: 'string',
+        enum: ['reported', 'current_job', 'last_job', null],
+        description: "Where the technician's position came from; null: unknown.",
+        nullable: true,
+      },
+    },
+    required: ['distanceKm', 'grades', 'name', 'positionSource', 'score', 'travelMinutes', 'userId'],
+    additionalProperties: false,
+    description: 'A ranked candidate of the explanation with the facts behind its distance grade (docs/routing.md).',
+  },
       },
       actual: {
         type: 'number',
@@ -2343,45 +2400,6 @@ export const API_SCHEMAS = {
     required: ['kind', 'name', 'quantity', 'unitPriceFen'],
     additionalProperties: false,
   },
-  RankedCandidate: {
-    type: 'object',
-    properties: {
-      userId: {
-        type: 'number',
-      },
-      name: {
-        type: 'string',
-      },
-      score: {
-        type: 'number',
-        description: '0..1, sum(weight * grade) / sum(weights), rounded to 4 decimals.',
-      },
-      grades: {
-        type: 'object',
-        properties: {
-          skill: {
-            $ref: '#/components/schemas/GradeDetail',
-          },
-          load: {
-            $ref: '#/components/schemas/GradeDetail',
-          },
-          quality: {
-            $ref: '#/components/schemas/GradeDetail',
-          },
-          rotation: {
-            $ref: '#/components/schemas/GradeDetail',
-          },
-          distance: {
-            $ref: '#/components/schemas/GradeDetail',
-          },
-        },
-        required: ['skill', 'load', 'quality', 'rotation', 'distance'],
-        additionalProperties: false,
-      },
-    },
-    required: ['userId', 'name', 'score', 'grades'],
-    additionalProperties: false,
-  },
   RatingDimension: {
     type: 'string',
     enum: ['speed', 'workmanship', 'attitude', 'communication'],
@@ -2780,9 +2798,9 @@ export const API_SCHEMAS = {
       ranked: {
         type: 'array',
         items: {
-          $ref: '#/components/schemas/RankedCandidate',
+          $ref: '#/components/schemas/ExplainedCandidate',
         },
-        description: 'Best first.',
+        description: 'Best first, each with its travel facts.',
       },
       excluded: {
         type: 'array',

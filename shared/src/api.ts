@@ -323,12 +323,22 @@ export interface RoutingExplanationView {
   considered: number;
   eligible: number;
   excludedByReason: Partial<Record<ExclusionReason, number>>;
-  /** Best first. */
-  ranked: RankedCandidate[];
+  /** Best first, each with its travel facts. */
+  ranked: ExplainedCandidate[];
   excluded: ExcludedCandidate[];
 }
 
 // Pickers, the report and the rating (the mini-program's resident screens).
+
+/** A ranked candidate of the explanation with the facts behind its distance grade (docs/routing.md). */
+export interface ExplainedCandidate extends RankedCandidate {
+  /** km from the technician's position to the order's building (else community), 2 decimals; null: unknown. */
+  distanceKm: number | null;
+  /** Estimated travel minutes for that distance (shared/src/geo.ts travelMinutes); null: unknown. */
+  travelMinutes: number | null;
+  /** Where the technician's position came from; null: unknown. */
+  positionSource: 'reported' | 'current_job' | 'last_job' | null;
+}
 
 /** GET /api/communities/:id/buildings */
 export interface BuildingOption {

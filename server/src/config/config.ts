@@ -48,6 +48,8 @@ export interface AppConfig {
   workers: { intervalMs: number; batchSize: number };
   /** How long configuration rows every order reads stay cached in a process (0: not cached). */
   configCacheMs: number;
+  /** How long a process keeps a company's routing quality grades (read from the rollups; 0: not cached). */
+  qualityCacheMs: number;
   notifications: {
     /** The subscribe-message template for order updates; empty = no WeChat pushes. */
     orderTemplateId: string;
@@ -310,6 +312,8 @@ export function loadConfig(env: Env, argv: readonly string[] = []): AppConfig {
     },
     // Off in test mode: tests write configuration rows straight into the database.
     configCacheMs: int(env, 'LINLI_CONFIG_CACHE_MS', mode === 'test' ? 0 : 10_000, 0, 600_000),
+    // Off in test mode: tests rate orders and expect the next routing decision to see it.
+    qualityCacheMs: int(env, 'LINLI_QUALITY_CACHE_MS', mode === 'test' ? 0 : 300_000, 0, 3_600_000),
     notifications: {
       orderTemplateId: env.WECHAT_TEMPLATE_ORDER ?? (production ? '' : 'linli-order-status'),
       sms: oneOf(env, 'LINLI_SMS', ['off', 'log'] as const, mode === 'demo' ? 'log' : 'off'),

@@ -28,7 +28,7 @@ export class RoutingExplainService {
     const now = this.clock.now();
     const ctx = this.lifecycle.context(this.ds.manager, now);
     const rule = await this.rules.ruleFor(order.companyId, order.communityId, order.category, order.priority);
-    const decision = await this.routing.rankNow(ctx, order, rule);
+    const { decision, travel } = await this.routing.explainNow(ctx, order, rule);
     const { considered, eligible, excludedByReason } = compactDecision(decision, { top: 0 });
     return {
       workOrderId: order.id,
@@ -39,7 +39,10 @@ export class RoutingExplainService {
       considered,
       eligible,
       excludedByReason,
-      ranked: decision.ranked,
+      ranked: decision.ranked.map((r) => ({
+        ...r,
+        ...(travel.get(r.userId) ?? { distanceKm: null, travelMinutes: null, positionSource: null }),
+      })),
       excluded: decision.excluded,
     };
   }

@@ -19,6 +19,7 @@ import type { ScheduledJob } from '../jobs/jobs.repository.js';
 import { JobsRepository } from '../jobs/jobs.repository.js';
 import { OutboxWriter } from '../notifications/outbox.js';
 import { PlacesRepository } from '../places/places.repository.js';
+import type { CandidatePool, TravelFacts } from '../staff/candidate-pool.js';
 import { StaffRepository } from '../staff/staff.repository.js';
 import {
   WorkOrderLifecycle,
@@ -36,8 +37,8 @@ export const ROUTE_JOB = 'route';
 interface RouteBatch {
   orders: WorkOrder[];
   rules: Map<string, RoutingRule | null>;
-  /** Candidates per community (loaded for all the batch's communities of a company at once). */
-  candidates: Map<number, RoutingCandidate[]>;
+  /** Candidates per company (loaded for all the batch's places of a company at once). */
+  pools: Map<number, CandidatePool>;
   /** Orders assigned to each technician earlier in the batch. */
   assigned: Map<number, number>;
   /** Each order's building (null: a public area without one). */
@@ -107,6 +108,10 @@ export class RoutingService implements OnModuleInit {
   private async onChange(ctx: LifecycleContext, change: OrderChange) {
     const { order } = change;
     const todo = change.effects.routing;
+    // 出发/到达 with the technician's consent: their phone's position (technician-positions.ts).
+    if (change.position && change.actor.role === 'technician' && change.actor.userId !== null) {
+      await this.staff.saveReportedPosition(ctx.em, change.actor.userId, change.position, ctx.now);
+    }
     if (todo.route) await this.queueRouting(ctx, order.id);
     if (todo.endOffer) await this.jobs.cancel(ctx.em, OFFER_TIMEOUT_JOB, { workOrderId: order.id });
     if (todo.touchAssignee && order.assigneeId !== null) {
@@ -138,14 +143,15 @@ export class RoutingService implements OnModuleInit {
     buildingId?: number | null,
   ) {
     const weights: RoutingWeights = rule?.weights ?? DEFAULT_ROUTING_WEIGHTS;
+    const building = buildingId !== undefined ? buildingId : await this.places.buildingOf(order, ctx.em);
     const pool =
       candidates ??
-      (await this.staff.loadCandidates(order.companyId, order.communityId, order.category, ctx.now, ctx.em));
+      (await this.staff.loadCandidates(order.companyId, order.communityId, order.category, ctx.now, ctx.em, building));
     return rankCandidates(
       {
         category: order.category,
         communityId: order.communityId,
-        buildingId: buildingId !== undefined ? buildingId : await this.places.buildingOf(order, ctx.em),
+        buildingId: building,
         priority: order.priority as Priority,
         // A complaint never goes to the technician it is about.
         excludedUserIds: [...(order.excludedUserIds ?? []), ...(order.aboutUserId != null ? [order.aboutUserId] : [])],
@@ -155,6 +161,22 @@ export class RoutingService implements OnModuleInit {
       weights,
       ctx.now.getTime(),
     );
+  }
+
+  /**
+   * The explanation: every candidate ranked or excluded for an order now, as routing would
+   * decide, with each technician's travel facts (distance, minutes, where the position came from).
+   */
+  async explainNow(
+    ctx: LifecycleContext,
+    order: WorkOrder,
+    rule: RoutingRule | null,
+  ): Promise<{ decision: RoutingDecision; travel: Map<number, TravelFacts> }> {
+    const buildingId = await this.places.buildingOf(order, ctx.em);
+    const place = { communityId: order.communityId, buildingId, category: order.category };
+    const pool = await this.staff.loadCandidatePool(order.companyId, [place], ctx.now, ctx.em);
+    const decision = await this.decide(ctx, order, rule, pool.for(place), buildingId);
+    return { decision, travel: pool.travel(place) };
   }
 
   /** Every candidate ranked or excluded for an order now, as routing would decide (the explanation). */
@@ -229,7 +251,7 @@ export class RoutingService implements OnModuleInit {
     const batch: RouteBatch = {
       orders,
       rules: new Map(),
-      candidates: new Map(),
+      pools: new Map(),
       assigned: new Map(),
       buildings: await this.places.buildingsOfPlaces(orders, ctx.em),
     };
@@ -238,18 +260,22 @@ export class RoutingService implements OnModuleInit {
 
   /** The candidates for an order, with the batch's earlier assignments counted. */
   private async candidatesFor(ctx: LifecycleContext, order: WorkOrder, batch: RouteBatch) {
-    let pool = batch.candidates.get(order.communityId);
+    let pool = batch.pools.get(order.companyId);
     if (!pool) {
-      // Every community of the batch's orders of this company at once: the technicians and
-      // their facts are company-wide, only the distance depends on the community.
-      const communityIds = [
-        ...new Set(batch.orders.filter((o) => o.companyId === order.companyId).map((o) => o.communityId)),
-      ];
-      const loaded = await this.staff.loadCandidatesFor(order.companyId, communityIds, ctx.now, ctx.em);
-      for (const [communityId, candidates] of loaded) batch.candidates.set(communityId, candidates);
-      pool = batch.candidates.get(order.communityId) ?? [];
+      // Every place of the batch's orders of this company at once: the technicians and their
+      // facts are company-wide, only distance (the place) and quality (the category) differ.
+      const places = batch.orders
+        .filter((o) => o.companyId === order.companyId)
+        .map((o) => ({ communityId: o.communityId, buildingId: batch.buildings.get(o.id) ?? null }));
+      pool = await this.staff.loadCandidatePool(order.companyId, places, ctx.now, ctx.em);
+      batch.pools.set(order.companyId, pool);
     }
-    return pool.map((c) => {
+    const candidates = pool.for({
+      communityId: order.communityId,
+      buildingId: batch.buildings.get(order.id) ?? null,
+      category: order.category,
+    });
+    return candidates.map((c) => {
       const extra = batch.assigned.get(c.userId);
       return extra ? { ...c, openOrders: c.openOrders + extra, lastAssignedAt: ctx.now.getTime() } : c;
     });
@@ -393,21 +419,23 @@ export class RoutingService implements OnModuleInit {
       waiting.map((o) => o.id),
     );
     const rules = new Map<number, RoutingRule | null>();
-    const candidateCache = new Map<string, RoutingCandidate[]>();
     const decisions = new Map<number, RoutingDecision>();
-    const capacity = new Map<number, number>();
+    // The technicians, their facts and positions once for the whole backlog (candidate-pool.ts).
+    const buildings = await this.places.buildingsOfPlaces(waiting, ctx.em);
+    const pool = await this.staff.loadCandidatePool(
+      companyId,
+      waiting.map((o) => ({ communityId: o.communityId, buildingId: buildings.get(o.id) ?? null })),
+      ctx.now,
+      ctx.em,
+    );
+    const capacity = new Map(pool.base.map((c) => [c.userId, Math.max(0, c.capacity - c.openOrders)]));
     for (const order of waiting) {
-      const key = `${order.communityId}:${order.category}`;
-      let candidates = candidateCache.get(key);
-      if (!candidates) {
-        candidates = await this.staff.loadCandidates(companyId, order.communityId, order.category, ctx.now, ctx.em);
-        candidateCache.set(key, candidates);
-      }
-      for (const c of candidates) capacity.set(c.userId, Math.max(0, c.capacity - c.openOrders));
       const rule = await this.rules.ruleFor(companyId, order.communityId, order.category, order.priority, ctx.em);
       rules.set(order.id, rule);
       if (rule && rule.mode !== 'auto' && rule.mode !== 'offer') continue;
-      decisions.set(order.id, await this.decide(ctx, order, rule, candidates));
+      const buildingId = buildings.get(order.id) ?? null;
+      const candidates = pool.for({ communityId: order.communityId, buildingId, category: order.category });
+      decisions.set(order.id, await this.decide(ctx, order, rule, candidates, buildingId));
     }
     const pairs = matchBacklog(
       waiting

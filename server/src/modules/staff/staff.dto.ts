@@ -9,7 +9,6 @@ import {
   IsIn,
   IsInt,
   IsISO8601,
-  IsNumber,
   IsString,
   Length,
   Matches,
@@ -58,20 +57,8 @@ export class ProfileDto {
   @Min(1)
   @Max(50)
   capacity: number;
-
-  @ApiPropertyOptional({ type: 'number', nullable: true, description: 'WGS-84; give both or neither' })
-  @Nullable()
-  @IsNumber({ allowNaN: false, allowInfinity: false })
-  @Min(-90)
-  @Max(90)
-  latitude?: number | null;
-
-  @ApiPropertyOptional({ type: 'number', nullable: true })
-  @Nullable()
-  @IsNumber({ allowNaN: false, allowInfinity: false })
-  @Min(-180)
-  @Max(180)
-  longitude?: number | null;
+  // No coordinates: a technician's position comes from their jobs and their phone
+  // (technician-positions.ts), never from a box someone types into.
 }
 
 export class SkillDto {

@@ -1,12 +1,14 @@
 import { Module } from '@nestjs/common';
 import { CategoriesModule } from '../categories/categories.module.js';
 import { PlacesModule } from '../places/places.module.js';
+import { ScoresModule } from '../satisfaction/scores.module.js';
 import { WorkOrdersModule } from '../work-orders/work-orders.module.js';
 import { BoardController } from './board.controller.js';
 import { BoardService } from './board.service.js';
 import { LeaveController } from './leave.controller.js';
 import { LeaveRepository } from './leave.repository.js';
 import { LeaveService } from './leave.service.js';
+import { QualityGrades } from './quality-grades.js';
 import { RosterCache } from './roster-cache.js';
 import { StaffController } from './staff.controller.js';
 import { StaffRepository } from './staff.repository.js';
@@ -22,7 +24,8 @@ import { TechnicianPositions } from './technician-positions.js';
  * and arrival estimates.
  */
 @Module({
-  imports: [CategoriesModule, PlacesModule, WorkOrdersModule],
+  // ScoresModule: RollupService, the rollups routing's quality grades are read from.
+  imports: [CategoriesModule, PlacesModule, WorkOrdersModule, ScoresModule],
   // BoardController first: `/staff/board` must match before `/staff/:id`.
   controllers: [BoardController, StaffController, TeamsController, LeaveController],
   providers: [
@@ -35,6 +38,7 @@ import { TechnicianPositions } from './technician-positions.js';
     LeaveRepository,
     LeaveService,
     TechnicianPositions,
+    QualityGrades,
   ],
   exports: [StaffRepository, TeamsRepository, TechnicianPositions],
 })

@@ -7,7 +7,8 @@ import { transactionWithRetry } from '../../common/db-errors.js';
 import { PlacesRepository, type Building, type Community } from '../places/places.repository.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { WorkOrdersRepository } from '../work-orders/work-orders.repository.js';
-import { distanceKm } from '@linli/shared';
+import { CandidatePool } from './candidate-pool.js';
+import { QualityGrades } from './quality-grades.js';
 import { RosterCache, type RosterFacts } from './roster-cache.js';
 import {
   ShiftExceptionRow,
@@ -18,6 +19,7 @@ import {
   TechnicianProfile,
   TechnicianSkill,
 } from './staff.entities.js';
+import { TechnicianPositions } from './technician-positions.js';
 
 /** Statuses in which an order sits on its assignee's plate and counts against their capacity. */
 export const HELD_STATUSES = ['assigned', 'accepted', 'on_the_way', 'in_progress', 'paused', 'quoted'] as const;
@@ -78,6 +80,8 @@ export class StaffRepository {
     @Inject(PlacesRepository) private readonly places: PlacesRepository,
     @Inject(WorkOrdersRepository) private readonly orders: WorkOrdersRepository,
     @Inject(RosterCache) private readonly rosters: RosterCache,
+    @Inject(TechnicianPositions) private readonly positions: TechnicianPositions,
+    @Inject(QualityGrades) private readonly quality: QualityGrades,
   ) {}
 
   /** A transaction, retried a few times when the database picks it as a deadlock victim. */
@@ -92,6 +96,19 @@ export class StaffRepository {
     const skilled = await em.find(TechnicianSkill, { select: { userId: true }, where: { userId: In(ids), category } });
     const withSkill = new Set(skilled.map((s) => s.userId));
     return ids.filter((id) => withSkill.has(id));
+  }
+
+  /** The technician's phone reported where they are (出发/到达, with their consent). */
+  async saveReportedPosition(
+    em: EntityManager,
+    userId: number,
+    at: { latitude: number; longitude: number },
+    now: Date,
+  ): Promise<void> {
+    const patch = { latitude: at.latitude, longitude: at.longitude, positionAt: now };
+    const res = await em.update(TechnicianProfile, { userId }, patch);
+    if (!res.affected)
+      await em.insert(TechnicianProfile, { userId, capacity: DEFAULT_CAPACITY, lastAssignedAt: null, ...patch });
   }
 
   /** Routing gave this technician work now (fairness: the least recently assigned goes first). */
@@ -190,8 +207,8 @@ export class StaffRepository {
 
   /**
    * Every active technician of the company as routing sees them for an order of
-   * `communityId` at `now`. Not prefiltered: the shared core excludes, with reasons. The
-   * skills map is complete (every category), so one load can also serve other categories.
+   * `communityId` (and `buildingId`, the distance's end when it has coordinates) in `category`
+   * at `now`. Not prefiltered: the shared core excludes, with reasons.
    */
   async loadCandidates(
     companyId: number,
@@ -199,57 +216,63 @@ export class StaffRepository {
     category: string,
     now: Date,
     em: EntityManager = this.ds.manager,
+    buildingId: number | null = null,
   ): Promise<RoutingCandidate[]> {
-    void category;
-    return (await this.loadCandidatesFor(companyId, [communityId], now, em)).get(communityId) ?? [];
+    const pool = await this.loadCandidatePool(companyId, [{ communityId, buildingId }], now, em);
+    return pool.for({ communityId, buildingId, category });
   }
 
   /**
-   * The company's technicians as routing candidates for orders in each of `communityIds`: the
-   * technicians and their facts are read once (they do not depend on the order), only the
-   * distance differs per community.
+   * The company's technicians as routing candidates for orders at any of `places`, read in a
+   * fixed number of queries whatever the number of technicians and orders: facts, positions,
+   * the places' coordinates; quality grades come from their cache (quality-grades.ts). The pool
+   * then makes each order's candidates without another query (candidate-pool.ts).
    */
-  async loadCandidatesFor(
+  async loadCandidatePool(
     companyId: number,
-    communityIds: number[],
+    places: ReadonlyArray<{ communityId: number; buildingId: number | null }>,
     now: Date,
     em: EntityManager = this.ds.manager,
-  ): Promise<Map<number, RoutingCandidate[]>> {
-    const [technicians, communities] = await Promise.all([
+  ): Promise<CandidatePool> {
+    const buildingIds = [...new Set(places.map((p) => p.buildingId).filter((b): b is number => b !== null))];
+    const communityIds = [...new Set(places.map((p) => p.communityId))];
+    const [technicians, buildings, communities, quality] = await Promise.all([
       this.users.activeTechnicians(companyId, em),
-      this.places.findCommunities([...new Set(communityIds)], em),
+      this.places.buildingsByIds(buildingIds, em),
+      this.places.findCommunities(communityIds, em),
+      this.quality.of(em, companyId, now),
     ]);
-    const facts = await this.factsOf(
-      technicians.map((t) => t.id),
-      now,
-      em,
-    );
-    const byId = new Map(communities.map((c) => [c.id, c]));
-    return new Map(
-      communityIds.map((communityId) => {
-        const where = byId.get(communityId) ?? { latitude: null, longitude: null };
-        const candidates = technicians.map((t): RoutingCandidate => {
-          const f = facts.get(t.id)!;
-          return {
-            userId: t.id,
-            name: t.name,
-            active: t.active,
-            skills: Object.fromEntries(f.skills.map((s) => [s.category, s.level])),
-            communityIds: f.communityIds,
-            buildingIds: f.buildingIds.length ? f.buildingIds : null,
-            teamIds: f.teamIds,
-            onShift: f.onShift,
-            onLeave: f.onLeave,
-            openOrders: f.openOrders,
-            capacity: f.capacity,
-            quality: null,
-            lastAssignedAt: f.lastAssignedAt ? f.lastAssignedAt.getTime() : null,
-            distanceKm: distanceKm(f, where),
-          };
-        });
-        return [communityId, candidates];
-      }),
-    );
+    const ids = technicians.map((t) => t.id);
+    const [facts, positions] = await Promise.all([
+      this.factsOf(ids, now, em),
+      this.positions.positionsOf(em, companyId, ids, now),
+    ]);
+    const base = technicians.map((t): RoutingCandidate => {
+      const f = facts.get(t.id)!;
+      return {
+        userId: t.id,
+        name: t.name,
+        active: t.active,
+        skills: Object.fromEntries(f.skills.map((s) => [s.category, s.level])),
+        communityIds: f.communityIds,
+        buildingIds: f.buildingIds.length ? f.buildingIds : null,
+        teamIds: f.teamIds,
+        onShift: f.onShift,
+        onLeave: f.onLeave,
+        openOrders: f.openOrders,
+        capacity: f.capacity,
+        quality: null,
+        lastAssignedAt: f.lastAssignedAt ? f.lastAssignedAt.getTime() : null,
+        distanceKm: null,
+      };
+    });
+    const points = <T extends { id: number; latitude: number | null; longitude: number | null }>(rows: T[]) =>
+      new Map(
+        rows
+          .filter((r) => r.latitude !== null && r.longitude !== null)
+          .map((r) => [r.id, { latitude: r.latitude!, longitude: r.longitude! }]),
+      );
+    return new CandidatePool(base, positions, quality, points(buildings), points(communities));
   }
 
   // --- service area -------------------------------------------------------------------------
@@ -275,13 +298,18 @@ export class StaffRepository {
 
   // --- profile and skills ------------------------------------------------------------------
 
-  /** Capacity and location; the routing-owned lastAssignedAt is left as it is. */
-  async saveProfile(
-    em: EntityManager,
-    userId: number,
-    profile: { capacity: number; latitude: number | null; longitude: number | null },
-  ): Promise<void> {
-    await em.upsert(TechnicianProfile, { userId, ...profile }, { conflictPaths: ['userId'] });
+  /** Capacity; the routing-owned lastAssignedAt and the reported position are left as they are. */
+  async saveProfile(em: EntityManager, userId: number, profile: { capacity: number }): Promise<void> {
+    const res = await em.update(TechnicianProfile, { userId }, profile);
+    if (!res.affected)
+      await em.insert(TechnicianProfile, {
+        userId,
+        ...profile,
+        latitude: null,
+        longitude: null,
+        positionAt: null,
+        lastAssignedAt: null,
+      });
   }
 
   async replaceSkills(em: EntityManager, userId: number, skills: Array<{ category: string; level: number }>) {

@@ -70,25 +70,18 @@ export class StaffService {
   async updateProfile(actor: Actor, id: number, dto: ProfileDto): Promise<StaffView> {
     const user = await this.findVisible(actor, id);
     this.requireTechnician(user, 'a profile');
-    const latitude = dto.latitude ?? null;
-    const longitude = dto.longitude ?? null;
-    if ((latitude === null) !== (longitude === null)) {
-      throw invalid('give both latitude and longitude, or neither', [
-        { field: latitude === null ? 'latitude' : 'longitude', problems: ['latitude and longitude go together'] },
-      ]);
-    }
     const before = await this.viewOf(user);
     await this.staff.transaction(async (em) => {
       await this.accounts.lockForUpdate(em, user.id);
-      await this.staff.saveProfile(em, user.id, { capacity: dto.capacity, latitude, longitude });
+      await this.staff.saveProfile(em, user.id, { capacity: dto.capacity });
       await recordAudit(
         em,
         actor,
         'update',
         'staff_profile',
         user.id,
-        { capacity: before.capacity, latitude: before.latitude, longitude: before.longitude },
-        { capacity: dto.capacity, latitude, longitude },
+        { capacity: before.capacity },
+        { capacity: dto.capacity },
       );
     });
     return this.viewOf(user);

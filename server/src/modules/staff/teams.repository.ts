@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, In, Not } from 'typeorm';
+import { QualityGrades } from './quality-grades.js';
 import { RosterCache } from './roster-cache.js';
 import { Team, TeamMember } from './staff.entities.js';
 
@@ -9,6 +10,7 @@ export class TeamsRepository {
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
     @Inject(RosterCache) private readonly rosters: RosterCache,
+    @Inject(QualityGrades) private readonly quality: QualityGrades,
   ) {}
 
   listForCompany(companyId: number): Promise<Team[]> {
@@ -51,6 +53,8 @@ export class TeamsRepository {
 
   async replaceMembers(em: EntityManager, teamId: number, userIds: number[]) {
     this.rosters.forget();
+    // Routing's quality grades are shrunk towards the team's index: its members changed.
+    this.quality.forget();
     await em.delete(TeamMember, { teamId });
     if (userIds.length)
       await em.insert(
@@ -74,6 +78,7 @@ export class TeamsRepository {
 
   async remove(em: EntityManager, id: number) {
     this.rosters.forget();
+    this.quality.forget();
     await em.delete(TeamMember, { teamId: id });
     await em.delete(Team, { id });
   }

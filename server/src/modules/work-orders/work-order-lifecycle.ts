@@ -44,6 +44,8 @@ export interface OrderChange {
   reason: string | null;
   /** What the action does besides the row (clocks, routing, rating window), from shared/. */
   effects: Effects;
+  /** The position the actor's phone reported with the action (ChangeNote.position), else null. */
+  position: { latitude: number; longitude: number } | null;
 }
 
 /** The modules that plug into every order change, in the order their hooks run. */
@@ -83,6 +85,8 @@ export interface ChangeNote {
   reason?: string | null;
   photoIds?: number[];
   data?: Record<string, unknown> | null;
+  /** Where the actor's phone was (出发/到达, with their consent); routing keeps it as their position. */
+  position?: { latitude: number; longitude: number } | null;
 }
 
 /** The columns of the row that the shared effects read. */
@@ -259,6 +263,7 @@ export class WorkOrderLifecycle {
       previousAssigneeId: order.assigneeId,
       reason: input.reason ?? null,
       effects,
+      position: input.position ?? null,
     };
     for (const h of this.ordered()) await h.afterTransition?.(ctx, change);
     return updated;

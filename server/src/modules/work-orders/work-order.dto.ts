@@ -20,6 +20,7 @@ import {
   IsArray,
   IsIn,
   IsInt,
+  IsNumber,
   IsString,
   Length,
   Matches,
@@ -118,6 +119,24 @@ export class TransitionDto {
   @ApiPropertyOptional({ enum: PAUSE_REASONS }) @Optional() @IsIn(PAUSE_REASONS) pauseReason?: PauseReason;
 
   @ApiPropertyOptional() @Optional() @IsString() @Length(1, 1000) note?: string;
+
+  /**
+   * Where the technician's phone is (WGS-84), sent with 出发 (depart) and 到达 (arrive) when they
+   * consented; both or neither. Routing keeps it as their position for 2 hours.
+   */
+  @ApiPropertyOptional({ minimum: -90, maximum: 90, description: 'with depart/arrive only; both or neither' })
+  @Optional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(-90)
+  @Max(90)
+  latitude?: number;
+
+  @ApiPropertyOptional({ minimum: -180, maximum: 180, description: 'with depart/arrive only; both or neither' })
+  @Optional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(-180)
+  @Max(180)
+  longitude?: number;
 
   @ApiPropertyOptional({ type: [Number] })
   @Optional()

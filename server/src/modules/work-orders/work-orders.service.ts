@@ -355,6 +355,7 @@ export class WorkOrdersService {
       ]);
     }
     if (dto.action === 'urge') await this.refuseEarlyUrge(order.id);
+    const position = reportedPosition(dto);
     const updated = await this.lifecycle.run((ctx) =>
       this.lifecycle.apply(ctx, order, plan.effects, {
         actor: { userId: actor.userId, role: actor.role },
@@ -362,6 +363,7 @@ export class WorkOrdersService {
         reason: dto.reason ?? dto.pauseReason ?? null,
         photoIds: dto.photoIds ?? [],
         data: this.eventData(dto, plan.effects.patch),
+        position,
       }),
     );
     if (!updated) {
@@ -800,4 +802,25 @@ function assigneeAfter(e: WorkOrderEvent): number | null | undefined {
   }
   if (['decline', 'pool', 'reopen', 'cancel'].includes(e.action)) return null;
   return undefined;
+}
+
+/**
+ * The phone's position sent with 出发/到达 (both coordinates or neither; never with other
+ * actions), else null. Routing keeps it as the technician's position (docs/routing.md).
+ */
+function reportedPosition(dto: TransitionDto): { latitude: number; longitude: number } | null {
+  const given = [dto.latitude, dto.longitude].filter((v) => v !== undefined).length;
+  if (given === 0) return null;
+  if (given === 1) {
+    const missing = dto.latitude === undefined ? 'latitude' : 'longitude';
+    throw new AppError('VALIDATION_FAILED', 'latitude and longitude go together', [
+      { field: missing, problems: ['latitude and longitude must both be given, or neither'] },
+    ]);
+  }
+  if (dto.action !== 'depart' && dto.action !== 'arrive') {
+    throw new AppError('VALIDATION_FAILED', 'a position goes with depart or arrive only', [
+      { field: 'latitude', problems: ['a position is only sent with depart or arrive'] },
+    ]);
+  }
+  return { latitude: dto.latitude!, longitude: dto.longitude! };
 }

@@ -190,12 +190,7 @@ function StaffDrawer(props: {
     setError(null);
     try {
       if (isTech && v.capacity !== member.capacity) {
-        // The coordinates are the routing's (set by the location feed), kept as they are.
-        await services.staff.setProfile(member.id, {
-          capacity: v.capacity,
-          latitude: member.latitude ?? undefined,
-          longitude: member.longitude ?? undefined,
-        });
+        await services.staff.setProfile(member.id, { capacity: v.capacity });
       }
       if (isTech && !same(v.skills ?? [], member.skills)) await services.staff.setSkills(member.id, v.skills ?? []);
       if (member.role !== 'admin' && !same(v.communityIds ?? [], member.communityIds)) {
