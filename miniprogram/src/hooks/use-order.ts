@@ -3,6 +3,7 @@ import { routingPending } from '@linli/shared';
 import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro';
 import { api } from '../services/api';
 import { requireLogin } from './use-session';
+import { useLive } from '../live/use-live';
 import { useLoader } from './use-loader';
 
 /**
@@ -41,6 +42,12 @@ export function useOrder(id: number) {
   });
   usePullDownRefresh(() => {
     void order.reload().finally(() => Taro.stopPullDownRefresh());
+  });
+  // Changes made elsewhere (the technician, the desk, routing) arrive over the live socket; a
+  // notice of the version already shown (this page's own action) needs no refetch.
+  useLive(() => order.reload(), {
+    relevant: (m) =>
+      m.orderId === id && !(m.type === 'order.changed' && order.data?.id === id && m.version <= order.data.version),
   });
   return { order, now };
 }

@@ -14,6 +14,7 @@ import {
 import { Screen } from '../../../components/screen';
 import { StateView } from '../../../components/state-view';
 import { useLoader } from '../../../hooks/use-loader';
+import { useLive } from '../../../live/use-live';
 import { categoryName, formatTime, slaText } from '../../../services/format';
 import { staffApi } from '../../../services/staff-api';
 import { AssignSheet, NavRow, OfficeHead, orderUrl, useAssign, useOfficeGuard } from '../common';
@@ -50,6 +51,8 @@ export default function BoardPage() {
   const leave = useLoader(() => staffApi.leave('pending'), []);
   const reload = () => Promise.all([board.reload(), risky.reload(), leave.reload()]);
   useOfficeGuard(['supervisor', 'admin'], () => void reload());
+  // Changes in the team's communities arrive over the live socket (polling while it is down).
+  useLive(reload);
   usePullDownRefresh(() => {
     void reload().finally(() => Taro.stopPullDownRefresh());
   });

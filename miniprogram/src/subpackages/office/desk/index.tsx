@@ -4,6 +4,7 @@ import { STATUS_LABELS, type Page, type WorkOrderStatus, type WorkOrderView } fr
 import { Screen } from '../../../components/screen';
 import { StateView } from '../../../components/state-view';
 import { useLoader, type Loaded } from '../../../hooks/use-loader';
+import { useLive } from '../../../live/use-live';
 import { formatTime, orderTitle } from '../../../services/format';
 import { staffApi } from '../../../services/staff-api';
 import {
@@ -35,6 +36,8 @@ export default function DeskHomePage() {
   const reopened = useLoader(() => staffApi.orders({ status: REOPENED_STATUSES, sort: 'sla', pageSize: 20 }), []);
   const reload = () => Promise.all([followUps.reload(), complaints.reload(), unassigned.reload(), reopened.reload()]);
   useOfficeGuard(['desk', 'supervisor', 'admin'], () => void reload());
+  // Changes in the desk's communities arrive over the live socket (polling while it is down).
+  useLive(reload);
   usePullDownRefresh(() => {
     void reload().finally(() => Taro.stopPullDownRefresh());
   });

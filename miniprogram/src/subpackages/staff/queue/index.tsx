@@ -17,6 +17,7 @@ import { textOf } from '../../../services/errors';
 import { categoryName, slaText, statusTone } from '../../../services/format';
 import { staffApi } from '../../../services/staff-api';
 import { storage } from '../../../services/storage';
+import { useLive } from '../../../live/use-live';
 import { PriorityMark } from '../priority-mark';
 import './index.scss';
 
@@ -90,6 +91,9 @@ export default function StaffQueuePage() {
   usePullDownRefresh(() => {
     void Promise.all([day.reload(), mine.reload(), pool.reload()]).finally(() => Taro.stopPullDownRefresh());
   });
+
+  // Orders assigned, offered or taken from the pool arrive over the live socket (polling while it is down).
+  useLive(() => Promise.all([day.reload(), mine.reload(), tab === 'pool' ? pool.reload() : null]));
 
   const grab = async (o: WorkOrderView) => {
     if (busyRef.current) return;
