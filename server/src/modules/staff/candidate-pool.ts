@@ -37,6 +37,8 @@ export interface QualityLookup {
  */
 export class CandidatePool {
   private readonly qualityMemo = new Map<string, Float64Array>();
+  /** Each base candidate's position, by index (null: unknown). */
+  private readonly at: Array<TechnicianPosition | null>;
 
   constructor(
     /** The candidates with everything but quality and distance (quality null, distanceKm null). */
@@ -47,7 +49,9 @@ export class CandidatePool {
     /** Coordinates of the batch's buildings and communities (those without are absent). */
     private readonly buildings: ReadonlyMap<number, Point>,
     private readonly communities: ReadonlyMap<number, Point>,
-  ) {}
+  ) {
+    this.at = base.map((c) => positions.get(c.userId) ?? null);
+  }
 
   /** The order's place on the map: its building's coordinates, else its community's, else null. */
   pointOf(place: Pick<OrderPlace, 'communityId' | 'buildingId'>): Point | null {
@@ -68,14 +72,33 @@ export class CandidatePool {
     return grades;
   }
 
-  /** The candidates for one order. */
+  /** The candidates for one order (new objects: the caller may adjust them). */
   for(place: OrderPlace): RoutingCandidate[] {
-    const at = this.pointOf(place);
+    const to = this.pointOf(place);
     const grades = this.gradesIn(place.category);
-    return this.base.map((c, i) => {
-      const from = at ? this.positions.get(c.userId) : null;
-      return { ...c, quality: grades[i], distanceKm: from && at ? distanceKm(from, at) : null };
-    });
+    const out = new Array<RoutingCandidate>(this.base.length);
+    for (let i = 0; i < this.base.length; i++) {
+      const c = this.base[i];
+      const from = this.at[i];
+      // Every field spelled out: one object shape, several times faster than a spread.
+      out[i] = {
+        userId: c.userId,
+        name: c.name,
+        active: c.active,
+        skills: c.skills,
+        communityIds: c.communityIds,
+        buildingIds: c.buildingIds,
+        teamIds: c.teamIds,
+        onShift: c.onShift,
+        onLeave: c.onLeave,
+        openOrders: c.openOrders,
+        capacity: c.capacity,
+        quality: grades[i],
+        lastAssignedAt: c.lastAssignedAt,
+        distanceKm: from && to ? distanceKm(from, to) : null,
+      };
+    }
+    return out;
   }
 
   /** Each technician's travel facts for the order (user id -> facts). */

@@ -53,9 +53,19 @@ export class CompanyQuality {
     return shrunkIndex(this.cells.get(`${userId}|${category}`) ?? emptyMoments(), own);
   }
 
+  /** Grades already computed: category -> technician -> grade (the map lives as long as this). */
+  private readonly memo = new Map<string, Map<number, number>>();
+
   /** The quality grade in [0, 1]: index / 100. */
   grade(userId: number, category: string): number {
-    return Math.min(1, Math.max(0, this.index(userId, category) / 100));
+    let byUser = this.memo.get(category);
+    if (!byUser) this.memo.set(category, (byUser = new Map<number, number>()));
+    let g = byUser.get(userId);
+    if (g === undefined) {
+      g = Math.min(1, Math.max(0, this.index(userId, category) / 100));
+      byUser.set(userId, g);
+    }
+    return g;
   }
 }
 
