@@ -268,15 +268,16 @@ describe('journey: report to rating to the dashboard (mariadb)', () => {
     otherBaseline = await summary(otherCommunityId);
 
     // A baseline worth moving: every figure has a value, and none is at its bound.
+    // The 2★ "not fixed" rating filed a complaint for the desk besides the one filed by hand.
     expect(baseline.counts).toMatchObject({
-      created: 5,
+      created: 6,
       completed: 3,
       rated: 2,
       satisfied: 1,
       firstTimeFixed: 2,
       reopened: 1,
       repeats: 2,
-      complaints: 1,
+      complaints: 2,
     });
     expect(baseline.sla.overall.met).toBeLessThan(baseline.sla.overall.total);
     expect(baseline.index.chain.map((l) => l.level)).toEqual(['company', 'community']);

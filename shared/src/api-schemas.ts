@@ -1031,6 +1031,11 @@ export const API_SCHEMAS = {
         nullable: true,
       },
       version: {
+      complaintOfId: {
+        type: 'number',
+        description: 'A complaint a bad rating filed: the rated order it is about (staff views; absent otherwise).',
+        nullable: true,
+      },
         type: 'number',
       },
       createdAt: {
@@ -2470,9 +2475,15 @@ export const API_SCHEMAS = {
         description: 'A follow-up task for the desk was opened (1-2 stars or not fixed).',
       },
     },
+      complaintId: {
+        type: 'number',
+        description: 'The complaint the bad rating filed for the desk (null: none, e.g. a good rating).',
+        nullable: true,
+      },
     required: [
       'comment',
       'createdAt',
+      'complaintId',
       'dimensions',
       'fixed',
       'followUpOpened',
@@ -4398,6 +4409,11 @@ export const API_SCHEMAS = {
           name: {
             type: 'string',
           },
+      complaintOfId: {
+        type: 'number',
+        description: 'A complaint a bad rating filed: the rated order it is about (staff views; absent otherwise).',
+        nullable: true,
+      },
         },
         required: ['id', 'name'],
         additionalProperties: false,
@@ -4535,3 +4551,8 @@ export const API_SCHEMAS = {
 
 /** A component of API_SCHEMAS. */
 export type ApiSchemaName = keyof typeof API_SCHEMAS;
+      complaintOfId: {
+        type: 'number',
+        description: 'A complaint a bad rating filed: the rated order it is about (staff views; absent otherwise).',
+        nullable: true,
+      },

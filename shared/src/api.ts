@@ -115,6 +115,8 @@ export interface WorkOrderView {
   servicePhone?: string | null;
   /** The closed order of the same place and category (within 30 days) this one repeats. */
   repeatOfId: number | null;
+  /** A complaint a bad rating filed: the rated order it is about (staff views; absent otherwise). */
+  complaintOfId?: number | null;
   version: number;
   createdAt: string;
   updatedAt: string;
@@ -399,6 +401,8 @@ export interface RatingResult extends RatingView {
   orderStatus: WorkOrderStatus;
   /** A follow-up task for the desk was opened (1-2 stars or not fixed). */
   followUpOpened: boolean;
+  /** The complaint the bad rating filed for the desk (null: none, e.g. a good rating). */
+  complaintId: number | null;
 }
 
 /** Body of POST /api/surveys/:id/responses: one household's answers. */

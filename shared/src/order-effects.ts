@@ -274,6 +274,9 @@ export interface OrderDraft {
   /** A complaint about a technician: who. */
   aboutUserId?: number | null;
   photoIds: number[];
+  /** A complaint opened by a bad rating: the rated order and the rating (docs/closed-loop.md). */
+  complaintOfId?: number | null;
+  ratingId?: number | null;
 }
 
 export interface CreateEffects {

@@ -161,6 +161,8 @@ export class ClosedLoopService implements OnModuleInit {
 
   /** prepareCreate: the order a new one repeats, written with its row (rules: shared/src/repeat.ts). */
   private async repeatOf(ctx: LifecycleContext, row: NewOrderRow): Promise<CreatePrep | void> {
+    // A complaint a bad rating filed is about that order, not a new fault of the place.
+    if (row.complaintOfId != null) return;
     const repeatOfId = await this.orders.findRepeatedOrder(ctx.em, row);
     if (repeatOfId !== null) return { patch: { repeatOfId } };
   }

@@ -114,4 +114,6 @@ export interface RatingResult extends RatingView {
   orderStatus: WorkOrderStatus;
   /** A follow-up task for the desk was opened (1-2 stars or not fixed). */
   followUpOpened: boolean;
+  /** The complaint the bad rating filed for the desk (null: none, e.g. a good rating). */
+  complaintId: number | null;
 }

@@ -5,7 +5,9 @@ import { DataSource } from 'typeorm';
 import { AppError, forbidden, notFound } from '../../common/app-error.js';
 import type { Actor } from '../../common/auth/actor.js';
 import { isUniqueViolation } from '../../common/db-errors.js';
-import { WorkOrderLifecycle } from '../work-orders/work-order-lifecycle.js';
+import { PlacesRepository } from '../places/places.repository.js';
+import { WorkOrderLifecycle, type LifecycleContext, type WorkOrder } from '../work-orders/work-order-lifecycle.js';
+import { WorkOrdersRepository } from '../work-orders/work-orders.repository.js';
 import { WorkOrdersService } from '../work-orders/work-orders.service.js';
 import { ClosedLoopService } from './closed-loop.service.js';
 import type { CreateRatingDto, RatingResult, RatingView } from './ratings.dto.js';
@@ -36,6 +38,8 @@ export class RatingsService {
     @Inject(WorkOrdersService) private readonly orders: WorkOrdersService,
     @Inject(WorkOrderLifecycle) private readonly lifecycle: WorkOrderLifecycle,
     @Inject(ClosedLoopService) private readonly loop: ClosedLoopService,
+    @Inject(WorkOrdersRepository) private readonly repo: WorkOrdersRepository,
+    @Inject(PlacesRepository) private readonly places: PlacesRepository,
     @InjectDataSource() private readonly ds: DataSource,
   ) {}
 
@@ -94,8 +98,10 @@ export class RatingsService {
         await this.loop.markDirty(em, closed, now);
 
         let status: WorkOrderStatus = closed.status as WorkOrderStatus;
+        let complaintId: number | null = null;
         if (followUp) {
           await this.loop.openFollowUp(em, closed, dto.fixed === false ? 'not_fixed' : 'low_rating', now);
+          complaintId = await this.openComplaint(ctx, closed, dto, rating.id, actor.userId);
         }
         if (dto.reopen) {
           const reopened = await this.lifecycle.act(ctx, closed, { action: 'reopen' }, who, {
@@ -106,11 +112,57 @@ export class RatingsService {
             throw new AppError('VERSION_CONFLICT', 'the order changed while you rated it; reload and retry');
           status = reopened.status as WorkOrderStatus;
         }
-        return { ...toRatingView(rating), orderStatus: status, followUpOpened: followUp };
+        return { ...toRatingView(rating), orderStatus: status, followUpOpened: followUp, complaintId };
       });
     } catch (e) {
       if (isUniqueViolation(e)) throw alreadyRated();
       throw e;
     }
+  }
+
+  /**
+   * A bad rating (1-2 stars or "not fixed") of a repair or suggestion files a complaint for the
+   * desk, in the rating's transaction (docs/closed-loop.md "Complaints"): the resident's voice
+   * (reporter), linked to the rated order and the rating (unique: one complaint per rating),
+   * about the technician who did the work, so routing leaves it to the desk and nobody can hand
+   * it to them. A bad rating of a complaint's own handling gets the follow-up only.
+   */
+  private async openComplaint(
+    ctx: LifecycleContext,
+    rated: WorkOrder,
+    dto: CreateRatingDto,
+    ratingId: number,
+    residentId: number,
+  ): Promise<number | null> {
+    if (rated.kind === 'complaint') return null;
+    const community = await this.places.findCommunity(rated.communityId, ctx.em);
+    if (!community) throw new Error(`community ${rated.communityId} of order ${rated.id} is gone`);
+    const what = [`${dto.stars} 星`, dto.fixed === false ? '反馈未修好' : null].filter(Boolean).join('，');
+    const comment = dto.comment?.trim();
+    const complaint = await this.lifecycle.create(
+      ctx,
+      {
+        companyId: rated.companyId,
+        communityId: rated.communityId,
+        houseId: rated.houseId,
+        publicAreaId: rated.publicAreaId,
+        kind: 'complaint',
+        channel: 'miniprogram',
+        category: rated.category,
+        priority: 'P3',
+        description: `住户差评（${what}）工单 ${rated.no}${comment ? `：${comment}` : ''}`.slice(0, 1000),
+        reporterId: residentId,
+        createdById: residentId,
+        preferredTime: null,
+        aboutUserId: rated.completedById ?? rated.assigneeId,
+        photoIds: [],
+        complaintOfId: rated.id,
+        ratingId,
+      },
+      () => this.repo.nextOrderNo(ctx.em, community, ctx.now),
+      { userId: residentId, role: 'resident' },
+      { channel: 'miniprogram', source: 'rating', ratingId, complaintOfId: rated.id },
+    );
+    return complaint.id;
   }
 }

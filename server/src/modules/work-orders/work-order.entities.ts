@@ -49,6 +49,10 @@ export class WorkOrder {
   @Column({ type: 'datetime', nullable: true }) visitTo: Date | null;
   /** A complaint about a technician: who (never assigned it). */
   @Column({ type: 'int', nullable: true }) aboutUserId: number | null;
+  /** A complaint a bad rating opened: the rated order it is about (docs/closed-loop.md "Complaints"). */
+  @Index('IDX_work_order_complaint_of') @Column({ type: 'int', nullable: true }) complaintOfId: number | null;
+  /** ... and the rating that opened it: unique, so one rating opens at most one complaint. */
+  @Index('IDX_work_order_rating', { unique: true }) @Column({ type: 'int', nullable: true }) ratingId: number | null;
   @Column({ type: 'simple-json' }) photoIds: number[];
   @Column({ type: 'simple-json', nullable: true }) quoteItems: QuoteItem[] | null;
   @Column({ type: 'int', nullable: true }) quoteTotalFen: number | null;

@@ -719,6 +719,7 @@ export class WorkOrdersService {
         slaDueAt: o.slaDueAt?.toISOString() ?? null,
         servicePhone: community?.servicePhone ?? null,
         repeatOfId: o.repeatOfId,
+        complaintOfId: o.complaintOfId,
         version: o.version,
         createdAt: o.createdAt.toISOString(),
         updatedAt: o.updatedAt.toISOString(),

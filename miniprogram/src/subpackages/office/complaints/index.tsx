@@ -72,7 +72,14 @@ export default function ComplaintsPage() {
                 {o.status === 'completed' ? '待投诉人确认' : STATUS_LABELS[o.status]}
               </Text>
             </View>
-            <View className="office-desc">{o.description}</View>
+            <View className="office-desc">
+              {o.complaintOfId ? (
+                <Text className="pill pill-warn" data-testid="complaint-from-rating">
+                  差评
+                </Text>
+              ) : null}
+              {o.description}
+            </View>
             <View className="row-between muted">
               <Text>
                 {o.reporter ? `投诉人 ${o.reporter.name}` : '匿名'} ·{' '}

@@ -219,6 +219,11 @@ export default function OrderDetail() {
                 color: e.action === 'cancel' ? 'red' : e.action === 'reopen' ? 'orange' : 'blue',
                 content: (
                   <div>
+          {order.complaintOfId ? (
+            <Descriptions.Item label="差评投诉">
+              <Link to={`/work-orders/${order.complaintOfId}`}>来自工单 #{order.complaintOfId} 的评价</Link>
+            </Descriptions.Item>
+          ) : null}
                     <Typography.Text strong>{TIMELINE_ACTION_LABELS[e.action]}</Typography.Text>{' '}
                     <Typography.Text type="secondary">
                       {e.from ? `${STATUS_LABELS[e.from]} → ` : ''}

@@ -8,6 +8,7 @@ import { CompactRoutingDecision1796236016093 } from './1796236016093-CompactRout
 import { CommunityServicePhone1796308500042 } from './1796308500042-CommunityServicePhone.js';
 import { StaffModeOrderFields1796308900000 } from './1796308900000-StaffModeOrderFields.js';
 import { BuildingCoordinates1796400100000 } from './1796400100000-BuildingCoordinates.js';
+import { RatingComplaint1796400400000 } from './1796400400000-RatingComplaint.js';
 
 /** In order of their timestamps. */
 export const SQLITE_MIGRATIONS: Function[] = [
@@ -21,4 +22,5 @@ export const SQLITE_MIGRATIONS: Function[] = [
   CommunityServicePhone1796308500042,
   StaffModeOrderFields1796308900000,
   BuildingCoordinates1796400100000,
+  RatingComplaint1796400400000,
 ];
