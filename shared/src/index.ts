@@ -30,3 +30,4 @@ export * from './queue-order.js';
 export * from './eta.js';
 export * from './stage-promises.js';
 export * from './live.js';
+export * from './assign-check.js';

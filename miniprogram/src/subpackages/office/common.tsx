@@ -1,12 +1,21 @@
 import { useEffect, useRef, useState } from 'react';
 import Taro, { useDidShow } from '@tarojs/taro';
 import { Text, Textarea, View } from '@tarojs/components';
-import { OPEN_STATUSES, type StaffView, type WorkOrderStatus, type WorkOrderView } from '@linli/shared';
+import {
+  ASSIGN_WARNING_LABELS,
+  assignWarnings,
+  OPEN_STATUSES,
+  skillLevel,
+  type StaffView,
+  type WorkOrderStatus,
+  type WorkOrderView,
+} from '@linli/shared';
 import { StateView } from '../../components/state-view';
 import { useLoader } from '../../hooks/use-loader';
 import { homeFor, requireLogin } from '../../hooks/use-session';
 import { api, ApiError } from '../../services/api';
 import { textOf } from '../../services/errors';
+import { categoryName } from '../../services/format';
 import { staffApi } from '../../services/staff-api';
 import { storage } from '../../services/storage';
 import './common.scss';
@@ -90,14 +99,27 @@ export function NavRow({ label, hint, count, url }: { label: string; hint?: stri
 
 const ASSIGN_REASONS = ['即将超时，改派', '原师傅请假', '原师傅手头工单太多', '住户要求换人'];
 
+/** A candidate's skills for the picker: the order's category first (with its level), then the rest. */
+export function skillsText(t: Pick<StaffView, 'skills'>, category?: string): string {
+  const skills = (t.skills ?? []).filter((s) => s.level > 0);
+  const first = category ? skills.filter((s) => s.category === category) : [];
+  const rest = skills.filter((s) => s.category !== category);
+  const text = [...first, ...rest].map((s) => `${categoryName(s.category)}${s.level}级`).join('、');
+  return text || '未登记技能';
+}
+
 /**
- * Pick a technician serving the order's community (with load and status) and a reason:
- * 派单 / 改派 for the desk and supervisors. `exclude` hides the current assignee and, on a
- * complaint, the technician it is about.
+ * Pick a technician serving the order's community and a reason: 派单 / 改派 for the desk and
+ * supervisors. Each candidate shows their skills (the order's category first, with its level)
+ * and load (在办 open/capacity), and warns on a missing skill, over capacity, off shift and
+ * leave (shared assignWarnings). A warning never blocks and asks no second confirmation: it
+ * is repeated above 确认 for the picked candidate (docs/routing.md "Manual assignment pickers").
+ * `exclude` hides the current assignee and, on a complaint, the technician it is about.
  */
 export function AssignSheet({
   title,
   communityId,
+  category,
   exclude,
   busy,
   reasons = ASSIGN_REASONS,
@@ -106,6 +128,8 @@ export function AssignSheet({
 }: {
   title: string;
   communityId: number;
+  /** The order's category: its skill level is shown and a missing skill warned about. */
+  category?: string;
   /** Technicians not to offer: the current assignee, a complaint's subject. */
   exclude?: number | null | ReadonlyArray<number | null | undefined>;
   busy: boolean;
@@ -121,7 +145,15 @@ export function AssignSheet({
   const finalReason = reason === OTHER ? other.trim() : reason;
   const excluded = Array.isArray(exclude) ? exclude : [exclude];
   const list = (techs.data ?? []).filter((t) => !excluded.includes(t.id));
-  const state = (t: StaffView) => (t.onLeave ? '请假中' : !t.onShift ? '不在班' : `在办 ${t.openOrders}/${t.capacity}`);
+  // Without the order's category there is no skill to check.
+  const warningsOf = (t: StaffView) =>
+    assignWarnings({ ...t, skills: t.skills ?? [] }, category ?? '').filter(
+      (w) => category !== undefined || w !== 'no_skill',
+    );
+  const pickedWarnings = (() => {
+    const t = list.find((x) => x.id === picked);
+    return t ? warningsOf(t).map((w) => ASSIGN_WARNING_LABELS[w]) : [];
+  })();
   const ready = picked !== null && !!finalReason && !busy;
   return (
     <View className="sheet-mask" onClick={onCancel}>
@@ -133,19 +165,37 @@ export function AssignSheet({
         ) : list.length === 0 ? (
           <View className="muted">本小区没有其他师傅</View>
         ) : (
-          list.map((t) => (
-            <View
-              key={t.id}
-              className={`office-option row-between ${picked === t.id ? 'office-option-on' : ''}`}
-              onClick={() => setPicked(t.id)}
-              role="radio"
-              aria-checked={picked === t.id}
-              aria-label={t.name}
-            >
-              <Text>{t.name}</Text>
-              <Text className={t.onLeave || !t.onShift ? 'office-warn' : 'muted'}>{state(t)}</Text>
-            </View>
-          ))
+          list.map((t) => {
+            const warnings = warningsOf(t);
+            const level = category ? skillLevel({ ...t, skills: t.skills ?? [] }, category) : null;
+            return (
+              <View
+                key={t.id}
+                className={`office-option ${picked === t.id ? 'office-option-on' : ''}`}
+                onClick={() => setPicked(t.id)}
+                role="radio"
+                aria-checked={picked === t.id}
+                aria-label={t.name}
+                data-testid="assign-candidate"
+              >
+                <View className="row-between">
+                  <Text>
+                    {t.name}
+                    {level !== null ? ` · ${categoryName(category!)}${level}级` : ''}
+                  </Text>
+                  <Text className={warnings.includes('over_capacity') ? 'office-warn' : 'muted'}>
+                    在办 {t.openOrders}/{t.capacity}
+                  </Text>
+                </View>
+                <View className="muted">技能：{skillsText(t, category)}</View>
+                {warnings.length > 0 && (
+                  <View className="office-warn" data-testid="assign-warning">
+                    {warnings.map((w) => ASSIGN_WARNING_LABELS[w]).join(' · ')}
+                  </View>
+                )}
+              </View>
+            );
+          })
         )}
         <View className="section-title">原因</View>
         {[...reasons, OTHER].map((r) => (
@@ -169,6 +219,11 @@ export function AssignSheet({
             onInput={(e) => setOther(e.detail.value)}
             aria-label="原因"
           />
+        )}
+        {pickedWarnings.length > 0 && (
+          <View className="office-warn" data-testid="assign-picked-warning">
+            注意：该师傅{pickedWarnings.join('、')}，确认后仍会派单
+          </View>
         )}
         <View className="office-sheet-actions">
           <View className="btn office-sheet-btn" onClick={onCancel} role="button">

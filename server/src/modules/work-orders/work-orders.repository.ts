@@ -6,6 +6,7 @@ import {
   findDuplicateOf,
   formatOrderNo,
   OPEN_STATUSES,
+  PINNED_PRIORITIES,
   isRepeatableKind,
   REPEATABLE_KINDS,
   repeatPlace,
@@ -19,6 +20,9 @@ import { escapeLike, transactionWithRetry, LIKE_ESCAPE } from '../../common/db-e
 import { deferInsert } from '../../common/write-batch.js';
 import type { Community } from '../places/places.repository.js';
 import { IdempotencyRecord, WorkOrder, WorkOrderEvent } from './work-order.entities.js';
+
+/** The pinned rank of an order's priority in SQL: P1 0, P2 1, everything else after them. */
+const PINNED_RANK_SQL = `CASE wo.priority ${PINNED_PRIORITIES.map((p, i) => `WHEN '${p}' THEN ${i}`).join(' ')} ELSE ${PINNED_PRIORITIES.length} END`;
 
 /** An open order as arrival estimates read it (`queueJobsOf`, `openJobsOfCommunity`). */
 export type QueueJobRow = Pick<
@@ -408,8 +412,10 @@ export class WorkOrdersRepository {
       );
     }
     if (f.sort === 'sla') {
-      // Nearest deadline first; orders without a running clock last.
-      qb.orderBy('CASE WHEN wo.slaDueAt IS NULL THEN 1 ELSE 0 END', 'ASC')
+      // The queue order (shared/src/queue-order.ts compareQueue): urgent orders (P1, then P2)
+      // pinned on top, then the nearest deadline first, orders without a running clock last.
+      qb.orderBy(PINNED_RANK_SQL, 'ASC')
+        .addOrderBy('CASE WHEN wo.slaDueAt IS NULL THEN 1 ELSE 0 END', 'ASC')
         .addOrderBy('wo.slaDueAt', 'ASC')
         .addOrderBy('wo.id', 'ASC');
     } else {

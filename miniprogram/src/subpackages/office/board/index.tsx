@@ -5,6 +5,7 @@ import {
   allowedActions,
   BOARD_STATUS_LABELS,
   OPEN_STATUSES,
+  sortQueue,
   SLA_STAGE_LABELS,
   STATUS_LABELS,
   type SlaStage,
@@ -17,6 +18,7 @@ import { useLoader } from '../../../hooks/use-loader';
 import { useLive } from '../../../live/use-live';
 import { categoryName, formatTime, slaText } from '../../../services/format';
 import { staffApi } from '../../../services/staff-api';
+import { PriorityMark } from '../../staff/priority-mark';
 import { AssignSheet, NavRow, OfficeHead, orderUrl, useAssign, useOfficeGuard } from '../common';
 
 /** The pill tone of a technician's status (the label is the catalogue's). */
@@ -65,7 +67,8 @@ export default function BoardPage() {
 
   const b = board.data;
   const t = b?.totals;
-  const orders = risky.data?.items ?? [];
+  // The queue order: 紧急/加急 pinned on top, then the nearest deadline (the server sorts the same).
+  const orders = sortQueue((risky.data?.items ?? []).map((o) => ({ ...o, dueAt: o.slaDueAt })));
 
   return (
     <Screen className="office">
@@ -110,9 +113,12 @@ export default function BoardPage() {
                 role="link"
                 aria-label={`工单 ${o.no}`}
               >
-                <Text className="card-title">
-                  {categoryName(o.category)} · {o.location}
-                </Text>
+                <View className="row">
+                  <PriorityMark priority={o.priority} />
+                  <Text className="card-title">
+                    {categoryName(o.category)} · {o.location}
+                  </Text>
+                </View>
                 <Text className="pill">{STATUS_LABELS[o.status]}</Text>
               </View>
               <View className="row-between">
@@ -195,6 +201,7 @@ export default function BoardPage() {
           title={`${assigning.target.assignee ? '改派' : '派单'} ${assigning.target.no}`}
           communityId={assigning.target.communityId}
           exclude={[assigning.target.assignee?.id, assigning.target.about?.id]}
+          category={assigning.target.kind === 'complaint' ? undefined : assigning.target.category}
           reasons={assignReasons(assigning.target, now)}
           busy={assigning.busy}
           onCancel={assigning.close}

@@ -1,12 +1,13 @@
 import Taro, { usePullDownRefresh } from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
-import { STATUS_LABELS, type Page, type WorkOrderStatus, type WorkOrderView } from '@linli/shared';
+import { sortQueue, STATUS_LABELS, type Page, type WorkOrderStatus, type WorkOrderView } from '@linli/shared';
 import { Screen } from '../../../components/screen';
 import { StateView } from '../../../components/state-view';
 import { useLoader, type Loaded } from '../../../hooks/use-loader';
 import { useLive } from '../../../live/use-live';
 import { formatTime, orderTitle } from '../../../services/format';
 import { staffApi } from '../../../services/staff-api';
+import { PriorityMark } from '../../staff/priority-mark';
 import {
   AssignSheet,
   NavRow,
@@ -83,6 +84,7 @@ export default function DeskHomePage() {
         <AssignSheet
           title={`派单 ${assigning.target.no}`}
           communityId={assigning.target.communityId}
+          category={assigning.target.kind === 'complaint' ? undefined : assigning.target.category}
           exclude={assigning.target.about?.id}
           reasons={assigning.target.status === 'reopened' ? ['住户反映没修好，请上门返修', '原师傅不在班'] : undefined}
           busy={assigning.busy}
@@ -106,7 +108,8 @@ function OrderList({
   list: Loaded<Page<WorkOrderView>>;
   onAssign: (o: WorkOrderView) => void;
 }) {
-  const items = list.data?.items ?? [];
+  // The queue order: 紧急/加急 pinned on top, then the nearest deadline (the server sorts the same).
+  const items = sortQueue((list.data?.items ?? []).map((o) => ({ ...o, dueAt: o.slaDueAt })));
   return (
     <View aria-label={title} role="region">
       <View className="section-title">
@@ -126,9 +129,12 @@ function OrderList({
               role="link"
               aria-label={`工单 ${o.no}`}
             >
-              <Text className="card-title">
-                {orderTitle(o)} · {o.location}
-              </Text>
+              <View className="row">
+                <PriorityMark priority={o.priority} />
+                <Text className="card-title">
+                  {orderTitle(o)} · {o.location}
+                </Text>
+              </View>
               <Text className="pill">{STATUS_LABELS[o.status]}</Text>
             </View>
             <View className="muted">

@@ -102,6 +102,7 @@ export default function OfficeOrderPage() {
         <AssignSheet
           title={o.assignee ? '改派给' : '派给'}
           communityId={o.communityId}
+          category={complaint ? undefined : o.category}
           exclude={[o.assignee?.id, o.about?.id]}
           reasons={complaint ? ['请师傅上门核实处理', '请主管跟进处理'] : undefined}
           {...sheet('assign')}

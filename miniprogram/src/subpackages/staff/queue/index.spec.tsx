@@ -43,7 +43,7 @@ describe('技术员工单 queue', () => {
   });
   afterEach(() => jest.restoreAllMocks());
 
-  it('lists my open orders nearest SLA first, with priority, status, location and countdown', async () => {
+  it('lists my open orders P1/P2 pinned, then nearest SLA first, with priority, status, location and countdown', async () => {
     const api = queueApi();
     render(<StaffQueuePage />);
     await screen.findByText('海月花园 1栋101');
@@ -53,22 +53,22 @@ describe('技术员工单 queue', () => {
       pageSize: '50',
     });
     const items = screen.getAllByTestId('queue-item');
-    // Late first, then 30 minutes, then 4 hours.
+    // The P1 (30 minutes left) is pinned above the late P2, then the P3 with 4 hours.
     expect(items.map((el) => within(el).getByText(/海月花园/).textContent)).toEqual([
-      '海月花园 2栋502',
       '海月花园 1栋101',
+      '海月花园 2栋502',
       '海月花园 3栋201',
     ]);
-    expect(within(items[0]).getByText('加急')).toHaveClass('prio-p2');
-    expect(within(items[0]).getByText(/已超时 1[45]分钟/)).toHaveClass('queue-late');
-    expect(within(items[0]).getByText('维修中')).toBeInTheDocument();
-    expect(within(items[1]).getByText('紧急')).toHaveClass('prio-p1');
-    expect(within(items[1]).getByText(/剩余 (29|30)分钟/)).toBeInTheDocument();
-    expect(within(items[1]).getByText('已派单')).toBeInTheDocument();
+    expect(within(items[1]).getByText('加急')).toHaveClass('prio-p2');
+    expect(within(items[1]).getByText(/已超时 1[45]分钟/)).toHaveClass('queue-late');
+    expect(within(items[1]).getByText('维修中')).toBeInTheDocument();
+    expect(within(items[0]).getByText('紧急')).toHaveClass('prio-p1');
+    expect(within(items[0]).getByText(/剩余 (29|30)分钟/)).toBeInTheDocument();
+    expect(within(items[0]).getByText('已派单')).toBeInTheDocument();
     expect(within(items[2]).queryByText(/紧急|加急/)).not.toBeInTheDocument();
     expect(within(items[2]).getByText(/剩余 (3小时59分|4小时)/)).toBeInTheDocument();
 
-    tap(items[1]);
+    tap(items[0]);
     expect(urls).toEqual(['/subpackages/staff/order/index?id=2']);
   });
 

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
 import {
+  sortQueue,
   STATUS_LABELS,
   visitWindowText,
   type WorkOrderStatus,
@@ -36,10 +37,12 @@ type Tab = 'mine' | 'pool';
 
 const orderUrl = (id: number) => `/subpackages/staff/order/index?id=${id}`;
 
-/** Nearest SLA deadline first; orders without a deadline last (the server sorts too). */
+/**
+ * The queue order (shared/src/queue-order.ts): urgent orders (P1, P2) pinned on top with their
+ * mark, then the nearest SLA deadline, orders without one last (the server sorts the same way).
+ */
 function bySla(items: WorkOrderView[]): WorkOrderView[] {
-  const due = (o: WorkOrderView) => (o.slaDueAt ? new Date(o.slaDueAt).getTime() : Number.POSITIVE_INFINITY);
-  return [...items].sort((a, b) => due(a) - due(b));
+  return sortQueue(items.map((o) => ({ ...o, dueAt: o.slaDueAt })));
 }
 
 /** Who won a lost grab: the 409's details carry the current assignee. */

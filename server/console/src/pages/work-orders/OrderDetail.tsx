@@ -2,6 +2,12 @@ import { ArrowLeftOutlined } from '@ant-design/icons';
 import {
   ACTION_LABELS,
   ACTION_REQUIREMENTS,
+  ASSIGN_WARNING_LABELS,
+  DEFAULT_CATEGORY_NAMES,
+  assignWarnings,
+  skillLevel,
+  type AssignWarning,
+  type StaffView,
   DIMENSION_LABELS,
   EXCLUSION_LABELS,
   EXCLUSION_REASONS,
@@ -63,6 +69,30 @@ import { useCurrentUser } from '../../auth/session';
 import { Defined } from '../../components/Definition';
 import { dateTime, minutes, timeLeft } from '../../components/format';
 import { STATUS_COLORS } from './OrderList';
+
+/** The picker's warnings for a candidate (shared assignWarnings); no skill check without a category. */
+function candidateWarnings(t: StaffView, category: string | null): AssignWarning[] {
+  return assignWarnings(t, category ?? '').filter((w) => category !== null || w !== 'no_skill');
+}
+
+/**
+ * A candidate in the assign picker: name, shift, load (在办 open/capacity), their level for the
+ * order's category and every skill, then the warnings (docs/routing.md "Manual assignment pickers").
+ */
+function candidateLabel(t: StaffView, category: string | null): string {
+  const level = category ? skillLevel(t, category) : null;
+  const skills = t.skills
+    .filter((x) => x.level > 0)
+    .map((x) => `${DEFAULT_CATEGORY_NAMES[x.category] ?? x.category}${x.level}级`);
+  const warnings = candidateWarnings(t, category).map((w) => ASSIGN_WARNING_LABELS[w]);
+  return [
+    `${t.name}（${t.onShift ? '在班' : '不在班'}，在办 ${t.openOrders}/${t.capacity}${level !== null ? `，本类 ${level}级` : ''}）`,
+    skills.length ? `技能：${skills.join('、')}` : '未登记技能',
+    warnings.length ? `⚠ ${warnings.join('、')}` : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+}
 
 /** The actions the console offers on an order; which of them show comes from the state machine. */
 const CONSOLE_ACTIONS: readonly WorkOrderAction[] = ['assign', 'pool', 'reopen', 'cancel'];
@@ -189,6 +219,11 @@ export default function OrderDetail() {
           <Descriptions.Item label="重复报修">
             {order.repeatOfId ? <Link to={`/work-orders/${order.repeatOfId}`}>重复 #{order.repeatOfId}</Link> : '否'}
           </Descriptions.Item>
+          {order.complaintOfId ? (
+            <Descriptions.Item label="差评投诉">
+              <Link to={`/work-orders/${order.complaintOfId}`}>来自工单 #{order.complaintOfId} 的评价</Link>
+            </Descriptions.Item>
+          ) : null}
           <Descriptions.Item label="报价">
             {order.quote
               ? `¥${(order.quote.totalFen / 100).toFixed(2)}（${order.quote.approved === null ? '待确认' : order.quote.approved ? '已同意' : '已拒绝'}）`
@@ -219,11 +254,6 @@ export default function OrderDetail() {
                 color: e.action === 'cancel' ? 'red' : e.action === 'reopen' ? 'orange' : 'blue',
                 content: (
                   <div>
-          {order.complaintOfId ? (
-            <Descriptions.Item label="差评投诉">
-              <Link to={`/work-orders/${order.complaintOfId}`}>来自工单 #{order.complaintOfId} 的评价</Link>
-            </Descriptions.Item>
-          ) : null}
                     <Typography.Text strong>{TIMELINE_ACTION_LABELS[e.action]}</Typography.Text>{' '}
                     <Typography.Text type="secondary">
                       {e.from ? `${STATUS_LABELS[e.from]} → ` : ''}
@@ -403,6 +433,11 @@ function ActionDialog(props: {
     (s) => (needs.assignee ? s.staff.list({ role: 'technician', communityId: order.communityId }) : null),
     [order.communityId, needs.assignee],
   );
+  // A complaint's handler is not chosen by repair skill: no skill warning for it.
+  const skillCategory = order.kind === 'complaint' ? null : order.category;
+  const pickedId = Form.useWatch('assigneeId', form);
+  const picked = (technicians.data ?? []).find((t) => t.id === pickedId);
+  const pickedWarnings = picked ? candidateWarnings(picked, skillCategory) : [];
 
   const submit = async () => {
     let values: ActionForm;
@@ -453,12 +488,18 @@ function ActionDialog(props: {
               placeholder="选择服务该小区的师傅"
               options={(technicians.data ?? [])
                 .filter((t) => t.active && t.id !== order.assignee?.id)
-                .map((t) => ({
-                  value: t.id,
-                  label: `${t.name}（${t.onShift ? '在班' : '不在班'}，在手 ${t.openOrders}/${t.capacity}）`,
-                }))}
+                .map((t) => ({ value: t.id, label: candidateLabel(t, skillCategory) }))}
             />
           </Form.Item>
+        )}
+        {needs.assignee && pickedWarnings.length > 0 && (
+          <Alert
+            type="warning"
+            showIcon
+            style={{ marginBottom: 12 }}
+            data-testid="action-assignee-warning"
+            title={`该师傅${pickedWarnings.map((w) => ASSIGN_WARNING_LABELS[w]).join('、')}，确定后仍会派单`}
+          />
         )}
         {needs.reason && (
           <Form.Item

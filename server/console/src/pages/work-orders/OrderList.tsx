@@ -213,7 +213,7 @@ export default function OrderList() {
             onChange={(sort: 'created' | 'sla') => update({ sort })}
             options={[
               { value: 'created', label: '最新报修' },
-              { value: 'sla', label: '最近时效截止' },
+              { value: 'sla', label: '紧急置顶，再按时效' },
             ]}
           />
         </Form.Item>
