@@ -21,6 +21,7 @@ export default defineAppConfig({
         'order/index',
         'board/index',
         'leave/index',
+        'rematch/index',
       ],
     },
   ],

@@ -64,6 +64,8 @@ export const VIEW_TYPES = [
   'LeaveView',
   'TeamView',
   'BoardView',
+  'RematchPreviewView',
+  'RematchApplyView',
   'MyDayView',
   'ColleagueView',
   'HouseResidentView',

@@ -49,6 +49,7 @@ export const API_SCHEMAS = {
       'master_data_import',
       'survey',
       'community',
+      'work_order',
     ],
   },
   AuditLogEntryView: {
@@ -2589,6 +2590,203 @@ export const API_SCHEMAS = {
     required: ['status', 'checks'],
     additionalProperties: false,
     description: 'GET /api/health/ready: 200 when every check is up, else 503 naming the failed ones.',
+  },
+  RematchApplyView: {
+    type: 'object',
+    properties: {
+      applied: {
+        type: 'number',
+      },
+      skipped: {
+        type: 'number',
+      },
+      results: {
+        type: 'array',
+        items: {
+          $ref: '#/components/schemas/RematchResultView',
+        },
+      },
+    },
+    required: ['applied', 'skipped', 'results'],
+    additionalProperties: false,
+    description: '`POST /api/routing/rematch` answer.',
+  },
+  RematchMoveView: {
+    type: 'object',
+    properties: {
+      workOrderId: {
+        type: 'number',
+      },
+      no: {
+        type: 'string',
+      },
+      priority: {
+        type: 'string',
+        enum: ['P1', 'P2', 'P3', 'P4'],
+      },
+      category: {
+        type: 'string',
+      },
+      location: {
+        type: 'string',
+      },
+      version: {
+        type: 'number',
+        description: "The order's version read for the preview: the apply refuses the move when it changed.",
+      },
+      urgency: {
+        type: 'number',
+        description: 'Urgency the matching weighs: priority weight x (1 + days waited).',
+      },
+      waitedHours: {
+        type: 'number',
+        description: 'Hours since the order was filed.',
+      },
+      from: {
+        description: 'Who has it now (an assigned order not yet accepted) and their score now; null: nobody.',
+        nullable: true,
+        type: 'object',
+        properties: {
+          id: {
+            type: 'number',
+          },
+          name: {
+            type: 'string',
+          },
+          score: {
+            type: 'number',
+            nullable: true,
+          },
+        },
+        required: ['id', 'name', 'score'],
+        additionalProperties: false,
+      },
+      to: {
+        type: 'object',
+        properties: {
+          id: {
+            type: 'number',
+          },
+          name: {
+            type: 'string',
+          },
+          score: {
+            type: 'number',
+          },
+        },
+        required: ['id', 'name', 'score'],
+        additionalProperties: false,
+      },
+      why: {
+        type: 'string',
+        enum: ['urgency', 'better_fit', 'frees_slot'],
+        description: 'Why: `urgency` (nobody had it), `better_fit` (to scores higher than from), `frees_slot`.',
+      },
+      grades: {
+        type: 'object',
+        additionalProperties: {
+          type: 'number',
+        },
+        description: "The proposed technician's grades (0..1) for the order, by grade name.",
+      },
+      costSaved: {
+        type: 'number',
+        description: "This move's share of the cost saved (current cost - proposed cost, >= 0 is better).",
+      },
+    },
+    required: [
+      'workOrderId',
+      'no',
+      'priority',
+      'category',
+      'location',
+      'version',
+      'urgency',
+      'waitedHours',
+      'from',
+      'to',
+      'why',
+      'grades',
+      'costSaved',
+    ],
+    additionalProperties: false,
+    description:
+      'One proposed move of `GET /api/routing/rematch` (docs/routing.md "Re-match on demand"): an order of the waiting backlog and the technician the min-cost assignment would give it.',
+  },
+  RematchPreviewView: {
+    type: 'object',
+    properties: {
+      generatedAt: {
+        type: 'string',
+      },
+      communityIds: {
+        type: 'array',
+        items: {
+          type: 'number',
+        },
+      },
+      backlog: {
+        type: 'number',
+        description: 'Orders of the backlog looked at (waiting for a technician, or assigned and not yet accepted).',
+      },
+      technicians: {
+        type: 'number',
+        description: "Technicians with a free slot after the backlog's own slots are released.",
+      },
+      currentCost: {
+        type: 'number',
+        description: 'Total assignment cost now and as proposed (lower is better; see docs/routing.md).',
+      },
+      proposedCost: {
+        type: 'number',
+      },
+      costSaved: {
+        type: 'number',
+      },
+      moves: {
+        type: 'array',
+        items: {
+          $ref: '#/components/schemas/RematchMoveView',
+        },
+      },
+    },
+    required: [
+      'generatedAt',
+      'communityIds',
+      'backlog',
+      'technicians',
+      'currentCost',
+      'proposedCost',
+      'costSaved',
+      'moves',
+    ],
+    additionalProperties: false,
+    description: '`GET /api/routing/rematch?communityId=`: a preview, nothing is written.',
+  },
+  RematchResultView: {
+    type: 'object',
+    properties: {
+      workOrderId: {
+        type: 'number',
+      },
+      technicianId: {
+        type: 'number',
+      },
+      outcome: {
+        type: 'string',
+        enum: ['applied', 'stale', 'ineligible', 'not_found'],
+        description:
+          "applied; stale: the order changed since the preview (version, status, assignee); ineligible: the technician no longer qualifies; not_found: not an order in the caller's view.",
+      },
+      version: {
+        type: 'number',
+        description: "The order's version after the move (applied) or as found (stale).",
+        nullable: true,
+      },
+    },
+    required: ['workOrderId', 'technicianId', 'outcome', 'version'],
+    additionalProperties: false,
+    description: "One move's outcome in `POST /api/routing/rematch`.",
   },
   ReportSubscriptionsResponse: {
     type: 'object',

@@ -170,3 +170,65 @@ export interface CompleteFollowUpInput {
   dimensions?: Partial<Record<RatingDimension, number>>;
   fixed?: boolean;
 }
+
+/**
+ * One proposed move of `GET /api/routing/rematch` (docs/routing.md "Re-match on demand"): an
+ * order of the waiting backlog and the technician the min-cost assignment would give it.
+ */
+export interface RematchMoveView {
+  workOrderId: number;
+  no: string;
+  priority: 'P1' | 'P2' | 'P3' | 'P4';
+  category: string;
+  location: string;
+  /** The order's version read for the preview: the apply refuses the move when it changed. */
+  version: number;
+  /** Urgency the matching weighs: priority weight x (1 + days waited). */
+  urgency: number;
+  /** Hours since the order was filed. */
+  waitedHours: number;
+  /** Who has it now (an assigned order not yet accepted) and their score now; null: nobody. */
+  from: { id: number; name: string; score: number | null } | null;
+  to: { id: number; name: string; score: number };
+  /** Why: `urgency` (nobody had it), `better_fit` (to scores higher than from), `frees_slot`. */
+  why: 'urgency' | 'better_fit' | 'frees_slot';
+  /** The proposed technician's grades (0..1) for the order, by grade name. */
+  grades: Record<string, number>;
+  /** This move's share of the cost saved (current cost - proposed cost, >= 0 is better). */
+  costSaved: number;
+}
+
+/** `GET /api/routing/rematch?communityId=`: a preview, nothing is written. */
+export interface RematchPreviewView {
+  generatedAt: string;
+  communityIds: number[];
+  /** Orders of the backlog looked at (waiting for a technician, or assigned and not yet accepted). */
+  backlog: number;
+  /** Technicians with a free slot after the backlog's own slots are released. */
+  technicians: number;
+  /** Total assignment cost now and as proposed (lower is better; see docs/routing.md). */
+  currentCost: number;
+  proposedCost: number;
+  costSaved: number;
+  moves: RematchMoveView[];
+}
+
+/** One move's outcome in `POST /api/routing/rematch`. */
+export interface RematchResultView {
+  workOrderId: number;
+  technicianId: number;
+  /**
+   * applied; stale: the order changed since the preview (version, status, assignee);
+   * ineligible: the technician no longer qualifies; not_found: not an order in the caller's view.
+   */
+  outcome: 'applied' | 'stale' | 'ineligible' | 'not_found';
+  /** The order's version after the move (applied) or as found (stale). */
+  version: number | null;
+}
+
+/** `POST /api/routing/rematch` answer. */
+export interface RematchApplyView {
+  applied: number;
+  skipped: number;
+  results: RematchResultView[];
+}

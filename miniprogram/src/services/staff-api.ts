@@ -16,6 +16,8 @@ import type {
   LeaveView,
   MyDayView,
   Page,
+  RematchApplyView,
+  RematchPreviewView,
   SlaState,
   StaffView,
   CreatedWorkOrderView,
@@ -75,4 +77,9 @@ export const staffApi = {
   leave: (status: LeaveStatus = 'pending') => request<LeaveView[]>('GET', '/api/leave', { query: { status } }),
   reviewLeave: (id: number, decision: Exclude<LeaveStatus, 'pending'>) =>
     request<LeaveView>('POST', `/api/leave/${id}/review`, { body: { decision } }),
+
+  /** Re-match on demand (supervisor, admin): the preview writes nothing; apply moves the chosen orders. */
+  rematchPreview: () => request<RematchPreviewView>('GET', '/api/routing/rematch'),
+  rematchApply: (moves: Array<{ workOrderId: number; technicianId: number; version: number }>) =>
+    request<RematchApplyView>('POST', '/api/routing/rematch', { body: { moves } }),
 };

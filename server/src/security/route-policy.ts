@@ -72,6 +72,9 @@ export const POLICY: Record<string, Rule> = {
   'GET /api/work-orders/:id/sla': { roles: 'any', id: 'order' },
   'GET /api/work-orders/:id/routing': { roles: STAFF_ROLES, id: 'order' },
   'GET /api/work-orders/:id/routing/explain': { roles: STAFF_ROLES, id: 'order' },
+  // re-match on demand (docs/routing.md)
+  'GET /api/routing/rematch': { roles: ['supervisor', 'admin'] },
+  'POST /api/routing/rematch': { roles: ['supervisor', 'admin'] },
   'POST /api/work-orders/:id/rating': { roles: ['resident'], id: 'order', xBody: () => ({ stars: 5 }) },
   'GET /api/work-orders/:id/rating': { roles: 'any', id: 'order' },
   // uploads

@@ -180,8 +180,24 @@ export class RoutingService implements OnModuleInit {
   }
 
   /** Every candidate ranked or excluded for an order now, as routing would decide (the explanation). */
-  rankNow(ctx: LifecycleContext, order: WorkOrder, rule: RoutingRule | null): Promise<RoutingDecision> {
-    return this.decide(ctx, order, rule);
+  rankNow(
+    ctx: LifecycleContext,
+    order: WorkOrder,
+    rule: RoutingRule | null,
+    candidates?: RoutingCandidate[],
+  ): Promise<RoutingDecision> {
+    return this.decide(ctx, order, rule, candidates);
+  }
+
+  /** Store the decision of a supervisor's re-match move (outcome `rematched`; RematchService). */
+  recordRematch(
+    ctx: LifecycleContext,
+    order: WorkOrder,
+    rule: RoutingRule | null,
+    decision: RoutingDecision,
+    chosenUserId: number,
+  ): Promise<void> {
+    return this.record(ctx, order, rule, decision, 'rematched', chosenUserId);
   }
 
   /** Decisions already stored per order, preloaded for a routing batch (one query). */

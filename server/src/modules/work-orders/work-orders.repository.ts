@@ -372,6 +372,30 @@ export class WorkOrdersRepository {
     });
   }
 
+  /**
+   * The re-match backlog of some communities (docs/routing.md "Re-match on demand"): orders
+   * waiting for a technician (`waiting` routing state in `waiting` statuses) or in `movable`
+   * statuses, oldest first.
+   */
+  findRematchBacklog(
+    companyId: number,
+    communityIds: number[],
+    waiting: readonly string[],
+    movable: readonly string[],
+    limit: number,
+  ): Promise<WorkOrder[]> {
+    if (!communityIds.length) return Promise.resolve([]);
+    const communityId = In(communityIds);
+    return this.ds.getRepository(WorkOrder).find({
+      where: [
+        { companyId, communityId, status: In([...waiting]), routingState: 'waiting' },
+        { companyId, communityId, status: In([...movable]) },
+      ],
+      order: { createdAt: 'ASC', id: 'ASC' },
+      take: limit,
+    });
+  }
+
   findIdempotency(userId: number, key: string) {
     return this.ds.getRepository(IdempotencyRecord).findOneBy({ userId, key });
   }

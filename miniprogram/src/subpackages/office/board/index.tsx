@@ -191,6 +191,7 @@ export default function BoardPage() {
 
       <View className="card">
         <NavRow label="请假审批" count={leave.data?.length} url="/subpackages/office/leave/index" />
+        <NavRow label="重新匹配" hint="预览并改派待派工单" url="/subpackages/office/rematch/index" />
         <NavRow label="投诉" url="/subpackages/office/complaints/index" />
         <NavRow label="回访" url="/subpackages/office/follow-ups/index" />
         <NavRow label="电话报修" url="/subpackages/office/new-order/index" />

@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '重新匹配', enablePullDownRefresh: true });
