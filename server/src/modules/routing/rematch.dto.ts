@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, Max, Min, ValidateNested } from 'class-validator';
 import { Optional } from '../../common/validation.js';
 
 const toInt = ({ value }: { value: unknown }) =>
@@ -16,11 +16,14 @@ export class RematchQuery {
   communityId?: number;
 }
 
+/** The largest id or version a database int column holds. */
+const MAX_INT = 2_147_483_647;
+
 /** One move of a preview to apply: the order at the version the preview read, to the technician. */
 export class RematchMoveDto {
-  @ApiProperty() @IsInt() @Min(1) workOrderId: number;
-  @ApiProperty() @IsInt() @Min(1) technicianId: number;
-  @ApiProperty({ description: "the order's version in the preview" }) @IsInt() @Min(1) version: number;
+  @ApiProperty() @IsInt() @Min(1) @Max(MAX_INT) workOrderId: number;
+  @ApiProperty() @IsInt() @Min(1) @Max(MAX_INT) technicianId: number;
+  @ApiProperty({ description: "the order's version in the preview" }) @IsInt() @Min(1) @Max(MAX_INT) version: number;
 }
 
 /** `POST /api/routing/rematch`: all the preview's moves (全部应用) or the chosen ones (应用所选). */

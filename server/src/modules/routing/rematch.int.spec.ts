@@ -159,7 +159,12 @@ describe(`re-match on demand (${TEST_DB})`, () => {
   });
 
   it('validates the body', async () => {
-    for (const body of [[], [{ workOrderId: 'x', technicianId: 1, version: 1 }], [{ workOrderId: 1 }]]) {
+    for (const body of [
+      [],
+      [{ workOrderId: 'x', technicianId: 1, version: 1 }],
+      [{ workOrderId: 1 }],
+      [{ workOrderId: 1e17, technicianId: 1, version: 1 }],
+    ]) {
       const res = await apply(body);
       expect(res.status).toBe(400);
       expect(res.body.code).toBe('VALIDATION_FAILED');
