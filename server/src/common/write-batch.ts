@@ -1,4 +1,11 @@
-import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import type {
+  DataSource,
+  EntityManager,
+  EntitySubscriberInterface,
+  EntityTarget,
+  ObjectLiteral,
+  QueryRunner,
+} from 'typeorm';
 
 /** Rows per multi-row INSERT statement (well inside SQLite's and MySQL's parameter limits). */
 export const INSERT_CHUNK = 200;
@@ -91,6 +98,10 @@ const commitSinks = new WeakSet<WriteBatch>();
  * `task` runs at once. For signals that must not announce uncommitted work, such as the live
  * order notices (docs/architecture.md "Live updates"). A task must not throw; it runs outside
  * the transaction and must not write to it.
+ *
+ * `transactionWithRetry` runs the tasks once its COMMIT has returned. Any other transaction
+ * (a plain `ds.transaction`) is followed through TypeORM's transaction events on its query
+ * runner: the tasks run after the outermost COMMIT and are dropped on the outermost ROLLBACK.
  */
 export function afterCommit(em: EntityManager, task: () => void): void {
   const batch = batches.get(em);
@@ -98,10 +109,43 @@ export function afterCommit(em: EntityManager, task: () => void): void {
     batch.committed.push(task);
     return;
   }
-  if (batch || em.queryRunner?.isTransactionActive) {
-    throw new Error('afterCommit needs a transaction from transactionWithRetry (common/db-errors.ts)');
+  const runner = em.queryRunner;
+  if (!runner?.isTransactionActive) {
+    task();
+    return;
   }
-  task();
+  followCommits(em.connection);
+  const tasks = runnerTasks.get(runner) ?? [];
+  tasks.push(task);
+  runnerTasks.set(runner, tasks);
+}
+
+const runnerTasks = new WeakMap<QueryRunner, Array<() => void>>();
+const followed = new WeakSet<DataSource>();
+
+/** Hear the data source's commits and rollbacks once (afterCommit outside transactionWithRetry). */
+function followCommits(ds: DataSource): void {
+  if (followed.has(ds)) return;
+  followed.add(ds);
+  const subscriber: EntitySubscriberInterface = {
+    afterTransactionCommit: ({ queryRunner }) => {
+      // A savepoint's release also reports a commit: wait for the outermost one.
+      if (queryRunner.isTransactionActive) return;
+      const tasks = runnerTasks.get(queryRunner) ?? [];
+      runnerTasks.delete(queryRunner);
+      for (const task of tasks) {
+        try {
+          task();
+        } catch {
+          /* an after-commit signal never fails the committed work */
+        }
+      }
+    },
+    afterTransactionRollback: ({ queryRunner }) => {
+      if (!queryRunner.isTransactionActive) runnerTasks.delete(queryRunner);
+    },
+  };
+  ds.subscribers.push(subscriber);
 }
 
 /** Insert `row` when the transaction commits (or now, outside a batched transaction). */

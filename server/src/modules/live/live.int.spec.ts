@@ -252,6 +252,24 @@ describe(`live updates over WebSocket (${TEST_DB})`, () => {
         expect(ran).toEqual([]); // not before the commit
       });
       expect(ran).toEqual(['committed']);
+      // The same in a plain TypeORM transaction, nested savepoints included.
+      await expect(
+        server.ds.transaction(async (em) => {
+          await em.query('SELECT 1');
+          afterCommit(em, () => ran.push('plain, rolled back'));
+          throw new Error('boom');
+        }),
+      ).rejects.toThrow('boom');
+      await server.ds.transaction(async (em) => {
+        await em.query('SELECT 1');
+        afterCommit(em, () => ran.push('plain, committed'));
+        await em.transaction(async (inner) => {
+          await inner.query('SELECT 1');
+          afterCommit(inner, () => ran.push('savepoint, committed with the outer'));
+        });
+        expect(ran).toEqual(['committed']); // the savepoint's release is no commit
+      });
+      expect(ran).toEqual(['committed', 'plain, committed', 'savepoint, committed with the outer']);
     });
   });
 
