@@ -32,6 +32,7 @@ import { UsersModule } from './modules/users/users.module.js';
 import { JobsModule } from './modules/jobs/jobs.module.js';
 import { LiveModule } from './modules/live/live.module.js';
 import { NotificationsModule } from './modules/notifications/notifications.module.js';
+import { SmsModule } from './modules/sms/sms.module.js';
 import { WorkOrdersModule } from './modules/work-orders/work-orders.module.js';
 import { RatingsModule } from './modules/satisfaction/ratings.module.js';
 import { SurveysModule } from './modules/surveys/surveys.module.js';
@@ -68,6 +69,7 @@ export class AppModule {
         RoutingRulesModule,
         SlaPoliciesModule,
         NotificationsModule,
+        SmsModule,
         RatingsModule,
         SurveysModule,
         ScoresModule,

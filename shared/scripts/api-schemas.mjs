@@ -45,6 +45,9 @@ export const VIEW_TYPES = [
   'NotificationView',
   'MarkAllReadResponse',
   'SubscriptionsView',
+  // sms
+  'SmsCodeSentView',
+  'SmsMessagePage',
   'ReportSubscriptionsResponse',
   // residents
   'HouseBindingView',

@@ -1270,6 +1270,7 @@ export const API_SCHEMAS = {
       'VALIDATION_FAILED',
       'IDEMPOTENCY_KEY_INVALID',
       'IMAGE_INVALID',
+      'SMS_CODE_INVALID',
       'UNAUTHENTICATED',
       'INVALID_CREDENTIALS',
       'WECHAT_CODE_INVALID',
@@ -1289,6 +1290,8 @@ export const API_SCHEMAS = {
       'LOGIN_THROTTLED',
       'URGE_TOO_SOON',
       'WECHAT_RATE_LIMITED',
+      'SMS_CODE_TOO_SOON',
+      'SMS_CODE_DAILY_LIMIT',
       'INTERNAL_ERROR',
       'WECHAT_UNAVAILABLE',
       'SERVICE_UNAVAILABLE',
@@ -3361,6 +3364,106 @@ export const API_SCHEMAS = {
   SlaStage: {
     type: 'string',
     enum: ['accept', 'arrive', 'resolve'],
+  },
+  SmsCodeSentView: {
+    type: 'object',
+    properties: {
+      expiresInSeconds: {
+        type: 'number',
+      },
+      resendInSeconds: {
+        type: 'number',
+      },
+    },
+    required: ['expiresInSeconds', 'resendInSeconds'],
+    additionalProperties: false,
+    description: 'POST /api/sms/codes answer: the code is queued; when it expires and when another may be asked for.',
+  },
+  SmsMessagePage: {
+    type: 'object',
+    properties: {
+      items: {
+        type: 'array',
+        items: {
+          $ref: '#/components/schemas/SmsMessageView',
+        },
+      },
+      total: {
+        type: 'number',
+      },
+      page: {
+        type: 'number',
+      },
+      pageSize: {
+        type: 'number',
+      },
+    },
+    required: ['items', 'total', 'page', 'pageSize'],
+    additionalProperties: false,
+  },
+  SmsMessageView: {
+    type: 'object',
+    properties: {
+      id: {
+        type: 'number',
+      },
+      kind: {
+        type: 'string',
+        enum: ['code', 'order'],
+      },
+      phone: {
+        type: 'string',
+      },
+      templateCode: {
+        type: 'string',
+      },
+      status: {
+        type: 'string',
+        enum: ['pending', 'sending', 'sent', 'failed'],
+      },
+      attempts: {
+        type: 'number',
+      },
+      errorCode: {
+        type: 'string',
+        nullable: true,
+      },
+      errorMessage: {
+        type: 'string',
+        nullable: true,
+      },
+      bizId: {
+        type: 'string',
+        nullable: true,
+      },
+      nextAttemptAt: {
+        type: 'string',
+        nullable: true,
+      },
+      sentAt: {
+        type: 'string',
+        nullable: true,
+      },
+      createdAt: {
+        type: 'string',
+      },
+    },
+    required: [
+      'id',
+      'kind',
+      'phone',
+      'templateCode',
+      'status',
+      'attempts',
+      'errorCode',
+      'errorMessage',
+      'bizId',
+      'nextAttemptAt',
+      'sentAt',
+      'createdAt',
+    ],
+    additionalProperties: false,
+    description: 'One SMS the server sent or tried to send (staff view; the phone masked).',
   },
   StaffRole: {
     type: 'string',

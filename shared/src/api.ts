@@ -451,3 +451,36 @@ export interface ReadinessView {
   failed?: string[];
   checks: Record<string, ReadinessCheck>;
 }
+// ---- SMS (docs/sms.md) ----
+
+/** POST /api/sms/codes: what the code is for. */
+export type SmsCodePurpose = 'bind' | 'login';
+
+/** POST /api/sms/codes answer: the code is queued; when it expires and when another may be asked for. */
+export interface SmsCodeSentView {
+  expiresInSeconds: number;
+  resendInSeconds: number;
+}
+
+/** One SMS the server sent or tried to send (staff view; the phone masked). */
+export interface SmsMessageView {
+  id: number;
+  kind: 'code' | 'order';
+  phone: string;
+  templateCode: string;
+  status: 'pending' | 'sending' | 'sent' | 'failed';
+  attempts: number;
+  errorCode: string | null;
+  errorMessage: string | null;
+  bizId: string | null;
+  nextAttemptAt: string | null;
+  sentAt: string | null;
+  createdAt: string;
+}
+
+export interface SmsMessagePage {
+  items: SmsMessageView[];
+  total: number;
+  page: number;
+  pageSize: number;
+}

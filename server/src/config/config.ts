@@ -53,10 +53,25 @@ export interface AppConfig {
   notifications: {
     /** The subscribe-message template for order updates; empty = no WeChat pushes. */
     orderTemplateId: string;
-    /** 'log' writes SMS to the log (demo); 'off' sends none. */
-    sms: 'off' | 'log';
+    /** 'aliyun' sends SMS through Alibaba Cloud SMS (`sms`); 'log' writes them to the log; 'off' sends none. */
+    sms: 'off' | 'log' | 'aliyun';
     miniprogramState: 'developer' | 'trial' | 'formal';
   };
+  /**
+   * The SMS provider (LINLI_SMS=aliyun): Alibaba Cloud SMS SendSms at `endpoint`, signed with the
+   * key pair; one template code per kind of message. Demo mode without SMS_ENDPOINT uses the
+   * in-process fake (`embedFakeSms`) with fixed demo keys. docs/sms.md.
+   */
+  sms: {
+    endpoint: string;
+    accessKeyId: string;
+    accessKeySecret: string;
+    signName: string;
+    templates: { code: string; order: string };
+    timeoutMs: number;
+  };
+  /** Serve the fake SMS provider from this process under /fake-sms (demo mode). */
+  embedFakeSms: boolean;
   /** Completed orders without a rating close as "unrated" after this many days. */
   ratingWindowDays: number;
   /** The mini-program's H5 build, served at /h5/ when the folder exists. */
@@ -97,6 +112,58 @@ export class ConfigError extends Error {
 type Env = Record<string, string | undefined>;
 
 const DEMO_WECHAT = { appid: 'wxlinlidemo', secret: 'linli-demo-secret' };
+
+/** The fixed key pair and templates of the demo's in-process fake SMS provider. */
+export const DEMO_SMS = {
+  accessKeyId: 'LTAIlinlidemo',
+  accessKeySecret: 'linli-demo-sms-secret',
+  signName: '邻里物业',
+  templates: { code: 'SMS_100000001', order: 'SMS_100000002' },
+};
+
+const TEMPLATE_CODE = /^SMS_\d{3,20}$/;
+
+/** LINLI_SMS and its provider settings; aliyun needs every key outside demo mode. */
+function smsConfig(env: Env, mode: Mode, port: number) {
+  const production = mode === 'production';
+  const channel = oneOf(env, 'LINLI_SMS', ['off', 'log', 'aliyun'] as const, mode === 'demo' ? 'aliyun' : 'off');
+  const embedFakeSms = mode === 'demo' && channel === 'aliyun' && !env.SMS_ENDPOINT;
+  const demoDefaults = embedFakeSms;
+  const need = channel === 'aliyun' && !demoDefaults;
+  const value = (name: string, fallback: string) => (need ? str(env, name) : str(env, name, fallback));
+  const sms = {
+    endpoint: embedFakeSms
+      ? `http://127.0.0.1:${port}/fake-sms`
+      : url(env, 'SMS_ENDPOINT', 'https://dysmsapi.aliyuncs.com'),
+    accessKeyId: value('SMS_ACCESS_KEY_ID', DEMO_SMS.accessKeyId),
+    accessKeySecret: value('SMS_ACCESS_KEY_SECRET', DEMO_SMS.accessKeySecret),
+    signName: value('SMS_SIGN_NAME', DEMO_SMS.signName),
+    templates: {
+      code: value('SMS_TEMPLATE_CODE', DEMO_SMS.templates.code),
+      order: value('SMS_TEMPLATE_ORDER', DEMO_SMS.templates.order),
+    },
+    timeoutMs: int(env, 'SMS_TIMEOUT_MS', 5000, 100, 60000),
+  };
+  for (const [name, v] of [
+    ['SMS_TEMPLATE_CODE', sms.templates.code],
+    ['SMS_TEMPLATE_ORDER', sms.templates.order],
+  ] as const) {
+    if (!TEMPLATE_CODE.test(v)) throw new ConfigError(name, `must be a template code like SMS_123456789, got "${v}"`);
+  }
+  if (!/^[A-Za-z0-9]{1,64}$/.test(sms.accessKeyId)) {
+    throw new ConfigError('SMS_ACCESS_KEY_ID', 'must be letters and digits (an AccessKey ID)');
+  }
+  if ([...sms.signName].length < 2 || [...sms.signName].length > 12) {
+    throw new ConfigError('SMS_SIGN_NAME', 'must be 2 to 12 characters (the approved signature)');
+  }
+  if (production && channel === 'aliyun' && /^https?:\/\/(127\.|localhost)/.test(sms.endpoint)) {
+    throw new ConfigError('SMS_ENDPOINT', 'must be the real SMS API in production mode');
+  }
+  if (production && channel === 'aliyun' && sms.accessKeySecret === DEMO_SMS.accessKeySecret) {
+    throw new ConfigError('SMS_ACCESS_KEY_SECRET', 'must not be the demo secret in production mode');
+  }
+  return { channel, sms, embedFakeSms };
+}
 
 function str(env: Env, name: string, fallback?: string): string {
   const v = env[name];
@@ -276,6 +343,8 @@ export function loadConfig(env: Env, argv: readonly string[] = []): AppConfig {
     throw new ConfigError('WECHAT_API_BASE', 'must be the real WeChat API in production mode');
   }
 
+  const sms = smsConfig(env, mode, port);
+
   const corsRaw = env.LINLI_CORS_ORIGINS ?? '';
   const corsOrigins = corsRaw
     .split(',')
@@ -316,7 +385,7 @@ export function loadConfig(env: Env, argv: readonly string[] = []): AppConfig {
     qualityCacheMs: int(env, 'LINLI_QUALITY_CACHE_MS', mode === 'test' ? 0 : 300_000, 0, 3_600_000),
     notifications: {
       orderTemplateId: env.WECHAT_TEMPLATE_ORDER ?? (production ? '' : 'linli-order-status'),
-      sms: oneOf(env, 'LINLI_SMS', ['off', 'log'] as const, mode === 'demo' ? 'log' : 'off'),
+      sms: sms.channel,
       miniprogramState: oneOf(
         env,
         'WECHAT_MINIPROGRAM_STATE',
@@ -324,6 +393,8 @@ export function loadConfig(env: Env, argv: readonly string[] = []): AppConfig {
         production ? 'formal' : 'developer',
       ),
     },
+    sms: sms.sms,
+    embedFakeSms: sms.embedFakeSms,
     ratingWindowDays: int(env, 'LINLI_RATING_WINDOW_DAYS', 7, 1, 90),
     h5Dir: path.resolve(str(env, 'LINLI_H5_DIR', path.join(PACKAGE_ROOT, '../miniprogram/dist/h5'))),
     consoleDir: path.resolve(str(env, 'LINLI_CONSOLE_DIR', path.join(PACKAGE_ROOT, 'console/dist'))),

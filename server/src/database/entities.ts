@@ -17,6 +17,7 @@ import {
   OutboxEvent,
   WechatSubscription,
 } from '../modules/notifications/notification.entities.js';
+import { SmsCode, SmsCodeQuota, SmsMessage } from '../modules/sms/sms.entities.js';
 import { RoutingDecisionRecord, RoutingRule } from '../modules/routing/routing.entities.js';
 import { SlaClockRow, SlaEscalation, SlaPolicy } from '../modules/sla/sla.entities.js';
 import {
@@ -77,6 +78,9 @@ export const ENTITIES = [
   Notification,
   NotificationDelivery,
   WechatSubscription,
+  SmsCode,
+  SmsCodeQuota,
+  SmsMessage,
   Rating,
   FollowUp,
   SatisfactionDaily,

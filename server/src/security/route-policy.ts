@@ -132,6 +132,9 @@ export const POLICY: Record<string, Rule> = {
   'GET /api/master-data/communities': { roles: ADMIN },
   'GET /api/master-data/houses': { roles: ADMIN, communityQuery: true },
   'GET /api/audit-log': { roles: ADMIN },
+  // SMS (docs/sms.md)
+  'POST /api/sms/codes': { roles: 'public' },
+  'GET /api/sms/messages': { roles: ADMIN },
   // satisfaction: follow-ups, scores, exports, surveys
   'GET /api/follow-ups': { roles: OFFICE },
   'POST /api/follow-ups/:id/complete': { roles: OFFICE, id: 'missing' },
