@@ -14,12 +14,17 @@ export interface OrderNotice {
   before: Array<{ status: string; assigneeId: number | null }>;
 }
 
+/** The provider token of the process's bus (live.module.ts picks Local or Redis). */
+export const LIVE_BUS = Symbol('LIVE_BUS');
+
 export type NoticeHandler = (notice: OrderNotice) => void;
 /** Called when notices from other processes may have been lost (the Redis link came back). */
 export type GapHandler = () => void;
 
 /** Carries notices from the process that committed a change to every process's sockets. */
 export interface LiveBus {
+  /** Whether other processes hear what this one publishes (else only its own sockets do). */
+  readonly shared: boolean;
   publish(notices: OrderNotice[]): void;
   subscribe(onNotice: NoticeHandler, onGap: GapHandler): void;
   close(): Promise<void>;
@@ -27,6 +32,7 @@ export interface LiveBus {
 
 /** One process: notices go straight to this process's sockets. */
 export class LocalLiveBus implements LiveBus {
+  readonly shared = false;
   private readonly handlers: NoticeHandler[] = [];
 
   publish(notices: OrderNotice[]): void {
@@ -63,6 +69,7 @@ interface WireMessage {
  * notices (their pages still poll once resynced), never the change itself.
  */
 export class RedisLiveBus implements LiveBus {
+  readonly shared = true;
   private readonly logger = new Logger('LiveBus');
   private readonly origin = randomUUID();
   private readonly pub: Redis;

@@ -1,9 +1,8 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { OutboxWriter, type OutboxEventInput } from '../notifications/outbox.js';
 import { WorkOrdersRepository } from '../work-orders/work-orders.repository.js';
-import type { LiveBus, OrderNotice } from './live-bus.js';
-
-export const LIVE_BUS = Symbol('LIVE_BUS');
+import { LIVE_BUS, type LiveBus, type OrderNotice } from './live-bus.js';
+import { LiveGateway } from './live.gateway.js';
 
 /**
  * Turns committed order changes into notices on the bus. Every change the pages show writes an
@@ -25,6 +24,7 @@ export class LivePublisher implements OnModuleInit, OnApplicationShutdown {
     @Inject(OutboxWriter) private readonly outbox: OutboxWriter,
     @Inject(WorkOrdersRepository) private readonly orders: WorkOrdersRepository,
     @Inject(LIVE_BUS) private readonly bus: LiveBus,
+    @Inject(LiveGateway) private readonly gateway: LiveGateway,
   ) {}
 
   onModuleInit(): void {
@@ -33,7 +33,8 @@ export class LivePublisher implements OnModuleInit, OnApplicationShutdown {
 
   /** An event of a committed transaction (synchronous: only queues). */
   note(event: OutboxEventInput): void {
-    if (this.closed) return;
+    // Nobody could hear it: no socket here and no other process on the bus (no read either).
+    if (this.closed || (!this.bus.shared && this.gateway.signedIn === 0)) return;
     const before = this.pending.get(event.workOrderId) ?? [];
     if (event.type === 'order.transition') {
       before.push({ status: event.payload.from, assigneeId: event.payload.previousAssigneeId });

@@ -24,9 +24,8 @@ import type { AppConfig } from '../../config/config.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { WorkOrdersService } from '../work-orders/work-orders.service.js';
 import type { OrderScope } from '../work-orders/work-orders.repository.js';
-import type { LiveBus, OrderNotice } from './live-bus.js';
+import { LIVE_BUS, type LiveBus, type OrderNotice } from './live-bus.js';
 import { LiveRegistry } from './live-registry.js';
-import { LIVE_BUS } from './live-publisher.js';
 
 /** A socket whose sends back up beyond this is too slow to keep up: it is dropped (it reconnects). */
 const MAX_BUFFERED_BYTES = 256 * 1024;

@@ -4,9 +4,9 @@ import type { AppConfig } from '../../config/config.js';
 import { NotificationsCoreModule } from '../notifications/notifications-core.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { WorkOrdersModule } from '../work-orders/work-orders.module.js';
-import { liveChannel, LocalLiveBus, RedisLiveBus } from './live-bus.js';
+import { LIVE_BUS, liveChannel, LocalLiveBus, RedisLiveBus } from './live-bus.js';
 import { LiveGateway } from './live.gateway.js';
-import { LIVE_BUS, LivePublisher } from './live-publisher.js';
+import { LivePublisher } from './live-publisher.js';
 
 /**
  * Live updates (docs/architecture.md "Live updates"): committed order changes become small
