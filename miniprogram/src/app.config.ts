@@ -32,4 +32,9 @@ export default defineAppConfig({
     navigationBarTextStyle: 'black',
     backgroundColor: '#f4f5f7',
   },
+  // Staff mode: 出发/到达 may carry the phone's position when the technician turned on 上报位置.
+  permission: {
+    'scope.userLocation': { desc: '用于就近派单和预计上门时间（可在“设置”中关闭上报位置）' },
+  },
+  requiredPrivateInfos: ['getLocation'],
 });

@@ -83,6 +83,8 @@ export const VIEW_TYPES = [
   'ImportResult',
   'CommunityRowPage',
   'HouseRowPage',
+  'BuildingRow',
+  'PlaceCoordinatesView',
   'AuditLogPage',
   // closed loop, scores, surveys
   'FollowUpPage',

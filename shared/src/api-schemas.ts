@@ -49,6 +49,7 @@ export const API_SCHEMAS = {
       'master_data_import',
       'survey',
       'community',
+      'building',
       'work_order',
     ],
   },
@@ -616,6 +617,35 @@ export const API_SCHEMAS = {
     additionalProperties: false,
     description: 'GET /api/communities/:id/buildings',
   },
+  BuildingRow: {
+    type: 'object',
+    properties: {
+      id: {
+        type: 'number',
+      },
+      communityId: {
+        type: 'number',
+      },
+      name: {
+        type: 'string',
+      },
+      houses: {
+        type: 'number',
+      },
+      latitude: {
+        type: 'number',
+        description: "GCJ-02 as map apps in China show them; null: not on record (routing uses the community's).",
+        nullable: true,
+      },
+      longitude: {
+        type: 'number',
+        nullable: true,
+      },
+    },
+    required: ['id', 'communityId', 'name', 'houses', 'latitude', 'longitude'],
+    additionalProperties: false,
+    description: 'A row of `GET /api/master-data/buildings?communityId=` (every building of the community).',
+  },
   BusinessCalendar: {
     type: 'object',
     properties: {
@@ -801,8 +831,28 @@ export const API_SCHEMAS = {
       houses: {
         type: 'number',
       },
+      latitude: {
+        type: 'number',
+        description: "The gate's coordinates as map apps in China show them (GCJ-02); null: not on record.",
+        nullable: true,
+      },
+      longitude: {
+        type: 'number',
+        nullable: true,
+      },
     },
-    required: ['id', 'code', 'name', 'address', 'servicePhone', 'households', 'buildings', 'houses'],
+    required: [
+      'id',
+      'code',
+      'name',
+      'address',
+      'servicePhone',
+      'households',
+      'buildings',
+      'houses',
+      'latitude',
+      'longitude',
+    ],
     additionalProperties: false,
     description: 'A row of `GET /api/master-data/communities`.',
   },
@@ -2326,6 +2376,28 @@ export const API_SCHEMAS = {
     required: ['id', 'url'],
     additionalProperties: false,
     description: 'A photo as a signed, expiring URL that an <image> tag can load without a token.',
+  },
+  PlaceCoordinatesView: {
+    type: 'object',
+    properties: {
+      id: {
+        type: 'number',
+      },
+      name: {
+        type: 'string',
+      },
+      latitude: {
+        type: 'number',
+        nullable: true,
+      },
+      longitude: {
+        type: 'number',
+        nullable: true,
+      },
+    },
+    required: ['id', 'name', 'latitude', 'longitude'],
+    additionalProperties: false,
+    description: 'Answer of the two coordinate PUTs.',
   },
   PriceItemView: {
     type: 'object',

@@ -259,6 +259,9 @@ export interface TransitionInput {
   /** complete: the after photos. */
   photoIds?: number[];
   quoteItems?: QuoteItem[];
+  /** depart, arrive: where the technician's phone is (GCJ-02), with their consent; both or neither. */
+  latitude?: number;
+  longitude?: number;
 }
 
 /** GET /api/work-orders/:id/rating (404 while unrated). */

@@ -19,6 +19,7 @@ export const AUDIT_ENTITY_TYPES = [
   'master_data_import',
   'survey',
   'community',
+  'building',
   'work_order',
 ] as const;
 export type AuditEntityType = (typeof AUDIT_ENTITY_TYPES)[number];

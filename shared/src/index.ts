@@ -26,6 +26,7 @@ export * from './staff-api.js';
 export * from './names.js';
 export * from './visit-window.js';
 export * from './geo.js';
+export * from './coordinates.js';
 export * from './queue-order.js';
 export * from './eta.js';
 export * from './stage-promises.js';

@@ -474,6 +474,7 @@ export const AUDIT_ENTITY_LABELS: Record<AuditEntityType, string> = {
   master_data_import: '基础数据导入',
   survey: '满意度调查',
   community: '小区',
+  building: '楼栋',
   work_order: '工单（重新匹配）',
 };
 

@@ -106,7 +106,38 @@ export interface CommunityRow {
   households: number;
   buildings: number;
   houses: number;
+  /** The gate's coordinates as map apps in China show them (GCJ-02); null: not on record. */
+  latitude: number | null;
+  longitude: number | null;
 }
 
 /** `GET /api/master-data/communities`. */
 export type CommunityRowPage = Page<CommunityRow>;
+
+/** A row of `GET /api/master-data/buildings?communityId=` (every building of the community). */
+export interface BuildingRow {
+  id: number;
+  communityId: number;
+  name: string;
+  houses: number;
+  /** GCJ-02 as map apps in China show them; null: not on record (routing uses the community's). */
+  latitude: number | null;
+  longitude: number | null;
+}
+
+/**
+ * Body of `PUT /api/communities/:id/coordinates` and `PUT /api/buildings/:id/coordinates`:
+ * both or neither (null clears), latitude −90..90 and longitude −180..180 inside China.
+ */
+export interface CoordinatesInput {
+  latitude: number | null;
+  longitude: number | null;
+}
+
+/** Answer of the two coordinate PUTs. */
+export interface PlaceCoordinatesView {
+  id: number;
+  name: string;
+  latitude: number | null;
+  longitude: number | null;
+}

@@ -6,6 +6,7 @@ const KEYS = {
   token: 'linli.token',
   user: 'linli.user',
   careMode: 'linli.careMode',
+  shareLocation: 'linli.shareLocation',
   demoCode: 'linli.demoCode',
 } as const;
 
@@ -41,6 +42,9 @@ export const storage = {
   },
   careMode: (): boolean => read<boolean>(KEYS.careMode) === true,
   setCareMode: (on: boolean): void => write(KEYS.careMode, on),
+  /** Staff: send the phone's position with 出发/到达 (off until the technician turns it on). */
+  shareLocation: (): boolean => read<boolean>(KEYS.shareLocation) === true,
+  setShareLocation: (on: boolean): void => write(KEYS.shareLocation, on),
   /** H5 demo only: the code typed at login, which the fake WeChat maps to the same openid. */
   demoCode: (): string | null => read<string>(KEYS.demoCode),
   setDemoCode: (code: string | null): void => write(KEYS.demoCode, code),

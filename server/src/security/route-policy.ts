@@ -48,6 +48,16 @@ export const POLICY: Record<string, Rule> = {
     id: 'community',
     xBody: () => ({ servicePhone: '0755-86001234' }),
   },
+  'PUT /api/communities/:id/coordinates': {
+    roles: ADMIN,
+    id: 'community',
+    xBody: () => ({ latitude: 22.5195, longitude: 113.9296 }),
+  },
+  'PUT /api/buildings/:id/coordinates': {
+    roles: ADMIN,
+    id: 'building',
+    xBody: () => ({ latitude: 22.5195, longitude: 113.9296 }),
+  },
   'GET /api/categories': { roles: 'any' },
   // notifications (every role, own data only)
   'GET /api/me/notifications': { roles: 'any' },
@@ -131,6 +141,7 @@ export const POLICY: Record<string, Rule> = {
   'GET /api/imports/master-data/template.xlsx': { roles: ADMIN },
   'GET /api/master-data/communities': { roles: ADMIN },
   'GET /api/master-data/houses': { roles: ADMIN, communityQuery: true },
+  'GET /api/master-data/buildings': { roles: ADMIN, communityQuery: true },
   'GET /api/audit-log': { roles: ADMIN },
   // SMS (docs/sms.md)
   'POST /api/sms/codes': { roles: 'public' },

@@ -96,6 +96,10 @@ export async function seedDemo(
         code: 'HY',
         address: '深圳市南山区海月路18号',
         servicePhone: '075586001234',
+        // As map apps in China show them (GCJ-02; routing distance, arrival estimates): the gate;
+        // buildings a few hundred metres apart.
+        latitude: 22.5195,
+        longitude: 113.9296,
         buildings: 3,
         units: 3,
         floors: 24,
@@ -105,6 +109,8 @@ export async function seedDemo(
         code: 'CH',
         address: '深圳市福田区翠湖街6号',
         servicePhone: '075583005678',
+        latitude: 22.5432,
+        longitude: 114.0571,
         buildings: 2,
         units: 3,
         floors: 18,
@@ -124,12 +130,22 @@ export async function seedDemo(
           address: p.address,
           servicePhone: p.servicePhone,
           households: 0,
+          latitude: p.latitude,
+          longitude: p.longitude,
         }),
       );
       communities.push(community);
       const houses: House[] = [];
       for (let b = 1; b <= p.buildings; b++) {
-        const building = await em.save(em.create(Building, { communityId: community.id, name: `${b}栋` }));
+        // Building b: about 150 m north-east of the gate per step (0.0012° lat, 0.0015° lng).
+        const building = await em.save(
+          em.create(Building, {
+            communityId: community.id,
+            name: `${b}栋`,
+            latitude: Math.round((p.latitude + b * 0.0012) * 1e6) / 1e6,
+            longitude: Math.round((p.longitude + b * 0.0015) * 1e6) / 1e6,
+          }),
+        );
         for (let u = 1; u <= p.units; u++) {
           const unit = await em.save(em.create(Unit, { buildingId: building.id, name: `${u}单元` }));
           // One unit's houses and registry rows in two multi-row inserts (hundreds of houses).
@@ -285,6 +301,7 @@ export async function seedDemo(
           capacity: 6,
           latitude: null,
           longitude: null,
+          positionAt: null,
           lastAssignedAt: null,
         }),
       );

@@ -18,7 +18,7 @@ import { memoryStorage } from 'multer';
 import type { Actor } from '../../common/auth/actor.js';
 import { CurrentActor, Roles } from '../../common/auth/decorators.js';
 import { RateLimit } from '../../common/rate-limit.js';
-import { CommunitiesQuery, HousesQuery, ImportQuery } from '../places/master-data.dto.js';
+import { BuildingsQuery, CommunitiesQuery, HousesQuery, ImportQuery } from '../places/master-data.dto.js';
 import { ImportsService } from './imports.service.js';
 import { MasterDataService } from '../places/master-data.service.js';
 import { ApiFile, ApiView } from '../../common/api-contract.js';
@@ -78,6 +78,12 @@ export class ImportsController {
   @ApiView('CommunityRowPage', 'Communities of the company, with counts')
   communities(@CurrentActor() actor: Actor, @Query() query: CommunitiesQuery) {
     return this.masterData.communities(actor, query);
+  }
+
+  @Get('master-data/buildings')
+  @ApiView(['BuildingRow'], 'Every building of a community, with coordinates')
+  buildings(@CurrentActor() actor: Actor, @Query() query: BuildingsQuery) {
+    return this.masterData.buildings(actor, query);
   }
 
   @Get('master-data/houses')

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsString, Length, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { IsIn, IsInt, IsNumber, IsString, Length, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import { Optional } from '../../common/validation.js';
 
 const toInt = ({ value }: { value: unknown }) =>
@@ -13,6 +13,31 @@ export class PageQuery {
 }
 
 export class CommunitiesQuery extends PageQuery {}
+
+/** `GET /api/master-data/buildings?communityId=`. */
+export class BuildingsQuery {
+  @ApiProperty() @Transform(toInt) @IsInt() @Min(1) communityId: number;
+}
+
+/**
+ * Body of PUT /api/communities/:id/coordinates and PUT /api/buildings/:id/coordinates: both
+ * numbers or both null (clears); ranges and China checked by the service (coordinateProblems).
+ */
+export class CoordinatesDto {
+  @ApiProperty({ type: 'number', nullable: true, minimum: -90, maximum: 90, example: 22.5195 })
+  @ValidateIf((_o, value) => value !== null)
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(-90)
+  @Max(90)
+  latitude: number | null;
+
+  @ApiProperty({ type: 'number', nullable: true, minimum: -180, maximum: 180, example: 113.9296 })
+  @ValidateIf((_o, value) => value !== null)
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(-180)
+  @Max(180)
+  longitude: number | null;
+}
 
 export class HousesQuery extends PageQuery {
   @ApiProperty() @Transform(toInt) @IsInt() @Min(1) communityId: number;

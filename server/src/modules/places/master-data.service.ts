@@ -1,13 +1,22 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { ofViewersCompany, type CommunityOption, type CommunityRow, type HouseRow, type Page } from '@linli/shared';
+import {
+  coordinateProblems,
+  ofViewersCompany,
+  type BuildingRow,
+  type CommunityOption,
+  type CommunityRow,
+  type HouseRow,
+  type Page,
+  type PlaceCoordinatesView,
+} from '@linli/shared';
 import { DataSource } from 'typeorm';
-import { notFound } from '../../common/app-error.js';
+import { AppError, notFound } from '../../common/app-error.js';
 import type { Actor } from '../../common/auth/actor.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { escapeLike, LIKE_ESCAPE } from '../../common/db-errors.js';
 import { Building, Community, House, HouseRegistryEntry, Unit } from './place.entities.js';
-import type { CommunitiesQuery, HousesQuery } from './master-data.dto.js';
+import type { BuildingsQuery, CommunitiesQuery, CoordinatesDto, HousesQuery } from './master-data.dto.js';
 import { PlacesRepository } from './places.repository.js';
 
 /** The console's paginated browse of the company's communities and houses, and the service phone. */
@@ -60,6 +69,8 @@ export class MasterDataService {
         households: c.households,
         buildings: buildings.get(c.id) ?? 0,
         houses: houses.get(c.id) ?? 0,
+        latitude: c.latitude,
+        longitude: c.longitude,
       })),
       total,
       page,
@@ -87,6 +98,59 @@ export class MasterDataService {
         { servicePhone },
       );
       return { id, name: community.name, address: community.address, servicePhone };
+    });
+  }
+
+  /** Every building of the company's community with its coordinates and house count. */
+  async buildings(actor: Actor, query: BuildingsQuery): Promise<BuildingRow[]> {
+    const community = await this.ds.getRepository(Community).findOneBy({ id: query.communityId });
+    if (!community || !ofViewersCompany(actor, community)) throw notFound('community');
+    const [rows, counts] = await Promise.all([
+      this.ds.getRepository(Building).find({ where: { communityId: community.id }, order: { id: 'ASC' } }),
+      this.ds
+        .createQueryBuilder(House, 'h')
+        .select('h.buildingId', 'id')
+        .addSelect('COUNT(*)', 'n')
+        .where('h.communityId = :id', { id: community.id })
+        .groupBy('h.buildingId')
+        .getRawMany<{ id: number | string; n: number | string }>(),
+    ]);
+    const houses = new Map(counts.map((r) => [Number(r.id), Number(r.n)]));
+    return rows.map((b) => ({
+      id: b.id,
+      communityId: b.communityId,
+      name: b.name,
+      houses: houses.get(b.id) ?? 0,
+      latitude: b.latitude,
+      longitude: b.longitude,
+    }));
+  }
+
+  /** Set (or, with both null, clear) a community's coordinates; audited as `community`. */
+  async setCommunityCoordinates(actor: Actor, id: number, dto: CoordinatesDto): Promise<PlaceCoordinatesView> {
+    const at = checkedCoordinates(dto);
+    return this.ds.transaction(async (em) => {
+      const community = await em.findOneBy(Community, { id });
+      if (!community || !ofViewersCompany(actor, community)) throw notFound('community');
+      this.places.forgetCommunities();
+      await em.update(Community, { id }, at);
+      const before = { latitude: community.latitude, longitude: community.longitude };
+      await recordAudit(em, actor, 'update', 'community', id, before, at);
+      return { id, name: community.name, ...at };
+    });
+  }
+
+  /** Set (or clear) a building's coordinates (admin of its community's company); audited as `building`. */
+  async setBuildingCoordinates(actor: Actor, id: number, dto: CoordinatesDto): Promise<PlaceCoordinatesView> {
+    const at = checkedCoordinates(dto);
+    return this.ds.transaction(async (em) => {
+      const building = await em.findOneBy(Building, { id });
+      const community = building && (await em.findOneBy(Community, { id: building.communityId }));
+      if (!building || !community || !ofViewersCompany(actor, community)) throw notFound('building');
+      await em.update(Building, { id }, at);
+      const before = { latitude: building.latitude, longitude: building.longitude };
+      await recordAudit(em, actor, 'update', 'building', id, before, at);
+      return { id, name: building.name, ...at };
     });
   }
 
@@ -150,4 +214,14 @@ export class MasterDataService {
       pageSize,
     };
   }
+}
+
+/** Both or neither, in range, in China (shared coordinateProblems): 400 VALIDATION_FAILED otherwise. */
+function checkedCoordinates(dto: CoordinatesDto): { latitude: number | null; longitude: number | null } {
+  const problems = coordinateProblems(dto.latitude, dto.longitude);
+  if (problems.length) {
+    const field = dto.latitude === null ? 'latitude' : dto.longitude === null ? 'longitude' : 'latitude';
+    throw new AppError('VALIDATION_FAILED', 'coordinates are not valid', [{ field, problems }]);
+  }
+  return { latitude: dto.latitude, longitude: dto.longitude };
 }

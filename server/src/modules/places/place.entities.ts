@@ -41,7 +41,7 @@ export class Building {
   @JoinColumn({ name: 'communityId' })
   community?: Community;
   @Column({ type: 'varchar', length: 50 }) name: string;
-  /** WGS-84 position of the building (routing distance, arrival estimates); both or neither. */
+  /** Position of the building as map apps in China show it (GCJ-02; routing distance, arrival estimates); both or neither. */
   @Column({ type: 'double', nullable: true }) latitude: number | null;
   @Column({ type: 'double', nullable: true }) longitude: number | null;
 }

@@ -7,7 +7,7 @@ import { AppError, notFound } from '../../common/app-error.js';
 import { PlacesRepository } from './places.repository.js';
 import type { Community } from './place.entities.js';
 import { ApiView } from '../../common/api-contract.js';
-import { ServicePhoneDto } from './master-data.dto.js';
+import { CoordinatesDto, ServicePhoneDto } from './master-data.dto.js';
 import { MasterDataService } from './master-data.service.js';
 
 /**
@@ -43,6 +43,30 @@ export class PlacesController {
   @ApiView('CommunityOption', "Set or clear a community's service phone")
   setServicePhone(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number, @Body() dto: ServicePhoneDto) {
     return this.masterData.setServicePhone(actor, id, dto.servicePhone);
+  }
+
+  /** The community's coordinates (admin of its company): both or neither; null clears. */
+  @Put('communities/:id/coordinates')
+  @Roles('admin')
+  @ApiView('PlaceCoordinatesView', "Set or clear a community's coordinates")
+  setCommunityCoordinates(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseIntPipe) id: number,
+    @Body() dto: CoordinatesDto,
+  ) {
+    return this.masterData.setCommunityCoordinates(actor, id, dto);
+  }
+
+  /** A building's coordinates (admin of its company): both or neither; null clears. */
+  @Put('buildings/:id/coordinates')
+  @Roles('admin')
+  @ApiView('PlaceCoordinatesView', "Set or clear a building's coordinates")
+  setBuildingCoordinates(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseIntPipe) id: number,
+    @Body() dto: CoordinatesDto,
+  ) {
+    return this.masterData.setBuildingCoordinates(actor, id, dto);
   }
 
   @Get('communities/:id/buildings')

@@ -3,6 +3,7 @@ import Taro from '@tarojs/taro';
 import StaffOrderPage from './index';
 import { apiError, FakeApi } from '../../../../test/fake-api';
 import { order, staffLoggedIn } from '../../../../test/fixtures';
+import { storage } from '../../../services/storage';
 import { setRouter, stubNavigation, tap, typeInto } from '../../../../test/ui';
 
 const DETAIL = '/api/work-orders/241';
@@ -350,5 +351,45 @@ describe('工单处理 (staff order)', () => {
     const sheet = screen.getByRole('dialog', { name: '转单' });
     expect(await within(sheet).findByRole('radio', { name: '孙师傅' })).toBeInTheDocument();
     expect(within(sheet).queryByRole('radio', { name: '钱师傅' })).not.toBeInTheDocument();
+  });
+
+  describe('出发/到达 with the phone position (上报位置)', () => {
+    const onTheWay = () =>
+      orderApi(order({ status: 'accepted', actions: ['depart'] })).on('POST', TRANSITIONS, {
+        body: order({ status: 'on_the_way', version: 4, actions: ['arrive'] }),
+      });
+    afterEach(() => storage.setShareLocation(false));
+
+    it('sends no position while the technician has not turned it on (the default)', async () => {
+      const located = jest.spyOn(Taro, 'getLocation');
+      const api = onTheWay();
+      render(<StaffOrderPage />);
+      tap(await screen.findByRole('button', { name: '出发' }));
+      await waitFor(() => expect(sent(api)).toEqual([{ action: 'depart', version: 3 }]));
+      expect(located).not.toHaveBeenCalled();
+    });
+
+    it('sends the position the phone gives once turned on', async () => {
+      storage.setShareLocation(true);
+      const located = jest
+        .spyOn(Taro, 'getLocation')
+        .mockResolvedValue({ latitude: 22.5207, longitude: 113.9311 } as Taro.getLocation.SuccessCallbackResult);
+      const api = onTheWay();
+      render(<StaffOrderPage />);
+      tap(await screen.findByRole('button', { name: '出发' }));
+      await waitFor(() =>
+        expect(sent(api)).toEqual([{ action: 'depart', version: 3, latitude: 22.5207, longitude: 113.9311 }]),
+      );
+      expect(located).toHaveBeenCalledWith({ type: 'gcj02' });
+    });
+
+    it('still departs, without a position, when the phone refuses', async () => {
+      storage.setShareLocation(true);
+      jest.spyOn(Taro, 'getLocation').mockRejectedValue(new Error('getLocation:fail auth deny'));
+      const api = onTheWay();
+      render(<StaffOrderPage />);
+      tap(await screen.findByRole('button', { name: '出发' }));
+      await waitFor(() => expect(sent(api)).toEqual([{ action: 'depart', version: 3 }]));
+    });
   });
 });

@@ -16,6 +16,7 @@ import { ActionCard, InfoRow, OrderPending, OrderTimeline, PhotoThumbs } from '.
 import { useOrder } from '../../../hooks/use-order';
 import { useOrderActions } from '../../../hooks/use-order-actions';
 import { categoryName, isOpen, slaText, statusTone, yuan } from '../../../services/format';
+import { positionForAction } from '../../../services/location';
 import { PriorityMark } from '../priority-mark';
 import { CompleteSheet } from './sheets/complete-sheet';
 import { PauseSheet } from './sheets/pause-sheet';
@@ -45,6 +46,12 @@ export default function StaffOrderPage() {
       }
     },
   });
+
+  /** 出发/到达 carry the phone's position when the technician allows it (settings, 上报位置). */
+  const simple = async (a: WorkOrderAction) => {
+    const at = a === 'depart' || a === 'arrive' ? await positionForAction() : null;
+    await act(a, at ?? {});
+  };
 
   const o: WorkOrderDetailView | undefined = order.data;
   if (!o) return <OrderPending order={order} />;
@@ -82,7 +89,7 @@ export default function StaffOrderPage() {
             action: a,
             tone: 'btn-primary',
             label: busy === a ? '提交中…' : ACTION_LABELS[a],
-            onClick: () => void act(a),
+            onClick: () => void simple(a),
           })),
           { action: 'quote', onClick: () => setDialog('quote') },
           { action: 'complete', tone: 'btn-primary', onClick: () => setDialog('complete') },

@@ -21,9 +21,25 @@ describe('设置 (staff settings)', () => {
     const account = screen.getByLabelText('账号');
     expect(account).toHaveTextContent('赵师傅');
     expect(account).toHaveTextContent('维修师傅');
-    expect(screen.getByRole('switch')).toHaveTextContent('长辈模式');
+    expect(screen.getByRole('switch', { name: /长辈模式/ })).toHaveTextContent('长辈模式');
     expect(await screen.findByRole('button', { name: '请假' })).toBeInTheDocument();
     expect(screen.queryByText('我的房屋')).not.toBeInTheDocument();
+  });
+
+  it('has 上报位置 off by default; the technician turns it on and off', async () => {
+    new FakeApi().install().on('GET', '/api/leave', { body: [] });
+    storage.setShareLocation(false);
+    render(<StaffSettingsPage />);
+    const row = screen.getByRole('switch', { name: /上报位置/ });
+    expect(row).toHaveAttribute('aria-checked', 'false');
+    expect(storage.shareLocation()).toBe(false);
+    tap(row);
+    await waitFor(() => expect(row).toHaveAttribute('aria-checked', 'true'));
+    expect(storage.shareLocation()).toBe(true);
+    tap(row);
+    await waitFor(() => expect(row).toHaveAttribute('aria-checked', 'false'));
+    expect(storage.shareLocation()).toBe(false);
+    expect(await screen.findByRole('button', { name: '请假' })).toBeInTheDocument();
   });
 
   it('files a leave request of whole China days and lists it as 待审批', async () => {

@@ -4,6 +4,7 @@ import { Text, Textarea, View } from '@tarojs/components';
 import { addDays, chinaDay, ROLE_LABELS, startOfChinaDay, type LeaveView } from '@linli/shared';
 import { Screen } from '../../../components/screen';
 import { CareModeRow } from '../../../components/care-mode-row';
+import { ShareLocationRow } from '../../../components/share-location-row';
 import { useLoader } from '../../../hooks/use-loader';
 import { textOf } from '../../../services/errors';
 import { staffApi } from '../../../services/staff-api';
@@ -108,6 +109,7 @@ export default function StaffSettingsPage() {
 
       <View className="card">
         <CareModeRow />
+        {user?.role === 'technician' && <ShareLocationRow />}
         {mayRequestLeave && (
           <View className="list-item" onClick={() => setOpen(true)} role="button" aria-label="请假">
             <View>

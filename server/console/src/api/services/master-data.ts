@@ -1,10 +1,13 @@
 import type {
+  BuildingRow,
   CommunityOption,
+  CoordinatesInput,
   CommunityRow,
   HouseBindingView,
   HouseRow,
   ImportResult,
   Page,
+  PlaceCoordinatesView,
   ServicePhoneInput,
 } from '@linli/shared';
 import type { ApiClient } from '../client';
@@ -21,6 +24,14 @@ export function masterDataService(client: ApiClient) {
       client.put<CommunityOption>(`/communities/${communityId}/service-phone`, {
         servicePhone,
       } satisfies ServicePhoneInput),
+    /** Every building of the community with its coordinates. */
+    buildings: (communityId: number) => client.get<BuildingRow[]>('/master-data/buildings', { communityId }),
+    /** Set (both numbers) or clear (both null) a community's or building's coordinates. */
+    setCoordinates: (kind: 'community' | 'building', id: number, at: CoordinatesInput) =>
+      client.put<PlaceCoordinatesView>(
+        `/${kind === 'community' ? 'communities' : 'buildings'}/${id}/coordinates`,
+        at satisfies CoordinatesInput,
+      ),
     /** The import template (.xlsx) and its file name. */
     template: () => client.download('/imports/master-data/template.xlsx'),
     /** A failed row check throws ApiError IMPORT_INVALID with the rows in `details`. */

@@ -1,4 +1,4 @@
-import type { CommunityRow, HouseRow } from '@linli/shared';
+import { formatCoordinates, parseCoordinates, type BuildingRow, type CommunityRow, type HouseRow } from '@linli/shared';
 import { App, Button, Card, Input, Space, Table, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { errorText } from '../../api/client';
@@ -77,7 +77,84 @@ function ServicePhoneCell({ community }: { community: CommunityRow }) {
   );
 }
 
-/** Communities (with their service phone) and their houses, paginated and searched by the server. */
+/**
+ * A community's or building's coordinates in ONE field, pasted as copied from a map app
+ * (复制自地图), latitude first: "22.5195,113.9296". Checked here (parseCoordinates: a swapped pair
+ * is refused with a hint, never swapped) and again by the server; an empty field clears them.
+ */
+export function CoordinatesCell(props: {
+  kind: 'community' | 'building';
+  place: { id: number; name: string; latitude: number | null; longitude: number | null };
+}) {
+  const { kind, place } = props;
+  const services = useServices();
+  const { message } = App.useApp();
+  const [saved, setSaved] = useState(formatCoordinates(place));
+  const [value, setValue] = useState(saved);
+  const [saving, setSaving] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    setSaved(formatCoordinates(place));
+    setValue(formatCoordinates(place));
+    setError(null);
+  }, [place.id, place.latitude, place.longitude]);
+
+  const save = async () => {
+    const parsed = parseCoordinates(value);
+    if (!parsed.ok) return setError(parsed.problem);
+    setSaving(true);
+    setError(null);
+    try {
+      const updated = await services.masterData.setCoordinates(kind, place.id, {
+        latitude: parsed.latitude,
+        longitude: parsed.longitude,
+      });
+      setSaved(formatCoordinates(updated));
+      setValue(formatCoordinates(updated));
+      void message.success('已保存');
+    } catch (e) {
+      setError(errorText(e));
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  return (
+    <div onClick={(e) => e.stopPropagation()}>
+      <Space.Compact size="small">
+        <Input
+          data-testid={`coordinates-${kind}-${place.id}`}
+          aria-label={`${place.name} 坐标`}
+          placeholder="纬度,经度 如 22.5195,113.9296"
+          maxLength={40}
+          style={{ width: 190 }}
+          value={value}
+          status={error ? 'error' : undefined}
+          onChange={(e) => setValue(e.target.value)}
+          onPressEnter={() => void save()}
+        />
+        <Button
+          data-testid={`coordinates-save-${kind}-${place.id}`}
+          loading={saving}
+          disabled={value.trim() === saved}
+          onClick={() => void save()}
+        >
+          保存
+        </Button>
+      </Space.Compact>
+      <Typography.Text
+        type={error ? 'danger' : 'secondary'}
+        data-testid={error ? `coordinates-error-${kind}-${place.id}` : undefined}
+        style={{ display: 'block', maxWidth: 260, fontSize: 12 }}
+      >
+        {error ?? '复制自地图（高德/腾讯地图长按取点），先纬度后经度'}
+      </Typography.Text>
+    </div>
+  );
+}
+
+/** Communities (with their service phone and coordinates), their buildings and houses, paginated and searched by the server. */
 export function PlacesPanel({ version }: { version: number }) {
   const [q, setQ] = useState('');
   const [page, setPage] = useState(1);
@@ -86,6 +163,7 @@ export function PlacesPanel({ version }: { version: number }) {
   const [housePage, setHousePage] = useState(1);
 
   const communities = useRequest((s) => s.masterData.communities({ q, page, pageSize: PAGE_SIZE }), [q, page, version]);
+  const buildings = useRequest((s) => (selected ? s.masterData.buildings(selected.id) : null), [selected?.id, version]);
   const houses = useRequest(
     (s) =>
       selected
@@ -150,9 +228,39 @@ export function PlacesPanel({ version }: { version: number }) {
               width: 240,
               render: (_: unknown, c: CommunityRow) => <ServicePhoneCell community={c} />,
             },
+            {
+              title: '坐标（小区大门）',
+              key: 'coordinates',
+              width: 280,
+              render: (_: unknown, c: CommunityRow) => <CoordinatesCell kind="community" place={c} />,
+            },
           ]}
         />
       </Card>
+      {selected && (
+        <Card size="small" title={`${selected.name} 的楼栋`} style={{ marginTop: 16 }}>
+          <Table<BuildingRow>
+            data-testid="buildings-table"
+            size="small"
+            rowKey="id"
+            loading={buildings.loading}
+            dataSource={buildings.data ?? []}
+            pagination={
+              (buildings.data?.length ?? 0) > PAGE_SIZE ? { pageSize: PAGE_SIZE, showSizeChanger: false } : false
+            }
+            columns={[
+              { title: '楼栋', dataIndex: 'name' },
+              { title: '房屋', dataIndex: 'houses', width: 80 },
+              {
+                title: '坐标（派单按距离、预计上门用）',
+                key: 'coordinates',
+                width: 300,
+                render: (_: unknown, b: BuildingRow) => <CoordinatesCell kind="building" place={b} />,
+              },
+            ]}
+          />
+        </Card>
+      )}
       {selected && (
         <Card
           size="small"
