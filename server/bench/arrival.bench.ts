@@ -13,7 +13,8 @@
  * queues reach across), and 3,000 finished repairs of the last 90 days (the on-site history).
  * Then it boots the Nest application context (worker loop off) and times
  *   (a) the first call (on-site history and community rows not cached yet),
- *   (b) BENCH_RUNS (default 200) calls with the caches warm, as a server under load runs them,
+ *   (b) BENCH_RUNS (default 200) calls with the caches warm, as a server under load runs them
+ *       (wall time, and the node process's CPU time: less sensitive to a shared machine),
  *   (c) the pure part alone: estimateQueue over the same queues (no database).
  */
 import 'reflect-metadata';
@@ -87,11 +88,15 @@ async function main() {
     const coldMs = performance.now() - started;
 
     const warm: number[] = [];
+    const cpu: number[] = [];
     let size = 0;
     for (let i = 0; i < RUNS; i++) {
+      const cpu0 = process.cpuUsage();
       started = performance.now();
       size = (await arrival.arrivalsOfCommunity(1, 1, now)).size;
       warm.push(performance.now() - started);
+      const used = process.cpuUsage(cpu0);
+      cpu.push((used.user + used.system) / 1000);
     }
     if (size !== first.size) throw new Error(`estimates changed between runs: ${first.size} then ${size}`);
 
@@ -115,6 +120,7 @@ async function main() {
           fmt(pct(warm, 95), 1),
           fmt(Math.max(...warm), 1),
         ],
+        ['    its node CPU time', fmt(median(cpu), 1), fmt(pct(cpu, 95), 1), fmt(Math.max(...cpu), 1)],
         [
           `(c) estimateQueue alone, ${RUNS} runs`,
           fmt(median(pure), 2),
