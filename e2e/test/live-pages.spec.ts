@@ -4,11 +4,12 @@
 // server's notice (a WebSocket frame) and changed without a reload or a poll.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Page, WebSocket as PageSocket } from 'playwright-core';
-import { RESIDENT_STATUS_LABELS } from '@linli/shared';
-import { Factory, loginResident, loginStaff } from '../../server/src/testing/factories.js';
+import { RESIDENT_STATUS_LABELS, STATUS_LABELS } from '@linli/shared';
+import { Factory, loginResident, loginStaff, STAFF_PASSWORD } from '../../server/src/testing/factories.js';
 import { startTestServer, TEST_DB, type TestServer } from '../../server/src/testing/test-server.js';
 import { TechnicianSkill } from '../../server/src/modules/staff/staff.entities.js';
 import { assertPrerequisites, eventually, H5_DIR, pageShown, tap, visible, visibleText } from './support/browser.js';
+import { CONSOLE_DIR, loginThroughForm } from './support/console.js';
 import { Devices, type Device } from './support/journey.js';
 import { openRoute, staffLogin } from './support/staff.js';
 
@@ -35,17 +36,18 @@ describe(`live pages in Chromium (${TEST_DB})`, () => {
   let tech: Device;
   let orderId: number;
   let techUser: { id: number; username: string | null };
+  let desk: { id: number; username: string | null };
 
   beforeAll(async () => {
     assertPrerequisites();
-    server = await startTestServer({ env: { LINLI_H5_DIR: H5_DIR } });
+    server = await startTestServer({ env: { LINLI_H5_DIR: H5_DIR, LINLI_CONSOLE_DIR: CONSOLE_DIR } });
     const f = new Factory(server.ds);
     const company = await f.company('邻里物业');
     const community = await f.community(company.id, 'LIVE');
     const house = await f.house(community.id);
     techUser = await f.staff('technician', company.id, [community.id]);
     await server.ds.getRepository(TechnicianSkill).save({ userId: techUser.id, category: 'plumbing', level: 4 });
-    const desk = await f.staff('desk', company.id, [community.id]);
+    desk = await f.staff('desk', company.id, [community.id]);
     await f.resident(server, RESIDENT_CODE, [{ id: house.id }]);
 
     // The order exists and is assigned before either page opens.
@@ -127,5 +129,22 @@ describe(`live pages in Chromium (${TEST_DB})`, () => {
     expect(live.sockets).toHaveLength(1);
     expect(live.sockets[0].isClosed()).toBe(false);
     expect(resident.problems.filter((p) => /Content Security Policy|WebSocket/i.test(p))).toEqual([]);
+  });
+
+  it('the console’s order page follows a change made by the technician’s app', async () => {
+    const office = await devices.desktop('desk');
+    const live = watchLive(office.page);
+    await loginThroughForm(office.page, server.url, desk.username!, STAFF_PASSWORD);
+    await office.page.goto(`${server.url}/work-orders/${orderId}`);
+    await visibleText(office.page, STATUS_LABELS.on_the_way).waitFor();
+    await eventually('the console socket to be ready', () =>
+      Promise.resolve(live.frames.some((f) => f.includes('"ready"'))),
+    );
+    await office.page.evaluate(() => ((window as unknown as { liveMark: number }).liveMark = 1));
+    // The technician's phone (signed in above) taps 到达.
+    await tap(visibleText(tech.page, '到达'));
+    await visibleText(office.page, STATUS_LABELS.in_progress).waitFor({ timeout: 10_000 });
+    expect(live.frames.some((f) => f.includes('"status":"in_progress"'))).toBe(true);
+    expect(await office.page.evaluate(() => (window as unknown as { liveMark?: number }).liveMark)).toBe(1);
   });
 });

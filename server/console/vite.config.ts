@@ -24,7 +24,8 @@ export default defineConfig({
   server: {
     port: 5173,
     proxy: {
-      '/api': 'http://127.0.0.1:3000',
+      // ws: the live-updates socket (/api/live) goes through the proxy too.
+      '/api': { target: 'http://127.0.0.1:3000', ws: true },
       '/uploads': 'http://127.0.0.1:3000',
       '/h5': 'http://127.0.0.1:3000',
     },

@@ -32,3 +32,4 @@ export * from './eta.js';
 export * from './stage-promises.js';
 export * from './live.js';
 export * from './assign-check.js';
+export * from './live-client.js';

@@ -1,6 +1,6 @@
 import { LIVE_CLOSE } from '@linli/shared';
 import { FakeLiveServer } from '../../test/fake-live';
-import { LiveConnection, liveUrl } from './connection';
+import { liveUrl, taroLiveConnection } from './connection';
 
 const flush = async () => {
   for (let i = 0; i < 5; i++) {
@@ -20,7 +20,7 @@ describe('the live connection', () => {
   afterEach(() => jest.useRealTimers());
 
   const connection = () =>
-    new LiveConnection(
+    taroLiveConnection(
       () => 'ws://server/api/live',
       () => token,
     );

@@ -1,7 +1,7 @@
 import { act, render } from '@testing-library/react';
 import { LIVE_CLOSE } from '@linli/shared';
 import { FakeLiveServer } from '../../test/fake-live';
-import { LiveConnection } from './connection';
+import { taroLiveConnection, type LiveConnection } from './connection';
 import { LIVE_POLL_MS, useLive, type LiveOptions } from './use-live';
 
 function Page(props: { refetch: () => void; opts?: LiveOptions }) {
@@ -26,7 +26,7 @@ describe('useLive', () => {
   beforeEach(() => {
     jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask'] });
     server = new FakeLiveServer().install();
-    connection = new LiveConnection(
+    connection = taroLiveConnection(
       () => 'ws://server/api/live',
       () => 'tok',
     );

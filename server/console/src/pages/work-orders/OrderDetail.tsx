@@ -64,6 +64,7 @@ import { useState, type ReactNode } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { errorText } from '../../api/client';
 import { useRequest } from '../../api/useRequest';
+import { useLive } from '../../api/live';
 import { useServices } from '../../api/services';
 import { useCurrentUser } from '../../auth/session';
 import { Defined } from '../../components/Definition';
@@ -129,6 +130,11 @@ export default function OrderDetail() {
         return o;
       }),
     [id],
+  );
+  // Changes made elsewhere arrive over the live socket; one of the version shown needs no refetch.
+  useLive(
+    loaded.reload,
+    (m) => m.orderId === id && !(m.type === 'order.changed' && order && m.version <= order.version),
   );
   const routing = useRequest((s) => s.orders.routing(id), [id, order?.version]);
   const sla = useRequest((s) => s.orders.sla(id), [id, order?.version]);

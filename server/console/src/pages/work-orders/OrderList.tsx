@@ -14,6 +14,7 @@ import { useState, type HTMLAttributes } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { errorText } from '../../api/client';
 import { useRequest } from '../../api/useRequest';
+import { useLive } from '../../api/live';
 import { useServices } from '../../api/services';
 import { useCurrentUser } from '../../auth/session';
 import { dateTime, timeLeft } from '../../components/format';
@@ -53,6 +54,8 @@ export default function OrderList() {
   const categories = useRequest((s) => s.lookups.categories(), []);
   const technicians = useRequest((s) => s.staff.list({ role: 'technician' }), []);
   const orders = useRequest((s) => s.orders.list(listQuery(filters)), [params.toString()]);
+  // New orders and changes in the user's communities arrive over the live socket.
+  useLive(orders.reload);
 
   const update = (patch: Partial<OrderFilters>) => {
     setParams(writeFilters({ ...filters, page: 1, ...patch }));
