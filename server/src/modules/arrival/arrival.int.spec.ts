@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { buildWorld, loginResident, loginStaff, type World } from '../../testing/factories.js';
 import { startTestServer, TEST_DB, type TestServer } from '../../testing/test-server.js';
-import { TechnicianSkill } from '../staff/staff.entities.js';
+import { Building } from '../places/place.entities.js';
+import { TechnicianProfile, TechnicianSkill } from '../staff/staff.entities.js';
 import { WorkOrder } from '../work-orders/work-order.entities.js';
 import { ArrivalService } from './arrival.service.js';
 
@@ -112,6 +113,28 @@ describe(`arrival estimates and stage promises over HTTP (${TEST_DB})`, () => {
     const withHistory = (await detail(resident, mine.id)).body.arrival;
     expect(withHistory.ahead).toBe(1);
     expect(Date.parse(withHistory.latestAt) - Date.parse(withDefaults.latestAt)).toBeGreaterThan(100 * MIN);
+  });
+
+  it('counts the trip from where the technician is to the building, by their coordinates', async () => {
+    const mine = (await create(resident, { priority: 'P3' })).body;
+    await act(desk, mine.id, { action: 'assign', assigneeId: w.staff.techA1.id });
+    // The technician's phone reported a position at 出发/到达 a minute ago.
+    await server.ds
+      .getRepository(TechnicianProfile)
+      .save({ userId: w.staff.techA1.id, capacity: 6, latitude: 22.54, longitude: 114.05, positionAt: new Date() });
+    const building = async (latitude: number) => {
+      await server.ds.getRepository(Building).update(w.houseA1.buildingId, { latitude, longitude: 114.05 });
+      return (await detail(resident, mine.id)).body.arrival;
+    };
+    const near = await building(22.54);
+    // 10 km north: 40 more minutes at 15 km/h (shared/src/geo.ts).
+    const far = await building(22.54 + 10 / 111.2);
+    const minutes = (a: { latestAt: string }, b: { latestAt: string }) =>
+      (Date.parse(b.latestAt) - Date.parse(a.latestAt)) / MIN;
+    expect(minutes(near, far)).toBeGreaterThanOrEqual(35);
+    expect(minutes(near, far)).toBeLessThanOrEqual(45);
+    await server.ds.getRepository(Building).update(w.houseA1.buildingId, { latitude: null, longitude: null });
+    await server.ds.getRepository(TechnicianProfile).delete({ userId: w.staff.techA1.id });
   });
 
   it('estimates a community’s whole open backlog in one pass, the same as one order at a time', async () => {
