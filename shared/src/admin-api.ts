@@ -12,6 +12,8 @@ import type { Priority } from './work-order.js';
 
 export interface StaffView {
   id: number;
+  /** The login name (null: an account without password login). */
+  username: string | null;
   name: string;
   role: StaffRole;
   phone: string | null;

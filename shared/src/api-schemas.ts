@@ -39,6 +39,7 @@ export const API_SCHEMAS = {
       'sla_policy',
       'price_item',
       'follow_up_policy',
+      'staff_account',
       'staff_profile',
       'staff_skills',
       'staff_service_area',
@@ -46,11 +47,13 @@ export const API_SCHEMAS = {
       'team',
       'leave',
       'house_binding',
+      'house_invite',
       'master_data_import',
       'survey',
       'community',
       'building',
       'work_order',
+      'company',
     ],
   },
   AuditLogEntryView: {
@@ -922,6 +925,26 @@ export const API_SCHEMAS = {
     required: ['grades', 'name', 'rank', 'score', 'userId'],
     additionalProperties: false,
   },
+  CreateCompanyResponse: {
+    type: 'object',
+    properties: {
+      company: {
+        $ref: '#/components/schemas/PlatformCompanyView',
+      },
+      adminUserId: {
+        type: 'number',
+      },
+      adminUsername: {
+        type: 'string',
+      },
+      temporaryPassword: {
+        type: 'string',
+        description: "The first admin's one-time password: they must change it at first login.",
+      },
+    },
+    required: ['company', 'adminUserId', 'adminUsername', 'temporaryPassword'],
+    additionalProperties: false,
+  },
   CreatedWorkOrderView: {
     type: 'object',
     properties: {
@@ -1081,12 +1104,12 @@ export const API_SCHEMAS = {
         description: 'The closed order of the same place and category (within 30 days) this one repeats.',
         nullable: true,
       },
-      version: {
       complaintOfId: {
         type: 'number',
         description: 'A complaint a bad rating filed: the rated order it is about (staff views; absent otherwise).',
         nullable: true,
       },
+      version: {
         type: 'number',
       },
       createdAt: {
@@ -1114,12 +1137,6 @@ export const API_SCHEMAS = {
           'While an urge\'s cooldown runs (docs/product-rules.md "Abuse limits"): when the next urge is allowed.',
         nullable: true,
       },
-      duplicate: {
-        type: 'boolean',
-        description:
-          'The same reporter or house filed this order minutes ago and it is still open: no new order was made.',
-        enum: [true],
-      },
       arrival: {
         description:
           'The predicted arrival while the visit is ahead; null: none (派单中, already on site, not a repair).',
@@ -1137,6 +1154,12 @@ export const API_SCHEMAS = {
           $ref: '#/components/schemas/StagePromiseView',
         },
         description: "The current cycle's stage promises in stage order (empty: the order has no SLA clocks).",
+      },
+      duplicate: {
+        type: 'boolean',
+        description:
+          'The same reporter or house filed this order minutes ago and it is still open: no new order was made.',
+        enum: [true],
       },
     },
     additionalProperties: false,
@@ -1320,19 +1343,31 @@ export const API_SCHEMAS = {
       'VALIDATION_FAILED',
       'IDEMPOTENCY_KEY_INVALID',
       'IMAGE_INVALID',
+      'PHONE_PROOF_REQUIRED',
+      'PHONE_CODE_INVALID',
       'SMS_CODE_INVALID',
       'UNAUTHENTICATED',
       'INVALID_CREDENTIALS',
       'WECHAT_CODE_INVALID',
       'FORBIDDEN',
       'DEMO_LOGIN_DISABLED',
+      'PASSWORD_CHANGE_REQUIRED',
       'WECHAT_USER_BLOCKED',
+      'HOUSEHOLD_OWNER_ONLY',
+      'FEE_APPROVAL_NOT_ALLOWED',
+      'REPORTER_ONLY',
       'NOT_FOUND',
       'VERSION_CONFLICT',
       'TRANSITION_NOT_ALLOWED',
       'IDEMPOTENCY_KEY_REUSED',
+      'USERNAME_TAKEN',
       'BINDING_EXISTS',
+      'STAFF_HAS_OPEN_ORDERS',
+      'LAST_ADMIN',
+      'OWN_ACCOUNT',
       'COMPLAINT_ABOUT_ASSIGNEE',
+      'INVITE_USED',
+      'INVITE_EXPIRED',
       'PAYLOAD_TOO_LARGE',
       'UNSUPPORTED_MEDIA_TYPE',
       'IMPORT_INVALID',
@@ -1381,12 +1416,6 @@ export const API_SCHEMAS = {
       'at_capacity',
     ],
   },
-  FairComparison: {
-    type: 'object',
-    properties: {
-      n: {
-        type: 'number',
-        description: "The technician's ratings in categories the reference has data for.",
   ExplainedCandidate: {
     type: 'object',
     properties: {
@@ -1444,6 +1473,12 @@ export const API_SCHEMAS = {
     additionalProperties: false,
     description: 'A ranked candidate of the explanation with the facts behind its distance grade (docs/routing.md).',
   },
+  FairComparison: {
+    type: 'object',
+    properties: {
+      n: {
+        type: 'number',
+        description: "The technician's ratings in categories the reference has data for.",
       },
       actual: {
         type: 'number',
@@ -1891,6 +1926,20 @@ export const API_SCHEMAS = {
         additionalProperties: false,
         description: "Who asked, as they typed it: the resident's own data, shown to them and to reviewers.",
       },
+      canApproveFees: {
+        type: 'boolean',
+        description: 'May approve fees for the house: an owner, or a member the owner allowed. Absent: false.',
+      },
+      phoneProof: {
+        description: 'How the phone was proven (wechat, sms, invite); null: before proof was required.',
+        nullable: true,
+        allOf: [
+          {
+            $ref: '#/components/schemas/PhoneProof',
+          },
+        ],
+        type: 'string',
+      },
     },
     required: [
       'id',
@@ -1904,6 +1953,136 @@ export const API_SCHEMAS = {
       'applicant',
     ],
     additionalProperties: false,
+  },
+  HouseholdView: {
+    type: 'object',
+    properties: {
+      houseId: {
+        type: 'number',
+      },
+      houseLabel: {
+        type: 'string',
+      },
+      communityName: {
+        type: 'string',
+      },
+      members: {
+        type: 'array',
+        items: {
+          $ref: '#/components/schemas/HouseMemberView',
+        },
+        description: 'Verified bindings, owners first.',
+      },
+      pending: {
+        type: 'array',
+        items: {
+          $ref: '#/components/schemas/HouseMemberView',
+        },
+        description: 'Requests waiting for the owner (or the desk).',
+      },
+      invites: {
+        type: 'array',
+        items: {
+          $ref: '#/components/schemas/HouseInviteView',
+        },
+        description: 'Open invites (unused, unexpired).',
+      },
+    },
+    required: ['houseId', 'houseLabel', 'communityName', 'members', 'pending', 'invites'],
+    additionalProperties: false,
+    description: "GET /me/houses/:houseId/household: the owner's page of the house's people.",
+  },
+  HouseInviteView: {
+    type: 'object',
+    properties: {
+      id: {
+        type: 'number',
+      },
+      houseId: {
+        type: 'number',
+      },
+      code: {
+        type: 'string',
+      },
+      relation: {
+        $ref: '#/components/schemas/InviteRelation',
+      },
+      canApproveFees: {
+        type: 'boolean',
+      },
+      expiresAt: {
+        type: 'string',
+      },
+      createdAt: {
+        type: 'string',
+      },
+      usedAt: {
+        type: 'string',
+        description: 'When it was used (by whom is on the member list); null while open.',
+        nullable: true,
+      },
+    },
+    required: ['id', 'houseId', 'code', 'relation', 'canApproveFees', 'expiresAt', 'createdAt', 'usedAt'],
+    additionalProperties: false,
+    description: 'An invite to join a house: a one-use code valid for 7 days.',
+  },
+  HouseMemberView: {
+    type: 'object',
+    properties: {
+      bindingId: {
+        type: 'number',
+      },
+      userId: {
+        type: 'number',
+      },
+      name: {
+        type: 'string',
+      },
+      phone: {
+        type: 'string',
+        description: 'Masked (138****1234): the owner manages members, they do not collect their numbers.',
+        nullable: true,
+      },
+      relation: {
+        $ref: '#/components/schemas/BindingRelation',
+      },
+      status: {
+        $ref: '#/components/schemas/BindingStatus',
+      },
+      canApproveFees: {
+        type: 'boolean',
+      },
+      phoneProof: {
+        nullable: true,
+        allOf: [
+          {
+            $ref: '#/components/schemas/PhoneProof',
+          },
+        ],
+        type: 'string',
+      },
+      isMe: {
+        type: 'boolean',
+        description: "The viewer's own binding.",
+      },
+      createdAt: {
+        type: 'string',
+      },
+    },
+    required: [
+      'bindingId',
+      'userId',
+      'name',
+      'phone',
+      'relation',
+      'status',
+      'canApproveFees',
+      'phoneProof',
+      'isMe',
+      'createdAt',
+    ],
+    additionalProperties: false,
+    description: 'A resident of a house as its owner sees them (docs/households.md).',
   },
   HouseOption: {
     type: 'object',
@@ -2072,8 +2251,35 @@ export const API_SCHEMAS = {
         },
         description: 'Codes of the communities created.',
       },
+      staff: {
+        type: 'number',
+        description: 'Staff accounts created (the 员工 sheet).',
+      },
+      teams: {
+        type: 'number',
+        description: "Teams created for the 员工 sheet's 班组 names that were new.",
+      },
+      accounts: {
+        type: 'array',
+        items: {
+          $ref: '#/components/schemas/IssuedAccount',
+        },
+        description:
+          "The new accounts' usernames and temporary passwords, in sheet order: in this answer only (never stored in clear, never shown again); empty on a dry run.",
+      },
     },
-    required: ['dryRun', 'communities', 'buildings', 'units', 'houses', 'residents', 'communityCodes'],
+    required: [
+      'dryRun',
+      'communities',
+      'buildings',
+      'units',
+      'houses',
+      'residents',
+      'communityCodes',
+      'staff',
+      'teams',
+      'accounts',
+    ],
     additionalProperties: false,
     description: '201 answer of `POST /api/imports/master-data` (and 200 of a dry run).',
   },
@@ -2124,6 +2330,30 @@ export const API_SCHEMAS = {
     },
     required: ['low', 'high'],
     additionalProperties: false,
+  },
+  InviteRelation: {
+    type: 'string',
+    enum: ['family', 'tenant'],
+  },
+  IssuedAccount: {
+    type: 'object',
+    properties: {
+      userId: {
+        type: 'number',
+      },
+      username: {
+        type: 'string',
+      },
+      name: {
+        type: 'string',
+      },
+      temporaryPassword: {
+        type: 'string',
+      },
+    },
+    required: ['userId', 'username', 'name', 'temporaryPassword'],
+    additionalProperties: false,
+    description: "A new account's credentials, shown once: the server keeps only the password's hash.",
   },
   LeaveStatus: {
     type: 'string',
@@ -2345,6 +2575,20 @@ export const API_SCHEMAS = {
     required: ['n', 'promoters', 'passives', 'detractors', 'nps'],
     additionalProperties: false,
   },
+  PasswordResetResponse: {
+    type: 'object',
+    properties: {
+      userId: {
+        type: 'number',
+      },
+      temporaryPassword: {
+        type: 'string',
+      },
+    },
+    required: ['userId', 'temporaryPassword'],
+    additionalProperties: false,
+    description: 'POST /staff/:id/password-reset: the temporary password, shown once.',
+  },
   PersonRef: {
     type: 'object',
     properties: {
@@ -2362,6 +2606,10 @@ export const API_SCHEMAS = {
     },
     required: ['id', 'name', 'phone'],
     additionalProperties: false,
+  },
+  PhoneProof: {
+    type: 'string',
+    enum: ['wechat', 'sms', 'invite'],
   },
   PhotoRef: {
     type: 'object',
@@ -2398,6 +2646,33 @@ export const API_SCHEMAS = {
     required: ['id', 'name', 'latitude', 'longitude'],
     additionalProperties: false,
     description: 'Answer of the two coordinate PUTs.',
+  },
+  PlatformCompanyView: {
+    type: 'object',
+    properties: {
+      id: {
+        type: 'number',
+      },
+      name: {
+        type: 'string',
+      },
+      active: {
+        type: 'boolean',
+      },
+      createdAt: {
+        type: 'string',
+      },
+      staff: {
+        type: 'number',
+        description: 'Active staff accounts.',
+      },
+      communities: {
+        type: 'number',
+      },
+    },
+    required: ['id', 'name', 'active', 'createdAt', 'staff', 'communities'],
+    additionalProperties: false,
+    description: 'A company as the platform operator sees it.',
   },
   PriceItemView: {
     type: 'object',
@@ -2438,16 +2713,16 @@ export const API_SCHEMAS = {
     type: 'string',
     enum: ['P1', 'P2', 'P3', 'P4'],
   },
+  PromiseState: {
+    type: 'string',
+    enum: ['pending', 'overdue', 'paused', 'kept', 'late'],
+  },
   PublicAreaOption: {
     type: 'object',
     properties: {
       id: {
         type: 'number',
       },
-  PromiseState: {
-    type: 'string',
-    enum: ['pending', 'overdue', 'paused', 'kept', 'late'],
-  },
       name: {
         type: 'string',
       },
@@ -2550,16 +2825,16 @@ export const API_SCHEMAS = {
         type: 'boolean',
         description: 'A follow-up task for the desk was opened (1-2 stars or not fixed).',
       },
-    },
       complaintId: {
         type: 'number',
         description: 'The complaint the bad rating filed for the desk (null: none, e.g. a good rating).',
         nullable: true,
       },
+    },
     required: [
       'comment',
-      'createdAt',
       'complaintId',
+      'createdAt',
       'dimensions',
       'fixed',
       'followUpOpened',
@@ -2886,7 +3161,7 @@ export const API_SCHEMAS = {
   },
   Role: {
     type: 'string',
-    enum: ['resident', 'technician', 'desk', 'supervisor', 'admin'],
+    enum: ['resident', 'technician', 'desk', 'supervisor', 'admin', 'operator'],
   },
   RosterView: {
     type: 'object',
@@ -3537,6 +3812,20 @@ export const API_SCHEMAS = {
     additionalProperties: false,
     description: 'One SMS the server sent or tried to send (staff view; the phone masked).',
   },
+  StaffCreatedView: {
+    type: 'object',
+    properties: {
+      staff: {
+        $ref: '#/components/schemas/StaffView',
+      },
+      account: {
+        $ref: '#/components/schemas/IssuedAccount',
+      },
+    },
+    required: ['staff', 'account'],
+    additionalProperties: false,
+    description: '201 answer of `POST /api/staff`.',
+  },
   StaffRole: {
     type: 'string',
     enum: ['technician', 'desk', 'supervisor', 'admin'],
@@ -3546,6 +3835,11 @@ export const API_SCHEMAS = {
     properties: {
       id: {
         type: 'number',
+      },
+      username: {
+        type: 'string',
+        description: 'The login name (null: an account without password login).',
+        nullable: true,
       },
       name: {
         type: 'string',
@@ -3600,6 +3894,7 @@ export const API_SCHEMAS = {
       },
       latitude: {
         type: 'number',
+        description: "The position the technician's phone last reported (出发/到达, with their consent); null: none.",
         nullable: true,
       },
       longitude: {
@@ -3618,6 +3913,7 @@ export const API_SCHEMAS = {
     },
     required: [
       'id',
+      'username',
       'name',
       'role',
       'phone',
@@ -3652,6 +3948,36 @@ export const API_SCHEMAS = {
     },
     required: ['met', 'total', 'compliance'],
     additionalProperties: false,
+  },
+  StagePromiseView: {
+    type: 'object',
+    properties: {
+      stage: {
+        $ref: '#/components/schemas/SlaStage',
+      },
+      promisedAt: {
+        type: 'string',
+        description: 'ISO 8601; null: nothing promised for the stage.',
+        nullable: true,
+      },
+      basis: {
+        type: 'string',
+        enum: ['sla', 'appointment'],
+        description: "sla: the stage's SLA target; appointment: the end of the resident's visit window.",
+      },
+      state: {
+        $ref: '#/components/schemas/PromiseState',
+      },
+      doneAt: {
+        type: 'string',
+        description: 'ISO 8601 when the stage was done; null until then.',
+        nullable: true,
+      },
+    },
+    required: ['stage', 'promisedAt', 'basis', 'state', 'doneAt'],
+    additionalProperties: false,
+    description:
+      "One stage's promise (接单, 上门, 完成) of the current cycle and whether it was kept (docs/arrival.md).",
   },
   SubscriptionsView: {
     type: 'object',
@@ -3862,36 +4188,6 @@ export const API_SCHEMAS = {
         required: ['accept', 'arrive', 'resolve', 'overall'],
         additionalProperties: false,
       },
-  StagePromiseView: {
-    type: 'object',
-    properties: {
-      stage: {
-        $ref: '#/components/schemas/SlaStage',
-      },
-      promisedAt: {
-        type: 'string',
-        description: 'ISO 8601; null: nothing promised for the stage.',
-        nullable: true,
-      },
-      basis: {
-        type: 'string',
-        enum: ['sla', 'appointment'],
-        description: "sla: the stage's SLA target; appointment: the end of the resident's visit window.",
-      },
-      state: {
-        $ref: '#/components/schemas/PromiseState',
-      },
-      doneAt: {
-        type: 'string',
-        description: 'ISO 8601 when the stage was done; null until then.',
-        nullable: true,
-      },
-    },
-    required: ['stage', 'promisedAt', 'basis', 'state', 'doneAt'],
-    additionalProperties: false,
-    description:
-      "One stage's promise (接单, 上门, 完成) of the current cycle and whether it was kept (docs/arrival.md).",
-  },
       durations: {
         type: 'object',
         properties: {
@@ -4371,6 +4667,11 @@ export const API_SCHEMAS = {
           type: 'number',
         },
       },
+      mustChangePassword: {
+        type: 'boolean',
+        description:
+          'Set by an admin or the CLI: until the user sets their own password, every other API answers PASSWORD_CHANGE_REQUIRED.',
+      },
     },
     required: ['id', 'role', 'name', 'phone', 'companyId', 'communityIds'],
     additionalProperties: false,
@@ -4583,6 +4884,11 @@ export const API_SCHEMAS = {
         description: 'The closed order of the same place and category (within 30 days) this one repeats.',
         nullable: true,
       },
+      complaintOfId: {
+        type: 'number',
+        description: 'A complaint a bad rating filed: the rated order it is about (staff views; absent otherwise).',
+        nullable: true,
+      },
       version: {
         type: 'number',
       },
@@ -4610,6 +4916,24 @@ export const API_SCHEMAS = {
         description:
           'While an urge\'s cooldown runs (docs/product-rules.md "Abuse limits"): when the next urge is allowed.',
         nullable: true,
+      },
+      arrival: {
+        description:
+          'The predicted arrival while the visit is ahead; null: none (派单中, already on site, not a repair).',
+        nullable: true,
+        allOf: [
+          {
+            $ref: '#/components/schemas/ArrivalView',
+          },
+        ],
+        type: 'object',
+      },
+      promises: {
+        type: 'array',
+        items: {
+          $ref: '#/components/schemas/StagePromiseView',
+        },
+        description: "The current cycle's stage promises in stage order (empty: the order has no SLA clocks).",
       },
     },
     required: [
@@ -4782,11 +5106,6 @@ export const API_SCHEMAS = {
           name: {
             type: 'string',
           },
-      complaintOfId: {
-        type: 'number',
-        description: 'A complaint a bad rating filed: the rated order it is about (staff views; absent otherwise).',
-        nullable: true,
-      },
         },
         required: ['id', 'name'],
         additionalProperties: false,
@@ -4830,24 +5149,6 @@ export const API_SCHEMAS = {
       reopenCount: {
         type: 'number',
         description: 'Times the resident reopened it (the fix failed).',
-      arrival: {
-        description:
-          'The predicted arrival while the visit is ahead; null: none (派单中, already on site, not a repair).',
-        nullable: true,
-        allOf: [
-          {
-            $ref: '#/components/schemas/ArrivalView',
-          },
-        ],
-        type: 'object',
-      },
-      promises: {
-        type: 'array',
-        items: {
-          $ref: '#/components/schemas/StagePromiseView',
-        },
-        description: "The current cycle's stage promises in stage order (empty: the order has no SLA clocks).",
-      },
       },
       routingState: {
         type: 'string',
@@ -4869,6 +5170,11 @@ export const API_SCHEMAS = {
       repeatOfId: {
         type: 'number',
         description: 'The closed order of the same place and category (within 30 days) this one repeats.',
+        nullable: true,
+      },
+      complaintOfId: {
+        type: 'number',
+        description: 'A complaint a bad rating filed: the rated order it is about (staff views; absent otherwise).',
         nullable: true,
       },
       version: {
@@ -4924,8 +5230,3 @@ export const API_SCHEMAS = {
 
 /** A component of API_SCHEMAS. */
 export type ApiSchemaName = keyof typeof API_SCHEMAS;
-      complaintOfId: {
-        type: 'number',
-        description: 'A complaint a bad rating filed: the rated order it is about (staff views; absent otherwise).',
-        nullable: true,
-      },

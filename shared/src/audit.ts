@@ -9,6 +9,7 @@ export const AUDIT_ENTITY_TYPES = [
   'sla_policy',
   'price_item',
   'follow_up_policy',
+  'staff_account',
   'staff_profile',
   'staff_skills',
   'staff_service_area',

@@ -33,3 +33,4 @@ export * from './stage-promises.js';
 export * from './live.js';
 export * from './assign-check.js';
 export * from './live-client.js';
+export * from './staff-accounts.js';

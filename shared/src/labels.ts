@@ -464,6 +464,7 @@ export const AUDIT_ENTITY_LABELS: Record<AuditEntityType, string> = {
   sla_policy: 'SLA 策略',
   price_item: '收费项目',
   follow_up_policy: '回访策略',
+  staff_account: '员工账号',
   staff_profile: '员工档案',
   staff_skills: '员工技能',
   staff_service_area: '服务区域',

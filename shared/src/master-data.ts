@@ -3,6 +3,7 @@
  * shape of its validation report. The server validates; clients show the template and report.
  */
 import type { Page } from './api.js';
+import type { IssuedAccount } from './staff-accounts.js';
 
 /** Sheets of the .xlsx template, in order. A CSV file is the flat form (see `CSV_COLUMNS`). */
 export const IMPORT_SHEETS = {
@@ -21,7 +22,20 @@ export const IMPORT_SHEETS = {
     columns: ['小区编码', '楼栋', '单元', '房号', '姓名', '手机号', '关系'],
     required: ['小区编码', '楼栋', '房号', '姓名', '手机号', '关系'],
   },
+  /**
+   * New staff accounts (optional sheet: a file without it imports no staff). Lists in a cell are
+   * separated by ; (小区: codes; 楼栋: 小区编码/楼栋; 班组: team names, created when new); 技能:
+   * 类别:等级 (水电:4;门窗:2); 班次: parseShiftText's syntax (周一至周五 08:00-17:00).
+   */
+  staff: {
+    name: '员工',
+    columns: ['用户名', '姓名', '手机号', '角色', '小区', '楼栋', '技能', '班组', '班次'],
+    required: ['用户名', '姓名', '角色'],
+  },
 } as const;
+
+/** Sheets a workbook may leave out. */
+export const OPTIONAL_IMPORT_SHEETS: readonly ImportSheetKey[] = ['staff'];
 
 export type ImportSheetKey = keyof typeof IMPORT_SHEETS;
 
@@ -77,6 +91,15 @@ export interface ImportResult {
   residents: number;
   /** Codes of the communities created. */
   communityCodes: string[];
+  /** Staff accounts created (the 员工 sheet). */
+  staff: number;
+  /** Teams created for the 员工 sheet's 班组 names that were new. */
+  teams: number;
+  /**
+   * The new accounts' usernames and temporary passwords, in sheet order: in this answer only
+   * (never stored in clear, never shown again); empty on a dry run.
+   */
+  accounts: IssuedAccount[];
 }
 
 /** A row of the console's house browser (`GET /api/master-data/houses`). */

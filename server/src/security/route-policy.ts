@@ -94,6 +94,13 @@ export const POLICY: Record<string, Rule> = {
   // staff administration
   'GET /api/staff': { roles: OFFICE },
   'GET /api/staff/:id': { roles: OFFICE, id: 'staff' },
+  'POST /api/staff': { roles: ADMIN },
+  'PUT /api/staff/:id': {
+    roles: ADMIN,
+    id: 'staff',
+    xBody: () => ({ name: '改名', phone: null, role: 'technician' }),
+  },
+  'PUT /api/staff/:id/teams': { roles: ADMIN, id: 'staff', xBody: () => ({ teamIds: [] }) },
   'PUT /api/staff/:id/profile': { roles: ['admin', 'supervisor'], id: 'staff', xBody: () => ({ capacity: 5 }) },
   'PUT /api/staff/:id/skills': { roles: ADMIN, id: 'staff', xBody: () => ({ skills: [] }) },
   'PUT /api/staff/:id/service-area': {

@@ -72,7 +72,7 @@ describe(`master-data import (${TEST_DB})`, () => {
     };
   };
 
-  it('serves the template with the three sheets and their headers', async () => {
+  it('serves the template with the four sheets and their headers', async () => {
     const res = await fetch(`${server.url}/api/imports/master-data/template.xlsx`, {
       headers: { authorization: `Bearer ${admin}` },
     });
@@ -80,8 +80,12 @@ describe(`master-data import (${TEST_DB})`, () => {
     expect(res.headers.get('content-type')).toContain('spreadsheetml');
     const book = new ExcelJS.Workbook();
     await book.xlsx.load(await res.arrayBuffer());
-    expect(book.worksheets.map((s) => s.name)).toEqual(['小区', '房屋', '住户', '说明']);
+    expect(book.worksheets.map((s) => s.name)).toEqual(['小区', '房屋', '住户', '员工', '说明']);
     expect(book.getWorksheet('住户')!.getRow(1).values).toEqual([undefined, ...HEADERS['住户']]);
+    expect(book.getWorksheet('员工')!.getRow(1).values).toEqual([
+      undefined,
+      ...['用户名', '姓名', '手机号', '角色', '小区', '楼栋', '技能', '班组', '班次'],
+    ]);
     expect((await server.api.get('/imports/master-data/template.xlsx', { token: desk })).status).toBe(403);
   });
 
@@ -191,6 +195,10 @@ describe(`master-data import (${TEST_DB})`, () => {
       houses: 3,
       residents: 3,
       communityCodes: ['LH'],
+      // No 员工 sheet: no staff (the sheet is optional; staff-accounts.int.spec.ts covers it).
+      staff: 0,
+      teams: 0,
+      accounts: [],
     });
     expect(await counts()).toEqual(before);
     expect((await upload(await xlsx(GOOD), 'data.xlsx', '?dryRun=maybe')).status).toBe(400);

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
+import { CategoriesModule } from '../categories/categories.module.js';
 import { PlacesModule } from '../places/places.module.js';
+import { StaffModule } from '../staff/staff.module.js';
 import { ImportsController } from './imports.controller.js';
 import { ImportsService } from './imports.service.js';
 
@@ -8,7 +10,7 @@ import { ImportsService } from './imports.service.js';
  * module) and the paginated browse of communities and houses (the places module's read model).
  */
 @Module({
-  imports: [PlacesModule],
+  imports: [PlacesModule, StaffModule, CategoriesModule],
   controllers: [ImportsController],
   providers: [ImportsService],
 })

@@ -6,6 +6,7 @@ import {
   IMPORT_SHEETS,
   normalizePhone,
   plainNameProblem,
+  splitList,
   type ImportProblem,
   type ImportResult,
 } from '@linli/shared';
@@ -17,7 +18,12 @@ import { transactionWithRetry } from '../../common/db-errors.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { PlacesImportRepository } from '../places/places-import.repository.js';
 import { lockCompany } from '../../common/scoped-crud.js';
+import { CategoriesRepository } from '../categories/categories.repository.js';
+import { StaffAccountsService } from '../staff/staff-accounts.service.js';
+import { TeamsRepository } from '../staff/teams.repository.js';
+import { UsersRepository } from '../users/users.repository.js';
 import { detectFormat, readCsv, readXlsx, type ParsedImport, type SheetRow } from './master-data-file.js';
+import { planStaffRows, type StaffRowPlan } from './staff-sheet.js';
 
 const COMMUNITY_CODE = /^[A-Z][A-Z0-9]{0,11}$/;
 const MOBILE = /^1\d{10}$/;
@@ -40,6 +46,9 @@ interface Plan {
   communities: Array<{ code: string; name: string; address: string; households: number | null }>;
   houses: HousePlan[];
   residents: Array<{ houseKey: string; name: string; phone: string; relation: string }>;
+  staff: StaffRowPlan[];
+  /** Team names of the 员工 sheet the company does not have yet (created by the import). */
+  newTeams: string[];
 }
 
 const houseKey = (code: string, building: string, unit: string | null, roomNo: string) =>
@@ -59,6 +68,10 @@ export class ImportsService {
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
     @Inject(PlacesImportRepository) private readonly placesImport: PlacesImportRepository,
+    @Inject(UsersRepository) private readonly users: UsersRepository,
+    @Inject(CategoriesRepository) private readonly categories: CategoriesRepository,
+    @Inject(TeamsRepository) private readonly teams: TeamsRepository,
+    @Inject(StaffAccountsService) private readonly staffAccounts: StaffAccountsService,
   ) {}
 
   async importMasterData(
@@ -72,14 +85,23 @@ export class ImportsService {
     if (file.buffer.length > IMPORT_MAX_BYTES) throw new AppError('PAYLOAD_TOO_LARGE', 'the file is too large');
     const parsed = detectFormat(file.buffer) === 'xlsx' ? await readXlsx(file.buffer) : readCsv(file.buffer);
     const companyId = actor.companyId!;
+    // The 员工 sheet's 技能 name categories by name or code; read before the transaction.
+    const categories = new Map<string, string>();
+    for (const c of await this.categories.listForCompanies([companyId])) {
+      categories.set(c.code, c.code);
+      categories.set(c.name, c.code);
+    }
     return transactionWithRetry(this.ds, async (em) => {
       await lockCompany(this.ds, em, companyId);
-      const plan = await this.validate(em, companyId, parsed);
-      const result = await (dryRun ? this.count(plan) : this.write(em, companyId, plan));
+      const plan = await this.validate(em, companyId, parsed, categories);
+      const result = await (dryRun ? this.count(plan) : this.write(em, actor, plan));
       if (!dryRun) {
+        // Never the temporary passwords: the audit log keeps who was created, not their secrets.
+        const { accounts, ...counts } = result;
         await recordAudit(em, actor, 'import', 'master_data_import', null, null, {
           file: fileName(file.originalname),
-          ...result,
+          ...counts,
+          usernames: accounts.map((a) => a.username),
         });
       }
       return result;
@@ -87,7 +109,12 @@ export class ImportsService {
   }
 
   /** Every problem of the file, or the plan of what to write. Throws IMPORT_INVALID with all problems. */
-  private async validate(em: EntityManager, companyId: number, parsed: ParsedImport): Promise<Plan> {
+  private async validate(
+    em: EntityManager,
+    companyId: number,
+    parsed: ParsedImport,
+    categories: Map<string, string>,
+  ): Promise<Plan> {
     const problems: ImportProblem[] = [...parsed.problems];
     const report = (r: SheetRow, column: string, problem: string) =>
       problems.push({ sheet: r.sheet, row: r.row, column, problem });
@@ -109,7 +136,13 @@ export class ImportsService {
       }
       return v;
     };
-    if (!problems.length && !parsed.communities.length && !parsed.houses.length && !parsed.residents.length) {
+    if (
+      !problems.length &&
+      !parsed.communities.length &&
+      !parsed.houses.length &&
+      !parsed.residents.length &&
+      !parsed.staff.length
+    ) {
       problems.push({ sheet: '', row: 0, column: '', problem: '文件中没有数据' });
     }
 
@@ -117,7 +150,7 @@ export class ImportsService {
     const existingByCode = new Map(existing.map((c) => [c.code, c]));
 
     // Communities: new ones only; a code of the company is "already exists".
-    const plan: Plan = { communities: [], houses: [], residents: [] };
+    const plan: Plan = { communities: [], houses: [], residents: [], staff: [], newTeams: [] };
     const fileCodes = new Map<string, SheetRow>();
     for (const r of parsed.communities) {
       const code = text(r, '小区编码', 12, true);
@@ -243,6 +276,35 @@ export class ImportsService {
       }
     }
 
+    // Staff: new accounts serving communities and buildings of the file or the company.
+    if (parsed.staff.length) {
+      const staffCodes = new Set(parsed.staff.flatMap((r) => splitList(r.cells['小区'] ?? '')));
+      const buildings = new Set(plan.houses.map((h) => JSON.stringify([h.communityCode, h.building])));
+      const referencedExisting = existing.filter((c) => staffCodes.has(c.code));
+      for (const b of await this.placesImport.buildingsOf(
+        em,
+        referencedExisting.map((c) => c.id),
+      )) {
+        buildings.add(JSON.stringify([codeById.get(b.communityId)!, b.name]));
+      }
+      plan.staff = planStaffRows(
+        parsed.staff,
+        {
+          communityCodes: new Set([...fileCodes.keys(), ...existingByCode.keys()]),
+          buildings,
+          categories,
+          usernamesTaken: await this.users.usernamesTaken(
+            em,
+            parsed.staff.map((r) => (r.cells['用户名'] ?? '').toLowerCase()).filter((u) => u !== ''),
+          ),
+        },
+        problems,
+      );
+      const names = [...new Set(plan.staff.flatMap((p) => p.teamNames))];
+      const known = new Set((await this.teams.findByNames(em, companyId, names)).map((t) => t.name));
+      plan.newTeams = names.filter((n) => !known.has(n));
+    }
+
     if (problems.length) {
       problems.sort((x, y) => sheetOrder(x.sheet) - sheetOrder(y.sheet) || x.row - y.row);
       throw new AppError('IMPORT_INVALID', `the file has ${problems.length} problem(s); nothing was imported`, {
@@ -266,15 +328,57 @@ export class ImportsService {
       houses: created.length,
       residents: plan.residents.length,
       communityCodes: plan.communities.map((c) => c.code),
+      staff: plan.staff.length,
+      teams: plan.newTeams.length,
+      accounts: [],
     };
   }
 
-  private async write(em: EntityManager, companyId: number, plan: Plan): Promise<ImportResult> {
+  private async write(em: EntityManager, actor: Actor, plan: Plan): Promise<ImportResult> {
+    const companyId = actor.companyId!;
     const written = await this.placesImport.write(em, companyId, {
-      ...plan,
+      communities: plan.communities,
+      residents: plan.residents,
       houses: plan.houses.map((h) => ({ ...h, label: labelOf(h) })),
     });
-    return { ...this.count(plan), dryRun: false, ...written };
+    const accounts = plan.staff.length ? await this.writeStaff(em, actor, plan) : [];
+    return { ...this.count(plan), dryRun: false, ...written, accounts };
+  }
+
+  /** The 员工 sheet, after the places: codes and names to ids, new teams created, then the accounts. */
+  private async writeStaff(em: EntityManager, actor: Actor, plan: Plan) {
+    const companyId = actor.companyId!;
+    const communities = await this.placesImport.communitiesOfCompany(em, companyId);
+    const idOf = new Map(communities.map((c) => [c.code, c.id]));
+    const codeOf = new Map(communities.map((c) => [c.id, c.code]));
+    const buildingId = new Map<string, number>();
+    const used = [...new Set(plan.staff.flatMap((p) => p.buildings.map(([code]) => idOf.get(code)!)))];
+    for (const b of await this.placesImport.buildingsOf(em, used)) {
+      buildingId.set(JSON.stringify([codeOf.get(b.communityId), b.name]), b.id);
+    }
+    const teamId = new Map<string, number>();
+    const names = [...new Set(plan.staff.flatMap((p) => p.teamNames))];
+    for (const t of await this.teams.findByNames(em, companyId, names)) teamId.set(t.name, t.id);
+    for (const name of plan.newTeams) {
+      const team = await this.teams.insert(em, { companyId, name, supervisorId: null });
+      await recordAudit(em, actor, 'create', 'team', team.id, null, { name, supervisorId: null, memberIds: [] });
+      teamId.set(name, team.id);
+    }
+    return this.staffAccounts.createAccounts(
+      em,
+      actor,
+      plan.staff.map((p) => ({
+        username: p.username,
+        name: p.name,
+        phone: p.phone,
+        role: p.role,
+        communityIds: p.communityCodes.map((code) => idOf.get(code)!),
+        buildingIds: p.buildings.map((b) => buildingId.get(JSON.stringify(b))!),
+        skills: p.skills,
+        teamIds: p.teamNames.map((n) => teamId.get(n)!),
+        pattern: p.pattern,
+      })),
+    );
   }
 
   /** The downloadable template: the three sheets with their headers, and a sheet of instructions. */
@@ -301,6 +405,9 @@ export class ImportsService {
       ],
       [
         '“住户”：房屋登记的住户，用于业主绑定房屋时自动核验。小区编码、楼栋、单元、房号须对应本文件或系统中的房屋；姓名、手机号（11 位）、关系（业主/家属/租户）必填。',
+      ],
+      [
+        '“员工”（可省略）：每行一个新员工账号。用户名（必填，3–32 位小写字母、数字、点、下划线或连字符，全平台唯一），姓名（必填），手机号，角色（必填：维修师傅/客服/主管/管理员），小区（小区编码，多个用 ; 分隔；管理员留空），楼栋（小区编码/楼栋，如 LH/1栋;LH/2栋，留空 = 所选小区的全部楼栋），技能（维修师傅：类别:等级，等级 1–5，如 水电:4;门窗:2），班组（班组名，多个用 ; 分隔，没有的班组会新建），班次（如 周一至周五 08:00-17:00; 周六 09:00-12:00）。导入成功后，结果中会一次性列出每个新账号的临时密码，首次登录须修改密码。',
       ],
       [
         '任一行有误时整个文件都不会导入，系统会列出所有问题（工作表、行号、列、问题）。已存在的小区编码、房屋和住户会被视为重复。',

@@ -1,4 +1,11 @@
-import { CSV_COLUMNS, IMPORT_MAX_ROWS, IMPORT_SHEETS, type ImportProblem, type ImportSheetKey } from '@linli/shared';
+import {
+  CSV_COLUMNS,
+  IMPORT_MAX_ROWS,
+  IMPORT_SHEETS,
+  OPTIONAL_IMPORT_SHEETS,
+  type ImportProblem,
+  type ImportSheetKey,
+} from '@linli/shared';
 import ExcelJS from 'exceljs';
 import { AppError } from '../../common/app-error.js';
 
@@ -14,6 +21,8 @@ export interface ParsedImport {
   communities: SheetRow[];
   houses: SheetRow[];
   residents: SheetRow[];
+  /** The optional 员工 sheet (none in a CSV). */
+  staff: SheetRow[];
   problems: ImportProblem[];
 }
 
@@ -143,7 +152,7 @@ export function readCsv(buf: Buffer): ParsedImport {
   const [header = [], ...data] = records;
   tooMany(data.length);
   const index = headerIndex(CSV_SHEET, header, CSV_COLUMNS, problems);
-  const parsed: ParsedImport = { communities: [], houses: [], residents: [], problems };
+  const parsed: ParsedImport = { communities: [], houses: [], residents: [], staff: [], problems };
   if (problems.length) return parsed;
   const seenCommunities = new Map<string, SheetRow>();
   const seenHouses = new Map<string, SheetRow>();
@@ -198,7 +207,7 @@ function cellText(value: ExcelJS.CellValue): string {
   return '';
 }
 
-/** The .xlsx template: sheets 小区, 房屋, 住户 (a missing sheet is reported; an empty one is fine). */
+/** The .xlsx template: sheets 小区, 房屋, 住户 and the optional 员工 (a missing required sheet is reported; an empty one is fine). */
 export async function readXlsx(buf: Buffer): Promise<ParsedImport> {
   const inflated = declaredInflatedSize(buf);
   if (inflated !== null && inflated > XLSX_MAX_INFLATED_BYTES) {
@@ -211,12 +220,13 @@ export async function readXlsx(buf: Buffer): Promise<ParsedImport> {
     throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'the file is not a readable .xlsx workbook');
   }
   const problems: ImportProblem[] = [];
-  const parsed: ParsedImport = { communities: [], houses: [], residents: [], problems };
+  const parsed: ParsedImport = { communities: [], houses: [], residents: [], staff: [], problems };
   let total = 0;
   for (const key of Object.keys(IMPORT_SHEETS) as ImportSheetKey[]) {
     const spec = IMPORT_SHEETS[key];
     const sheet = book.getWorksheet(spec.name);
     if (!sheet) {
+      if (OPTIONAL_IMPORT_SHEETS.includes(key)) continue;
       problems.push({ sheet: spec.name, row: 0, column: '', problem: `缺少工作表“${spec.name}”（请使用导入模板）` });
       continue;
     }

@@ -161,4 +161,9 @@ export class PlacesImportRepository {
     }
     return keys;
   }
+
+  /** Buildings of these communities (the 员工 sheet's 楼栋 column names them). */
+  buildingsOf(em: EntityManager, communityIds: number[]): Promise<Building[]> {
+    return communityIds.length ? em.findBy(Building, { communityId: In(communityIds) }) : Promise.resolve([]);
+  }
 }

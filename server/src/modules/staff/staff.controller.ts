@@ -3,7 +3,18 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../../common/auth/actor.js';
 import { CurrentActor, Roles } from '../../common/auth/decorators.js';
 import { LeaveService } from './leave.service.js';
-import { LeaveRequestDto, ListStaffQuery, ProfileDto, RosterDto, ServiceAreaDto, SkillsDto } from './staff.dto.js';
+import {
+  CreateStaffDto,
+  LeaveRequestDto,
+  ListStaffQuery,
+  ProfileDto,
+  RosterDto,
+  ServiceAreaDto,
+  SkillsDto,
+  StaffTeamsDto,
+  UpdateStaffDto,
+} from './staff.dto.js';
+import { StaffAccountsService } from './staff-accounts.service.js';
 import { StaffService } from './staff.service.js';
 import { ApiView } from '../../common/api-contract.js';
 
@@ -14,7 +25,34 @@ export class StaffController {
   constructor(
     @Inject(StaffService) private readonly staff: StaffService,
     @Inject(LeaveService) private readonly leave: LeaveService,
+    @Inject(StaffAccountsService) private readonly accounts: StaffAccountsService,
   ) {}
+
+  /** A new account with its service area, skills, teams and shift pattern, in one transaction. */
+  @Post()
+  @Roles('admin')
+  @ApiView('StaffCreatedView', 'Create a staff account (temporary password in this answer only)', {
+    errors: [409],
+  })
+  create(@CurrentActor() actor: Actor, @Body() dto: CreateStaffDto) {
+    return this.accounts.create(actor, dto);
+  }
+
+  @Put(':id')
+  @Roles('admin')
+  @ApiView('StaffView', 'Edit the account: name, phone, role; active false deactivates, true reactivates', {
+    errors: [409],
+  })
+  update(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number, @Body() dto: UpdateStaffDto) {
+    return this.accounts.update(actor, id, dto);
+  }
+
+  @Put(':id/teams')
+  @Roles('admin')
+  @ApiView('StaffView', 'Replace the teams a technician belongs to')
+  replaceTeams(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number, @Body() dto: StaffTeamsDto) {
+    return this.accounts.replaceTeams(actor, id, dto);
+  }
 
   @Get()
   @Roles('admin', 'supervisor', 'desk')

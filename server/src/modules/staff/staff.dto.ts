@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { STAFF_ROLES, type StaffRole } from '@linli/shared';
+import { STAFF_ROLES, USERNAME_PATTERN, type StaffRole } from '@linli/shared';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -15,6 +15,7 @@ import {
   Max,
   MaxLength,
   Min,
+  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import { LEAVE_STATUSES, type LeaveStatus } from './leave.repository.js';
@@ -168,4 +169,94 @@ export class TeamDto {
   @IsInt({ each: true })
   @Min(1, { each: true })
   memberIds: number[];
+}
+
+const MOBILE = /^1\d{10}$/;
+
+/** `POST /api/staff`: the account and everything around it (shapes here; the rules in StaffAccountsService). */
+export class CreateStaffDto {
+  @ApiProperty({ example: 'zhang.wei', description: '3–32 of a-z 0-9 . _ -, unique platform-wide' })
+  @IsString()
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
+  @Matches(USERNAME_PATTERN, { message: 'username must be 3-32 of a-z, 0-9, ".", "_" or "-"' })
+  username: string;
+
+  @ApiProperty({ example: '张伟' }) @IsString() @Length(1, 50) @PlainName() name: string;
+
+  @ApiPropertyOptional({ type: 'string', nullable: true, example: '13800138000' })
+  @Nullable()
+  @IsString()
+  @Matches(MOBILE, { message: 'phone must be an 11-digit mobile number' })
+  phone?: string | null;
+
+  @ApiProperty({ enum: STAFF_ROLES }) @IsIn(STAFF_ROLES) role: StaffRole;
+
+  @ApiPropertyOptional({ type: [Number] })
+  @Optional()
+  @IsArray()
+  @ArrayMaxSize(500)
+  @ArrayUnique()
+  @IsInt({ each: true })
+  @Min(1, { each: true })
+  communityIds?: number[];
+
+  @ApiPropertyOptional({ type: [Number], description: 'empty = every building of the communities' })
+  @Optional()
+  @IsArray()
+  @ArrayMaxSize(5000)
+  @ArrayUnique()
+  @IsInt({ each: true })
+  @Min(1, { each: true })
+  buildingIds?: number[];
+
+  @ApiPropertyOptional({ type: [SkillDto], description: 'technicians only' })
+  @Optional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @ValidateNested({ each: true })
+  @Type(() => SkillDto)
+  skills?: SkillDto[];
+
+  @ApiPropertyOptional({ type: [Number], description: 'teams of the company; technicians only' })
+  @Optional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @ArrayUnique()
+  @IsInt({ each: true })
+  @Min(1, { each: true })
+  teamIds?: number[];
+
+  @ApiPropertyOptional({ type: [WeeklyShiftDto], description: 'the weekly shift pattern' })
+  @Optional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @ValidateNested({ each: true })
+  @Type(() => WeeklyShiftDto)
+  pattern?: WeeklyShiftDto[];
+}
+
+/** `PUT /api/staff/:id`: the account itself. */
+export class UpdateStaffDto {
+  @ApiProperty({ example: '张伟' }) @IsString() @Length(1, 50) @PlainName() name: string;
+
+  @ApiProperty({ type: 'string', nullable: true, example: '13800138000' })
+  @ValidateIf((_o, value) => value !== null)
+  @IsString()
+  @Matches(MOBILE, { message: 'phone must be an 11-digit mobile number' })
+  phone: string | null;
+
+  @ApiProperty({ enum: STAFF_ROLES }) @IsIn(STAFF_ROLES) role: StaffRole;
+
+  @ApiPropertyOptional({ description: 'omitted: unchanged' }) @Optional() @IsBoolean() active?: boolean;
+}
+
+/** `PUT /api/staff/:id/teams`. */
+export class StaffTeamsDto {
+  @ApiProperty({ type: [Number] })
+  @IsArray()
+  @ArrayMaxSize(50)
+  @ArrayUnique()
+  @IsInt({ each: true })
+  @Min(1, { each: true })
+  teamIds: number[];
 }

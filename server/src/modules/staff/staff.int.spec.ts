@@ -76,6 +76,7 @@ describe(`staff, teams, shifts and leave over HTTP (${TEST_DB})`, () => {
       const techA1 = res.body.find((s: { id: number }) => s.id === w.staff.techA1.id);
       expect(techA1).toEqual({
         id: w.staff.techA1.id,
+        username: w.staff.techA1.username,
         name: w.staff.techA1.name,
         role: 'technician',
         phone: w.staff.techA1.phone,

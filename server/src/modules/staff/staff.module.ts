@@ -13,6 +13,7 @@ import { RosterCache } from './roster-cache.js';
 import { StaffController } from './staff.controller.js';
 import { StaffRepository } from './staff.repository.js';
 import { StaffService } from './staff.service.js';
+import { StaffAccountsService } from './staff-accounts.service.js';
 import { TeamsController } from './teams.controller.js';
 import { TeamsRepository } from './teams.repository.js';
 import { TeamsService } from './teams.service.js';
@@ -21,7 +22,7 @@ import { TechnicianPositions } from './technician-positions.js';
 /**
  * Staff, teams, rosters and leave; exports StaffRepository (loadCandidates) for routing,
  * TeamsRepository for routing rules, TechnicianPositions (where each technician is) for routing
- * and arrival estimates.
+ * and arrival estimates, StaffAccountsService (createAccounts) for the master-data import's 员工 sheet.
  */
 @Module({
   // ScoresModule: RollupService, the rollups routing's quality grades are read from.
@@ -33,6 +34,7 @@ import { TechnicianPositions } from './technician-positions.js';
     RosterCache,
     StaffRepository,
     StaffService,
+    StaffAccountsService,
     TeamsRepository,
     TeamsService,
     LeaveRepository,
@@ -40,6 +42,6 @@ import { TechnicianPositions } from './technician-positions.js';
     TechnicianPositions,
     QualityGrades,
   ],
-  exports: [StaffRepository, TeamsRepository, TechnicianPositions],
+  exports: [StaffRepository, TeamsRepository, TechnicianPositions, StaffAccountsService],
 })
 export class StaffModule {}

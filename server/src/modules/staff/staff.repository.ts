@@ -364,4 +364,17 @@ export class StaffRepository {
       );
     }
   }
+
+  // --- accounts (staff-accounts.service.ts) -------------------------------------------------
+
+  /** Orders on the technician's plate (HELD_STATUSES): what blocks deactivating them or changing their role. */
+  async heldOrderCount(em: EntityManager, userId: number): Promise<number> {
+    return (await this.orders.countsByAssignee([userId], HELD_STATUSES, em)).get(userId) ?? 0;
+  }
+
+  /** A technician no more: their skills go (routing and the pickers read them). */
+  async clearSkills(em: EntityManager, userId: number): Promise<void> {
+    this.rosters.forget();
+    await em.delete(TechnicianSkill, { userId });
+  }
 }

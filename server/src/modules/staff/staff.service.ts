@@ -193,7 +193,7 @@ export class StaffService {
     }
   }
 
-  private async viewOf(user: User): Promise<StaffView> {
+  async viewOf(user: User): Promise<StaffView> {
     const [view] = await this.toViews([user]);
     return view;
   }
@@ -207,6 +207,7 @@ export class StaffService {
       const f = facts.get(u.id)!;
       return {
         id: u.id,
+        username: u.username,
         name: u.name,
         role: u.role as StaffRole,
         phone: u.phone,

@@ -82,4 +82,39 @@ export class TeamsRepository {
     await em.delete(TeamMember, { teamId: id });
     await em.delete(Team, { id });
   }
+
+  // --- one staff member's teams (staff-accounts.service.ts) ---------------------------------
+
+  /** Teams of the company among `ids` (others are simply absent). */
+  findManyInCompany(em: EntityManager, companyId: number, ids: number[]): Promise<Team[]> {
+    return ids.length ? em.findBy(Team, { companyId, id: In(ids) }) : Promise.resolve([]);
+  }
+
+  /** The company's teams by exact name. */
+  findByNames(em: EntityManager, companyId: number, names: string[]): Promise<Team[]> {
+    return names.length ? em.findBy(Team, { companyId, name: In(names) }) : Promise.resolve([]);
+  }
+
+  /** The teams the user belongs to. */
+  async teamIdsOf(em: EntityManager, userId: number): Promise<number[]> {
+    const rows = await em.find(TeamMember, { where: { userId }, order: { teamId: 'ASC' } });
+    return rows.map((r) => r.teamId);
+  }
+
+  /** Replace the teams one user belongs to (in the caller's transaction). */
+  async replaceTeamsOf(em: EntityManager, userId: number, teamIds: number[]): Promise<void> {
+    this.rosters.forget();
+    this.quality.forget();
+    await em.delete(TeamMember, { userId });
+    if (teamIds.length)
+      await em.insert(
+        TeamMember,
+        teamIds.map((teamId) => ({ teamId, userId })),
+      );
+  }
+
+  /** The user no longer supervises any team (their role changed). */
+  async unsetSupervisor(em: EntityManager, userId: number): Promise<void> {
+    await em.update(Team, { supervisorId: userId }, { supervisorId: null });
+  }
 }

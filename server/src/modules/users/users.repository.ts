@@ -193,4 +193,66 @@ export class UsersRepository {
   findStaff(companyId: number, userId: number) {
     return this.ds.getRepository(User).findOneBy({ id: userId, companyId, active: true });
   }
+
+  // ---- staff accounts created and edited by admins (staff/staff-accounts.service.ts) -----------
+
+  /**
+   * The password fields of an account created by an admin or an import: the temporary
+   * password's hash, and the first login must set the user's own password.
+   */
+  newAccountPasswordFields(passwordHash: string): Pick<User, 'passwordHash' | 'mustChangePassword'> {
+    return { passwordHash, mustChangePassword: true };
+  }
+
+  /** Insert a staff account (in the caller's transaction); its id. */
+  async insertStaff(
+    em: EntityManager,
+    row: { companyId: number; role: string; name: string; phone: string | null; username: string; passwordHash: string },
+  ): Promise<number> {
+    const res = await em.insert(User, {
+      companyId: row.companyId,
+      role: row.role,
+      name: row.name,
+      phone: row.phone,
+      username: row.username,
+      wechatOpenid: null,
+      isDemo: false,
+      active: true,
+      ...this.newAccountPasswordFields(row.passwordHash),
+    });
+    return Number(res.identifiers[0].id);
+  }
+
+  /** Which of these usernames exist already (any company: usernames are unique platform-wide). */
+  async usernamesTaken(em: EntityManager, usernames: string[]): Promise<Set<string>> {
+    const taken = new Set<string>();
+    const unique = [...new Set(usernames)];
+    for (let i = 0; i < unique.length; i += 500) {
+      const rows = await em.find(User, {
+        select: { id: true, username: true },
+        where: { username: In(unique.slice(i, i + 500)) },
+      });
+      for (const r of rows) if (r.username !== null) taken.add(r.username.toLowerCase());
+    }
+    return taken;
+  }
+
+  /** Active admins of the company other than `exceptId`. */
+  countOtherActiveAdmins(em: EntityManager, companyId: number, exceptId: number): Promise<number> {
+    return em
+      .createQueryBuilder(User, 'u')
+      .where('u.companyId = :companyId AND u.role = :role AND u.active = :active AND u.id <> :exceptId', {
+        companyId,
+        role: 'admin',
+        active: true,
+        exceptId,
+      })
+      .getCount();
+  }
+
+  /** Name and phone of an account (role and active go through bumpTokenVersion). */
+  async updateContact(em: EntityManager, userId: number, changes: { name: string; phone: string | null }) {
+    this.forgetActor(userId);
+    await em.update(User, { id: userId }, changes);
+  }
 }

@@ -1,12 +1,16 @@
 import type {
+  BuildingOption,
+  CreateStaffInput,
   LeaveStatus,
   LeaveView,
   RosterView,
   StaffProfileInput,
+  StaffCreatedView,
   StaffRole,
   StaffView,
   TeamInput,
   TeamView,
+  UpdateStaffInput,
 } from '@linli/shared';
 import type { ApiClient } from '../client';
 import { crudService } from './crud';
@@ -24,6 +28,13 @@ export function staffService(client: ApiClient) {
     setProfile: (id: number, body: StaffProfileInput) => client.put<StaffView>(`/staff/${id}/profile`, body),
     setSkills: (id: number, skills: StaffView['skills']) => client.put<StaffView>(`/staff/${id}/skills`, { skills }),
     setServiceArea: (id: number, body: ServiceAreaInput) => client.put<StaffView>(`/staff/${id}/service-area`, body),
+    /** POST /api/staff: a new account and everything around it; the temporary password is in this answer only. */
+    create: (body: CreateStaffInput) => client.post<StaffCreatedView>('/staff', body),
+    /** PUT /api/staff/:id: name, phone, role; `active` false deactivates, true reactivates. */
+    update: (id: number, body: UpdateStaffInput) => client.put<StaffView>(`/staff/${id}`, body),
+    setTeams: (id: number, teamIds: number[]) => client.put<StaffView>(`/staff/${id}/teams`, { teamIds }),
+    /** GET /api/communities/:id/buildings, for the service-area picker. */
+    buildings: (communityId: number) => client.get<BuildingOption[]>(`/communities/${communityId}/buildings`),
   };
 }
 

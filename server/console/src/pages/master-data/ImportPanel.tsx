@@ -6,13 +6,34 @@ import {
   type ImportInvalidDetails,
   type ImportProblem,
   type ImportResult,
+  type IssuedAccount,
 } from '@linli/shared';
 import { Alert, App, Button, Card, Checkbox, Descriptions, Space, Table, Typography, Upload } from 'antd';
 import { useState } from 'react';
 import { ApiError, errorText } from '../../api/client';
 import { useServices } from '../../api/services';
 
-/** Import communities, houses and the resident registry from the template; show the row-level report. */
+/**
+ * The new accounts' temporary passwords as a CSV the admin saves (made in the browser from the
+ * import's one answer: the server cannot give them again).
+ */
+function downloadPasswords(accounts: IssuedAccount[]) {
+  const quote = (v: string) => `"${v.replace(/"/g, '""')}"`;
+  const lines = [['用户名', '姓名', '临时密码'], ...accounts.map((a) => [a.username, a.name, a.temporaryPassword])];
+  const blob = new Blob(['\uFEFF' + lines.map((l) => l.map(quote).join(',')).join('\r\n')], {
+    type: 'text/csv;charset=utf-8',
+  });
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = '新员工临时密码.csv';
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** Import communities, houses, the resident registry and staff from the template; show the row-level report. */
 export function ImportPanel({ onImported }: { onImported: () => void }) {
   const { masterData } = useServices();
   const { message } = App.useApp();
@@ -59,7 +80,7 @@ export function ImportPanel({ onImported }: { onImported: () => void }) {
   };
 
   return (
-    <Card size="small" title="导入小区、房屋与住户">
+    <Card size="small" title="导入小区、房屋、住户与员工">
       <Space orientation="vertical" style={{ width: '100%' }}>
         <Typography.Paragraph type="secondary" style={{ marginBottom: 0 }}>
           使用模板（.xlsx，工作表{' '}
@@ -117,9 +138,45 @@ export function ImportPanel({ onImported }: { onImported: () => void }) {
                 <Descriptions.Item label="单元">{result.units}</Descriptions.Item>
                 <Descriptions.Item label="房屋">{result.houses}</Descriptions.Item>
                 <Descriptions.Item label="住户">{result.residents}</Descriptions.Item>
+                <Descriptions.Item label="员工">{result.staff}</Descriptions.Item>
+                <Descriptions.Item label="新建班组">{result.teams}</Descriptions.Item>
               </Descriptions>
             }
           />
+        )}
+        {result && result.accounts.length > 0 && (
+          <>
+            <Alert
+              type="warning"
+              showIcon
+              title="新员工的临时密码只显示这一次，离开本页后无法再次查看。请下载或记下后转告员工，首次登录须设置自己的密码。"
+              action={
+                <Button size="small" onClick={() => downloadPasswords(result.accounts)} data-testid="import-passwords">
+                  下载临时密码
+                </Button>
+              }
+            />
+            <Table<IssuedAccount>
+              data-testid="import-accounts"
+              size="small"
+              rowKey="userId"
+              dataSource={result.accounts}
+              pagination={{ pageSize: 10, showSizeChanger: false }}
+              columns={[
+                { title: '用户名', dataIndex: 'username' },
+                { title: '姓名', dataIndex: 'name' },
+                {
+                  title: '临时密码',
+                  dataIndex: 'temporaryPassword',
+                  render: (p: string) => (
+                    <Typography.Text code copyable>
+                      {p}
+                    </Typography.Text>
+                  ),
+                },
+              ]}
+            />
+          </>
         )}
         {problems && (
           <>

@@ -3,9 +3,11 @@ import {
   STAFF_ROLES,
   type CategoryView,
   type CommunityOption,
+  type IssuedAccount,
   type RosterView,
   type StaffRole,
   type StaffView,
+  type TeamView,
   type Weekday,
 } from '@linli/shared';
 import {
@@ -18,6 +20,7 @@ import {
   Form,
   Input,
   InputNumber,
+  Popconfirm,
   Select,
   Space,
   Table,
@@ -25,25 +28,51 @@ import {
   Typography,
 } from 'antd';
 import { useEffect, useState } from 'react';
-import { errorText } from '../../api/client';
+import { ApiError, errorText } from '../../api/client';
 import { useRequest } from '../../api/useRequest';
 import { useServices } from '../../api/services';
 import { hhmm, parseHhmm, WEEKDAY_LABELS } from '../rules/options';
+import { EditAccountModal, NewStaffModal, PasswordOnceModal } from './StaffAccountForms';
 
 interface StaffForm {
   capacity?: number;
   skills: Array<{ category: string; level: number }>;
   communityIds: number[];
+  teamIds: number[];
   pattern: Array<{ weekday: Weekday; start: string; end: string }>;
 }
 
-/** Staff of the company: skills, capacity, service area and weekly shifts. */
+/** Why a deactivation or role change was refused, in words. */
+function refusalText(e: unknown): string {
+  if (e instanceof ApiError && e.code === 'STAFF_HAS_OPEN_ORDERS') {
+    const n = (e.details as { openOrders?: number } | undefined)?.openOrders ?? 0;
+    return `该员工名下还有 ${n} 张未完成的工单，请先改派后再停用`;
+  }
+  return errorText(e);
+}
+
+/** Staff of the company: accounts (新增/编辑/停用), skills, capacity, service area, teams and weekly shifts. */
 export function StaffPanel() {
   const [role, setRole] = useState<StaffRole | undefined>('technician');
   const staff = useRequest((s) => s.staff.list({ role }), [role]);
   const communities = useRequest((s) => s.lookups.communities(), []);
   const categories = useRequest((s) => s.lookups.categories(), []);
+  const teams = useRequest((s) => s.teams.list(), []);
   const [editing, setEditing] = useState<StaffView | null>(null);
+  const [editingAccount, setEditingAccount] = useState<StaffView | null>(null);
+  const [creating, setCreating] = useState(false);
+  const [issued, setIssued] = useState<IssuedAccount[] | null>(null);
+  const services = useServices();
+  const { message } = App.useApp();
+  const setActive = async (s: StaffView, active: boolean) => {
+    try {
+      await services.staff.update(s.id, { name: s.name, phone: s.phone, role: s.role, active });
+      void message.success(active ? '已启用' : '已停用，该员工将立即退出登录');
+      staff.reload();
+    } catch (e) {
+      void message.error(refusalText(e));
+    }
+  };
   const communityName = (id: number) => communities.data?.find((c) => c.id === id)?.name ?? `#${id}`;
   const categoryName = (code: string) => categories.data?.find((c) => c.code === code)?.name ?? code;
 
@@ -52,14 +81,19 @@ export function StaffPanel() {
       size="small"
       title="员工"
       extra={
-        <Select
-          allowClear
-          placeholder="全部角色"
-          style={{ width: 140 }}
-          value={role}
-          onChange={setRole}
-          options={STAFF_ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))}
-        />
+        <Space>
+          <Select
+            allowClear
+            placeholder="全部角色"
+            style={{ width: 140 }}
+            value={role}
+            onChange={setRole}
+            options={STAFF_ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))}
+          />
+          <Button type="primary" data-testid="staff-new" onClick={() => setCreating(true)}>
+            新增员工
+          </Button>
+        </Space>
       }
     >
       {staff.error && <Alert type="error" showIcon title={staff.error} style={{ marginBottom: 12 }} />}
@@ -73,6 +107,7 @@ export function StaffPanel() {
         scroll={{ x: 900 }}
         columns={[
           { title: '姓名', dataIndex: 'name', width: 100 },
+          { title: '用户名', dataIndex: 'username', width: 120, render: (u: string | null) => u ?? '—' },
           { title: '角色', dataIndex: 'role', width: 80, render: (r: StaffRole) => ROLE_LABELS[r] },
           {
             title: '技能',
@@ -115,12 +150,39 @@ export function StaffPanel() {
           {
             title: '操作',
             key: 'ops',
-            width: 80,
+            width: 170,
             fixed: 'right',
             render: (_: unknown, s) => (
-              <Button size="small" type="link" onClick={() => setEditing(s)}>
-                设置
-              </Button>
+              <Space size={0}>
+                <Button size="small" type="link" onClick={() => setEditing(s)}>
+                  设置
+                </Button>
+                <Button size="small" type="link" data-testid="staff-edit" onClick={() => setEditingAccount(s)}>
+                  编辑
+                </Button>
+                {s.active ? (
+                  <Popconfirm
+                    title={`停用 ${s.name}？`}
+                    description="停用后该账号立即无法登录，也不再接单。"
+                    okText="停用"
+                    cancelText="取消"
+                    onConfirm={() => setActive(s, false)}
+                  >
+                    <Button size="small" type="link" danger data-testid="staff-deactivate">
+                      停用
+                    </Button>
+                  </Popconfirm>
+                ) : (
+                  <Button
+                    size="small"
+                    type="link"
+                    data-testid="staff-reactivate"
+                    onClick={() => void setActive(s, true)}
+                  >
+                    启用
+                  </Button>
+                )}
+              </Space>
             ),
           },
         ]}
@@ -131,7 +193,22 @@ export function StaffPanel() {
         onSaved={staff.reload}
         communities={communities.data ?? []}
         categories={categories.data ?? []}
+        teams={teams.data ?? []}
       />
+      <NewStaffModal
+        open={creating}
+        onClose={() => setCreating(false)}
+        onCreated={(account) => {
+          setCreating(false);
+          setIssued([account]);
+          staff.reload();
+        }}
+        communities={communities.data ?? []}
+        categories={categories.data ?? []}
+        teams={teams.data ?? []}
+      />
+      <EditAccountModal member={editingAccount} onClose={() => setEditingAccount(null)} onSaved={staff.reload} />
+      <PasswordOnceModal accounts={issued} onClose={() => setIssued(null)} />
     </Card>
   );
 }
@@ -142,6 +219,7 @@ function StaffDrawer(props: {
   onSaved: () => void;
   communities: CommunityOption[];
   categories: CategoryView[];
+  teams: TeamView[];
 }) {
   const { member } = props;
   const services = useServices();
@@ -159,6 +237,7 @@ function StaffDrawer(props: {
       capacity: member.capacity,
       skills: member.skills,
       communityIds: member.communityIds,
+      teamIds: member.teamIds,
       pattern: [],
     });
     services.staff
@@ -199,6 +278,7 @@ function StaffDrawer(props: {
           buildingIds: member.buildingIds,
         });
       }
+      if (isTech && !same(v.teamIds ?? [], member.teamIds)) await services.staff.setTeams(member.id, v.teamIds ?? []);
       if (roster && !same(pattern, roster.pattern)) {
         await services.staff.setRoster(member.id, { pattern, exceptions: roster.exceptions });
       }
@@ -264,6 +344,10 @@ function StaffDrawer(props: {
                 </>
               )}
             </Form.List>
+            <Divider titlePlacement="start">班组</Divider>
+            <Form.Item name="teamIds">
+              <Select mode="multiple" options={props.teams.map((t) => ({ value: t.id, label: t.name }))} />
+            </Form.Item>
           </>
         )}
         {member && member.role !== 'admin' && (
