@@ -21,6 +21,7 @@ import { ensureDatabaseExists } from './database/data-source.js';
 import { seedDemo } from './database/seed/demo-seed.js';
 import { Metrics } from './modules/metrics/metrics.js';
 import { FakeWechatServer } from './wechat/fake-wechat-server.js';
+import { demoFakeSms } from './modules/sms/fake-aliyun-sms-server.js';
 import { FILE_STORAGE, type FileStorage } from './modules/uploads/file-storage.js';
 
 /** Outside production an unset JWT secret is generated once and kept in the data dir. */
@@ -72,6 +73,14 @@ export async function createApp(input: AppConfig, opts: { logger?: LogLevel[] | 
         void fake.handler(req, res);
       },
     );
+  }
+
+  if (config.embedFakeSms) {
+    // Demo mode: the fake SMS provider with the demo keys; messages (and codes) in its record.
+    const fakeSms = demoFakeSms(config.sms);
+    app.use('/fake-sms', (req: Parameters<typeof fakeSms.handler>[0], res: Parameters<typeof fakeSms.handler>[1]) => {
+      void fakeSms.handler(req, res);
+    });
   }
 
   // The resident H5 build and the console: precompressed, hashed files immutable (console-static.ts).

@@ -30,6 +30,7 @@ async function main() {
         `  API docs      ${base}/api/docs`,
         `  Health        ${base}/api/health`,
         `  Fake WeChat   ${base}/fake-wechat`,
+        ...(config.embedFakeSms ? [`  Fake SMS      ${base}/fake-sms   (codes: /fake-sms/fake/messages?phone=…)`] : []),
         `  Staff logins  admin, supervisor1, desk1, tech1..tech6 / password ${DEMO_PASSWORD}`,
         `  Residents     WeChat codes resident1..resident${DEMO_RESIDENT_COUNT}`,
         `  Try:  curl -s -XPOST ${base}/api/auth/password -H 'content-type: application/json' -d '{"username":"desk1","password":"${DEMO_PASSWORD}"}'`,

@@ -129,4 +129,53 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...ok, WECHAT_APPID: '' })).toThrow(/WECHAT_APPID/);
     expect(() => loadConfig({ ...ok, WECHAT_API_BASE: 'http://127.0.0.1:3100' })).toThrow(/WECHAT_API_BASE/);
   });
+  it('LINLI_SMS=aliyun: demo mode uses the embedded fake with demo keys; elsewhere every key is required and checked', () => {
+    const demo = loadConfig({ PORT: '4000' }, ['--demo']);
+    expect(demo.notifications.sms).toBe('aliyun');
+    expect(demo.embedFakeSms).toBe(true);
+    expect(demo.sms.endpoint).toBe('http://127.0.0.1:4000/fake-sms');
+    expect(loadConfig({}).notifications.sms).toBe('off');
+    expect(loadConfig({}).embedFakeSms).toBe(false);
+
+    const keys = {
+      LINLI_SMS: 'aliyun',
+      SMS_ACCESS_KEY_ID: 'LTAI5tAbc123',
+      SMS_ACCESS_KEY_SECRET: 'real-secret',
+      SMS_SIGN_NAME: '海月物业',
+      SMS_TEMPLATE_CODE: 'SMS_123456789',
+      SMS_TEMPLATE_ORDER: 'SMS_987654321',
+    };
+    const c = loadConfig(keys);
+    expect(c.sms).toMatchObject({
+      endpoint: 'https://dysmsapi.aliyuncs.com',
+      accessKeyId: 'LTAI5tAbc123',
+      signName: '海月物业',
+      templates: { code: 'SMS_123456789', order: 'SMS_987654321' },
+      timeoutMs: 5000,
+    });
+    for (const name of Object.keys(keys).filter((k) => k !== 'LINLI_SMS')) {
+      expect(() => loadConfig({ ...keys, [name]: '' })).toThrow(new RegExp(name));
+    }
+    expect(() => loadConfig({ ...keys, SMS_TEMPLATE_CODE: '123' })).toThrow(/SMS_TEMPLATE_CODE/);
+    expect(() => loadConfig({ ...keys, SMS_SIGN_NAME: '邻' })).toThrow(/SMS_SIGN_NAME/);
+    expect(() => loadConfig({ ...keys, SMS_ACCESS_KEY_ID: 'a b' })).toThrow(/SMS_ACCESS_KEY_ID/);
+    expect(() => loadConfig({ ...keys, SMS_ENDPOINT: 'ftp://x' })).toThrow(/SMS_ENDPOINT/);
+    expect(() => loadConfig({ ...keys, LINLI_SMS: 'tencent' })).toThrow(/LINLI_SMS/);
+    // In demo mode a configured endpoint means a real (or separately run fake) provider: keys required.
+    expect(() => loadConfig({ SMS_ENDPOINT: 'http://127.0.0.1:3200' }, ['--demo'])).toThrow(/SMS_ACCESS_KEY_ID/);
+
+    const prod = {
+      LINLI_MODE: 'production',
+      LINLI_JWT_SECRET: 'x'.repeat(40),
+      WECHAT_APPID: 'wx123',
+      WECHAT_SECRET: 's',
+      LINLI_DB_URL: 'mysql://u:p@db:3306/linli',
+      ...keys,
+    };
+    expect(loadConfig(prod).notifications.sms).toBe('aliyun');
+    expect(() => loadConfig({ ...prod, SMS_ENDPOINT: 'http://127.0.0.1:3200' })).toThrow(/SMS_ENDPOINT/);
+    expect(() => loadConfig({ ...prod, SMS_ACCESS_KEY_SECRET: 'linli-demo-sms-secret' })).toThrow(
+      /SMS_ACCESS_KEY_SECRET/,
+    );
+  });
 });

@@ -130,17 +130,18 @@ function smsConfig(env: Env, mode: Mode, port: number) {
   const embedFakeSms = mode === 'demo' && channel === 'aliyun' && !env.SMS_ENDPOINT;
   const demoDefaults = embedFakeSms;
   const need = channel === 'aliyun' && !demoDefaults;
-  const value = (name: string, fallback: string) => (need ? str(env, name) : str(env, name, fallback));
+  // Demo defaults only for the embedded fake; a configured provider needs its own keys.
+  const fallback = (demo: string) => (need ? undefined : demo);
   const sms = {
     endpoint: embedFakeSms
       ? `http://127.0.0.1:${port}/fake-sms`
       : url(env, 'SMS_ENDPOINT', 'https://dysmsapi.aliyuncs.com'),
-    accessKeyId: value('SMS_ACCESS_KEY_ID', DEMO_SMS.accessKeyId),
-    accessKeySecret: value('SMS_ACCESS_KEY_SECRET', DEMO_SMS.accessKeySecret),
-    signName: value('SMS_SIGN_NAME', DEMO_SMS.signName),
+    accessKeyId: str(env, 'SMS_ACCESS_KEY_ID', fallback(DEMO_SMS.accessKeyId)),
+    accessKeySecret: str(env, 'SMS_ACCESS_KEY_SECRET', fallback(DEMO_SMS.accessKeySecret)),
+    signName: str(env, 'SMS_SIGN_NAME', fallback(DEMO_SMS.signName)),
     templates: {
-      code: value('SMS_TEMPLATE_CODE', DEMO_SMS.templates.code),
-      order: value('SMS_TEMPLATE_ORDER', DEMO_SMS.templates.order),
+      code: str(env, 'SMS_TEMPLATE_CODE', fallback(DEMO_SMS.templates.code)),
+      order: str(env, 'SMS_TEMPLATE_ORDER', fallback(DEMO_SMS.templates.order)),
     },
     timeoutMs: int(env, 'SMS_TIMEOUT_MS', 5000, 100, 60000),
   };

@@ -9,12 +9,20 @@ import type { Answer } from './api-contract.js';
 import { loadConfig, type AppConfig, type DatabaseConfig } from '../config/config.js';
 import { dropDatabase } from '../database/data-source.js';
 import { FakeWechatServer } from '../wechat/fake-wechat-server.js';
+import { FakeAliyunSmsServer } from '../modules/sms/fake-aliyun-sms-server.js';
 
 /** Which database the suites run on: LINLI_TEST_DB=sqlite (default) or mariadb. */
 export const TEST_DB: 'sqlite' | 'mariadb' = process.env.LINLI_TEST_DB === 'mariadb' ? 'mariadb' : 'sqlite';
 
 export const TEST_APPID = 'wxlinlitest';
 export const TEST_SECRET = 'linli-test-secret';
+/** The fake SMS provider's keys and templates in tests (LINLI_SMS=aliyun turns SMS on). */
+export const TEST_SMS = {
+  accessKeyId: 'LTAItest',
+  accessKeySecret: 'linli-test-sms-secret',
+  signName: '邻里物业',
+  templates: { code: 'SMS_200000001', order: 'SMS_200000002' },
+};
 
 /** A fresh, empty database of the selected kind for one test file. */
 export function freshDatabase(dir: string): DatabaseConfig {
@@ -89,6 +97,8 @@ export interface TestServer {
   app: INestApplication;
   ds: DataSource;
   fake: FakeWechatServer;
+  /** The fake Alibaba Cloud SMS provider (used when the test sets LINLI_SMS=aliyun). */
+  sms: FakeAliyunSmsServer;
   api: TestClient;
   url: string;
   close(): Promise<void>;
@@ -105,6 +115,11 @@ export async function startTestServer(
   const fake = opts.fake ?? new FakeWechatServer({ appid: TEST_APPID, secret: TEST_SECRET });
   const fakeUrl = opts.fake ? undefined : (await fake.listen(0)).url;
   const db = opts.db ?? freshDatabase(dir);
+  const sms = new FakeAliyunSmsServer({
+    ...TEST_SMS,
+    templates: { [TEST_SMS.templates.code]: ['code'], [TEST_SMS.templates.order]: ['title', 'content'] },
+  });
+  const smsUrl = (await sms.listen(0)).url;
   const base = loadConfig({
     LINLI_MODE: 'test',
     LINLI_DATA_DIR: dir,
@@ -114,6 +129,13 @@ export async function startTestServer(
     WECHAT_TIMEOUT_MS: '2000',
     LINLI_MIGRATE_ON_START: 'true',
     LOG_LEVEL: 'error',
+    SMS_ENDPOINT: smsUrl,
+    SMS_ACCESS_KEY_ID: TEST_SMS.accessKeyId,
+    SMS_ACCESS_KEY_SECRET: TEST_SMS.accessKeySecret,
+    SMS_SIGN_NAME: TEST_SMS.signName,
+    SMS_TEMPLATE_CODE: TEST_SMS.templates.code,
+    SMS_TEMPLATE_ORDER: TEST_SMS.templates.order,
+    SMS_TIMEOUT_MS: '2000',
     ...opts.env,
   });
   const config: AppConfig = { ...base, db };
@@ -126,11 +148,13 @@ export async function startTestServer(
     app,
     ds: app.get(DataSource),
     fake,
+    sms,
     api: new TestClient(`${url}/api`),
     url,
     async close() {
       await app.close();
       if (!opts.fake) await fake.close();
+      await sms.close();
       if (!opts.db) await dropDatabase(db);
       rmSync(dir, { recursive: true, force: true });
     },

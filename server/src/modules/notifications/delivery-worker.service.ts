@@ -178,7 +178,11 @@ export class DeliveryWorker {
       return;
     }
     try {
-      await this.sms.send(user.phone, `【邻里】${n.title}：${n.body}`);
+      await this.sms.send(user.phone, `【邻里】${n.title}：${n.body}`, {
+        title: n.title,
+        body: n.body,
+        companyId: job.orderCompanyId ?? user.companyId ?? null,
+      });
     } catch (e) {
       this.metrics?.externalCallFailed('sms', 'send', 'error');
       await this.retryLater(job, lease, now, describe(e));

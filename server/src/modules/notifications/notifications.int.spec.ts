@@ -818,7 +818,11 @@ describe(`notifications with SMS on (${TEST_DB})`, () => {
     expect(fallback).toMatchObject({ channel: 'sms', status: 'pending', notificationId: wechat.notificationId });
     await h.deliver();
     expect(await h.delivery(fallback.id)).toMatchObject({ status: 'sent' });
-    expect(spy).toHaveBeenCalledWith(w.residents.resA1.phone, expect.stringContaining('【邻里】师傅已接单：工单 '));
+    expect(spy).toHaveBeenCalledWith(
+      w.residents.resA1.phone,
+      expect.stringContaining('【邻里】师傅已接单：工单 '),
+      expect.objectContaining({ title: '师傅已接单', companyId: w.companyA.id }),
+    );
     spy.mockRestore();
   });
 

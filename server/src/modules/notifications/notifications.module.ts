@@ -15,6 +15,8 @@ import { NotificationsService } from './notifications.service.js';
 import { NotificationsCoreModule } from './notifications-core.module.js';
 import { OutboxDispatcher } from './outbox-dispatcher.service.js';
 import { DisabledSmsSender, LoggingSmsSender, SMS_SENDER } from './sms-sender.js';
+import { QueuedSmsSender } from '../sms/queued-sms-sender.js';
+import { SmsModule } from '../sms/sms.module.js';
 
 /**
  * Outbox -> in-app notifications -> WeChat / SMS deliveries. Modules that only emit events
@@ -30,6 +32,7 @@ import { DisabledSmsSender, LoggingSmsSender, SMS_SENDER } from './sms-sender.js
     PlacesModule,
     CategoriesModule,
     StaffModule,
+    SmsModule,
   ],
   controllers: [NotificationsController],
   providers: [
@@ -39,9 +42,13 @@ import { DisabledSmsSender, LoggingSmsSender, SMS_SENDER } from './sms-sender.js
     DeliveryWorker,
     {
       provide: SMS_SENDER,
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) =>
-        config.notifications.sms === 'log' ? new LoggingSmsSender() : new DisabledSmsSender(),
+      inject: [APP_CONFIG, QueuedSmsSender],
+      useFactory: (config: AppConfig, queued: QueuedSmsSender) =>
+        config.notifications.sms === 'aliyun'
+          ? queued
+          : config.notifications.sms === 'log'
+            ? new LoggingSmsSender()
+            : new DisabledSmsSender(),
     },
   ],
   // Importers get OutboxWriter; modules that must not depend on the dispatcher import the core one.

@@ -47,6 +47,8 @@ export interface DeliveryJob {
   notification: Notification | null;
   user: User | null;
   orderNo: string | null;
+  /** The order's company (for the SMS record staff read). */
+  orderCompanyId?: number | null;
 }
 
 /** The changes that end (or postpone) a leased delivery. */
@@ -387,7 +389,7 @@ export class NotificationsRepository {
       this.users.findById(delivery.userId),
     ]);
     const order = notification?.workOrderId == null ? null : await this.orders.findById(notification.workOrderId);
-    return { delivery, notification, user, orderNo: order?.no ?? null };
+    return { delivery, notification, user, orderNo: order?.no ?? null, orderCompanyId: order?.companyId ?? null };
   }
 
   /** Record how a leased attempt ended; false when the lease was lost (another worker took over). */

@@ -1,9 +1,19 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { maskPhone } from '@linli/shared';
 
-/** An SMS gateway. A real one (Aliyun, Tencent Cloud) plugs in behind this interface. */
+/** What an order notice says, for a templated provider (title and body of the notification). */
+export interface SmsNotice {
+  title: string;
+  body: string;
+  companyId: number | null;
+}
+
+/**
+ * Where notification SMS go: the log (`log`), or the SMS queue of modules/sms (`aliyun`), which
+ * sends them through the provider's order template with its own retries (docs/sms.md).
+ */
 export interface SmsSender {
-  send(phone: string, text: string): Promise<void>;
+  send(phone: string, text: string, notice?: SmsNotice): Promise<void>;
 }
 
 export const SMS_SENDER = Symbol('SMS_SENDER');

@@ -6,6 +6,7 @@ import { SmsCodesService } from './sms-codes.service.js';
 import { SmsHasher } from './sms-hasher.js';
 import { SmsMessagesService } from './sms-messages.service.js';
 import { SmsQueue } from './sms-queue.js';
+import { QueuedSmsSender } from './queued-sms-sender.js';
 import { SMS_PROVIDER, smsProviderFactory } from './sms-provider.js';
 import { SmsWorker } from './sms-worker.service.js';
 import { APP_CONFIG } from '../../config/config.module.js';
@@ -24,9 +25,10 @@ import { APP_CONFIG } from '../../config/config.module.js';
     SmsCodesService,
     SmsMessagesService,
     SmsWorker,
+    QueuedSmsSender,
     { provide: SMS_PROVIDER, inject: [APP_CONFIG], useFactory: smsProviderFactory },
   ],
-  exports: [SmsCodesService, SmsQueue, SmsHasher],
+  exports: [SmsCodesService, SmsQueue, SmsHasher, QueuedSmsSender],
 })
 export class SmsModule implements OnModuleInit {
   constructor(
