@@ -27,6 +27,7 @@ import {
   handoverText,
   noteText,
   type CompactRoutingDecision,
+  type ExplainedCandidate,
   type RankedCandidate,
   type RoutingExplanationView,
   type RoutingMode,
@@ -528,7 +529,26 @@ function ActionDialog(props: {
 }
 
 /** Ranked candidates with their grades; `rank` when given (a stored decision's top), else the row order. */
-function CandidateTable(props: { rows: Array<RankedCandidate & { rank?: number }>; weights: RoutingWeights }) {
+/** Where an explained candidate's position came from (docs/routing.md "Distance and travel"). */
+const POSITION_SOURCE_LABELS: Record<NonNullable<ExplainedCandidate['positionSource']>, string> = {
+  reported: '手机定位',
+  current_job: '当前工单',
+  last_job: '上一单',
+};
+
+/** 约 12 分钟（2.3 km，当前工单）, or 位置未知: the travel facts behind the distance grade. */
+function travelText(r: ExplainedCandidate): string {
+  if (r.travelMinutes === null || r.distanceKm === null) return '位置未知';
+  const from = r.positionSource ? `，${POSITION_SOURCE_LABELS[r.positionSource]}` : '';
+  return `约 ${r.travelMinutes} 分钟（${r.distanceKm} km${from}）`;
+}
+
+function CandidateTable(props: {
+  rows: Array<RankedCandidate & { rank?: number }>;
+  weights: RoutingWeights;
+  /** The explanation's rows carry travel facts: show 路程. */
+  travel?: boolean;
+}) {
   const { weights } = props;
   const rows = props.rows.map((r, i) => ({ ...r, rank: r.rank ?? i + 1 }));
   return (
@@ -559,6 +579,15 @@ function CandidateTable(props: { rows: Array<RankedCandidate & { rank?: number }
             </Tooltip>
           ),
         })),
+        ...(props.travel
+          ? [
+              {
+                title: <Nowrap>路程</Nowrap>,
+                key: 'travel',
+                render: (_: unknown, r: RankedCandidate) => <Nowrap>{travelText(r as ExplainedCandidate)}</Nowrap>,
+              },
+            ]
+          : []),
       ]}
     />
   );
@@ -628,7 +657,7 @@ function RoutingExplanation({ orderId }: { orderId: number }) {
           </div>
           {full.ranked.length > 0 && (
             <div data-testid="routing-explain-ranked">
-              <CandidateTable rows={full.ranked} weights={full.weights} />
+              <CandidateTable rows={full.ranked} weights={full.weights} travel />
             </div>
           )}
           {full.excluded.length > 0 && (
