@@ -140,8 +140,6 @@ export interface TimelineEventView {
   handover?: { from: { id: number; name: string } | null; to: { id: number; name: string } | null };
 }
 
-export interface WorkOrderDetailView extends WorkOrderView {
-  timeline: TimelineEventView[];
 /**
  * When the technician is expected at the door (docs/arrival.md): a window recomputed on every
  * read from the technician's queue ahead, travel and the category's on-site durations.
@@ -169,14 +167,16 @@ export interface StagePromiseView {
   doneAt: string | null;
 }
 
+export interface WorkOrderDetailView extends WorkOrderView {
+  timeline: TimelineEventView[];
   /** While an urge's cooldown runs (docs/product-rules.md "Abuse limits"): when the next urge is allowed. */
   nextUrgeAt?: string | null;
-}
-
   /** The predicted arrival while the visit is ahead; null: none (派单中, already on site, not a repair). */
   arrival?: ArrivalView | null;
   /** The current cycle's stage promises in stage order (empty: the order has no SLA clocks). */
   promises?: StagePromiseView[];
+}
+
 /** The answer to POST /api/work-orders: the order, and whether it was an earlier identical one. */
 export interface CreatedWorkOrderView extends WorkOrderDetailView {
   /** The same reporter or house filed this order minutes ago and it is still open: no new order was made. */
