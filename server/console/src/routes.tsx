@@ -3,6 +3,7 @@ import {
   DashboardOutlined,
   DatabaseOutlined,
   FormOutlined,
+  MessageOutlined,
   PartitionOutlined,
   ToolOutlined,
 } from '@ant-design/icons';
@@ -76,6 +77,14 @@ export const ROUTES: readonly ConsoleRoute[] = [
     roles: ['admin'],
     load: () => import('./pages/audit/index'),
     component: lazy(() => import('./pages/audit/index')),
+  },
+  {
+    path: '/sms',
+    label: '短信记录',
+    icon: <MessageOutlined />,
+    roles: ['admin'],
+    load: () => import('./pages/sms/index'),
+    component: lazy(() => import('./pages/sms/index')),
   },
 ];
 

@@ -12,6 +12,7 @@ import { bindingsService, masterDataService } from './master-data';
 import { ordersService } from './orders';
 import { followUpPolicyService, priceItemsService, routingRulesService, slaPoliciesService } from './rules';
 import { scoresService } from './scores';
+import { smsService } from './sms';
 import { leaveService, staffService, teamsService } from './staff';
 import { surveysService } from './surveys';
 
@@ -32,6 +33,7 @@ export function createServices(client: ApiClient) {
     bindings: bindingsService(client),
     surveys: surveysService(client),
     audit: auditService(client),
+    sms: smsService(client),
   };
 }
 
@@ -52,3 +54,4 @@ export type { ScopeQuery } from './rules';
 export type { ScoreSlice } from './scores';
 export type { ServiceAreaInput } from './staff';
 export type { AuditLogQuery } from './audit';
+export type { SmsMessageQuery } from './sms';
