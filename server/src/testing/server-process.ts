@@ -14,6 +14,7 @@ import { TestClient } from './test-server.js';
 export const SERVER_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const MAIN_JS = path.join(SERVER_DIR, 'dist/main.js');
 export const CLI_JS = path.join(SERVER_DIR, 'dist/database/cli.js');
+/** Job owners are `host:pid` (JobRunner). */
 const HOST = os.hostname();
 
 export function freePort(): Promise<number> {
