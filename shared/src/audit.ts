@@ -17,6 +17,7 @@ export const AUDIT_ENTITY_TYPES = [
   'team',
   'leave',
   'house_binding',
+  'house_invite',
   'master_data_import',
   'survey',
   'community',

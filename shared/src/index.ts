@@ -2,6 +2,7 @@ export * from './roles.js';
 export * from './work-order.js';
 export * from './labels.js';
 export * from './places.js';
+export * from './households.js';
 export * from './errors.js';
 export * from './order-number.js';
 export * from './state-machine.js';

@@ -473,6 +473,7 @@ export const AUDIT_ENTITY_LABELS: Record<AuditEntityType, string> = {
   leave: '请假',
   house_binding: '房屋绑定',
   master_data_import: '基础数据导入',
+  house_invite: '房屋邀请',
   survey: '满意度调查',
   community: '小区',
   building: '楼栋',

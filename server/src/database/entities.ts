@@ -9,7 +9,7 @@ import {
   PublicArea,
   Unit,
 } from '../modules/places/place.entities.js';
-import { HouseBinding } from '../modules/residents/house-binding.entity.js';
+import { HouseBinding, HouseInvite } from '../modules/residents/house-binding.entity.js';
 import { ScheduledJob } from '../modules/jobs/job.entity.js';
 import {
   Notification,
@@ -54,6 +54,7 @@ export const ENTITIES = [
   User,
   StaffCommunity,
   HouseBinding,
+  HouseInvite,
   Category,
   WorkOrder,
   WorkOrderEvent,

@@ -90,7 +90,12 @@ export class Factory {
   async resident(
     server: TestServer,
     code: string,
-    houses: Array<{ id: number; status?: 'verified' | 'pending' }> = [],
+    houses: Array<{
+      id: number;
+      status?: 'verified' | 'pending';
+      relation?: 'owner' | 'tenant' | 'family';
+      canApproveFees?: boolean;
+    }> = [],
   ) {
     const k = this.next();
     const user = await this.ds.getRepository(User).save({
@@ -108,7 +113,8 @@ export class Factory {
       await this.ds.getRepository(HouseBinding).save({
         userId: user.id,
         houseId: h.id,
-        relation: 'owner',
+        relation: h.relation ?? 'owner',
+        canApproveFees: h.canApproveFees ?? false,
         status: h.status ?? 'verified',
         name: user.name,
         phone: user.phone,

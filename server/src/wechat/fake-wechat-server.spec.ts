@@ -410,6 +410,60 @@ describe('FakeWechatServer', () => {
     });
   });
 
+  describe('getuserphonenumber', () => {
+    const phone = (accessToken: string | null, body: unknown) =>
+      post(`/wxa/business/getuserphonenumber${accessToken === null ? '' : `?access_token=${accessToken}`}`, body);
+
+    it('answers phone_info with the watermark of our appid, once per code', async () => {
+      const t = await token();
+      const code = fake.phoneCode('13800001234');
+      expect(await phone(t, { code })).toEqual({
+        errcode: 0,
+        errmsg: 'ok',
+        phone_info: {
+          phoneNumber: '13800001234',
+          purePhoneNumber: '13800001234',
+          countryCode: '86',
+          watermark: { timestamp: Math.floor(clock / 1000), appid: APPID },
+        },
+      });
+      expect((await phone(t, { code })).errcode).toBe(40029);
+    });
+
+    it('answers 40029 for an unknown or expired code, 47001 for a missing one', async () => {
+      const t = await token();
+      expect((await phone(t, { code: 'never-issued' })).errcode).toBe(40029);
+      const code = fake.phoneCode('13800001234');
+      clock += 5 * 60_000;
+      expect((await phone(t, { code })).errcode).toBe(40029);
+      expect((await phone(t, {})).errcode).toBe(47001);
+      expect((await phone(t, 'not json')).errcode).toBe(47001);
+    });
+
+    it('checks the access token: 41001 missing, 40001 unknown, 42001 expired', async () => {
+      const code = fake.phoneCode('13800001234');
+      expect((await phone(null, { code })).errcode).toBe(41001);
+      expect((await phone('nope', { code })).errcode).toBe(40001);
+      const t = await token();
+      fake.expireTokens();
+      expect((await phone(t, { code })).errcode).toBe(42001);
+      // The code was not consumed by the refused calls.
+      expect((await phone(await token(), { code })).errcode).toBe(0);
+    });
+
+    it('requires POST, fails as told, and issues codes over HTTP', async () => {
+      const t = await token();
+      expect((await get(`/wxa/business/getuserphonenumber?access_token=${t}`)).errcode).toBe(43002);
+      const { code } = await post('/fake/phone-codes', { phone: '+86 139-0000-1111' });
+      fake.failNext('phone', 'busy');
+      expect((await phone(t, { code })).errcode).toBe(-1);
+      expect(((await phone(t, { code })).phone_info as Json).purePhoneNumber).toBe('13900001111');
+      const bad = await fetch(`${base}/fake/phone-codes`, { method: 'POST', body: JSON.stringify({ phone: 'abc' }) });
+      expect(bad.status).toBe(400);
+      expect(fake.requestCount('phone')).toBe(3);
+    });
+  });
+
   describe('HTTP test hooks', () => {
     it('inject failures, delays, token expiry and reset over HTTP', async () => {
       expect(await post('/fake/fail', { endpoint: 'jscode2session', errcode: 40226, count: 2 })).toMatchObject({

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
  */
 
 /** The WeChat endpoints a failure or delay can target; 'token' covers stable_token and the legacy token call. */
-export type FakeEndpoint = 'jscode2session' | 'token' | 'send';
+export type FakeEndpoint = 'jscode2session' | 'token' | 'send' | 'phone';
 
 export type TemplateFieldType =
   | 'thing'
@@ -92,6 +92,13 @@ interface CodeState {
   usedAt?: number;
 }
 
+interface PhoneCodeState {
+  purePhoneNumber: string;
+  countryCode: string;
+  issuedAt: number;
+  used: boolean;
+}
+
 interface TokenState {
   expiresAt: number;
   invalidated: boolean;
@@ -140,7 +147,7 @@ const NAMED_FAILURES: Record<Exclude<FakeFailure, number | 'bad_gateway' | 'hang
   refused: 43101,
 };
 
-const ENDPOINTS: readonly FakeEndpoint[] = ['jscode2session', 'token', 'send'];
+const ENDPOINTS: readonly FakeEndpoint[] = ['jscode2session', 'token', 'send', 'phone'];
 const MINIPROGRAM_STATES = new Set(['developer', 'trial', 'formal']);
 const LANGS = new Set(['zh_CN', 'en_US', 'zh_HK', 'zh_TW']);
 
@@ -232,9 +239,15 @@ export class FakeWechatServer {
   private readonly subscriptions = new Map<string, number>();
   private messages: SentMessage[] = [];
   private nextMsgid = 1_700_000_000_000_000_000n + BigInt(`0x${randomBytes(6).toString('hex')}`);
-  private readonly failures: Record<FakeEndpoint, FakeFailure[]> = { jscode2session: [], token: [], send: [] };
-  private readonly delays: Record<FakeEndpoint, number> = { jscode2session: 0, token: 0, send: 0 };
-  private readonly counts: Record<FakeEndpoint, number> = { jscode2session: 0, token: 0, send: 0 };
+  private readonly phoneCodes = new Map<string, PhoneCodeState>();
+  private readonly failures: Record<FakeEndpoint, FakeFailure[]> = {
+    jscode2session: [],
+    token: [],
+    send: [],
+    phone: [],
+  };
+  private readonly delays: Record<FakeEndpoint, number> = { jscode2session: 0, token: 0, send: 0, phone: 0 };
+  private readonly counts: Record<FakeEndpoint, number> = { jscode2session: 0, token: 0, send: 0, phone: 0 };
   private readonly pending = new Set<{ timer: NodeJS.Timeout; res: ServerResponse }>();
 
   constructor(opts: FakeWechatOptions) {
@@ -310,6 +323,20 @@ export class FakeWechatServer {
     return { code, openid: this.openidFor(code) };
   }
 
+  /**
+   * What the phone-number button (getPhoneNumber) does once the user allows it: a code for
+   * `phone` (mainland digits, or +<country><number>), valid for one use within codeTtlMs.
+   */
+  phoneCode(phone: string, code: string = `ph_${randomBytes(16).toString('hex')}`): string {
+    const typed = phone.replace(/[\s-]/g, '');
+    const mainland = /^(?:\+?86)?(1\d{10})$/.exec(typed);
+    const other = mainland ? null : /^\+(\d{1,3})(\d{5,15})$/.exec(typed);
+    const [countryCode, pure] = mainland ? ['86', mainland[1]] : other ? [other[1], other[2]] : ['86', ''];
+    if (!pure) throw new Error(`not a phone number: ${phone}`);
+    this.phoneCodes.set(code, { purePhoneNumber: pure, countryCode, issuedAt: this.now(), used: false });
+    return code;
+  }
+
   /** The next `count` calls to `endpoint` fail with `failure` (after appid/secret or token checks pass). */
   failNext(endpoint: FakeEndpoint, failure: FakeFailure, count = 1): void {
     for (let i = 0; i < count; i++) this.failures[endpoint].push(failure);
@@ -352,6 +379,7 @@ export class FakeWechatServer {
   /** Forgets codes, tokens, subscriptions, messages, queued failures, delays and counters. */
   reset(): void {
     this.codes.clear();
+    this.phoneCodes.clear();
     this.loginCalls.clear();
     this.tokens.clear();
     this.stableToken = undefined;
@@ -393,6 +421,13 @@ export class FakeWechatServer {
         answer =
           method === 'POST'
             ? await this.send(url.searchParams.get('access_token'), () => this.readJson(req))
+            : wxError(43002);
+        break;
+      case '/wxa/business/getuserphonenumber':
+        endpoint = 'phone';
+        answer =
+          method === 'POST'
+            ? await this.phoneNumber(url.searchParams.get('access_token'), () => this.readJson(req))
             : wxError(43002);
         break;
       default:
@@ -664,6 +699,38 @@ export class FakeWechatServer {
     };
   }
 
+  // ---- phone numbers (getuserphonenumber) ---------------------------------------------------
+
+  private async phoneNumber(token: string | null, readBody: () => Promise<unknown>): Promise<Answer> {
+    if (!token) return wxError(41001);
+    const state = this.tokens.get(token);
+    if (!state || state.invalidated) return wxError(40001);
+    if (this.now() >= state.expiresAt) return wxError(42001);
+    const failure = this.takeFailure('phone');
+    if (failure) return failure;
+    const body = await readBody();
+    if (!isRecord(body)) return wxError(47001);
+    const code = body.code;
+    if (typeof code !== 'string' || !code) return wxError(47001, 'code');
+    const issued = this.phoneCodes.get(code);
+    const now = this.now();
+    // Unknown, expired or already used: WeChat answers 40029 for all three.
+    if (!issued || issued.used || now - issued.issuedAt >= this.codeTtlMs) return wxError(40029);
+    issued.used = true;
+    const phoneNumber =
+      issued.countryCode === '86' ? issued.purePhoneNumber : `+${issued.countryCode}${issued.purePhoneNumber}`;
+    return json({
+      errcode: 0,
+      errmsg: 'ok',
+      phone_info: {
+        phoneNumber,
+        purePhoneNumber: issued.purePhoneNumber,
+        countryCode: issued.countryCode,
+        watermark: { timestamp: Math.floor(now / 1000), appid: this.appid },
+      },
+    });
+  }
+
   // ---- fake-only extras --------------------------------------------------------------------
 
   private async fakeRoute(method: string, path: string, q: URLSearchParams, req: IncomingMessage): Promise<Answer> {
@@ -693,6 +760,12 @@ export class FakeWechatServer {
         const body = await this.readJson(req);
         const code = isRecord(body) && typeof body.code === 'string' && body.code ? body.code : undefined;
         return json(this.issueCode(code));
+      }
+      case 'POST /fake/phone-codes': {
+        const body = await this.readJson(req);
+        const phone = isRecord(body) && typeof body.phone === 'string' ? body.phone : '';
+        if (!/^\+?\d{5,18}$/.test(phone.replace(/[\s-]/g, ''))) return badRequest('phone');
+        return json({ code: this.phoneCode(phone) });
       }
       case 'POST /fake/fail': {
         const body = await this.readJson(req);

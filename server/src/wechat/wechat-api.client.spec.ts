@@ -304,4 +304,95 @@ describe('WechatApiClient against the fake WeChat server', () => {
       expect(await wechatError(wx.sendSubscribeMessage(message()))).toMatchObject({ kind: 'unavailable' });
     });
   });
+
+  describe('getPhoneNumber', () => {
+    it('gives the phone WeChat vouches for, once per code', async () => {
+      const wx = client();
+      const code = fake.phoneCode('13800001234');
+      expect(await wx.getPhoneNumber(code)).toEqual({
+        phoneNumber: '13800001234',
+        purePhoneNumber: '13800001234',
+        countryCode: '86',
+      });
+      expect(await wechatError(wx.getPhoneNumber(code))).toMatchObject({ kind: 'invalid_code', errcode: 40029 });
+    });
+
+    it('reports an expired or unknown code as invalid_code, and an empty one without calling WeChat', async () => {
+      const wx = client();
+      const code = fake.phoneCode('+8613800001234');
+      clock += 5 * 60_000;
+      expect(await wechatError(wx.getPhoneNumber(code))).toMatchObject({ kind: 'invalid_code', errcode: 40029 });
+      expect(await wechatError(wx.getPhoneNumber('never-issued'))).toMatchObject({ kind: 'invalid_code' });
+      const calls = fake.requestCount('phone');
+      expect(await wechatError(wx.getPhoneNumber(''))).toMatchObject({ kind: 'invalid_code', errcode: null });
+      expect(fake.requestCount('phone')).toBe(calls);
+    });
+
+    it('gives numbers outside the mainland with their country code', async () => {
+      expect(await client().getPhoneNumber(fake.phoneCode('+85261234567'))).toEqual({
+        phoneNumber: '+85261234567',
+        purePhoneNumber: '61234567',
+        countryCode: '852',
+      });
+    });
+
+    it('refreshes an expired token once and retries', async () => {
+      const wx = client();
+      const t1 = await wx.getAccessToken();
+      fake.expireTokens();
+      expect((await wx.getPhoneNumber(fake.phoneCode('13800001234'))).purePhoneNumber).toBe('13800001234');
+      expect(fake.requestCount('phone')).toBe(2);
+      expect(await wx.getAccessToken()).not.toBe(t1);
+    });
+
+    it('gives up as config when the new token is rejected too', async () => {
+      fake.failNext('phone', 'token_invalid', 2);
+      const err = await wechatError(client().getPhoneNumber(fake.phoneCode('13800001234')));
+      expect(err).toMatchObject({ kind: 'config', errcode: 40001, operation: 'getPhoneNumber' });
+    });
+
+    it.each<[FakeFailure, WechatErrorKind]>([
+      ['busy', 'busy'],
+      [40013, 'config'],
+      ['rate_limit', 'rate_limited'],
+      ['bad_gateway', 'unavailable'],
+    ])('maps %s to %s', async (failure, kind) => {
+      fake.failNext('phone', failure);
+      expect(await wechatError(client().getPhoneNumber(fake.phoneCode('13800001234')))).toMatchObject({ kind });
+    });
+
+    it('refuses an answer whose watermark names another appid', async () => {
+      const other = new FakeWechatServer({ appid: 'wxother', secret: SECRET, now: () => clock });
+      const url = (await other.listen()).url;
+      try {
+        // A token of the other app, used by a client configured with ours: the answer's watermark
+        // names the other app.
+        const wx = new WechatApiClient({ baseUrl: url, appid: 'wxother', secret: SECRET, now: () => clock });
+        const token = await wx.getAccessToken();
+        const mismatched = new WechatApiClient({
+          baseUrl: url,
+          appid: APPID,
+          secret: SECRET,
+          now: () => clock,
+          tokenCache: {
+            get: () => Promise.resolve({ token, expiresAt: clock + 3_600_000 }),
+            set: () => Promise.resolve(),
+          },
+        });
+        const err = await wechatError(mismatched.getPhoneNumber(other.phoneCode('13800001234')));
+        expect(err).toMatchObject({ kind: 'config', operation: 'getPhoneNumber' });
+      } finally {
+        await other.close();
+      }
+    });
+
+    it('reports a slow answer as unavailable', async () => {
+      const wx = client({ timeoutMs: 200 });
+      await wx.getAccessToken();
+      fake.setDelay(3000, 'phone');
+      expect(await wechatError(wx.getPhoneNumber(fake.phoneCode('13800001234')))).toMatchObject({
+        kind: 'unavailable',
+      });
+    });
+  });
 });

@@ -1,5 +1,5 @@
 /**
- * Linli's client for the WeChat server APIs (login, access token, subscribe messages).
+ * Linli's client for the WeChat server APIs (login, access token, subscribe messages, phone numbers).
  * The base URL is configuration: https://api.weixin.qq.com in production, the fake otherwise.
  * session_key, the app secret and access tokens never appear in results, errors or logs.
  */
@@ -22,7 +22,7 @@ export type WechatErrorKind =
   /** WeChat rejected the message itself: openid, template id or data (40003, 40037, 47003...). */
   | 'invalid';
 
-export type WechatOperation = 'code2Session' | 'getAccessToken' | 'sendSubscribeMessage';
+export type WechatOperation = 'code2Session' | 'getAccessToken' | 'sendSubscribeMessage' | 'getPhoneNumber';
 
 export class WechatApiError extends Error {
   constructor(
@@ -84,6 +84,15 @@ export interface WechatApiClientOptions {
   onError?: (error: WechatApiError) => void;
 }
 
+/** The phone number WeChat vouches for (phone_info of getuserphonenumber). */
+export interface WechatPhoneInfo {
+  /** With the country code for numbers outside the mainland, e.g. 13800001234 or +85212345678. */
+  phoneNumber: string;
+  /** Without the country code. */
+  purePhoneNumber: string;
+  countryCode: string;
+}
+
 export interface SubscribeMessage {
   touser: string;
   templateId: string;
@@ -125,6 +134,11 @@ function kindFor(operation: WechatOperation, errcode: number): WechatErrorKind {
       if (errcode === 43101) return 'refused';
       if (INVALID_MESSAGE_ERRCODES.has(errcode)) return 'invalid';
       // Still rejected after a refresh and retry: some other process keeps replacing the token.
+      if (TOKEN_REJECTED_ERRCODES.has(errcode)) return 'config';
+      break;
+    case 'getPhoneNumber':
+      // The phone code is wrong, expired or used (it lives 5 minutes, one use).
+      if (errcode === 40029) return 'invalid_code';
       if (TOKEN_REJECTED_ERRCODES.has(errcode)) return 'config';
       break;
     case 'getAccessToken':
@@ -217,6 +231,39 @@ export class WechatApiClient {
       throw this.failed('unavailable', null, 'sendSubscribeMessage', 'WeChat send answered without a msgid');
     }
     return { msgid: String(msgid) };
+  }
+
+  /**
+   * Exchanges the code of the mini-program's phone-number button (getPhoneNumber) for the phone
+   * number WeChat has verified; refreshes the token and retries once if WeChat rejects it.
+   * The answer's watermark must name our appid.
+   */
+  async getPhoneNumber(code: string): Promise<WechatPhoneInfo> {
+    if (!code) throw new WechatApiError('invalid_code', null, 'getPhoneNumber', 'WeChat getPhoneNumber: empty code');
+    const post = (token: string) =>
+      this.call('getPhoneNumber', 'POST', '/wxa/business/getuserphonenumber', {
+        query: { access_token: token },
+        json: { code },
+      });
+    let token = await this.getAccessToken();
+    let body = await post(token);
+    if (TOKEN_REJECTED_ERRCODES.has(errcodeOf(body))) {
+      token = (await this.obtainToken({ force: true, rejected: token })).token;
+      body = await post(token);
+    }
+    this.throwIfError('getPhoneNumber', body);
+    const info = body.phone_info;
+    const rec = typeof info === 'object' && info !== null ? (info as Record<string, unknown>) : {};
+    const watermark =
+      typeof rec.watermark === 'object' && rec.watermark !== null ? (rec.watermark as Record<string, unknown>) : {};
+    const { phoneNumber, purePhoneNumber, countryCode } = rec;
+    if (typeof phoneNumber !== 'string' || typeof purePhoneNumber !== 'string' || !purePhoneNumber) {
+      throw this.failed('unavailable', null, 'getPhoneNumber', 'WeChat getPhoneNumber answered without phone_info');
+    }
+    if (watermark.appid !== this.appid) {
+      throw this.failed('config', null, 'getPhoneNumber', 'WeChat getPhoneNumber: the watermark names another appid');
+    }
+    return { phoneNumber, purePhoneNumber, countryCode: typeof countryCode === 'string' ? countryCode : '' };
   }
 
   private postMessage(token: string, payload: WechatBody): Promise<WechatBody> {

@@ -44,6 +44,25 @@ export class BindingsRepository {
     return this.ds.getRepository(HouseBinding).find({ where: { houseId, status: 'verified' }, order: { id: 'ASC' } });
   }
 
+  /** The resident's verified binding of the house (relation and fee flag), or null. */
+  verifiedBinding(userId: number, houseId: number): Promise<HouseBinding | null> {
+    return this.ds.getRepository(HouseBinding).findOneBy({ userId, houseId, status: 'verified' });
+  }
+
+  /** Houses where the resident may approve fees: verified as owner, or with the owner's 可审批费用. */
+  async feeApproverHouseIds(userId: number): Promise<number[]> {
+    const rows = await this.ds.getRepository(HouseBinding).find({
+      select: { houseId: true, relation: true, canApproveFees: true },
+      where: { userId, status: 'verified' },
+    });
+    return rows.filter((r) => r.relation === 'owner' || r.canApproveFees).map((r) => r.houseId);
+  }
+
+  /** Every binding of a house, oldest first (the owner's household page). */
+  allOf(houseId: number): Promise<HouseBinding[]> {
+    return this.ds.getRepository(HouseBinding).find({ where: { houseId }, order: { id: 'ASC' } });
+  }
+
   async isVerified(userId: number, houseId: number): Promise<boolean> {
     return (await this.ds.getRepository(HouseBinding).countBy({ userId, houseId, status: 'verified' })) > 0;
   }

@@ -348,6 +348,7 @@ export class WorkOrdersService {
         { status: order.status, action: dto.action, assignee: assignee && { id: assignee.id, name: assignee.name } },
       );
     }
+    await this.checkHousehold(actor, order, dto.action);
     // A repair is completed with at least one after photo (a complaint's answer is its note).
     if (dto.action === 'complete' && order.kind !== 'complaint' && !dto.photoIds?.length) {
       throw new AppError('VALIDATION_FAILED', 'complete needs at least one photo', [
@@ -382,6 +383,23 @@ export class WorkOrdersService {
       });
     }
     return this.detailAfterChange(actor, id);
+  }
+
+  /**
+   * The household's rules (docs/households.md): only the owner or a member the owner allowed
+   * (可审批费用) approves or declines a quote of a house's order; only the reporter confirms
+   * (the confirmation is the rating's step, so a housemate never takes it from them).
+   */
+  private async checkHousehold(actor: Actor, order: WorkOrder, action: WorkOrderAction): Promise<void> {
+    if (actor.role !== 'resident') return;
+    if ((action === 'approve_quote' || action === 'reject_quote') && order.houseId !== null) {
+      if (!(await this.bindings.feeApproverHouseIds(actor.userId)).includes(order.houseId)) {
+        throw new AppError('FEE_APPROVAL_NOT_ALLOWED', 'only the owner or a member the owner allowed approves fees');
+      }
+    }
+    if (action === 'confirm' && order.reporterId !== actor.userId) {
+      throw new AppError('REPORTER_ONLY', 'only the resident who reported the order confirms it');
+    }
   }
 
   /** After a change the actor may no longer see the order (a decline, a transfer): answer from the row. */
@@ -679,6 +697,11 @@ export class WorkOrdersService {
     for (const o of orders) {
       const isReporter =
         actor.role === 'resident' && (o.reporterId === actor.userId || (o.houseId !== null && verified.has(o.houseId)));
+    const feeHouses = new Set(
+      actor.role === 'resident' && orders.some((o) => o.houseId !== null)
+        ? await this.bindings.feeApproverHouseIds(actor.userId)
+        : [],
+    );
       const ctx: ActorContext = { role: actor.role, isAssignee: o.assigneeId === actor.userId, isReporter };
       const full = fullPhonesOnOrder(actor, ctx, o.status as WorkOrderStatus);
       const person = (id: number | null, full: boolean): PersonRef | null => {
@@ -723,7 +746,16 @@ export class WorkOrdersService {
         version: o.version,
         createdAt: o.createdAt.toISOString(),
         updatedAt: o.updatedAt.toISOString(),
-        actions: allowedActions(o.status as WorkOrderStatus, ctx).filter((a) => a !== 'auto_close'),
+        actions: allowedActions(o.status as WorkOrderStatus, ctx).filter(
+          (a) =>
+            a !== 'auto_close' &&
+            // The household's rules (checkHousehold): fees by the owner or an allowed member, confirm by the reporter.
+            !(
+              actor.role === 'resident' &&
+              (((a === 'approve_quote' || a === 'reject_quote') && o.houseId !== null && !feeHouses.has(o.houseId)) ||
+                (a === 'confirm' && o.reporterId !== actor.userId))
+            ),
+        ),
       });
     }
     return views;
