@@ -243,13 +243,13 @@ describe(`master-data import (${TEST_DB})`, () => {
     expect(entry).toMatchObject({ action: 'import', entityType: 'master_data_import', actorId: w.staff.adminA.id });
     expect(entry.after).toMatchObject({ file: '绿湖.xlsx', houses: 3, communityCodes: ['LH'] });
 
-    // The registry verifies a resident's binding at once.
+    // The registry verifies at once a resident whose phone WeChat proves is the owner's.
     const house = houses.body.items[0];
     await w.factory.resident(server, 'code-import-1');
     const resident = await loginResident(server, 'code-import-1');
     const bind = await server.api.post(
       '/me/houses',
-      { houseId: house.id, relation: 'owner', name: '陈静', phone: '13911112222' },
+      { houseId: house.id, relation: 'owner', name: '陈静', phoneCode: server.fake.phoneCode('13911112222') },
       { token: resident },
     );
     expect(bind.status).toBe(201);
