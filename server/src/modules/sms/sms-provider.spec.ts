@@ -1,7 +1,15 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
+import { Logger } from '@nestjs/common';
 import { createHmac } from 'node:crypto';
 import { FakeAliyunSmsServer } from './fake-aliyun-sms-server.js';
-import { AliyunSmsClient, canonicalQuery, percentEncode, signRpc, SmsProviderError } from './sms-provider.js';
+import {
+  AliyunSmsClient,
+  canonicalQuery,
+  LoggingSmsProvider,
+  percentEncode,
+  signRpc,
+  SmsProviderError,
+} from './sms-provider.js';
 
 const KEYS = { accessKeyId: 'LTAIunit', accessKeySecret: 'unit-secret', signName: '邻里物业' };
 const TEMPLATES = { code: 'SMS_300000001', order: 'SMS_300000002' };
@@ -205,5 +213,18 @@ describe('the client against the fake provider', () => {
     });
     await client().send(code('13800138005'));
     expect(fake.sentMessages()).toHaveLength(1);
+  });
+});
+
+describe('LINLI_SMS=log', () => {
+  it('logs the template with the phone masked and a verification code hidden', async () => {
+    const lines: string[] = [];
+    const spy = jest.spyOn(Logger.prototype, 'log').mockImplementation((m: unknown) => void lines.push(String(m)));
+    try {
+      await new LoggingSmsProvider().send({ phone: '13800138000', templateCode: 'SMS_1', params: { code: '482913' } });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(lines).toEqual(['SMS to 138****8000: SMS_1 {"code":"******"}']);
   });
 });

@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
+import { Logger } from '@nestjs/common';
 import { readFileSync } from 'node:fs';
 import { Clock } from '../../common/clock.js';
 import { buildWorld, loginStaff, type World } from '../../testing/factories.js';
@@ -231,6 +232,28 @@ describe(`SMS: verification codes and the provider queue (${TEST_DB})`, () => {
     await runner.tick();
     expect(await lastMessage()).toMatchObject({ status: 'failed', errorCode: 'expired' });
     expect(server.sms.sentMessages()).toEqual([]);
+  });
+
+  it('logs neither the AccessKey secret, nor a full phone, nor a code', async () => {
+    const lines: string[] = [];
+    const capture = (m: unknown, ...rest: unknown[]) => void lines.push([m, ...rest].map(String).join(' '));
+    const spies = (['log', 'warn', 'error', 'debug', 'verbose'] as const).map((level) =>
+      jest.spyOn(Logger.prototype, level).mockImplementation(capture),
+    );
+    const phone = nextPhone();
+    try {
+      await codes.send(phone, 'bind');
+      server.sms.failNext('isv.AMOUNT_NOT_ENOUGH');
+      await runner.tick();
+      clock.advance(61_000);
+      await codes.send(phone, 'bind');
+      await runner.tick();
+    } finally {
+      spies.forEach((s) => s.mockRestore());
+    }
+    const code = server.sms.lastCodeFor(phone)!;
+    expect(lines.join('\n')).toMatch(/failed for good/); // the capture works
+    for (const secret of [TEST_SMS.accessKeySecret, phone, code]) expect(lines.join('\n')).not.toContain(secret);
   });
 
   describe('order notices and the staff list', () => {
