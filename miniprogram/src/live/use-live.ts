@@ -37,7 +37,11 @@ export function useLive(refetch: () => unknown, opts: LiveOptions = {}): { live:
   useEffect(() => {
     if (!enabled || !shown) return;
     let debounce: ReturnType<typeof setTimeout> | null = null;
+    // Refetch when the socket comes back after a drop (changes meanwhile were not announced);
+    // not when it first opens: the page has just loaded, and a refetch then could land after
+    // (and undo) an action the user took meanwhile.
     let wasReady = connection.isReady;
+    let hadBeenReady = wasReady;
     const run = () => {
       if (debounce) clearTimeout(debounce);
       debounce = setTimeout(() => {
@@ -52,8 +56,8 @@ export function useLive(refetch: () => unknown, opts: LiveOptions = {}): { live:
       },
       (isReady) => {
         setReady(isReady);
-        // Back after a drop: whatever changed meanwhile was not announced.
-        if (isReady && !wasReady) run();
+        if (isReady && !wasReady && hadBeenReady) run();
+        if (isReady) hadBeenReady = true;
         wasReady = isReady;
       },
     );

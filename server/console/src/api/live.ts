@@ -43,7 +43,10 @@ export function useLive(
 
   useEffect(() => {
     let debounce: ReturnType<typeof setTimeout> | null = null;
+    // Refetch when the socket comes back after a drop, not when it first opens (the page has
+    // just loaded; a refetch then could land after, and undo, an action taken meanwhile).
     let wasReady = live.isReady;
+    let hadBeenReady = wasReady;
     const run = () => {
       if (debounce) clearTimeout(debounce);
       debounce = setTimeout(() => {
@@ -58,7 +61,8 @@ export function useLive(
       },
       (isReady) => {
         setReady(isReady);
-        if (isReady && !wasReady) run();
+        if (isReady && !wasReady && hadBeenReady) run();
+        if (isReady) hadBeenReady = true;
         wasReady = isReady;
       },
     );
