@@ -6,7 +6,15 @@ export default defineAppConfig({
     { root: 'subpackages/orders', pages: ['list/index', 'detail/index', 'rate/index', 'feedback/index'] },
     {
       root: 'subpackages/account',
-      pages: ['bind/index', 'messages/index', 'settings/index', 'prices/index', 'survey/index'],
+      pages: [
+        'bind/index',
+        'messages/index',
+        'settings/index',
+        'prices/index',
+        'survey/index',
+        'household/index',
+        'invite/index',
+      ],
     },
     // The technician side: only staff download it.
     { root: 'subpackages/staff', pages: ['queue/index', 'order/index', 'settings/index'] },

@@ -11,7 +11,10 @@ import type {
   CommunityOption,
   CreateOrderInput,
   HouseBindingView,
+  HouseholdView,
+  HouseInviteView,
   HouseOption,
+  InviteRelation,
   LoginResponse,
   MarkAllReadResponse,
   NotificationPage,
@@ -41,7 +44,7 @@ import { storage } from './storage';
 
 export { ApiError } from './errors';
 
-type Method = 'GET' | 'POST';
+type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 type Query = Record<string, string | number | boolean | undefined | null>;
 
 interface RequestOptions {
@@ -150,6 +153,9 @@ export async function uploadPhoto(filePath: string): Promise<UploadView> {
 }
 
 // ------------------------------------------------------------------ endpoints
+/** The proof of a phone (docs/households.md): WeChat's phone-number code, or the phone and its SMS code. */
+export type PhoneProofInput = { phoneCode: string } | { phone: string; smsCode: string };
+
 
 export const api = {
   async loginWechat(code: string): Promise<LoginResponse> {
@@ -169,7 +175,8 @@ export const api = {
   me: () => request<UserView>('GET', '/api/me'),
 
   myHouses: () => request<HouseBindingView[]>('GET', '/api/me/houses'),
-  requestBinding: (input: { houseId: number; relation: BindingRelation; name: string; phone: string }) =>
+  /** Binding needs a proven phone: WeChat's phone-number code, or (H5) the phone and its SMS code. */
+  requestBinding: (input: { houseId: number; relation: BindingRelation; name: string } & PhoneProofInput) =>
     request<HouseBindingView>('POST', '/api/me/houses', { body: input }),
   communities: (q?: string) => request<CommunityOption[]>('GET', '/api/communities', { query: { q } }),
   buildings: (communityId: number) => request<BuildingOption[]>('GET', `/api/communities/${communityId}/buildings`),
@@ -178,6 +185,20 @@ export const api = {
   houses: (buildingId: number) => request<HouseOption[]>('GET', `/api/buildings/${buildingId}/houses`),
   categories: (communityId?: number) => request<CategoryView[]>('GET', '/api/categories', { query: { communityId } }),
   /** The community's price list (收费标准): its own items and the company-wide ones. */
+  /** An SMS verification code to the phone (H5 binding); 202 with no body. */
+  sendSmsCode: (phone: string, purpose: 'bind' | 'login' = 'bind') =>
+    request<void>('POST', '/api/sms/codes', { body: { phone, purpose }, auth: false }),
+  acceptInvite: (input: { code: string; name: string } & PhoneProofInput) =>
+    request<HouseBindingView>('POST', '/api/house-invites/accept', { body: input }),
+  household: (houseId: number) => request<HouseholdView>('GET', `/api/me/houses/${houseId}/household`),
+  createInvite: (houseId: number, input: { relation: InviteRelation; canApproveFees: boolean }) =>
+    request<HouseInviteView>('POST', `/api/me/houses/${houseId}/invites`, { body: input }),
+  revokeInvite: (inviteId: number) => request<HouseholdView>('DELETE', `/api/house-invites/${inviteId}`),
+  reviewMember: (bindingId: number, decision: 'verified' | 'rejected') =>
+    request<HouseholdView>('POST', `/api/household-members/${bindingId}/review`, { body: { decision } }),
+  updateMember: (bindingId: number, canApproveFees: boolean) =>
+    request<HouseholdView>('PATCH', `/api/household-members/${bindingId}`, { body: { canApproveFees } }),
+  removeMember: (bindingId: number) => request<HouseholdView>('DELETE', `/api/household-members/${bindingId}`),
   priceList: (communityId: number) => request<PriceItemView[]>('GET', '/api/price-list', { query: { communityId } }),
 
   /** The key makes a repeated submit (double tap, retry after a lost answer) return the same order. */

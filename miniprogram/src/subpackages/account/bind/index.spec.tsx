@@ -18,7 +18,16 @@ function bindApi(): FakeApi {
     .on('GET', '/api/communities/1/buildings', { body: [{ id: 3, name: '2栋' }] })
     .on('GET', '/api/buildings/3/houses', {
       body: [{ id: 12, label: '2栋1单元302', unit: '1单元', roomNo: '302' }],
-    });
+    })
+    .on('POST', '/api/sms/codes', { status: 202, body: '' });
+}
+
+/** H5: ask for the SMS code and type the one that arrived. */
+async function proveBySms(container: HTMLElement, code = '246810') {
+  tap(screen.getByRole('button', { name: '获取验证码' }));
+  expect(await screen.findByRole('button', { name: '60秒后重发' })).toBeInTheDocument();
+  const inputs = Array.from(container.querySelectorAll('taro-input-core'));
+  await typeInto(inputs[inputs.length - 1], code);
 }
 
 async function pickHouse(container: HTMLElement) {
@@ -46,15 +55,19 @@ describe('绑定房屋', () => {
     await pickHouse(container);
     expect(screen.getByText('海月花园 / 2栋 / 2栋1单元302')).toBeInTheDocument();
     tap(screen.getByRole('radio', { name: '租户' }));
+    await proveBySms(container);
     tap(screen.getByRole('button', { name: '提交绑定' }));
     expect(await screen.findByText('绑定成功')).toBeInTheDocument();
     expect(api.callsTo('GET', '/api/communities').at(-1)!.query).toEqual({ q: '海月' });
-    // Name and phone start from the WeChat profile the server returned at login.
+    // Name and phone start from the WeChat profile the server returned at login; the phone is
+    // proven by the SMS code sent to it (H5), never sent alone.
+    expect(api.callsTo('POST', '/api/sms/codes')[0].body).toEqual({ phone: '13910007919', purpose: 'bind' });
     expect(api.callsTo('POST', '/api/me/houses')[0].body).toEqual({
       houseId: 12,
       relation: 'tenant',
       name: '徐敏',
       phone: '13910007919',
+      smsCode: '246810',
     });
   });
 
@@ -62,6 +75,7 @@ describe('绑定房屋', () => {
     bindApi().on('POST', '/api/me/houses', { status: 201, body: { ...house, status: 'pending' } });
     const { container } = render(<BindPage />);
     await pickHouse(container);
+    await proveBySms(container);
     tap(screen.getByRole('button', { name: '提交绑定' }));
     expect(await screen.findByText('已提交，等待审核')).toBeInTheDocument();
   });
@@ -73,6 +87,7 @@ describe('绑定房屋', () => {
     });
     const { container } = render(<BindPage />);
     await pickHouse(container);
+    await proveBySms(container);
     tap(screen.getByRole('button', { name: '提交绑定' }));
     expect(await screen.findByText(/接下来：物业核对您的身份后会通过审核/)).toBeInTheDocument();
     expect(screen.getByText(/物业服务电话 075586001234/)).toBeInTheDocument();
@@ -100,6 +115,11 @@ describe('绑定房屋', () => {
     expect(api.callsTo('POST', '/api/me/houses')).toHaveLength(0);
 
     await typeInto(phone, '13800001234');
+    tap(screen.getByRole('button', { name: '提交绑定' }));
+    await waitFor(() => expect(screen.getByRole('alert')).toHaveTextContent('请填写短信验证码'));
+    expect(api.callsTo('POST', '/api/me/houses')).toHaveLength(0);
+
+    await proveBySms(container);
     tap(screen.getByRole('button', { name: '提交绑定' }));
     await waitFor(() => expect(screen.getByRole('alert')).toHaveTextContent('这套房屋您已经提交过绑定申请'));
   });

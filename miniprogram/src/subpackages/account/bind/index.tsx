@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import Taro from '@tarojs/taro';
-import { Input, Text, View } from '@tarojs/components';
+import { Button, Input, Text, View } from '@tarojs/components';
 import {
   BINDING_RELATIONS,
   BINDING_STATUS_LABELS,
@@ -13,14 +13,23 @@ import { HousePicker, useHousePick } from '../../../components/house-picker';
 import { PendingNext } from '../../../components/pending-binding';
 import { Screen } from '../../../components/screen';
 import { useLoader } from '../../../hooks/use-loader';
-import { api, ApiError } from '../../../services/api';
+import { api, ApiError, type PhoneProofInput } from '../../../services/api';
+import { isWeapp } from '../../../services/platform';
 import { textOf } from '../../../services/errors';
 import { storage } from '../../../services/storage';
 import './index.scss';
 
 const PHONE = /^(\+?86)?1\d{10}$/;
 
-/** Community -> building -> house -> who you are; verified at once when the registry agrees. */
+/** Seconds before another SMS code may be asked for (the server allows one a minute per phone). */
+const RESEND_SECONDS = 60;
+
+/**
+ * Community -> building -> house -> who you are, with a proven phone: WeChat's phone-number
+ * button in the mini-program, an SMS code on H5 (docs/households.md). Verified at once as owner
+ * when the phone is the owner's on the property's register; otherwise the owner or the property
+ * office approves.
+ */
 export default function BindPage() {
   const mine = useLoader(() => api.myHouses(), []);
   const [q, setQ] = useState('');
@@ -33,24 +42,58 @@ export default function BindPage() {
   // A new WeChat user is called 微信用户 until they say their name: never prefill that.
   const [name, setName] = useState(realNameOf(user?.name));
   const [phone, setPhone] = useState(user?.phone ?? '');
+  const [smsCode, setSmsCode] = useState('');
+  const [resendIn, setResendIn] = useState(0);
   const [submitting, setSubmitting] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [result, setResult] = useState<HouseBindingView | null>(null);
 
-  const submit = async () => {
+  const submitWith = async (proof: PhoneProofInput) => {
     if (!house || submitting) return;
-    if (!name.trim()) return setError('请填写姓名');
-    if (!PHONE.test(phone.trim())) return setError('请填写正确的手机号');
     setSubmitting(true);
     setError(null);
     try {
-      setResult(await api.requestBinding({ houseId: house.id, relation, name: name.trim(), phone: phone.trim() }));
+      setResult(await api.requestBinding({ houseId: house.id, relation, name: name.trim(), ...proof }));
       void mine.reload();
     } catch (err) {
       setError(err instanceof ApiError && err.code === 'BINDING_EXISTS' ? '这套房屋您已经提交过绑定申请' : textOf(err));
     } finally {
       setSubmitting(false);
     }
+  };
+
+  /** H5: the phone and the SMS code sent to it. */
+  const submit = async () => {
+    if (!name.trim()) return setError('请填写姓名');
+    if (!PHONE.test(phone.trim())) return setError('请填写正确的手机号');
+    if (!/^\d{6}$/.test(smsCode.trim())) return setError('请填写短信验证码（6位数字）');
+    await submitWith({ phone: phone.trim(), smsCode: smsCode.trim() });
+  };
+
+  const sendCode = async () => {
+    if (resendIn > 0) return;
+    if (!PHONE.test(phone.trim())) return setError('请填写正确的手机号');
+    setError(null);
+    try {
+      await api.sendSmsCode(phone.trim(), 'bind');
+      setResendIn(RESEND_SECONDS);
+      const timer = setInterval(() => {
+        setResendIn((s) => {
+          if (s <= 1) clearInterval(timer);
+          return Math.max(0, s - 1);
+        });
+      }, 1000);
+      void Taro.showToast({ title: '验证码已发送', icon: 'none' });
+    } catch (err) {
+      setError(textOf(err));
+    }
+  };
+
+  /** Mini-program: WeChat's phone-number button hands a one-use code for the server. */
+  const onPhoneNumber = (code: string | undefined) => {
+    if (!name.trim()) return setError('请填写姓名');
+    if (!code) return setError('需要授权微信手机号才能验证身份');
+    void submitWith({ phoneCode: code });
   };
 
   const restart = () => {
@@ -70,7 +113,9 @@ export default function BindPage() {
             {result.communityName} {result.houseLabel}
           </View>
           <View className="muted bind-result-text">
-            {ok ? '现在可以一键报修了。' : '您填写的姓名或手机号与物业登记的不一致，需要物业人工审核。'}
+            {ok
+              ? '现在可以一键报修了。'
+              : '您的手机号与物业登记的业主手机号不一致，需要业主在“家庭成员”中同意，或由物业审核。'}
           </View>
           {!ok && <PendingNext binding={result} />}
           <View
@@ -103,6 +148,17 @@ export default function BindPage() {
               >
                 {BINDING_STATUS_LABELS[b.status]}
               </Text>
+              {b.status === 'verified' && b.relation === 'owner' && (
+                <View
+                  className="link"
+                  onClick={() =>
+                    void Taro.navigateTo({ url: `/subpackages/account/household/index?houseId=${b.houseId}` })
+                  }
+                  role="button"
+                >
+                  家庭成员
+                </View>
+              )}
             </View>
           ))}
         </View>
@@ -165,24 +221,66 @@ export default function BindPage() {
               aria-label="姓名"
             />
           </View>
-          <View className="field">
-            <View className="field-label">手机号</View>
-            <Input
-              className="input"
-              type="number"
-              value={phone}
-              maxlength={14}
-              onInput={(e) => setPhone(e.detail.value)}
-              aria-label="手机号"
-            />
-            <View className="muted bind-hint">与物业登记一致时立即认证，否则需物业审核。</View>
-          </View>
+          {isWeapp ? (
+            <View className="field">
+              <Button
+                className={`btn btn-primary btn-block ${submitting ? 'btn-disabled' : ''}`}
+                openType="getPhoneNumber"
+                onGetPhoneNumber={(e) => onPhoneNumber((e.detail as { code?: string }).code)}
+              >
+                {submitting ? '提交中…' : '微信手机号验证并提交'}
+              </Button>
+              <View className="muted bind-hint">手机号与物业登记的业主一致时立即认证，否则需业主或物业审核。</View>
+            </View>
+          ) : (
+            <>
+              <View className="field">
+                <View className="field-label">手机号</View>
+                <View className="row bind-sms">
+                  <Input
+                    className="input bind-sms-input"
+                    type="number"
+                    value={phone}
+                    maxlength={14}
+                    onInput={(e) => setPhone(e.detail.value)}
+                    aria-label="手机号"
+                  />
+                  <View
+                    className={`btn bind-sms-btn ${resendIn > 0 ? 'btn-disabled' : ''}`}
+                    onClick={() => void sendCode()}
+                    role="button"
+                  >
+                    {resendIn > 0 ? `${resendIn}秒后重发` : '获取验证码'}
+                  </View>
+                </View>
+              </View>
+              <View className="field">
+                <View className="field-label">验证码</View>
+                <Input
+                  className="input"
+                  type="number"
+                  value={smsCode}
+                  maxlength={6}
+                  onInput={(e) => setSmsCode(e.detail.value)}
+                  aria-label="验证码"
+                />
+                <View className="muted bind-hint">手机号与物业登记的业主一致时立即认证，否则需业主或物业审核。</View>
+              </View>
+              <View
+                className={`btn btn-primary btn-block ${submitting ? 'btn-disabled' : ''}`}
+                onClick={() => void submit()}
+                role="button"
+              >
+                {submitting ? '提交中…' : '提交绑定'}
+              </View>
+            </>
+          )}
           <View
-            className={`btn btn-primary btn-block ${submitting ? 'btn-disabled' : ''}`}
-            onClick={() => void submit()}
+            className="btn btn-block"
+            onClick={() => void Taro.navigateTo({ url: '/subpackages/account/invite/index' })}
             role="button"
           >
-            {submitting ? '提交中…' : '提交绑定'}
+            我有邀请码
           </View>
         </View>
       </HousePicker>

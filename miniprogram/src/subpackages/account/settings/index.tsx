@@ -36,6 +36,14 @@ export default function SettingsPage() {
         </View>
         <View
           className="list-item"
+          onClick={() => void Taro.navigateTo({ url: '/subpackages/account/household/index' })}
+          role="button"
+        >
+          <Text className="large">家庭成员</Text>
+          <Text className="arrow">›</Text>
+        </View>
+        <View
+          className="list-item"
           onClick={() => void Taro.navigateTo({ url: '/subpackages/account/prices/index' })}
           role="button"
         >

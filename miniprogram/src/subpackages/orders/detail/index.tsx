@@ -26,6 +26,7 @@ import { StateView } from '../../../components/state-view';
 import { useLoader } from '../../../hooks/use-loader';
 import { useOrder } from '../../../hooks/use-order';
 import { api, ApiError, resolveUrl } from '../../../services/api';
+import { storage } from '../../../services/storage';
 import { textOf } from '../../../services/errors';
 import { formatTime, isOpen, orderTitle, statusTone, yuan } from '../../../services/format';
 import { callPhone, canDial, requestSubscriptions } from '../../../services/platform';
@@ -206,6 +207,12 @@ export default function OrderDetailPage() {
             <Text>合计</Text>
             <Text className="quote-total-amount">{yuan(o.quote.totalFen)}</Text>
           </View>
+          {o.status === 'quoted' && o.quote.approved === null && !can('approve_quote') && (
+            // The server keeps fee approval to the owner and members the owner allowed (docs/households.md).
+            <View className="muted detail-note" role="note">
+              只有业主或业主授权的家庭成员可以审批费用，请联系业主处理。
+            </View>
+          )}
           {can('approve_quote') && (
             <View className="detail-actions">
               <View
@@ -229,6 +236,16 @@ export default function OrderDetailPage() {
         </View>
       )}
 
+      {o.status === 'completed' &&
+        !can('confirm') &&
+        storage.user()?.role === 'resident' &&
+        o.reporter &&
+        o.reporter.id !== storage.user()?.id && (
+          // Only the reporter confirms and rates; a housemate follows the order.
+          <View className="card muted detail-note" role="note">
+            维修已完成，等待报修人{o.reporter.name}确认并评价。
+          </View>
+        )}
       {(can('confirm') || can('urge') || can('cancel') || can('reopen')) && (
         <View className="card detail-actions">
           {can('confirm') && (
