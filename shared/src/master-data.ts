@@ -9,13 +9,19 @@ import type { IssuedAccount } from './staff-accounts.js';
 export const IMPORT_SHEETS = {
   communities: {
     name: '小区',
-    columns: ['小区编码', '小区名称', '地址', '户数'],
+    columns: ['小区编码', '小区名称', '地址', '户数', '纬度', '经度'],
     required: ['小区编码', '小区名称'],
   },
   houses: {
     name: '房屋',
     columns: ['小区编码', '楼栋', '单元', '楼层', '房号', '面积'],
     required: ['小区编码', '楼栋', '房号'],
+  },
+  /** Building coordinates (optional sheet): a building of this file's 房屋 or already in the system. */
+  buildings: {
+    name: '楼栋',
+    columns: ['小区编码', '楼栋', '纬度', '经度'],
+    required: ['小区编码', '楼栋', '纬度', '经度'],
   },
   residents: {
     name: '住户',
@@ -35,7 +41,13 @@ export const IMPORT_SHEETS = {
 } as const;
 
 /** Sheets a workbook may leave out. */
-export const OPTIONAL_IMPORT_SHEETS: readonly ImportSheetKey[] = ['staff'];
+export const OPTIONAL_IMPORT_SHEETS: readonly ImportSheetKey[] = ['staff', 'buildings'];
+
+/**
+ * Columns a workbook may leave out (added to the template later: files made with the older one
+ * still import). 纬度/经度: latitude and longitude as map apps in China show them, both or neither.
+ */
+export const OPTIONAL_IMPORT_COLUMNS: readonly string[] = ['纬度', '经度'];
 
 export type ImportSheetKey = keyof typeof IMPORT_SHEETS;
 

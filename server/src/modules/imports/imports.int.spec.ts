@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import ExcelJS from 'exceljs';
 import { buildWorld, loginResident, loginStaff, type World } from '../../testing/factories.js';
 import { startTestServer, TEST_DB, type TestServer } from '../../testing/test-server.js';
+import { MemoryRateLimitStore, RATE_LIMIT_STORE } from '../../common/rate-limit.js';
 import { AuditLog } from '../audit/audit-log.entity.js';
 
 type Sheets = Partial<Record<'小区' | '房屋' | '住户', Array<Array<string | number | null>>>>;
@@ -80,7 +81,10 @@ describe(`master-data import (${TEST_DB})`, () => {
     expect(res.headers.get('content-type')).toContain('spreadsheetml');
     const book = new ExcelJS.Workbook();
     await book.xlsx.load(await res.arrayBuffer());
-    expect(book.worksheets.map((s) => s.name)).toEqual(['小区', '房屋', '住户', '员工', '说明']);
+    expect(book.worksheets.map((s) => s.name)).toEqual(['小区', '房屋', '楼栋', '住户', '员工', '说明']);
+    // Coordinates (latitude first, as copied from a map app): optional columns and sheet.
+    expect(book.getWorksheet('小区')!.getRow(1).values).toEqual([undefined, ...HEADERS['小区'], '纬度', '经度']);
+    expect(book.getWorksheet('楼栋')!.getRow(1).values).toEqual([undefined, '小区编码', '楼栋', '纬度', '经度']);
     expect(book.getWorksheet('住户')!.getRow(1).values).toEqual([undefined, ...HEADERS['住户']]);
     expect(book.getWorksheet('员工')!.getRow(1).values).toEqual([
       undefined,
@@ -297,6 +301,85 @@ describe(`master-data import (${TEST_DB})`, () => {
       w.houseA1.id,
     ]);
     expect(registry.map((r: { name: string }) => r.name)).toEqual(['王芳', '孙七']);
+  });
+
+  it('imports coordinates of communities and buildings: both or neither, in China, never over ones on record', async () => {
+    const book = async (rows: { 小区: unknown[][]; 楼栋: unknown[][]; 房屋?: unknown[][] }) => {
+      const b = new ExcelJS.Workbook();
+      b.addWorksheet('小区').addRow([...HEADERS['小区'], '纬度', '经度']);
+      for (const r of rows.小区) b.getWorksheet('小区')!.addRow(r);
+      b.addWorksheet('房屋').addRow(HEADERS['房屋']);
+      for (const r of rows.房屋 ?? [['ZB', '1栋', null, 1, '101', null]]) b.getWorksheet('房屋')!.addRow(r);
+      b.addWorksheet('楼栋').addRow(['小区编码', '楼栋', '纬度', '经度']);
+      for (const r of rows.楼栋) b.getWorksheet('楼栋')!.addRow(r);
+      b.addWorksheet('住户').addRow(HEADERS['住户']);
+      return Buffer.from(await b.xlsx.writeBuffer());
+    };
+    // Its own admin; and the uploads of this case do not count against the later cases'
+    // (imports are rate-limited per user and per address, 20 a minute).
+    const mapper = await loginStaff(server, await w.factory.staff('admin', w.companyA.id, []));
+    const send = async (buf: Buffer) => {
+      const res = await upload(buf, 'data.xlsx', '', mapper);
+      server.app.get<MemoryRateLimitStore>(RATE_LIMIT_STORE).clear();
+      return res;
+    };
+    const before = await counts();
+    const bad = await send(
+      await book({
+        小区: [['ZB', '珠碧苑', '', null, 22.5, null]],
+        楼栋: [
+          ['ZB', '1栋', 113.93, 22.52],
+          ['ZB', '9栋', 22.52, 113.93],
+          ['ZB', '1栋', '', ''],
+          ['AA', w.houseA1.label.split('1单元')[0], 'abc', 113.9],
+        ],
+      }),
+    );
+    expect(bad.status).toBe(422);
+    expect(bad.body.details.rows).toEqual([
+      { sheet: '小区', row: 2, column: '经度', problem: '纬度和经度须同时填写或同时留空' },
+      { sheet: '楼栋', row: 2, column: '纬度', problem: '纬度须在 -90 到 90 之间' },
+      { sheet: '楼栋', row: 3, column: '楼栋', problem: '楼栋不存在（既不在本文件“房屋”中，也不在系统中）' },
+      { sheet: '楼栋', row: 4, column: '纬度', problem: '必填' },
+      { sheet: '楼栋', row: 4, column: '经度', problem: '必填' },
+      { sheet: '楼栋', row: 4, column: '楼栋', problem: '与第 2 行重复' },
+      { sheet: '楼栋', row: 5, column: '纬度', problem: '须为数字（如 22.5195）' },
+    ]);
+    expect(await counts()).toEqual(before);
+
+    const ok = await send(
+      await book({
+        小区: [['ZB', '珠碧苑', '', null, 22.5195, 113.9296]],
+        楼栋: [
+          ['ZB', '1栋', 22.5207, 113.9311],
+          // A building of the system without coordinates gets them.
+          ['AA', w.houseA1.label.split('1单元')[0], '22.5401', '114.0583'],
+        ],
+      }),
+    );
+    expect(ok.status).toBe(201);
+    const [community] = await server.ds.query('SELECT id, latitude, longitude FROM community WHERE code = ?', ['ZB']);
+    expect([Number(community.latitude), Number(community.longitude)]).toEqual([22.5195, 113.9296]);
+    const [b1] = await server.ds.query('SELECT latitude, longitude FROM building WHERE communityId = ? AND name = ?', [
+      community.id,
+      '1栋',
+    ]);
+    expect([Number(b1.latitude), Number(b1.longitude)]).toEqual([22.5207, 113.9311]);
+    const [a1] = await server.ds.query('SELECT latitude, longitude FROM building WHERE id = ?', [w.houseA1.buildingId]);
+    expect([Number(a1.latitude), Number(a1.longitude)]).toEqual([22.5401, 114.0583]);
+
+    // Coordinates on record are changed on the console, not overwritten by an import.
+    const again = await send(
+      await book({
+        小区: [],
+        房屋: [],
+        楼栋: [['AA', w.houseA1.label.split('1单元')[0], 22.6, 114.1]],
+      }),
+    );
+    expect(again.status).toBe(422);
+    expect(again.body.details.rows).toEqual([
+      { sheet: '楼栋', row: 2, column: '楼栋', problem: '该楼栋已有坐标（请在基础数据页修改）' },
+    ]);
   });
 
   it('imports the flat CSV in UTF-8 or GBK, checking repeated rows agree', async () => {

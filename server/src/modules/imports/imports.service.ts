@@ -4,6 +4,7 @@ import {
   IMPORT_MAX_BYTES,
   IMPORT_RELATIONS,
   IMPORT_SHEETS,
+  coordinateProblems,
   normalizePhone,
   plainNameProblem,
   splitList,
@@ -42,8 +43,16 @@ interface HousePlan {
   existingId: number | null;
 }
 
+/** Coordinates of a place, both known, or both null. */
+interface Point {
+  latitude: number | null;
+  longitude: number | null;
+}
+
 interface Plan {
-  communities: Array<{ code: string; name: string; address: string; households: number | null }>;
+  communities: Array<{ code: string; name: string; address: string; households: number | null } & Point>;
+  /** The 楼栋 sheet: coordinates for buildings of the file's houses or already in the system. */
+  buildingPoints: Array<{ communityCode: string; building: string; latitude: number; longitude: number }>;
   houses: HousePlan[];
   residents: Array<{ houseKey: string; name: string; phone: string; relation: string }>;
   staff: StaffRowPlan[];
@@ -141,7 +150,8 @@ export class ImportsService {
       !parsed.communities.length &&
       !parsed.houses.length &&
       !parsed.residents.length &&
-      !parsed.staff.length
+      !parsed.staff.length &&
+      !parsed.buildings.length
     ) {
       problems.push({ sheet: '', row: 0, column: '', problem: '文件中没有数据' });
     }
@@ -150,7 +160,42 @@ export class ImportsService {
     const existingByCode = new Map(existing.map((c) => [c.code, c]));
 
     // Communities: new ones only; a code of the company is "already exists".
-    const plan: Plan = { communities: [], houses: [], residents: [], staff: [], newTeams: [] };
+    const plan: Plan = { communities: [], buildingPoints: [], houses: [], residents: [], staff: [], newTeams: [] };
+    /** 纬度 and 经度 of a row: both or neither, numbers, in range and in China (coordinateProblems). */
+    const point = (r: SheetRow, required: boolean): Point | null => {
+      const lat = r.cells['纬度'] ?? '';
+      const lng = r.cells['经度'] ?? '';
+      if (!lat && !lng) {
+        if (required) {
+          report(r, '纬度', '必填');
+          report(r, '经度', '必填');
+          return null;
+        }
+        return { latitude: null, longitude: null };
+      }
+      if (!lat || !lng) {
+        report(r, lat ? '经度' : '纬度', '纬度和经度须同时填写或同时留空');
+        return null;
+      }
+      const number = /^[+-]?\d{1,3}(\.\d+)?$/;
+      let bad = false;
+      for (const [column, v] of [
+        ['纬度', lat],
+        ['经度', lng],
+      ] as const) {
+        if (!number.test(v)) {
+          report(r, column, '须为数字（如 22.5195）');
+          bad = true;
+        }
+      }
+      if (bad) return null;
+      const [problem] = coordinateProblems(Number(lat), Number(lng));
+      if (problem) {
+        report(r, problem.startsWith('经度') ? '经度' : '纬度', problem);
+        return null;
+      }
+      return { latitude: Number(lat), longitude: Number(lng) };
+    };
     const fileCodes = new Map<string, SheetRow>();
     for (const r of parsed.communities) {
       const code = text(r, '小区编码', 12, true);
@@ -171,7 +216,8 @@ export class ImportsService {
       if (twin) report(r, '小区编码', `与第 ${twin.row} 行重复`);
       else if (existingByCode.has(code)) report(r, '小区编码', '该小区编码已存在');
       else fileCodes.set(code, r);
-      if (name !== null && !twin) plan.communities.push({ code, name, address, households });
+      const at = point(r, false);
+      if (name !== null && !twin && at) plan.communities.push({ code, name, address, households, ...at });
     }
 
     // Houses: in a community of the file or of the company; new ones only.
@@ -224,6 +270,45 @@ export class ImportsService {
       else {
         fileHouses.set(key, r);
         plan.houses.push({ key, communityCode: code, building, unit, roomNo, floor, areaSqm, existingId: null });
+      }
+    }
+
+    // Building coordinates: a building of the file's houses, or one of the company's without
+    // coordinates yet (an import only adds: coordinates on record are changed on the console).
+    if (parsed.buildings.length) {
+      const inFile = new Set(plan.houses.map((h) => JSON.stringify([h.communityCode, h.building])));
+      const referencedCodes = new Set(parsed.buildings.map((r) => r.cells['小区编码']));
+      const onRecord = new Map<string, Point>();
+      for (const b of await this.placesImport.buildingsOf(
+        em,
+        existing.filter((c) => referencedCodes.has(c.code)).map((c) => c.id),
+      )) {
+        onRecord.set(JSON.stringify([codeById.get(b.communityId)!, b.name]), b);
+      }
+      const seen = new Map<string, SheetRow>();
+      for (const r of parsed.buildings) {
+        const code = knownCode(r);
+        const building = text(r, '楼栋', 50, true);
+        const at = point(r, true);
+        if (code === null || building === null) continue;
+        const key = JSON.stringify([code, building]);
+        const twin = seen.get(key);
+        if (twin) {
+          report(r, '楼栋', `与第 ${twin.row} 行重复`);
+          continue;
+        }
+        seen.set(key, r);
+        const known = onRecord.get(key);
+        if (!inFile.has(key) && !known) {
+          report(r, '楼栋', '楼栋不存在（既不在本文件“房屋”中，也不在系统中）');
+          continue;
+        }
+        if (known && known.latitude !== null) {
+          report(r, '楼栋', '该楼栋已有坐标（请在基础数据页修改）');
+          continue;
+        }
+        if (at?.latitude != null && at.longitude != null)
+          plan.buildingPoints.push({ communityCode: code, building, latitude: at.latitude, longitude: at.longitude });
       }
     }
 
@@ -338,6 +423,7 @@ export class ImportsService {
     const companyId = actor.companyId!;
     const written = await this.placesImport.write(em, companyId, {
       communities: plan.communities,
+      buildingPoints: plan.buildingPoints,
       residents: plan.residents,
       houses: plan.houses.map((h) => ({ ...h, label: labelOf(h) })),
     });
@@ -398,10 +484,13 @@ export class ImportsService {
     for (const line of [
       ['基础数据导入模板'],
       [
-        '“小区”：每行一个新小区。小区编码（必填，1–12 位大写字母或数字，以字母开头，用作工单编号前缀），小区名称（必填），地址，户数（空 = 导入的房屋数）。',
+        '“小区”：每行一个新小区。小区编码（必填，1–12 位大写字母或数字，以字母开头，用作工单编号前缀），小区名称（必填），地址，户数（空 = 导入的房屋数），纬度、经度（小区大门，复制自地图，须同时填写或同时留空）。',
       ],
       [
         '“房屋”：每行一套房屋。小区编码（本文件或系统中已有的小区），楼栋（必填），单元，楼层（整数），房号（必填），面积（平方米）。',
+      ],
+      [
+        '“楼栋”（可不填）：楼栋坐标，用于就近派单和预计上门时间。小区编码、楼栋须对应本文件“房屋”中或系统中已有的楼栋；纬度、经度必填（如 22.5195 与 113.9296，复制自高德/腾讯地图）。系统中已有坐标的楼栋请在基础数据页修改。',
       ],
       [
         '“住户”：房屋登记的住户，用于业主绑定房屋时自动核验。小区编码、楼栋、单元、房号须对应本文件或系统中的房屋；姓名、手机号（11 位）、关系（业主/家属/租户）必填。',

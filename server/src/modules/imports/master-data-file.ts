@@ -2,6 +2,7 @@ import {
   CSV_COLUMNS,
   IMPORT_MAX_ROWS,
   IMPORT_SHEETS,
+  OPTIONAL_IMPORT_COLUMNS,
   OPTIONAL_IMPORT_SHEETS,
   type ImportProblem,
   type ImportSheetKey,
@@ -20,6 +21,8 @@ export interface SheetRow {
 export interface ParsedImport {
   communities: SheetRow[];
   houses: SheetRow[];
+  /** Building coordinates: the optional 楼栋 sheet (none in a CSV). */
+  buildings: SheetRow[];
   residents: SheetRow[];
   /** The optional 员工 sheet (none in a CSV). */
   staff: SheetRow[];
@@ -123,7 +126,8 @@ function headerIndex(
     if (columns.includes(name) && !index.has(name)) index.set(name, i);
   });
   for (const c of columns) {
-    if (!index.has(c)) problems.push({ sheet, row: 1, column: c, problem: '缺少此列（请使用导入模板）' });
+    if (!index.has(c) && !OPTIONAL_IMPORT_COLUMNS.includes(c))
+      problems.push({ sheet, row: 1, column: c, problem: '缺少此列（请使用导入模板）' });
   }
   return index;
 }
@@ -152,7 +156,7 @@ export function readCsv(buf: Buffer): ParsedImport {
   const [header = [], ...data] = records;
   tooMany(data.length);
   const index = headerIndex(CSV_SHEET, header, CSV_COLUMNS, problems);
-  const parsed: ParsedImport = { communities: [], houses: [], residents: [], staff: [], problems };
+  const parsed: ParsedImport = { communities: [], houses: [], buildings: [], residents: [], staff: [], problems };
   if (problems.length) return parsed;
   const seenCommunities = new Map<string, SheetRow>();
   const seenHouses = new Map<string, SheetRow>();
@@ -172,7 +176,7 @@ export function readCsv(buf: Buffer): ParsedImport {
       seenCommunities.set(c['小区编码'], r);
       parsed.communities.push({
         ...r,
-        cells: { 小区编码: c['小区编码'], 小区名称: c['小区名称'], 地址: c['地址'], 户数: '' },
+        cells: { 小区编码: c['小区编码'], 小区名称: c['小区名称'], 地址: c['地址'], 户数: '', 纬度: '', 经度: '' },
       });
     }
     const houseKey = JSON.stringify([c['小区编码'], c['楼栋'], c['单元'], c['房号']]);
@@ -220,7 +224,7 @@ export async function readXlsx(buf: Buffer): Promise<ParsedImport> {
     throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'the file is not a readable .xlsx workbook');
   }
   const problems: ImportProblem[] = [];
-  const parsed: ParsedImport = { communities: [], houses: [], residents: [], staff: [], problems };
+  const parsed: ParsedImport = { communities: [], houses: [], buildings: [], residents: [], staff: [], problems };
   let total = 0;
   for (const key of Object.keys(IMPORT_SHEETS) as ImportSheetKey[]) {
     const spec = IMPORT_SHEETS[key];
@@ -242,7 +246,8 @@ export async function readXlsx(buf: Buffer): Promise<ParsedImport> {
     total += data.length;
     tooMany(total);
     const index = headerIndex(spec.name, header, spec.columns, problems);
-    if (index.size === spec.columns.length) parsed[key] = toRows(spec.name, data, index);
+    if (spec.columns.every((c) => index.has(c) || OPTIONAL_IMPORT_COLUMNS.includes(c)))
+      parsed[key] = toRows(spec.name, data, index);
   }
   return parsed;
 }

@@ -6,7 +6,16 @@ import { PlacesRepository } from './places.repository.js';
 
 /** A validated master-data import, as the places module writes it. */
 export interface PlacesImport {
-  communities: Array<{ code: string; name: string; address: string; households: number | null }>;
+  communities: Array<{
+    code: string;
+    name: string;
+    address: string;
+    households: number | null;
+    latitude: number | null;
+    longitude: number | null;
+  }>;
+  /** Coordinates for buildings of the import's houses or of the company's without any yet. */
+  buildingPoints: Array<{ communityCode: string; building: string; latitude: number; longitude: number }>;
   houses: Array<{
     key: string;
     communityCode: string;
@@ -45,7 +54,15 @@ export class PlacesImportRepository {
     for (const c of plan.communities) {
       const households = c.households ?? added.get(c.code) ?? 0;
       const row = await em.save(
-        em.create(Community, { companyId, code: c.code, name: c.name, address: c.address, households }),
+        em.create(Community, {
+          companyId,
+          code: c.code,
+          name: c.name,
+          address: c.address,
+          households,
+          latitude: c.latitude,
+          longitude: c.longitude,
+        }),
       );
       communityIds.set(c.code, row.id);
     }
@@ -130,6 +147,14 @@ export class PlacesImportRepository {
           phone: r.phone,
           relation: r.relation,
         })),
+      );
+    }
+    // Building coordinates, once the buildings exist (new ones above, or already on record).
+    for (const p of plan.buildingPoints) {
+      await em.update(
+        Building,
+        { communityId: communityIds.get(p.communityCode)!, name: p.building },
+        { latitude: p.latitude, longitude: p.longitude },
       );
     }
     return { buildings: buildingCount, units: unitCount };
