@@ -122,6 +122,9 @@ export class SmsCodesService {
    * databases, across processes), or throw the limit that stopped it.
    */
   private async takeQuota(phoneHash: string, now: Date): Promise<void> {
+    // Stored rounded up to the second: MariaDB keeps DATETIME to the second (dropping the
+    // fraction), which would otherwise let the next send through up to a second early.
+    const at = new Date(Math.ceil(now.getTime() / 1000) * 1000);
     const minuteAgo = new Date(now.getTime() - SMS_CODE_RULES.resendSeconds * 1000);
     const windowAgo = new Date(now.getTime() - SMS_CODE_RULES.windowSeconds * 1000);
     await this.ds
@@ -138,12 +141,12 @@ export class SmsCodesService {
       .update(SmsCodeQuota)
       .set({
         windowCount: () => 'CASE WHEN windowStart <= :windowAgo THEN 1 ELSE windowCount + 1 END',
-        windowStart: () => 'CASE WHEN windowStart <= :windowAgo THEN :now ELSE windowStart END',
-        lastSentAt: now,
+        windowStart: () => 'CASE WHEN windowStart <= :windowAgo THEN :at ELSE windowStart END',
+        lastSentAt: at,
       })
       .where('phoneHash = :phoneHash AND lastSentAt <= :minuteAgo', { phoneHash, minuteAgo })
       .andWhere('(windowStart <= :windowAgo OR windowCount < :perDay)', { perDay: SMS_CODE_RULES.perDay })
-      .setParameters({ phoneHash, minuteAgo, windowAgo, now, perDay: SMS_CODE_RULES.perDay })
+      .setParameters({ phoneHash, minuteAgo, windowAgo, at, perDay: SMS_CODE_RULES.perDay })
       .execute();
     if ((res.affected ?? 0) === 1) return;
     const q = await this.ds.getRepository(SmsCodeQuota).findOneByOrFail({ phoneHash });
