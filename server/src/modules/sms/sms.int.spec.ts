@@ -114,6 +114,16 @@ describe(`SMS: verification codes and the provider queue (${TEST_DB})`, () => {
     await expect(codes.send(phone, 'bind')).resolves.toBeUndefined();
   });
 
+  it('concurrent sends to one phone: exactly one gets through (one conditional UPDATE)', async () => {
+    const phone = nextPhone();
+    const results = await Promise.allSettled(Array.from({ length: 6 }, () => codes.send(phone, 'bind')));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    for (const r of results.filter((r) => r.status === 'rejected')) {
+      expect(r.reason).toMatchObject({ code: 'SMS_CODE_TOO_SOON' });
+    }
+    expect((await messages()).filter((m) => m.kind === 'code')).toHaveLength(1);
+  });
+
   it('10 sends per phone in 24 hours: the 11th is SMS_CODE_DAILY_LIMIT, the next window allows again', async () => {
     const phone = nextPhone();
     for (let i = 0; i < SMS_CODE_RULES.perDay; i++) {
