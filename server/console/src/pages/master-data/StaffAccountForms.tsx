@@ -59,9 +59,11 @@ function useBuildings(communityIds: number[] | undefined) {
   return options;
 }
 
-/** 新增员工: the account with its communities, buildings, skills, teams and weekly shifts, saved at once. */
+/**
+ * 新增员工: the account with its communities, buildings, skills, teams and weekly shifts, saved at
+ * once. Mounted only while open (a fresh form each time, nothing hidden left in the page).
+ */
 export function NewStaffModal(props: {
-  open: boolean;
   onClose: () => void;
   onCreated: (account: IssuedAccount) => void;
   communities: CommunityOption[];
@@ -76,15 +78,10 @@ export function NewStaffModal(props: {
   const communityIds = Form.useWatch('communityIds', form);
   const buildings = useBuildings(communityIds);
 
-  useEffect(() => {
-    if (props.open) {
-      form.resetFields();
-      setError(null);
-    }
-  }, [props.open, form]);
-
   const submit = async () => {
-    const v = await form.validateFields();
+    // Invalid fields show their messages; nothing is sent.
+    const v = await form.validateFields().catch(() => null);
+    if (!v) return;
     const shifts = parseShiftText(v.shifts ?? '');
     setSaving(true);
     setError(null);
@@ -113,10 +110,9 @@ export function NewStaffModal(props: {
   return (
     <Modal
       title="新增员工"
-      open={props.open}
+      open
       onCancel={props.onClose}
       width={640}
-      forceRender
       footer={
         <Space>
           <Button onClick={props.onClose}>取消</Button>
@@ -242,12 +238,15 @@ export function NewStaffModal(props: {
   );
 }
 
-/** The new account's temporary password, shown this once (the server keeps only its hash). */
-export function PasswordOnceModal({ accounts, onClose }: { accounts: IssuedAccount[] | null; onClose: () => void }) {
+/**
+ * The new account's temporary password, shown this once (the server keeps only its hash);
+ * mounted only while open, so the password leaves the page when the dialog closes.
+ */
+export function PasswordOnceModal({ accounts, onClose }: { accounts: IssuedAccount[]; onClose: () => void }) {
   return (
     <Modal
       title="账号已创建"
-      open={!!accounts?.length}
+      open
       onCancel={onClose}
       footer={
         <Button type="primary" onClick={onClose} data-testid="password-once-close">
@@ -262,7 +261,7 @@ export function PasswordOnceModal({ accounts, onClose }: { accounts: IssuedAccou
         style={{ marginBottom: 12 }}
       />
       <div data-testid="password-once">
-        {(accounts ?? []).map((a) => (
+        {accounts.map((a) => (
           <Typography.Paragraph key={a.userId}>
             {a.name}：用户名 <Typography.Text code>{a.username}</Typography.Text> 临时密码{' '}
             <Typography.Text code copyable data-testid="temporary-password">
@@ -275,8 +274,8 @@ export function PasswordOnceModal({ accounts, onClose }: { accounts: IssuedAccou
   );
 }
 
-/** 编辑: the account itself (name, phone, role), saved with PUT /api/staff/:id. */
-export function EditAccountModal(props: { member: StaffView | null; onClose: () => void; onSaved: () => void }) {
+/** 编辑: the account itself (name, phone, role), saved with PUT /api/staff/:id; mounted only while open. */
+export function EditAccountModal(props: { member: StaffView; onClose: () => void; onSaved: () => void }) {
   const { member } = props;
   const services = useServices();
   const { message } = App.useApp();
@@ -284,15 +283,10 @@ export function EditAccountModal(props: { member: StaffView | null; onClose: () 
   const [error, setError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
 
-  useEffect(() => {
-    if (!member) return;
-    setError(null);
-    form.setFieldsValue({ name: member.name, phone: member.phone ?? '', role: member.role });
-  }, [member, form]);
-
   const submit = async () => {
-    if (!member) return;
-    const v = await form.validateFields();
+    // Invalid fields show their messages; nothing is sent.
+    const v = await form.validateFields().catch(() => null);
+    if (!v) return;
     setSaving(true);
     setError(null);
     try {
@@ -309,10 +303,9 @@ export function EditAccountModal(props: { member: StaffView | null; onClose: () 
 
   return (
     <Modal
-      title={member ? `编辑账号：${member.username ?? member.name}` : ''}
-      open={!!member}
+      title={`编辑账号：${member.username ?? member.name}`}
+      open
       onCancel={props.onClose}
-      forceRender
       footer={
         <Space>
           <Button onClick={props.onClose}>取消</Button>
@@ -322,7 +315,11 @@ export function EditAccountModal(props: { member: StaffView | null; onClose: () 
         </Space>
       }
     >
-      <Form form={form} layout="vertical">
+      <Form
+        form={form}
+        layout="vertical"
+        initialValues={{ name: member.name, phone: member.phone ?? '', role: member.role }}
+      >
         {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} />}
         <Form.Item
           name="name"

@@ -84,6 +84,7 @@ export function StaffPanel() {
         <Space>
           <Select
             allowClear
+            data-testid="staff-role-filter"
             placeholder="全部角色"
             style={{ width: 140 }}
             value={role}
@@ -195,20 +196,23 @@ export function StaffPanel() {
         categories={categories.data ?? []}
         teams={teams.data ?? []}
       />
-      <NewStaffModal
-        open={creating}
-        onClose={() => setCreating(false)}
-        onCreated={(account) => {
-          setCreating(false);
-          setIssued([account]);
-          staff.reload();
-        }}
-        communities={communities.data ?? []}
-        categories={categories.data ?? []}
-        teams={teams.data ?? []}
-      />
-      <EditAccountModal member={editingAccount} onClose={() => setEditingAccount(null)} onSaved={staff.reload} />
-      <PasswordOnceModal accounts={issued} onClose={() => setIssued(null)} />
+      {creating && (
+        <NewStaffModal
+          onClose={() => setCreating(false)}
+          onCreated={(account) => {
+            setCreating(false);
+            setIssued([account]);
+            staff.reload();
+          }}
+          communities={communities.data ?? []}
+          categories={categories.data ?? []}
+          teams={teams.data ?? []}
+        />
+      )}
+      {editingAccount && (
+        <EditAccountModal member={editingAccount} onClose={() => setEditingAccount(null)} onSaved={staff.reload} />
+      )}
+      {issued && <PasswordOnceModal accounts={issued} onClose={() => setIssued(null)} />}
     </Card>
   );
 }
