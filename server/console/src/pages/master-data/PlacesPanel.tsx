@@ -126,9 +126,9 @@ export function CoordinatesCell(props: {
         <Input
           data-testid={`coordinates-${kind}-${place.id}`}
           aria-label={`${place.name} 坐标`}
-          placeholder="纬度,经度 如 22.5195,113.9296"
+          placeholder="纬度,经度"
           maxLength={40}
-          style={{ width: 190 }}
+          style={{ width: 160 }}
           value={value}
           status={error ? 'error' : undefined}
           onChange={(e) => setValue(e.target.value)}
@@ -146,9 +146,9 @@ export function CoordinatesCell(props: {
       <Typography.Text
         type={error ? 'danger' : 'secondary'}
         data-testid={error ? `coordinates-error-${kind}-${place.id}` : undefined}
-        style={{ display: 'block', maxWidth: 260, fontSize: 12 }}
+        style={{ display: 'block', maxWidth: 220, fontSize: 12 }}
       >
-        {error ?? '复制自地图（高德/腾讯地图长按取点），先纬度后经度'}
+        {error ?? '复制自地图，先纬度后经度，如 22.5195,113.9296'}
       </Typography.Text>
     </div>
   );
@@ -231,7 +231,7 @@ export function PlacesPanel({ version }: { version: number }) {
             {
               title: '坐标（小区大门）',
               key: 'coordinates',
-              width: 280,
+              width: 240,
               render: (_: unknown, c: CommunityRow) => <CoordinatesCell kind="community" place={c} />,
             },
           ]}
