@@ -31,14 +31,12 @@ export type LiveListener = (msg: LiveServerMessage) => void;
 /** Told when the socket becomes usable (`ready` from the server) or stops being so. */
 export type LiveStateListener = (ready: boolean) => void;
 
-/** The host's timers (browsers, WeChat and Node all have them; this package names no platform). */
-interface Timers {
-  setTimeout(cb: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-  setInterval(cb: () => void, ms: number): unknown;
-  clearInterval(handle: unknown): void;
-}
-const timers = globalThis as unknown as Timers;
+// The host's timers: browsers, WeChat and Node all have them; this package names no platform
+// (its build has no DOM or Node types), so they are declared here, as globals.
+declare function setTimeout(cb: () => void, ms: number): unknown;
+declare function clearTimeout(handle: unknown): void;
+declare function setInterval(cb: () => void, ms: number): unknown;
+declare function clearInterval(handle: unknown): void;
 
 /** Backoff between reconnects: 1 s doubling to 30 s, with jitter so clients do not reconnect in step. */
 const RETRY_BASE_MS = 1000;
@@ -83,7 +81,7 @@ export class LiveConnection {
   subscribe(listener: LiveListener, onState?: LiveStateListener): () => void {
     this.listeners.add(listener);
     if (onState) this.stateListeners.add(onState);
-    if (this.idleTimer) timers.clearTimeout(this.idleTimer);
+    if (this.idleTimer) clearTimeout(this.idleTimer);
     this.idleTimer = null;
     // Another user signed in on this device: the socket must speak for the new token.
     if (this.socket && this.token !== this.tokenOf()) this.drop();
@@ -92,7 +90,7 @@ export class LiveConnection {
       this.listeners.delete(listener);
       if (onState) this.stateListeners.delete(onState);
       if (!this.listeners.size && !this.idleTimer) {
-        this.idleTimer = timers.setTimeout(() => {
+        this.idleTimer = setTimeout(() => {
           this.idleTimer = null;
           if (!this.listeners.size) this.drop();
         }, IDLE_CLOSE_MS);
@@ -169,7 +167,7 @@ export class LiveConnection {
     if (this.retryTimer || !this.listeners.size) return;
     const delay = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** this.attempt) * (0.5 + Math.random() / 2);
     this.attempt += 1;
-    this.retryTimer = timers.setTimeout(() => {
+    this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
       this.ensure();
     }, delay);
@@ -178,7 +176,7 @@ export class LiveConnection {
   /** Ping every heartbeat; a socket silent for two heartbeats is dead (a phone left the network). */
   private startPings(): void {
     this.stopPings();
-    this.pingTimer = timers.setInterval(() => {
+    this.pingTimer = setInterval(() => {
       if (Date.now() - this.lastHeard > 2 * this.heartbeatMs + 5000) {
         this.drop();
         this.retry();
@@ -189,7 +187,7 @@ export class LiveConnection {
   }
 
   private stopPings(): void {
-    if (this.pingTimer) timers.clearInterval(this.pingTimer);
+    if (this.pingTimer) clearInterval(this.pingTimer);
     this.pingTimer = null;
   }
 
@@ -213,7 +211,7 @@ export class LiveConnection {
     const socket = this.socket;
     this.socket = null;
     this.stopPings();
-    if (this.retryTimer) timers.clearTimeout(this.retryTimer);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
     this.setReady(false);
     try {

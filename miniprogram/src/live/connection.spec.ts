@@ -17,7 +17,10 @@ describe('the live connection', () => {
     server = new FakeLiveServer().install();
     token = 'tok-1';
   });
-  afterEach(() => jest.useRealTimers());
+  afterEach(() => {
+    jest.useRealTimers();
+    jest.restoreAllMocks();
+  });
 
   const connection = () =>
     taroLiveConnection(
@@ -50,6 +53,8 @@ describe('the live connection', () => {
   });
 
   it('reconnects with growing delays after drops, and tells its listeners', async () => {
+    // The jitter at its top: each delay is its full backoff step (1 s, then 2 s).
+    jest.spyOn(Math, 'random').mockReturnValue(0.999);
     const c = connection();
     const states: boolean[] = [];
     c.subscribe(
@@ -66,7 +71,7 @@ describe('the live connection', () => {
     await flush();
     expect(server.sockets).toHaveLength(2);
     expect(states).toEqual([true, false, true]);
-    // Refused at the door (the server is restarting): the next waits longer (2-4 s, halved jitter).
+    // Refused at the door (the server is restarting): the next waits longer (2 s).
     server.refuseWith = 1011;
     server.closeAll(1006);
     jest.advanceTimersByTime(1000);

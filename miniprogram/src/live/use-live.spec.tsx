@@ -25,13 +25,17 @@ describe('useLive', () => {
   let connection: LiveConnection;
   beforeEach(() => {
     jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask'] });
+    jest.spyOn(Math, 'random').mockReturnValue(0.5); // the reconnect jitter, fixed
     server = new FakeLiveServer().install();
     connection = taroLiveConnection(
       () => 'ws://server/api/live',
       () => 'tok',
     );
   });
-  afterEach(() => jest.useRealTimers());
+  afterEach(() => {
+    jest.useRealTimers();
+    jest.restoreAllMocks();
+  });
 
   it('refetches once for a burst of relevant notices, not for others, and on resync', async () => {
     const refetch = jest.fn();
