@@ -36,6 +36,8 @@ class Connection {
   actor: Actor | null = null;
   userId = 0;
   scope: OrderScope = { kind: 'company', companyId: -1 };
+  /** The token it signed in with, checked again at every heartbeat. */
+  token = '';
   /** Seconds since the epoch at which the token expires. */
   exp = 0;
   alive = true;
@@ -57,8 +59,9 @@ class Connection {
  *   reaches it only when `orderInScope` says the REST API would show the order (or showed it
  *   before the change: then `order.left`, without details).
  * - Heartbeat: every `LINLI_LIVE_HEARTBEAT_MS` the server pings each socket and closes those
- *   that did not answer the previous ping, closes those whose token expired, and re-reads each
- *   user (deactivated → 4401) and scope (new bindings or communities apply).
+ *   that did not answer the previous ping, checks each socket's token again as a request would
+ *   (expired, revoked, deactivated user → 4401) and re-reads its scope (new bindings or
+ *   communities apply).
  * - At most `LINLI_LIVE_MAX_SOCKETS` sockets per user and process: a new one closes the oldest (4429).
  */
 @WebSocketGateway({ path: LIVE_PATH, maxPayload: LIVE_MAX_CLIENT_FRAME_BYTES })
@@ -139,6 +142,7 @@ export class LiveGateway
     conn.actor = actor;
     conn.userId = actor.userId;
     conn.scope = scope;
+    conn.token = msg.token;
     conn.exp = exp;
     conn.authenticating = false;
     for (const old of this.registry.add(conn)) this.close(old, LIVE_CLOSE.TOO_MANY, 'too many connections');
@@ -185,13 +189,20 @@ export class LiveGateway
       }
       if (conn.actor && conn.exp * 1000 <= now) this.close(conn, LIVE_CLOSE.UNAUTHENTICATED, 'token expired');
     }
-    // Re-read each signed-in user: deactivated or changed role → closed; bindings and communities → new scope.
+    // Check each socket's token again as a request would (expired, revoked, user deactivated or
+    // role changed → closed); bindings and communities → new scope.
     for (const conn of this.registry.all()) {
       try {
-        const actor = await this.users.loadActor(conn.userId);
+        let actor: Actor;
+        try {
+          actor = await actorOfBearer(this.jwt, this.users, `Bearer ${conn.token}`);
+        } catch {
+          this.close(conn, LIVE_CLOSE.UNAUTHENTICATED, 'token no longer valid');
+          continue;
+        }
         if (!this.registry.has(conn)) continue;
-        if (!actor || actor.role !== conn.actor?.role) {
-          this.close(conn, LIVE_CLOSE.UNAUTHENTICATED, 'user is not active');
+        if (actor.userId !== conn.userId || actor.role !== conn.actor?.role) {
+          this.close(conn, LIVE_CLOSE.UNAUTHENTICATED, 'user changed');
           continue;
         }
         conn.actor = actor;
