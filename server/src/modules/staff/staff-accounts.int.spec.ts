@@ -118,6 +118,35 @@ describe(`staff accounts (${TEST_DB})`, () => {
     expect(other.body.code).toBe('USERNAME_TAKEN');
   });
 
+  it('two admins creating the same username at once: one account, the other gets USERNAME_TAKEN', async () => {
+    const body = { username: 'race.one', name: '并发', role: 'desk', communityIds: [w.a1.id] };
+    const results = await Promise.all([
+      server.api.post('/staff', body, { token: admin }),
+      server.api.post('/staff', { ...body, communityIds: [w.b1.id] }, { token: adminB }),
+    ]);
+    expect(results.map((r) => r.status).sort()).toEqual([201, 409]);
+    expect(results.find((r) => r.status === 409)!.body.code).toBe('USERNAME_TAKEN');
+    expect(await n("user WHERE username = 'race.one'")).toBe(1);
+    // Only the winner's audit entry exists.
+    expect(
+      await n("audit_log WHERE entityType = 'staff_account' AND action = 'create' AND after LIKE '%race.one%'"),
+    ).toBe(1);
+  });
+
+  it("PUT /staff/:id/teams replaces a technician's teams (audited); teams of another company are refused", async () => {
+    const t = w.staff.techA1b;
+    const other = (await server.api.post('/teams', { name: '乙组', memberIds: [] }, { token: adminB })).body.id;
+    const bad = await put(`/staff/${t.id}/teams`, { teamIds: [teamId, other] }, { token: admin });
+    expect(`${bad.status} ${bad.body.code}`).toBe('400 VALIDATION_FAILED');
+    const ok = await put(`/staff/${t.id}/teams`, { teamIds: [teamId] }, { token: admin });
+    expect(ok.status).toBe(200);
+    expect(ok.body.teamIds).toEqual([teamId]);
+    const [entry] = (await audits(t.id)).slice(-1);
+    expect(entry).toMatchObject({ action: 'update', before: { teamIds: [] }, after: { teamIds: [teamId] } });
+    const desk = await put(`/staff/${w.staff.deskA1.id}/teams`, { teamIds: [teamId] }, { token: admin });
+    expect(desk.status).toBe(400);
+  });
+
   it('writes nothing when a skill level, a community, a team or the shifts are wrong', async () => {
     const before = await footprint();
     const cases: Array<[object, string]> = [
