@@ -11,6 +11,7 @@ import { ConfigModule } from './config/config.module.js';
 import type { AppConfig } from './config/config.js';
 import { dataSourceOptions } from './database/data-source.js';
 import { ArrivalModule } from './modules/arrival/arrival.module.js';
+import { AccountsModule } from './modules/accounts/accounts.module.js';
 import { AuditModule } from './modules/audit/audit.module.js';
 import { AuthModule } from './modules/auth/auth.module.js';
 import { ImportsModule } from './modules/imports/imports.module.js';
@@ -58,6 +59,7 @@ export class AppModule {
         JobsModule,
         UsersModule,
         AuthModule,
+        AccountsModule,
         PlacesModule,
         ResidentsModule,
         CategoriesModule,

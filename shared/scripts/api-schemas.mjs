@@ -32,6 +32,10 @@ export const VIEW_TYPES = [
   // auth, places, categories, health
   'LoginResponse',
   'UserView',
+  // accounts and the platform (docs/security.md "Accounts and tokens")
+  'PasswordResetResponse',
+  'PlatformCompanyView',
+  'CreateCompanyResponse',
   'CommunityOption',
   'BuildingOption',
   'PublicAreaOption',

@@ -25,6 +25,8 @@ export interface UserView {
   phone: string | null;
   companyId: number | null;
   communityIds: number[];
+  /** Set by an admin or the CLI: until the user sets their own password, every other API answers PASSWORD_CHANGE_REQUIRED. */
+  mustChangePassword?: boolean;
 }
 
 export interface LoginResponse {
@@ -486,4 +488,44 @@ export interface SmsMessagePage {
   total: number;
   page: number;
   pageSize: number;
+}
+
+// ---- accounts and the platform (docs/security.md "Accounts and tokens") ----
+
+/** POST /me/password. */
+export interface ChangePasswordRequest {
+  oldPassword: string;
+  newPassword: string;
+}
+
+/** POST /staff/:id/password-reset: the temporary password, shown once. */
+export interface PasswordResetResponse {
+  userId: number;
+  temporaryPassword: string;
+}
+
+/** A company as the platform operator sees it. */
+export interface PlatformCompanyView {
+  id: number;
+  name: string;
+  active: boolean;
+  createdAt: string;
+  /** Active staff accounts. */
+  staff: number;
+  communities: number;
+}
+
+/** POST /platform/companies. */
+export interface CreateCompanyRequest {
+  name: string;
+  adminUsername: string;
+  adminName: string;
+}
+
+export interface CreateCompanyResponse {
+  company: PlatformCompanyView;
+  adminUserId: number;
+  adminUsername: string;
+  /** The first admin's one-time password: they must change it at first login. */
+  temporaryPassword: string;
 }

@@ -23,6 +23,7 @@ export const AUDIT_ENTITY_TYPES = [
   'community',
   'building',
   'work_order',
+  'company',
 ] as const;
 export type AuditEntityType = (typeof AUDIT_ENTITY_TYPES)[number];
 

@@ -14,6 +14,7 @@ export const ERROR_CATALOGUE = {
   WECHAT_CODE_INVALID: { status: 401, zh: '微信登录已失效，请重试' },
   FORBIDDEN: { status: 403, zh: '没有权限执行此操作' },
   DEMO_LOGIN_DISABLED: { status: 403, zh: '演示账号在生产环境不可用' },
+  PASSWORD_CHANGE_REQUIRED: { status: 403, zh: '请先设置新密码' },
   WECHAT_USER_BLOCKED: { status: 403, zh: '微信账号存在风险，暂无法登录' },
   NOT_FOUND: { status: 404, zh: '内容不存在或已删除' },
   HOUSEHOLD_OWNER_ONLY: { status: 403, zh: '只有业主可以管理家庭成员' },

@@ -35,3 +35,4 @@ export * from './live.js';
 export * from './assign-check.js';
 export * from './live-client.js';
 export * from './staff-accounts.js';
+export * from './password-policy.js';

@@ -332,6 +332,7 @@ export const ROLE_LABELS: Record<Role, string> = {
   desk: '客服',
   supervisor: '主管',
   admin: '管理员',
+  operator: '平台运营',
 };
 
 export const RELATION_LABELS: Record<BindingRelation, string> = {
@@ -478,6 +479,7 @@ export const AUDIT_ENTITY_LABELS: Record<AuditEntityType, string> = {
   community: '小区',
   building: '楼栋',
   work_order: '工单（重新匹配）',
+  company: '公司',
 };
 
 export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {

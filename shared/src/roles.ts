@@ -1,5 +1,8 @@
-/** Who a user is in Linli. `system` is not a user: it acts for timers and routing. */
-export const ROLES = ['resident', 'technician', 'desk', 'supervisor', 'admin'] as const;
+/**
+ * Who a user is in Linli. `system` is not a user: it acts for timers and routing. `operator` runs
+ * the platform (creates and deactivates companies): it has no company and sees no company's data.
+ */
+export const ROLES = ['resident', 'technician', 'desk', 'supervisor', 'admin', 'operator'] as const;
 export type Role = (typeof ROLES)[number];
 
 export const STAFF_ROLES = ['technician', 'desk', 'supervisor', 'admin'] as const;

@@ -99,7 +99,8 @@ function onUnauthenticated(): void {
 function check<T>(status: number, data: unknown, auth: boolean): T {
   if (status >= 200 && status < 300) return data as T;
   const err = toApiError(status, data);
-  if (auth && err.code === 'UNAUTHENTICATED') onUnauthenticated();
+  // A stored session of an account that must set its password first: the login page shows the form after signing in.
+  if (auth && (err.code === 'UNAUTHENTICATED' || err.code === 'PASSWORD_CHANGE_REQUIRED')) onUnauthenticated();
   throw err;
 }
 
@@ -169,6 +170,12 @@ export const api = {
       body: { username, password },
       auth: false,
     });
+    storage.setSession(res.token, res.user);
+    return res;
+  },
+  /** Staff set their own password (first login, after an admin's reset): a fresh session. */
+  async changePassword(oldPassword: string, newPassword: string): Promise<LoginResponse> {
+    const res = await request<LoginResponse>('POST', '/api/me/password', { body: { oldPassword, newPassword } });
     storage.setSession(res.token, res.user);
     return res;
   },

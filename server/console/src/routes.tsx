@@ -4,6 +4,7 @@ import {
   DatabaseOutlined,
   FormOutlined,
   MessageOutlined,
+  BankOutlined,
   PartitionOutlined,
   ToolOutlined,
 } from '@ant-design/icons';
@@ -85,6 +86,15 @@ export const ROUTES: readonly ConsoleRoute[] = [
     roles: ['admin'],
     load: () => import('./pages/sms/index'),
     component: lazy(() => import('./pages/sms/index')),
+  },
+  {
+    path: '/platform',
+    label: '公司管理',
+    icon: <BankOutlined />,
+    // The platform operator's only page; no company role sees it.
+    roles: ['operator'],
+    load: () => import('./pages/platform/index'),
+    component: lazy(() => import('./pages/platform/index')),
   },
 ];
 

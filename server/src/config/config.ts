@@ -48,6 +48,8 @@ export interface AppConfig {
   workers: { intervalMs: number; batchSize: number };
   /** How long configuration rows every order reads stay cached in a process (0: not cached). */
   configCacheMs: number;
+  /** How long a process keeps a signed-in user's row (role, token version, communities); 0: off. */
+  actorCacheMs: number;
   /** How long a process keeps a company's routing quality grades (read from the rollups; 0: not cached). */
   qualityCacheMs: number;
   notifications: {
@@ -382,6 +384,9 @@ export function loadConfig(env: Env, argv: readonly string[] = []): AppConfig {
     },
     // Off in test mode: tests write configuration rows straight into the database.
     configCacheMs: int(env, 'LINLI_CONFIG_CACHE_MS', mode === 'test' ? 0 : 10_000, 0, 600_000),
+    // Off in test mode: tests deactivate users straight in the database. Writes through the app
+    // forget the entry at once; other processes see them within this time (docs/security.md).
+    actorCacheMs: int(env, 'LINLI_ACTOR_CACHE_MS', mode === 'test' ? 0 : 3000, 0, 60_000),
     // Off in test mode: tests rate orders and expect the next routing decision to see it.
     qualityCacheMs: int(env, 'LINLI_QUALITY_CACHE_MS', mode === 'test' ? 0 : 300_000, 0, 3_600_000),
     notifications: {

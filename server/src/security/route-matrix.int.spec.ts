@@ -1,4 +1,4 @@
-import { buildWorld, loginResident, loginStaff, type World } from '../testing/factories.js';
+import { buildWorld, loginOperator, loginResident, loginStaff, type World } from '../testing/factories.js';
 import { startTestServer, TEST_DB, type TestServer } from '../testing/test-server.js';
 import {
   allows,
@@ -45,6 +45,7 @@ describe(`route access matrix (${TEST_DB})`, () => {
     for (const name of ['techA1', 'deskA1', 'supervisorA1', 'adminA', 'adminB', 'deskB1', 'techB1'] as const) {
       token[name] = await loginStaff(server, w.staff[name]);
     }
+    token.operator = await loginOperator(server);
     Object.assign(ids, await recordIds(server, w, token));
   });
 

@@ -12,7 +12,10 @@ import type { TestServer } from '../testing/test-server.js';
 export type ParamKind = 'order' | 'community' | 'building' | 'binding' | 'staff' | 'survey' | 'upload' | 'missing'; // an id that exists nowhere: the route answers 404 to everyone allowed
 
 export interface Rule {
-  /** Who may pass authorization: 'public' needs no token, 'any' is any signed-in user. */
+  /**
+   * Who may pass authorization: 'public' needs no token, 'any' is any signed-in user but the
+   * platform operator (it reaches only routes that name it).
+   */
   roles: 'public' | 'any' | readonly Role[];
   /** What `:id` stands for. */
   id?: ParamKind;
@@ -25,6 +28,9 @@ export interface Rule {
 export const STAFF_ROLES = ['technician', 'desk', 'supervisor', 'admin'] as const;
 export const OFFICE = ['desk', 'supervisor', 'admin'] as const;
 export const ADMIN = ['admin'] as const;
+/** The platform operator: only the routes that name it (no company, no company's data). */
+export const PLATFORM = ['operator'] as const;
+const STAFF_ROLES_AND_OPERATOR = [...STAFF_ROLES, 'operator'] as const;
 const LEAVE = { startAt: '2031-03-03T09:00:00+08:00', endAt: '2031-03-03T18:00:00+08:00', reason: '年假' };
 
 /** The intended access rule of every route. Keep this in step with the controllers. */
@@ -33,6 +39,15 @@ export const POLICY: Record<string, Rule> = {
   'POST /api/auth/wechat': { roles: 'public' },
   'POST /api/auth/password': { roles: 'public' },
   'GET /api/me': { roles: 'any' },
+  // accounts: a signed-in user's own password, an admin's reset, the platform operator's companies
+  'POST /api/me/password': { roles: [...STAFF_ROLES_AND_OPERATOR] },
+  // 'missing': a reset needs no body, so probing technician A1 would end its sessions mid-matrix;
+  // the cross-company refusal (404) is in modules/accounts/accounts.int.spec.ts.
+  'POST /api/staff/:id/password-reset': { roles: ADMIN, id: 'missing' },
+  'GET /api/platform/companies': { roles: PLATFORM },
+  'POST /api/platform/companies': { roles: PLATFORM },
+  'POST /api/platform/companies/:id/deactivate': { roles: PLATFORM, id: 'missing' },
+  'POST /api/platform/companies/:id/activate': { roles: PLATFORM, id: 'missing' },
   'GET /api/health': { roles: 'public' },
   'GET /api/health/live': { roles: 'public' },
   'GET /api/health/ready': { roles: 'public' },
@@ -192,13 +207,14 @@ export const MUTATES_WITHOUT_BODY = new Set([
   'POST /api/surveys/:id/close',
 ]);
 
-/** One actor per role, all of company A (residents: resA1, verified in a1). */
+/** One actor per role, all of company A (residents: resA1, verified in a1); the operator has no company. */
 export const ROLE_ACTORS = {
   resident: 'resA1',
   technician: 'techA1',
   desk: 'deskA1',
   supervisor: 'supervisorA1',
   admin: 'adminA',
+  operator: 'operator',
 } as const satisfies Record<Role, string>;
 /** Company B staff, probed against company A's records. */
 export const CROSS_ACTORS = { adminB: 'admin', deskB1: 'desk', techB1: 'technician' } as const satisfies Record<
@@ -211,7 +227,7 @@ export const ROLES = Object.keys(ROLE_ACTORS) as Role[];
 export const ROUTES = Object.keys(POLICY).sort();
 
 export const allows = (rule: Rule, role: Role) =>
-  rule.roles === 'public' || rule.roles === 'any' || rule.roles.includes(role);
+  rule.roles === 'public' || (rule.roles === 'any' ? role !== 'operator' : rule.roles.includes(role));
 
 /** A 2x2 grey baseline JFIF JPEG (331 bytes). */
 export const JPEG_2X2 = Buffer.from(

@@ -191,3 +191,21 @@ export async function buildWorld(server: TestServer) {
 }
 
 export type World = Awaited<ReturnType<typeof buildWorld>>;
+
+/**
+ * A platform operator (no company) with STAFF_PASSWORD and no pending password change, signed
+ * in: for the route matrix and the accounts tests (docs/security.md "Accounts and tokens").
+ */
+export async function loginOperator(server: TestServer, username = 'platform.op'): Promise<string> {
+  const { createOperator } = await import('../modules/accounts/company-setup.js');
+  const { user } = await server.ds.transaction((em) =>
+    createOperator(em, { username, name: '平台运营', password: STAFF_PASSWORD }),
+  );
+  await server.ds
+    .createQueryBuilder()
+    .update('user')
+    .set({ mustChangePassword: false })
+    .where('id = :id', { id: user.id })
+    .execute();
+  return loginStaff(server, { username });
+}

@@ -90,6 +90,31 @@ describe('员工登录', () => {
     expect(storage.token()).toBeNull();
   });
 
+  it('a technician whose password an admin chose sets a new one first, with the typed password as the old', async () => {
+    const tech = { id: 7, role: 'technician', name: '赵师傅', phone: null, companyId: 1, communityIds: [1] };
+    api.on('POST', '/api/auth/password', { body: { token: 'tok-temp', user: { ...tech, mustChangePassword: true } } });
+    api.on('POST', '/api/me/password', { body: { token: 'tok-new', user: tech } });
+    const { container } = render(<LoginPage />);
+    await staffLogin(container);
+    expect(await screen.findByText('设置新密码')).toBeInTheDocument();
+    expect(urls).toEqual([]);
+    const [fresh, again] = Array.from(container.querySelectorAll('taro-input-core'));
+    await typeInto(fresh, '12345678');
+    await typeInto(again, '12345678');
+    tap(screen.getByRole('button', { name: '保存新密码' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('密码不能全是数字');
+    expect(api.callsTo('POST', '/api/me/password')).toHaveLength(0);
+    await typeInto(fresh, 'zhao-2026-pw');
+    await typeInto(again, 'zhao-2026-pw');
+    tap(screen.getByRole('button', { name: '保存新密码' }));
+    await waitFor(() => expect(urls).toEqual(['/subpackages/staff/queue/index']));
+    expect(api.callsTo('POST', '/api/me/password')[0].body).toEqual({
+      oldPassword: 'secret-1',
+      newPassword: 'zhao-2026-pw',
+    });
+    expect(storage.token()).toBe('tok-new');
+  });
+
   it('asks for both fields before calling the server', async () => {
     render(<LoginPage />);
     tap(screen.getByRole('switch', { name: '员工登录' }));

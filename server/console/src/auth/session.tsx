@@ -6,8 +6,11 @@ import { createServices, ServicesContext, type Services } from '../api/services'
 /** Where the session's token is kept (read at start-up by main.tsx too). */
 export const TOKEN_KEY = 'linli.console.token';
 
-/** Roles that may use the console. Technicians and residents use the mini-program. */
-export const CONSOLE_ROLES = ['admin', 'supervisor', 'desk'] as const satisfies readonly Role[];
+/**
+ * Roles that may use the console. Technicians and residents use the mini-program; the platform
+ * operator sees only its companies page.
+ */
+export const CONSOLE_ROLES = ['admin', 'supervisor', 'desk', 'operator'] as const satisfies readonly Role[];
 export type ConsoleRole = (typeof CONSOLE_ROLES)[number];
 
 export function isConsoleRole(role: Role): role is ConsoleRole {
@@ -21,6 +24,12 @@ export interface Session {
   services: Services;
   login: (username: string, password: string) => Promise<UserView>;
   logout: () => void;
+  /**
+   * The signed-in account must set its own password before anything else (an admin or the CLI
+   * chose it): the console shows only the 设置新密码 form.
+   */
+  mustChangePassword: boolean;
+  changePassword: (oldPassword: string, newPassword: string) => Promise<UserView>;
 }
 
 const SessionContext = createContext<Session | null>(null);
@@ -29,11 +38,13 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const tokenRef = useRef<string | null>(localStorage.getItem(TOKEN_KEY));
   const [user, setUser] = useState<UserView | null>(null);
   const [loading, setLoading] = useState<boolean>(tokenRef.current !== null);
+  const [mustChangePassword, setMustChangePassword] = useState(false);
 
   const logout = useCallback(() => {
     tokenRef.current = null;
     localStorage.removeItem(TOKEN_KEY);
     setUser(null);
+    setMustChangePassword(false);
   }, []);
 
   const services = useMemo(
@@ -51,7 +62,12 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         if (isConsoleRole(me.role)) setUser(me);
         else logout();
       })
-      .catch(() => live && logout())
+      .catch((e: unknown) => {
+        if (!live) return;
+        // A stored token of an account that has not set its password yet: only the form.
+        if (e instanceof ApiError && e.code === 'PASSWORD_CHANGE_REQUIRED') setMustChangePassword(true);
+        else logout();
+      })
       .finally(() => live && setLoading(false));
     return () => {
       live = false;
@@ -66,6 +82,19 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       }
       tokenRef.current = res.token;
       localStorage.setItem(TOKEN_KEY, res.token);
+      setMustChangePassword(res.user.mustChangePassword === true);
+      setUser(res.user);
+      return res.user;
+    },
+    [services],
+  );
+
+  const changePassword = useCallback(
+    async (oldPassword: string, newPassword: string) => {
+      const res = await services.auth.changePassword(oldPassword, newPassword);
+      tokenRef.current = res.token;
+      localStorage.setItem(TOKEN_KEY, res.token);
+      setMustChangePassword(false);
       setUser(res.user);
       return res.user;
     },
@@ -73,8 +102,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   );
 
   const value = useMemo<Session>(
-    () => ({ user, loading, services, login, logout }),
-    [user, loading, services, login, logout],
+    () => ({ user, loading, services, login, logout, mustChangePassword, changePassword }),
+    [user, loading, services, login, logout, mustChangePassword, changePassword],
   );
   return (
     <SessionContext.Provider value={value}>

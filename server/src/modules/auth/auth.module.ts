@@ -23,6 +23,6 @@ import { AuthService, WECHAT_CLIENT } from './auth.service.js';
         }),
     },
   ],
-  exports: [WECHAT_CLIENT],
+  exports: [WECHAT_CLIENT, AuthService],
 })
 export class AuthModule {}

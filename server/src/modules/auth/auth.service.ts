@@ -62,12 +62,15 @@ export class AuthService {
     return this.users.toView(user);
   }
 
-  private async issue(user: User): Promise<LoginResponse> {
+  /** A token for the user's current token version (`ver`), and their view. */
+  async issue(user: User): Promise<LoginResponse> {
     if (user.isDemo && this.config.mode === 'production') {
       throw new AppError('DEMO_LOGIN_DISABLED', 'demo accounts are refused in production mode');
     }
     if (!user.active) throw new AppError('INVALID_CREDENTIALS', 'account is disabled');
-    const payload: TokenPayload = { sub: user.id, role: user.role as Role };
+    if (!(await this.users.companyActive(user.companyId)))
+      throw new AppError('INVALID_CREDENTIALS', "the account's company is deactivated");
+    const payload: TokenPayload = { sub: user.id, role: user.role as Role, ver: user.tokenVersion };
     const token = await this.jwt.signAsync(payload);
     return { token, user: await this.users.toView(user) };
   }

@@ -5,6 +5,8 @@ import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, Primary
 export class Company {
   @PrimaryGeneratedColumn() id: number;
   @Column({ type: 'varchar', length: 100 }) name: string;
+  /** Deactivated by the platform operator: none of its users can sign in or use a token. */
+  @Column({ type: 'boolean', default: true }) active: boolean;
   @CreateDateColumn() createdAt: Date;
 }
 

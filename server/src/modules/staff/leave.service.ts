@@ -108,6 +108,7 @@ export class LeaveService {
         return { kind: 'communities', companyId: actor.companyId!, communityIds: actor.communityIds };
       case 'technician':
       case 'resident':
+      case 'operator': // never reaches leave routes (auth guard); sees only their own (none)
         return { kind: 'self', userId: actor.userId };
     }
   }

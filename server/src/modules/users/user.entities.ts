@@ -30,6 +30,13 @@ export class User {
   /** Seeded demo account: refused in production mode. */
   @Column({ type: 'boolean', default: false }) isDemo: boolean;
   @Column({ type: 'boolean', default: true }) active: boolean;
+  /**
+   * Signed into every token as `ver`; bumped by deactivation, a role change and a password change
+   * or reset, so older tokens stop working on the next request (docs/security.md).
+   */
+  @Column({ type: 'int', default: 0 }) tokenVersion: number;
+  /** Set when an admin or the CLI chose the password: the user must set their own first. */
+  @Column({ type: 'boolean', default: false }) mustChangePassword: boolean;
   @CreateDateColumn() createdAt: Date;
 }
 

@@ -1,8 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { isStaffRole, PLACEHOLDER_NICKNAME, STAFF_ROLES, type Role, type UserView } from '@linli/shared';
 import { DataSource, In, type EntityManager } from 'typeorm';
 import type { Actor } from '../../common/auth/actor.js';
+import { ReadCache } from '../../common/read-cache.js';
+import { APP_CONFIG } from '../../config/config.module.js';
+import type { AppConfig } from '../../config/config.js';
 import { StaffCommunity, User } from './user.entities.js';
 
 export interface StaffFilter {
@@ -16,9 +19,29 @@ export interface StaffFilter {
 /** The users module's row types, for other modules (they never touch the entities). */
 export type { User } from './user.entities.js';
 
+/** What the auth guard needs of a signed-in user, besides the actor: checked on every request. */
+export interface ActorState {
+  actor: Actor;
+  /** Must equal the token's `ver`. */
+  tokenVersion: number;
+  mustChangePassword: boolean;
+}
+
 @Injectable()
 export class UsersRepository {
-  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+  /**
+   * Active users of active companies by id, as the guard reads them on every request
+   * (LINLI_ACTOR_CACHE_MS; null: gone or inactive). Every write through this repository that
+   * changes what is cached forgets the entry (docs/security.md "Tokens").
+   */
+  private readonly actors: ReadCache<number, ActorState | null>;
+
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.actors = new ReadCache(config.actorCacheMs);
+  }
 
   findByIds(ids: number[]): Promise<User[]> {
     const unique = [...new Set(ids)];
@@ -124,6 +147,7 @@ export class UsersRepository {
 
   /** Replace the communities a staff member serves (in the caller's transaction). */
   async replaceCommunities(em: EntityManager, userId: number, communityIds: number[]): Promise<void> {
+    this.forgetActor(userId);
     await em.delete(StaffCommunity, { userId });
     if (communityIds.length)
       await em.insert(
@@ -166,16 +190,77 @@ export class UsersRepository {
 
   /** The actor of an authenticated request, or null when the user is gone or inactive. */
   async loadActor(userId: number): Promise<Actor | null> {
-    if (!Number.isSafeInteger(userId)) return null;
-    const user = await this.findById(userId);
-    if (!user || !user.active) return null;
-    return {
-      userId: user.id,
-      role: user.role as Role,
-      name: user.name,
-      companyId: user.companyId,
-      communityIds: isStaffRole(user.role) ? await this.communityIdsOf(user.id) : [],
-    };
+    const state = await this.loadActorState(userId);
+    return state ? { ...state.actor, communityIds: [...state.actor.communityIds] } : null;
+  }
+
+  /**
+   * The actor and token state of a signed-in user, cached (LINLI_ACTOR_CACHE_MS): null when the
+   * user is gone, inactive, or of an inactive company. The returned object is shared: copy before
+   * changing it.
+   */
+  loadActorState(userId: number): Promise<ActorState | null> {
+    if (!Number.isSafeInteger(userId) || userId < 1) return Promise.resolve(null);
+    return this.actors.get(userId, async () => {
+      const user = await this.ds
+        .getRepository(User)
+        .createQueryBuilder('u')
+        // The places module's table, by name (no entity import across modules).
+        .leftJoin('company', 'c', 'c.id = u.companyId')
+        .addSelect('c.active', 'companyActive')
+        .where('u.id = :userId', { userId })
+        .getRawAndEntities<{ companyActive: unknown }>()
+        .then((r) => (r.entities[0] ? { user: r.entities[0], companyActive: r.raw[0]?.companyActive } : null));
+      if (!user || !user.user.active) return null;
+      // A company row's boolean comes back raw: 0/1 (SQLite, MariaDB) or true/false.
+      if (user.user.companyId !== null && !(user.companyActive === true || Number(user.companyActive) === 1))
+        return null;
+      const u = user.user;
+      return {
+        actor: {
+          userId: u.id,
+          role: u.role as Role,
+          name: u.name,
+          companyId: u.companyId,
+          communityIds: isStaffRole(u.role) ? await this.communityIdsOf(u.id) : [],
+        },
+        tokenVersion: u.tokenVersion,
+        mustChangePassword: u.mustChangePassword,
+      };
+    });
+  }
+
+  /** Whether a user of this company may sign in (residents and operators have none: true). */
+  async companyActive(companyId: number | null): Promise<boolean> {
+    if (companyId === null) return true;
+    const row = await this.ds
+      .createQueryBuilder()
+      .select('c.id', 'id')
+      .from('company', 'c')
+      .where('c.id = :companyId AND c.active = :active', { companyId, active: true })
+      .getRawOne<{ id: number }>();
+    return row !== undefined;
+  }
+
+  /** Drop a user's cached actor (every user's without an id): call on any write to their row or communities. */
+  forgetActor(userId?: number): void {
+    this.actors.forget(userId);
+  }
+
+  /**
+   * Invalidate every token of the user (deactivation, role change, password change or reset), in
+   * the caller's transaction, with other changes to the row. Returns the new version.
+   */
+  async bumpTokenVersion(em: EntityManager, userId: number, changes: Partial<User> = {}): Promise<number> {
+    this.forgetActor(userId);
+    await em
+      .createQueryBuilder()
+      .update(User)
+      .set({ ...changes, tokenVersion: () => 'tokenVersion + 1' })
+      .where('id = :userId', { userId })
+      .execute();
+    const row = await em.findOne(User, { where: { id: userId }, select: { id: true, tokenVersion: true } });
+    return row?.tokenVersion ?? 0;
   }
 
   async toView(user: User): Promise<UserView> {
@@ -186,6 +271,7 @@ export class UsersRepository {
       phone: user.phone,
       companyId: user.companyId,
       communityIds: isStaffRole(user.role) ? await this.communityIdsOf(user.id) : [],
+      ...(user.mustChangePassword ? { mustChangePassword: true } : {}),
     };
   }
 
@@ -207,7 +293,14 @@ export class UsersRepository {
   /** Insert a staff account (in the caller's transaction); its id. */
   async insertStaff(
     em: EntityManager,
-    row: { companyId: number; role: string; name: string; phone: string | null; username: string; passwordHash: string },
+    row: {
+      companyId: number;
+      role: string;
+      name: string;
+      phone: string | null;
+      username: string;
+      passwordHash: string;
+    },
   ): Promise<number> {
     const res = await em.insert(User, {
       companyId: row.companyId,

@@ -526,6 +526,10 @@ export class WorkOrdersService {
         return { kind: 'staff', companyId: actor.companyId!, communityIds: actor.communityIds };
       case 'admin':
         return { kind: 'company', companyId: actor.companyId! };
+      case 'operator':
+        // The platform operator sees no company's orders (the auth guard keeps it off these
+        // routes; the live gateway's socket of an operator hears nothing).
+        return { kind: 'staff', companyId: -1, communityIds: [] };
     }
   }
 

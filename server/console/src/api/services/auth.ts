@@ -8,5 +8,8 @@ export function authService(client: ApiClient) {
     login: (username: string, password: string) => client.post<LoginResponse>('/auth/password', { username, password }),
     /** GET /api/me */
     me: () => client.get<UserView>('/me'),
+    /** POST /api/me/password: a fresh token (other sessions end). */
+    changePassword: (oldPassword: string, newPassword: string) =>
+      client.post<LoginResponse>('/me/password', { oldPassword, newPassword }),
   };
 }

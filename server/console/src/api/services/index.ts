@@ -10,6 +10,7 @@ import { authService } from './auth';
 import { lookupsService } from './lookups';
 import { bindingsService, masterDataService } from './master-data';
 import { ordersService } from './orders';
+import { passwordResetService, platformService } from './platform';
 import { followUpPolicyService, priceItemsService, routingRulesService, slaPoliciesService } from './rules';
 import { scoresService } from './scores';
 import { smsService } from './sms';
@@ -34,6 +35,8 @@ export function createServices(client: ApiClient) {
     surveys: surveysService(client),
     audit: auditService(client),
     sms: smsService(client),
+    platform: platformService(client),
+    passwordReset: passwordResetService(client),
   };
 }
 

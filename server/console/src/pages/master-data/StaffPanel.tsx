@@ -33,6 +33,7 @@ import { useRequest } from '../../api/useRequest';
 import { useServices } from '../../api/services';
 import { hhmm, parseHhmm, WEEKDAY_LABELS } from '../rules/options';
 import { EditAccountModal, NewStaffModal, PasswordOnceModal } from './StaffAccountForms';
+import { ResetPasswordButton } from './ResetPasswordButton';
 
 interface StaffForm {
   capacity?: number;
@@ -151,7 +152,7 @@ export function StaffPanel() {
           {
             title: '操作',
             key: 'ops',
-            width: 170,
+            width: 240,
             fixed: 'right',
             render: (_: unknown, s) => (
               <Space size={0}>
@@ -161,6 +162,7 @@ export function StaffPanel() {
                 <Button size="small" type="link" data-testid="staff-edit" onClick={() => setEditingAccount(s)}>
                   编辑
                 </Button>
+                {s.active && s.username && <ResetPasswordButton member={s} />}
                 {s.active ? (
                   <Popconfirm
                     title={`停用 ${s.name}？`}

@@ -9,6 +9,7 @@ import { CommunityServicePhone1796308500042 } from './1796308500042-CommunitySer
 import { StaffModeOrderFields1796308900000 } from './1796308900000-StaffModeOrderFields.js';
 import { BuildingCoordinates1796400100000 } from './1796400100000-BuildingCoordinates.js';
 import { RatingComplaint1796400400000 } from './1796400400000-RatingComplaint.js';
+import { AccountLifecycle1796400500000 } from './1796400500000-AccountLifecycle.js';
 import { ProvenHouseholds1796400700000 } from './1796400700000-ProvenHouseholds.js';
 import { Sms1796400800000 } from './1796400800000-Sms.js';
 
@@ -25,6 +26,7 @@ export const SQLITE_MIGRATIONS: Function[] = [
   StaffModeOrderFields1796308900000,
   BuildingCoordinates1796400100000,
   RatingComplaint1796400400000,
+  AccountLifecycle1796400500000,
   ProvenHouseholds1796400700000,
   Sms1796400800000,
 ];
