@@ -334,7 +334,7 @@ describe(`admin console: master data, rules, audit (${TEST_DB})`, () => {
     const resident = await server.api.post('/auth/wechat', { code: 'resident2' });
     const request = await server.api.post(
       '/me/houses',
-      { houseId: house.id, relation: 'tenant', name: '新租客', phone: '13812349999' },
+      { houseId: house.id, relation: 'tenant', name: '新租客', phoneCode: server.fake.phoneCode('13812349999') },
       { token: resident.body.token },
     );
     expect([request.status, request.body.status]).toEqual([201, 'pending']);
