@@ -414,6 +414,11 @@ describe('journey: report to rating to the dashboard (mariadb)', () => {
   step(`the resident rates the repair ${STARS} stars, which closes the order`, async () => {
     const page = resident.page;
     await reloadUntil(page, '修好了，去评价');
+    // The live page shows the completed order at once, while the 已同意报价 toast may still be
+    // on screen: a tap on it would be lost.
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll('.taro__toast')].every((t) => getComputedStyle(t).display === 'none'),
+    );
     await tap(visibleText(page, '修好了，去评价'));
     await visibleText(page, '总体评价（必选）').waitFor();
     await tap(visibleText(page, '修好了'));
