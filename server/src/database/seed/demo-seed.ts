@@ -365,6 +365,7 @@ export async function seedDemo(
       ratingWindowDays: opts.ratingWindowDays ?? DEMO_RATING_WINDOW_DAYS,
     });
     await seedSurveys(em, { now, admin, communities, residents, residentHouse });
+    await seedSecondCompany(em, { now, random, passwordHash, wechatAppid: opts.wechatAppid, storage: opts.storage });
     return {
       companyId: company.id,
       communities: communities.length,
@@ -866,4 +867,185 @@ async function seedSurveys(
       );
     }
   }
+}
+
+/** The second demo company's staff logins (password DEMO_PASSWORD), for cross-company checks. */
+export const DEMO_SECOND_COMPANY = {
+  name: '安居物业服务有限公司',
+  admin: 'aj.admin',
+  desk: 'aj.desk1',
+  technicians: ['aj.tech1', 'aj.tech2'],
+  /** WeChat login codes of its residents (H5: type them on the login page). */
+  residents: ['aj-resident1', 'aj-resident2', 'aj-resident3', 'aj-resident4'],
+} as const;
+
+/**
+ * A small second company (docs/security.md: every role of one company is refused the other's
+ * records): one community with two buildings (24 houses), an admin, a desk clerk, two
+ * technicians covering every category, four verified residents and a dozen orders in every
+ * state, generated like the first company's.
+ */
+async function seedSecondCompany(
+  em: EntityManager,
+  opts: { now: Date; random: () => number; passwordHash: string; wechatAppid: string; storage?: FileStorage },
+): Promise<void> {
+  const company = await em.save(em.create(Company, { name: DEMO_SECOND_COMPANY.name }));
+  const community = await em.save(
+    em.create(Community, {
+      companyId: company.id,
+      name: '松涛苑',
+      code: 'ST',
+      address: '深圳市宝安区松涛路9号',
+      servicePhone: '075527008899',
+      households: 0,
+      latitude: 22.5554,
+      longitude: 113.8837,
+    }),
+  );
+  const houses: House[] = [];
+  for (let b = 1; b <= 2; b++) {
+    const building = await em.save(
+      em.create(Building, {
+        communityId: community.id,
+        name: `${b}栋`,
+        latitude: Math.round((22.5554 + b * 0.0012) * 1e6) / 1e6,
+        longitude: Math.round((113.8837 + b * 0.0015) * 1e6) / 1e6,
+      }),
+    );
+    const unit = await em.save(em.create(Unit, { buildingId: building.id, name: '1单元' }));
+    for (let floor = 1; floor <= 6; floor++) {
+      for (let door = 1; door <= 2; door++) {
+        const roomNo = `${floor}0${door}`;
+        const house = await em.save(
+          em.create(House, {
+            communityId: community.id,
+            buildingId: building.id,
+            unitId: unit.id,
+            roomNo,
+            label: `${b}栋1单元${roomNo}`,
+          }),
+        );
+        const n = houses.length + 1;
+        await em.save(
+          em.create(HouseRegistryEntry, {
+            houseId: house.id,
+            name: `${SURNAMES[n % SURNAMES.length]}${GIVEN[(n * 7) % GIVEN.length]}`,
+            phone: `138${String(20000000 + n * 7919).slice(-8)}`,
+            relation: 'owner',
+          }),
+        );
+        houses.push(house);
+      }
+    }
+  }
+  community.households = houses.length;
+  await em.save(community);
+  const areas = [
+    await em.save(em.create(PublicArea, { communityId: community.id, name: '地下车库', buildingId: null })),
+  ];
+  for (const [i, [code, name]] of DEMO_CATEGORIES.entries()) {
+    await em.save(em.create(Category, { companyId: company.id, code, name, sortOrder: i }));
+  }
+  const staff = async (username: string, role: string, name: string, phone: string, serves: boolean) => {
+    const user = await em.save(
+      em.create(User, {
+        role,
+        companyId: company.id,
+        name,
+        phone,
+        username,
+        passwordHash: opts.passwordHash,
+        isDemo: true,
+        active: true,
+      }),
+    );
+    if (serves) await em.save(em.create(StaffCommunity, { userId: user.id, communityId: community.id }));
+    return user;
+  };
+  await staff(DEMO_SECOND_COMPANY.admin, 'admin', '周经理', '13600000000', false);
+  const desk = await staff(DEMO_SECOND_COMPANY.desk, 'desk', '吴客服', '13600000001', true);
+  const techs = [
+    await staff(DEMO_SECOND_COMPANY.technicians[0], 'technician', '郑师傅', '13600000101', true),
+    await staff(DEMO_SECOND_COMPANY.technicians[1], 'technician', '冯师傅', '13600000102', true),
+  ];
+  const skills: Array<Array<[string, number]>> = [
+    [
+      ['plumbing', 4],
+      ['electrical', 4],
+      ['other', 3],
+      ['lift', 2],
+    ],
+    [
+      ['door_window', 4],
+      ['public_area', 4],
+      ['plumbing', 3],
+      ['lift', 3],
+    ],
+  ];
+  for (const [i, tech] of techs.entries()) {
+    for (const [category, level] of skills[i])
+      await em.save(em.create(TechnicianSkill, { userId: tech.id, category, level }));
+    await em.save(
+      em.create(TechnicianProfile, {
+        userId: tech.id,
+        capacity: 6,
+        latitude: null,
+        longitude: null,
+        positionAt: null,
+        lastAssignedAt: null,
+      }),
+    );
+  }
+  const residents: User[] = [];
+  const residentHouse = new Map<number, House>();
+  for (const [i, code] of DEMO_SECOND_COMPANY.residents.entries()) {
+    const house = houses[i * 3];
+    const reg = await em.findOneByOrFail(HouseRegistryEntry, { houseId: house.id });
+    const user = await em.save(
+      em.create(User, {
+        role: 'resident',
+        companyId: null,
+        name: reg.name,
+        phone: reg.phone,
+        wechatOpenid: fakeOpenid(opts.wechatAppid, code),
+        isDemo: true,
+        active: true,
+      }),
+    );
+    await em.save(
+      em.create(HouseBinding, {
+        userId: user.id,
+        houseId: house.id,
+        relation: 'owner',
+        status: 'verified',
+        name: reg.name,
+        phone: reg.phone,
+        reviewedById: null,
+        reviewedAt: opts.now,
+      }),
+    );
+    residents.push(user);
+    residentHouse.set(user.id, house);
+  }
+  const completionPhoto = opts.storage
+    ? await seedCompletionPhotos(
+        em,
+        opts.storage,
+        techs.map((t) => t.id),
+        opts.now,
+      )
+    : new Map<number, number>();
+  await seedOrders(em, {
+    count: 12,
+    now: opts.now,
+    random: opts.random,
+    residents,
+    residentHouse,
+    communities: [community],
+    areasByCommunity: new Map([[community.id, areas]]),
+    techs,
+    completionPhoto,
+    dispatcher: desk,
+    ratingWindowDays: DEMO_RATING_WINDOW_DAYS,
+  });
 }
