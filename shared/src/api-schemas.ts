@@ -2021,6 +2021,10 @@ export const API_SCHEMAS = {
         description: 'When it was used (by whom is on the member list); null while open.',
         nullable: true,
       },
+      qrPng: {
+        type: 'string',
+        description: 'The QR image of the code (inviteQrText) as a PNG data URL, for the invitee to scan.',
+      },
     },
     required: ['id', 'houseId', 'code', 'relation', 'canApproveFees', 'expiresAt', 'createdAt', 'usedAt'],
     additionalProperties: false,

@@ -1,5 +1,6 @@
 /** Shapes of the HTTP API, shared by the server (which returns them) and its clients. */
 import type { BindingRelation, BindingStatus } from './places.js';
+import type { InviteRelation, PhoneProof } from './households.js';
 import type { Role } from './roles.js';
 import type { Channel, PauseReason, Priority, WorkOrderAction, WorkOrderKind, WorkOrderStatus } from './work-order.js';
 import type { ExcludedCandidate, ExclusionReason, RankedCandidate, RoutingWeights } from './routing.js';
@@ -55,6 +56,10 @@ export interface HouseBindingView {
   servicePhone?: string | null;
   /** Who asked, as they typed it: the resident's own data, shown to them and to reviewers. */
   applicant: { name: string; phone: string };
+  /** May approve fees for the house: an owner, or a member the owner allowed. Absent: false. */
+  canApproveFees?: boolean;
+  /** How the phone was proven (wechat, sms, invite); null: before proof was required. */
+  phoneProof?: PhoneProof | null;
 }
 
 export interface QuoteItem {
@@ -456,6 +461,50 @@ export interface ReadinessView {
   failed?: string[];
   checks: Record<string, ReadinessCheck>;
 }
+/** A resident of a house as its owner sees them (docs/households.md). */
+export interface HouseMemberView {
+  bindingId: number;
+  userId: number;
+  name: string;
+  /** Masked (138****1234): the owner manages members, they do not collect their numbers. */
+  phone: string | null;
+  relation: BindingRelation;
+  status: BindingStatus;
+  canApproveFees: boolean;
+  phoneProof: PhoneProof | null;
+  /** The viewer's own binding. */
+  isMe: boolean;
+  createdAt: string;
+}
+
+/** An invite to join a house: a one-use code valid for 7 days. */
+export interface HouseInviteView {
+  id: number;
+  houseId: number;
+  code: string;
+  relation: InviteRelation;
+  canApproveFees: boolean;
+  expiresAt: string;
+  createdAt: string;
+  /** When it was used (by whom is on the member list); null while open. */
+  usedAt: string | null;
+  /** The QR image of the code (inviteQrText) as a PNG data URL, for the invitee to scan. */
+  qrPng?: string;
+}
+
+/** GET /me/houses/:houseId/household: the owner's page of the house's people. */
+export interface HouseholdView {
+  houseId: number;
+  houseLabel: string;
+  communityName: string;
+  /** Verified bindings, owners first. */
+  members: HouseMemberView[];
+  /** Requests waiting for the owner (or the desk). */
+  pending: HouseMemberView[];
+  /** Open invites (unused, unexpired). */
+  invites: HouseInviteView[];
+}
+
 // ---- SMS (docs/sms.md) ----
 
 /** POST /api/sms/codes: what the code is for. */

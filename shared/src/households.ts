@@ -39,3 +39,14 @@ export function managesHousehold(role: HouseholdRole | null | undefined): boolea
 export function normalizeInviteCode(code: string): string {
   return code.replace(/[\s-]/g, '').toUpperCase();
 }
+
+/** What an invite's QR code holds: the code with a prefix, so a scan of anything else is refused. */
+export function inviteQrText(code: string): string {
+  return `linli:invite:${code}`;
+}
+
+/** The invite code in a scanned QR text (inviteQrText), or null when it is not an invite. */
+export function inviteCodeFromQr(text: string): string | null {
+  const m = /^linli:invite:([A-Za-z0-9-]{4,20})$/.exec(text.trim());
+  return m ? normalizeInviteCode(m[1]) : null;
+}

@@ -255,6 +255,11 @@ describe(`proven households over HTTP (${TEST_DB})`, () => {
       expect(days).toBeGreaterThan(6.9);
       expect(days).toBeLessThanOrEqual(7);
       code = res.body.code;
+      // The QR image holds the code (inviteQrText): a PNG, as a data URL the page shows.
+      expect(res.body.qrPng).toMatch(/^data:image\/png;base64,/);
+      const png = Buffer.from(res.body.qrPng.split(',')[1], 'base64');
+      expect(png.subarray(1, 4).toString('ascii')).toBe('PNG');
+      expect(png.length).toBeGreaterThan(200);
       const page = await household(owner);
       expect(page.body.invites.map((i: { code: string }) => i.code)).toContain(code);
       const bad = await server.api.post(`/me/houses/${w.houseA1.id}/invites`, { relation: 'owner' }, { token: owner });

@@ -2,10 +2,12 @@ import { randomInt } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, IsNull, MoreThan, type EntityManager } from 'typeorm';
+import QRCode from 'qrcode';
 import {
   INVITE_CODE_ALPHABET,
   INVITE_CODE_LENGTH,
   INVITE_TTL_DAYS,
+  inviteQrText,
   managesHousehold,
   maskPhone,
   mayApproveFees,
@@ -176,7 +178,7 @@ export class ResidentsService {
         .sort(ownersFirst)
         .map(member),
       pending: rows.filter((b) => b.status === 'pending').map(member),
-      invites: invites.map(inviteView),
+      invites: await Promise.all(invites.map(withQr)),
     };
   }
 
@@ -264,7 +266,7 @@ export class ResidentsService {
           });
           return row;
         });
-        return inviteView(invite);
+        return withQr(invite);
       } catch (e) {
         if (!isUniqueViolation(e) || attempt >= 3) throw e;
       }
@@ -399,6 +401,12 @@ function newInviteCode(): string {
   let code = '';
   for (let i = 0; i < INVITE_CODE_LENGTH; i++) code += INVITE_CODE_ALPHABET[randomInt(INVITE_CODE_ALPHABET.length)];
   return code;
+}
+
+/** The invite's view with its QR image (a PNG data URL the mini-program shows as an image). */
+async function withQr(i: HouseInvite): Promise<HouseInviteView> {
+  const qrPng = await QRCode.toDataURL(inviteQrText(i.code), { errorCorrectionLevel: 'M', margin: 2, width: 256 });
+  return { ...inviteView(i), qrPng };
 }
 
 function inviteView(i: HouseInvite): HouseInviteView {

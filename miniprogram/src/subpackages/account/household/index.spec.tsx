@@ -91,6 +91,7 @@ describe('家庭成员', () => {
           expiresAt: '2026-11-28T02:00:00.000Z',
           createdAt: '2026-11-21T02:00:00.000Z',
           usedAt: null,
+          qrPng: 'data:image/png;base64,iVBORw0KGgo=',
         },
       });
     render(<HouseholdPage />);
@@ -98,6 +99,7 @@ describe('家庭成员', () => {
     tap(screen.getByRole('checkbox', { name: '可审批费用' }));
     tap(screen.getByRole('button', { name: '生成邀请码' }));
     expect(await screen.findByText('K7M2QX9P')).toBeInTheDocument();
+    expect(screen.getByLabelText('邀请二维码')).toBeInTheDocument();
     expect(api.callsTo('POST', '/api/me/houses/11/invites')[0].body).toEqual({
       relation: 'tenant',
       canApproveFees: true,

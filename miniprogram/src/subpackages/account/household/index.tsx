@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import Taro, { useRouter } from '@tarojs/taro';
-import { Text, View } from '@tarojs/components';
+import { Image, Text, View } from '@tarojs/components';
 import {
   BINDING_STATUS_LABELS,
   INVITE_RELATIONS,
@@ -233,9 +233,12 @@ export default function HouseholdPage() {
                 <View className="household-code" aria-label="邀请码">
                   {made.code}
                 </View>
+                {made.qrPng && (
+                  <Image className="household-qr" src={made.qrPng} mode="aspectFit" aria-label="邀请二维码" />
+                )}
                 <View className="muted">
                   {RELATION_LABELS[made.relation]}邀请，{dateOf(made.expiresAt)}前有效，只能使用一次。对方在“绑定房屋 ·
-                  我有邀请码”中输入。
+                  我有邀请码”中输入或扫码。
                 </View>
                 <View
                   className="btn btn-block"

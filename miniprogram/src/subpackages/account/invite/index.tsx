@@ -1,7 +1,13 @@
 import { useState } from 'react';
 import Taro, { useRouter } from '@tarojs/taro';
 import { Button, Input, Text, View } from '@tarojs/components';
-import { normalizeInviteCode, realNameOf, RELATION_LABELS, type HouseBindingView } from '@linli/shared';
+import {
+  inviteCodeFromQr,
+  normalizeInviteCode,
+  realNameOf,
+  RELATION_LABELS,
+  type HouseBindingView,
+} from '@linli/shared';
 import { Screen } from '../../../components/screen';
 import { api, ApiError, type PhoneProofInput } from '../../../services/api';
 import { textOf } from '../../../services/errors';
@@ -51,6 +57,20 @@ export default function InvitePage() {
     }
   };
 
+  /** Mini-program: scan the QR on the owner's phone (it holds the code). */
+  const scan = async () => {
+    try {
+      const { result } = await Taro.scanCode({ onlyFromCamera: false, scanType: ['qrCode'] });
+      const scanned = inviteCodeFromQr(result);
+      if (scanned) {
+        setCode(scanned);
+        setError(null);
+      } else setError('这不是邻里的邀请二维码');
+    } catch {
+      // Cancelled: nothing to do.
+    }
+  };
+
   const sendCode = async () => {
     if (!PHONE.test(phone.trim())) return setError('请填写正确的手机号');
     setError(null);
@@ -97,6 +117,11 @@ export default function InvitePage() {
             onInput={(e) => setCode(e.detail.value)}
             aria-label="邀请码"
           />
+          {isWeapp && (
+            <View className="btn" onClick={() => void scan()} role="button">
+              扫描邀请二维码
+            </View>
+          )}
         </View>
         <View className="field">
           <View className="field-label">姓名</View>
