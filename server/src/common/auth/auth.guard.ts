@@ -19,14 +19,17 @@ export interface TokenPayload {
 /**
  * The actor of a bearer Authorization header, or UNAUTHENTICATED: HS256 only, exp required,
  * an active user (of an active company) whose role and token version are still the token's.
- * Also used outside Nest's guards (API docs, the live gateway).
+ * Also used outside Nest's guards (API docs, the live gateway), where an account that must still
+ * set its password is refused too (PASSWORD_CHANGE_REQUIRED).
  */
 export async function actorOfBearer(
   jwt: JwtService,
   users: UsersRepository,
   header: string | undefined,
 ): Promise<Actor> {
-  return (await sessionOfBearer(jwt, users, header)).actor;
+  const { actor, mustChangePassword } = await sessionOfBearer(jwt, users, header);
+  if (mustChangePassword) throw new AppError('PASSWORD_CHANGE_REQUIRED', 'set a new password first');
+  return actor;
 }
 
 /** actorOfBearer with the token state the guard also needs (must the user change their password). */

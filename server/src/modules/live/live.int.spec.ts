@@ -116,6 +116,26 @@ describe(`live updates over WebSocket (${TEST_DB})`, () => {
       }
     });
 
+    it("closes a technician's socket once an admin resets their password, and refuses the temporary password's token until it is changed", async () => {
+      const tech = await w.factory.staff('technician', w.companyA.id, [w.a1.id]);
+      const token = await loginStaff(server, tech);
+      const c = await LiveTestClient.signedIn(server.url, token);
+      open.push(c);
+      const reset = await server.api.post(`/staff/${tech.id}/password-reset`, {}, { token: tokens.adminA });
+      expect(reset.status).toBe(200);
+      // The next heartbeat checks the token again: its version is gone.
+      expect((await c.closure()).code).toBe(LIVE_CLOSE.UNAUTHENTICATED);
+      const first = await server.api.post('/auth/password', {
+        username: tech.username,
+        password: reset.body.temporaryPassword,
+      });
+      expect(first.body.user.mustChangePassword).toBe(true);
+      const pending = await raw();
+      pending.send({ type: 'auth', token: first.body.token });
+      expect((await pending.closure()).code).toBe(LIVE_CLOSE.UNAUTHENTICATED);
+      expect(pending.messages).toEqual([]);
+    });
+
     it('closes a socket whose first message is not auth (4401) or not a message at all (4400)', async () => {
       const ping = await raw();
       ping.send({ type: 'ping' });
