@@ -55,13 +55,13 @@ export const VIEW_TYPES = [
   'ReportSubscriptionsResponse',
   // residents
   'HouseBindingView',
+  'HouseholdView',
+  'HouseMemberView',
+  'HouseInviteView',
   // work orders and what hangs off them
   'CreatedWorkOrderView',
   'WorkOrderPage',
   'WorkOrderDetailView',
-  'HouseholdView',
-  'HouseMemberView',
-  'HouseInviteView',
   'SlaClockView',
   'RoutingDecisionView',
   'RoutingExplanationView',

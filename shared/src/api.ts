@@ -340,8 +340,6 @@ export interface RoutingExplanationView {
   excluded: ExcludedCandidate[];
 }
 
-// Pickers, the report and the rating (the mini-program's resident screens).
-
 /** A ranked candidate of the explanation with the facts behind its distance grade (docs/routing.md). */
 export interface ExplainedCandidate extends RankedCandidate {
   /** km from the technician's position to the order's building (else community), 2 decimals; null: unknown. */
@@ -351,6 +349,8 @@ export interface ExplainedCandidate extends RankedCandidate {
   /** Where the technician's position came from; null: unknown. */
   positionSource: 'reported' | 'current_job' | 'last_job' | null;
 }
+
+// Pickers, the report and the rating (the mini-program's resident screens).
 
 /** GET /api/communities/:id/buildings */
 export interface BuildingOption {
@@ -461,6 +461,47 @@ export interface ReadinessView {
   failed?: string[];
   checks: Record<string, ReadinessCheck>;
 }
+
+// ---- accounts and the platform (docs/security.md "Accounts and tokens") ----
+
+/** POST /me/password. */
+export interface ChangePasswordRequest {
+  oldPassword: string;
+  newPassword: string;
+}
+
+/** POST /staff/:id/password-reset: the temporary password, shown once. */
+export interface PasswordResetResponse {
+  userId: number;
+  temporaryPassword: string;
+}
+
+/** A company as the platform operator sees it. */
+export interface PlatformCompanyView {
+  id: number;
+  name: string;
+  active: boolean;
+  createdAt: string;
+  /** Active staff accounts. */
+  staff: number;
+  communities: number;
+}
+
+/** POST /platform/companies. */
+export interface CreateCompanyRequest {
+  name: string;
+  adminUsername: string;
+  adminName: string;
+}
+
+export interface CreateCompanyResponse {
+  company: PlatformCompanyView;
+  adminUserId: number;
+  adminUsername: string;
+  /** The first admin's one-time password: they must change it at first login. */
+  temporaryPassword: string;
+}
+
 /** A resident of a house as its owner sees them (docs/households.md). */
 export interface HouseMemberView {
   bindingId: number;
@@ -537,44 +578,4 @@ export interface SmsMessagePage {
   total: number;
   page: number;
   pageSize: number;
-}
-
-// ---- accounts and the platform (docs/security.md "Accounts and tokens") ----
-
-/** POST /me/password. */
-export interface ChangePasswordRequest {
-  oldPassword: string;
-  newPassword: string;
-}
-
-/** POST /staff/:id/password-reset: the temporary password, shown once. */
-export interface PasswordResetResponse {
-  userId: number;
-  temporaryPassword: string;
-}
-
-/** A company as the platform operator sees it. */
-export interface PlatformCompanyView {
-  id: number;
-  name: string;
-  active: boolean;
-  createdAt: string;
-  /** Active staff accounts. */
-  staff: number;
-  communities: number;
-}
-
-/** POST /platform/companies. */
-export interface CreateCompanyRequest {
-  name: string;
-  adminUsername: string;
-  adminName: string;
-}
-
-export interface CreateCompanyResponse {
-  company: PlatformCompanyView;
-  adminUserId: number;
-  adminUsername: string;
-  /** The first admin's one-time password: they must change it at first login. */
-  temporaryPassword: string;
 }

@@ -33,6 +33,6 @@ export * from './eta.js';
 export * from './stage-promises.js';
 export * from './live.js';
 export * from './assign-check.js';
-export * from './live-client.js';
-export * from './staff-accounts.js';
 export * from './password-policy.js';
+export * from './staff-accounts.js';
+export * from './live-client.js';

@@ -153,10 +153,10 @@ export async function uploadPhoto(filePath: string): Promise<UploadView> {
   return check<UploadView>(res.statusCode, data, true);
 }
 
-// ------------------------------------------------------------------ endpoints
 /** The proof of a phone (docs/households.md): WeChat's phone-number code, or the phone and its SMS code. */
 export type PhoneProofInput = { phoneCode: string } | { phone: string; smsCode: string };
 
+// ------------------------------------------------------------------ endpoints
 
 export const api = {
   async loginWechat(code: string): Promise<LoginResponse> {
@@ -185,13 +185,6 @@ export const api = {
   /** Binding needs a proven phone: WeChat's phone-number code, or (H5) the phone and its SMS code. */
   requestBinding: (input: { houseId: number; relation: BindingRelation; name: string } & PhoneProofInput) =>
     request<HouseBindingView>('POST', '/api/me/houses', { body: input }),
-  communities: (q?: string) => request<CommunityOption[]>('GET', '/api/communities', { query: { q } }),
-  buildings: (communityId: number) => request<BuildingOption[]>('GET', `/api/communities/${communityId}/buildings`),
-  publicAreas: (communityId: number) =>
-    request<PublicAreaOption[]>('GET', `/api/communities/${communityId}/public-areas`),
-  houses: (buildingId: number) => request<HouseOption[]>('GET', `/api/buildings/${buildingId}/houses`),
-  categories: (communityId?: number) => request<CategoryView[]>('GET', '/api/categories', { query: { communityId } }),
-  /** The community's price list (收费标准): its own items and the company-wide ones. */
   /** An SMS verification code to the phone (H5 binding); 202 with no body. */
   sendSmsCode: (phone: string, purpose: 'bind' | 'login' = 'bind') =>
     request<void>('POST', '/api/sms/codes', { body: { phone, purpose }, auth: false }),
@@ -206,6 +199,13 @@ export const api = {
   updateMember: (bindingId: number, canApproveFees: boolean) =>
     request<HouseholdView>('PATCH', `/api/household-members/${bindingId}`, { body: { canApproveFees } }),
   removeMember: (bindingId: number) => request<HouseholdView>('DELETE', `/api/household-members/${bindingId}`),
+  communities: (q?: string) => request<CommunityOption[]>('GET', '/api/communities', { query: { q } }),
+  buildings: (communityId: number) => request<BuildingOption[]>('GET', `/api/communities/${communityId}/buildings`),
+  publicAreas: (communityId: number) =>
+    request<PublicAreaOption[]>('GET', `/api/communities/${communityId}/public-areas`),
+  houses: (buildingId: number) => request<HouseOption[]>('GET', `/api/buildings/${buildingId}/houses`),
+  categories: (communityId?: number) => request<CategoryView[]>('GET', '/api/categories', { query: { communityId } }),
+  /** The community's price list (收费标准): its own items and the company-wide ones. */
   priceList: (communityId: number) => request<PriceItemView[]>('GET', '/api/price-list', { query: { communityId } }),
 
   /** The key makes a repeated submit (double tap, retry after a lost answer) return the same order. */

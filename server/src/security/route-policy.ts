@@ -83,6 +83,14 @@ export const POLICY: Record<string, Rule> = {
   // residents and house bindings
   'GET /api/me/houses': { roles: ['resident'] },
   'POST /api/me/houses': { roles: ['resident'] },
+  // households (docs/households.md): ids of houses, bindings and invites the caller does not own answer 404
+  'GET /api/me/houses/:id/household': { roles: ['resident'] },
+  'POST /api/me/houses/:id/invites': { roles: ['resident'] },
+  'POST /api/house-invites/accept': { roles: ['resident'] },
+  'DELETE /api/house-invites/:id': { roles: ['resident'] },
+  'POST /api/household-members/:id/review': { roles: ['resident'] },
+  'PATCH /api/household-members/:id': { roles: ['resident'] },
+  'DELETE /api/household-members/:id': { roles: ['resident'] },
   'GET /api/house-bindings/pending': { roles: OFFICE },
   'POST /api/house-bindings/:id/review': {
     roles: OFFICE,
@@ -96,14 +104,6 @@ export const POLICY: Record<string, Rule> = {
   'POST /api/work-orders/:id/transitions': { roles: 'any', id: 'order', xBody: () => ({ action: 'urge' }) },
   'GET /api/work-orders/:id/sla': { roles: 'any', id: 'order' },
   'GET /api/work-orders/:id/routing': { roles: STAFF_ROLES, id: 'order' },
-  // households (docs/households.md): ids of houses, bindings and invites the caller does not own answer 404
-  'GET /api/me/houses/:id/household': { roles: ['resident'] },
-  'POST /api/me/houses/:id/invites': { roles: ['resident'] },
-  'POST /api/house-invites/accept': { roles: ['resident'] },
-  'DELETE /api/house-invites/:id': { roles: ['resident'] },
-  'POST /api/household-members/:id/review': { roles: ['resident'] },
-  'PATCH /api/household-members/:id': { roles: ['resident'] },
-  'DELETE /api/household-members/:id': { roles: ['resident'] },
   'GET /api/work-orders/:id/routing/explain': { roles: STAFF_ROLES, id: 'order' },
   // re-match on demand (docs/routing.md)
   'GET /api/routing/rematch': { roles: ['supervisor', 'admin'] },

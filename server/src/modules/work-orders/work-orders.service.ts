@@ -697,15 +697,15 @@ export class WorkOrdersService {
     const verified = new Set(
       known.verifiedHouseIds ?? (actor.role === 'resident' ? await this.bindings.verifiedHouseIds(actor.userId) : []),
     );
-    const views: WorkOrderView[] = [];
-    for (const o of orders) {
-      const isReporter =
-        actor.role === 'resident' && (o.reporterId === actor.userId || (o.houseId !== null && verified.has(o.houseId)));
     const feeHouses = new Set(
       actor.role === 'resident' && orders.some((o) => o.houseId !== null)
         ? await this.bindings.feeApproverHouseIds(actor.userId)
         : [],
     );
+    const views: WorkOrderView[] = [];
+    for (const o of orders) {
+      const isReporter =
+        actor.role === 'resident' && (o.reporterId === actor.userId || (o.houseId !== null && verified.has(o.houseId)));
       const ctx: ActorContext = { role: actor.role, isAssignee: o.assigneeId === actor.userId, isReporter };
       const full = fullPhonesOnOrder(actor, ctx, o.status as WorkOrderStatus);
       const person = (id: number | null, full: boolean): PersonRef | null => {

@@ -201,8 +201,8 @@ export default function BoardPage() {
         <AssignSheet
           title={`${assigning.target.assignee ? '改派' : '派单'} ${assigning.target.no}`}
           communityId={assigning.target.communityId}
-          exclude={[assigning.target.assignee?.id, assigning.target.about?.id]}
           category={assigning.target.kind === 'complaint' ? undefined : assigning.target.category}
+          exclude={[assigning.target.assignee?.id, assigning.target.about?.id]}
           reasons={assignReasons(assigning.target, now)}
           busy={assigning.busy}
           onCancel={assigning.close}
