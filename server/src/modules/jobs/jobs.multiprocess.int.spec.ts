@@ -289,10 +289,21 @@ describe(`persisted timers across two server processes (${TEST_DB})`, () => {
     // fails with "database is locked" (a deferred transaction that has read cannot wait) and its
     // tick is retried, so one process may take the whole batch; there we only require that
     // every check was fired by one of the two.
+    //
+    // Both loops claim from the same job table: on MariaDB both processes must have fired jobs in
+    // this test (routing and SLA checks together). The SLA checks alone may all go to one of them:
+    // a tick fires due jobs and then runs its tick tasks, and a process busy dispatching the other's
+    // 360 escalation events (outbox, notifications) can miss the whole ~1 s burst (seen in CI,
+    // 120 to 0; 118 to 2 in local runs).
     const known = new Set([a.owner, b.owner]);
     expect([...outcome.owners.keys()].filter((o) => !known.has(o))).toEqual([]);
-    if (mysql) expect(outcome.owners.size).toBe(2);
-    else expect(outcome.owners.size).toBeGreaterThanOrEqual(1);
+    expect(outcome.owners.size).toBeGreaterThanOrEqual(1);
+    if (mysql) {
+      const doneBy = await q<{ doneBy: string }>(
+        "SELECT DISTINCT doneBy FROM scheduled_job WHERE status = 'done' AND doneBy IS NOT NULL",
+      );
+      expect(new Set(doneBy.map((r) => r.doneBy))).toEqual(known);
+    }
     console.log(
       `[${TEST_DB}] race: ${outcome.clocks} clocks, ${outcome.escalations} escalations, ${outcome.events} events, ` +
         `fired in ${tookMs} ms by ${JSON.stringify(Object.fromEntries(outcome.owners))}, jobs retried after an error: ${outcome.retried}`,
