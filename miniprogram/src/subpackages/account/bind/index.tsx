@@ -12,17 +12,13 @@ import {
 import { HousePicker, useHousePick } from '../../../components/house-picker';
 import { PendingNext } from '../../../components/pending-binding';
 import { Screen } from '../../../components/screen';
+import { SmsProofFields, useSmsProof } from '../../../components/sms-proof';
 import { useLoader } from '../../../hooks/use-loader';
 import { api, ApiError, type PhoneProofInput } from '../../../services/api';
 import { isWeapp } from '../../../services/platform';
 import { textOf } from '../../../services/errors';
 import { storage } from '../../../services/storage';
 import './index.scss';
-
-const PHONE = /^(\+?86)?1\d{10}$/;
-
-/** Seconds before another SMS code may be asked for (the server allows one a minute per phone). */
-const RESEND_SECONDS = 60;
 
 /**
  * Community -> building -> house -> who you are, with a proven phone: WeChat's phone-number
@@ -41,11 +37,9 @@ export default function BindPage() {
   const [relation, setRelation] = useState<BindingRelation>('owner');
   // A new WeChat user is called 微信用户 until they say their name: never prefill that.
   const [name, setName] = useState(realNameOf(user?.name));
-  const [phone, setPhone] = useState(user?.phone ?? '');
-  const [smsCode, setSmsCode] = useState('');
-  const [resendIn, setResendIn] = useState(0);
   const [submitting, setSubmitting] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const sms = useSmsProof(user?.phone ?? '', setError);
   const [result, setResult] = useState<HouseBindingView | null>(null);
 
   const submitWith = async (proof: PhoneProofInput) => {
@@ -65,28 +59,8 @@ export default function BindPage() {
   /** H5: the phone and the SMS code sent to it. */
   const submit = async () => {
     if (!name.trim()) return setError('请填写姓名');
-    if (!PHONE.test(phone.trim())) return setError('请填写正确的手机号');
-    if (!/^\d{6}$/.test(smsCode.trim())) return setError('请填写短信验证码（6位数字）');
-    await submitWith({ phone: phone.trim(), smsCode: smsCode.trim() });
-  };
-
-  const sendCode = async () => {
-    if (resendIn > 0) return;
-    if (!PHONE.test(phone.trim())) return setError('请填写正确的手机号');
-    setError(null);
-    try {
-      await api.sendSmsCode(phone.trim(), 'bind');
-      setResendIn(RESEND_SECONDS);
-      const timer = setInterval(() => {
-        setResendIn((s) => {
-          if (s <= 1) clearInterval(timer);
-          return Math.max(0, s - 1);
-        });
-      }, 1000);
-      void Taro.showToast({ title: '验证码已发送', icon: 'none' });
-    } catch (err) {
-      setError(textOf(err));
-    }
+    const proof = sms.proof();
+    if (proof) await submitWith(proof);
   };
 
   /** Mini-program: WeChat's phone-number button hands a one-use code for the server. */
@@ -234,38 +208,7 @@ export default function BindPage() {
             </View>
           ) : (
             <>
-              <View className="field">
-                <View className="field-label">手机号</View>
-                <View className="row bind-sms">
-                  <Input
-                    className="input bind-sms-input"
-                    type="number"
-                    value={phone}
-                    maxlength={14}
-                    onInput={(e) => setPhone(e.detail.value)}
-                    aria-label="手机号"
-                  />
-                  <View
-                    className={`btn bind-sms-btn ${resendIn > 0 ? 'btn-disabled' : ''}`}
-                    onClick={() => void sendCode()}
-                    role="button"
-                  >
-                    {resendIn > 0 ? `${resendIn}秒后重发` : '获取验证码'}
-                  </View>
-                </View>
-              </View>
-              <View className="field">
-                <View className="field-label">验证码</View>
-                <Input
-                  className="input"
-                  type="number"
-                  value={smsCode}
-                  maxlength={6}
-                  onInput={(e) => setSmsCode(e.detail.value)}
-                  aria-label="验证码"
-                />
-                <View className="muted bind-hint">手机号与物业登记的业主一致时立即认证，否则需业主或物业审核。</View>
-              </View>
+              <SmsProofFields sms={sms} hint="手机号与物业登记的业主一致时立即认证，否则需业主或物业审核。" />
               <View
                 className={`btn btn-primary btn-block ${submitting ? 'btn-disabled' : ''}`}
                 onClick={() => void submit()}

@@ -16,7 +16,8 @@ describe('加入家庭', () => {
     const [code] = Array.from(container.querySelectorAll('taro-input-core'));
     await typeInto(code, 'k7m2-qx9p');
     tap(screen.getByRole('button', { name: '获取验证码' }));
-    await screen.findByRole('button', { name: '重新获取验证码' });
+    // The server sends one code a minute per phone: the button waits (60秒后重发).
+    await screen.findByRole('button', { name: '60秒后重发' });
     const inputs = Array.from(container.querySelectorAll('taro-input-core'));
     await typeInto(inputs[inputs.length - 1], '135790');
     tap(screen.getByRole('button', { name: '加入' }));

@@ -9,12 +9,11 @@ import {
   type HouseBindingView,
 } from '@linli/shared';
 import { Screen } from '../../../components/screen';
+import { SmsProofFields, useSmsProof } from '../../../components/sms-proof';
 import { api, ApiError, type PhoneProofInput } from '../../../services/api';
 import { textOf } from '../../../services/errors';
 import { isWeapp } from '../../../services/platform';
 import { storage } from '../../../services/storage';
-
-const PHONE = /^(\+?86)?1\d{10}$/;
 
 const INVITE_ERRORS: Record<string, string> = {
   NOT_FOUND: '邀请码不存在或已撤回，请核对后重试',
@@ -31,11 +30,9 @@ export default function InvitePage() {
   const router = useRouter();
   const [code, setCode] = useState(router.params?.code ?? '');
   const [name, setName] = useState(realNameOf(storage.user()?.name));
-  const [phone, setPhone] = useState(storage.user()?.phone ?? '');
-  const [smsCode, setSmsCode] = useState('');
-  const [sent, setSent] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const sms = useSmsProof(storage.user()?.phone ?? '', setError);
   const [done, setDone] = useState<HouseBindingView | null>(null);
 
   const check = (): boolean => {
@@ -68,18 +65,6 @@ export default function InvitePage() {
       } else setError('这不是邻里的邀请二维码');
     } catch {
       // Cancelled: nothing to do.
-    }
-  };
-
-  const sendCode = async () => {
-    if (!PHONE.test(phone.trim())) return setError('请填写正确的手机号');
-    setError(null);
-    try {
-      await api.sendSmsCode(phone.trim(), 'bind');
-      setSent(true);
-      void Taro.showToast({ title: '验证码已发送', icon: 'none' });
-    } catch (err) {
-      setError(textOf(err));
     }
   };
 
@@ -153,38 +138,13 @@ export default function InvitePage() {
           </Button>
         ) : (
           <>
-            <View className="field">
-              <View className="field-label">手机号</View>
-              <Input
-                className="input"
-                type="number"
-                value={phone}
-                maxlength={14}
-                onInput={(e) => setPhone(e.detail.value)}
-                aria-label="手机号"
-              />
-              <View className="btn" onClick={() => void sendCode()} role="button">
-                {sent ? '重新获取验证码' : '获取验证码'}
-              </View>
-            </View>
-            <View className="field">
-              <View className="field-label">验证码</View>
-              <Input
-                className="input"
-                type="number"
-                value={smsCode}
-                maxlength={6}
-                onInput={(e) => setSmsCode(e.detail.value)}
-                aria-label="验证码"
-              />
-            </View>
+            <SmsProofFields sms={sms} />
             <View
               className={`btn btn-primary btn-block ${busy ? 'btn-disabled' : ''}`}
               onClick={() => {
                 if (!check()) return;
-                if (!PHONE.test(phone.trim())) return setError('请填写正确的手机号');
-                if (!/^\d{6}$/.test(smsCode.trim())) return setError('请填写短信验证码（6位数字）');
-                void accept({ phone: phone.trim(), smsCode: smsCode.trim() });
+                const proof = sms.proof();
+                if (proof) void accept(proof);
               }}
               role="button"
             >
