@@ -221,3 +221,50 @@ export class LiveConnection {
     }
   }
 }
+
+/** An order notice (not `ready`/`resync`/`pong`). */
+export type LiveOrderNotice = Extract<LiveServerMessage, { orderId: number }>;
+
+/**
+ * What a page does with the socket (the mini-program's and the console's `useLive`): `refresh`
+ * runs, debounced, on a relevant order notice (default: any), on `resync`, and once when the
+ * socket comes back after a drop (notices meanwhile were missed); not when it first opens: the
+ * page has just loaded, and a refetch then could land after, and undo, an action taken
+ * meanwhile. `onReady` hears every state change. Returns the unsubscribe.
+ */
+export function followLive(
+  connection: LiveConnection,
+  handlers: {
+    refresh: () => void;
+    relevant?: () => ((msg: LiveOrderNotice) => boolean) | undefined;
+    onReady?: (ready: boolean) => void;
+  },
+  debounceMs = 250,
+): () => void {
+  let debounce: unknown = null;
+  let wasReady = connection.isReady;
+  let hadBeenReady = wasReady;
+  const run = () => {
+    if (debounce) clearTimeout(debounce);
+    debounce = setTimeout(() => {
+      debounce = null;
+      handlers.refresh();
+    }, debounceMs);
+  };
+  const unsubscribe = connection.subscribe(
+    (msg) => {
+      if (msg.type === 'resync') return run();
+      if ('orderId' in msg && (handlers.relevant?.()?.(msg) ?? true)) run();
+    },
+    (isReady) => {
+      handlers.onReady?.(isReady);
+      if (isReady && !wasReady && hadBeenReady) run();
+      if (isReady) hadBeenReady = true;
+      wasReady = isReady;
+    },
+  );
+  return () => {
+    unsubscribe();
+    if (debounce) clearTimeout(debounce);
+  };
+}

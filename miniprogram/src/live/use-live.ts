@@ -1,16 +1,14 @@
 import { useEffect, useRef, useState } from 'react';
 import { useDidHide, useDidShow } from '@tarojs/taro';
-import type { LiveServerMessage } from '@linli/shared';
+import { followLive, type LiveOrderNotice } from '@linli/shared';
 import { live as appLive, type LiveConnection } from './connection';
 
 /** While the socket is down, pages look again this often. */
 export const LIVE_POLL_MS = 15_000;
-/** Notices arriving together (a routing batch, a burst of transitions) cause one refetch. */
-const DEBOUNCE_MS = 250;
 
 export interface LiveOptions {
   /** Which notices concern the page (default: every order notice; `resync` always does). */
-  relevant?: (msg: Extract<LiveServerMessage, { orderId: number }>) => boolean;
+  relevant?: (msg: LiveOrderNotice) => boolean;
   /** Polling period while the socket is down. */
   pollMs?: number;
   /** Off: the page does not listen (e.g. before it knows what it shows). */
@@ -36,36 +34,13 @@ export function useLive(refetch: () => unknown, opts: LiveOptions = {}): { live:
 
   useEffect(() => {
     if (!enabled || !shown) return;
-    let debounce: ReturnType<typeof setTimeout> | null = null;
-    // Refetch when the socket comes back after a drop (changes meanwhile were not announced);
-    // not when it first opens: the page has just loaded, and a refetch then could land after
-    // (and undo) an action the user took meanwhile.
-    let wasReady = connection.isReady;
-    let hadBeenReady = wasReady;
-    const run = () => {
-      if (debounce) clearTimeout(debounce);
-      debounce = setTimeout(() => {
-        debounce = null;
-        void Promise.resolve(latest.current.refetch()).catch(() => undefined);
-      }, DEBOUNCE_MS);
-    };
-    const unsubscribe = connection.subscribe(
-      (msg) => {
-        if (msg.type === 'resync') return run();
-        if ('orderId' in msg && (latest.current.relevant?.(msg) ?? true)) run();
-      },
-      (isReady) => {
-        setReady(isReady);
-        if (isReady && !wasReady && hadBeenReady) run();
-        if (isReady) hadBeenReady = true;
-        wasReady = isReady;
-      },
-    );
+    const stop = followLive(connection, {
+      refresh: () => void Promise.resolve(latest.current.refetch()).catch(() => undefined),
+      relevant: () => latest.current.relevant,
+      onReady: setReady,
+    });
     setReady(connection.isReady);
-    return () => {
-      unsubscribe();
-      if (debounce) clearTimeout(debounce);
-    };
+    return stop;
   }, [enabled, shown, connection]);
 
   // The fallback: poll while the socket is not usable.

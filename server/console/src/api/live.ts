@@ -4,7 +4,7 @@
  * socket only says "this order changed"; the page refetches over REST.
  */
 import { useEffect, useRef, useState } from 'react';
-import { LiveConnection, liveUrlFor, type LiveServerMessage, type LiveSocketLike } from '@linli/shared';
+import { followLive, LiveConnection, liveUrlFor, type LiveOrderNotice, type LiveSocketLike } from '@linli/shared';
 import { TOKEN_KEY } from '../auth/session';
 
 function browserSocket(url: string): Promise<LiveSocketLike> {
@@ -26,50 +26,22 @@ export const live = new LiveConnection(
 
 /** While the socket is down, pages look again this often. */
 const POLL_MS = 15_000;
-/** Notices arriving together cause one refetch. */
-const DEBOUNCE_MS = 250;
 
 /**
  * Keep a page current: `refetch` runs on a relevant change notice (default: any order notice),
  * on `resync`, once when the socket comes back after a drop, and every 15 s while it is down.
  */
-export function useLive(
-  refetch: () => unknown,
-  relevant?: (msg: Extract<LiveServerMessage, { orderId: number }>) => boolean,
-): void {
+export function useLive(refetch: () => unknown, relevant?: (msg: LiveOrderNotice) => boolean): void {
   const latest = useRef({ refetch, relevant });
   latest.current = { refetch, relevant };
   const [ready, setReady] = useState(live.isReady);
 
   useEffect(() => {
-    let debounce: ReturnType<typeof setTimeout> | null = null;
-    // Refetch when the socket comes back after a drop, not when it first opens (the page has
-    // just loaded; a refetch then could land after, and undo, an action taken meanwhile).
-    let wasReady = live.isReady;
-    let hadBeenReady = wasReady;
-    const run = () => {
-      if (debounce) clearTimeout(debounce);
-      debounce = setTimeout(() => {
-        debounce = null;
-        void Promise.resolve(latest.current.refetch()).catch(() => undefined);
-      }, DEBOUNCE_MS);
-    };
-    const unsubscribe = live.subscribe(
-      (msg) => {
-        if (msg.type === 'resync') return run();
-        if ('orderId' in msg && (latest.current.relevant?.(msg) ?? true)) run();
-      },
-      (isReady) => {
-        setReady(isReady);
-        if (isReady && !wasReady && hadBeenReady) run();
-        if (isReady) hadBeenReady = true;
-        wasReady = isReady;
-      },
-    );
-    return () => {
-      unsubscribe();
-      if (debounce) clearTimeout(debounce);
-    };
+    return followLive(live, {
+      refresh: () => void Promise.resolve(latest.current.refetch()).catch(() => undefined),
+      relevant: () => latest.current.relevant,
+      onReady: setReady,
+    });
   }, []);
 
   useEffect(() => {
