@@ -292,20 +292,7 @@ export async function seedDemo(
         ['plumbing', 2],
       ],
     ];
-    for (const [i, tech] of techs.entries()) {
-      for (const [category, level] of skills[i])
-        await em.save(em.create(TechnicianSkill, { userId: tech.id, category, level }));
-      await em.save(
-        em.create(TechnicianProfile, {
-          userId: tech.id,
-          capacity: 6,
-          latitude: null,
-          longitude: null,
-          positionAt: null,
-          lastAssignedAt: null,
-        }),
-      );
-    }
+    for (const [i, tech] of techs.entries()) await seedTechnician(em, tech.id, skills[i]);
     const supervisorUser = await em.findOneByOrFail(User, { username: 'supervisor1' });
     for (const [name, members] of [
       ['海月维修组', techs.slice(0, 3)],
@@ -982,20 +969,7 @@ async function seedSecondCompany(
       ['lift', 3],
     ],
   ];
-  for (const [i, tech] of techs.entries()) {
-    for (const [category, level] of skills[i])
-      await em.save(em.create(TechnicianSkill, { userId: tech.id, category, level }));
-    await em.save(
-      em.create(TechnicianProfile, {
-        userId: tech.id,
-        capacity: 6,
-        latitude: null,
-        longitude: null,
-        positionAt: null,
-        lastAssignedAt: null,
-      }),
-    );
-  }
+  for (const [i, tech] of techs.entries()) await seedTechnician(em, tech.id, skills[i]);
   const residents: User[] = [];
   const residentHouse = new Map<number, House>();
   for (const [i, code] of DEMO_SECOND_COMPANY.residents.entries()) {
@@ -1048,4 +1022,19 @@ async function seedSecondCompany(
     dispatcher: desk,
     ratingWindowDays: DEMO_RATING_WINDOW_DAYS,
   });
+}
+
+/** A demo technician's skills (category, level) and profile: capacity 6, no position yet. */
+async function seedTechnician(em: EntityManager, userId: number, skills: Array<[string, number]>): Promise<void> {
+  for (const [category, level] of skills) await em.save(em.create(TechnicianSkill, { userId, category, level }));
+  await em.save(
+    em.create(TechnicianProfile, {
+      userId,
+      capacity: 6,
+      latitude: null,
+      longitude: null,
+      positionAt: null,
+      lastAssignedAt: null,
+    }),
+  );
 }
