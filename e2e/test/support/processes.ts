@@ -53,46 +53,8 @@ export async function freeStablePort(): Promise<number> {
   throw new Error('no free port in 20000-31999');
 }
 
-export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-/** Poll `cond` until it is true; fail after `timeoutMs` naming `what`. Returns the wait in ms. */
-export async function waitFor(
-  what: string,
-  cond: () => Promise<boolean>,
-  timeoutMs: number,
-  everyMs = 50,
-): Promise<number> {
-  const started = Date.now();
-  for (;;) {
-    if (await cond()) return Date.now() - started;
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(everyMs);
-  }
-}
-
-export function dbUrl(db: DatabaseConfig): string {
-  if (db.type === 'sqlite') return `sqlite://${db.file}`;
-  const auth = db.password
-    ? `${encodeURIComponent(db.username)}:${encodeURIComponent(db.password)}`
-    : encodeURIComponent(db.username);
-  return `mysql://${auth}@${db.host}:${db.port}/${db.database}`;
-}
-
-/** `node server/dist/database/cli.js migrate` against `url`. */
-export function migrate(url: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI_JS, 'migrate'], {
-      cwd: SERVER_DIR,
-      env: { ...process.env, LINLI_MODE: 'development', LINLI_DB_URL: url, LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
-    child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`migrate exited ${code}:\n${out}`))));
-  });
-}
+export { dbUrl, migrate, sleep, waitFor } from '../../../server/src/testing/server-process.js';
+import { waitFor } from '../../../server/src/testing/server-process.js';
 
 /** One `node server/dist/main.js` child process; restartable on the same port. */
 export class ServerProcess {
