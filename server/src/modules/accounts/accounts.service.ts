@@ -132,7 +132,7 @@ export class AccountsService {
       if (!company) throw notFound('company');
       if (company.active === active) return;
       // Every cached actor may be of this company: drop them all (rare, operator-only).
-      this.users.forgetActor();
+      this.users.forgetActor(undefined, em);
       await setCompanyActive(em, companyId, active);
       await this.auditCompany(em, actor, companyId, active ? 'open' : 'close', { active: !active }, { active });
     });

@@ -4,7 +4,8 @@ import type { AppConfig } from '../../config/config.js';
 import { NotificationsCoreModule } from '../notifications/notifications-core.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { WorkOrdersModule } from '../work-orders/work-orders.module.js';
-import { LIVE_BUS, liveChannel, LocalLiveBus, RedisLiveBus } from './live-bus.js';
+import { LIVE_BUS, LocalLiveBus, RedisLiveBus } from './live-bus.js';
+import { deploymentChannel } from '../../common/redis-broadcast.js';
 import { LiveGateway } from './live.gateway.js';
 import { LivePublisher } from './live-publisher.js';
 
@@ -12,11 +13,6 @@ import { LivePublisher } from './live-publisher.js';
  * Live updates (docs/architecture.md "Live updates"): committed order changes become small
  * notices on a WebSocket, through Redis pub/sub between processes when LINLI_REDIS_URL is set.
  */
-/** Which database a process serves: processes of one database are one deployment. */
-function databaseIdentity(db: AppConfig['db']): string {
-  return db.type === 'sqlite' ? `sqlite:${db.file}` : `${db.type}://${db.host}:${db.port}/${db.database}`;
-}
-
 @Module({
   imports: [NotificationsCoreModule, UsersModule, WorkOrdersModule],
   providers: [
@@ -24,7 +20,7 @@ function databaseIdentity(db: AppConfig['db']): string {
       provide: LIVE_BUS,
       inject: [APP_CONFIG],
       useFactory: (c: AppConfig) =>
-        c.redisUrl ? new RedisLiveBus(c.redisUrl, liveChannel(databaseIdentity(c.db))) : new LocalLiveBus(),
+        c.redisUrl ? new RedisLiveBus(c.redisUrl, deploymentChannel('live', c.db)) : new LocalLiveBus(),
     },
     LivePublisher,
     LiveGateway,

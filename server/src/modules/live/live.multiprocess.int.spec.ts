@@ -82,6 +82,9 @@ describe(`live notices across two server processes through Redis (${TEST_DB})`, 
         WECHAT_APPID: TEST_APPID,
         WECHAT_SECRET: TEST_SECRET,
         LOG_LEVEL: 'warn',
+        // A long user cache: a revoked token refused at once on the other process proves the
+        // broadcast, not the cache expiring.
+        LINLI_ACTOR_CACHE_MS: '60000',
         LINLI_DATA_DIR: dataDir,
         LINLI_SEED_DEMO: 'false',
       };
@@ -183,5 +186,22 @@ describe(`live notices across two server processes through Redis (${TEST_DB})`, 
       20_000,
       100,
     );
+  });
+
+  it('a password reset through process A refuses the old token on process B at once (the user cache is told over Redis)', async () => {
+    const tech = w.staff.techA2;
+    const oldToken = await staffToken(b, tech);
+    // Cached on B now (LINLI_ACTOR_CACHE_MS is a minute here).
+    expect((await b.api.get('/me', { token: oldToken })).status).toBe(200);
+    const admin = await staffToken(a, w.staff.adminA);
+    const reset = await a.api.post(`/staff/${tech.id}/password-reset`, {}, { token: admin });
+    expect([reset.status, a.output]).toEqual([200, a.output]);
+    const refusedAfter = await waitFor(
+      'process B to refuse the revoked token',
+      async () => (await b.api.get('/me', { token: oldToken })).status === 401,
+      2000,
+      20,
+    );
+    expect(refusedAfter).toBeLessThan(2000);
   });
 });

@@ -1,9 +1,11 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { isStaffRole, PLACEHOLDER_NICKNAME, STAFF_ROLES, type Role, type UserView } from '@linli/shared';
 import { DataSource, In, type EntityManager } from 'typeorm';
 import type { Actor } from '../../common/auth/actor.js';
 import { ReadCache } from '../../common/read-cache.js';
+import { afterCommit } from '../../common/write-batch.js';
+import { deploymentChannel, RedisBroadcast } from '../../common/redis-broadcast.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
 import { StaffCommunity, User } from './user.entities.js';
@@ -28,19 +30,37 @@ export interface ActorState {
 }
 
 @Injectable()
-export class UsersRepository {
+export class UsersRepository implements OnModuleDestroy {
   /**
    * Active users of active companies by id, as the guard reads them on every request
    * (LINLI_ACTOR_CACHE_MS; null: gone or inactive). Every write through this repository that
    * changes what is cached forgets the entry (docs/security.md "Tokens").
    */
   private readonly actors: ReadCache<number, ActorState | null>;
+  /**
+   * With LINLI_REDIS_URL, a forgotten user is forgotten by every process at once (a
+   * deactivation through process A refuses the next request on process B); the cache time is
+   * the backstop while the Redis link is down, and a process that lost its link forgets everyone.
+   */
+  private readonly peers: RedisBroadcast | null;
 
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.actors = new ReadCache(config.actorCacheMs);
+    this.peers =
+      config.redisUrl && config.actorCacheMs > 0
+        ? new RedisBroadcast(config.redisUrl, deploymentChannel('actors', config.db), 'signed-in user changes')
+        : null;
+    this.peers?.listen(
+      (payload) => this.actors.forget(typeof payload === 'number' ? payload : undefined),
+      () => this.actors.forget(),
+    );
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.peers?.close();
   }
 
   findByIds(ids: number[]): Promise<User[]> {
@@ -147,7 +167,7 @@ export class UsersRepository {
 
   /** Replace the communities a staff member serves (in the caller's transaction). */
   async replaceCommunities(em: EntityManager, userId: number, communityIds: number[]): Promise<void> {
-    this.forgetActor(userId);
+    this.forgetActor(userId, em);
     await em.delete(StaffCommunity, { userId });
     if (communityIds.length)
       await em.insert(
@@ -243,8 +263,16 @@ export class UsersRepository {
   }
 
   /** Drop a user's cached actor (every user's without an id): call on any write to their row or communities. */
-  forgetActor(userId?: number): void {
+  forgetActor(userId?: number, em?: EntityManager): void {
     this.actors.forget(userId);
+    this.peers?.publish(userId ?? null);
+    // Again once the caller's transaction has committed: a read between now and the commit (here
+    // or in another process) may have cached the row as it was.
+    if (em)
+      afterCommit(em, () => {
+        this.actors.forget(userId);
+        this.peers?.publish(userId ?? null);
+      });
   }
 
   /**
@@ -252,7 +280,7 @@ export class UsersRepository {
    * the caller's transaction, with other changes to the row. Returns the new version.
    */
   async bumpTokenVersion(em: EntityManager, userId: number, changes: Partial<User> = {}): Promise<number> {
-    this.forgetActor(userId);
+    this.forgetActor(userId, em);
     await em
       .createQueryBuilder()
       .update(User)
@@ -345,7 +373,7 @@ export class UsersRepository {
 
   /** Name and phone of an account (role and active go through bumpTokenVersion). */
   async updateContact(em: EntityManager, userId: number, changes: { name: string; phone: string | null }) {
-    this.forgetActor(userId);
+    this.forgetActor(userId, em);
     await em.update(User, { id: userId }, changes);
   }
 }
