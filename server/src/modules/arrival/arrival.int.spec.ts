@@ -78,6 +78,10 @@ describe(`arrival estimates and stage promises over HTTP (${TEST_DB})`, () => {
     expect(behind.arrival).toMatchObject({ ahead: 1, basis: '师傅前面还有 1 单' });
     expect(Date.parse(behind.arrival.latestAt)).toBeGreaterThan(Date.parse(alone.arrival.latestAt));
 
+    // Staff answers carry neither (only the resident's pages show them; no reads for nothing).
+    const staffView = (await detail(desk, mine.id)).body;
+    expect([staffView.arrival, staffView.promises]).toEqual([undefined, undefined]);
+
     // The technician sets out for the resident's order: it is next, and said so.
     expect((await act(tech, mine.id, { action: 'accept' })).status).toBe(200);
     expect((await act(tech, mine.id, { action: 'depart' })).status).toBe(200);

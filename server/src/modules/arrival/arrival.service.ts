@@ -73,7 +73,10 @@ export class ArrivalService implements OnModuleInit {
   }
 
   onModuleInit(): void {
-    this.workOrders.addDetailPart(async (_actor, order) => {
+    // Residents' answers only: the staff pages and the console show neither, and a technician's
+    // transition answer would pay the queue, position and history reads for nothing.
+    this.workOrders.addDetailPart(async (actor, order) => {
+      if (actor.role !== 'resident') return {};
       const now = this.clock.now();
       const [arrival, promises] = await Promise.all([this.arrivalOf(order, now), this.promisesOf(order, now)]);
       return { arrival, promises };
