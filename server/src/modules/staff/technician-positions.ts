@@ -15,6 +15,8 @@ export interface TechnicianPosition {
 
 /** A position the phone reported longer ago than this is ignored. */
 export const POSITION_MAX_AGE_MS = 2 * 60 * 60 * 1000;
+/** A completed job older than this says nothing about where its technician is now. */
+export const LAST_JOB_MAX_AGE_MS = 24 * 3_600_000;
 
 /** Statuses of the job a technician is at or on the way to, most telling first. */
 export const CURRENT_JOB_STATUSES = ['in_progress', 'on_the_way', 'accepted'] as const;
@@ -37,7 +39,9 @@ const known = (p: { latitude: number | null; longitude: number | null } | undefi
  *    POSITION_MAX_AGE_MS old;
  * 2. else the place of their current job (in progress, on the way, accepted; the most advanced,
  *    then the most recently changed);
- * 3. else the place of the last job they completed;
+ * 3. else the place of the last job they completed in the last LAST_JOB_MAX_AGE_MS (older is
+ *    no guide to where they are, and the bound keeps the read to a day of the company's
+ *    completions, on the (companyId, completedAt) index, however long its history);
  *
  * where a job's place is its building's coordinates, else its community's. null: nothing known.
  */
@@ -64,7 +68,7 @@ export class TechnicianPositions {
         where: { userId: In(ids) },
       }),
       this.currentJobs(em, companyId, ids),
-      this.orders.lastCompletedPlacesOf(companyId, ids, em),
+      this.orders.lastCompletedPlacesOf(companyId, ids, new Date(now.getTime() - LAST_JOB_MAX_AGE_MS), em),
     ]);
 
     const pending = new Set(ids);

@@ -17,6 +17,8 @@ import type { User } from '../users/user.entities.js';
 @Index(['companyId', 'communityId', 'status'])
 @Index(['assigneeId', 'status'])
 @Index(['houseId', 'category'])
+// A technician's last completed job (staff/technician-positions.ts) reads a day of completions.
+@Index('IDX_work_order_company_completed', ['companyId', 'completedAt'])
 export class WorkOrder {
   @PrimaryGeneratedColumn() id: number;
   @Index({ unique: true }) @Column({ type: 'varchar', length: 40 }) no: string;

@@ -214,6 +214,12 @@ export class WorkOrdersRepository {
     });
   }
 
+  /** A value as the driver stores it in a work_order column (a raw query's parameter: SQLite keeps dates as text). */
+  private columnValue(em: EntityManager, property: keyof WorkOrder, value: unknown): unknown {
+    const column = em.connection.getMetadata(WorkOrder).findColumnWithPropertyName(property);
+    return column ? em.connection.driver.preparePersistentValue(value, column) : value;
+  }
+
   /**
    * The place of the order each of these users completed last (completer id -> order), in one
    * query: the newest completion per completer.
@@ -221,6 +227,7 @@ export class WorkOrdersRepository {
   async lastCompletedPlacesOf(
     companyId: number,
     userIds: number[],
+    since: Date,
     em: EntityManager = this.ds.manager,
   ): Promise<Map<number, Pick<WorkOrder, 'id' | 'communityId' | 'houseId' | 'publicAreaId'>>> {
     if (!userIds.length) return new Map();
@@ -236,9 +243,9 @@ export class WorkOrdersRepository {
          SELECT id, completedById, communityId, houseId, publicAreaId,
                 ROW_NUMBER() OVER (PARTITION BY completedById ORDER BY completedAt DESC, id DESC) AS rn
          FROM work_order
-         WHERE companyId = ? AND completedAt IS NOT NULL AND completedById IN (${userIds.map(() => '?').join(', ')})
+         WHERE companyId = ? AND completedAt >= ? AND completedById IN (${userIds.map(() => '?').join(', ')})
        ) latest WHERE rn = 1`,
-      [companyId, ...userIds],
+      [companyId, this.columnValue(em, 'completedAt', since), ...userIds],
     );
     const num = (v: number | string | null) => (v === null ? null : Number(v));
     return new Map(

@@ -12,6 +12,7 @@ import { RatingComplaint1796400400000 } from './1796400400000-RatingComplaint.js
 import { AccountLifecycle1796400500000 } from './1796400500000-AccountLifecycle.js';
 import { ProvenHouseholds1796400700000 } from './1796400700000-ProvenHouseholds.js';
 import { Sms1796400800000 } from './1796400800000-Sms.js';
+import { CompletedByCompany1796400900000 } from './1796400900000-CompletedByCompany.js';
 
 /** In order of their timestamps. */
 export const MYSQL_MIGRATIONS: Function[] = [
@@ -29,4 +30,5 @@ export const MYSQL_MIGRATIONS: Function[] = [
   AccountLifecycle1796400500000,
   ProvenHouseholds1796400700000,
   Sms1796400800000,
+  CompletedByCompany1796400900000,
 ];
