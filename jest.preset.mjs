@@ -30,5 +30,9 @@ export function preset(packageDir) {
       '^@linli/shared/api-schemas$': path.join(root, 'shared/src/api-schemas.ts'),
     },
     testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],
+    // Tests run in a worker that is replaced once it holds this much after a file: run in band
+    // (one worker on 2 cores), one process kept every file's module graph (ESM in vm contexts),
+    // grew past 3 GB and spent its time collecting garbage (a 4 s file took 132 s late in CI).
+    workerIdleMemoryLimit: '1GB',
   };
 }
