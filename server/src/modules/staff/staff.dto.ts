@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { STAFF_ROLES, USERNAME_PATTERN, type StaffRole } from '@linli/shared';
 import { Transform, Type } from 'class-transformer';
@@ -21,6 +22,11 @@ import {
 import { LEAVE_STATUSES, type LeaveStatus } from './leave.repository.js';
 import { Nullable, Optional } from '../../common/validation.js';
 import { PlainName } from '../../common/plain-name.js';
+
+/** A list of up to `max` distinct row ids (positive integers). */
+function IdList(max: number): PropertyDecorator {
+  return applyDecorators(IsArray(), ArrayMaxSize(max), ArrayUnique(), IsInt({ each: true }), Min(1, { each: true }));
+}
 
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^\d{1,9}$/.test(value) ? Number(value) : value;
@@ -82,20 +88,12 @@ export class SkillsDto {
 
 export class ServiceAreaDto {
   @ApiProperty({ type: [Number] })
-  @IsArray()
-  @ArrayMaxSize(500)
-  @ArrayUnique()
-  @IsInt({ each: true })
-  @Min(1, { each: true })
+  @IdList(500)
   communityIds: number[];
 
   @ApiPropertyOptional({ type: [Number], description: 'empty = every building of the communities' })
   @Optional()
-  @IsArray()
-  @ArrayMaxSize(5000)
-  @ArrayUnique()
-  @IsInt({ each: true })
-  @Min(1, { each: true })
+  @IdList(5000)
   buildingIds?: number[];
 }
 
@@ -163,11 +161,7 @@ export class TeamDto {
   supervisorId?: number | null;
 
   @ApiProperty({ type: [Number], description: 'technicians of the company' })
-  @IsArray()
-  @ArrayMaxSize(200)
-  @ArrayUnique()
-  @IsInt({ each: true })
-  @Min(1, { each: true })
+  @IdList(200)
   memberIds: number[];
 }
 
@@ -193,20 +187,12 @@ export class CreateStaffDto {
 
   @ApiPropertyOptional({ type: [Number] })
   @Optional()
-  @IsArray()
-  @ArrayMaxSize(500)
-  @ArrayUnique()
-  @IsInt({ each: true })
-  @Min(1, { each: true })
+  @IdList(500)
   communityIds?: number[];
 
   @ApiPropertyOptional({ type: [Number], description: 'empty = every building of the communities' })
   @Optional()
-  @IsArray()
-  @ArrayMaxSize(5000)
-  @ArrayUnique()
-  @IsInt({ each: true })
-  @Min(1, { each: true })
+  @IdList(5000)
   buildingIds?: number[];
 
   @ApiPropertyOptional({ type: [SkillDto], description: 'technicians only' })
@@ -219,11 +205,7 @@ export class CreateStaffDto {
 
   @ApiPropertyOptional({ type: [Number], description: 'teams of the company; technicians only' })
   @Optional()
-  @IsArray()
-  @ArrayMaxSize(50)
-  @ArrayUnique()
-  @IsInt({ each: true })
-  @Min(1, { each: true })
+  @IdList(50)
   teamIds?: number[];
 
   @ApiPropertyOptional({ type: [WeeklyShiftDto], description: 'the weekly shift pattern' })
@@ -253,10 +235,6 @@ export class UpdateStaffDto {
 /** `PUT /api/staff/:id/teams`. */
 export class StaffTeamsDto {
   @ApiProperty({ type: [Number] })
-  @IsArray()
-  @ArrayMaxSize(50)
-  @ArrayUnique()
-  @IsInt({ each: true })
-  @Min(1, { each: true })
+  @IdList(50)
   teamIds: number[];
 }
