@@ -101,7 +101,15 @@ describe(`admin console (${TEST_DB})`, () => {
     await loginThroughForm(page, server.url, 'admin');
     await expect(page.getByTestId('current-user').textContent()).resolves.toContain('管理员');
     const menu = await page.getByTestId('side-menu').locator('.ant-menu-item').allTextContents();
-    expect(menu).toEqual(['满意度看板', '工单管理', '基础数据', '派单与时效规则', '满意度调查', '审计日志']);
+    expect(menu).toEqual([
+      '满意度看板',
+      '工单管理',
+      '基础数据',
+      '派单与时效规则',
+      '满意度调查',
+      '审计日志',
+      '短信记录',
+    ]);
   });
 
   step('the dashboard shows every figure and chart of the demo data, equal to the API', async () => {

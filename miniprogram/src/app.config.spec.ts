@@ -36,6 +36,6 @@ describe('navigation bar', () => {
   });
 
   it('covers every resident page', () => {
-    expect(residentPages).toHaveLength(11);
+    expect(residentPages).toHaveLength(13);
   });
 });
