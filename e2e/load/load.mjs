@@ -527,7 +527,15 @@ try {
         `${CONNECTIONS} connections may need ${needed} (429s would show as non-2xx)`,
     );
   }
-  const houses = (await ds.query('SELECT id, communityId FROM house ORDER BY id')).map((h) => ({
+  // The houses of the desk's company (the demo seeds a second company, whose orders desk1 may
+  // not see: its assignments would answer 404).
+  const houses = (
+    await ds.query(
+      'SELECT h.id, h.communityId FROM house h JOIN community c ON c.id = h.communityId ' +
+        'WHERE c.companyId = (SELECT companyId FROM `user` WHERE username = ?) ORDER BY h.id',
+      ['desk1'],
+    )
+  ).map((h) => ({
     id: Number(h.id),
     communityId: Number(h.communityId),
   }));
@@ -657,6 +665,10 @@ try {
         `${r.requests} requests, ${r.non2xx} non-2xx, ${r.errors} errors, ~${r.sqlPerRequest} SQL statements and ${cpuText}; ` +
         `${fmtPct(r.vsHealth)} of health, ${fmtPct(r.vsDbInsert)} of db-insert`,
     );
+    if (r.non2xx) {
+      const codes = Object.entries(r.statusCodes ?? {}).map(([code, v]) => `${code}: ${v.count}`);
+      console.log(`  (answers by status: ${codes.join(', ')})`);
+    }
     if (name === 'create') {
       const limited = r.statusCodes?.[429]?.count ?? 0;
       const most = Math.max(...groups[mode].map((x) => x.creates));
