@@ -194,7 +194,13 @@ describe(`live notices across two server processes through Redis (${TEST_DB})`, 
     // Cached on B now (LINLI_ACTOR_CACHE_MS is a minute here).
     expect((await b.api.get('/me', { token: oldToken })).status).toBe(200);
     const admin = await staffToken(a, w.staff.adminA);
-    const reset = await a.api.post(`/staff/${tech.id}/password-reset`, {}, { token: admin });
+    // On SQLite the two processes share one file: a write can meet the other's write lock and
+    // answer 503 (lock contention, retry later), as the API documents; try again then.
+    let reset = await a.api.post(`/staff/${tech.id}/password-reset`, {}, { token: admin });
+    for (let i = 0; i < 20 && reset.status === 503; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      reset = await a.api.post(`/staff/${tech.id}/password-reset`, {}, { token: admin });
+    }
     expect([reset.status, a.output]).toEqual([200, a.output]);
     const refusedAfter = await waitFor(
       'process B to refuse the revoked token',
