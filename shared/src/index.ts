@@ -36,3 +36,6 @@ export * from './assign-check.js';
 export * from './password-policy.js';
 export * from './staff-accounts.js';
 export * from './live-client.js';
+export * from './billing.js';
+export * from './inspections.js';
+export * from './notices.js';

@@ -1,4 +1,5 @@
 import { AuditLog } from '../modules/audit/audit-log.entity.js';
+import { FeeSetting, OrderBill } from '../modules/billing/bill.entity.js';
 import { Category } from '../modules/categories/category.entity.js';
 import {
   Building,
@@ -90,4 +91,6 @@ export const ENTITIES = [
   SurveyResponse,
   PriceItem,
   AuditLog,
+  OrderBill,
+  FeeSetting,
 ];

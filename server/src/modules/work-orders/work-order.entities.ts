@@ -59,6 +59,10 @@ export class WorkOrder {
   @Column({ type: 'simple-json', nullable: true }) quoteItems: QuoteItem[] | null;
   @Column({ type: 'int', nullable: true }) quoteTotalFen: number | null;
   @Column({ type: 'boolean', nullable: true }) quoteApproved: boolean | null;
+  /** Where the quote stands: supervisor | resident | approved | rejected; null without a quote (docs/fees.md). */
+  @Column({ type: 'varchar', length: 10, nullable: true }) quoteState: string | null;
+  /** The resident's reason for rejecting the last quote, shown to staff. */
+  @Column({ type: 'varchar', length: 200, nullable: true }) quoteRejectReason: string | null;
   @Column({ type: 'int', default: 0 }) urgeCount: number;
   @Column({ type: 'int', default: 0 }) reopenCount: number;
   /** Where routing stands: waiting (nobody qualifies), offered, assigned, pooled, manual; null before routing. */

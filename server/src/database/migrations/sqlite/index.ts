@@ -13,6 +13,7 @@ import { AccountLifecycle1796400500000 } from './1796400500000-AccountLifecycle.
 import { ProvenHouseholds1796400700000 } from './1796400700000-ProvenHouseholds.js';
 import { Sms1796400800000 } from './1796400800000-Sms.js';
 import { CompletedByCompany1796400900000 } from './1796400900000-CompletedByCompany.js';
+import { Billing1796401200000 } from './1796401200000-Billing.js';
 
 /** In order of their timestamps. */
 export const SQLITE_MIGRATIONS: Function[] = [
@@ -31,4 +32,5 @@ export const SQLITE_MIGRATIONS: Function[] = [
   ProvenHouseholds1796400700000,
   Sms1796400800000,
   CompletedByCompany1796400900000,
+  Billing1796401200000,
 ];
