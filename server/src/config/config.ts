@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DEMO_MERCHANT_PRIVATE_KEY, DEMO_PAY, DEMO_PLATFORM_PUBLIC_KEY } from '../wechat/wechat-pay.demo-keys.js';
 
 /** server/ (this file is server/src/config or server/dist/config). */
 const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -69,6 +71,23 @@ export interface AppConfig {
     accessKeyId: string;
     accessKeySecret: string;
     signName: string;
+  /**
+   * WeChat Pay API v3 (docs/payments.md). Off in production until WECHAT_PAY_MCHID is set; demo and
+   * tests use the fake inside the fake WeChat server with the demo keys (wechat-pay.demo-keys.ts).
+   * queryAfterSeconds: how long after a prepay (and again after each miss) the payment is queried.
+   */
+  wechatPay: {
+    enabled: boolean;
+    apiBase: string;
+    mchid: string;
+    merchantSerial: string;
+    privateKeyPem: string;
+    apiV3Key: string;
+    platformSerial: string;
+    platformPublicKeyPem: string;
+    notifyUrl: string;
+    queryAfterSeconds: number;
+  };
     templates: { code: string; order: string };
     timeoutMs: number;
   };
@@ -390,6 +409,82 @@ export function loadConfig(env: Env, argv: readonly string[] = []): AppConfig {
     // Off in test mode: tests rate orders and expect the next routing decision to see it.
     qualityCacheMs: int(env, 'LINLI_QUALITY_CACHE_MS', mode === 'test' ? 0 : 300_000, 0, 3_600_000),
     notifications: {
+/** A PEM inline (`NAME`, `\\n` for line breaks) or from a file (`NAME_FILE`). */
+function pem(name: string, inline: string | undefined, file: string | undefined, fallback: string | undefined): string {
+  let text = inline ? inline.replace(/\\n/g, '\n') : undefined;
+  if (!text && file) {
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      throw new ConfigError(`${name}_FILE`, `cannot read ${file}`);
+    }
+  }
+  text ??= fallback;
+  if (!text) throw new ConfigError(name, `is required (or ${name}_FILE)`);
+  if (!/-----BEGIN [A-Z ]*KEY-----/.test(text)) throw new ConfigError(name, 'must be a PEM key');
+  return text;
+}
+
+/** WeChat Pay: demo keys and the fake outside production; every value required in production once a mchid is set. */
+function wechatPayConfig(env: Env, mode: Mode, port: number, wechatApiBase: string, embedFake: boolean) {
+  const production = mode === 'production';
+  const enabled = !production || Boolean(env.WECHAT_PAY_MCHID);
+  const fallback = (demo: string) => (production ? undefined : demo);
+  const fakeBase = embedFake || (!production && env.WECHAT_API_BASE) ? wechatApiBase : 'https://api.mch.weixin.qq.com';
+  if (!enabled) {
+    return {
+      enabled,
+      apiBase: 'https://api.mch.weixin.qq.com',
+      mchid: '',
+      merchantSerial: '',
+      privateKeyPem: '',
+      apiV3Key: '',
+      platformSerial: '',
+      platformPublicKeyPem: '',
+      notifyUrl: '',
+      queryAfterSeconds: 60,
+    };
+  }
+  const pay = {
+    enabled,
+    apiBase: url(env, 'WECHAT_PAY_API_BASE', fakeBase),
+    mchid: str(env, 'WECHAT_PAY_MCHID', fallback(DEMO_PAY.mchid)),
+    merchantSerial: str(env, 'WECHAT_PAY_SERIAL', fallback(DEMO_PAY.merchantSerial)),
+    privateKeyPem: pem(
+      'WECHAT_PAY_PRIVATE_KEY',
+      env.WECHAT_PAY_PRIVATE_KEY,
+      env.WECHAT_PAY_PRIVATE_KEY_FILE,
+      fallback(DEMO_MERCHANT_PRIVATE_KEY),
+    ),
+    apiV3Key: str(env, 'WECHAT_PAY_APIV3_KEY', fallback(DEMO_PAY.apiV3Key)),
+    platformSerial: str(env, 'WECHAT_PAY_PLATFORM_SERIAL', fallback(DEMO_PAY.platformSerial)),
+    platformPublicKeyPem: pem(
+      'WECHAT_PAY_PLATFORM_PUBLIC_KEY',
+      env.WECHAT_PAY_PLATFORM_PUBLIC_KEY,
+      env.WECHAT_PAY_PLATFORM_PUBLIC_KEY_FILE,
+      fallback(DEMO_PLATFORM_PUBLIC_KEY),
+    ),
+    notifyUrl: url(
+      env,
+      'WECHAT_PAY_NOTIFY_URL',
+      production ? '' : `http://127.0.0.1:${port}/api/payments/wechat/notify`,
+    ),
+    queryAfterSeconds: int(env, 'WECHAT_PAY_QUERY_AFTER_SECONDS', 60, 1, 3600),
+  };
+  if (!/^\d{1,32}$/.test(pay.mchid)) throw new ConfigError('WECHAT_PAY_MCHID', 'must be the merchant number (digits)');
+  if (Buffer.byteLength(pay.apiV3Key, 'utf8') !== 32) throw new ConfigError('WECHAT_PAY_APIV3_KEY', 'must be 32 bytes');
+  if (production) {
+    if (/^https?:\/\/(127\.|localhost)/.test(pay.apiBase)) {
+      throw new ConfigError('WECHAT_PAY_API_BASE', 'must be the real WeChat Pay API in production mode');
+    }
+    if (pay.apiV3Key === DEMO_PAY.apiV3Key || pay.privateKeyPem === DEMO_MERCHANT_PRIVATE_KEY) {
+      throw new ConfigError('WECHAT_PAY_APIV3_KEY', 'must not be the demo keys in production mode');
+    }
+    if (!pay.notifyUrl.startsWith('https://')) throw new ConfigError('WECHAT_PAY_NOTIFY_URL', 'must be an https URL');
+  }
+  return pay;
+}
+
       orderTemplateId: env.WECHAT_TEMPLATE_ORDER ?? (production ? '' : 'linli-order-status'),
       sms: sms.channel,
       miniprogramState: oneOf(
@@ -418,5 +513,7 @@ export function loadConfig(env: Env, argv: readonly string[] = []): AppConfig {
       heartbeatMs: int(env, 'LINLI_LIVE_HEARTBEAT_MS', 25_000, 100, 300_000),
       maxSocketsPerUser: int(env, 'LINLI_LIVE_MAX_SOCKETS', 5, 1, 100),
     },
+  const wechatPay = wechatPayConfig(env, mode, port, wechat.apiBase, embedFakeWechat);
   };
 }
+    wechatPay,

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { FakeWechatPay, type FakeWechatPayOptions } from './fake-wechat-pay.js';
 
 /**
  * A fake of the WeChat server APIs Linli uses (see docs/wechat.md), for tests and demo mode.
@@ -70,6 +71,8 @@ export interface FakeWechatOptions {
    * where the template ids come from configuration. Default: true when `templates` is not given.
    */
   acceptAnyTemplate?: boolean;
+  /** The WeChat Pay part (under /v3/ and /fake/pay/); demo keys unless given (fake-wechat-pay.ts). */
+  pay?: Omit<FakeWechatPayOptions, 'appid'>;
 }
 
 export interface SentMessage {
@@ -228,6 +231,8 @@ export class FakeWechatServer {
   private readonly withUnionid: boolean;
   private readonly templates: FakeTemplates;
   private readonly acceptAnyTemplate: boolean;
+  /** WeChat Pay API v3 (docs/payments.md). */
+  readonly pay: FakeWechatPay;
 
   private server: Server | undefined;
   private readonly codes = new Map<string, CodeState>();
@@ -261,6 +266,7 @@ export class FakeWechatServer {
     this.withUnionid = opts.unionid ?? false;
     this.templates = opts.templates ?? {};
     this.acceptAnyTemplate = opts.acceptAnyTemplate ?? opts.templates === undefined;
+    this.pay = new FakeWechatPay({ appid: opts.appid, now: opts.now, ...opts.pay });
   }
 
   // ---- lifecycle -------------------------------------------------------------------------
@@ -282,6 +288,7 @@ export class FakeWechatServer {
 
   /** Stops listening, drops answers still waiting on a delay, and closes open connections. */
   async close(): Promise<void> {
+    this.pay.stop();
     for (const p of this.pending) {
       clearTimeout(p.timer);
       p.res.destroy();
@@ -400,6 +407,7 @@ export class FakeWechatServer {
     const url = new URL(req.url ?? '/', 'http://fake-wechat.invalid');
     const path = url.pathname.replace(/\/+$/, '') || '/';
     const method = req.method ?? 'GET';
+    if (FakeWechatPay.owns(path)) return this.pay.handle(req, res);
 
     let endpoint: FakeEndpoint | undefined;
     let answer: Answer;
