@@ -37,3 +37,4 @@ export * from './password-policy.js';
 export * from './staff-accounts.js';
 export * from './live-client.js';
 export * from './billing.js';
+export * from './inspections.js';

@@ -11,6 +11,13 @@ import {
   Unit,
 } from '../modules/places/place.entities.js';
 import { HouseBinding, HouseInvite } from '../modules/residents/house-binding.entity.js';
+import {
+  InspectionCheck,
+  InspectionPlan,
+  InspectionPoint,
+  InspectionRound,
+  InspectionVisit,
+} from '../modules/inspections/inspection.entities.js';
 import { ScheduledJob } from '../modules/jobs/job.entity.js';
 import {
   Notification,
@@ -93,4 +100,9 @@ export const ENTITIES = [
   AuditLog,
   OrderBill,
   FeeSetting,
+  InspectionPoint,
+  InspectionPlan,
+  InspectionRound,
+  InspectionVisit,
+  InspectionCheck,
 ];
