@@ -99,6 +99,7 @@ export const VIEW_TYPES = [
   'FollowUpView',
   'FollowUpPolicyView',
   'SummaryView',
+  'ReadFreshness',
   'BreakdownView',
   'DriversView',
   'HotspotsView',

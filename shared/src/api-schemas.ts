@@ -602,6 +602,9 @@ export const API_SCHEMAS = {
           $ref: '#/components/schemas/BreakdownRow',
         },
       },
+      freshness: {
+        $ref: '#/components/schemas/ReadFreshness',
+      },
     },
     required: ['by', 'period', 'sliceIndex', 'rows'],
     additionalProperties: false,
@@ -1262,6 +1265,9 @@ export const API_SCHEMAS = {
           required: ['beta', 'correlation', 'dimension', 'impact', 'label', 'mean', 'n'],
         },
       },
+      freshness: {
+        $ref: '#/components/schemas/ReadFreshness',
+      },
     },
     required: ['period', 'ratings', 'drivers'],
     additionalProperties: false,
@@ -1377,6 +1383,12 @@ export const API_SCHEMAS = {
       'WECHAT_RATE_LIMITED',
       'SMS_CODE_TOO_SOON',
       'SMS_CODE_DAILY_LIMIT',
+      'INSPECTION_TIME_INVALID',
+      'INSPECTION_CODE_MISMATCH',
+      'INSPECTION_PHOTO_REQUIRED',
+      'INSPECTION_NOT_SCANNED',
+      'INSPECTION_ITEM_DONE',
+      'ROUND_NOT_OPEN',
       'INTERNAL_ERROR',
       'WECHAT_UNAVAILABLE',
       'SERVICE_UNAVAILABLE',
@@ -1874,6 +1886,9 @@ export const API_SCHEMAS = {
         items: {
           $ref: '#/components/schemas/HotspotRow',
         },
+      },
+      freshness: {
+        $ref: '#/components/schemas/ReadFreshness',
       },
     },
     required: ['period', 'previous', 'rows'],
@@ -2908,6 +2923,30 @@ export const API_SCHEMAS = {
     required: ['id', 'workOrderId', 'stars', 'dimensions', 'fixed', 'tags', 'comment', 'createdAt'],
     additionalProperties: false,
     description: 'GET /api/work-orders/:id/rating (404 while unrated).',
+  },
+  ReadFreshness: {
+    type: 'object',
+    properties: {
+      readFrom: {
+        type: 'string',
+        enum: ['primary', 'replica'],
+      },
+      staleMs: {
+        type: 'number',
+        description: 'At most this many milliseconds behind the primary (0 from the primary).',
+      },
+      fallback: {
+        type: 'string',
+        enum: ['replica_down', 'replica_stopped', 'replica_lagging', null],
+        description:
+          'Why the primary answered although replicas are configured: none could be reached (`replica_down`), replication is stopped on it (`replica_stopped`), or it is further behind than LINLI_DB_REPLICA_MAX_LAG_MS (`replica_lagging`). null otherwise.',
+        nullable: true,
+      },
+    },
+    required: ['readFrom', 'staleMs', 'fallback'],
+    additionalProperties: false,
+    description:
+      'Where a dashboard answer was read and how stale it may be (docs/scaling.md "Read replicas"). Without replicas every answer is `{ readFrom: \'primary\', staleMs: 0, fallback: null }`.',
   },
   ReadinessCheck: {
     type: 'object',
@@ -4263,6 +4302,14 @@ export const API_SCHEMAS = {
       },
       index: {
         $ref: '#/components/schemas/SatisfactionIndexView',
+      },
+      freshness: {
+        description: 'Set by the API (absent in exports and internal uses).',
+        allOf: [
+          {
+            $ref: '#/components/schemas/ReadFreshness',
+          },
+        ],
       },
     },
     required: [

@@ -20,6 +20,7 @@ export * from './assignment.js';
 export * from './sla.js';
 export * from './satisfaction/index.js';
 export * from './scores-api.js';
+export * from './read-freshness.js';
 export * from './audit.js';
 export * from './master-data.js';
 export * from './admin-api.js';

@@ -77,6 +77,22 @@ export interface SliceMetrics {
   durations: Record<'accept' | 'arrive' | 'resolve', DurationStats>;
 }
 
+/**
+ * Where a dashboard answer was read and how stale it may be (docs/scaling.md "Read replicas").
+ * Without replicas every answer is `{ readFrom: 'primary', staleMs: 0, fallback: null }`.
+ */
+export interface ReadFreshness {
+  readFrom: 'primary' | 'replica';
+  /** At most this many milliseconds behind the primary (0 from the primary). */
+  staleMs: number;
+  /**
+   * Why the primary answered although replicas are configured: none could be reached
+   * (`replica_down`), replication is stopped on it (`replica_stopped`), or it is further behind
+   * than LINLI_DB_REPLICA_MAX_LAG_MS (`replica_lagging`). null otherwise.
+   */
+  fallback: 'replica_down' | 'replica_stopped' | 'replica_lagging' | null;
+}
+
 export interface SummaryView extends SliceMetrics {
   period: { from: string; to: string; rolling: boolean; asOf: string };
   slice: {
@@ -89,6 +105,8 @@ export interface SummaryView extends SliceMetrics {
   };
   households: number | null;
   index: SatisfactionIndexView;
+  /** Set by the API (absent in exports and internal uses). */
+  freshness?: ReadFreshness;
 }
 
 export interface BreakdownRow extends SliceMetrics {
@@ -111,6 +129,7 @@ export interface BreakdownView {
   /** The index of the whole slice: the prior of team rows (and of technicians without a team). */
   sliceIndex: number;
   rows: BreakdownRow[];
+  freshness?: ReadFreshness;
 }
 
 export interface DriversView {
@@ -118,6 +137,7 @@ export interface DriversView {
   /** Ratings used (the newest DRIVER_MAX_ROWS of the period). */
   ratings: number;
   drivers: Array<KeyDriver & { label: string }>;
+  freshness?: ReadFreshness;
 }
 
 export interface HotspotRow {
@@ -136,4 +156,5 @@ export interface HotspotsView {
   period: SummaryView['period'];
   previous: { from: string; to: string };
   rows: HotspotRow[];
+  freshness?: ReadFreshness;
 }

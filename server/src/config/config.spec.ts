@@ -34,6 +34,29 @@ describe('loadConfig', () => {
     });
   });
 
+  it('reads read replicas of a MySQL primary; none with SQLite', () => {
+    const primary = { LINLI_DB_URL: 'mysql://linli:pw@db1:3306/linli_prod' };
+    expect(loadConfig(primary).db.replicas).toBeUndefined();
+    const c = loadConfig({
+      ...primary,
+      LINLI_DB_REPLICA_URLS: ' mysql://ro:p%40ss@db2:3307/linli_prod , mariadb://ro@db3 ',
+      LINLI_DB_REPLICA_MAX_LAG_MS: '2500',
+    });
+    expect(c.db.replicas).toEqual([
+      { host: 'db2', port: 3307, username: 'ro', password: 'p@ss', database: 'linli_prod' },
+      { host: 'db3', port: 3306, username: 'ro', password: '', database: 'linli_prod' },
+    ]);
+    expect(c.db.replicaMaxLagMs).toBe(2500);
+    expect(loadConfig({ ...primary, LINLI_DB_REPLICA_URLS: 'mysql://db2/x' }).db.replicaMaxLagMs).toBe(5000);
+    expect(() => loadConfig({ LINLI_DB_REPLICA_URLS: 'mysql://db2/linli' })).toThrow(/SQLite has no read replicas/);
+    expect(() => loadConfig({ ...primary, LINLI_DB_REPLICA_URLS: 'mysql://db1:3306/linli_prod' })).toThrow(
+      /names the primary/,
+    );
+    expect(() => loadConfig({ ...primary, LINLI_DB_REPLICA_URLS: 'mysql://db2/x,,mysql://db3/x' })).toThrow(
+      /empty entry/,
+    );
+  });
+
   it('reads host/user/password/database variables', () => {
     const c = loadConfig({
       LINLI_DB_TYPE: 'mysql',
@@ -98,6 +121,10 @@ describe('loadConfig', () => {
     [{ LINLI_TRUSTED_PROXIES: '*' }, 'LINLI_TRUSTED_PROXIES'],
     [{ LINLI_API_DOCS: 'yes' }, 'LINLI_API_DOCS'],
     [{ LINLI_PHOTO_URL_TTL_SECONDS: '0' }, 'LINLI_PHOTO_URL_TTL_SECONDS'],
+    [{ LINLI_DB_URL: 'mysql://db/x', LINLI_DB_REPLICA_URLS: 'postgres://db2/x' }, 'LINLI_DB_REPLICA_URLS'],
+    [{ LINLI_DB_TYPE: 'mysql', LINLI_DB_REPLICA_URLS: 'not a url' }, 'LINLI_DB_REPLICA_URLS'],
+    [{ LINLI_DB_REPLICA_URLS: 'mysql://db2/x', LINLI_DB_FILE: ':memory:' }, 'LINLI_DB_REPLICA_URLS'],
+    [{ LINLI_DB_REPLICA_MAX_LAG_MS: '500' }, 'LINLI_DB_REPLICA_MAX_LAG_MS'],
   ])('rejects %j naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     try {

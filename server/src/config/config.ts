@@ -25,6 +25,23 @@ export interface DatabaseConfig {
   username: string;
   password: string;
   database: string;
+  /**
+   * Read replicas of a MariaDB/MySQL primary (LINLI_DB_REPLICA_URLS): dashboards, breakdowns,
+   * hotspots and exports read from them (database/replica-reader.ts, docs/scaling.md).
+   * Absent or empty: everything reads from the primary.
+   */
+  replicas?: ReplicaTarget[];
+  /** A replica further behind than this is not read from (LINLI_DB_REPLICA_MAX_LAG_MS). */
+  replicaMaxLagMs?: number;
+}
+
+/** One read replica's connection. */
+export interface ReplicaTarget {
+  host: string;
+  port: number;
+  username: string;
+  password: string;
+  database: string;
 }
 
 export interface AppConfig {
@@ -285,7 +302,59 @@ function metricsConfig(env: Env, production: boolean): AppConfig['metrics'] {
   return { access, token };
 }
 
+/** A mysql:// or mariadb:// URL's connection parts (`variable` names it in errors). */
+function mysqlUrl(variable: string, raw: string): Omit<ReplicaTarget, 'database'> & { database: string } {
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    throw new ConfigError(variable, 'must be a URL like mysql://user:password@host:3306/linli');
+  }
+  if (u.protocol !== 'mysql:' && u.protocol !== 'mariadb:') {
+    throw new ConfigError(variable, `must use mysql: or mariadb:, got "${u.protocol}"`);
+  }
+  if (!u.hostname) throw new ConfigError(variable, 'must name a host');
+  return {
+    host: u.hostname,
+    port: u.port ? Number(u.port) : 3306,
+    username: decodeURIComponent(u.username) || 'root',
+    password: decodeURIComponent(u.password),
+    database: decodeURIComponent(u.pathname.replace(/^\//, '')),
+  };
+}
+
+/**
+ * LINLI_DB_REPLICA_URLS: comma-separated mysql:// URLs of read replicas (a URL without a database
+ * reads the primary's database name). SQLite has no replicas: setting them with it is an error.
+ */
+function withReplicas(env: Env, db: DatabaseConfig): DatabaseConfig {
+  const raw = env.LINLI_DB_REPLICA_URLS ?? '';
+  const maxLagMs = int(env, 'LINLI_DB_REPLICA_MAX_LAG_MS', 5000, 1000, 3_600_000);
+  const entries = raw.split(',').map((s) => s.trim());
+  if (raw.trim() === '') return db;
+  if (db.type !== 'mariadb') {
+    throw new ConfigError(
+      'LINLI_DB_REPLICA_URLS',
+      'needs a MySQL/MariaDB primary (LINLI_DB_URL=mysql://...): SQLite has no read replicas',
+    );
+  }
+  if (entries.some((e) => e === '')) throw new ConfigError('LINLI_DB_REPLICA_URLS', 'has an empty entry');
+  const replicas = entries.map((entry) => {
+    const r = mysqlUrl('LINLI_DB_REPLICA_URLS', entry);
+    return { ...r, database: r.database || db.database };
+  });
+  const primary = `${db.host}:${db.port}`;
+  if (replicas.some((r) => `${r.host}:${r.port}` === primary)) {
+    throw new ConfigError('LINLI_DB_REPLICA_URLS', `names the primary (${primary}) as a replica`);
+  }
+  return { ...db, replicas, replicaMaxLagMs: maxLagMs };
+}
+
 function parseDb(env: Env, dataDir: string, mode: Mode): DatabaseConfig {
+  return withReplicas(env, parsePrimaryDb(env, dataDir, mode));
+}
+
+function parsePrimaryDb(env: Env, dataDir: string, mode: Mode): DatabaseConfig {
   const dbUrl = env.LINLI_DB_URL;
   let type = oneOf(env, 'LINLI_DB_TYPE', ['sqlite', 'mariadb', 'mysql'] as const, 'sqlite');
   const base: DatabaseConfig = {

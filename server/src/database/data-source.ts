@@ -5,6 +5,9 @@ import { ENTITIES } from './entities.js';
 import { MYSQL_MIGRATIONS } from './migrations/mysql/index.js';
 import { SQLITE_MIGRATIONS } from './migrations/sqlite/index.js';
 
+/** How long a replica that failed to connect is left alone before it is tried again. */
+export const REPLICA_RETRY_MS = 5000;
+
 /**
  * The one data-source definition: the app, the migration CLI and the tests all build
  * their DataSource here. Migrations are generated per dialect (see docs/database.md);
@@ -33,14 +36,36 @@ export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {
       },
     };
   }
-  return {
-    ...common,
-    type: 'mariadb',
+  const replicas = db.replicas ?? [];
+  const connection = {
     host: db.host,
     port: db.port,
     username: db.username,
     password: db.password,
     database: db.database,
+  };
+  return {
+    ...common,
+    type: 'mariadb',
+    ...(replicas.length
+      ? {
+          // TypeORM's replication (a mysql2 pool cluster: MASTER plus SLAVE0..n). defaultMode
+          // 'master': a find or query builder outside a transaction would otherwise read from a
+          // replica too (the version check before a conditional write, idempotency replays).
+          // Only ReplicaReader asks for a replica (createQueryRunner('slave')); docs/scaling.md.
+          replication: {
+            master: connection,
+            slaves: replicas,
+            defaultMode: 'master' as const,
+            // A replica that fails to connect is offline for 5 s (then tried again), not removed
+            // for good (mysql2's default after 5 errors); the other replicas take its reads.
+            removeNodeErrorCount: 1,
+            restoreNodeTimeout: REPLICA_RETRY_MS,
+            canRetry: true,
+            selector: 'RR' as const,
+          },
+        }
+      : connection),
     charset: 'utf8mb4_unicode_ci',
     timezone: 'Z',
     migrations: MYSQL_MIGRATIONS,

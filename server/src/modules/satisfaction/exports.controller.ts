@@ -6,6 +6,7 @@ import { CurrentActor, Roles } from '../../common/auth/decorators.js';
 import { ExportsService } from './exports.service.js';
 import { BreakdownQuery, ExportOrdersQuery } from './scores.dto.js';
 import { ApiFile } from '../../common/api-contract.js';
+import { ReplicaReader } from '../../database/replica-reader.js';
 
 const CSV = 'text/csv; charset=utf-8';
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -21,30 +22,55 @@ const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 export class ExportsController {
   private readonly logger = new Logger(ExportsController.name);
 
-  constructor(@Inject(ExportsService) private readonly exports: ExportsService) {}
+  constructor(
+    @Inject(ExportsService) private readonly exports: ExportsService,
+    @Inject(ReplicaReader) private readonly reader: ReplicaReader,
+  ) {}
 
   @Get('orders.csv')
   @ApiProduces(CSV)
   @ApiFile([CSV], 'Orders as CSV', { errors: [404] })
   async ordersCsv(@CurrentActor() actor: Actor, @Query() query: ExportOrdersQuery, @Res() res: Response) {
-    const plan = await this.exports.planOrders(actor, query);
-    await this.stream(res, CSV, `${plan.name}.csv`, () => this.exports.writeOrdersCsv(plan, res));
+    await this.onReader(res, async (exports) => {
+      const plan = await exports.planOrders(actor, query);
+      await this.stream(res, CSV, `${plan.name}.csv`, () => exports.writeOrdersCsv(plan, res));
+    });
   }
 
   @Get('orders.xlsx')
   @ApiProduces(XLSX)
   @ApiFile([XLSX], 'Orders as a spreadsheet', { errors: [404] })
   async ordersXlsx(@CurrentActor() actor: Actor, @Query() query: ExportOrdersQuery, @Res() res: Response) {
-    const plan = await this.exports.planOrders(actor, query);
-    await this.stream(res, XLSX, `${plan.name}.xlsx`, () => this.exports.writeOrdersXlsx(plan, res));
+    await this.onReader(res, async (exports) => {
+      const plan = await exports.planOrders(actor, query);
+      await this.stream(res, XLSX, `${plan.name}.xlsx`, () => exports.writeOrdersXlsx(plan, res));
+    });
   }
 
   @Get('scores.xlsx')
   @ApiProduces(XLSX)
   @ApiFile([XLSX], 'Scores as a spreadsheet', { errors: [404] })
   async scoresXlsx(@CurrentActor() actor: Actor, @Query() query: BreakdownQuery, @Res() res: Response) {
-    const plan = await this.exports.planScores(actor, query);
-    await this.stream(res, XLSX, `${plan.name}.xlsx`, () => this.exports.writeScoresXlsx(plan, res));
+    await this.onReader(res, async (exports) => {
+      const plan = await exports.planScores(actor, query);
+      await this.stream(res, XLSX, `${plan.name}.xlsx`, () => exports.writeScoresXlsx(plan, res));
+    });
+  }
+
+  /**
+   * The export on one connection for its whole length: a fresh replica's, else the primary's
+   * (ReplicaReader.hold). Where it was read goes in headers, as a file has no room for it.
+   */
+  private async onReader(res: Response, run: (exports: ExportsService) => Promise<void>): Promise<void> {
+    const held = await this.reader.hold();
+    try {
+      res.setHeader('X-Linli-Read-From', held.freshness.readFrom);
+      res.setHeader('X-Linli-Stale-Ms', String(held.freshness.staleMs));
+      if (held.freshness.fallback) res.setHeader('X-Linli-Replica-Fallback', held.freshness.fallback);
+      await run(this.exports.on(held.manager));
+    } finally {
+      await held.release();
+    }
   }
 
   /** Headers, then the body; a failure once bytes are out can only cut the download short. */

@@ -17,7 +17,7 @@ import {
   type WorkOrderStatus,
 } from '@linli/shared';
 import ExcelJS from 'exceljs';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { AppError } from '../../common/app-error.js';
 import { escapeLike, LIKE_ESCAPE } from '../../common/db-errors.js';
 import { LIVE_SLA_LEVEL_SQL } from '../sla/sla-sql.js';
@@ -149,9 +149,15 @@ const round1 = (v: number | null) => (v === null ? null : Math.round(v * 10) / 1
 @Injectable()
 export class ExportsService {
   constructor(
-    @InjectDataSource() private readonly ds: DataSource,
+    // Only `query` is used: a DataSource (the primary) or a replica connection's EntityManager.
+    @InjectDataSource() private readonly ds: Pick<DataSource, 'query'>,
     @Inject(ScoresService) private readonly scores: ScoresService,
   ) {}
+
+  /** The same exports reading through `em` (a read replica's connection from ReplicaReader). */
+  on(em: EntityManager): ExportsService {
+    return new ExportsService(em, this.scores.on(em));
+  }
 
   /** Check access and size before a byte is sent: an error can still be a proper answer. */
   async planOrders(actor: Actor, query: ExportOrdersQuery): Promise<OrdersExportPlan> {

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ReplicaReader } from '../../database/replica-reader.js';
 import { WorkOrdersModule } from '../work-orders/work-orders.module.js';
 import { ExportsController } from './exports.controller.js';
 import { ExportsService } from './exports.service.js';
@@ -17,7 +18,7 @@ import { ScoresService } from './scores.service.js';
 @Module({
   imports: [WorkOrdersModule, RollupQueueModule, RatingsModule],
   controllers: [ScoresController, ExportsController],
-  providers: [RollupService, RollupMaintainer, ScoresService, ExportsService],
+  providers: [RollupService, RollupMaintainer, ScoresService, ExportsService, ReplicaReader],
   exports: [RollupService, ScoresService],
 })
 export class ScoresModule {}

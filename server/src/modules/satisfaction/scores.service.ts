@@ -34,7 +34,7 @@ import {
   type CategoryMoments,
   type WeightedMoments,
 } from '@linli/shared';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import type { Actor } from '../../common/auth/actor.js';
 import {
   addCounters,
@@ -76,9 +76,20 @@ export class ScoresService {
   private readonly queries: ScoreQueries;
   private readonly slices: SliceResolver;
 
-  constructor(@InjectDataSource() ds: DataSource, @Inject(RollupService) rollups: RollupService) {
+  constructor(
+    @InjectDataSource() ds: DataSource,
+    @Inject(RollupService) private readonly rollups: RollupService,
+  ) {
     this.queries = new ScoreQueries(ds, rollups);
     this.slices = new SliceResolver(ds, this.queries);
+  }
+
+  /**
+   * The same service reading through `em` (a read replica's connection from ReplicaReader, or a
+   * transaction's). ScoreQueries and SliceResolver read only the `manager` of what they are given.
+   */
+  on(em: EntityManager): ScoresService {
+    return new ScoresService({ manager: em } as Pick<DataSource, 'manager'> as DataSource, this.rollups);
   }
 
   /** Check every id of the query against the actor's company and communities (404 otherwise). */

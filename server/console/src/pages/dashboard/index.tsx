@@ -3,6 +3,7 @@ import {
   PRIORITY_LABELS,
   SLA_STAGE_LABELS,
   STATUS_LABELS,
+  staleNote,
   type BreakdownView,
   type DriversView,
   type HotspotsView,
@@ -400,6 +401,11 @@ export default function DashboardPage() {
             <Typography.Text type="secondary">
               {s.period.from} 至 {s.period.to}，新建 {s.counts.created} 单，完工 {s.counts.completed} 单，评价{' '}
               {s.counts.rated} 条
+            </Typography.Text>
+          )}
+          {staleNote(s?.freshness) && (
+            <Typography.Text type="warning" data-testid="dashboard-stale">
+              {staleNote(s?.freshness)}
             </Typography.Text>
           )}
         </Space>
