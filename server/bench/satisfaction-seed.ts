@@ -32,7 +32,8 @@
  * - SLA clocks per stage stopped at the first accept/arrive/completion (breached when late), a
  *   resolve clock for each reopen cycle; timeline events for the reopened orders (what the
  *   first-time-fix rule reads).
- * Optional: --seed N (PRNG seed), --chunk-days N (rollup rebuild chunk, default 92).
+ * Optional: --seed N (PRNG seed), --chunk-days N (rollup rebuild chunk, default 92), --no-rollups (leave the
+ * rollups empty; rebuild them later with bench:satisfaction --rebuild).
  */
 import 'reflect-metadata';
 import os from 'node:os';
@@ -626,6 +627,7 @@ async function main() {
         `${fmt(s.followUps)} follow-ups, ${fmt(s.events)} timeline events in ${seedS.toFixed(1)} s ` +
         `(${fmt(Math.round(s.orders / seedS))} orders/s)`,
     );
+    if (process.argv.includes('--no-rollups')) return;
     t = performance.now();
     const rebuilt = await new RollupService().rebuild(ds.manager, BENCH_COMPANY_ID, s.firstDay, s.lastDay, chunkDays);
     const rollupS = (performance.now() - t) / 1000;

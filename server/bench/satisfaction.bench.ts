@@ -39,8 +39,33 @@ import { BENCH_COMPANY_ID } from './satisfaction-seed.js';
 const arg = (name: string, fallback?: string) => flag(process.argv, name, fallback);
 const iso = (day: string) => `${day.slice(0, 4)}-${day.slice(4, 6)}-${day.slice(6)}`;
 
-/** First difference between two results (numbers within 1e-9 relative), or null. */
+/** The largest relative error of an estimated percentile against the exact one, over all runs. */
+let worstDurationError = 0;
+let durationsCompared = 0;
+
+/**
+ * First difference between two results (numbers within 1e-9 relative), or null. Durations marked
+ * as estimates (`relativeError`) must be within that bound of the exact ones instead.
+ */
 function difference(a: unknown, b: unknown, at = '$'): string | null {
+  if (a && b && typeof a === 'object' && typeof b === 'object' && 'relativeError' in a && 'medianMinutes' in b) {
+    const est = a as { n: number; medianMinutes: number | null; p90Minutes: number | null; relativeError: number };
+    const exact = b as { n: number; medianMinutes: number | null; p90Minutes: number | null };
+    if (est.n !== exact.n) return `${at}.n: ${est.n} != ${exact.n}`;
+    for (const k of ['medianMinutes', 'p90Minutes'] as const) {
+      const x = est[k];
+      const y = exact[k];
+      if (x === null || y === null) {
+        if (x !== y) return `${at}.${k}: ${x} !== ${y}`;
+        continue;
+      }
+      const err = y === 0 ? Math.abs(x) : Math.abs(x - y) / Math.abs(y);
+      worstDurationError = Math.max(worstDurationError, err);
+      durationsCompared++;
+      if (err > est.relativeError * (1 + 1e-9)) return `${at}.${k}: ${x} not within ${est.relativeError} of ${y}`;
+    }
+    return null;
+  }
   if (typeof a === 'number' && typeof b === 'number') {
     return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b)) ? null : `${at}: ${a} != ${b}`;
   }
@@ -63,7 +88,8 @@ async function tableSizes(ds: DataSource) {
   const rows: Array<{ t: string; n: unknown; mb: unknown }> = await ds.query(
     `SELECT table_name AS t, table_rows AS n, ROUND((data_length + index_length) / 1048576) AS mb
        FROM information_schema.tables WHERE table_schema = DATABASE()
-        AND table_name IN ('work_order', 'rating', 'sla_clock', 'follow_up', 'work_order_event', 'satisfaction_daily')
+        AND table_name IN ('work_order', 'rating', 'sla_clock', 'follow_up', 'work_order_event', 'satisfaction_daily',
+                           'satisfaction_cube', 'satisfaction_sketch')
       ORDER BY table_name`,
   );
   return rows.map((r) => `${r.t} ~${fmt(Number(r.n))} rows / ${fmt(Number(r.mb))} MB`).join(', ');
@@ -88,6 +114,26 @@ async function main() {
       }
       console.log(
         `proposed indexes added in ${fmt((performance.now() - t) / 1000, 1)} s: ${PROPOSED_INDEXES.map((x) => x.join('.')).join(', ')}`,
+      );
+    }
+    if (process.argv.includes('--rebuild')) {
+      // Migrate (new rollup tables), then rebuild every rollup layer from the raw rows.
+      await ds.runMigrations({ transaction: 'each' });
+      const [{ last: l, first: f }] = await ds.query<Array<{ last: Date; first: Date }>>(
+        'SELECT MAX(createdAt) AS last, MIN(createdAt) AS first FROM work_order',
+      );
+      await ds.query('DELETE FROM rollup_dirty');
+      const t = performance.now();
+      const rebuilt = await new RollupService().rebuild(
+        ds.manager,
+        BENCH_COMPANY_ID,
+        chinaDay(new Date(f)),
+        chinaDay(new Date(l)),
+        92,
+      );
+      console.log(
+        `rebuilt the rollups in ${fmt((performance.now() - t) / 1000, 1)} s: ${fmt(rebuilt.rows)} satisfaction_daily rows, ` +
+          `${fmt(rebuilt.cubeRows)} satisfaction_cube rows`,
       );
     }
     const [{ orders, last, first }] = await ds.query<Array<{ orders: unknown; last: Date; first: Date }>>(
@@ -120,6 +166,11 @@ async function main() {
     const admin: Actor = { userId: 1, role: 'admin', name: 'bench', companyId: BENCH_COMPANY_ID, communityIds: [] };
     const year = { from: iso(from12), to: iso(lastDay) };
     const all = { from: iso(firstDay), to: iso(lastDay) };
+    const [{ c: bigCommunity }] = await ds.query<Array<{ c: unknown }>>(
+      'SELECT id AS c FROM community WHERE companyId = ? ORDER BY households DESC, id LIMIT 1',
+      [BENCH_COMPANY_ID],
+    );
+    const community = { communityId: Number(bigCommunity) };
     const yearFilter: SliceFilter = { companyId: BENCH_COMPANY_ID, fromDay: from12, toDay: lastDay };
     const counters = (keys: Parameters<RollupService['fromRollups']>[2]) => (source: Source) =>
       source === 'rollup'
@@ -129,9 +180,18 @@ async function main() {
       { name: 'company summary, 12 months', run: (source) => scores.summary(admin, year, source) },
       { name: 'company summary, 3 years', run: (source) => scores.summary(admin, all, source) },
       {
+        name: 'community summary, 12 months',
+        run: (source) => scores.summary(admin, { ...year, ...community }, source),
+      },
+      {
+        name: 'community summary, 3 years',
+        run: (source) => scores.summary(admin, { ...all, ...community }, source),
+      },
+      {
         name: 'technician breakdown, 12 months',
         run: (source) => scores.breakdown(admin, { ...year, by: 'technician' }, source),
       },
+      { name: 'hotspots, 12 months', run: (source) => scores.hotspots(admin, year, source) },
       { name: 'counters only: company, 12 months', run: counters([]) },
       { name: 'counters only: per technician, 12 months', run: counters(['technicianId']) },
     ];
@@ -179,6 +239,10 @@ async function main() {
       `\nmedian of ${runs} runs each, interleaved\n${line(head)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}`,
     );
     for (const r of rows) console.log(line(r));
+    console.log(
+      `\nestimated durations: ${durationsCompared} percentiles compared with the exact ones, ` +
+        `largest relative error ${(worstDurationError * 100).toFixed(3)}% (bound 1%)`,
+    );
     console.log(
       `\nrollup job unit of work (recompute one community-day partition from raw rows): ` +
         `median ${fmt(median(recompute))} ms (${recompute.map((x) => fmt(x)).join(' / ')} ms over ${recompute.length} recent partitions)`,

@@ -1287,6 +1287,11 @@ export const API_SCHEMAS = {
         type: 'number',
         nullable: true,
       },
+      relativeError: {
+        type: 'number',
+        description:
+          "Present when the percentiles are estimates from the rollups' duration sketches: each is within this relative error of the exact percentile (0.01 = 1%). Absent = exact.",
+      },
     },
     required: ['n', 'medianMinutes', 'p90Minutes'],
     additionalProperties: false,

@@ -20,6 +20,11 @@ export interface DurationStats {
   n: number;
   medianMinutes: number | null;
   p90Minutes: number | null;
+  /**
+   * Present when the percentiles are estimates from the rollups' duration sketches: each is
+   * within this relative error of the exact percentile (0.01 = 1%). Absent = exact.
+   */
+  relativeError?: number;
 }
 
 export interface IndexLevel {

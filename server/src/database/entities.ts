@@ -38,7 +38,16 @@ import {
   TechnicianProfile,
   TechnicianSkill,
 } from '../modules/staff/staff.entities.js';
-import { FollowUp, Rating, RollupDirty, SatisfactionDaily } from '../modules/satisfaction/satisfaction.entities.js';
+import {
+  FollowUp,
+  Rating,
+  RollupDirty,
+  SatisfactionCube,
+  SatisfactionDaily,
+  SatisfactionCube,
+  SatisfactionSketch,
+  SatisfactionSketch,
+} from '../modules/satisfaction/satisfaction.entities.js';
 import { Survey, SurveyResponse } from '../modules/surveys/survey.entities.js';
 import { PriceItem } from '../modules/price-list/price-item.entity.js';
 import { Upload } from '../modules/uploads/upload.entity.js';

@@ -79,6 +79,8 @@ export class RollupMaintainer implements OnModuleInit {
   private async onTransition(ctx: LifecycleContext, change: OrderChange): Promise<void> {
     const days = new Set<string>();
     if (CLOCK_STOPPING.has(change.action) || ORDER_WIDE.has(change.action)) days.add(chinaDay(ctx.now));
+    // Durations (sketches) count on the creation day: the first accept / arrival changes them.
+    if (CLOCK_STOPPING.has(change.action)) days.add(chinaDay(change.order.createdAt));
     if (ORDER_WIDE.has(change.action)) for (const day of await this.daysOf(ctx.em, change.order)) days.add(day);
     for (const day of days) await this.queue.markDirty(ctx.em, change.order.communityId, startOfChinaDay(day), ctx.now);
   }

@@ -12,7 +12,7 @@
  * the rollups fresh after each event (create, complete, rate, reopen, re-complete, auto-close).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { addDays, chinaDay, RATING_DIMENSIONS, startOfChinaDay as dayStart } from '@linli/shared';
+import { addDays, chinaDay, percentile, RATING_DIMENSIONS, startOfChinaDay as dayStart } from '@linli/shared';
 import type { Actor } from '../../common/auth/actor.js';
 import { Clock } from '../../common/clock.js';
 import { buildWorld, loginResident, loginStaff, type World } from '../../testing/factories.js';
@@ -29,8 +29,12 @@ import type { SliceFilter } from './rollup-sql.js';
 import { RollupService } from './rollup.service.js';
 import { FollowUp, Rating, RollupDirty, SatisfactionDaily } from './satisfaction.entities.js';
 import { ScoresService, type Source } from './scores.service.js';
+import { readSketches } from './rollup-cube.js';
+import { STAGES } from './rollup-sketch.js';
+import { ScoreQueries } from './scores-queries.js';
 import type { BreakdownBy } from './scores.dto.js';
 import { mulberry32 } from '../../database/seed/prng.js';
+import type { EntityManager } from 'typeorm';
 
 const SEC = 1000;
 const MIN = 60 * SEC;
@@ -174,6 +178,46 @@ const asRecord = (rows: CounterRow[], keys: readonly GroupKey[]) =>
   Object.fromEntries(rows.map((r) => [keys.map((k) => String(r.key[k])).join('|'), r.counters]));
 
 /** Deep equality, numbers within 1e-9 (relative to their size). */
+/** Duration sketches of a slice against the exact durations: same counts, percentiles within the bound. */
+async function expectSketchesWithinBound(
+  em: EntityManager,
+  queries: ScoreQueries,
+  filter: SliceFilter,
+  byTechnician: boolean,
+): Promise<number> {
+  const sketches = (await readSketches(em, filter, byTechnician))!;
+  const exact = await queries.exactDurations(filter, byTechnician ? 'technicianId' : null);
+  expect([filter, [...sketches.keys()].sort()]).toEqual([filter, [...exact.keys()].sort()]);
+  let compared = 0;
+  for (const [k, d] of exact) {
+    const sketch = sketches.get(k)!;
+    for (const stage of STAGES) {
+      const values = [...d[stage]].sort((a, b) => a - b);
+      const est = sketch.stats(stage);
+      expect([filter, k, stage, est.n]).toEqual([filter, k, stage, values.length]);
+      for (const [p, got] of [
+        [50, est.medianMinutes],
+        [90, est.p90Minutes],
+      ] as const) {
+        const want = percentile(values, p);
+        if (want === null) {
+          expect(got).toBeNull();
+          continue;
+        }
+        expect([filter, k, stage, p, Math.abs(got! - want) <= 0.01 * Math.abs(want) + 1e-12]).toEqual([
+          filter,
+          k,
+          stage,
+          p,
+          true,
+        ]);
+        compared++;
+      }
+    }
+  }
+  return compared;
+}
+
 function expectClose(actual: unknown, expected: unknown, path = '$'): void {
   if (typeof expected === 'number' && typeof actual === 'number') {
     if (Math.abs(actual - expected) > 1e-9 * Math.max(1, Math.abs(expected))) {
@@ -663,6 +707,54 @@ describe(`rollups equal raw rows (${TEST_DB})`, () => {
     expect(tech.index.chain[0].index).toBeCloseTo(tech.index.chain[0].mean!, 9);
   });
 
+  it('keeps duration sketches within 1% of the exact percentiles, and the layers equal to a rebuild', async () => {
+    const queries = new ScoreQueries(server.ds, rollups);
+    const filters: SliceFilter[] = [
+      company(),
+      { ...company(), communityIds: [w.a1.id] },
+      { ...company(), communityIds: [w.a2.id], fromDay: addDays(FIRST_DAY, 5), toDay: addDays(FIRST_DAY, 40) },
+      { ...company(), technicianIds: [w.staff.techA1.id, w.staff.techA2.id], fromDay: '20240301', toDay: '20240331' },
+      { ...company(), fromDay: addDays(FIRST_DAY, 10), toDay: addDays(FIRST_DAY, 10) },
+    ];
+    let compared = 0;
+    for (const filter of filters) {
+      for (const byTechnician of [false, true]) {
+        compared += await expectSketchesWithinBound(em(), queries, filter, byTechnician);
+      }
+    }
+    expect(compared).toBeGreaterThan(50);
+    // What the job kept up event by event equals a bulk rebuild of the same span.
+    const snapshot = async () => {
+      const cube: Array<Record<string, unknown>> = await server.ds.query(
+        'SELECT * FROM satisfaction_cube ORDER BY `month`, dom, communityId, category, technicianId',
+      );
+      const sketches: Array<Record<string, unknown>> = await server.ds.query(
+        'SELECT grain, period, communityId, technicianId, n, sketch FROM satisfaction_sketch ORDER BY grain, period, communityId, technicianId',
+      );
+      const counters = (r: Record<string, unknown>) =>
+        Object.entries(r).filter(
+          ([k]) => !['month', 'dom', 'communityId', 'category', 'technicianId', 'companyId'].includes(k),
+        );
+      return {
+        cube: cube
+          .filter((r) => counters(r).some(([, v]) => Number(v) !== 0))
+          .map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, String(v)]))),
+        sketches: sketches.map((r) => ({
+          ...r,
+          communityId: Number(r.communityId),
+          technicianId: Number(r.technicianId),
+          n: Number(r.n),
+          sketch: Buffer.from(r.sketch as Buffer).toString('hex'),
+        })),
+      };
+    };
+    const kept = await snapshot();
+    expect(kept.cube.length).toBeGreaterThan(100);
+    expect(kept.sketches.length).toBeGreaterThan(100);
+    await server.ds.transaction((tx) => rollups.rebuild(tx, w.companyA.id, FIRST_DAY, LAST_DAY, 31));
+    expect(await snapshot()).toEqual(kept);
+  });
+
   it('a mark left without a job (it raced a finishing job) is swept up on the next tick', async () => {
     const day = addDays(FIRST_DAY, 3);
     const before = await rollups.fromRollups(em(), { ...company(), fromDay: day, toDay: day }, ['communityId']);
@@ -812,5 +904,16 @@ describe(`rollups stay fresh with every order event (${TEST_DB})`, () => {
       toDay: day,
     });
     expect(onDay.counters.repeats).toBe(1);
+  });
+  it('keeps the cube and the duration sketches fresh through every event above', async () => {
+    await tick();
+    for (const keys of [[], ['technicianId', 'category'], ['communityId']] as GroupKey[][]) {
+      const raw = await rollups.computeFromRaw(server.ds.manager, window(), keys);
+      expect(await rollups.fromRollups(server.ds.manager, window(), keys)).toEqual(raw);
+    }
+    const queries = new ScoreQueries(server.ds, rollups);
+    for (const byTechnician of [false, true]) {
+      await expectSketchesWithinBound(server.ds.manager, queries, window(), byTechnician);
+    }
   });
 });

@@ -14,6 +14,14 @@ import {
 } from './rollup-counters.js';
 import { dialectOf, sqlTime } from './rollup-days.js';
 import {
+  cubeServes,
+  fromCube,
+  rebuildCubeMonth,
+  rebuildSketchMonth,
+  updateCubeDay,
+  updateSketchDay,
+} from './rollup-cube.js';
+import {
   families,
   orderConditions,
   orderKeyExpr,
@@ -29,6 +37,12 @@ import {
  * same raw-row computation for any slice (`computeFromRaw`), so the two can be compared.
  * Stateless: every method takes the EntityManager to work in.
  */
+function nextMonth(month: string): string {
+  const y = Number(month.slice(0, 4));
+  const m = Number(month.slice(4, 6));
+  return m === 12 ? `${y + 1}01` : `${y}${String(m + 1).padStart(2, '0')}`;
+}
+
 @Injectable()
 export class RollupService {
   /** Counters straight from raw rows (orders, ratings, follow-ups, SLA clocks), grouped by `keys`. */
@@ -59,13 +73,17 @@ export class RollupService {
     return mergeByKey(parts, keys);
   }
 
-  /** The same counters summed from satisfaction_daily. */
+  /**
+   * The same counters from the rollups: the cube when it serves the slice and grouping (no
+   * building, no kind, no day or month), else summed from satisfaction_daily.
+   */
   async fromRollups(
     em: EntityManager,
     filter: SliceFilter,
     keys: readonly GroupKey[] = [],
-    opts: { ratingsOnly?: boolean } = {},
+    opts: { ratingsOnly?: boolean; layer?: 'auto' | 'daily' } = {},
   ): Promise<CounterRow[]> {
+    if (opts.layer !== 'daily' && cubeServes(filter, keys)) return fromCube(em, filter, keys, opts.ratingsOnly);
     const where = ['companyId = ?', '`day` >= ?', '`day` <= ?'];
     const params: unknown[] = [filter.companyId, filter.fromDay, filter.toDay];
     const list = (column: string, ids: readonly number[] | undefined) => {
@@ -139,6 +157,8 @@ export class RollupService {
       companyId,
       rows.map((r) => ({ ...r, key: { ...r.key, day } })),
     );
+    await updateCubeDay(em, companyId, communityId, day, rows);
+    await updateSketchDay(em, companyId, communityId, day);
     return rows.length;
   }
 
@@ -152,7 +172,7 @@ export class RollupService {
     fromDay: string,
     toDay: string,
     chunkDays = 31,
-  ): Promise<{ rows: number }> {
+  ): Promise<{ rows: number; cubeRows: number }> {
     let rows = 0;
     for (let start = fromDay; start <= toDay; start = addDays(start, chunkDays)) {
       const end = addDays(start, chunkDays - 1) < toDay ? addDays(start, chunkDays - 1) : toDay;
@@ -168,7 +188,13 @@ export class RollupService {
       await this.insertRows(em, companyId, computed);
       rows += computed.length;
     }
-    return { rows };
+    // The layers above, month by month (a month partly in the range is rebuilt whole).
+    let cubeRows = 0;
+    for (let month = fromDay.slice(0, 6); month <= toDay.slice(0, 6); month = nextMonth(month)) {
+      cubeRows += await rebuildCubeMonth(em, companyId, month);
+      await rebuildSketchMonth(em, companyId, month);
+    }
+    return { rows, cubeRows };
   }
 
   /**

@@ -92,6 +92,69 @@ export class SatisfactionDaily {
   @Column({ type: 'int', default: 0 }) slaResolveTotal: number;
 }
 
+/**
+ * The dashboards' cube: counters per month x community x category x technician (no building, no
+ * kind), cumulative within the month. Row (month, dom) holds the sums of days 1..dom, for every
+ * day from the combination's first event to the month's last day, so any period is a few point
+ * reads per combination: C(to) - C(from - 1) inside a month, whole months as C(last day).
+ * Maintained with satisfaction_daily by the partition recompute (docs/scores.md).
+ */
+@Entity('satisfaction_cube')
+export class SatisfactionCube {
+  @PrimaryColumn({ type: 'varchar', length: 6 }) month: string;
+  @PrimaryColumn({ type: 'int' }) dom: number;
+  @PrimaryColumn({ type: 'int' }) communityId: number;
+  @PrimaryColumn({ type: 'varchar', length: 32 }) category: string;
+  @PrimaryColumn({ type: 'int' }) technicianId: number;
+  @Column({ type: 'int' }) companyId: number;
+  @Column({ type: 'int', default: 0 }) created: number;
+  @Column({ type: 'int', default: 0 }) repeats: number;
+  @Column({ type: 'int', default: 0 }) complaints: number;
+  @Column({ type: 'int', default: 0 }) completed: number;
+  @Column({ type: 'int', default: 0 }) firstTimeFixed: number;
+  @Column({ type: 'int', default: 0 }) reopened: number;
+  @Column({ type: 'int', default: 0 }) closedUnrated: number;
+  @Column({ type: 'int', default: 0 }) rated: number;
+  @Column({ type: 'int', default: 0 }) satisfied: number;
+  @Column({ type: 'int', default: 0 }) sumStars: number;
+  @Column({ type: 'int', default: 0 }) sumStarsSq: number;
+  @Column({ type: 'int', default: 0 }) fixedYes: number;
+  @Column({ type: 'int', default: 0 }) fixedNo: number;
+  @Column({ type: 'int', default: 0 }) followUpsDue: number;
+  @Column({ type: 'int', default: 0 }) followUpsDone: number;
+  @Column({ type: 'int', default: 0 }) slaAcceptMet: number;
+  @Column({ type: 'int', default: 0 }) slaAcceptTotal: number;
+  @Column({ type: 'int', default: 0 }) slaArriveMet: number;
+  @Column({ type: 'int', default: 0 }) slaArriveTotal: number;
+  @Column({ type: 'int', default: 0 }) slaResolveMet: number;
+  @Column({ type: 'int', default: 0 }) slaResolveTotal: number;
+  @Column({ type: 'int', default: 0 }) d_speed_n: number;
+  @Column({ type: 'int', default: 0 }) d_speed_sum: number;
+  @Column({ type: 'int', default: 0 }) d_workmanship_n: number;
+  @Column({ type: 'int', default: 0 }) d_workmanship_sum: number;
+  @Column({ type: 'int', default: 0 }) d_attitude_n: number;
+  @Column({ type: 'int', default: 0 }) d_attitude_sum: number;
+  @Column({ type: 'int', default: 0 }) d_communication_n: number;
+  @Column({ type: 'int', default: 0 }) d_communication_sum: number;
+}
+
+/**
+ * Duration sketches (fixed log buckets, rollup-sketch.ts) of the orders created in a period, per
+ * community and technician (the completer, 0 = none; -1 = the whole community). grain 'd' = one
+ * China day (period yyyymmdd), 'm' = one month (period yyyymm).
+ */
+@Entity('satisfaction_sketch')
+export class SatisfactionSketch {
+  @PrimaryColumn({ type: 'varchar', length: 1 }) grain: string;
+  @PrimaryColumn({ type: 'varchar', length: 8 }) period: string;
+  @PrimaryColumn({ type: 'int' }) communityId: number;
+  @PrimaryColumn({ type: 'int' }) technicianId: number;
+  @Column({ type: 'int' }) companyId: number;
+  /** Orders in the sketch (accepted ones: every duration starts there). */
+  @Column({ type: 'int' }) n: number;
+  @Column({ type: 'blob' }) sketch: Buffer;
+}
+
 /** A (community, day) rollup partition to recompute from raw rows. */
 @Entity('rollup_dirty')
 export class RollupDirty {

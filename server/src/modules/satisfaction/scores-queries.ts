@@ -19,6 +19,8 @@ import { rowKey, type CounterRow, type GroupKey } from './rollup-counters.js';
 import { dialectOf, secondsExpr, sqlTime } from './rollup-days.js';
 import { orderConditions, orderKeyExpr, type SliceFilter } from './rollup-sql.js';
 import type { RollupService } from './rollup.service.js';
+import { readSketches } from './rollup-cube.js';
+import type { DurationSketch } from './rollup-sketch.js';
 
 /** Where counters come from: the daily rollups (the API), or raw rows (tests, benchmarks). */
 export type Source = 'rollup' | 'raw';
@@ -26,7 +28,11 @@ export type Source = 'rollup' | 'raw';
 /** Key drivers read raw rating rows: at most this many, the newest of the period. */
 export const DRIVER_MAX_ROWS = 200_000;
 
-export type Durations = Record<'accept' | 'arrive' | 'resolve', number[]>;
+/** Exact minutes per stage, or (large slices) a sketch whose percentiles are estimates. */
+export type Durations = Record<'accept' | 'arrive' | 'resolve', number[]> & { sketch?: DurationSketch };
+
+/** A slice with more orders than this reads its durations from the sketches (estimates). */
+export const EXACT_DURATIONS_MAX = 2_000;
 export type Row = Record<string, unknown>;
 
 export function emptyDurations(): Durations {
@@ -83,8 +89,29 @@ export class ScoreQueries {
     return out;
   }
 
-  /** Minutes from creation to first acceptance, arrival and completion of the period's orders (raw rows). */
-  async durations(filter: SliceFilter, key: GroupKey | null): Promise<Map<string, Durations>> {
+  /**
+   * Minutes from creation to first acceptance, arrival and completion of the period's orders:
+   * from the duration sketches (estimates within SKETCH_RELATIVE_ERROR) when they serve the slice
+   * and it holds more than EXACT_DURATIONS_MAX orders, else exact from raw rows.
+   */
+  async durations(
+    filter: SliceFilter,
+    key: GroupKey | null,
+    source: Source = 'rollup',
+  ): Promise<Map<string, Durations>> {
+    if (source === 'rollup' && (key === null || key === 'technicianId')) {
+      const sketches = await readSketches(this.em, filter, key === 'technicianId');
+      let n = 0;
+      for (const s of sketches?.values() ?? []) n += s.count('accept');
+      if (sketches && n > EXACT_DURATIONS_MAX) {
+        return new Map([...sketches].map(([k, sketch]) => [k, { ...emptyDurations(), sketch }]));
+      }
+    }
+    return this.exactDurations(filter, key);
+  }
+
+  /** Exact durations from raw rows. */
+  async exactDurations(filter: SliceFilter, key: GroupKey | null): Promise<Map<string, Durations>> {
     const d = dialectOf(this.em);
     const slice = orderConditions(filter);
     const keySql = key ? `${orderKeyExpr(d, key, 'o.createdAt')} AS k, ` : '';

@@ -47,6 +47,7 @@ import {
 } from './rollup-counters.js';
 import type { SliceFilter } from './rollup-sql.js';
 import { RollupService } from './rollup.service.js';
+import { DurationSketch } from './rollup-sketch.js';
 import type {
   BreakdownBy,
   BreakdownRow,
@@ -153,7 +154,13 @@ export class ScoresService {
           c.slaAcceptTotal + c.slaArriveTotal + c.slaResolveTotal,
         ),
       },
-      durations: { accept: stats(dur.accept), arrive: stats(dur.arrive), resolve: stats(dur.resolve) },
+      durations: dur.sketch
+        ? {
+            accept: dur.sketch.stats('accept'),
+            arrive: dur.sketch.stats('arrive'),
+            resolve: dur.sketch.stats('resolve'),
+          }
+        : { accept: stats(dur.accept), arrive: stats(dur.arrive), resolve: stats(dur.resolve) },
     };
   }
 
@@ -202,7 +209,7 @@ export class ScoresService {
     const [leaf] = await this.queries.counters(s.filter, [], source);
     const chain = await this.chain(s, source, leaf);
     const own = chain.leafSum;
-    const durations = (await this.queries.durations(s.filter, null)).get('');
+    const durations = (await this.queries.durations(s.filter, null, source)).get('');
     const q = s.query;
     return {
       period: this.periodView(s),
@@ -247,7 +254,7 @@ export class ScoresService {
     const leaf = fold(detail, [])[0];
     const sliceIndex = (await this.chain(s, source, leaf)).index;
     const sums = await this.queries.ratingSums(s, s.filter, [key], source, rows);
-    const durations = await this.queries.durations(s.filter, key);
+    const durations = await this.queries.durations(s.filter, key, source);
     const byKey = new Map(rows.map((r) => [String(r.key[key]), r]));
     const period = this.periodView(s);
     const rowHouseholds = by === 'category' || by === 'month' ? s.households : null;
@@ -272,6 +279,7 @@ export class ScoresService {
           const d = durations.get(String(id));
           if (d) {
             const acc = teamDurations.get(teamId) ?? emptyDurations();
+            if (d.sketch) (acc.sketch ??= new DurationSketch()).merge(d.sketch);
             acc.accept.push(...d.accept);
             acc.arrive.push(...d.arrive);
             acc.resolve.push(...d.resolve);

@@ -14,6 +14,7 @@ import { ProvenHouseholds1796400700000 } from './1796400700000-ProvenHouseholds.
 import { Sms1796400800000 } from './1796400800000-Sms.js';
 import { CompletedByCompany1796400900000 } from './1796400900000-CompletedByCompany.js';
 import { Billing1796401200000 } from './1796401200000-Billing.js';
+import { ScoreCube1796401300000 } from './1796401300000-ScoreCube.js';
 import { Inspections1796401400000 } from './1796401400000-Inspections.js';
 
 /** In order of their timestamps. */
@@ -34,5 +35,6 @@ export const MYSQL_MIGRATIONS: Function[] = [
   Sms1796400800000,
   CompletedByCompany1796400900000,
   Billing1796401200000,
+  ScoreCube1796401300000,
   Inspections1796401400000,
 ];
