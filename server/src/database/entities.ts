@@ -44,8 +44,6 @@ import {
   RollupDirty,
   SatisfactionCube,
   SatisfactionDaily,
-  SatisfactionCube,
-  SatisfactionSketch,
   SatisfactionSketch,
 } from '../modules/satisfaction/satisfaction.entities.js';
 import { Survey, SurveyResponse } from '../modules/surveys/survey.entities.js';
@@ -102,6 +100,8 @@ export const ENTITIES = [
   Rating,
   FollowUp,
   SatisfactionDaily,
+  SatisfactionCube,
+  SatisfactionSketch,
   RollupDirty,
   Survey,
   SurveyResponse,
