@@ -37,6 +37,8 @@ import { SmsModule } from './modules/sms/sms.module.js';
 import { WorkOrdersModule } from './modules/work-orders/work-orders.module.js';
 import { RatingsModule } from './modules/satisfaction/ratings.module.js';
 import { SurveysModule } from './modules/surveys/surveys.module.js';
+import { NoticesModule } from './modules/notices/notices.module.js';
+import { QrModule } from './modules/qr/qr.module.js';
 
 @Module({})
 export class AppModule {
@@ -74,6 +76,8 @@ export class AppModule {
         SmsModule,
         RatingsModule,
         SurveysModule,
+        NoticesModule,
+        QrModule,
         ScoresModule,
         PriceListModule,
         HealthModule,

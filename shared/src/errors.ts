@@ -19,6 +19,7 @@ export const ERROR_CATALOGUE = {
   HOUSEHOLD_OWNER_ONLY: { status: 403, zh: '只有业主可以管理家庭成员' },
   FEE_APPROVAL_NOT_ALLOWED: { status: 403, zh: '只有业主或业主授权的家庭成员可以审批费用' },
   REPORTER_ONLY: { status: 403, zh: '只有报修人可以确认完成和评价' },
+  QR_FOREIGN_PLACE: { status: 403, zh: '这个二维码不属于您居住的小区，无法在此报修' },
   NOT_FOUND: { status: 404, zh: '内容不存在或已删除' },
   VERSION_CONFLICT: { status: 409, zh: '工单已被他人更新，请刷新后重试' },
   TRANSITION_NOT_ALLOWED: { status: 409, zh: '当前状态下不能执行此操作' },

@@ -39,3 +39,4 @@ export * from './staff-accounts.js';
 export * from './live-client.js';
 export * from './billing.js';
 export * from './inspections.js';
+export * from './notices.js';

@@ -480,6 +480,8 @@ export const AUDIT_ENTITY_LABELS: Record<AuditEntityType, string> = {
   building: '楼栋',
   work_order: '工单（重新匹配）',
   company: '公司',
+  notice: '小区通知',
+  work_order_merge: '工单合并',
 };
 
 export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
@@ -490,6 +492,8 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   open: '开启',
   close: '关闭',
   import: '导入',
+  merge: '合并',
+  end: '提前结束',
 };
 
 /** The fields audit snapshots carry (an unknown field shows its name). */

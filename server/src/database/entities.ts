@@ -46,6 +46,7 @@ import {
   SatisfactionDaily,
   SatisfactionSketch,
 } from '../modules/satisfaction/satisfaction.entities.js';
+import { Notice } from '../modules/notices/notice.entity.js';
 import { Survey, SurveyResponse } from '../modules/surveys/survey.entities.js';
 import { PriceItem } from '../modules/price-list/price-item.entity.js';
 import { Upload } from '../modules/uploads/upload.entity.js';
@@ -56,6 +57,7 @@ import {
   WorkOrder,
   WorkOrderEvent,
 } from '../modules/work-orders/work-order.entities.js';
+import { WorkOrderMerge, WorkOrderReporter } from '../modules/work-orders/shared-fault.entities.js';
 
 /** Every entity of the schema: the one list the data source, migrations and tests use. */
 export const ENTITIES = [
@@ -75,6 +77,9 @@ export const ENTITIES = [
   WorkOrderEvent,
   IdempotencyRecord,
   OrderSequence,
+  WorkOrderReporter,
+  WorkOrderMerge,
+  Notice,
   Upload,
   TechnicianProfile,
   TechnicianSkill,

@@ -35,6 +35,8 @@ export interface OrderFacts {
   /** Community and house or public area, e.g. `海月花园 1栋1单元101`. */
   place: string;
   reporterId: number | null;
+  /** Residents who joined the order ("我也遇到了") or whose duplicate was merged into it. */
+  coReporterIds?: number[];
   /** The assignee and routing state now (at dispatch), not at the event. */
   assigneeId: number | null;
   routingState: string | null;
@@ -88,6 +90,12 @@ export function formatYuan(fen: number): string {
   return `¥${(fen / 100).toFixed(2)}`;
 }
 
+/** Everyone who reported the order: progress reaches each of them (docs/notices.md). */
+function reporters(o: OrderFacts): Audience[] {
+  const ids = [...new Set([...(o.reporterId === null ? [] : [o.reporterId]), ...(o.coReporterIds ?? [])])];
+  return ids.map((userId) => ({ kind: 'user', userId }));
+}
+
 const technician = (c: RuleContext) => (c.assigneeName ? `维修师傅：${c.assigneeName}` : null);
 
 /** order.transition, by action. Keyed by action so the compiler insists on a row for each. */
@@ -101,14 +109,14 @@ const ON_TRANSITION: Record<WorkOrderAction, (p: TransitionPayload, o: OrderFact
     transfer: (p) => ({ to: user(p.assigneeId), title: '新工单待接单', detail: '同事转派给您' }),
     // routing.pooled tells the technicians who may grab it.
     pool: () => null,
-    accept: (_p, o, c) => ({ to: user(o.reporterId), title: '师傅已接单', detail: technician(c) }),
-    grab: (_p, o, c) => ({ to: user(o.reporterId), title: '师傅已接单', detail: technician(c) }),
+    accept: (_p, o, c) => ({ to: reporters(o), title: '师傅已接单', detail: technician(c) }),
+    grab: (_p, o, c) => ({ to: reporters(o), title: '师傅已接单', detail: technician(c) }),
     // Routing re-routes the order; its own events tell whoever is next.
     decline: () => null,
-    depart: (_p, o, c) => ({ to: user(o.reporterId), title: '师傅已出发', detail: technician(c) }),
-    arrive: (_p, o) => ({ to: user(o.reporterId), title: '师傅已到达' }),
-    pause: (p, o) => ({ to: user(o.reporterId), title: '维修已暂停', detail: reasonText(p.reason) }),
-    resume: (_p, o) => ({ to: user(o.reporterId), title: '维修已恢复' }),
+    depart: (_p, o, c) => ({ to: reporters(o), title: '师傅已出发', detail: technician(c) }),
+    arrive: (_p, o) => ({ to: reporters(o), title: '师傅已到达' }),
+    pause: (p, o) => ({ to: reporters(o), title: '维修已暂停', detail: reasonText(p.reason) }),
+    resume: (_p, o) => ({ to: reporters(o), title: '维修已恢复' }),
     quote: (_p, o) => ({
       to: user(o.reporterId),
       title: '请确认维修报价',
@@ -116,12 +124,12 @@ const ON_TRANSITION: Record<WorkOrderAction, (p: TransitionPayload, o: OrderFact
     }),
     approve_quote: (p) => ({ to: user(p.assigneeId), title: '住户已同意报价' }),
     reject_quote: (p) => ({ to: user(p.assigneeId), title: '住户未同意报价', detail: reasonText(p.reason) }),
-    complete: (_p, o) => ({ to: user(o.reporterId), title: '维修已完成，请确认并评价' }),
+    complete: (_p, o) => ({ to: reporters(o), title: '维修已完成，请确认并评价' }),
     confirm: () => null,
     auto_close: () => null,
     // The resident hears of a cancellation only when someone else (staff) made it.
     cancel: (p, o) => ({
-      to: [...user(p.assigneeId ?? p.previousAssigneeId), ...(p.actorRole === 'resident' ? [] : user(o.reporterId))],
+      to: [...user(p.assigneeId ?? p.previousAssigneeId), ...(p.actorRole === 'resident' ? [] : reporters(o))],
       title: '工单已取消',
       detail: reasonText(p.reason),
     }),

@@ -52,7 +52,7 @@ import { SmsModule } from '../sms/sms.module.js';
     },
   ],
   // Importers get OutboxWriter; modules that must not depend on the dispatcher import the core one.
-  exports: [NotificationsCoreModule],
+  exports: [NotificationsCoreModule, NotificationsRepository],
 })
 export class NotificationsModule implements OnModuleInit {
   constructor(

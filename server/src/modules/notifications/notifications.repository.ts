@@ -21,7 +21,7 @@ export interface EventOrder {
 
 export interface NewNotification {
   userId: number;
-  eventId: number;
+  eventId: number | null;
   type: string;
   title: string;
   body: string;
@@ -202,7 +202,7 @@ export class NotificationsRepository {
   async findEventOrders(em: EntityManager, workOrderIds: number[]): Promise<Map<number, EventOrder>> {
     const orders = await this.orders.findByIds(workOrderIds, em);
     const ids = <T>(xs: Array<T | null>) => [...new Set(xs.filter((x): x is T => x !== null))];
-    const [communities, categories, houses, areas] = await Promise.all([
+    const [communities, categories, houses, areas, coReporters] = await Promise.all([
       this.places.findCommunities(ids(orders.map((o) => o.communityId)), em),
       this.categories.findByCodes(
         [
@@ -214,6 +214,10 @@ export class NotificationsRepository {
       ),
       this.places.findHouses(ids(orders.map((o) => o.houseId)), em),
       this.places.findPublicAreas(ids(orders.map((o) => o.publicAreaId)), em),
+      this.orders.coReportersOf(
+        orders.filter((o) => o.publicAreaId !== null).map((o) => o.id),
+        em,
+      ),
     ]);
     const community = new Map(communities.map((c) => [c.id, c]));
     const category = new Map(categories.map((c) => [`${c.companyId}:${c.code}`, c]));
@@ -235,6 +239,7 @@ export class NotificationsRepository {
           categoryName: category.get(`${order.companyId}:${order.category}`)?.name ?? order.category,
           place,
           reporterId: order.reporterId,
+          coReporterIds: coReporters.get(order.id) ?? [],
           assigneeId: order.assigneeId,
           routingState: order.routingState,
           quoteTotalFen: order.quoteTotalFen,

@@ -39,6 +39,23 @@ export class BindingsRepository {
     return [...new Set(houses.map((h) => h.communityId))];
   }
 
+  /**
+   * The residents verified for a house of the community (of these buildings; null: all of
+   * them): who a notice reaches (notices/notices.service.ts). One query over house_binding.
+   */
+  async verifiedResidentIdsOf(communityId: number, buildingIds: number[] | null, em?: EntityManager): Promise<number[]> {
+    const qb = (em ?? this.ds.manager)
+      .getRepository(HouseBinding)
+      .createQueryBuilder('b')
+      .select('DISTINCT b.userId', 'userId')
+      .innerJoin('house', 'h', 'h.id = b.houseId')
+      .where('b.status = :verified', { verified: 'verified' })
+      .andWhere('h.communityId = :communityId', { communityId });
+    if (buildingIds !== null) qb.andWhere('h.buildingId IN (:...buildingIds)', { buildingIds });
+    const rows = await qb.orderBy('b.userId', 'ASC').getRawMany<{ userId: number | string }>();
+    return rows.map((r) => Number(r.userId));
+  }
+
   /** The verified residents of a house, oldest binding first. */
   verifiedOf(houseId: number): Promise<HouseBinding[]> {
     return this.ds.getRepository(HouseBinding).find({ where: { houseId, status: 'verified' }, order: { id: 'ASC' } });

@@ -208,7 +208,7 @@ export class ExportsService {
            LEFT JOIN public_area pa ON pa.id = o.publicAreaId
            LEFT JOIN building b ON b.id = COALESCE(h.buildingId, pa.buildingId)
            LEFT JOIN \`user\` u ON u.id = o.completedById
-           LEFT JOIN rating r ON r.workOrderId = o.id
+           LEFT JOIN rating r ON r.workOrderId = o.id AND r.raterId = o.reporterId
           WHERE ${sql} AND o.id > ?
           ORDER BY o.id LIMIT ${PAGE}`,
         [...params, after],

@@ -168,10 +168,10 @@ export class FollowUpsService {
       ).map((u) => [u.id, u]),
     );
     const ratings = new Map(
-      (await this.ds.getRepository(Rating).findBy({ workOrderId: In(rows.map((r) => r.workOrderId)) })).map((x) => [
-        x.workOrderId,
-        x,
-      ]),
+      (await this.ds.getRepository(Rating).findBy({ workOrderId: In(rows.map((r) => r.workOrderId)) }))
+        // The first reporter's rating (residents who joined the order rate it too).
+        .filter((x) => x.raterId === orders.get(x.workOrderId)?.reporterId)
+        .map((x) => [x.workOrderId, x]),
     );
     const houseIds = ids(all.map((o) => o.houseId));
     const areaIds = ids(all.map((o) => o.publicAreaId));

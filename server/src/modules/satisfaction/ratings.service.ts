@@ -8,6 +8,7 @@ import { isUniqueViolation } from '../../common/db-errors.js';
 import { PlacesRepository } from '../places/places.repository.js';
 import { WorkOrderLifecycle, type LifecycleContext, type WorkOrder } from '../work-orders/work-order-lifecycle.js';
 import { WorkOrdersRepository } from '../work-orders/work-orders.repository.js';
+import { SharedFaultsService } from '../work-orders/shared-faults.service.js';
 import { WorkOrdersService } from '../work-orders/work-orders.service.js';
 import { ClosedLoopService } from './closed-loop.service.js';
 import type { CreateRatingDto, RatingResult, RatingView } from './ratings.dto.js';
@@ -41,17 +42,24 @@ export class RatingsService {
     @Inject(WorkOrdersRepository) private readonly repo: WorkOrdersRepository,
     @Inject(PlacesRepository) private readonly places: PlacesRepository,
     @InjectDataSource() private readonly ds: DataSource,
+    @Inject(SharedFaultsService) private readonly faults: SharedFaultsService,
   ) {}
 
+  /** A resident's own rating; staff see the first reporter's (each joined reporter has one too). */
   async get(actor: Actor, workOrderId: number): Promise<RatingView> {
-    await this.orders.findVisibleOrder(actor, workOrderId);
-    const rating = await this.ds.getRepository(Rating).findOneBy({ workOrderId });
+    const order = await this.orders.findVisibleOrder(actor, workOrderId);
+    const raterId = actor.role === 'resident' ? actor.userId : order.reporterId;
+    const rating = raterId === null ? null : await this.ds.getRepository(Rating).findOneBy({ workOrderId, raterId });
     if (!rating) throw notFound('rating');
     return toRatingView(rating);
   }
 
   async rate(actor: Actor, workOrderId: number, dto: CreateRatingDto): Promise<RatingResult> {
     const order = await this.orders.findVisibleOrder(actor, workOrderId);
+    // A resident who joined the order rates it too, once, without closing it (docs/notices.md).
+    if (actor.role === 'resident' && order.reporterId !== actor.userId) {
+      if (await this.faults.isCoReporter(workOrderId, actor.userId)) return this.rateAsCoReporter(actor, order, dto);
+    }
     // Only the resident who reported it: a housemate sees the order but did not report it.
     if (actor.role !== 'resident' || order.reporterId !== actor.userId) {
       throw forbidden('only the resident who reported the order may rate it');
@@ -62,7 +70,7 @@ export class RatingsService {
         { field: 'reopen', problems: ['only a rating of 1-2 stars or "not fixed" may reopen the order'] },
       ]);
     }
-    if (await this.ds.getRepository(Rating).existsBy({ workOrderId })) throw alreadyRated();
+    if (await this.ds.getRepository(Rating).existsBy({ workOrderId, raterId: actor.userId })) throw alreadyRated();
     const who: EffectActor = { role: 'resident', userId: actor.userId, isAssignee: false, isReporter: true };
     const confirm = transition(order.status as WorkOrderStatus, 'confirm', who);
     if (!confirm.ok) {
@@ -113,6 +121,57 @@ export class RatingsService {
           status = reopened.status as WorkOrderStatus;
         }
         return { ...toRatingView(rating), orderStatus: status, followUpOpened: followUp, complaintId };
+      });
+    } catch (e) {
+      if (isUniqueViolation(e)) throw alreadyRated();
+      throw e;
+    }
+  }
+
+  /**
+   * A joined reporter's rating: counted in satisfaction like any other (one per reporter and
+   * order), once the work is done (completed or closed). It neither closes nor reopens the order
+   * and opens no follow-up: the first reporter's rating does those.
+   */
+  private async rateAsCoReporter(actor: Actor, order: WorkOrder, dto: CreateRatingDto): Promise<RatingResult> {
+    if (dto.reopen) {
+      throw new AppError('VALIDATION_FAILED', 'only the first reporter may reopen the order', [
+        { field: 'reopen', problems: ['only the resident who filed the order may reopen it'] },
+      ]);
+    }
+    if (order.status !== 'completed' && order.status !== 'closed') {
+      throw new AppError('TRANSITION_NOT_ALLOWED', `cannot rate an order that is ${order.status}`, {
+        status: order.status,
+      });
+    }
+    if (await this.ds.getRepository(Rating).existsBy({ workOrderId: order.id, raterId: actor.userId })) {
+      throw alreadyRated();
+    }
+    try {
+      return await this.lifecycle.run(async ({ em, now }) => {
+        const rating = await em.save(
+          em.create(Rating, {
+            workOrderId: order.id,
+            raterId: actor.userId,
+            companyId: order.companyId,
+            stars: dto.stars,
+            speed: dto.dimensions?.speed ?? null,
+            workmanship: dto.dimensions?.workmanship ?? null,
+            attitude: dto.dimensions?.attitude ?? null,
+            communication: dto.dimensions?.communication ?? null,
+            fixed: dto.fixed ?? null,
+            tags: [...new Set(dto.tags ?? [])],
+            comment: dto.comment ?? null,
+            createdAt: now,
+          }),
+        );
+        await this.loop.markDirty(em, order, now);
+        return {
+          ...toRatingView(rating),
+          orderStatus: order.status as WorkOrderStatus,
+          followUpOpened: false,
+          complaintId: null,
+        };
       });
     } catch (e) {
       if (isUniqueViolation(e)) throw alreadyRated();

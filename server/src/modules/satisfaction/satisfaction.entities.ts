@@ -1,10 +1,14 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 
-/** The reporting resident's rating of a completed order: one per order. */
+/**
+ * A reporting resident's rating of a completed order: one per order and reporter (the first
+ * reporter's closes the order; each resident who joined it rates too: docs/notices.md).
+ */
 @Entity('rating')
+@Index('IDX_rating_order_rater', ['workOrderId', 'raterId'], { unique: true })
 export class Rating {
   @PrimaryGeneratedColumn() id: number;
-  @Index({ unique: true }) @Column({ type: 'int' }) workOrderId: number;
+  @Column({ type: 'int' }) workOrderId: number;
   @Column({ type: 'int' }) raterId: number;
   @Index() @Column({ type: 'int' }) companyId: number;
   /** Overall 1..5 (required). */

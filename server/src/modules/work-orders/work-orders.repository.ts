@@ -20,6 +20,7 @@ import { escapeLike, transactionWithRetry, LIKE_ESCAPE } from '../../common/db-e
 import { deferInsert } from '../../common/write-batch.js';
 import type { Community } from '../places/places.repository.js';
 import { IdempotencyRecord, WorkOrder, WorkOrderEvent } from './work-order.entities.js';
+import { WorkOrderReporter } from './shared-fault.entities.js';
 
 /** The pinned rank of an order's priority in SQL: P1 0, P2 1, everything else after them. */
 const PINNED_RANK_SQL = `CASE wo.priority ${PINNED_PRIORITIES.map((p, i) => `WHEN '${p}' THEN ${i}`).join(' ')} ELSE ${PINNED_PRIORITIES.length} END`;
@@ -286,6 +287,17 @@ export class WorkOrdersRepository {
     });
   }
 
+  /** The residents who joined each of these orders (not their first reporter), by order id. */
+  async coReportersOf(ids: number[], em: EntityManager = this.ds.manager): Promise<Map<number, number[]>> {
+    const out = new Map<number, number[]>();
+    if (!ids.length) return out;
+    const rows = await em
+      .getRepository(WorkOrderReporter)
+      .find({ select: { workOrderId: true, userId: true }, where: { workOrderId: In(ids) }, order: { id: 'ASC' } });
+    for (const r of rows) out.set(r.workOrderId, [...(out.get(r.workOrderId) ?? []), r.userId]);
+    return out;
+  }
+
   findByIds(ids: number[], em: EntityManager = this.ds.manager): Promise<WorkOrder[]> {
     const unique = [...new Set(ids)];
     return unique.length ? em.findBy(WorkOrder, { id: In(unique) }) : Promise.resolve([]);
@@ -550,6 +562,8 @@ export class WorkOrdersRepository {
           new Brackets((w) => {
             w.where('wo.reporterId = :scopeUser', { scopeUser: scope.userId });
             if (scope.houseIds.length) w.orWhere('wo.houseId IN (:...scopeHouses)', { scopeHouses: scope.houseIds });
+            // Orders the resident joined ("我也遇到了") or that absorbed their duplicate (docs/notices.md).
+            w.orWhere('wo.id IN (SELECT wr.workOrderId FROM work_order_reporter wr WHERE wr.userId = :scopeUser)');
           }),
         );
       case 'technician':

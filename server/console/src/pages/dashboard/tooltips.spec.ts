@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { BreakdownView, DriversView, HotspotsView } from '@linli/shared';
 import { escapeHtml, markup } from '../../components/html';
-import { categoryTip, driverTip, hotspotTip, trendTip } from './tooltips';
+import { categoryTip, driverTip, durationTip, hotspotTip, trendTip } from './tooltips';
 
 const XSS = '<img src=x onerror=alert(1)>';
 const ESCAPED = '&lt;img src=x onerror=alert(1)&gt;';
@@ -57,5 +57,15 @@ describe('dashboard tooltips escape names', () => {
     expect(markup`<br/>${'<i>'}${1}${null}${undefined}`).toBe('<br/>&lt;i&gt;1');
     expect(escapeHtml('a & b')).toBe('a &amp; b');
     expect(escapeHtml(null)).toBe('');
+  });
+});
+
+describe('duration tooltip', () => {
+  it('says when the percentiles are estimates from the sketches, and how close they are', () => {
+    const exact = { st: 'accept' as const, n: 4, medianMinutes: 25, p90Minutes: 37 };
+    expect(visibleText(durationTip(exact))).not.toContain('估算');
+    const estimate = visibleText(durationTip({ ...exact, n: 90_000, relativeError: 0.01 }));
+    expect(estimate).toContain('n = 90000');
+    expect(estimate).toContain('估算值，相对误差不超过 1%');
   });
 });

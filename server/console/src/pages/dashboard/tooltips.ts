@@ -28,7 +28,9 @@ export function slaTip(x: ({ st: Stage } & SummaryView['sla'][Stage]) | undefine
 
 export function durationTip(x: ({ st: Stage } & SummaryView['durations'][Stage]) | undefined): string {
   return x
-    ? markup`报修到${SLA_STAGE_LABELS[x.st]}（n = ${x.n}）<br/>中位数 ${minutes(x.medianMinutes)}<br/>90 分位 ${minutes(x.p90Minutes)}`
+    ? markup`报修到${SLA_STAGE_LABELS[x.st]}（n = ${x.n}）<br/>中位数 ${minutes(x.medianMinutes)}<br/>90 分位 ${minutes(x.p90Minutes)}` +
+        // Large slices read the duration sketches: say the numbers are estimates, and how close.
+        (x.relativeError ? markup`<br/>估算值，相对误差不超过 ${pct(x.relativeError, 0)}` : '')
     : '';
 }
 
