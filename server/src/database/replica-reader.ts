@@ -5,8 +5,8 @@
  * from the primary: data-source.ts sets TypeORM's replication `defaultMode` to 'master', so only
  * this class asks for a replica (`createQueryRunner('slave')`).
  *
- * The lag rule: before each read, on the replica connection the read will use, `SHOW SLAVE
- * STATUS` must show both replication threads running and `Seconds_Behind_Master` no more than
+ * The lag rule: before each read, on the replica connection the read will use, `SHOW REPLICA
+ * STATUS` (SHOW SLAVE STATUS) must show both replication threads running and `Seconds_Behind_Master` no more than
  * LINLI_DB_REPLICA_MAX_LAG_MS once rounded up (the column is whole seconds, truncated, so the
  * read is at most Seconds_Behind_Master + 1 s behind: that is the answer's `staleMs`).
  * Otherwise the primary answers and the answer says why (`fallback`).
@@ -26,7 +26,7 @@ export interface HeldRead {
   release(): Promise<void>;
 }
 
-/** What SHOW SLAVE STATUS says about one replica. */
+/** What SHOW REPLICA STATUS says about one replica. */
 export interface ReplicaStatus {
   running: boolean;
   /** Seconds_Behind_Master (null while the SQL thread is stopped). */
@@ -57,11 +57,18 @@ function isConnectionError(e: unknown): boolean {
   return (code !== undefined && CONNECTION_ERRORS.has(code)) || err?.fatal === true;
 }
 
+/**
+ * One row of `SHOW REPLICA STATUS`: MariaDB (10.5+) answers with the old column names
+ * (Slave_IO_Running, Seconds_Behind_Master), MySQL 8.0.22+ with the new ones (Replica_IO_Running,
+ * Seconds_Behind_Source). No row: the server is not a replica.
+ */
 export function replicaStatus(row: Record<string, unknown> | undefined): ReplicaStatus | null {
   if (!row) return null;
-  const behind = row.Seconds_Behind_Master;
+  const io = row.Slave_IO_Running ?? row.Replica_IO_Running;
+  const sql = row.Slave_SQL_Running ?? row.Replica_SQL_Running;
+  const behind = row.Seconds_Behind_Master ?? row.Seconds_Behind_Source;
   return {
-    running: row.Slave_IO_Running === 'Yes' && row.Slave_SQL_Running === 'Yes',
+    running: io === 'Yes' && sql === 'Yes',
     secondsBehind: behind === null || behind === undefined ? null : Number(behind),
   };
 }
@@ -133,7 +140,7 @@ export class ReplicaReader {
         return primary('replica_down');
       }
       try {
-        const rows: Array<Record<string, unknown>> = await qr.query('SHOW SLAVE STATUS');
+        const rows: Array<Record<string, unknown>> = await qr.query('SHOW REPLICA STATUS');
         const status = replicaStatus(rows[0]);
         if (!status || !status.running || status.secondsBehind === null) {
           fallback = 'replica_stopped';
