@@ -30,7 +30,7 @@ export const API_SCHEMAS = {
   },
   AuditAction: {
     type: 'string',
-    enum: ['create', 'update', 'delete', 'review', 'open', 'close', 'import'],
+    enum: ['create', 'update', 'delete', 'review', 'open', 'close', 'import', 'merge', 'end'],
   },
   AuditEntityType: {
     type: 'string',
@@ -54,6 +54,8 @@ export const API_SCHEMAS = {
       'building',
       'work_order',
       'company',
+      'notice',
+      'work_order_merge',
     ],
   },
   AuditLogEntryView: {
@@ -1367,6 +1369,7 @@ export const API_SCHEMAS = {
       'HOUSEHOLD_OWNER_ONLY',
       'FEE_APPROVAL_NOT_ALLOWED',
       'REPORTER_ONLY',
+      'QR_FOREIGN_PLACE',
       'NOT_FOUND',
       'VERSION_CONFLICT',
       'TRANSITION_NOT_ALLOWED',
@@ -2379,6 +2382,23 @@ export const API_SCHEMAS = {
     additionalProperties: false,
     description: "A new account's credentials, shown once: the server keeps only the password's hash.",
   },
+  JoinResultView: {
+    type: 'object',
+    properties: {
+      workOrderId: {
+        type: 'number',
+      },
+      joined: {
+        type: 'boolean',
+        description: 'False when the resident had already reported or joined it (a repeat tap changes nothing).',
+      },
+      reporters: {
+        type: 'number',
+      },
+    },
+    required: ['workOrderId', 'joined', 'reporters'],
+    additionalProperties: false,
+  },
   LeaveStatus: {
     type: 'string',
     enum: ['pending', 'approved', 'rejected'],
@@ -2456,6 +2476,23 @@ export const API_SCHEMAS = {
     required: ['updated'],
     additionalProperties: false,
   },
+  MergeResultView: {
+    type: 'object',
+    properties: {
+      survivorId: {
+        type: 'number',
+      },
+      duplicateId: {
+        type: 'number',
+      },
+      movedReporters: {
+        type: 'number',
+        description: 'Reporters moved onto the survivor (not already on it).',
+      },
+    },
+    required: ['survivorId', 'duplicateId', 'movedReporters'],
+    additionalProperties: false,
+  },
   MyDayView: {
     type: 'object',
     properties: {
@@ -2513,6 +2550,87 @@ export const API_SCHEMAS = {
     required: ['date', 'doneToday', 'open', 'satisfaction'],
     additionalProperties: false,
     description: "The technician's own day: what the staff app's summary card shows.",
+  },
+  NoticeKind: {
+    type: 'string',
+    enum: ['water', 'power', 'elevator', 'other'],
+  },
+  NoticeState: {
+    type: 'string',
+    enum: ['upcoming', 'current', 'ended'],
+  },
+  NoticeView: {
+    type: 'object',
+    properties: {
+      id: {
+        type: 'number',
+      },
+      communityId: {
+        type: 'number',
+      },
+      communityName: {
+        type: 'string',
+      },
+      buildingIds: {
+        description: 'null: the whole community.',
+        nullable: true,
+        type: 'array',
+        items: {
+          type: 'number',
+        },
+      },
+      buildingNames: {
+        type: 'array',
+        items: {
+          type: 'string',
+        },
+      },
+      kind: {
+        $ref: '#/components/schemas/NoticeKind',
+      },
+      title: {
+        type: 'string',
+      },
+      body: {
+        type: 'string',
+      },
+      startsAt: {
+        type: 'string',
+      },
+      endsAt: {
+        type: 'string',
+      },
+      endedAt: {
+        type: 'string',
+        nullable: true,
+      },
+      state: {
+        $ref: '#/components/schemas/NoticeState',
+      },
+      createdAt: {
+        type: 'string',
+      },
+      recipients: {
+        type: 'number',
+        description: 'Staff only: how many residents got the message.',
+      },
+    },
+    required: [
+      'id',
+      'communityId',
+      'communityName',
+      'buildingIds',
+      'buildingNames',
+      'kind',
+      'title',
+      'body',
+      'startsAt',
+      'endsAt',
+      'endedAt',
+      'state',
+      'createdAt',
+    ],
+    additionalProperties: false,
   },
   NotificationPage: {
     type: 'object',
@@ -2758,6 +2876,90 @@ export const API_SCHEMAS = {
     required: ['id', 'name', 'buildingId'],
     additionalProperties: false,
     description: 'GET /api/communities/:id/public-areas',
+  },
+  QrPlaceView: {
+    type: 'object',
+    properties: {
+      scene: {
+        type: 'string',
+      },
+      kind: {
+        type: 'string',
+        enum: ['area', 'point'],
+      },
+      communityId: {
+        type: 'number',
+      },
+      communityName: {
+        type: 'string',
+      },
+      buildingId: {
+        type: 'number',
+        nullable: true,
+      },
+      publicAreaId: {
+        type: 'number',
+        description: 'The public area an order is filed on.',
+      },
+      name: {
+        type: 'string',
+      },
+    },
+    required: ['scene', 'kind', 'communityId', 'communityName', 'buildingId', 'publicAreaId', 'name'],
+    additionalProperties: false,
+    description: "What a resident's scan resolves to: the place the report sheet is filled with.",
+  },
+  QrSheetItem: {
+    type: 'object',
+    properties: {
+      kind: {
+        type: 'string',
+        enum: ['area', 'point'],
+      },
+      id: {
+        type: 'number',
+      },
+      name: {
+        type: 'string',
+      },
+      buildingName: {
+        type: 'string',
+        nullable: true,
+      },
+      scene: {
+        type: 'string',
+      },
+      url: {
+        type: 'string',
+        description: 'What the printed code holds in the preview: the H5 URL (production: the weapp code image).',
+      },
+      png: {
+        type: 'string',
+        description: 'The PNG, as a data: URL.',
+      },
+    },
+    required: ['kind', 'id', 'name', 'buildingName', 'scene', 'url', 'png'],
+    additionalProperties: false,
+    description: "One code of a community's printable sheet.",
+  },
+  QrSheetView: {
+    type: 'object',
+    properties: {
+      communityId: {
+        type: 'number',
+      },
+      communityName: {
+        type: 'string',
+      },
+      items: {
+        type: 'array',
+        items: {
+          $ref: '#/components/schemas/QrSheetItem',
+        },
+      },
+    },
+    required: ['communityId', 'communityName', 'items'],
+    additionalProperties: false,
   },
   QuoteItem: {
     type: 'object',
@@ -3582,6 +3784,63 @@ export const API_SCHEMAS = {
     },
     required: ['value', 'mean', 'effectiveN', 'interval', 'chain'],
     additionalProperties: false,
+  },
+  SharedFaultOrderView: {
+    type: 'object',
+    properties: {
+      id: {
+        type: 'number',
+      },
+      no: {
+        type: 'string',
+      },
+      category: {
+        type: 'string',
+      },
+      description: {
+        type: 'string',
+      },
+      status: {
+        type: 'string',
+      },
+      place: {
+        type: 'string',
+      },
+      createdAt: {
+        type: 'string',
+      },
+      reporters: {
+        type: 'number',
+        description: 'Everyone who reported it: the first reporter and those who joined.',
+      },
+      joined: {
+        type: 'boolean',
+        description: 'The asking resident reported or joined it already.',
+      },
+    },
+    required: ['id', 'no', 'category', 'description', 'status', 'place', 'createdAt', 'reporters', 'joined'],
+    additionalProperties: false,
+    description: 'An open public-area order a resident may join instead of filing another.',
+  },
+  SharedFaultsView: {
+    type: 'object',
+    properties: {
+      notices: {
+        type: 'array',
+        items: {
+          $ref: '#/components/schemas/NoticeView',
+        },
+      },
+      orders: {
+        type: 'array',
+        items: {
+          $ref: '#/components/schemas/SharedFaultOrderView',
+        },
+      },
+    },
+    required: ['notices', 'orders'],
+    additionalProperties: false,
+    description: 'What a resident sees before reporting at a place: current notices and open orders there.',
   },
   ShiftException: {
     type: 'object',
