@@ -47,17 +47,29 @@ export class WriteBatch {
     // Flushing can itself defer nothing: a flush writes plain rows, no hooks run.
     for (const [entity, rows] of this.tables) {
       this.tables.delete(entity);
-      for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-        await em
-          .createQueryBuilder()
-          .insert()
-          .into(entity)
-          .values(rows.slice(i, i + INSERT_CHUNK))
-          .updateEntity(false)
-          .execute();
-      }
+      for (let i = 0; i < rows.length; i += INSERT_CHUNK) await insertRows(em, entity, rows.slice(i, i + INSERT_CHUNK));
     }
   }
+}
+
+/**
+ * One multi-row INSERT; afterwards each row object carries its generated id (for a caller that
+ * keeps the row, e.g. the timeline event a create answers with). The ids come from what the
+ * statement returns (MySQL/MariaDB: the first id, the others consecutive, as TypeORM itself
+ * assumes; SQLite: the last rowid), so no statement is added.
+ */
+async function insertRows(
+  em: EntityManager,
+  entity: EntityTarget<ObjectLiteral>,
+  rows: ObjectLiteral[],
+): Promise<void> {
+  const res = await em.createQueryBuilder().insert().into(entity).values(rows).updateEntity(false).execute();
+  const metadata = em.connection.getMetadata(entity);
+  if (!metadata.generatedColumns.some((c) => c.generationStrategy === 'increment')) return;
+  rows.forEach((row, i) => {
+    const generated = em.connection.driver.createGeneratedMap(metadata, res.raw, i, rows.length);
+    if (generated) Object.assign(row, generated);
+  });
 }
 
 const batches = new WeakMap<EntityManager, WriteBatch>();
@@ -148,7 +160,10 @@ function followCommits(ds: DataSource): void {
   ds.subscribers.push(subscriber);
 }
 
-/** Insert `row` when the transaction commits (or now, outside a batched transaction). */
+/**
+ * Insert `row` when the transaction commits (or now, outside a batched transaction). Once
+ * written, `row` carries its generated id.
+ */
 export async function deferInsert<T extends ObjectLiteral>(
   em: EntityManager,
   entity: EntityTarget<T>,
@@ -156,5 +171,5 @@ export async function deferInsert<T extends ObjectLiteral>(
 ): Promise<void> {
   const batch = batches.get(em);
   if (batch) batch.add(entity, row);
-  else await em.createQueryBuilder().insert().into(entity).values(row).updateEntity(false).execute();
+  else await insertRows(em, entity, [row]);
 }

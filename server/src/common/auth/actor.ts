@@ -5,6 +5,11 @@ export interface Actor {
   userId: number;
   role: Role;
   name: string;
+  /**
+   * The user's phone as the auth guard read it with the rest (the create answer shows the
+   * reporter without reading them again); absent on actors built elsewhere.
+   */
+  phone?: string | null;
   /** Null for residents. */
   companyId: number | null;
   /** Communities a staff member serves (empty for residents and admins, who see the whole company). */

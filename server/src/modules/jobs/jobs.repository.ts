@@ -82,9 +82,10 @@ export class JobsRepository {
   }
 
   /**
-   * One locking SELECT of the oldest due jobs, one conditional UPDATE, one reselect. If the
-   * UPDATE changed fewer rows than were selected (another SQLite process got there first), only
-   * the jobs this claim marked are returned.
+   * One locking SELECT of the oldest due jobs (whole rows) and one conditional UPDATE. If the
+   * UPDATE changed fewer rows than were selected (another SQLite process got there first), the
+   * jobs are read again and only those this claim marked are returned. On MySQL/MariaDB the
+   * rows are locked by the SELECT, so the UPDATE changes them all and nothing is read again.
    */
   private async claim(
     em: EntityManager,
@@ -95,7 +96,6 @@ export class JobsRepository {
   ): Promise<ScheduledJob[]> {
     const qb = em
       .createQueryBuilder(ScheduledJob, 'j')
-      .select('j.id', 'id')
       .where('j.status = :pending', { pending: 'pending' })
       .andWhere('j.dueAt <= :now', { now })
       .orderBy('j.dueAt', 'ASC')
@@ -105,8 +105,9 @@ export class JobsRepository {
     if (only.kind !== undefined) qb.andWhere('j.kind = :kind', { kind: only.kind });
     if (only.exceptKinds?.length) qb.andWhere('j.kind NOT IN (:...exceptKinds)', { exceptKinds: only.exceptKinds });
     if (this.isMysql) qb.setLock('pessimistic_write').setOnLocked('skip_locked');
-    const ids = (await qb.getRawMany<{ id: number }>()).map((r) => Number(r.id));
-    if (!ids.length) return [];
+    const due = await qb.getMany();
+    if (!due.length) return [];
+    const ids = due.map((j) => j.id);
     const res = await em
       .createQueryBuilder()
       .update(ScheduledJob)
@@ -115,8 +116,10 @@ export class JobsRepository {
       .execute();
     const affected = res.affected ?? 0;
     if (affected === 0) return [];
+    if (affected === ids.length)
+      return due.map((j) => Object.assign(j, { status: 'done', doneAt: now, doneBy: owner }));
     const jobs = await em.find(ScheduledJob, { where: { id: In(ids) }, order: { dueAt: 'ASC', id: 'ASC' } });
-    return affected === ids.length ? jobs : jobs.filter((j) => j.status === 'done' && j.doneBy === owner);
+    return jobs.filter((j) => j.status === 'done' && j.doneBy === owner);
   }
 
   /** Whether a pending job of this kind and ref is due by `by` (to avoid queuing duplicates). */

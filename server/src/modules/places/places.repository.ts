@@ -88,6 +88,22 @@ export class PlacesRepository {
     return em.findOneBy(House, { id });
   }
 
+  /**
+   * The house if the resident is verified for it, else null (as for a missing house): the
+   * create path's place check in one read. The residents module's binding table only filters.
+   */
+  findHouseOfResident(id: number, residentId: number, em: EntityManager = this.ds.manager): Promise<House | null> {
+    if (!Number.isSafeInteger(id) || id < 1) return Promise.resolve(null);
+    return em
+      .createQueryBuilder(House, 'h')
+      .where('h.id = :id', { id })
+      .andWhere(
+        'EXISTS (SELECT 1 FROM house_binding b WHERE b.houseId = h.id AND b.userId = :residentId AND b.status = :verified)',
+        { residentId, verified: 'verified' },
+      )
+      .getOne();
+  }
+
   findHouses(ids: number[], em: EntityManager = this.ds.manager) {
     return ids.length ? em.findBy(House, { id: In(ids) }) : Promise.resolve([]);
   }

@@ -43,6 +43,8 @@ interface RouteBatch {
   assigned: Map<number, number>;
   /** Each order's building (null: a public area without one). */
   buildings: Map<number, number | null>;
+  /** Orders parked for the desk or for free capacity: one UPDATE each at the end of the batch. */
+  parked: { manual: WorkOrder[]; waiting: WorkOrder[] };
 }
 export const OFFER_TIMEOUT_JOB = 'offer_timeout';
 export const REMATCH_JOB = 'rematch';
@@ -270,8 +272,12 @@ export class RoutingService implements OnModuleInit {
       pools: new Map(),
       assigned: new Map(),
       buildings: await this.places.buildingsOfPlaces(orders, ctx.em),
+      parked: { manual: [], waiting: [] },
     };
     for (const order of orders) await this.route(ctx, order, batch);
+    for (const state of ['manual', 'waiting'] as const) {
+      if (batch.parked[state].length) await this.lifecycle.park(ctx, batch.parked[state], state);
+    }
   }
 
   /** The candidates for an order, with the batch's earlier assignments counted. */
@@ -322,7 +328,7 @@ export class RoutingService implements OnModuleInit {
     );
     if (mode === 'manual') {
       await this.record(ctx, order, rule, decision, 'manual', null);
-      await this.orders.setRoutingState(ctx.em, order.id, 'manual');
+      batch.parked.manual.push(order);
       await this.outbox.emit(
         ctx.em,
         {
@@ -354,7 +360,7 @@ export class RoutingService implements OnModuleInit {
     const top = decision.ranked[0];
     if (!top) {
       await this.record(ctx, order, rule, decision, 'waiting', null);
-      await this.orders.setRoutingState(ctx.em, order.id, 'waiting');
+      batch.parked.waiting.push(order);
       const reasons = [...new Set(decision.excluded.flatMap((e) => e.reasons))];
       await this.outbox.emit(
         ctx.em,

@@ -8,10 +8,12 @@ import { RollupDirty } from './satisfaction.entities.js';
 export const ROLLUP_JOB = 'rollup';
 
 /**
- * Marks rollup partitions stale in the caller's transaction and makes sure one `rollup` job
- * per community is pending to recompute them. Call it with every write that changes what a
- * (community, China day) partition counts: an order created, completed, reopened, closed,
- * rated, a follow-up done, an SLA clock stopped.
+ * Marks rollup partitions stale in the caller's transaction. Call it with every write that
+ * changes what a (community, China day) partition counts: an order created, completed,
+ * reopened, closed, rated, a follow-up done, an SLA clock stopped. The mark is one statement:
+ * the `rollup` job that recomputes it is queued by the tick's sweep (RollupMaintainer.sweep:
+ * every community with marks and no pending job), not here, so an order's hot path does not
+ * pay a pending-job lookup.
  */
 @Injectable()
 export class RollupQueue {
@@ -28,7 +30,8 @@ export class RollupQueue {
     };
   }
 
-  async markDirty(em: EntityManager, communityId: number, at: Date, now: Date = at): Promise<void> {
+  /** `_now` (when the event happened) is not needed any more: the sweep queues the job when it runs. */
+  async markDirty(em: EntityManager, communityId: number, at: Date, _now?: Date): Promise<void> {
     await em
       .createQueryBuilder()
       .insert()
@@ -36,9 +39,6 @@ export class RollupQueue {
       .values({ communityId, day: chinaDay(at) })
       .orIgnore()
       .execute();
-    if (!(await this.jobs.hasPending(em, ROLLUP_JOB, communityId, now))) {
-      await this.jobs.schedule(em, { kind: ROLLUP_JOB, dueAt: now, refId: communityId });
-    }
   }
 }
 

@@ -19,6 +19,7 @@ import { buildWorld, loginResident, loginStaff, type World } from '../../testing
 import { withCompletionPhoto } from '../../testing/photos.js';
 import { startTestServer, TEST_DB, type TestServer } from '../../testing/test-server.js';
 import { JobRunner } from '../jobs/job-runner.service.js';
+import { ScheduledJob } from '../jobs/job.entity.js';
 import { House, PublicArea } from '../places/place.entities.js';
 import { SlaClockRow } from '../sla/sla.entities.js';
 import { Team, TeamMember } from '../staff/staff.entities.js';
@@ -915,5 +916,28 @@ describe(`rollups stay fresh with every order event (${TEST_DB})`, () => {
     for (const byTechnician of [false, true]) {
       await expectSketchesWithinBound(server.ds.manager, queries, window(), byTechnician);
     }
+  });
+
+  it('a change only marks its day: the tick sweeps the mark into a job, the next tick recomputes', async () => {
+    await tick();
+    const jobs = server.ds.getRepository(ScheduledJob);
+    const marks = () => server.ds.getRepository(RollupDirty).countBy({ communityId: w.a1.id });
+    const res = await server.api.post(
+      '/work-orders',
+      { category: 'plumbing', description: '只标记不排任务', houseId: w.houseA1.id, priority: 'P3' },
+      { token: t.resA1 },
+    );
+    expect(res.status).toBe(201);
+    // The create wrote the mark and no rollup job (no pending-job lookup on the order's path).
+    expect(await marks()).toBeGreaterThan(0);
+    expect(await jobs.countBy({ kind: 'rollup', status: 'pending' })).toBe(0);
+    const runner = server.app.get(JobRunner);
+    await runner.tick();
+    expect(await jobs.countBy({ kind: 'rollup', refId: w.a1.id, status: 'pending' })).toBe(1);
+    await runner.tick();
+    expect(await marks()).toBe(0);
+    expect(await rollups.fromRollups(server.ds.manager, window(), KEYS)).toEqual(
+      await rollups.computeFromRaw(server.ds.manager, window(), KEYS),
+    );
   });
 });

@@ -241,6 +241,7 @@ export class UsersRepository implements OnModuleDestroy {
           userId: u.id,
           role: u.role as Role,
           name: u.name,
+          phone: u.phone,
           companyId: u.companyId,
           communityIds: isStaffRole(u.role) ? await this.communityIdsOf(u.id) : [],
         },

@@ -15,8 +15,9 @@ import {
 import { AppError } from '../../common/app-error.js';
 import type { EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock.js';
+import { afterCommit } from '../../common/write-batch.js';
 import { OutboxWriter } from '../notifications/outbox.js';
-import type { WorkOrder } from './work-order.entities.js';
+import type { WorkOrder, WorkOrderEvent } from './work-order.entities.js';
 
 export type { WorkOrder } from './work-order.entities.js';
 import { WorkOrdersRepository } from './work-orders.repository.js';
@@ -89,6 +90,15 @@ export interface ChangeNote {
   position?: { latitude: number; longitude: number } | null;
 }
 
+/**
+ * A committed change to a followed order (see `WorkOrderLifecycle.follow`): the row after it
+ * and the timeline event it wrote (none when routing only parked the order).
+ */
+export interface FollowedChange {
+  order: WorkOrder;
+  event: WorkOrderEvent | null;
+}
+
 /** The columns of the row that the shared effects read. */
 export function factsOf(order: WorkOrder): OrderFacts {
   return { ...order, status: order.status as WorkOrderStatus };
@@ -103,6 +113,10 @@ export function factsOf(order: WorkOrder): OrderFacts {
 export class WorkOrderLifecycle {
   private readonly logger = new Logger(WorkOrderLifecycle.name);
   private readonly hooks = new Map<LifecycleHookName, LifecycleHooks>();
+  /** Orders a request follows (`follow`): id -> the changes this process committed since. */
+  private readonly followed = new Map<number, FollowedChange[]>();
+  /** The `create` event of each order filed here, until it is followed or forgotten. */
+  private readonly createEvents = new WeakMap<WorkOrder, WorkOrderEvent>();
 
   constructor(
     @Inject(WorkOrdersRepository) private readonly orders: WorkOrdersRepository,
@@ -175,7 +189,7 @@ export class WorkOrderLifecycle {
       updatedAt: ctx.now,
     });
     for (const prep of preps) await prep.afterInsert?.(order);
-    await this.orders.insertEvent(ctx.em, {
+    const event = await this.orders.insertEvent(ctx.em, {
       workOrderId: order.id,
       action: 'create',
       fromStatus: null,
@@ -192,8 +206,50 @@ export class WorkOrderLifecycle {
       { type: 'order.created', workOrderId: order.id, payload: { actorId: actor.userId } },
       ctx.now,
     );
+    this.createEvents.set(order, event);
     for (const h of this.ordered()) await h.afterCreate?.(ctx, order, effects);
     return order;
+  }
+
+  /**
+   * Follow a new order (from `create`, in its transaction) until `unfollow`: every change this
+   * process commits to it meanwhile (routing's decision, right after the create's commit) is
+   * kept, so the create's answer is built from the rows written instead of read back. Changes
+   * committed by other processes are not seen: the answer then shows the order as filed (派单中)
+   * and the page hears of the decision over the live socket. Returns the changes known so far:
+   * the create itself, once its transaction has committed.
+   */
+  follow(ctx: LifecycleContext, order: WorkOrder): FollowedChange[] {
+    const changes: FollowedChange[] = [];
+    this.followed.set(order.id, changes);
+    const event = this.createEvents.get(order) ?? null;
+    afterCommit(ctx.em, () => changes.unshift({ order, event }));
+    return changes;
+  }
+
+  /** Stop following an order (always, also when the create failed). */
+  unfollow(orderId: number): void {
+    this.followed.delete(orderId);
+  }
+
+  /** Keep a committed change for the request following the order, if one does. */
+  private noteChange(ctx: LifecycleContext, order: WorkOrder, event: WorkOrderEvent | null): void {
+    const changes = this.followed.get(order.id);
+    if (changes) afterCommit(ctx.em, () => changes.push({ order, event }));
+  }
+
+  /**
+   * Routing parks orders it could not give to anyone (`waiting`) or leaves to the desk
+   * (`manual`): one UPDATE for all of them, no version change, no timeline event.
+   */
+  async park(ctx: LifecycleContext, orders: WorkOrder[], routingState: 'waiting' | 'manual'): Promise<void> {
+    await this.orders.setRoutingState(
+      ctx.em,
+      orders.map((o) => o.id),
+      routingState,
+      ctx.now,
+    );
+    for (const o of orders) this.noteChange(ctx, { ...o, routingState, updatedAt: ctx.now }, null);
   }
 
   /**
@@ -223,7 +279,7 @@ export class WorkOrderLifecycle {
     if (!won) return null;
     const updated: WorkOrder = { ...order, ...patch, version: order.version + 1 };
     const { action, from, to } = effects;
-    await this.orders.insertEvent(ctx.em, {
+    const event = await this.orders.insertEvent(ctx.em, {
       workOrderId: order.id,
       action,
       fromStatus: from,
@@ -266,6 +322,7 @@ export class WorkOrderLifecycle {
       position: input.position ?? null,
     };
     for (const h of this.ordered()) await h.afterTransition?.(ctx, change);
+    this.noteChange(ctx, updated, event);
     return updated;
   }
 }

@@ -134,9 +134,14 @@ export class WorkOrdersRepository {
     return em.save(em.create(WorkOrder, data));
   }
 
-  /** A timeline event, written with the transaction's other deferred inserts (write-batch.ts). */
-  insertEvent(em: EntityManager, data: Partial<WorkOrderEvent>): Promise<void> {
-    return deferInsert(em, WorkOrderEvent, { photoIds: [], ...data });
+  /**
+   * A timeline event, written with the transaction's other deferred inserts (write-batch.ts).
+   * Returns the row, which has its id once written (before the commit).
+   */
+  async insertEvent(em: EntityManager, data: Omit<WorkOrderEvent, 'id' | 'photoIds'> & { photoIds?: number[] }) {
+    const row: Omit<WorkOrderEvent, 'id'> = { ...data, photoIds: data.photoIds ?? [] };
+    await deferInsert<WorkOrderEvent>(em, WorkOrderEvent, row);
+    return row as WorkOrderEvent;
   }
 
   /**
@@ -304,8 +309,15 @@ export class WorkOrdersRepository {
   }
 
   /** Where routing stands when it decided without assigning (waiting, manual): no version bump. */
-  async setRoutingState(em: EntityManager, id: number, routingState: 'waiting' | 'manual'): Promise<void> {
-    await em.update(WorkOrder, { id }, { routingState });
+  /** Routing parked these orders (no technician free, or the desk decides): one statement for all. */
+  async setRoutingState(em: EntityManager, ids: number[], routingState: 'waiting' | 'manual', at: Date): Promise<void> {
+    if (!ids.length) return;
+    await em
+      .createQueryBuilder()
+      .update(WorkOrder)
+      .set({ routingState, updatedAt: at })
+      .where('id IN (:...ids)', { ids })
+      .execute();
   }
 
   /** The nearest deadline of the order's running SLA clocks (null when none), kept by the SLA module. */

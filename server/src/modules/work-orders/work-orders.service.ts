@@ -41,7 +41,7 @@ import type { User } from '../users/users.repository.js';
 import { UsersRepository } from '../users/users.repository.js';
 import type { CreateWorkOrderDto, ListWorkOrdersQuery, TransitionDto } from './work-order.dto.js';
 import type { WorkOrder, WorkOrderEvent } from './work-order.entities.js';
-import { factsOf, WorkOrderLifecycle } from './work-order-lifecycle.js';
+import { factsOf, WorkOrderLifecycle, type FollowedChange } from './work-order-lifecycle.js';
 import { WorkOrdersRepository, type OrderScope } from './work-orders.repository.js';
 
 const IDEMPOTENCY_KEY = /^[\w-]{8,64}$/;
@@ -61,9 +61,12 @@ class DuplicateOrder extends Error {
   }
 }
 
+/** What an order's views show of a person. */
+type Person = Pick<User, 'id' | 'name' | 'phone'>;
+
 /** Rows a caller has already read, so that building views does not read them again. */
 interface KnownRows {
-  people?: User[];
+  people?: Person[];
   houses?: House[];
   communities?: Community[];
   verifiedHouseIds?: number[];
@@ -177,9 +180,10 @@ export class WorkOrdersService {
       if (earlier !== null) return this.answerDuplicate(actor, earlier, idempotencyKey, requestHash);
     }
 
-    let id: number;
+    let created: { id: number; changes: FollowedChange[] };
+    const followed: number[] = [];
     try {
-      id = await this.lifecycle.run(async (ctx) => {
+      created = await this.lifecycle.run(async (ctx) => {
         const order = await this.lifecycle.create(
           ctx,
           {
@@ -218,6 +222,8 @@ export class WorkOrdersService {
           { userId: actor.userId, role: actor.role },
           { channel, location: place.location },
         );
+        followed.push(order.id);
+        const changes = this.lifecycle.follow(ctx, order);
         if (idempotencyKey) {
           await this.orders.insertIdempotency(ctx.em, {
             userId: actor.userId,
@@ -226,13 +232,16 @@ export class WorkOrdersService {
             workOrderId: order.id,
           });
         }
-        return order.id;
+        return { id: order.id, changes };
       });
     } catch (e) {
       if (e instanceof DuplicateOrder) return this.answerDuplicate(actor, e.orderId, idempotencyKey, requestHash);
       throw e;
+    } finally {
+      // Run has returned after its after-commit work (routing's drain): what it changed is in.
+      for (const id of followed) this.lifecycle.unfollow(id);
     }
-    return { order: await this.createdView(actor, id, place), replayed: false };
+    return { order: await this.createdView(actor, created.id, created.changes, place), replayed: false };
   }
 
   /**
@@ -260,18 +269,34 @@ export class WorkOrdersService {
   }
 
   /**
-   * The answer to a create, as `detail` gives it but from what the request already knows: the
-   * creator sees the order they filed, and its place was read to check it. Read after routing
-   * had its go, so it shows who is coming (or that routing is still deciding: 派单中).
+   * The answer to a create, as `detail` gives it but from the rows the request wrote and read
+   * (nothing read back): the order and its `create` event as written, then what routing changed
+   * if this process routed it before answering (the drain the create waited for: who is
+   * coming, or 派单中 while it is still deciding or decided elsewhere; the page then hears of it
+   * live). The creator sees the order they filed, and its place was read to check it. People
+   * other than the creator (the technician routing chose) are read.
    */
-  private async createdView(actor: Actor, id: number, place: Place): Promise<WorkOrderDetailView> {
-    const order = await this.orders.findById(id);
-    if (!order) throw notFound('work order');
-    return this.detailOf(actor, order, {
+  private async createdView(
+    actor: Actor,
+    id: number,
+    changes: FollowedChange[],
+    place: Place,
+  ): Promise<WorkOrderDetailView> {
+    const known = {
       houses: place.house ? [place.house] : [],
       communities: [place.community],
       verifiedHouseIds: actor.role === 'resident' && place.houseId !== null ? [place.houseId] : [],
-    });
+    };
+    const order = changes.at(-1)?.order;
+    const events = changes.map((c) => c.event).filter((e): e is WorkOrderEvent => e !== null);
+    if (!order || events[0]?.action !== 'create' || events.some((e) => typeof e.id !== 'number')) {
+      const row = await this.orders.findById(id);
+      if (!row) throw notFound('work order');
+      return this.detailOf(actor, row, known);
+    }
+    const self: Person[] =
+      actor.phone !== undefined ? [{ id: actor.userId, name: actor.name, phone: actor.phone }] : [];
+    return this.detailOf(actor, order, known, { events, people: self });
   }
 
   async list(actor: Actor, query: ListWorkOrdersQuery): Promise<Page<WorkOrderView>> {
@@ -297,21 +322,25 @@ export class WorkOrdersService {
     return this.detailOf(actor, await this.findVisible(actor, id));
   }
 
-  /** An order's view with its timeline; one read of the people for both. */
+  /**
+   * An order's view with its timeline; one read of the people for both. `held`: the timeline
+   * and people the caller already has (the create answer); only people missing from it are read.
+   */
   private async detailOf(
     actor: Actor,
     order: WorkOrder,
     known: Omit<KnownRows, 'people'> = {},
+    held?: { events: WorkOrderEvent[]; people: Person[] },
   ): Promise<WorkOrderDetailView> {
-    const events = await this.orders.timeline(order.id);
-    const people = await this.users.findByIds(
-      [
-        order.reporterId,
-        order.assigneeId,
-        order.aboutUserId,
-        ...events.flatMap((e) => [e.actorId, assigneeAfter(e)]),
-      ].filter((x): x is number => typeof x === 'number'),
-    );
+    const events = held?.events ?? (await this.orders.timeline(order.id));
+    const have = new Set(held?.people.map((p) => p.id));
+    const wanted = [
+      order.reporterId,
+      order.assigneeId,
+      order.aboutUserId,
+      ...events.flatMap((e) => [e.actorId, assigneeAfter(e)]),
+    ].filter((x): x is number => typeof x === 'number' && !have.has(x));
+    const people: Person[] = [...(held?.people ?? []), ...(await this.users.findByIds(wanted))];
     const [[view], parts] = await Promise.all([
       this.toViews(actor, [order], { ...known, people }),
       Promise.all(this.detailParts.map((part) => part(actor, order))),
@@ -437,11 +466,12 @@ export class WorkOrdersService {
     let location: string;
     let house: House | null = null;
     if (hasHouse) {
-      house = await this.places.findHouse(dto.houseId!);
+      // A resident files only for a house they are verified for: one read checks both.
+      house =
+        actor.role === 'resident'
+          ? await this.places.findHouseOfResident(dto.houseId!, actor.userId)
+          : await this.places.findHouse(dto.houseId!);
       if (!house) throw notFound('house');
-      if (actor.role === 'resident' && !(await this.bindings.isVerified(actor.userId, house.id))) {
-        throw notFound('house');
-      }
       communityId = house.communityId;
       houseId = house.id;
       location = house.label;
@@ -697,8 +727,9 @@ export class WorkOrdersService {
     const verified = new Set(
       known.verifiedHouseIds ?? (actor.role === 'resident' ? await this.bindings.verifiedHouseIds(actor.userId) : []),
     );
+    // Who may decide fees matters only where a resident could approve or decline a quote now.
     const feeHouses = new Set(
-      actor.role === 'resident' && orders.some((o) => o.houseId !== null)
+      actor.role === 'resident' && orders.some((o) => o.houseId !== null && quoteDecidable(o))
         ? await this.bindings.feeApproverHouseIds(actor.userId)
         : [],
     );
@@ -709,7 +740,7 @@ export class WorkOrdersService {
       const ctx: ActorContext = { role: actor.role, isAssignee: o.assigneeId === actor.userId, isReporter };
       const full = fullPhonesOnOrder(actor, ctx, o.status as WorkOrderStatus);
       const person = (id: number | null, full: boolean): PersonRef | null => {
-        const u: User | undefined = id === null ? undefined : byId.get(id);
+        const u: Person | undefined = id === null ? undefined : byId.get(id);
         return u ? { id: u.id, name: u.name, phone: full ? u.phone : maskPhone(u.phone) } : null;
       };
       const community = communities.get(o.communityId);
@@ -769,7 +800,7 @@ export class WorkOrdersService {
    * The timeline; the urges are one line with their count, in the place and with the time of
    * the latest (repeated urges are one fact: the resident is waiting).
    */
-  private toTimeline(events: WorkOrderEvent[], people: User[], viewer: Actor): TimelineEventView[] {
+  private toTimeline(events: WorkOrderEvent[], people: Person[], viewer: Actor): TimelineEventView[] {
     const lines = this.timelineLines(events, people, viewer);
     const urges = lines.filter((l) => l.action === 'urge');
     if (urges.length < 2) return lines;
@@ -779,7 +810,7 @@ export class WorkOrdersService {
       .map((l) => (l === latest ? { ...l, count: urges.length } : l));
   }
 
-  private timelineLines(events: WorkOrderEvent[], people: User[], viewer: Actor): TimelineEventView[] {
+  private timelineLines(events: WorkOrderEvent[], people: Person[], viewer: Actor): TimelineEventView[] {
     const byId = new Map(people.map((u) => [u.id, u]));
     const ref = (id: number | null) => {
       const u = id === null ? undefined : byId.get(id);
@@ -798,7 +829,7 @@ export class WorkOrdersService {
     });
   }
 
-  private eventLine(e: WorkOrderEvent, byId: Map<number, User>, viewer: Actor): TimelineEventView {
+  private eventLine(e: WorkOrderEvent, byId: Map<number, Person>, viewer: Actor): TimelineEventView {
     // Routing's notes (得分 0.73, 抢单模式) and a decline's reason are for the staff: a resident's
     // answer never carries them (shared/src/labels.ts RESIDENT_HIDDEN_NOTE_ACTIONS).
     const staffOnly = viewer.role === 'resident' && RESIDENT_HIDDEN_NOTE_ACTIONS.includes(e.action as WorkOrderAction);
@@ -822,6 +853,13 @@ export class WorkOrdersService {
       at: e.createdAt.toISOString(),
     };
   }
+}
+
+/** Whether a resident (the reporter, who may do most) could approve or decline the order's quote now. */
+function quoteDecidable(o: WorkOrder): boolean {
+  return allowedActions(o.status as WorkOrderStatus, { role: 'resident', isAssignee: false, isReporter: true }).some(
+    (a) => a === 'approve_quote' || a === 'reject_quote',
+  );
 }
 
 /** Timeline actions that hand the order to someone: the line says from whom to whom. */
