@@ -15,6 +15,7 @@ import { AccountsModule } from './modules/accounts/accounts.module.js';
 import { AuditModule } from './modules/audit/audit.module.js';
 import { AuthModule } from './modules/auth/auth.module.js';
 import { ImportsModule } from './modules/imports/imports.module.js';
+import { InspectionsModule } from './modules/inspections/inspections.module.js';
 import { CategoriesModule } from './modules/categories/categories.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { MetricsModule } from './modules/metrics/metrics.module.js';
@@ -86,6 +87,7 @@ export class AppModule {
         MyDayModule,
         LiveModule,
         ArrivalModule,
+        InspectionsModule,
       ],
       providers: [
         // Order matters: authenticate first, so limits can count per user too.

@@ -18,7 +18,7 @@ const sharedDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..
 export const OUTPUT = path.join(sharedDir, 'src', 'api-schemas.ts');
 
 /** The files that hold the API's shapes. */
-const SOURCES = ['api', 'admin-api', 'staff-api', 'scores-api', 'master-data', 'audit', 'errors', 'staff-accounts', 'notices'];
+const SOURCES = ['api', 'admin-api', 'staff-api', 'scores-api', 'master-data', 'audit', 'errors', 'staff-accounts', 'notices', 'inspections'];
 
 /**
  * Every type an endpoint answers with (and the error body). Types they use are pulled in as
@@ -113,6 +113,14 @@ export const VIEW_TYPES = [
   'SharedFaultsView',
   'JoinResultView',
   'MergeResultView',
+  // inspections and planned maintenance (docs/inspections.md)
+  'InspectionPointView',
+  'InspectionPlanView',
+  'InspectionRoundView',
+  'InspectionRoundDetailView',
+  'InspectionReportView',
+  'RoundActionsResponse',
+  'PointQrView',
 ];
 
 /** A component name OpenAPI accepts (`Page<WorkOrderView>` has none of `<>,`). */

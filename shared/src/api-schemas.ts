@@ -756,6 +756,28 @@ export const API_SCHEMAS = {
     type: 'string',
     enum: ['miniprogram', 'phone', 'staff', 'patrol'],
   },
+  ChecklistItem: {
+    type: 'object',
+    properties: {
+      key: {
+        type: 'string',
+        description: 'Stable within the point: a-z, 0-9, _ (results are keyed by it).',
+      },
+      label: {
+        type: 'string',
+      },
+      photoRequired: {
+        type: 'boolean',
+      },
+    },
+    required: ['key', 'label', 'photoRequired'],
+    additionalProperties: false,
+    description: "One line of a point's checklist.",
+  },
+  CheckResult: {
+    type: 'string',
+    enum: ['ok', 'abnormal'],
+  },
   ColleagueView: {
     type: 'object',
     properties: {
@@ -928,6 +950,32 @@ export const API_SCHEMAS = {
       },
     },
     required: ['grades', 'name', 'rank', 'score', 'userId'],
+    additionalProperties: false,
+  },
+  CompletionRow: {
+    type: 'object',
+    properties: {
+      id: {
+        type: 'number',
+      },
+      name: {
+        type: 'string',
+      },
+      due: {
+        type: 'number',
+      },
+      completed: {
+        type: 'number',
+      },
+      onTime: {
+        type: 'number',
+      },
+      rate: {
+        type: 'number',
+        nullable: true,
+      },
+    },
+    required: ['id', 'name', 'due', 'completed', 'onTime', 'rate'],
     additionalProperties: false,
   },
   CreateCompanyResponse: {
@@ -2345,6 +2393,426 @@ export const API_SCHEMAS = {
     required: ['level', 'id', 'weight', 'mean', 'index'],
     additionalProperties: false,
   },
+  InspectionPlanView: {
+    type: 'object',
+    properties: {
+      id: {
+        type: 'number',
+      },
+      kind: {
+        $ref: '#/components/schemas/PlanKind',
+      },
+      communityId: {
+        type: 'number',
+      },
+      communityName: {
+        type: 'string',
+      },
+      name: {
+        type: 'string',
+      },
+      frequency: {
+        $ref: '#/components/schemas/PlanFrequency',
+      },
+      dayOf: {
+        type: 'number',
+        nullable: true,
+      },
+      windowStart: {
+        type: 'number',
+      },
+      windowEnd: {
+        type: 'number',
+      },
+      teamId: {
+        type: 'number',
+        nullable: true,
+      },
+      teamName: {
+        type: 'string',
+        nullable: true,
+      },
+      pointIds: {
+        type: 'array',
+        items: {
+          type: 'number',
+        },
+      },
+      publicAreaId: {
+        type: 'number',
+        nullable: true,
+      },
+      buildingId: {
+        type: 'number',
+        nullable: true,
+      },
+      category: {
+        type: 'string',
+        nullable: true,
+      },
+      description: {
+        type: 'string',
+        nullable: true,
+      },
+      startsOn: {
+        type: 'string',
+      },
+      active: {
+        type: 'boolean',
+      },
+      nextAt: {
+        type: 'string',
+        nullable: true,
+      },
+    },
+    required: [
+      'id',
+      'kind',
+      'communityId',
+      'communityName',
+      'name',
+      'frequency',
+      'dayOf',
+      'windowStart',
+      'windowEnd',
+      'teamId',
+      'teamName',
+      'pointIds',
+      'publicAreaId',
+      'buildingId',
+      'category',
+      'description',
+      'startsOn',
+      'active',
+      'nextAt',
+    ],
+    additionalProperties: false,
+  },
+  InspectionPointView: {
+    type: 'object',
+    properties: {
+      id: {
+        type: 'number',
+      },
+      communityId: {
+        type: 'number',
+      },
+      communityName: {
+        type: 'string',
+      },
+      buildingId: {
+        type: 'number',
+        nullable: true,
+      },
+      publicAreaId: {
+        type: 'number',
+      },
+      publicAreaName: {
+        type: 'string',
+      },
+      name: {
+        type: 'string',
+      },
+      code: {
+        type: 'string',
+      },
+      checklist: {
+        type: 'array',
+        items: {
+          $ref: '#/components/schemas/ChecklistItem',
+        },
+      },
+      active: {
+        type: 'boolean',
+      },
+    },
+    required: [
+      'id',
+      'communityId',
+      'communityName',
+      'buildingId',
+      'publicAreaId',
+      'publicAreaName',
+      'name',
+      'code',
+      'checklist',
+      'active',
+    ],
+    additionalProperties: false,
+  },
+  InspectionReportView: {
+    type: 'object',
+    properties: {
+      from: {
+        type: 'string',
+      },
+      to: {
+        type: 'string',
+      },
+      byTeam: {
+        type: 'array',
+        items: {
+          $ref: '#/components/schemas/CompletionRow',
+        },
+      },
+      byPoint: {
+        type: 'array',
+        items: {
+          $ref: '#/components/schemas/CompletionRow',
+        },
+      },
+      abnormal: {
+        type: 'array',
+        items: {
+          type: 'object',
+          properties: {
+            roundId: {
+              type: 'number',
+            },
+            pointId: {
+              type: 'number',
+            },
+            pointName: {
+              type: 'string',
+            },
+            itemKey: {
+              type: 'string',
+            },
+            itemLabel: {
+              type: 'string',
+            },
+            note: {
+              type: 'string',
+              nullable: true,
+            },
+            checkedAt: {
+              type: 'string',
+            },
+            workOrderId: {
+              type: 'number',
+              nullable: true,
+            },
+            communityName: {
+              type: 'string',
+            },
+          },
+          required: [
+            'roundId',
+            'pointId',
+            'pointName',
+            'itemKey',
+            'itemLabel',
+            'note',
+            'checkedAt',
+            'workOrderId',
+            'communityName',
+          ],
+          additionalProperties: false,
+        },
+      },
+    },
+    required: ['from', 'to', 'byTeam', 'byPoint', 'abnormal'],
+    additionalProperties: false,
+  },
+  InspectionRoundDetailView: {
+    type: 'object',
+    properties: {
+      id: {
+        type: 'number',
+      },
+      planId: {
+        type: 'number',
+      },
+      planName: {
+        type: 'string',
+      },
+      communityId: {
+        type: 'number',
+      },
+      communityName: {
+        type: 'string',
+      },
+      teamId: {
+        type: 'number',
+        nullable: true,
+      },
+      teamName: {
+        type: 'string',
+        nullable: true,
+      },
+      periodKey: {
+        type: 'string',
+      },
+      windowStart: {
+        type: 'string',
+      },
+      windowEnd: {
+        type: 'string',
+      },
+      status: {
+        $ref: '#/components/schemas/RoundStatus',
+      },
+      late: {
+        type: 'boolean',
+      },
+      escalated: {
+        type: 'boolean',
+      },
+      technicianId: {
+        type: 'number',
+        nullable: true,
+      },
+      technicianName: {
+        type: 'string',
+        nullable: true,
+      },
+      startedAt: {
+        type: 'string',
+        nullable: true,
+      },
+      completedAt: {
+        type: 'string',
+        nullable: true,
+      },
+      pointsDone: {
+        type: 'number',
+      },
+      pointsTotal: {
+        type: 'number',
+      },
+      abnormal: {
+        type: 'number',
+      },
+      points: {
+        type: 'array',
+        items: {
+          $ref: '#/components/schemas/RoundPointView',
+        },
+      },
+      version: {
+        type: 'number',
+      },
+    },
+    required: [
+      'abnormal',
+      'communityId',
+      'communityName',
+      'completedAt',
+      'escalated',
+      'id',
+      'late',
+      'periodKey',
+      'planId',
+      'planName',
+      'points',
+      'pointsDone',
+      'pointsTotal',
+      'startedAt',
+      'status',
+      'teamId',
+      'teamName',
+      'technicianId',
+      'technicianName',
+      'version',
+      'windowEnd',
+      'windowStart',
+    ],
+    additionalProperties: false,
+  },
+  InspectionRoundView: {
+    type: 'object',
+    properties: {
+      id: {
+        type: 'number',
+      },
+      planId: {
+        type: 'number',
+      },
+      planName: {
+        type: 'string',
+      },
+      communityId: {
+        type: 'number',
+      },
+      communityName: {
+        type: 'string',
+      },
+      teamId: {
+        type: 'number',
+        nullable: true,
+      },
+      teamName: {
+        type: 'string',
+        nullable: true,
+      },
+      periodKey: {
+        type: 'string',
+      },
+      windowStart: {
+        type: 'string',
+      },
+      windowEnd: {
+        type: 'string',
+      },
+      status: {
+        $ref: '#/components/schemas/RoundStatus',
+      },
+      late: {
+        type: 'boolean',
+      },
+      escalated: {
+        type: 'boolean',
+      },
+      technicianId: {
+        type: 'number',
+        nullable: true,
+      },
+      technicianName: {
+        type: 'string',
+        nullable: true,
+      },
+      startedAt: {
+        type: 'string',
+        nullable: true,
+      },
+      completedAt: {
+        type: 'string',
+        nullable: true,
+      },
+      pointsDone: {
+        type: 'number',
+      },
+      pointsTotal: {
+        type: 'number',
+      },
+      abnormal: {
+        type: 'number',
+      },
+    },
+    required: [
+      'id',
+      'planId',
+      'planName',
+      'communityId',
+      'communityName',
+      'teamId',
+      'teamName',
+      'periodKey',
+      'windowStart',
+      'windowEnd',
+      'status',
+      'late',
+      'escalated',
+      'technicianId',
+      'technicianName',
+      'startedAt',
+      'completedAt',
+      'pointsDone',
+      'pointsTotal',
+      'abnormal',
+    ],
+    additionalProperties: false,
+  },
   Interval: {
     type: 'object',
     properties: {
@@ -2789,6 +3257,14 @@ export const API_SCHEMAS = {
     additionalProperties: false,
     description: 'Answer of the two coordinate PUTs.',
   },
+  PlanFrequency: {
+    type: 'string',
+    enum: ['daily', 'weekly', 'monthly'],
+  },
+  PlanKind: {
+    type: 'string',
+    enum: ['inspection', 'maintenance'],
+  },
   PlatformCompanyView: {
     type: 'object',
     properties: {
@@ -2815,6 +3291,32 @@ export const API_SCHEMAS = {
     required: ['id', 'name', 'active', 'createdAt', 'staff', 'communities'],
     additionalProperties: false,
     description: 'A company as the platform operator sees it.',
+  },
+  PointQrView: {
+    type: 'object',
+    properties: {
+      pointId: {
+        type: 'number',
+      },
+      name: {
+        type: 'string',
+      },
+      code: {
+        type: 'string',
+      },
+      scene: {
+        type: 'string',
+      },
+      url: {
+        type: 'string',
+      },
+      png: {
+        type: 'string',
+      },
+    },
+    required: ['pointId', 'name', 'code', 'scene', 'url', 'png'],
+    additionalProperties: false,
+    description: "A point's QR code: its scene (`i=<code>`), the H5 URL it opens and the PNG as a data URL.",
   },
   PriceItemView: {
     type: 'object',
@@ -3431,6 +3933,124 @@ export const API_SCHEMAS = {
     },
     required: ['pattern', 'exceptions'],
     additionalProperties: false,
+  },
+  RoundActionResult: {
+    type: 'object',
+    properties: {
+      clientKey: {
+        type: 'string',
+      },
+      ok: {
+        type: 'boolean',
+      },
+      replayed: {
+        type: 'boolean',
+        description:
+          'An earlier send of the same action (same client key) was already applied: nothing new was written.',
+      },
+      code: {
+        type: 'string',
+        description: 'Why the action was refused (an error code of the catalogue).',
+      },
+      message: {
+        type: 'string',
+      },
+      workOrderId: {
+        type: 'number',
+        description: 'The repair order an abnormal item filed.',
+        nullable: true,
+      },
+    },
+    required: ['clientKey', 'ok', 'replayed'],
+    additionalProperties: false,
+    description: 'What happened to one action of a batch (`POST /api/inspection-rounds/:id/actions`).',
+  },
+  RoundActionsResponse: {
+    type: 'object',
+    properties: {
+      results: {
+        type: 'array',
+        items: {
+          $ref: '#/components/schemas/RoundActionResult',
+        },
+      },
+      round: {
+        $ref: '#/components/schemas/InspectionRoundDetailView',
+      },
+    },
+    required: ['results', 'round'],
+    additionalProperties: false,
+  },
+  RoundCheckView: {
+    type: 'object',
+    properties: {
+      itemKey: {
+        type: 'string',
+      },
+      result: {
+        $ref: '#/components/schemas/CheckResult',
+      },
+      note: {
+        type: 'string',
+        nullable: true,
+      },
+      uploadId: {
+        type: 'number',
+        nullable: true,
+      },
+      checkedAt: {
+        type: 'string',
+      },
+      receivedAt: {
+        type: 'string',
+      },
+      workOrderId: {
+        type: 'number',
+        nullable: true,
+      },
+    },
+    required: ['itemKey', 'result', 'note', 'uploadId', 'checkedAt', 'receivedAt', 'workOrderId'],
+    additionalProperties: false,
+  },
+  RoundPointView: {
+    type: 'object',
+    properties: {
+      pointId: {
+        type: 'number',
+      },
+      seq: {
+        type: 'number',
+      },
+      name: {
+        type: 'string',
+      },
+      checklist: {
+        type: 'array',
+        items: {
+          $ref: '#/components/schemas/ChecklistItem',
+        },
+      },
+      scannedAt: {
+        type: 'string',
+        nullable: true,
+      },
+      scanReceivedAt: {
+        type: 'string',
+        nullable: true,
+      },
+      checks: {
+        type: 'array',
+        items: {
+          $ref: '#/components/schemas/RoundCheckView',
+        },
+      },
+    },
+    required: ['pointId', 'seq', 'name', 'checklist', 'scannedAt', 'scanReceivedAt', 'checks'],
+    additionalProperties: false,
+  },
+  RoundStatus: {
+    type: 'string',
+    enum: ['pending', 'in_progress', 'completed', 'missed'],
   },
   RoutingDecisionView: {
     type: 'object',

@@ -19,6 +19,8 @@ export const AUDIT_ENTITY_TYPES = [
   'house_binding',
   'house_invite',
   'master_data_import',
+  'inspection_point',
+  'inspection_plan',
   'survey',
   'community',
   'building',

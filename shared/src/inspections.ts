@@ -33,16 +33,20 @@ export const PLAN_MAX_POINTS = 50;
 /** The shortest window a round may have (minutes). */
 export const MIN_WINDOW_MINUTES = 15;
 
-/** A point's QR text: the scan page reads the code after the prefix (also plain codes). */
-export const POINT_QR_PREFIX = 'linli:point:';
-
-/** The code out of what a scan read: a `linli:point:` payload, a URL with `code=`, or the code itself. */
+/**
+ * The code out of what a scan read: the QR of a point carries a scene `i=<code>` (in the H5
+ * URL of the scan page, `...?scene=i%3D<code>`, or as the mini-program code's scene); a code
+ * typed in by hand is taken as it is. Null when it holds no point code.
+ */
 export function pointCodeOf(scanned: string): string | null {
-  const text = scanned.trim();
-  const fromUrl = /[?&](?:code|point)=([A-Za-z0-9]+)/.exec(text)?.[1];
-  const raw = (
-    fromUrl ?? (text.startsWith(POINT_QR_PREFIX) ? text.slice(POINT_QR_PREFIX.length) : text)
-  ).toUpperCase();
+  let text = scanned.trim();
+  try {
+    text = decodeURIComponent(text);
+  } catch {
+    return null;
+  }
+  const fromScene = /(?:^|[?&=])i=([A-Za-z0-9]+)/.exec(text)?.[1];
+  const raw = (fromScene ?? text).toUpperCase();
   return POINT_CODE.test(raw) ? raw : null;
 }
 
@@ -274,4 +278,32 @@ export interface InspectionReportView {
     workOrderId: number | null;
     communityName: string;
   }>;
+}
+
+/** What happened to one action of a batch (`POST /api/inspection-rounds/:id/actions`). */
+export interface RoundActionResult {
+  clientKey: string;
+  ok: boolean;
+  /** An earlier send of the same action (same client key) was already applied: nothing new was written. */
+  replayed: boolean;
+  /** Why the action was refused (an error code of the catalogue). */
+  code?: string;
+  message?: string;
+  /** The repair order an abnormal item filed. */
+  workOrderId?: number | null;
+}
+
+export interface RoundActionsResponse {
+  results: RoundActionResult[];
+  round: InspectionRoundDetailView;
+}
+
+/** A point's QR code: its scene (`i=<code>`), the H5 URL it opens and the PNG as a data URL. */
+export interface PointQrView {
+  pointId: number;
+  name: string;
+  code: string;
+  scene: string;
+  url: string;
+  png: string;
 }

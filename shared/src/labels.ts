@@ -475,6 +475,8 @@ export const AUDIT_ENTITY_LABELS: Record<AuditEntityType, string> = {
   house_binding: '房屋绑定',
   house_invite: '房屋邀请',
   master_data_import: '基础数据导入',
+  inspection_point: '巡检点',
+  inspection_plan: '巡检/保养计划',
   survey: '满意度调查',
   community: '小区',
   building: '楼栋',

@@ -77,6 +77,8 @@ export class InspectionRound {
   @Column({ type: 'datetime', nullable: true }) startedAt: Date | null;
   @Column({ type: 'datetime', nullable: true }) completedAt: Date | null;
   @Column({ type: 'datetime', nullable: true }) escalatedAt: Date | null;
+  /** Maintenance: the planned order the occurrence filed. */
+  @Column({ type: 'int', nullable: true }) workOrderId: number | null;
   @Column({ type: 'int', default: 0 }) version: number;
   @CreateDateColumn() createdAt: Date;
 }

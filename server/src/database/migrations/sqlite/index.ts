@@ -16,6 +16,7 @@ import { CompletedByCompany1796400900000 } from './1796400900000-CompletedByComp
 import { Billing1796401200000 } from './1796401200000-Billing.js';
 import { ScoreCube1796401300000 } from './1796401300000-ScoreCube.js';
 import { Inspections1796401400000 } from './1796401400000-Inspections.js';
+import { MaintenanceOrders1796401410000 } from './1796401410000-MaintenanceOrders.js';
 import { NoticesSharedFaults1796401500000 } from './1796401500000-NoticesSharedFaults.js';
 
 /** In order of their timestamps. */
@@ -38,5 +39,6 @@ export const SQLITE_MIGRATIONS: Function[] = [
   Billing1796401200000,
   ScoreCube1796401300000,
   Inspections1796401400000,
+  MaintenanceOrders1796401410000,
   NoticesSharedFaults1796401500000,
 ];
