@@ -140,7 +140,7 @@ export class ReplicaReader {
         return primary('replica_down');
       }
       try {
-        const rows: Array<Record<string, unknown>> = await qr.query('SHOW REPLICA STATUS');
+        const rows = (await qr.query('SHOW REPLICA STATUS')) as Array<Record<string, unknown>>;
         const status = replicaStatus(rows[0]);
         if (!status || !status.running || status.secondsBehind === null) {
           fallback = 'replica_stopped';

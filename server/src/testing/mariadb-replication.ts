@@ -105,12 +105,13 @@ export class LocalMariadb {
     const child = spawn(binary, args, { stdio: 'ignore' });
     this.child = child;
     killOnExit(child);
-    let exited: string | null = null;
-    child.on('exit', (code, signal) => (exited = String(code ?? signal)));
+    const state: { exited: string | null } = { exited: null };
+    child.on('exit', (code, signal) => (state.exited = String(code ?? signal)));
     const deadline = Date.now() + timeoutMs;
     // Up when the socket file exists and the port gives MariaDB's greeting.
     while (!(existsSync(this.socket) && (await this.accepts()))) {
-      if (exited !== null) throw new Error(`mariadbd exited (${exited}); see ${path.join(this.dir, 'error.log')}`);
+      if (state.exited !== null)
+        throw new Error(`mariadbd exited (${state.exited}); see ${path.join(this.dir, 'error.log')}`);
       if (Date.now() > deadline) throw new Error(`mariadbd on port ${this.port} did not start within ${timeoutMs} ms`);
       await sleep(100);
     }
@@ -195,12 +196,10 @@ export class ReplicatedPair {
   async waitRunning(timeoutMs = 20_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const [s] = await this.replica.query('SHOW SLAVE STATUS');
+      const [s] = await this.replica.query<Record<string, string | null>>('SHOW SLAVE STATUS');
       if (s?.Slave_IO_Running === 'Yes' && s?.Slave_SQL_Running === 'Yes') return;
       if (Date.now() > deadline) {
-        throw new Error(
-          `replication did not start: ${String(s?.Last_IO_Error ?? '')} ${String(s?.Last_SQL_Error ?? '')}`,
-        );
+        throw new Error(`replication did not start: ${s?.Last_IO_Error ?? ''} ${s?.Last_SQL_Error ?? ''}`);
       }
       await sleep(100);
     }
