@@ -37,6 +37,7 @@ import { NotificationsModule } from './modules/notifications/notifications.modul
 import { SmsModule } from './modules/sms/sms.module.js';
 import { WorkOrdersModule } from './modules/work-orders/work-orders.module.js';
 import { RatingsModule } from './modules/satisfaction/ratings.module.js';
+import { PaymentsModule } from './modules/payments/payments.module.js';
 import { SurveysModule } from './modules/surveys/surveys.module.js';
 import { NoticesModule } from './modules/notices/notices.module.js';
 import { QrModule } from './modules/qr/qr.module.js';
@@ -77,6 +78,7 @@ export class AppModule {
         SmsModule,
         RatingsModule,
         SurveysModule,
+        PaymentsModule,
         NoticesModule,
         QrModule,
         ScoresModule,

@@ -18,7 +18,7 @@ const sharedDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..
 export const OUTPUT = path.join(sharedDir, 'src', 'api-schemas.ts');
 
 /** The files that hold the API's shapes. */
-const SOURCES = ['api', 'admin-api', 'staff-api', 'scores-api', 'master-data', 'audit', 'errors', 'staff-accounts', 'notices', 'inspections'];
+const SOURCES = ['api', 'admin-api', 'staff-api', 'scores-api', 'master-data', 'audit', 'errors', 'staff-accounts', 'notices', 'inspections', 'payments'];
 
 /**
  * Every type an endpoint answers with (and the error body). Types they use are pulled in as
@@ -121,6 +121,14 @@ export const VIEW_TYPES = [
   'InspectionReportView',
   'RoundActionsResponse',
   'PointQrView',
+  // payments (docs/payments.md)
+  'WechatPayStart',
+  'PaymentView',
+  'RefundView',
+  'ReceiptView',
+  'LedgerRowView',
+  'FeeTotalsRow',
+  'UnpaidBillView',
 ];
 
 /** A component name OpenAPI accepts (`Page<WorkOrderView>` has none of `<>,`). */

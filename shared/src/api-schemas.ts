@@ -49,6 +49,8 @@ export const API_SCHEMAS = {
       'house_binding',
       'house_invite',
       'master_data_import',
+      'inspection_point',
+      'inspection_plan',
       'survey',
       'community',
       'building',
@@ -56,6 +58,8 @@ export const API_SCHEMAS = {
       'company',
       'notice',
       'work_order_merge',
+      'payment',
+      'payment_refund',
     ],
   },
   AuditLogEntryView: {
@@ -1425,6 +1429,8 @@ export const API_SCHEMAS = {
       'USERNAME_TAKEN',
       'BINDING_EXISTS',
       'STAFF_HAS_OPEN_ORDERS',
+      'BILL_NOT_PAYABLE',
+      'REFUND_EXCEEDS_PAID',
       'LAST_ADMIN',
       'OWN_ACCOUNT',
       'COMPLAINT_ABOUT_ASSIGNEE',
@@ -1447,6 +1453,7 @@ export const API_SCHEMAS = {
       'ROUND_NOT_OPEN',
       'INTERNAL_ERROR',
       'WECHAT_UNAVAILABLE',
+      'PAYMENT_UNAVAILABLE',
       'SERVICE_UNAVAILABLE',
     ],
   },
@@ -1565,6 +1572,34 @@ export const API_SCHEMAS = {
       },
     },
     required: ['n', 'actual', 'expected', 'delta'],
+    additionalProperties: false,
+  },
+  FeeTotalsRow: {
+    type: 'object',
+    properties: {
+      communityId: {
+        type: 'number',
+      },
+      communityName: {
+        type: 'string',
+      },
+      category: {
+        type: 'string',
+      },
+      paidFen: {
+        type: 'number',
+      },
+      refundedFen: {
+        type: 'number',
+      },
+      netFen: {
+        type: 'number',
+      },
+      payments: {
+        type: 'number',
+      },
+    },
+    required: ['communityId', 'communityName', 'category', 'paidFen', 'refundedFen', 'netFen', 'payments'],
     additionalProperties: false,
   },
   FieldError: {
@@ -2906,6 +2941,68 @@ export const API_SCHEMAS = {
     required: ['id', 'userId', 'userName', 'startAt', 'endAt', 'reason', 'status', 'reviewedById', 'createdAt'],
     additionalProperties: false,
   },
+  LedgerEvent: {
+    type: 'string',
+    enum: ['prepay', 'paid', 'closed', 'refund_requested', 'refunded', 'refund_failed'],
+  },
+  LedgerRowView: {
+    type: 'object',
+    properties: {
+      id: {
+        type: 'number',
+      },
+      at: {
+        type: 'string',
+      },
+      event: {
+        $ref: '#/components/schemas/LedgerEvent',
+      },
+      method: {
+        $ref: '#/components/schemas/PaymentMethod',
+      },
+      amountFen: {
+        type: 'number',
+      },
+      orderNo: {
+        type: 'string',
+      },
+      communityName: {
+        type: 'string',
+      },
+      category: {
+        type: 'string',
+      },
+      paymentId: {
+        type: 'number',
+      },
+      refundId: {
+        type: 'number',
+        nullable: true,
+      },
+      outTradeNo: {
+        type: 'string',
+      },
+      note: {
+        type: 'string',
+        nullable: true,
+      },
+    },
+    required: [
+      'id',
+      'at',
+      'event',
+      'method',
+      'amountFen',
+      'orderNo',
+      'communityName',
+      'category',
+      'paymentId',
+      'refundId',
+      'outTradeNo',
+      'note',
+    ],
+    additionalProperties: false,
+  },
   LivenessView: {
     type: 'object',
     properties: {
@@ -3198,6 +3295,82 @@ export const API_SCHEMAS = {
     required: ['userId', 'temporaryPassword'],
     additionalProperties: false,
     description: 'POST /staff/:id/password-reset: the temporary password, shown once.',
+  },
+  PaymentMethod: {
+    type: 'string',
+    enum: ['wechat', 'cash', 'transfer'],
+  },
+  PaymentStatus: {
+    type: 'string',
+    enum: ['pending', 'paid', 'closed'],
+  },
+  PaymentView: {
+    type: 'object',
+    properties: {
+      id: {
+        type: 'number',
+      },
+      orderId: {
+        type: 'number',
+      },
+      orderNo: {
+        type: 'string',
+      },
+      communityId: {
+        type: 'number',
+      },
+      communityName: {
+        type: 'string',
+      },
+      method: {
+        $ref: '#/components/schemas/PaymentMethod',
+      },
+      status: {
+        $ref: '#/components/schemas/PaymentStatus',
+      },
+      amountFen: {
+        type: 'number',
+      },
+      refundedFen: {
+        type: 'number',
+      },
+      outTradeNo: {
+        type: 'string',
+      },
+      transactionId: {
+        type: 'string',
+        nullable: true,
+      },
+      reference: {
+        type: 'string',
+        nullable: true,
+      },
+      paidAt: {
+        type: 'string',
+        nullable: true,
+      },
+      createdAt: {
+        type: 'string',
+      },
+    },
+    required: [
+      'id',
+      'orderId',
+      'orderNo',
+      'communityId',
+      'communityName',
+      'method',
+      'status',
+      'amountFen',
+      'refundedFen',
+      'outTradeNo',
+      'transactionId',
+      'reference',
+      'paidAt',
+      'createdAt',
+    ],
+    additionalProperties: false,
+    description: "A payment as staff and the resident's receipt see it.",
   },
   PersonRef: {
     type: 'object',
@@ -3692,6 +3865,145 @@ export const API_SCHEMAS = {
     required: ['status', 'checks'],
     additionalProperties: false,
     description: 'GET /api/health/ready: 200 when every check is up, else 503 naming the failed ones.',
+  },
+  ReceiptView: {
+    type: 'object',
+    properties: {
+      orderId: {
+        type: 'number',
+      },
+      orderNo: {
+        type: 'string',
+      },
+      communityName: {
+        type: 'string',
+      },
+      companyName: {
+        type: 'string',
+      },
+      billStatus: {
+        type: 'string',
+      },
+      totalFen: {
+        type: 'number',
+      },
+      paidFen: {
+        type: 'number',
+      },
+      lines: {
+        type: 'array',
+        items: {
+          type: 'object',
+          properties: {
+            name: {
+              type: 'string',
+            },
+            unit: {
+              type: 'string',
+            },
+            unitPriceFen: {
+              type: 'number',
+            },
+            quantity: {
+              type: 'number',
+            },
+            amountFen: {
+              type: 'number',
+            },
+          },
+          required: ['name', 'unit', 'unitPriceFen', 'quantity', 'amountFen'],
+          additionalProperties: false,
+        },
+      },
+      payments: {
+        type: 'array',
+        items: {
+          $ref: '#/components/schemas/PaymentView',
+        },
+      },
+      refunds: {
+        type: 'array',
+        items: {
+          $ref: '#/components/schemas/RefundView',
+        },
+      },
+      netFen: {
+        type: 'number',
+        description: 'Paid minus refunded.',
+      },
+    },
+    required: [
+      'orderId',
+      'orderNo',
+      'communityName',
+      'companyName',
+      'billStatus',
+      'totalFen',
+      'paidFen',
+      'lines',
+      'payments',
+      'refunds',
+      'netFen',
+    ],
+    additionalProperties: false,
+    description: 'The electronic receipt of an order (GET /api/work-orders/:id/receipt).',
+  },
+  RefundStatus: {
+    type: 'string',
+    enum: ['processing', 'success', 'failed'],
+  },
+  RefundView: {
+    type: 'object',
+    properties: {
+      id: {
+        type: 'number',
+      },
+      paymentId: {
+        type: 'number',
+      },
+      orderId: {
+        type: 'number',
+      },
+      orderNo: {
+        type: 'string',
+      },
+      communityName: {
+        type: 'string',
+      },
+      amountFen: {
+        type: 'number',
+      },
+      status: {
+        $ref: '#/components/schemas/RefundStatus',
+      },
+      reason: {
+        type: 'string',
+      },
+      outRefundNo: {
+        type: 'string',
+      },
+      createdAt: {
+        type: 'string',
+      },
+      succeededAt: {
+        type: 'string',
+        nullable: true,
+      },
+    },
+    required: [
+      'id',
+      'paymentId',
+      'orderId',
+      'orderNo',
+      'communityName',
+      'amountFen',
+      'status',
+      'reason',
+      'outRefundNo',
+      'createdAt',
+      'succeededAt',
+    ],
+    additionalProperties: false,
   },
   RematchApplyView: {
     type: 'object',
@@ -5549,6 +5861,34 @@ export const API_SCHEMAS = {
     required: ['current', 'previous', 'change', 'changePct'],
     additionalProperties: false,
   },
+  UnpaidBillView: {
+    type: 'object',
+    properties: {
+      billId: {
+        type: 'number',
+      },
+      orderId: {
+        type: 'number',
+      },
+      orderNo: {
+        type: 'string',
+      },
+      communityName: {
+        type: 'string',
+      },
+      totalFen: {
+        type: 'number',
+      },
+      paidFen: {
+        type: 'number',
+      },
+      createdAt: {
+        type: 'string',
+      },
+    },
+    required: ['billId', 'orderId', 'orderNo', 'communityName', 'totalFen', 'paidFen', 'createdAt'],
+    additionalProperties: false,
+  },
   UploadView: {
     type: 'object',
     properties: {
@@ -5610,6 +5950,52 @@ export const API_SCHEMAS = {
     },
     required: ['id', 'role', 'name', 'phone', 'companyId', 'communityIds'],
     additionalProperties: false,
+  },
+  WechatPayStart: {
+    type: 'object',
+    properties: {
+      paymentId: {
+        type: 'number',
+      },
+      amountFen: {
+        type: 'number',
+      },
+      params: {
+        type: 'object',
+        properties: {
+          appId: {
+            type: 'string',
+          },
+          timeStamp: {
+            type: 'string',
+          },
+          nonceStr: {
+            type: 'string',
+          },
+          package: {
+            type: 'string',
+          },
+          signType: {
+            type: 'string',
+            enum: ['RSA'],
+          },
+          paySign: {
+            type: 'string',
+          },
+        },
+        required: ['appId', 'timeStamp', 'nonceStr', 'package', 'signType', 'paySign'],
+        additionalProperties: false,
+      },
+      cashierUrl: {
+        type: 'string',
+        description:
+          'The fake cashier page (demo and test only), for the H5 preview where requestPayment does not exist.',
+        nullable: true,
+      },
+    },
+    required: ['paymentId', 'amountFen', 'params', 'cashierUrl'],
+    additionalProperties: false,
+    description: 'What the mini-program hands to wx.requestPayment, plus what the H5 preview needs instead.',
   },
   Weekday: {
     type: 'number',

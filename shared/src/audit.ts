@@ -28,6 +28,8 @@ export const AUDIT_ENTITY_TYPES = [
   'company',
   'notice',
   'work_order_merge',
+  'payment',
+  'payment_refund',
 ] as const;
 export type AuditEntityType = (typeof AUDIT_ENTITY_TYPES)[number];
 

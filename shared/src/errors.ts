@@ -27,6 +27,8 @@ export const ERROR_CATALOGUE = {
   USERNAME_TAKEN: { status: 409, zh: '用户名已被使用，请换一个' },
   BINDING_EXISTS: { status: 409, zh: '已提交过该房屋的绑定申请' },
   STAFF_HAS_OPEN_ORDERS: { status: 409, zh: '该员工还有未完成的工单，请先改派后再停用或更换角色' },
+  BILL_NOT_PAYABLE: { status: 409, zh: '账单已结清或无需支付' },
+  REFUND_EXCEEDS_PAID: { status: 409, zh: '退款金额超过可退金额' },
   LAST_ADMIN: { status: 409, zh: '公司至少需要保留一位在职的管理员' },
   OWN_ACCOUNT: { status: 409, zh: '不能停用自己的账号或更改自己的角色' },
   COMPLAINT_ABOUT_ASSIGNEE: { status: 409, zh: '不能把投诉派给被投诉的师傅，请换一位' },
@@ -49,6 +51,7 @@ export const ERROR_CATALOGUE = {
   ROUND_NOT_OPEN: { status: 409, zh: '该巡检任务当前不能执行' },
   INTERNAL_ERROR: { status: 500, zh: '系统开小差了，请稍后再试' },
   WECHAT_UNAVAILABLE: { status: 503, zh: '微信服务繁忙，请稍后再试' },
+  PAYMENT_UNAVAILABLE: { status: 503, zh: '微信支付暂不可用，请稍后再试或到前台支付' },
   SERVICE_UNAVAILABLE: { status: 503, zh: '服务暂不可用，请稍后再试' },
 } as const satisfies Record<string, { status: number; zh: string }>;
 

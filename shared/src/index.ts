@@ -40,3 +40,4 @@ export * from './live-client.js';
 export * from './billing.js';
 export * from './inspections.js';
 export * from './notices.js';
+export * from './payments.js';

@@ -484,6 +484,8 @@ export const AUDIT_ENTITY_LABELS: Record<AuditEntityType, string> = {
   company: '公司',
   notice: '小区通知',
   work_order_merge: '工单合并',
+  payment: '收款',
+  payment_refund: '退款',
 };
 
 export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {

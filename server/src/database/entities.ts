@@ -49,6 +49,7 @@ import {
 import { Notice } from '../modules/notices/notice.entity.js';
 import { Survey, SurveyResponse } from '../modules/surveys/survey.entities.js';
 import { PriceItem } from '../modules/price-list/price-item.entity.js';
+import { Payment, PaymentLedgerEntry, PaymentRefund } from '../modules/payments/payment.entities.js';
 import { Upload } from '../modules/uploads/upload.entity.js';
 import { StaffCommunity, User } from '../modules/users/user.entities.js';
 import {
@@ -114,6 +115,9 @@ export const ENTITIES = [
   AuditLog,
   OrderBill,
   FeeSetting,
+  Payment,
+  PaymentRefund,
+  PaymentLedgerEntry,
   InspectionPoint,
   InspectionPlan,
   InspectionRound,

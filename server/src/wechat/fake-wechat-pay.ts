@@ -195,7 +195,7 @@ export class FakeWechatPay {
     eventType = 'TRANSACTION.SUCCESS',
   ): FakeNotification {
     const tx = typeof t === 'string' ? this.transactions.get(t) : t;
-    if (!tx) throw new Error(`unknown out_trade_no ${String(t)}`);
+    if (!tx) throw new Error(`unknown out_trade_no ${typeof t === 'string' ? t : t.out_trade_no}`);
     const resource = { ...this.view(tx), ...patch };
     return this.sign(tx.notify_url, eventType, '支付成功', 'transaction', JSON.stringify(resource));
   }
@@ -359,8 +359,7 @@ export class FakeWechatPay {
 
   /** SIGN_ERROR (401) unless the Authorization header is a valid signature of this request by the merchant. */
   private checkRequest(req: IncomingMessage, method: string, pathWithQuery: string, body: string): PayAnswer | null {
-    const header = req.headers.authorization;
-    const auth = parseAuthorization(Array.isArray(header) ? header[0] : header);
+    const auth = parseAuthorization(req.headers.authorization);
     if (!auth) return fail(401, 'SIGN_ERROR', 'Authorization 头缺失或格式错误');
     if (auth.mchid !== this.mchid) return fail(401, 'SIGN_ERROR', 'mchid 与证书不符');
     if (auth.serial_no !== this.merchantSerial) return fail(401, 'SIGN_ERROR', '商户证书序列号有误');

@@ -34,20 +34,12 @@ export interface WechatPayConfig {
   timeoutMs: number;
 }
 
-/** WeChat's error codes the service reacts to; anything else keeps its code. */
-export type WechatPayErrorCode =
-  | 'PARAM_ERROR'
-  | 'SIGN_ERROR'
-  | 'ORDER_NOT_EXIST'
-  | 'RESOURCE_NOT_EXISTS'
-  | 'NOT_ENOUGH'
-  | 'SYSTEM_ERROR'
-  | 'ORDER_CLOSED'
-  | 'ORDERPAID'
-  | 'FREQUENCY_LIMITED'
-  | 'NETWORK'
-  | 'BAD_ANSWER'
-  | string;
+/**
+ * WeChat's error code (PARAM_ERROR, SIGN_ERROR, ORDER_NOT_EXIST, RESOURCE_NOT_EXISTS, NOT_ENOUGH,
+ * SYSTEM_ERROR, ORDER_CLOSED, ORDERPAID, FREQUENCY_LIMITED, ...), or ours: NETWORK (no answer),
+ * BAD_ANSWER (not JSON, or not signed by the platform).
+ */
+export type WechatPayErrorCode = string;
 
 export class WechatPayError extends Error {
   constructor(
@@ -204,7 +196,7 @@ export class WechatPayClient {
       throw new WechatPayError(0, 'NETWORK', err instanceof Error ? err.message : String(err));
     }
     const answer = await res.text().catch(() => '');
-    let parsed: unknown = null;
+    let parsed: unknown;
     try {
       parsed = answer ? JSON.parse(answer) : null;
     } catch {

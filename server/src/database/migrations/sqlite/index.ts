@@ -13,6 +13,7 @@ import { AccountLifecycle1796400500000 } from './1796400500000-AccountLifecycle.
 import { ProvenHouseholds1796400700000 } from './1796400700000-ProvenHouseholds.js';
 import { Sms1796400800000 } from './1796400800000-Sms.js';
 import { CompletedByCompany1796400900000 } from './1796400900000-CompletedByCompany.js';
+import { Payments1796401100000 } from './1796401100000-Payments.js';
 import { Billing1796401200000 } from './1796401200000-Billing.js';
 import { ScoreCube1796401300000 } from './1796401300000-ScoreCube.js';
 import { Inspections1796401400000 } from './1796401400000-Inspections.js';
@@ -36,6 +37,7 @@ export const SQLITE_MIGRATIONS: Function[] = [
   ProvenHouseholds1796400700000,
   Sms1796400800000,
   CompletedByCompany1796400900000,
+  Payments1796401100000,
   Billing1796401200000,
   ScoreCube1796401300000,
   Inspections1796401400000,
