@@ -44,6 +44,7 @@ import {
   RollupDirty,
   SatisfactionCube,
   SatisfactionDaily,
+  SatisfactionHotspot,
   SatisfactionSketch,
 } from '../modules/satisfaction/satisfaction.entities.js';
 import { Notice } from '../modules/notices/notice.entity.js';
@@ -107,6 +108,7 @@ export const ENTITIES = [
   FollowUp,
   SatisfactionDaily,
   SatisfactionCube,
+  SatisfactionHotspot,
   SatisfactionSketch,
   RollupDirty,
   Survey,

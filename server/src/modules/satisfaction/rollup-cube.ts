@@ -22,6 +22,7 @@ import {
   type Counters,
   type DimensionSums,
   type GroupKey,
+  type SumField,
 } from './rollup-counters.js';
 import { dialectOf, secondsExpr, sqlTime, toDate } from './rollup-days.js';
 import { placeholders, type SliceFilter } from './rollup-sql.js';
@@ -33,11 +34,39 @@ export const CUBE_FIELDS = [
   ...RATING_DIMENSIONS.flatMap((d) => [`d_${d}_n`, `d_${d}_sum`]),
 ] as readonly string[];
 const RATING_FIELDS = ['rated', 'satisfied', 'sumStars', 'sumStarsSq'];
-/** The keys the cube can group and filter by. */
-const CUBE_KEYS: ReadonlySet<GroupKey> = new Set(['communityId', 'category', 'technicianId']);
+/** What hotspots read: orders created, complaints and repeats. */
+export const HOTSPOT_FIELDS = ['created', 'complaints', 'repeats'];
 
-export function cubeServes(filter: SliceFilter, keys: readonly GroupKey[]): boolean {
-  return filter.buildingId === undefined && keys.every((k) => CUBE_KEYS.has(k));
+/** A month-cumulative table: its name, its key besides month, day of month and community, its counters. */
+export interface CubeSpec {
+  table: string;
+  keys: readonly ['category', GroupKey];
+  fields: readonly string[];
+}
+/** Every counter per category x technician. */
+export const MAIN_CUBE: CubeSpec = {
+  table: 'satisfaction_cube',
+  keys: ['category', 'technicianId'],
+  fields: CUBE_FIELDS,
+};
+/** Hotspots' counters per category x building. */
+export const HOTSPOT_CUBE: CubeSpec = {
+  table: 'satisfaction_hotspot',
+  keys: ['category', 'buildingId'],
+  fields: HOTSPOT_FIELDS,
+};
+const CUBES = [MAIN_CUBE, HOTSPOT_CUBE];
+
+/**
+ * The cube that serves a slice and grouping, or null (read satisfaction_daily): the main cube
+ * without a building; the hotspot cube, for hotspot counters only, without a technician.
+ */
+export function cubeFor(filter: SliceFilter, keys: readonly GroupKey[], hotspotsOnly = false): CubeSpec | null {
+  const serves = (spec: CubeSpec, unfiltered: 'buildingId' | 'technicianIds') =>
+    filter[unfiltered] === undefined && keys.every((k) => k === 'communityId' || spec.keys.includes(k));
+  if (serves(MAIN_CUBE, 'buildingId')) return MAIN_CUBE;
+  if (hotspotsOnly && serves(HOTSPOT_CUBE, 'technicianIds')) return HOTSPOT_CUBE;
+  return null;
 }
 
 const monthOf = (day: string) => day.slice(0, 6);
@@ -69,18 +98,18 @@ function cubeTerms(fromDay: string, toDay: string): Array<{ month: string; dom: 
   return terms;
 }
 
-function isZero(c: Counters): boolean {
-  return (
-    SUM_FIELDS.every((f) => c[f] === 0) &&
-    RATING_DIMENSIONS.every((d) => c.dimensions[d].n === 0 && c.dimensions[d].sum === 0)
-  );
+/** A cube column's value in counters (`d_<dimension>_n/_sum` are the dimension sums). */
+function valueOf(c: Counters, field: string): number {
+  const dim = /^d_(\w+)_(n|sum)$/.exec(field);
+  return dim ? c.dimensions[dim[1] as keyof DimensionSums][dim[2] as 'n' | 'sum'] : c[field as SumField];
 }
 
-function cubeValues(c: Counters): number[] {
-  return [
-    ...SUM_FIELDS.map((f) => c[f]),
-    ...RATING_DIMENSIONS.flatMap((d) => [c.dimensions[d].n, c.dimensions[d].sum]),
-  ];
+function isZero(c: Counters, fields: readonly string[]): boolean {
+  return fields.every((f) => valueOf(c, f) === 0);
+}
+
+function cubeValues(c: Counters, fields: readonly string[]): number[] {
+  return fields.map((f) => valueOf(c, f));
 }
 
 function minus(a: Counters, b: Counters): Counters {
@@ -97,6 +126,7 @@ function minus(a: Counters, b: Counters): Counters {
 /** Counters of a slice from the cube (the caller checked cubeServes). */
 export async function fromCube(
   em: EntityManager,
+  spec: CubeSpec,
   filter: SliceFilter,
   keys: readonly GroupKey[],
   ratingsOnly = false,
@@ -117,18 +147,22 @@ export async function fromCube(
     where.push('category = ?');
     params.push(filter.category);
   }
+  if (filter.buildingId !== undefined) {
+    where.push('buildingId = ?');
+    params.push(filter.buildingId);
+  }
   list('technicianId', filter.technicianIds);
   const negative = terms.filter((t) => t.sign < 0);
   const sign = negative.length
     ? `(CASE WHEN ${negative.map(() => '(`month` = ? AND dom = ?)').join(' OR ')} THEN -1 ELSE 1 END)`
     : '';
   const signParams = negative.flatMap((t) => [t.month, t.dom]);
-  const fields = ratingsOnly ? RATING_FIELDS : CUBE_FIELDS;
+  const fields = spec === HOTSPOT_CUBE ? HOTSPOT_FIELDS : ratingsOnly ? RATING_FIELDS : CUBE_FIELDS;
   const select = [
     ...keys.map((k) => `${k} AS k_${k}`),
     ...fields.map((f) => (sign ? `SUM(${f} * ${sign}) AS ${f}` : `SUM(${f}) AS ${f}`)),
   ];
-  const from = `satisfaction_cube${dialectOf(em) === 'mysql' ? ' FORCE INDEX (PRIMARY)' : ''}`;
+  const from = `${spec.table}${dialectOf(em) === 'mysql' ? ' FORCE INDEX (PRIMARY)' : ''}`;
   const rows: Array<Record<string, unknown>> = await em.query(
     `SELECT ${select.join(', ')} FROM ${from} WHERE ${where.join(' AND ')}` +
       (keys.length ? ` GROUP BY ${keys.map((k) => `k_${k}`).join(', ')}` : ''),
@@ -139,13 +173,11 @@ export async function fromCube(
     keys,
   );
   // A combination with events only outside the period sums to zero: raw rows have no such group.
-  return keys.length ? merged.filter((r) => !isZero(r.counters)) : merged;
+  return keys.length ? merged.filter((r) => !isZero(r.counters, fields)) : merged;
 }
 
-const CUBE_KEY = ['category', 'technicianId'] as const;
-
 /**
- * After a community-day partition was rebuilt: move the cube's cumulative rows of that day and
+ * After a community-day partition was rebuilt: move each cube's cumulative rows of that day and
  * the rest of its month by the change of the day's counters (new - old).
  */
 export async function updateCubeDay(
@@ -155,57 +187,66 @@ export async function updateCubeDay(
   day: string,
   partition: CounterRow[],
 ): Promise<void> {
+  for (const spec of CUBES) await updateOneCube(em, spec, companyId, communityId, day, partition);
+}
+
+async function updateOneCube(
+  em: EntityManager,
+  spec: CubeSpec,
+  companyId: number,
+  communityId: number,
+  day: string,
+  partition: CounterRow[],
+): Promise<void> {
+  const [, second] = spec.keys;
   const month = monthOf(day);
   const dom = domOf(day);
+  const comboOf = (key: CounterRow['key']) => `${key.category}|${key[second]}`;
   const read = async (d: number) => {
     const out = new Map<string, Counters>();
     if (d < 1) return out;
     const rows: Array<Record<string, unknown>> = await em.query(
-      `SELECT category AS k_category, technicianId AS k_technicianId, ${CUBE_FIELDS.join(', ')}
-         FROM satisfaction_cube WHERE \`month\` = ? AND dom = ? AND communityId = ?`,
+      `SELECT category AS k_category, ${second} AS k_${second}, ${spec.fields.join(', ')}
+         FROM ${spec.table} WHERE \`month\` = ? AND dom = ? AND communityId = ?`,
       [month, d, communityId],
     );
-    for (const row of rows) {
-      const key = readKey(row, CUBE_KEY);
-      out.set(`${key.category}|${key.technicianId}`, addCounters(emptyCounters(), readCounters(row)));
-    }
+    for (const row of rows) out.set(comboOf(readKey(row, spec.keys)), addCounters(emptyCounters(), readCounters(row)));
     return out;
   };
   const atDay = await read(dom);
   const before = await read(dom - 1);
-  const fresh = new Map(fold(partition, CUBE_KEY).map((r) => [`${r.key.category}|${r.key.technicianId}`, r.counters]));
+  const fresh = new Map(fold(partition, spec.keys).map((r) => [comboOf(r.key), r.counters]));
   const doms = Array.from({ length: lastDom(month) - dom + 1 }, (_, i) => dom + i);
   const inserts: unknown[][] = [];
   for (const combo of new Set([...atDay.keys(), ...fresh.keys()])) {
     const old = minus(atDay.get(combo) ?? emptyCounters(), before.get(combo) ?? emptyCounters());
     const delta = minus(fresh.get(combo) ?? emptyCounters(), old);
-    if (isZero(delta)) continue;
-    const [category, technicianId] = [
-      combo.slice(0, combo.lastIndexOf('|')),
-      Number(combo.slice(combo.lastIndexOf('|') + 1)),
-    ];
+    if (isZero(delta, spec.fields)) continue;
+    const cut = combo.lastIndexOf('|');
+    const category = combo.slice(0, cut);
+    const other = Number(combo.slice(cut + 1));
     if (atDay.has(combo)) {
       await em.query(
-        `UPDATE satisfaction_cube SET ${CUBE_FIELDS.map((f) => `${f} = ${f} + ?`).join(', ')}
-          WHERE \`month\` = ? AND dom IN (${placeholders(doms.length)}) AND communityId = ? AND category = ? AND technicianId = ?`,
-        [...cubeValues(delta), month, ...doms, communityId, category, technicianId],
+        `UPDATE ${spec.table} SET ${spec.fields.map((f) => `${f} = ${f} + ?`).join(', ')}
+          WHERE \`month\` = ? AND dom IN (${placeholders(doms.length)}) AND communityId = ? AND category = ? AND ${second} = ?`,
+        [...cubeValues(delta, spec.fields), month, ...doms, communityId, category, other],
       );
     } else {
-      const values = cubeValues(delta);
-      for (const d of doms) inserts.push([month, d, communityId, category, technicianId, companyId, ...values]);
+      const values = cubeValues(delta, spec.fields);
+      for (const d of doms) inserts.push([month, d, communityId, category, other, companyId, ...values]);
     }
   }
-  await insertCubeRows(em, inserts);
+  await insertCubeRows(em, spec, inserts);
 }
 
-async function insertCubeRows(em: EntityManager, rows: unknown[][]): Promise<void> {
-  const columns = ['`month`', 'dom', 'communityId', 'category', 'technicianId', 'companyId', ...CUBE_FIELDS];
+async function insertCubeRows(em: EntityManager, spec: CubeSpec, rows: unknown[][]): Promise<void> {
+  const columns = ['`month`', 'dom', 'communityId', ...spec.keys, 'companyId', ...spec.fields];
   const one = `(${placeholders(columns.length)})`;
   const CHUNK = 200;
   for (let i = 0; i < rows.length; i += CHUNK) {
     const chunk = rows.slice(i, i + CHUNK);
     await em.query(
-      `INSERT INTO satisfaction_cube (${columns.join(', ')}) VALUES ${new Array(chunk.length).fill(one).join(', ')}`,
+      `INSERT INTO ${spec.table} (${columns.join(', ')}) VALUES ${new Array(chunk.length).fill(one).join(', ')}`,
       chunk.flat(),
     );
   }
@@ -213,11 +254,9 @@ async function insertCubeRows(em: EntityManager, rows: unknown[][]): Promise<voi
 
 /** Rebuild a company's cube rows of one month from satisfaction_daily (bulk loads, repairs). */
 export async function rebuildCubeMonth(em: EntityManager, companyId: number, month: string): Promise<number> {
-  await em.query('DELETE FROM satisfaction_cube WHERE companyId = ? AND `month` = ?', [companyId, month]);
-  const keys = ['day', 'communityId', 'category', 'technicianId'] as const;
   const rows: Array<Record<string, unknown>> = await em.query(
     `SELECT \`day\` AS k_day, communityId AS k_communityId, category AS k_category, technicianId AS k_technicianId,
-            ${SUM_FIELDS.filter((f) => f !== 'complaints').join(', ')},
+            buildingId AS k_buildingId, ${SUM_FIELDS.filter((f) => f !== 'complaints').join(', ')},
             CASE WHEN kind = 'complaint' THEN created ELSE 0 END AS complaints, dimensions
        FROM satisfaction_daily WHERE companyId = ? AND \`day\` >= ? AND \`day\` <= ?`,
     [companyId, `${month}01`, lastDayOf(month)],
@@ -228,30 +267,50 @@ export async function rebuildCubeMonth(em: EntityManager, companyId: number, mon
     part.dimensions = Object.fromEntries(
       RATING_DIMENSIONS.map((d) => [d, { n: dims[d]?.n ?? 0, sum: dims[d]?.sum ?? 0 }]),
     ) as DimensionSums;
-    return { key: readKey(row, keys), part };
+    return { key: readKey(row, ['day', 'communityId', 'category', 'technicianId', 'buildingId']), part };
   });
-  const daily = mergeByKey(parts, keys);
-  // Cumulative per combination, a row for every day from its first event to the month's end.
-  const running = new Map<string, { key: CounterRow['key']; c: Counters }>();
-  const byDom = new Map<number, CounterRow[]>();
-  for (const r of daily) {
-    const d = domOf(String(r.key.day));
-    byDom.set(d, [...(byDom.get(d) ?? []), r]);
-  }
-  const inserts: unknown[][] = [];
-  for (let d = 1; d <= lastDom(month); d++) {
-    for (const r of byDom.get(d) ?? []) {
-      const combo = `${r.key.communityId}|${r.key.category}|${r.key.technicianId}`;
-      const run = running.get(combo) ?? { key: r.key, c: emptyCounters() };
-      addCounters(run.c, r.counters);
-      running.set(combo, run);
+  let written = 0;
+  for (const spec of CUBES) {
+    await em.query(`DELETE FROM ${spec.table} WHERE companyId = ? AND \`month\` = ?`, [companyId, month]);
+    const keys = ['day', 'communityId', ...spec.keys] as GroupKey[];
+    const daily = mergeByKey(
+      parts.map((p) => ({ key: Object.fromEntries(keys.map((k) => [k, p.key[k]])), part: p.part })),
+      keys,
+    );
+    // Cumulative per combination, a row for every day from its first event to the month's end.
+    const running = new Map<string, { key: CounterRow['key']; c: Counters }>();
+    const byDom = new Map<number, CounterRow[]>();
+    for (const r of daily) {
+      const d = domOf(String(r.key.day));
+      byDom.set(d, [...(byDom.get(d) ?? []), r]);
     }
-    for (const { key, c } of running.values()) {
-      inserts.push([month, d, key.communityId, key.category, key.technicianId, companyId, ...cubeValues(c)]);
+    const inserts: unknown[][] = [];
+    for (let d = 1; d <= lastDom(month); d++) {
+      for (const r of byDom.get(d) ?? []) {
+        const combo = keys
+          .slice(1)
+          .map((k) => String(r.key[k]))
+          .join('|');
+        const run = running.get(combo) ?? { key: r.key, c: emptyCounters() };
+        addCounters(run.c, r.counters);
+        running.set(combo, run);
+      }
+      for (const { key, c } of running.values()) {
+        inserts.push([
+          month,
+          d,
+          key.communityId,
+          key.category,
+          key[spec.keys[1]],
+          companyId,
+          ...cubeValues(c, spec.fields),
+        ]);
+      }
     }
+    await insertCubeRows(em, spec, inserts);
+    if (spec === MAIN_CUBE) written = inserts.length;
   }
-  await insertCubeRows(em, inserts);
-  return inserts.length;
+  return written;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -726,20 +726,20 @@ describe(`rollups equal raw rows (${TEST_DB})`, () => {
     expect(compared).toBeGreaterThan(50);
     // What the job kept up event by event equals a bulk rebuild of the same span.
     const snapshot = async () => {
-      const cube: Array<Record<string, unknown>> = await server.ds.query(
-        'SELECT * FROM satisfaction_cube ORDER BY `month`, dom, communityId, category, technicianId',
-      );
+      const table = async (name: string, order: string, key: string) => {
+        const rows: Array<Record<string, unknown>> = await server.ds.query(`SELECT * FROM ${name} ORDER BY ${order}`);
+        const keyColumns = ['month', 'dom', 'communityId', 'category', key, 'companyId'];
+        // All-zero rows (a combination whose only order moved elsewhere) are left by the job; a rebuild has none.
+        return rows
+          .filter((r) => Object.entries(r).some(([k, v]) => !keyColumns.includes(k) && Number(v) !== 0))
+          .map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, String(v)])));
+      };
       const sketches: Array<Record<string, unknown>> = await server.ds.query(
         'SELECT grain, period, communityId, technicianId, n, sketch FROM satisfaction_sketch ORDER BY grain, period, communityId, technicianId',
       );
-      const counters = (r: Record<string, unknown>) =>
-        Object.entries(r).filter(
-          ([k]) => !['month', 'dom', 'communityId', 'category', 'technicianId', 'companyId'].includes(k),
-        );
       return {
-        cube: cube
-          .filter((r) => counters(r).some(([, v]) => Number(v) !== 0))
-          .map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, String(v)]))),
+        cube: await table('satisfaction_cube', '`month`, dom, communityId, category, technicianId', 'technicianId'),
+        hotspot: await table('satisfaction_hotspot', '`month`, dom, communityId, category, buildingId', 'buildingId'),
         sketches: sketches.map((r) => ({
           ...r,
           communityId: Number(r.communityId),
@@ -751,6 +751,7 @@ describe(`rollups equal raw rows (${TEST_DB})`, () => {
     };
     const kept = await snapshot();
     expect(kept.cube.length).toBeGreaterThan(100);
+    expect(kept.hotspot.length).toBeGreaterThan(100);
     expect(kept.sketches.length).toBeGreaterThan(100);
     await server.ds.transaction((tx) => rollups.rebuild(tx, w.companyA.id, FIRST_DAY, LAST_DAY, 31));
     expect(await snapshot()).toEqual(kept);

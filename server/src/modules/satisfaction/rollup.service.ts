@@ -14,7 +14,7 @@ import {
 } from './rollup-counters.js';
 import { dialectOf, sqlTime } from './rollup-days.js';
 import {
-  cubeServes,
+  cubeFor,
   fromCube,
   rebuildCubeMonth,
   rebuildSketchMonth,
@@ -74,16 +74,18 @@ export class RollupService {
   }
 
   /**
-   * The same counters from the rollups: the cube when it serves the slice and grouping (no
-   * building, no kind, no day or month), else summed from satisfaction_daily.
+   * The same counters from the rollups: a cube when one serves the slice and grouping (no kind,
+   * day or month; `hotspotsOnly`: only created, complaints and repeats are read, so the hotspot
+   * cube serves category x building), else summed from satisfaction_daily.
    */
   async fromRollups(
     em: EntityManager,
     filter: SliceFilter,
     keys: readonly GroupKey[] = [],
-    opts: { ratingsOnly?: boolean; layer?: 'auto' | 'daily' } = {},
+    opts: { ratingsOnly?: boolean; hotspotsOnly?: boolean } = {},
   ): Promise<CounterRow[]> {
-    if (opts.layer !== 'daily' && cubeServes(filter, keys)) return fromCube(em, filter, keys, opts.ratingsOnly);
+    const cube = cubeFor(filter, keys, opts.hotspotsOnly);
+    if (cube) return fromCube(em, cube, filter, keys, opts.ratingsOnly);
     const where = ['companyId = ?', '`day` >= ?', '`day` <= ?'];
     const params: unknown[] = [filter.companyId, filter.fromDay, filter.toDay];
     const list = (column: string, ids: readonly number[] | undefined) => {

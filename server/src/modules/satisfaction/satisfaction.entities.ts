@@ -143,6 +143,23 @@ export class SatisfactionCube {
 }
 
 /**
+ * The hotspots' cube: orders created, complaints and repeats per month x community x category x
+ * building, cumulative within the month like satisfaction_cube.
+ */
+@Entity('satisfaction_hotspot')
+export class SatisfactionHotspot {
+  @PrimaryColumn({ type: 'varchar', length: 6 }) month: string;
+  @PrimaryColumn({ type: 'int' }) dom: number;
+  @PrimaryColumn({ type: 'int' }) communityId: number;
+  @PrimaryColumn({ type: 'varchar', length: 32 }) category: string;
+  @PrimaryColumn({ type: 'int' }) buildingId: number;
+  @Column({ type: 'int' }) companyId: number;
+  @Column({ type: 'int', default: 0 }) created: number;
+  @Column({ type: 'int', default: 0 }) complaints: number;
+  @Column({ type: 'int', default: 0 }) repeats: number;
+}
+
+/**
  * Duration sketches (fixed log buckets, rollup-sketch.ts) of the orders created in a period, per
  * community and technician (the completer, 0 = none; -1 = the whole community). grain 'd' = one
  * China day (period yyyymmdd), 'm' = one month (period yyyymm).

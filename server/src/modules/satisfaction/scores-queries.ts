@@ -56,9 +56,15 @@ export class ScoreQueries {
   }
 
   /** Counters per group; `ratingsOnly` lets the raw path skip the other event families. */
-  counters(filter: SliceFilter, keys: readonly GroupKey[], source: Source, ratingsOnly = false): Promise<CounterRow[]> {
+  counters(
+    filter: SliceFilter,
+    keys: readonly GroupKey[],
+    source: Source,
+    ratingsOnly = false,
+    hotspotsOnly = false,
+  ): Promise<CounterRow[]> {
     return source === 'rollup'
-      ? this.rollups.fromRollups(this.em, filter, keys, { ratingsOnly })
+      ? this.rollups.fromRollups(this.em, filter, keys, { ratingsOnly, hotspotsOnly })
       : this.rollups.computeFromRaw(this.em, filter, keys, { ratingsOnly });
   }
 

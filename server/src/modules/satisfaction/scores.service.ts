@@ -411,8 +411,11 @@ export class ScoresService {
       fromDay: addDays(s.filter.fromDay, -s.days),
       toDay: addDays(s.filter.fromDay, -1),
     };
-    const current = await this.queries.counters(s.filter, keys, source);
-    const before = new Map((await this.queries.counters(previous, keys, source)).map((r) => [rowKey(r.key, keys), r]));
+    // Only created, complaints and repeats are read: the hotspot cube serves them.
+    const current = await this.queries.counters(s.filter, keys, source, false, true);
+    const before = new Map(
+      (await this.queries.counters(previous, keys, source, false, true)).map((r) => [rowKey(r.key, keys), r]),
+    );
     const all = new Map<string, { key: CounterRow['key']; now: Counters; then: Counters }>();
     for (const r of current) all.set(rowKey(r.key, keys), { key: r.key, now: r.counters, then: emptyCounters() });
     for (const [k, r] of before) {

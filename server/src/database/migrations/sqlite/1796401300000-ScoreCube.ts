@@ -1,9 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { rebuildCubeMonth, rebuildSketchMonth } from '../../../modules/satisfaction/rollup-cube.js';
 
-// The scores' cube and duration sketches (docs/scores.md, "Layers"). Both are filled here from
-// what exists (the cube from satisfaction_daily, the sketches from the orders), month by month,
-// so dashboards read complete layers from the first request after the upgrade.
+// The scores' cube and duration sketches (docs/scores.md, "Layers"); ScoreHotspots1796401300001
+// adds the hotspot cube and fills all three from what exists.
 export class ScoreCube1796401300000 implements MigrationInterface {
   name = 'ScoreCube1796401300000';
 
@@ -14,13 +12,6 @@ export class ScoreCube1796401300000 implements MigrationInterface {
     await queryRunner.query(
       'CREATE TABLE "satisfaction_sketch" ("grain" varchar(1) NOT NULL, "period" varchar(8) NOT NULL, "communityId" integer NOT NULL, "technicianId" integer NOT NULL, "companyId" integer NOT NULL, "n" integer NOT NULL, "sketch" blob NOT NULL, PRIMARY KEY ("grain", "period", "communityId", "technicianId"))',
     );
-    const months: Array<{ companyId: unknown; month: unknown }> = await queryRunner.query(
-      'SELECT DISTINCT companyId, SUBSTR("day", 1, 6) AS month FROM satisfaction_daily ORDER BY companyId, month',
-    );
-    for (const { companyId, month } of months) {
-      await rebuildCubeMonth(queryRunner.manager, Number(companyId), String(month));
-      await rebuildSketchMonth(queryRunner.manager, Number(companyId), String(month));
-    }
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
