@@ -53,6 +53,8 @@ function run(cmd: string, args: string[], timeoutMs: number): Promise<void> {
   });
 }
 
+class ExitedError extends Error {}
+
 /** One mariadbd of the test's own. */
 export class LocalMariadb {
   port = 0;
@@ -85,7 +87,22 @@ export class LocalMariadb {
     this.port = await freePort();
   }
 
+  /**
+   * Start, waiting for the socket and the greeting. The port was free when picked; if mariadbd
+   * exits (another process took the port meanwhile), try again on a new port, three times at most.
+   */
   async start(timeoutMs = 30_000): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.startOnce(timeoutMs);
+      } catch (e) {
+        if (attempt >= 3 || !(e instanceof ExitedError)) throw e;
+        this.port = await freePort();
+      }
+    }
+  }
+
+  private async startOnce(timeoutMs: number): Promise<void> {
     const binary = BINARIES.find((p) => existsSync(p))!;
     const args = [
       '--no-defaults',
