@@ -1,5 +1,6 @@
 import {
   AuditOutlined,
+  AccountBookOutlined,
   DashboardOutlined,
   DatabaseOutlined,
   FormOutlined,
@@ -70,6 +71,14 @@ export const ROUTES: readonly ConsoleRoute[] = [
     roles: ['admin', 'supervisor'],
     load: () => import('./pages/surveys/index'),
     component: lazy(() => import('./pages/surveys/index')),
+  },
+  {
+    path: '/fees',
+    label: '费用收款',
+    icon: <AccountBookOutlined />,
+    roles: ['admin', 'supervisor', 'desk'],
+    load: () => import('./pages/fees/index'),
+    component: lazy(() => import('./pages/fees/index')),
   },
   {
     path: '/audit',

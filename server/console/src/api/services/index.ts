@@ -11,6 +11,7 @@ import { lookupsService } from './lookups';
 import { bindingsService, masterDataService } from './master-data';
 import { ordersService } from './orders';
 import { passwordResetService, platformService } from './platform';
+import { paymentsService } from './payments';
 import { followUpPolicyService, priceItemsService, routingRulesService, slaPoliciesService } from './rules';
 import { scoresService } from './scores';
 import { smsService } from './sms';
@@ -35,6 +36,7 @@ export function createServices(client: ApiClient) {
     surveys: surveysService(client),
     audit: auditService(client),
     sms: smsService(client),
+    payments: paymentsService(client),
     platform: platformService(client),
     passwordReset: passwordResetService(client),
   };
