@@ -14,6 +14,7 @@ import { ArrivalModule } from './modules/arrival/arrival.module.js';
 import { AccountsModule } from './modules/accounts/accounts.module.js';
 import { AuditModule } from './modules/audit/audit.module.js';
 import { AuthModule } from './modules/auth/auth.module.js';
+import { BillingModule } from './modules/billing/billing.module.js';
 import { ImportsModule } from './modules/imports/imports.module.js';
 import { InspectionsModule } from './modules/inspections/inspections.module.js';
 import { CategoriesModule } from './modules/categories/categories.module.js';
@@ -89,6 +90,7 @@ export class AppModule {
         MyDayModule,
         LiveModule,
         ArrivalModule,
+        BillingModule,
         InspectionsModule,
       ],
       providers: [

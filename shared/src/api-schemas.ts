@@ -60,6 +60,8 @@ export const API_SCHEMAS = {
       'work_order_merge',
       'payment',
       'payment_refund',
+      'order_bill',
+      'fee_setting',
     ],
   },
   AuditLogEntryView: {
@@ -128,6 +130,41 @@ export const API_SCHEMAS = {
     required: ['items', 'total', 'page', 'pageSize'],
     additionalProperties: false,
     description: '`GET /api/audit-log`, newest first.',
+  },
+  BillLine: {
+    type: 'object',
+    properties: {
+      priceItemId: {
+        type: 'number',
+        description: 'The price-list item, or null for a line off the list.',
+        nullable: true,
+      },
+      name: {
+        type: 'string',
+      },
+      kind: {
+        $ref: '#/components/schemas/FeeKind',
+      },
+      unit: {
+        type: 'string',
+      },
+      unitPriceFen: {
+        type: 'number',
+      },
+      quantity: {
+        type: 'number',
+      },
+      amountFen: {
+        type: 'number',
+      },
+    },
+    required: ['priceItemId', 'name', 'kind', 'unit', 'unitPriceFen', 'quantity', 'amountFen'],
+    additionalProperties: false,
+    description: 'One line of a bill: what was used, at the quoted unit price.',
+  },
+  BillStatus: {
+    type: 'string',
+    enum: ['unpaid', 'paid', 'waived', 'free'],
   },
   BindingRelation: {
     type: 'string',
@@ -1113,24 +1150,12 @@ export const API_SCHEMAS = {
       },
       quote: {
         nullable: true,
+        allOf: [
+          {
+            $ref: '#/components/schemas/QuoteView',
+          },
+        ],
         type: 'object',
-        properties: {
-          items: {
-            type: 'array',
-            items: {
-              $ref: '#/components/schemas/QuoteItem',
-            },
-          },
-          totalFen: {
-            type: 'number',
-          },
-          approved: {
-            type: 'boolean',
-            nullable: true,
-          },
-        },
-        required: ['items', 'totalFen', 'approved'],
-        additionalProperties: false,
       },
       urgeCount: {
         type: 'number',
@@ -1211,6 +1236,16 @@ export const API_SCHEMAS = {
           $ref: '#/components/schemas/StagePromiseView',
         },
         description: "The current cycle's stage promises in stage order (empty: the order has no SLA clocks).",
+      },
+      bill: {
+        description: "The repair's bill once completed with one (docs/fees.md); null: none.",
+        nullable: true,
+        allOf: [
+          {
+            $ref: '#/components/schemas/OrderBillView',
+          },
+        ],
+        type: 'object',
       },
       duplicate: {
         type: 'boolean',
@@ -1406,6 +1441,10 @@ export const API_SCHEMAS = {
     type: 'string',
     enum: [
       'VALIDATION_FAILED',
+      'QUOTE_REASON_REQUIRED',
+      'QUOTE_ITEM_NOT_ON_LIST',
+      'BILL_REQUIRED',
+      'BILL_LINE_UNKNOWN',
       'IDEMPOTENCY_KEY_INVALID',
       'IMAGE_INVALID',
       'PHONE_PROOF_REQUIRED',
@@ -1425,6 +1464,10 @@ export const API_SCHEMAS = {
       'NOT_FOUND',
       'VERSION_CONFLICT',
       'TRANSITION_NOT_ALLOWED',
+      'QUOTE_AWAITS_SUPERVISOR',
+      'BILL_OVER_QUOTE',
+      'BILL_UNPAID',
+      'BILL_NOT_UNPAID',
       'IDEMPOTENCY_KEY_REUSED',
       'USERNAME_TAKEN',
       'BINDING_EXISTS',
@@ -1573,6 +1616,26 @@ export const API_SCHEMAS = {
     },
     required: ['n', 'actual', 'expected', 'delta'],
     additionalProperties: false,
+  },
+  FeeKind: {
+    type: 'string',
+    enum: ['labour', 'material'],
+  },
+  FeeSettingView: {
+    type: 'object',
+    properties: {
+      communityId: {
+        type: 'number',
+      },
+      quoteCeilingFen: {
+        type: 'number',
+        description: "Quotes above this total (fen) need a supervisor's approval; null = no ceiling.",
+        nullable: true,
+      },
+    },
+    required: ['communityId', 'quoteCeilingFen'],
+    additionalProperties: false,
+    description: "A community's fee settings (GET/PUT /api/admin/fee-settings/:communityId).",
   },
   FeeTotalsRow: {
     type: 'object',
@@ -3282,6 +3345,84 @@ export const API_SCHEMAS = {
     required: ['n', 'promoters', 'passives', 'detractors', 'nps'],
     additionalProperties: false,
   },
+  OrderBillView: {
+    type: 'object',
+    properties: {
+      id: {
+        type: 'number',
+      },
+      status: {
+        $ref: '#/components/schemas/BillStatus',
+      },
+      totalFen: {
+        type: 'number',
+      },
+      paidFen: {
+        type: 'number',
+      },
+      dueFen: {
+        type: 'number',
+        description: 'What is still owed (0 unless unpaid).',
+      },
+      lines: {
+        type: 'array',
+        items: {
+          $ref: '#/components/schemas/BillLine',
+        },
+      },
+      approvedQuoteFen: {
+        type: 'number',
+      },
+      waivedReason: {
+        type: 'string',
+        nullable: true,
+      },
+      waivedAt: {
+        type: 'string',
+        nullable: true,
+      },
+      waivedBy: {
+        nullable: true,
+        type: 'object',
+        properties: {
+          id: {
+            type: 'number',
+          },
+          name: {
+            type: 'string',
+          },
+        },
+        required: ['id', 'name'],
+        additionalProperties: false,
+      },
+      version: {
+        type: 'number',
+      },
+      createdAt: {
+        type: 'string',
+      },
+      updatedAt: {
+        type: 'string',
+      },
+    },
+    required: [
+      'id',
+      'status',
+      'totalFen',
+      'paidFen',
+      'dueFen',
+      'lines',
+      'approvedQuoteFen',
+      'waivedReason',
+      'waivedAt',
+      'waivedBy',
+      'version',
+      'createdAt',
+      'updatedAt',
+    ],
+    additionalProperties: false,
+    description: 'The bill as the order detail shows it (GET /api/work-orders/:id).',
+  },
   PasswordResetResponse: {
     type: 'object',
     properties: {
@@ -3636,14 +3777,26 @@ export const API_SCHEMAS = {
     required: ['communityId', 'communityName', 'items'],
     additionalProperties: false,
   },
+  QuoteFlag: {
+    type: 'string',
+    enum: ['off_list', 'over_list'],
+    description: 'Why a quote line is shown with a warning: not on the price list, or dearer than it.',
+  },
   QuoteItem: {
     type: 'object',
     properties: {
+      priceItemId: {
+        type: 'number',
+        description: 'The price-list item, or null for a line off the list.',
+        nullable: true,
+      },
       kind: {
-        type: 'string',
-        enum: ['labour', 'material'],
+        $ref: '#/components/schemas/FeeKind',
       },
       name: {
+        type: 'string',
+      },
+      unit: {
         type: 'string',
       },
       quantity: {
@@ -3651,11 +3804,85 @@ export const API_SCHEMAS = {
       },
       unitPriceFen: {
         type: 'number',
-        description: 'Unit price in fen (0.01 CNY), an integer.',
+        description: 'The price charged per unit in fen (0.01 CNY), an integer.',
+      },
+      listPriceFen: {
+        type: 'number',
+        description: "The list's price per unit in fen (null off the list).",
+        nullable: true,
+      },
+      amountFen: {
+        type: 'number',
+        description: 'quantity x unitPriceFen.',
+      },
+      flag: {
+        description: 'off_list | over_list: shown as a warning to the resident and in the console.',
+        nullable: true,
+        allOf: [
+          {
+            $ref: '#/components/schemas/QuoteFlag',
+          },
+        ],
+        type: 'string',
+      },
+      reason: {
+        type: 'string',
+        description: "The technician's reason for a flagged line.",
+        nullable: true,
       },
     },
-    required: ['kind', 'name', 'quantity', 'unitPriceFen'],
+    required: [
+      'priceItemId',
+      'kind',
+      'name',
+      'unit',
+      'quantity',
+      'unitPriceFen',
+      'listPriceFen',
+      'amountFen',
+      'flag',
+      'reason',
+    ],
     additionalProperties: false,
+    description: 'A priced quote line (docs/fees.md): from the price list, or off it with a reason.',
+  },
+  QuoteState: {
+    type: 'string',
+    enum: ['supervisor', 'resident', 'approved', 'rejected', 'returned'],
+  },
+  QuoteView: {
+    type: 'object',
+    properties: {
+      items: {
+        type: 'array',
+        items: {
+          $ref: '#/components/schemas/QuoteItem',
+        },
+      },
+      totalFen: {
+        type: 'number',
+      },
+      approved: {
+        type: 'boolean',
+        nullable: true,
+      },
+      state: {
+        $ref: '#/components/schemas/QuoteState',
+      },
+      rejectReason: {
+        type: 'string',
+        description: "The resident's reason for rejecting it.",
+        nullable: true,
+      },
+      flaggedCount: {
+        type: 'number',
+        description: 'Lines off the list or above it.',
+      },
+    },
+    required: ['items', 'totalFen', 'approved', 'state', 'rejectReason', 'flaggedCount'],
+    additionalProperties: false,
+    description:
+      "An order's quote. A resident does not see the lines while a supervisor reviews it (state `supervisor`).",
   },
   RatingDimension: {
     type: 'string',
@@ -6036,6 +6263,8 @@ export const API_SCHEMAS = {
       'pause',
       'resume',
       'quote',
+      'release_quote',
+      'return_quote',
       'approve_quote',
       'reject_quote',
       'complete',
@@ -6157,24 +6386,12 @@ export const API_SCHEMAS = {
       },
       quote: {
         nullable: true,
+        allOf: [
+          {
+            $ref: '#/components/schemas/QuoteView',
+          },
+        ],
         type: 'object',
-        properties: {
-          items: {
-            type: 'array',
-            items: {
-              $ref: '#/components/schemas/QuoteItem',
-            },
-          },
-          totalFen: {
-            type: 'number',
-          },
-          approved: {
-            type: 'boolean',
-            nullable: true,
-          },
-        },
-        required: ['items', 'totalFen', 'approved'],
-        additionalProperties: false,
       },
       urgeCount: {
         type: 'number',
@@ -6255,6 +6472,16 @@ export const API_SCHEMAS = {
           $ref: '#/components/schemas/StagePromiseView',
         },
         description: "The current cycle's stage promises in stage order (empty: the order has no SLA clocks).",
+      },
+      bill: {
+        description: "The repair's bill once completed with one (docs/fees.md); null: none.",
+        nullable: true,
+        allOf: [
+          {
+            $ref: '#/components/schemas/OrderBillView',
+          },
+        ],
+        type: 'object',
       },
     },
     required: [
@@ -6445,24 +6672,12 @@ export const API_SCHEMAS = {
       },
       quote: {
         nullable: true,
+        allOf: [
+          {
+            $ref: '#/components/schemas/QuoteView',
+          },
+        ],
         type: 'object',
-        properties: {
-          items: {
-            type: 'array',
-            items: {
-              $ref: '#/components/schemas/QuoteItem',
-            },
-          },
-          totalFen: {
-            type: 'number',
-          },
-          approved: {
-            type: 'boolean',
-            nullable: true,
-          },
-        },
-        required: ['items', 'totalFen', 'approved'],
-        additionalProperties: false,
       },
       urgeCount: {
         type: 'number',

@@ -8,6 +8,7 @@ import type { CompactRoutingDecision } from './routing-compact.js';
 import type { RatingDimension, ServperfDimension } from './satisfaction/index.js';
 import type { SlaStage } from './sla.js';
 import type { PromiseState } from './stage-promises.js';
+import type { BillUseInput, FeeKind, OrderBillView, QuoteFlag, QuoteLineInput, QuoteState } from './billing.js';
 
 export interface Page<T> {
   items: T[];
@@ -62,12 +63,36 @@ export interface HouseBindingView {
   phoneProof?: PhoneProof | null;
 }
 
+/** A priced quote line (docs/fees.md): from the price list, or off it with a reason. */
 export interface QuoteItem {
-  kind: 'labour' | 'material';
+  /** The price-list item, or null for a line off the list. */
+  priceItemId: number | null;
+  kind: FeeKind;
   name: string;
+  unit: string;
   quantity: number;
-  /** Unit price in fen (0.01 CNY), an integer. */
+  /** The price charged per unit in fen (0.01 CNY), an integer. */
   unitPriceFen: number;
+  /** The list's price per unit in fen (null off the list). */
+  listPriceFen: number | null;
+  /** quantity x unitPriceFen. */
+  amountFen: number;
+  /** off_list | over_list: shown as a warning to the resident and in the console. */
+  flag: QuoteFlag | null;
+  /** The technician's reason for a flagged line. */
+  reason: string | null;
+}
+
+/** An order's quote. A resident does not see the lines while a supervisor reviews it (state `supervisor`). */
+export interface QuoteView {
+  items: QuoteItem[];
+  totalFen: number;
+  approved: boolean | null;
+  state: QuoteState;
+  /** The resident's reason for rejecting it. */
+  rejectReason: string | null;
+  /** Lines off the list or above it. */
+  flaggedCount: number;
 }
 
 export interface PersonRef {
@@ -107,7 +132,7 @@ export interface WorkOrderView {
   about?: { id: number; name: string } | null;
   photoIds: number[];
   photos: PhotoRef[];
-  quote: { items: QuoteItem[]; totalFen: number; approved: boolean | null } | null;
+  quote: QuoteView | null;
   urgeCount: number;
   /** Times the resident reopened it (the fix failed). */
   reopenCount: number;
@@ -182,6 +207,8 @@ export interface WorkOrderDetailView extends WorkOrderView {
   arrival?: ArrivalView | null;
   /** The current cycle's stage promises in stage order (empty: the order has no SLA clocks). */
   promises?: StagePromiseView[];
+  /** The repair's bill once completed with one (docs/fees.md); null: none. */
+  bill?: OrderBillView | null;
 }
 
 /** The answer to POST /api/work-orders: the order, and whether it was an earlier identical one. */
@@ -265,7 +292,12 @@ export interface TransitionInput {
   pauseReason?: PauseReason;
   /** complete: the after photos. */
   photoIds?: number[];
-  quoteItems?: QuoteItem[];
+  /** quote: the lines, priced by the server from the community's price list. */
+  quoteItems?: QuoteLineInput[];
+  /** complete after an approved quote: what was used, by quote line (or `free`). */
+  bill?: { lines: BillUseInput[] };
+  /** complete: a free repair (within the property fee), no payment. */
+  free?: boolean;
   /** depart, arrive: where the technician's phone is (GCJ-02), with their consent; both or neither. */
   latitude?: number;
   longitude?: number;

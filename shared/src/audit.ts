@@ -30,6 +30,8 @@ export const AUDIT_ENTITY_TYPES = [
   'work_order_merge',
   'payment',
   'payment_refund',
+  'order_bill',
+  'fee_setting',
 ] as const;
 export type AuditEntityType = (typeof AUDIT_ENTITY_TYPES)[number];
 

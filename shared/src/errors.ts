@@ -4,6 +4,10 @@
  */
 export const ERROR_CATALOGUE = {
   VALIDATION_FAILED: { status: 400, zh: '提交的信息有误，请检查后重试' },
+  QUOTE_REASON_REQUIRED: { status: 400, zh: '不在收费标准内或高于标准价的项目需要填写原因' },
+  QUOTE_ITEM_NOT_ON_LIST: { status: 400, zh: '本小区的收费标准中没有该项目，请刷新后重选' },
+  BILL_REQUIRED: { status: 400, zh: '请填写实际使用的项目和数量，或标记为免费维修' },
+  BILL_LINE_UNKNOWN: { status: 400, zh: '账单项目不在已同意的报价中' },
   IDEMPOTENCY_KEY_INVALID: { status: 400, zh: '请求标识无效' },
   IMAGE_INVALID: { status: 400, zh: '图片无法识别，请重新拍摄或选择照片' },
   PHONE_PROOF_REQUIRED: { status: 400, zh: '请先验证手机号（微信授权或短信验证码）' },
@@ -23,6 +27,10 @@ export const ERROR_CATALOGUE = {
   NOT_FOUND: { status: 404, zh: '内容不存在或已删除' },
   VERSION_CONFLICT: { status: 409, zh: '工单已被他人更新，请刷新后重试' },
   TRANSITION_NOT_ALLOWED: { status: 409, zh: '当前状态下不能执行此操作' },
+  QUOTE_AWAITS_SUPERVISOR: { status: 409, zh: '报价超过上限，正在等待主管审核' },
+  BILL_OVER_QUOTE: { status: 409, zh: '账单金额超过已同意的报价，请重新报价并等住户同意' },
+  BILL_UNPAID: { status: 409, zh: '维修账单尚未支付，支付或由物业减免后才能关闭工单' },
+  BILL_NOT_UNPAID: { status: 409, zh: '账单不是待支付状态' },
   IDEMPOTENCY_KEY_REUSED: { status: 409, zh: '同一请求标识已用于不同的内容' },
   USERNAME_TAKEN: { status: 409, zh: '用户名已被使用，请换一个' },
   BINDING_EXISTS: { status: 409, zh: '已提交过该房屋的绑定申请' },

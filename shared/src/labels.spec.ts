@@ -1,5 +1,6 @@
 import { FOLLOW_UP_POLICY_VALUES, LEAVE_STATUSES, PRICE_KINDS, SURVEY_STATUS_VALUES } from './admin-api.js';
 import { AUDIT_ACTIONS, AUDIT_ENTITY_TYPES } from './audit.js';
+import { BILL_STATUSES, QUOTE_PAUSE_REASONS, QUOTE_STATES } from './billing.js';
 import { FOLLOW_UP_REASONS } from './follow-up.js';
 import * as labels from './labels.js';
 import { BINDING_RELATIONS, BINDING_STATUSES } from './places.js';
@@ -55,6 +56,10 @@ const CASES: Array<[string, Record<string, string>, readonly string[]]> = [
   ['RESIDENT_CREATE_LABELS', labels.RESIDENT_CREATE_LABELS, WORK_ORDER_KINDS],
   ['RESIDENT_CANCEL_LABELS', labels.RESIDENT_CANCEL_LABELS, WORK_ORDER_KINDS],
   ['SURVEY_DIMENSION_LABELS', labels.SURVEY_DIMENSION_LABELS, SERVPERF_DIMENSIONS],
+  ['BILL_STATUS_LABELS', labels.BILL_STATUS_LABELS, BILL_STATUSES],
+  ['QUOTE_STATE_LABELS', labels.QUOTE_STATE_LABELS, QUOTE_STATES],
+  ['QUOTE_FLAG_LABELS', labels.QUOTE_FLAG_LABELS, ['off_list', 'over_list']],
+  ['QUOTE_PAUSE_LABELS', labels.QUOTE_PAUSE_LABELS, Object.values(QUOTE_PAUSE_REASONS)],
 ];
 
 /** Words of the staff's routing that must never reach a resident's screen. */

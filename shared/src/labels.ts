@@ -12,6 +12,7 @@ import type { FollowUpPolicyValue, LeaveStatus, PriceKind, SurveyStatusValue } f
 import type { AuditAction, AuditEntityType } from './audit.js';
 import type { FollowUpReason } from './follow-up.js';
 import type { RoutingState } from './order-effects.js';
+import type { BillStatus, QuoteFlag, QuoteState, QUOTE_PAUSE_REASONS } from './billing.js';
 import type { BindingRelation, BindingStatus } from './places.js';
 import type { RatingDimension } from './satisfaction/ratings.js';
 import type { AcsiItem, ServperfDimension } from './satisfaction/survey.js';
@@ -53,6 +54,8 @@ export const ACTION_LABELS: Record<WorkOrderAction, string> = {
   pause: '暂停',
   resume: '继续',
   quote: '报价',
+  release_quote: '审核通过报价',
+  return_quote: '退回报价',
   approve_quote: '同意报价',
   reject_quote: '拒绝报价',
   complete: '完工',
@@ -162,6 +165,8 @@ export const RESIDENT_TIMELINE_LABELS: Record<WorkOrderAction | 'create', string
   pause: '暂停',
   resume: '继续',
   quote: '报价',
+  release_quote: '报价审核通过',
+  return_quote: '报价退回修改',
   approve_quote: '同意报价',
   reject_quote: '拒绝报价',
   complete: '完工',
@@ -230,6 +235,14 @@ export function noteText(action: string, note: string): string {
   return action === 'pause' && Object.hasOwn(PAUSE_REASON_LABELS, note)
     ? PAUSE_REASON_LABELS[note as PauseReason]
     : note;
+}
+
+/** An SLA clock's pause reason in words: a pause's reason code or a waiting quote. */
+export function slaPauseText(reason: string | null): string | null {
+  if (reason === null) return null;
+  if (Object.hasOwn(QUOTE_PAUSE_LABELS, reason)) return QUOTE_PAUSE_LABELS[reason as keyof typeof QUOTE_PAUSE_LABELS];
+  if (Object.hasOwn(PAUSE_REASON_LABELS, reason)) return `暂停：${PAUSE_REASON_LABELS[reason as PauseReason]}`;
+  return reason;
 }
 
 /** A change of hands in words: 由 张师傅 改派给 李师傅, 派给 李师傅, 由 张师傅 转给 李师傅. */
@@ -448,6 +461,35 @@ export const SURVEY_STATUS_LABELS: Record<SurveyStatusValue, string> = {
 };
 
 // ---------------------------------------------------------------------------------------------
+// Fees (docs/fees.md)
+
+export const BILL_STATUS_LABELS: Record<BillStatus, string> = {
+  unpaid: '待支付',
+  paid: '已支付',
+  waived: '已减免',
+  free: '免费维修',
+};
+
+export const QUOTE_STATE_LABELS: Record<QuoteState, string> = {
+  supervisor: '待主管审核',
+  resident: '待住户确认',
+  approved: '住户已同意',
+  rejected: '住户未同意',
+  returned: '主管已退回',
+};
+
+export const QUOTE_FLAG_LABELS: Record<QuoteFlag, string> = {
+  off_list: '收费标准外',
+  over_list: '高于标准价',
+};
+
+/** Why the resolve clock stands still while a quote waits (sla_clock.pauseReason). */
+export const QUOTE_PAUSE_LABELS: Record<(typeof QUOTE_PAUSE_REASONS)[keyof typeof QUOTE_PAUSE_REASONS], string> = {
+  quote_supervisor: '报价待主管审核，处理时限暂停',
+  quote_resident: '报价待住户确认，处理时限暂停',
+};
+
+// ---------------------------------------------------------------------------------------------
 // Rules and master data
 
 export const PRICE_KIND_LABELS: Record<PriceKind, string> = { labour: '人工', material: '材料' };
@@ -486,6 +528,8 @@ export const AUDIT_ENTITY_LABELS: Record<AuditEntityType, string> = {
   work_order_merge: '工单合并',
   payment: '收款',
   payment_refund: '退款',
+  order_bill: '维修账单',
+  fee_setting: '收费设置',
 };
 
 export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {

@@ -3,6 +3,8 @@ import { planAction, planCreate, SYSTEM_ACTOR, type EffectActor, type OrderFacts
 import { targetStatus, transition } from './state-machine.js';
 import { WORK_ORDER_ACTIONS, WORK_ORDER_STATUSES, type WorkOrderStatus } from './work-order.js';
 import type { ActorRole } from './roles.js';
+import { quoteActionRefusal, QUOTE_STATES, type QuoteState } from './billing.js';
+import type { QuoteItem } from './api.js';
 
 const NOW = new Date('2026-03-01T02:00:00Z');
 /** Statuses in which somebody must be assigned to the order. */
@@ -28,6 +30,8 @@ const COLUMNS = new Set([
   'quoteItems',
   'quoteTotalFen',
   'quoteApproved',
+  'quoteState',
+  'quoteRejectReason',
   'ratingStars',
   'unrated',
 ]);
@@ -44,6 +48,7 @@ const facts = fc
     visits: fc.nat(3),
     accepted: fc.boolean(),
     rated: fc.option(fc.integer({ min: 1, max: 5 }), { nil: null }),
+    quoteState: fc.option(fc.constantFrom(...QUOTE_STATES), { nil: null }),
   })
   .map((f): OrderFacts => ({
     status: f.status,
@@ -57,6 +62,7 @@ const facts = fc
     arrivedAt: null,
     firstCompletedAt: null,
     ratingStars: f.rated,
+    quoteState: f.quoteState,
   }));
 
 const actorFor = (order: OrderFacts) =>
@@ -69,11 +75,21 @@ const actorFor = (order: OrderFacts) =>
       isReporter: a.reporter,
     }));
 
+const line = (l: Pick<QuoteItem, 'kind' | 'name' | 'quantity' | 'unitPriceFen'>): QuoteItem => ({
+  priceItemId: null,
+  unit: '项',
+  listPriceFen: null,
+  amountFen: l.quantity * l.unitPriceFen,
+  flag: 'off_list',
+  reason: '标准外',
+  ...l,
+});
 const input = {
   assigneeId: 7,
+  reason: '太贵了',
   quoteItems: [
-    { kind: 'labour' as const, name: '上门费', quantity: 1, unitPriceFen: 3000 },
-    { kind: 'material' as const, name: '阀芯', quantity: 2, unitPriceFen: 4550 },
+    line({ kind: 'labour', name: '上门费', quantity: 1, unitPriceFen: 3000 }),
+    line({ kind: 'material', name: '阀芯', quantity: 2, unitPriceFen: 4550 }),
   ],
 };
 
@@ -87,6 +103,12 @@ describe('planAction', () => {
           const plan = planAction(order, { ...input, action }, actor, NOW);
           if (!checked.ok) {
             expect(plan).toEqual(checked);
+            return;
+          }
+          // The quote's state refuses some actions the table allows (docs/fees.md).
+          const refusal = quoteActionRefusal(action, (order.quoteState ?? null) as QuoteState | null);
+          if (refusal) {
+            expect(plan).toEqual({ ok: false, code: refusal });
             return;
           }
           if (!plan.ok) throw new Error('an allowed action was refused');
@@ -119,7 +141,7 @@ describe('planAction', () => {
     );
   });
 
-  it('prices a quote from its lines and asks the resident again', () => {
+  it('totals a priced quote, asks the resident again, and pauses the resolve clock while they decide', () => {
     const order = { ...planFacts('in_progress'), assigneeId: 5 };
     const plan = planAction(order, { action: 'quote', quoteItems: input.quoteItems }, tech(5), NOW);
     expect(plan.ok && plan.effects.patch).toEqual({
@@ -127,7 +149,69 @@ describe('planAction', () => {
       quoteItems: input.quoteItems,
       quoteTotalFen: 3000 + 2 * 4550,
       quoteApproved: null,
+      quoteState: 'resident',
+      quoteRejectReason: null,
     });
+    expect(plan.ok && plan.effects.clocks).toMatchObject({ pauseResolve: true, pauseReason: 'quote_resident' });
+  });
+
+  it('a quote above the ceiling waits for a supervisor: the resident cannot decide until it is released', () => {
+    const order = { ...planFacts('in_progress'), assigneeId: 5 };
+    const plan = planAction(
+      order,
+      { action: 'quote', quoteItems: input.quoteItems, quoteNeedsSupervisor: true },
+      tech(5),
+      NOW,
+    );
+    expect(plan.ok && plan.effects.patch.quoteState).toBe('supervisor');
+    expect(plan.ok && plan.effects.clocks.pauseReason).toBe('quote_supervisor');
+    const waiting = { ...order, status: 'quoted' as const, quoteState: 'supervisor' };
+    const resident: EffectActor = { role: 'resident', userId: 9, isAssignee: false, isReporter: true };
+    expect(planAction(waiting, { action: 'approve_quote' }, resident, NOW)).toEqual({
+      ok: false,
+      code: 'QUOTE_AWAITS_SUPERVISOR',
+    });
+    const supervisor: EffectActor = { role: 'supervisor', userId: 2, isAssignee: false, isReporter: false };
+    const released = planAction(waiting, { action: 'release_quote' }, supervisor, NOW);
+    expect(released.ok && released.effects.patch).toEqual({ status: 'quoted', quoteState: 'resident' });
+    expect(released.ok && released.effects.clocks).toMatchObject({ pauseResolve: true, pauseReason: 'quote_resident' });
+    const returned = planAction(waiting, { action: 'return_quote' }, supervisor, NOW);
+    expect(returned.ok && returned.effects.patch).toEqual({ status: 'in_progress', quoteState: 'returned' });
+    expect(returned.ok && returned.effects.clocks.resumeResolve).toBe(true);
+    // Once released there is nothing left to review.
+    expect(planAction({ ...waiting, quoteState: 'resident' }, { action: 'release_quote' }, supervisor, NOW)).toEqual({
+      ok: false,
+      code: 'TRANSITION_NOT_ALLOWED',
+    });
+  });
+
+  it("the resident's decision resumes the clock; a rejection keeps its reason", () => {
+    const waiting = { ...planFacts('quoted'), assigneeId: 5, quoteState: 'resident' };
+    const resident: EffectActor = { role: 'resident', userId: 9, isAssignee: false, isReporter: true };
+    const rejected = planAction(waiting, { action: 'reject_quote', reason: '太贵了' }, resident, NOW);
+    expect(rejected.ok && rejected.effects.patch).toEqual({
+      status: 'in_progress',
+      quoteApproved: false,
+      quoteState: 'rejected',
+      quoteRejectReason: '太贵了',
+    });
+    expect(rejected.ok && rejected.effects.clocks.resumeResolve).toBe(true);
+    const approved = planAction(waiting, { action: 'approve_quote' }, resident, NOW);
+    expect(approved.ok && approved.effects.patch).toEqual({
+      status: 'in_progress',
+      quoteApproved: true,
+      quoteState: 'approved',
+    });
+    expect(approved.ok && approved.effects.clocks.resumeResolve).toBe(true);
+  });
+
+  it('a completion carries its bill; no other action does', () => {
+    const order = { ...planFacts('in_progress'), assigneeId: 5 };
+    const bill = { status: 'free' as const, lines: [], totalFen: 0, approvedQuoteFen: 0 };
+    const plan = planAction(order, { action: 'complete', bill }, tech(5), NOW);
+    expect(plan.ok && plan.effects.bill).toEqual(bill);
+    const pause = planAction(order, { action: 'pause', bill }, tech(5), NOW);
+    expect(pause.ok && pause.effects.bill).toBeNull();
   });
 
   it('declines for the technician whose offer timed out, and leaves them out of the next round', () => {

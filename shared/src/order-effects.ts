@@ -6,6 +6,7 @@
  * `planCreate` or `planAction` here and nowhere else.
  */
 import type { QuoteItem, WorkOrderView } from './api.js';
+import { QUOTE_PAUSE_REASONS, quoteActionRefusal, type BillLine, type QuoteState } from './billing.js';
 import type { SlaStage } from './sla.js';
 import { transition, type ActorContext } from './state-machine.js';
 import type { Channel, Priority, WorkOrderAction, WorkOrderKind, WorkOrderStatus } from './work-order.js';
@@ -25,6 +26,8 @@ export interface OrderFacts {
   arrivedAt: Date | null;
   firstCompletedAt: Date | null;
   ratingStars: number | null;
+  /** Where the order's quote stands (docs/fees.md); absent or null: no quote. */
+  quoteState?: string | null;
 }
 
 /** The columns an action may write (the lifecycle adds `version + 1` and `updatedAt`). */
@@ -47,6 +50,8 @@ export interface OrderPatch {
   quoteItems?: QuoteItem[];
   quoteTotalFen?: number;
   quoteApproved?: boolean | null;
+  quoteState?: QuoteState | null;
+  quoteRejectReason?: string | null;
   ratingStars?: number;
   unrated?: boolean;
 }
@@ -65,8 +70,14 @@ export interface ActionInput {
   offerExpiresAt?: Date | null;
   /** decline: who declines (default: the acting technician, or for the system the assignee). */
   declinedBy?: number;
-  /** quote: the lines. */
+  /** quote: the lines, priced by the server (billing's priceQuote). */
   quoteItems?: QuoteItem[];
+  /** quote: above the community's ceiling, so a supervisor sees it first. */
+  quoteNeedsSupervisor?: boolean;
+  /** reject_quote: the resident's reason. */
+  reason?: string;
+  /** complete: the bill of what was used (or a free repair); absent: the order gets no bill. */
+  bill?: BillEffect;
   /** confirm through a rating: the stars. */
   stars?: number;
 }
@@ -81,6 +92,16 @@ export interface ClockEffects {
   cancelAll: boolean;
   pauseResolve: boolean;
   resumeResolve: boolean;
+  /** Why the resolve clock pauses when not the request's reason (a quote waiting for a decision). */
+  pauseReason?: string;
+}
+
+/** The bill a completion writes (billing applies it): lines used, or a free repair. */
+export interface BillEffect {
+  status: 'unpaid' | 'free';
+  lines: BillLine[];
+  totalFen: number;
+  approvedQuoteFen: number;
 }
 
 /** What routing does after the change. */
@@ -106,9 +127,13 @@ export interface Effects {
   clocks: ClockEffects;
   routing: RoutingEffects;
   ratingWindow: RatingWindowEffect;
+  /** complete: the bill to write; null otherwise. */
+  bill: BillEffect | null;
 }
 
-export type Plan = { ok: true; effects: Effects } | { ok: false; code: 'TRANSITION_NOT_ALLOWED' | 'FORBIDDEN' };
+export type Plan =
+  | { ok: true; effects: Effects }
+  | { ok: false; code: 'TRANSITION_NOT_ALLOWED' | 'FORBIDDEN' | 'QUOTE_AWAITS_SUPERVISOR' };
 
 /** Which stage clocks an action stops. */
 const STOPS: Partial<Record<WorkOrderAction, readonly SlaStage[]>> = {
@@ -170,19 +195,19 @@ function patchOf(order: OrderFacts, input: ActionInput, actor: EffectActor, now:
     case 'pool':
       return { assigneeId: null, routingState: 'pooled', offerExpiresAt: null };
     case 'quote': {
-      const items = required(input.quoteItems, action, 'quoteItems').map((i) => ({
-        kind: i.kind,
-        name: i.name,
-        quantity: i.quantity,
-        unitPriceFen: i.unitPriceFen,
-      }));
-      const quoteTotalFen = items.reduce((sum, i) => sum + i.quantity * i.unitPriceFen, 0);
-      return { quoteItems: items, quoteTotalFen, quoteApproved: null };
+      const items = required(input.quoteItems, action, 'quoteItems');
+      const quoteTotalFen = items.reduce((sum, i) => sum + i.amountFen, 0);
+      const quoteState: QuoteState = input.quoteNeedsSupervisor ? 'supervisor' : 'resident';
+      return { quoteItems: items, quoteTotalFen, quoteApproved: null, quoteState, quoteRejectReason: null };
     }
+    case 'release_quote':
+      return { quoteState: 'resident' };
+    case 'return_quote':
+      return { quoteState: 'returned' };
     case 'approve_quote':
-      return { quoteApproved: true };
+      return { quoteApproved: true, quoteState: 'approved' };
     case 'reject_quote':
-      return { quoteApproved: false };
+      return { quoteApproved: false, quoteState: 'rejected', quoteRejectReason: input.reason ?? null };
     case 'complete':
       return { completedAt: now, firstCompletedAt: order.firstCompletedAt ?? now, completedById: actor.userId };
     case 'confirm':
@@ -214,14 +239,23 @@ function patchOf(order: OrderFacts, input: ActionInput, actor: EffectActor, now:
   }
 }
 
-function clocksOf(action: WorkOrderAction, reopenCount: number): ClockEffects {
-  return {
+/** Actions after which the resolve clock runs again (the technician has the order back). */
+const RESUMES = new Set<WorkOrderAction>(['resume', 'approve_quote', 'reject_quote', 'return_quote']);
+
+function clocksOf(action: WorkOrderAction, reopenCount: number, patch: OrderPatch): ClockEffects {
+  const clocks: ClockEffects = {
     startCycle: action === 'reopen' ? reopenCount : null,
     stop: STOPS[action] ?? [],
     cancelAll: action === 'cancel',
-    pauseResolve: action === 'pause',
-    resumeResolve: action === 'resume',
+    // A quote waits for the supervisor, then the resident: the technician's resolve clock stands still.
+    pauseResolve: action === 'pause' || action === 'quote' || action === 'release_quote',
+    resumeResolve: RESUMES.has(action),
   };
+  if (action === 'quote' || action === 'release_quote') {
+    clocks.pauseReason =
+      patch.quoteState === 'supervisor' ? QUOTE_PAUSE_REASONS.supervisor : QUOTE_PAUSE_REASONS.resident;
+  }
+  return clocks;
 }
 
 /**
@@ -232,6 +266,8 @@ function clocksOf(action: WorkOrderAction, reopenCount: number): ClockEffects {
 export function planAction(order: OrderFacts, input: ActionInput, actor: EffectActor, now: Date): Plan {
   const checked = transition(order.status, input.action, actor);
   if (!checked.ok) return checked;
+  const refusal = quoteActionRefusal(input.action, (order.quoteState ?? null) as QuoteState | null);
+  if (refusal) return { ok: false, code: refusal };
   const patch: OrderPatch = { ...patchOf(order, input, actor, now), status: checked.to };
   const { action } = input;
   return {
@@ -241,7 +277,7 @@ export function planAction(order: OrderFacts, input: ActionInput, actor: EffectA
       from: order.status,
       to: checked.to,
       patch,
-      clocks: clocksOf(action, patch.reopenCount ?? order.reopenCount),
+      clocks: clocksOf(action, patch.reopenCount ?? order.reopenCount, patch),
       routing: {
         route: action === 'decline' || action === 'reopen',
         endOffer: ENDS_OFFER.has(action),
@@ -250,6 +286,7 @@ export function planAction(order: OrderFacts, input: ActionInput, actor: EffectA
         touchAssignee: (action === 'assign' || action === 'transfer' || action === 'grab') && patch.assigneeId != null,
       },
       ratingWindow: action === 'complete' ? 'open' : ENDS_WINDOW.has(action) ? 'end' : null,
+      bill: action === 'complete' ? (input.bill ?? null) : null,
     },
   };
 }
@@ -282,7 +319,7 @@ export interface OrderDraft {
 export interface CreateEffects {
   /** Every column of the new row but id, no and timestamps. */
   row: OrderDraft &
-    Required<Omit<OrderPatch, 'ratingStars' | 'quoteItems' | 'quoteTotalFen'>> & {
+    Required<Omit<OrderPatch, 'ratingStars' | 'quoteItems' | 'quoteTotalFen' | 'quoteState' | 'quoteRejectReason'>> & {
       ratingStars: null;
       quoteItems: null;
       quoteTotalFen: null;

@@ -18,7 +18,7 @@ import { WORK_ORDER_ACTIONS, WORK_ORDER_STATUSES, type WorkOrderAction, type Wor
 //
 // Who may act:  S = desk, supervisor or admin    Y = system
 //               A = the assignee (technician)    T = any technician
-//               R = the reporter (resident)
+//               R = the reporter (resident)   V = supervisor or admin
 // A status/action pair that is missing is TRANSITION_NOT_ALLOWED for everyone.
 // ---------------------------------------------------------------------------
 const WHO: Record<WorkOrderStatus, Partial<Record<WorkOrderAction, string>>> = {
@@ -37,7 +37,7 @@ const WHO: Record<WorkOrderStatus, Partial<Record<WorkOrderAction, string>>> = {
   on_the_way: { assign: 'SY', arrive: 'A', cancel: 'S', urge: 'R' },
   in_progress: { pause: 'A', quote: 'A', complete: 'A', cancel: 'S', urge: 'R' },
   paused: { assign: 'SY', resume: 'A', cancel: 'S', urge: 'R' },
-  quoted: { approve_quote: 'R', reject_quote: 'R', cancel: 'S' },
+  quoted: { release_quote: 'V', return_quote: 'V', approve_quote: 'R', reject_quote: 'R', cancel: 'S' },
   completed: { confirm: 'R', reopen: 'RS', auto_close: 'Y' },
   closed: { reopen: 'RS' },
   cancelled: {},
@@ -57,6 +57,8 @@ const LEADS_TO: Record<WorkOrderAction, WorkOrderStatus | typeof SAME> = {
   pause: 'paused',
   resume: 'in_progress',
   quote: 'quoted',
+  release_quote: SAME,
+  return_quote: 'in_progress',
   approve_quote: 'in_progress',
   reject_quote: 'in_progress',
   complete: 'completed',
@@ -73,6 +75,8 @@ function letterFits(letter: string, actor: ActorContext): boolean {
       return ['desk', 'supervisor', 'admin'].includes(actor.role);
     case 'Y':
       return actor.role === 'system';
+    case 'V':
+      return ['supervisor', 'admin'].includes(actor.role);
     case 'T':
       return actor.role === 'technician';
     case 'A':
@@ -116,8 +120,8 @@ const to = (status: WorkOrderStatus) => ({ ok: true, to: status }) as const;
 describe('transition: every status x action x actor', () => {
   const pairs = WORK_ORDER_STATUSES.flatMap((from) => WORK_ORDER_ACTIONS.map((action) => [from, action] as const));
 
-  it('covers 12 statuses x 19 actions x 24 actors', () => {
-    expect(pairs.length * ALL_ACTORS.length).toBe(12 * 19 * 24);
+  it('covers 12 statuses x 21 actions x 24 actors', () => {
+    expect(pairs.length * ALL_ACTORS.length).toBe(12 * 21 * 24);
   });
 
   it.each(pairs)('%s --%s-->', (from, action) => {
@@ -367,8 +371,10 @@ describe('TRANSITIONS and ACTION_REQUIREMENTS', () => {
       pause: { reason: true },
       resume: {},
       quote: { quote: true },
+      release_quote: {},
+      return_quote: { reason: true },
       approve_quote: {},
-      reject_quote: {},
+      reject_quote: { reason: true },
       complete: {},
       confirm: {},
       reopen: { reason: true },

@@ -76,6 +76,11 @@ const RULES: Record<WorkOrderAction, Omit<TransitionRule, 'action'>> = {
   pause: { to: 'paused', grants: [{ from: ['in_progress'], actors: ['assignee'] }] },
   resume: { to: 'in_progress', grants: [{ from: ['paused'], actors: ['assignee'] }] },
   quote: { to: 'quoted', grants: [{ from: ['in_progress'], actors: ['assignee'] }] },
+  // A quote above the community's ceiling waits for a supervisor: released to the resident, or
+  // returned to the technician (docs/fees.md). Which of these the quote's state allows is
+  // billing's rule (quoteActionRefusal), checked with the table by planAction.
+  release_quote: { to: 'same', grants: [{ from: ['quoted'], actors: ['supervisor', 'admin'] }] },
+  return_quote: { to: 'in_progress', grants: [{ from: ['quoted'], actors: ['supervisor', 'admin'] }] },
   approve_quote: { to: 'in_progress', grants: [{ from: ['quoted'], actors: ['reporter'] }] },
   reject_quote: { to: 'in_progress', grants: [{ from: ['quoted'], actors: ['reporter'] }] },
   complete: { to: 'completed', grants: [{ from: ['in_progress'], actors: ['assignee'] }] },
@@ -192,8 +197,10 @@ const REQUIREMENTS: Record<WorkOrderAction, ActionRequirements> = {
   pause: { reason: true },
   resume: {},
   quote: { quote: true },
+  release_quote: {},
+  return_quote: { reason: true },
   approve_quote: {},
-  reject_quote: {},
+  reject_quote: { reason: true },
   complete: {},
   confirm: {},
   reopen: { reason: true },

@@ -35,6 +35,8 @@ export const WORK_ORDER_ACTIONS = [
   'pause',
   'resume',
   'quote',
+  'release_quote',
+  'return_quote',
   'approve_quote',
   'reject_quote',
   'complete',

@@ -58,7 +58,10 @@ function transitionBodies(w: World): Array<Record<string, unknown>> {
     { action: 'arrive' },
     { action: 'pause', pauseReason: 'waiting_parts' },
     { action: 'resume' },
-    { action: 'quote', quoteItems: [{ kind: 'labour', name: '换阀门', quantity: 1, unitPriceFen: 5000 }] },
+    {
+      action: 'quote',
+      quoteItems: [{ kind: 'labour', name: '换阀门', unit: '项', quantity: 1, unitPriceFen: 5000, reason: '标准外' }],
+    },
     { action: 'approve_quote' },
     { action: 'reject_quote', reason: '太贵' },
     { action: 'complete' },
@@ -105,8 +108,24 @@ describe(`refusals reveal nothing about records the caller cannot read (${TEST_D
           status,
           assigneeId: w.staff.techA1.id,
           quoteItems:
-            status === 'quoted' ? [{ kind: 'labour', name: '换阀门', quantity: 1, unitPriceFen: 5000 }] : null,
+            status === 'quoted'
+              ? [
+                  {
+                    priceItemId: null,
+                    kind: 'labour',
+                    name: '换阀门',
+                    unit: '项',
+                    quantity: 1,
+                    unitPriceFen: 5000,
+                    listPriceFen: null,
+                    amountFen: 5000,
+                    flag: 'off_list',
+                    reason: '标准外',
+                  },
+                ]
+              : null,
           quoteTotalFen: status === 'quoted' ? 5000 : null,
+          quoteState: status === 'quoted' ? 'resident' : null,
           completedAt: status === 'completed' || status === 'closed' ? new Date() : null,
         });
       }

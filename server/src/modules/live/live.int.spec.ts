@@ -236,11 +236,15 @@ describe(`live updates over WebSocket (${TEST_DB})`, () => {
         ['techA1', { action: 'arrive' }, 'in_progress'],
         [
           'techA1',
-          { action: 'quote', quoteItems: [{ kind: 'labour', name: '换阀门', quantity: 1, unitPriceFen: 3000 }] },
+          {
+            action: 'quote',
+            quoteItems: [{ kind: 'labour', name: '换阀门', unit: '项', quantity: 1, unitPriceFen: 3000, reason: '标准外' }],
+          },
           'quoted',
         ],
         ['resA1', { action: 'approve_quote' }, 'in_progress'],
-        ['techA1', { action: 'complete', note: '已修好' }, 'completed'],
+        // Within the property fee after all: a free repair, nothing to pay before the rating closes it.
+        ['techA1', { action: 'complete', note: '已修好', free: true }, 'completed'],
       ];
       for (const [who, body, status] of steps) {
         const after = await act(who, o.id, body);

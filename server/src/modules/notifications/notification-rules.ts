@@ -41,6 +41,8 @@ export interface OrderFacts {
   assigneeId: number | null;
   routingState: string | null;
   quoteTotalFen: number | null;
+  /** Where the quote stands now (docs/fees.md): supervisor | resident | approved | rejected | returned. */
+  quoteState?: string | null;
   urgeCount: number;
 }
 
@@ -117,11 +119,25 @@ const ON_TRANSITION: Record<WorkOrderAction, (p: TransitionPayload, o: OrderFact
     arrive: (_p, o) => ({ to: reporters(o), title: '师傅已到达' }),
     pause: (p, o) => ({ to: reporters(o), title: '维修已暂停', detail: reasonText(p.reason) }),
     resume: (_p, o) => ({ to: reporters(o), title: '维修已恢复' }),
-    quote: (_p, o) => ({
+    // Above the community's ceiling a supervisor sees the quote first (release_quote tells the resident).
+    quote: (_p, o) =>
+      o.quoteState === 'supervisor'
+        ? {
+            to: [SUPERVISORS],
+            title: '报价超过上限，待审核',
+            detail: o.quoteTotalFen === null ? null : `报价合计 ${formatYuan(o.quoteTotalFen)}`,
+          }
+        : {
+            to: user(o.reporterId),
+            title: '请确认维修报价',
+            detail: o.quoteTotalFen === null ? null : `报价合计 ${formatYuan(o.quoteTotalFen)}`,
+          },
+    release_quote: (_p, o) => ({
       to: user(o.reporterId),
       title: '请确认维修报价',
       detail: o.quoteTotalFen === null ? null : `报价合计 ${formatYuan(o.quoteTotalFen)}`,
     }),
+    return_quote: (p, o) => ({ to: user(o.assigneeId), title: '报价被退回，请修改', detail: reasonText(p.reason) }),
     approve_quote: (p) => ({ to: user(p.assigneeId), title: '住户已同意报价' }),
     reject_quote: (p) => ({ to: user(p.assigneeId), title: '住户未同意报价', detail: reasonText(p.reason) }),
     complete: (_p, o) => ({ to: reporters(o), title: '维修已完成，请确认并评价' }),

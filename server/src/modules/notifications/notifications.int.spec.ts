@@ -113,8 +113,8 @@ describe(`notifications (${TEST_DB})`, () => {
     const quoted = await act(tech, {
       action: 'quote',
       quoteItems: [
-        { kind: 'labour', name: '更换水管', quantity: 1, unitPriceFen: 8000 },
-        { kind: 'material', name: '水管', quantity: 2, unitPriceFen: 2025 },
+        { kind: 'labour', name: '更换水管', unit: '项', quantity: 1, unitPriceFen: 8000, reason: '收费标准外' },
+        { kind: 'material', name: '水管', unit: '米', quantity: 2, unitPriceFen: 2025, reason: '收费标准外' },
       ],
     });
     expect(quoted.status).toBe(200);

@@ -243,6 +243,7 @@ export class NotificationsRepository {
           assigneeId: order.assigneeId,
           routingState: order.routingState,
           quoteTotalFen: order.quoteTotalFen,
+          quoteState: order.quoteState,
           urgeCount: order.urgeCount,
         };
         return [

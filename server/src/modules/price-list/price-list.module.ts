@@ -9,5 +9,6 @@ import { PriceListService } from './price-list.service.js';
   imports: [PlacesModule, ResidentsModule, CategoriesModule],
   controllers: [PriceListController],
   providers: [PriceListService],
+  exports: [PriceListService],
 })
 export class PriceListModule {}

@@ -35,6 +35,19 @@ export class PriceListService {
     @Inject(CategoriesRepository) private readonly categories: CategoriesRepository,
   ) {}
 
+  /** The items a quote in the community may use: its own and the company-wide ones (billing). */
+  async listedFor(companyId: number, communityId: number): Promise<PriceItemView[]> {
+    const rows = await this.ds
+      .getRepository(PriceItem)
+      .createQueryBuilder('p')
+      .where('p.companyId = :companyId', { companyId })
+      .andWhere(
+        new Brackets((w) => w.where('p.communityId IS NULL').orWhere('p.communityId = :id', { id: communityId })),
+      )
+      .getMany();
+    return rows.map(toView);
+  }
+
   /** A community's list: its own items and the company-wide ones. Residents: communities they live in. */
   async forCommunity(actor: Actor, communityId: number): Promise<PriceItemView[]> {
     const community = await this.places.findCommunity(communityId);

@@ -10,6 +10,7 @@ import {
   type FollowUpReason,
 } from '@linli/shared';
 import type { EntityManager } from 'typeorm';
+import { AppError } from '../../common/app-error.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
 import { JobRunner } from '../jobs/job-runner.service.js';
@@ -84,9 +85,22 @@ export class ClosedLoopService implements OnModuleInit {
     const order = await this.orders.findById(workOrderId, ctx.em);
     if (!order || order.status !== 'completed') return;
     const unrated = order.ratingStars === null;
-    const closed = await this.lifecycle.act(ctx, order, { action: 'auto_close' }, SYSTEM_ACTOR, {
-      note: unrated ? `${await this.ratingWindowDaysOf(ctx.em, order.communityId)} 天未评价，自动关闭` : '自动关闭',
-    });
+    let closed: WorkOrder | null;
+    try {
+      closed = await this.lifecycle.act(ctx, order, { action: 'auto_close' }, SYSTEM_ACTOR, {
+        note: unrated ? `${await this.ratingWindowDaysOf(ctx.em, order.communityId)} 天未评价，自动关闭` : '自动关闭',
+      });
+    } catch (e) {
+      // An unpaid bill keeps the order open (docs/fees.md): look again in a day. The refusal
+      // comes before any write, so this transaction has written nothing.
+      if (!(e instanceof AppError) || e.code !== 'BILL_UNPAID') throw e;
+      await this.jobs.schedule(ctx.em, {
+        kind: AUTO_CLOSE_JOB,
+        dueAt: new Date(ctx.now.getTime() + DAY),
+        workOrderId: order.id,
+      });
+      return;
+    }
     // Someone changed the order in the same instant: fail, so the job is retried and re-reads it.
     if (!closed) throw new Error(`order ${order.id} changed while auto-closing`);
     await this.markDirty(ctx.em, order, ctx.now);

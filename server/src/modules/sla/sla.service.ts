@@ -184,13 +184,17 @@ export class SlaService implements OnModuleInit {
     }
     const resolve = clocks.find((c) => c.stage === 'resolve');
     if (!resolve) return;
+    const pauseReason = clocksToDo.pauseReason ?? change.reason;
     if (clocksToDo.pauseResolve && resolve.status === 'running') {
       await ctx.em.update(
         SlaClockRow,
         { id: resolve.id },
-        { status: 'paused', pausedSince: wholeSecond(ctx.now), pauseReason: change.reason },
+        { status: 'paused', pausedSince: wholeSecond(ctx.now), pauseReason },
       );
       await this.jobs.cancel(ctx.em, SLA_CHECK_JOB, { refId: resolve.id });
+    } else if (clocksToDo.pauseResolve && resolve.status === 'paused' && pauseReason !== resolve.pauseReason) {
+      // Still paused for another reason (a quote released by the supervisor now waits for the resident).
+      await ctx.em.update(SlaClockRow, { id: resolve.id }, { pauseReason });
     }
     if (clocksToDo.resumeResolve && resolve.status === 'paused' && resolve.pausedSince) {
       const pausedSeconds = resolve.pausedSeconds + pausedSecondsSince(resolve.pausedSince, ctx.now);

@@ -50,7 +50,7 @@ export interface OrderChange {
 }
 
 /** The modules that plug into every order change, in the order their hooks run. */
-export const LIFECYCLE_HOOK_ORDER = ['sla', 'routing', 'closed-loop', 'rollups'] as const;
+export const LIFECYCLE_HOOK_ORDER = ['sla', 'routing', 'closed-loop', 'rollups', 'billing'] as const;
 export type LifecycleHookName = (typeof LIFECYCLE_HOOK_ORDER)[number];
 
 /**
@@ -68,6 +68,11 @@ export interface LifecycleHooks {
   prepareCreate?(ctx: LifecycleContext, row: NewOrderRow, effects: CreateEffects): Promise<CreatePrep | void>;
   afterCreate?(ctx: LifecycleContext, order: WorkOrder, effects: CreateEffects): Promise<void>;
   afterTransition?(ctx: LifecycleContext, change: OrderChange): Promise<void>;
+  /**
+   * Before a transition writes anything: throw an AppError to refuse it (billing refuses to
+   * close an order whose bill is unpaid, whatever path closes it). Reads only.
+   */
+  beforeTransition?(ctx: LifecycleContext, order: WorkOrder, effects: Effects): Promise<void>;
 }
 
 /** A new order's row before it is written (no id or number yet). */
@@ -274,6 +279,7 @@ export class WorkOrderLifecycle {
    * Returns the updated order, or null when someone else changed it first.
    */
   async apply(ctx: LifecycleContext, order: WorkOrder, effects: Effects, input: ChangeNote): Promise<WorkOrder | null> {
+    for (const h of this.ordered()) await h.beforeTransition?.(ctx, order, effects);
     const patch = { ...effects.patch, updatedAt: ctx.now };
     const won = await this.orders.updateIfVersion(ctx.em, order.id, order.version, patch);
     if (!won) return null;

@@ -30,6 +30,7 @@ import {
   ArrayMinSize,
   MaxLength,
   IsDateString,
+  IsBoolean,
 } from 'class-validator';
 import { Optional } from '../../common/validation.js';
 import { PlainName } from '../../common/plain-name.js';
@@ -99,11 +100,49 @@ export class CreateWorkOrderDto {
   @ApiPropertyOptional() @Optional() @IsInt() @Min(1) aboutUserId?: number;
 }
 
+/**
+ * One quote line (docs/fees.md): a price-list item with a quantity (its price comes from the
+ * list), or a line off the list with its own kind, name, unit and price; off the list or above
+ * the list price it needs a reason.
+ */
 export class QuoteItemDto {
-  @ApiProperty({ enum: ['labour', 'material'] }) @IsIn(['labour', 'material']) kind: 'labour' | 'material';
-  @ApiProperty() @IsString() @Length(1, 50) @PlainName() name: string;
+  @ApiPropertyOptional({ description: 'a price-list item of the community' })
+  @Optional()
+  @IsInt()
+  @Min(1)
+  priceItemId?: number;
   @ApiProperty() @IsInt() @Min(1) @Max(1000) quantity: number;
-  @ApiProperty({ description: 'unit price in fen (0.01 CNY)' }) @IsInt() @Min(0) @Max(10_000_000) unitPriceFen: number;
+  @ApiPropertyOptional({ description: 'unit price in fen (0.01 CNY); default the list price' })
+  @Optional()
+  @IsInt()
+  @Min(0)
+  @Max(10_000_000)
+  unitPriceFen?: number;
+  @ApiPropertyOptional({ enum: ['labour', 'material'] }) @Optional() @IsIn(['labour', 'material']) kind?:
+    'labour' | 'material';
+  @ApiPropertyOptional() @Optional() @IsString() @Length(1, 50) @PlainName() name?: string;
+  @ApiPropertyOptional() @Optional() @IsString() @Length(1, 10) @PlainName() unit?: string;
+  @ApiPropertyOptional({ description: 'why a line is off the list or above it' })
+  @Optional()
+  @IsString()
+  @Length(1, 200)
+  reason?: string;
+}
+
+/** What was used, by line of the approved quote. */
+export class BillUseDto {
+  @ApiProperty({ description: 'index of the line in the approved quote' }) @IsInt() @Min(0) @Max(29) line: number;
+  @ApiProperty() @IsInt() @Min(0) @Max(1000) quantity: number;
+}
+
+export class BillInputDto {
+  @ApiProperty({ type: [BillUseDto] })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(30)
+  @ValidateNested({ each: true })
+  @Type(() => BillUseDto)
+  lines: BillUseDto[];
 }
 
 export class TransitionDto {
@@ -154,6 +193,16 @@ export class TransitionDto {
   @ValidateNested({ each: true })
   @Type(() => QuoteItemDto)
   quoteItems?: QuoteItemDto[];
+
+  /** complete after an approved quote: what was used (docs/fees.md). */
+  @ApiPropertyOptional({ type: BillInputDto })
+  @Optional()
+  @ValidateNested()
+  @Type(() => BillInputDto)
+  bill?: BillInputDto;
+
+  /** complete: a free repair (within the property fee): no bill to pay. */
+  @ApiPropertyOptional() @Optional() @IsBoolean() free?: boolean;
 }
 
 const toList = ({ value }: { value: unknown }) =>

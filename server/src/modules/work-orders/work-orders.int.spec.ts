@@ -3,6 +3,7 @@ import { buildWorld, loginResident, loginStaff, type World } from '../../testing
 import { withCompletionPhoto } from '../../testing/photos.js';
 import { MemoryRateLimitStore, RATE_LIMIT_STORE } from '../../common/rate-limit.js';
 import { startTestServer, TEST_DB, type TestServer } from '../../testing/test-server.js';
+import { PriceItem } from '../price-list/price-item.entity.js';
 
 describe(`work orders over HTTP (${TEST_DB})`, () => {
   let server: TestServer;
@@ -12,9 +13,28 @@ describe(`work orders over HTTP (${TEST_DB})`, () => {
   let tech: string;
   let techB: string;
 
+  let labourItem: number;
+  let valveItem: number;
+
   beforeAll(async () => {
     server = await startTestServer();
     w = await buildWorld(server);
+    const prices = server.ds.getRepository(PriceItem);
+    const item = (kind: string, name: string, unit: string, priceFen: number) =>
+      prices
+        .save({
+          companyId: w.companyA.id,
+          communityId: null,
+          category: 'plumbing',
+          kind,
+          name,
+          unit,
+          priceFen,
+          sortOrder: 0,
+        })
+        .then((p) => p.id);
+    labourItem = await item('labour', '更换阀门', '次', 5000);
+    valveItem = await item('material', '阀门', '个', 1250);
     resident = await loginResident(server, 'code-res-a1');
     desk = await loginStaff(server, w.staff.deskA1);
     tech = await loginStaff(server, w.staff.techA1);
@@ -137,16 +157,30 @@ describe(`work orders over HTTP (${TEST_DB})`, () => {
         tech,
         {
           action: 'quote',
+          // From the community's price list: the server prices each line (docs/fees.md).
           quoteItems: [
-            { kind: 'labour', name: '更换阀门', quantity: 1, unitPriceFen: 5000 },
-            { kind: 'material', name: '阀门', quantity: 2, unitPriceFen: 1250 },
+            { priceItemId: labourItem, quantity: 1 },
+            { priceItemId: valveItem, quantity: 2 },
           ],
         },
         'quoted',
       ],
       [resident, { action: 'approve_quote' }, 'in_progress'],
-      [tech, { action: 'complete', note: '已更换' }, 'completed'],
-      [resident, { action: 'confirm' }, 'closed'],
+      // What was used: both lines of the approved quote, one valve fewer.
+      [
+        tech,
+        {
+          action: 'complete',
+          note: '已更换',
+          bill: {
+            lines: [
+              { line: 0, quantity: 1 },
+              { line: 1, quantity: 1 },
+            ],
+          },
+        },
+        'completed',
+      ],
     ];
     for (const [token, body, status] of steps) {
       r = await act(token, id, body);
@@ -156,8 +190,17 @@ describe(`work orders over HTTP (${TEST_DB})`, () => {
         to: status,
       });
     }
+    // The bill (6,250 fen) keeps the order open until it is settled: here the desk waives it.
+    const billed = await server.api.get(`/work-orders/${id}`, { token: resident });
+    expect(billed.body.bill).toMatchObject({ status: 'unpaid', totalFen: 6250, dueFen: 6250, approvedQuoteFen: 7500 });
+    expect((await act(resident, id, { action: 'confirm' })).body.code).toBe('BILL_UNPAID');
+    const waived = await server.api.post(`/work-orders/${id}/bill/waive`, { reason: '老住户免收' }, { token: desk });
+    expect(waived.status).toBe(200);
+    r = await act(resident, id, { action: 'confirm' });
+    expect(r.body.status).toBe('closed');
     const detail = await server.api.get(`/work-orders/${id}`, { token: resident });
-    expect(detail.body.quote).toMatchObject({ totalFen: 7500, approved: true });
+    expect(detail.body.quote).toMatchObject({ totalFen: 7500, approved: true, state: 'approved', flaggedCount: 0 });
+    expect(detail.body.bill).toMatchObject({ status: 'waived', waivedReason: '老住户免收' });
     expect(detail.body.timeline.map((e: { action: string }) => e.action)).toEqual([
       'create',
       'assign',

@@ -12,8 +12,14 @@ import {
   urgeTooSoon,
   visitWindowOf,
   visitWindowProblem,
+  quoteActionRefusal,
   type ActionInput,
   type ActorContext,
+  type BillEffect,
+  type BillUseInput,
+  type QuoteItem,
+  type QuoteLineInput,
+  type QuoteState,
   type EffectActor,
   type OrderPatch,
   type Page,
@@ -78,6 +84,20 @@ interface KnownRows {
  */
 export type OrderDetailPart = (actor: Actor, order: WorkOrder) => Promise<Partial<WorkOrderDetailView>>;
 
+/**
+ * The fee rules of quotes and bills (docs/fees.md), registered by the billing module so that
+ * work orders depend on none of it. Both throw an AppError to refuse.
+ */
+export interface OrderFeeRules {
+  /** quote: price the lines from the community's list; whether the supervisor sees it first. */
+  priceQuote(order: WorkOrder, lines: QuoteLineInput[]): Promise<{ items: QuoteItem[]; needsSupervisor: boolean }>;
+  /** complete: the bill to write, or undefined for none. */
+  completionBill(
+    order: WorkOrder,
+    input: { bill?: { lines: BillUseInput[] }; free?: boolean },
+  ): Promise<BillEffect | undefined>;
+}
+
 /** Where an order is: resolved and checked against who creates it. */
 interface Place {
   community: Community;
@@ -110,6 +130,18 @@ export class WorkOrdersService {
   }
 
   private readonly detailParts: OrderDetailPart[] = [];
+
+  private feeRules: OrderFeeRules | null = null;
+
+  /** The billing module's rules for quotes and bills (once, at start-up). */
+  setFeeRules(rules: OrderFeeRules): void {
+    this.feeRules = rules;
+  }
+
+  private fees(): OrderFeeRules {
+    if (!this.feeRules) throw new Error('no fee rules registered (BillingModule)');
+    return this.feeRules;
+  }
 
   /** Another module's part of every order detail (see OrderDetailPart). */
   addDetailPart(part: OrderDetailPart): void {
@@ -316,6 +348,11 @@ export class WorkOrdersService {
     // The resident's verified houses were read for the scope: not again for the views.
     const known = scope.kind === 'resident' ? { verifiedHouseIds: scope.houseIds } : {};
     return { items: await this.toViews(actor, items, known), total, page, pageSize };
+  }
+
+  /** The order's row if the actor may see it (else NOT_FOUND): for modules that act beside an order. */
+  async visibleOrder(actor: Actor, id: number): Promise<WorkOrder> {
+    return this.findVisible(actor, id);
   }
 
   async detail(actor: Actor, id: number): Promise<WorkOrderDetailView> {
@@ -661,7 +698,18 @@ export class WorkOrdersService {
         aboutUserId: order.aboutUserId,
       });
     }
-    if (dto.action === 'quote') return { action: 'quote', quoteItems: dto.quoteItems };
+    if (dto.action === 'quote') {
+      const priced = await this.fees().priceQuote(order, dto.quoteItems!);
+      return { action: 'quote', quoteItems: priced.items, quoteNeedsSupervisor: priced.needsSupervisor };
+    }
+    if (dto.action === 'reject_quote') return { action: 'reject_quote', reason: dto.reason };
+    if (dto.action === 'complete') {
+      const bill = await this.fees().completionBill(order, { bill: dto.bill, free: dto.free });
+      return bill ? { action: 'complete', bill } : { action: 'complete' };
+    }
+    if (dto.bill || dto.free !== undefined) {
+      throw missing('bill', 'a bill goes with complete only');
+    }
     return { action: dto.action };
   }
 
@@ -702,6 +750,7 @@ export class WorkOrdersService {
       data.quoteItems = patch.quoteItems;
       data.quoteTotalFen = patch.quoteTotalFen;
     }
+    if (patch.quoteState) data.quoteState = patch.quoteState;
     return Object.keys(data).length ? data : null;
   }
 
@@ -770,7 +819,7 @@ export class WorkOrdersService {
             : null,
         photoIds: o.photoIds,
         photos: this.photos.photoRefs(o.photoIds, actor.userId, o.id),
-        quote: o.quoteItems ? { items: o.quoteItems, totalFen: o.quoteTotalFen ?? 0, approved: o.quoteApproved } : null,
+        quote: quoteView(o, actor),
         urgeCount: o.urgeCount,
         reopenCount: o.reopenCount,
         routingState: o.routingState as WorkOrderView['routingState'],
@@ -784,6 +833,8 @@ export class WorkOrdersService {
         actions: allowedActions(o.status as WorkOrderStatus, ctx).filter(
           (a) =>
             a !== 'auto_close' &&
+            // A quote under the supervisor's review (docs/fees.md): only release or return it.
+            quoteActionRefusal(a, o.quoteState as QuoteState | null) === null &&
             // The household's rules (checkHousehold): fees by the owner or an allowed member, confirm by the reporter.
             !(
               actor.role === 'resident' &&
@@ -898,4 +949,24 @@ function reportedPosition(dto: TransitionDto): { latitude: number; longitude: nu
     ]);
   }
   return { latitude: dto.latitude!, longitude: dto.longitude! };
+}
+
+/**
+ * An order's quote as the viewer may see it: a resident does not see the lines (nor the total)
+ * while a supervisor reviews a quote above the ceiling (docs/fees.md).
+ */
+function quoteView(o: WorkOrder, actor: Actor): WorkOrderView['quote'] {
+  if (!o.quoteItems) return null;
+  const state = (o.quoteState ??
+    (o.quoteApproved === null ? 'resident' : o.quoteApproved ? 'approved' : 'rejected')) as QuoteState;
+  const hidden = actor.role === 'resident' && state === 'supervisor';
+  const items = hidden ? [] : o.quoteItems;
+  return {
+    items,
+    totalFen: hidden ? 0 : (o.quoteTotalFen ?? 0),
+    approved: o.quoteApproved,
+    state,
+    rejectReason: o.quoteRejectReason,
+    flaggedCount: items.filter((i) => i.flag).length,
+  };
 }
