@@ -150,9 +150,9 @@ if (unavailable) {
   });
 
   it('a replica further behind than the limit is skipped until it catches up', async () => {
-    // Delayed replication: the replica applies each event 5 s after the primary wrote it.
+    // Delayed replication: the replica applies each event 8 s after the primary wrote it.
     await pair.replica.query('STOP SLAVE');
-    await pair.replica.query('CHANGE MASTER TO MASTER_DELAY = 5');
+    await pair.replica.query('CHANGE MASTER TO MASTER_DELAY = 8');
     await pair.replica.query('START SLAVE');
     await pair.waitRunning();
     try {
