@@ -36,6 +36,6 @@ describe('navigation bar', () => {
   });
 
   it('covers every resident page', () => {
-    expect(residentPages).toHaveLength(13);
+    expect(residentPages).toHaveLength(14);
   });
 });

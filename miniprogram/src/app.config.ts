@@ -3,7 +3,10 @@
 export default defineAppConfig({
   pages: ['pages/home/index', 'pages/login/index'],
   subPackages: [
-    { root: 'subpackages/orders', pages: ['list/index', 'detail/index', 'rate/index', 'feedback/index'] },
+    {
+      root: 'subpackages/orders',
+      pages: ['list/index', 'detail/index', 'rate/index', 'feedback/index', 'receipt/index'],
+    },
     {
       root: 'subpackages/account',
       pages: [

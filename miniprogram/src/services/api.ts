@@ -38,6 +38,7 @@ import type {
   WorkOrderStatus,
   WorkOrderView,
 } from '@linli/shared';
+import type { ReceiptView, WechatPayStart } from '@linli/shared';
 import { appConfig } from './config';
 import { ApiError } from './errors';
 import { storage } from './storage';
@@ -219,6 +220,9 @@ export const api = {
       query: { status: q.status?.join(','), sort: q.sort, page: q.page, pageSize: q.pageSize },
     }),
   getOrder: (id: number) => request<WorkOrderDetailView>('GET', `/api/work-orders/${id}`),
+  /** Start paying the order's unpaid bill with WeChat Pay (docs/payments.md). */
+  startWechatPay: (id: number) => request<WechatPayStart>('POST', `/api/work-orders/${id}/payments/wechat`),
+  receipt: (id: number) => request<ReceiptView>('GET', `/api/work-orders/${id}/receipt`),
   /** The order's SLA clocks with their escalations (the resident's overdue notice). */
   slaClocks: (id: number) => request<SlaClockView[]>('GET', `/api/work-orders/${id}/sla`),
   transition: (id: number, input: TransitionInput) =>
