@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DEFAULT_SLA_TARGETS } from '@linli/shared';
 import { buildWorld, loginResident, loginStaff, type World } from '../testing/factories.js';
 import { startTestServer, TEST_DB, type TestServer } from '../testing/test-server.js';
+import { House } from '../modules/places/place.entities.js';
+import { PlacesRepository } from '../modules/places/places.repository.js';
 
 /**
  * The configuration and roster caches (LINLI_CONFIG_CACHE_MS, common/read-cache.ts,
@@ -117,5 +119,22 @@ describe(`configuration cache (${TEST_DB})`, () => {
     expect(await excludedFor()).toContain('no_skill');
     await sleep(TTL_MS + 100);
     expect(await excludedFor()).not.toContain('no_skill');
+  });
+
+  it("place points: a building's coordinates set through the console apply at once, set elsewhere within the ttl", async () => {
+    const places = server.app.get(PlacesRepository);
+    const house = await server.ds.getRepository(House).findOneByOrFail({ id: w.houseA1.id });
+    const place = { id: 1, communityId: w.a1.id, houseId: house.id, publicAreaId: null };
+    const point = async () => (await places.pointsOfPlaces([place])).get(1);
+    const set = await server.api.request('PUT', `/buildings/${house.buildingId}/coordinates`, {
+      token: admin,
+      body: { latitude: 22.5, longitude: 113.9 },
+    });
+    expect(set.status).toBe(200);
+    expect(await point()).toEqual({ latitude: 22.5, longitude: 113.9 });
+    await server.ds.query('UPDATE building SET latitude = 23.1 WHERE id = ?', [house.buildingId]);
+    expect((await point())?.latitude).toBe(22.5);
+    await sleep(TTL_MS + 100);
+    expect((await point())?.latitude).toBe(23.1);
   });
 });

@@ -41,9 +41,6 @@ const QUEUE_STATUSES: readonly WorkOrderStatus[] = [...AWAITING_VISIT_STATUSES, 
 
 const NO_PLACE: GeoPoint = { latitude: null, longitude: null };
 
-/** A house (`h12:7`) or a public area (`a3:7`) with its community. */
-type PlaceKey = `${'h' | 'a'}${number}:${number}`;
-
 /**
  * The technician's arrival for a resident, recomputed on every read from the queue as it is
  * now (shared/src/eta.ts; docs/arrival.md), and the stage promises of an order. Nothing is
@@ -54,8 +51,6 @@ type PlaceKey = `${'h' | 'a'}${number}:${number}`;
 @Injectable()
 export class ArrivalService implements OnModuleInit {
   private readonly history: ReadCache<number, Map<string, OnSiteMinutes>>;
-  /** Each house's and public area's point (building, else community): see `placesOf`. */
-  private readonly points: ReadCache<PlaceKey, GeoPoint>;
 
   constructor(
     @Inject(WorkOrdersRepository) private readonly orders: WorkOrdersRepository,
@@ -69,7 +64,6 @@ export class ArrivalService implements OnModuleInit {
   ) {
     // Off where configuration caching is off (test mode: tests write history rows directly).
     this.history = new ReadCache(config.configCacheMs > 0 ? ON_SITE_HISTORY_TTL_MS : 0, 1000);
-    this.points = new ReadCache(config.configCacheMs, 100_000);
   }
 
   onModuleInit(): void {
@@ -186,52 +180,12 @@ export class ArrivalService implements OnModuleInit {
   }
 
   /**
-   * Where each job is: its building's coordinates, else its community's (job id -> point). The
-   * point of each house and public area is kept for LINLI_CONFIG_CACHE_MS, as the places rows
-   * it comes from (an admin's new coordinates reach estimates within that time).
+   * Where each job is: its building's coordinates, else its community's (job id -> point),
+   * kept by the places module for LINLI_CONFIG_CACHE_MS (an admin's new coordinates reach
+   * estimates at once in this process, within that time in others).
    */
-  private async placesOf(jobs: QueueJobRow[], em: EntityManager): Promise<Map<number, GeoPoint>> {
-    const keyOf = (j: QueueJobRow): PlaceKey | null =>
-      j.houseId !== null
-        ? `h${j.houseId}:${j.communityId}`
-        : j.publicAreaId !== null
-          ? `a${j.publicAreaId}:${j.communityId}`
-          : null;
-    const keys = jobs.map(keyOf).filter((k): k is PlaceKey => k !== null);
-    const points = await this.points.getMany(keys, (missing) => this.readPoints(missing, em), NO_PLACE);
-    const out = new Map<number, GeoPoint>();
-    for (const job of jobs) {
-      const key = keyOf(job);
-      out.set(job.id, key === null ? NO_PLACE : (points.get(key) ?? NO_PLACE));
-    }
-    return out;
-  }
-
-  /** The points of houses (`h<id>:<communityId>`) and public areas (`a<id>:<communityId>`): building, else community. */
-  private async readPoints(keys: PlaceKey[], em: EntityManager): Promise<Map<PlaceKey, GeoPoint>> {
-    const places = keys.map((key, i) => {
-      const [id, communityId] = key.slice(1).split(':').map(Number);
-      const house = key.startsWith('h');
-      return { id: i, houseId: house ? id : null, publicAreaId: house ? null : id, communityId };
-    });
-    const [buildingOf, communities] = await Promise.all([
-      this.places.buildingsOfPlaces(places, em),
-      this.places.findCommunities([...new Set(places.map((p) => p.communityId))], em),
-    ]);
-    const buildings = await this.places.buildingsByIds(
-      [...buildingOf.values()].filter((b): b is number => b !== null),
-      em,
-    );
-    const buildingById = new Map(buildings.map((b) => [b.id, b]));
-    const communityById = new Map(communities.map((c) => [c.id, c]));
-    const out = new Map<PlaceKey, GeoPoint>();
-    for (const p of places) {
-      const b = buildingById.get(buildingOf.get(p.id) ?? -1);
-      const c = communityById.get(p.communityId);
-      const point = known(b) ? b : known(c) ? c : null;
-      out.set(keys[p.id], point ? { latitude: point.latitude, longitude: point.longitude } : NO_PLACE);
-    }
-    return out;
+  private placesOf(jobs: QueueJobRow[], em: EntityManager): Promise<Map<number, GeoPoint>> {
+    return this.places.pointsOfPlaces(jobs, em);
   }
 
   /** The company's on-site durations per category (finished repairs of the last 90 days), cached. */
@@ -263,12 +217,6 @@ export class ArrivalService implements OnModuleInit {
       now.getTime(),
     ).map((p) => ({ ...p, promisedAt: iso(p.promisedAt), doneAt: iso(p.doneAt) }));
   }
-}
-
-function known<T extends { latitude: number | null; longitude: number | null }>(
-  p: T | undefined,
-): p is T & { latitude: number; longitude: number } {
-  return p !== undefined && p.latitude !== null && p.longitude !== null;
 }
 
 function viewOf(e: ArrivalEstimate): ArrivalView {

@@ -147,6 +147,7 @@ export class MasterDataService {
       const building = await em.findOneBy(Building, { id });
       const community = building && (await em.findOneBy(Community, { id: building.communityId }));
       if (!building || !community || !ofViewersCompany(actor, community)) throw notFound('building');
+      this.places.forgetPoints();
       await em.update(Building, { id }, at);
       const before = { latitude: building.latitude, longitude: building.longitude };
       await recordAudit(em, actor, 'update', 'building', id, before, at);

@@ -10,16 +10,51 @@ import { Building, Community, House, HouseRegistryEntry, PublicArea, Unit } from
 /** The places module's row types, for other modules (they never touch the entities). */
 export type { Building, Community, House, PublicArea } from './place.entities.js';
 
+/** Where a place is on the map (null: not known). */
+export interface PlacePoint {
+  latitude: number | null;
+  longitude: number | null;
+}
+
+const NO_POINT: PlacePoint = { latitude: null, longitude: null };
+
+/** A house (`h12`) or a public area (`a3`). */
+type PlaceKey = `${'h' | 'a'}${number}`;
+
+/** An order's or a job's place: its house or public area, in its community. */
+export interface OrderPlace {
+  id: number;
+  communityId: number;
+  houseId: number | null;
+  publicAreaId: number | null;
+}
+
+const keyOf = (p: { houseId: number | null; publicAreaId: number | null }): PlaceKey | null =>
+  p.houseId !== null ? `h${p.houseId}` : p.publicAreaId !== null ? `a${p.publicAreaId}` : null;
+
+const located = (p: PlacePoint | undefined): p is PlacePoint =>
+  p !== undefined && p.latitude !== null && p.longitude !== null;
+
 @Injectable()
 export class PlacesRepository {
   /** Community rows by id (read by every order; written by admins and imports): common/read-cache.ts. */
   private readonly communities: ReadCache<number, Community | null>;
+  /**
+   * The building of each house and public area (routing batches, positions, arrival): fixed
+   * once imported (no path moves a house or an area to another building), so kept as long as
+   * the configuration rows.
+   */
+  private readonly placeBuildings: ReadCache<PlaceKey, number | null>;
+  /** Each house's and public area's map point (building, else community): `pointsOfPlaces`. */
+  private readonly points: ReadCache<PlaceKey, PlacePoint>;
 
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.communities = new ReadCache(config.configCacheMs);
+    this.placeBuildings = new ReadCache(config.configCacheMs, 100_000);
+    this.points = new ReadCache(config.configCacheMs, 100_000);
   }
 
   findCommunity(id: number, em: EntityManager = this.ds.manager): Promise<Community | null> {
@@ -29,6 +64,12 @@ export class PlacesRepository {
   /** Every write of a community row in the places module calls this (the cache above). */
   forgetCommunities(): void {
     this.communities.forget();
+    this.points.forget();
+  }
+
+  /** Every write of a building's coordinates calls this (the map points of its places). */
+  forgetPoints(): void {
+    this.points.forget();
   }
 
   /** The building of an order's place (its house or public area), or null. */
@@ -42,22 +83,85 @@ export class PlacesRepository {
     return null;
   }
 
-  /** The building of each order's place, read in one query per kind of place (id -> building). */
+  /**
+   * The building of each order's place (id -> building), kept per house and public area
+   * (`placeBuildings`); the misses are read in one query per kind of place.
+   */
   async buildingsOfPlaces(
     places: Array<{ id: number; houseId: number | null; publicAreaId: number | null }>,
     em: EntityManager = this.ds.manager,
   ): Promise<Map<number, number | null>> {
-    const houseIds = [...new Set(places.map((p) => p.houseId).filter((x): x is number => x !== null))];
-    const areaIds = [...new Set(places.map((p) => p.publicAreaId).filter((x): x is number => x !== null))];
-    const houses = new Map((await this.findHouses(houseIds, em)).map((h) => [h.id, h.buildingId]));
-    const areas = new Map((await this.findPublicAreas(areaIds, em)).map((a) => [a.id, a.buildingId]));
+    const keys = places.map(keyOf).filter((k): k is PlaceKey => k !== null);
+    const buildings = await this.placeBuildings.getMany(keys, (missing) => this.readPlaceBuildings(missing, em), null);
     return new Map(
-      places.map((p) => [
-        p.id,
-        (p.houseId !== null ? houses.get(p.houseId) : p.publicAreaId !== null ? areas.get(p.publicAreaId) : null) ??
-          null,
-      ]),
+      places.map((p) => {
+        const key = keyOf(p);
+        return [p.id, key === null ? null : (buildings.get(key) ?? null)];
+      }),
     );
+  }
+
+  private async readPlaceBuildings(keys: PlaceKey[], em: EntityManager): Promise<Map<PlaceKey, number | null>> {
+    const ids = (kind: 'h' | 'a') => keys.filter((k) => k.startsWith(kind)).map((k) => Number(k.slice(1)));
+    const [houses, areas] = await Promise.all([this.findHouses(ids('h'), em), this.findPublicAreas(ids('a'), em)]);
+    return new Map<PlaceKey, number | null>([
+      ...houses.map((h): [PlaceKey, number | null] => [`h${h.id}`, h.buildingId]),
+      ...areas.map((a): [PlaceKey, number | null] => [`a${a.id}`, a.buildingId]),
+    ]);
+  }
+
+  /**
+   * Where each place is (id -> point): its building's coordinates, else its community's, else
+   * unknown. Kept per house and public area for LINLI_CONFIG_CACHE_MS (forgotten when a
+   * building's or community's coordinates are set): arrival estimates and technician positions.
+   */
+  async pointsOfPlaces(places: OrderPlace[], em: EntityManager = this.ds.manager): Promise<Map<number, PlacePoint>> {
+    const communityOf = new Map<PlaceKey, number>();
+    for (const p of places) {
+      const key = keyOf(p);
+      if (key !== null) communityOf.set(key, p.communityId);
+    }
+    const points = await this.points.getMany(
+      [...communityOf.keys()],
+      (missing) => this.readPoints(missing, communityOf, em),
+      NO_POINT,
+    );
+    return new Map(
+      places.map((p) => {
+        const key = keyOf(p);
+        return [p.id, key === null ? NO_POINT : (points.get(key) ?? NO_POINT)];
+      }),
+    );
+  }
+
+  private async readPoints(
+    keys: PlaceKey[],
+    communityOf: Map<PlaceKey, number>,
+    em: EntityManager,
+  ): Promise<Map<PlaceKey, PlacePoint>> {
+    const places = keys.map((key, i) => ({
+      id: i,
+      houseId: key.startsWith('h') ? Number(key.slice(1)) : null,
+      publicAreaId: key.startsWith('a') ? Number(key.slice(1)) : null,
+    }));
+    const buildingOf = await this.buildingsOfPlaces(places, em);
+    const [buildings, communities] = await Promise.all([
+      this.buildingsByIds(
+        [...buildingOf.values()].filter((b): b is number => b !== null),
+        em,
+      ),
+      this.findCommunities([...new Set(communityOf.values())], em),
+    ]);
+    const buildingById = new Map(buildings.map((b) => [b.id, b]));
+    const communityById = new Map(communities.map((c) => [c.id, c]));
+    const out = new Map<PlaceKey, PlacePoint>();
+    keys.forEach((key, i) => {
+      const b = buildingById.get(buildingOf.get(i) ?? -1);
+      const c = communityById.get(communityOf.get(key) ?? -1);
+      const point = located(b) ? b : located(c) ? c : null;
+      out.set(key, point ? { latitude: point.latitude, longitude: point.longitude } : NO_POINT);
+    });
+    return out;
   }
 
   /** Communities by name (any company: a resident picks where they live). */

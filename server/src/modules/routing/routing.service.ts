@@ -115,7 +115,11 @@ export class RoutingService implements OnModuleInit {
       await this.staff.saveReportedPosition(ctx.em, change.actor.userId, change.position, ctx.now);
     }
     if (todo.route) await this.queueRouting(ctx, order.id);
-    if (todo.endOffer) await this.jobs.cancel(ctx.em, OFFER_TIMEOUT_JOB, { workOrderId: order.id });
+    // Offers exist only on assigned orders: from any other status there is no timeout to cancel
+    // (and a stale one does nothing: offerTimedOut checks the version it was set for).
+    if (todo.endOffer && change.from === 'assigned') {
+      await this.jobs.cancel(ctx.em, OFFER_TIMEOUT_JOB, { workOrderId: order.id });
+    }
     if (todo.touchAssignee && order.assigneeId !== null) {
       await this.staff.touchAssigned(ctx.em, order.assigneeId, ctx.now);
     }

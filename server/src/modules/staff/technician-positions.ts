@@ -127,20 +127,8 @@ export class TechnicianPositions {
   ): Promise<Map<number, { latitude: number; longitude: number }>> {
     const out = new Map<number, { latitude: number; longitude: number }>();
     if (!jobs.length) return out;
-    const buildingOf = await this.places.buildingsOfPlaces(jobs, em);
-    const buildingIds = [...new Set([...buildingOf.values()].filter((b): b is number => b !== null))];
-    const [buildings, communities] = await Promise.all([
-      this.places.buildingsByIds(buildingIds, em),
-      this.places.findCommunities([...new Set(jobs.map((j) => j.communityId))], em),
-    ]);
-    const buildingById = new Map(buildings.map((b) => [b.id, b]));
-    const communityById = new Map(communities.map((c) => [c.id, c]));
-    for (const job of jobs) {
-      const buildingId = buildingOf.get(job.id) ?? null;
-      const building = buildingId === null ? undefined : buildingById.get(buildingId);
-      const community = communityById.get(job.communityId);
-      const point = known(building) ? building! : known(community) ? community! : null;
-      if (point) out.set(job.id, { latitude: point.latitude!, longitude: point.longitude! });
+    for (const [id, point] of await this.places.pointsOfPlaces(jobs, em)) {
+      if (known(point)) out.set(id, { latitude: point.latitude!, longitude: point.longitude! });
     }
     return out;
   }
