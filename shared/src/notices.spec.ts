@@ -42,6 +42,7 @@ describe('QR scenes', () => {
   it('round-trips and stays within 32 characters', () => {
     expect(parseQrScene(qrScene({ kind: 'area', id: 12 }))).toEqual({ kind: 'area', id: 12 });
     expect(parseQrScene('a%3D12')).toEqual({ kind: 'area', id: 12 });
+    expect(parseQrScene('a%253D12')).toEqual({ kind: 'area', id: 12 });
     expect(parseQrScene(qrScene({ kind: 'point', code: 'ABCDEFGHJKMN' }))).toEqual({
       kind: 'point',
       code: 'ABCDEFGHJKMN',

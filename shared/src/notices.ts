@@ -91,10 +91,13 @@ export function qrScene(target: QrTarget): string {
 /** The target of a scene (also URL-encoded, as WeChat passes it); null when it is not one of ours. */
 export function parseQrScene(scene: string): QrTarget | null {
   let text = scene.trim();
-  try {
-    text = decodeURIComponent(text);
-  } catch {
-    return null;
+  // WeChat hands the scene over URL-encoded, and a router or a redirect may encode it once more.
+  for (let i = 0; i < 3 && text.includes('%'); i++) {
+    try {
+      text = decodeURIComponent(text);
+    } catch {
+      return null;
+    }
   }
   if (text.length > QR_SCENE_MAX) return null;
   const area = /^a=([1-9]\d{0,9})$/.exec(text);

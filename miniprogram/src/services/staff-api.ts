@@ -23,6 +23,7 @@ import type {
   CreatedWorkOrderView,
   WorkOrderView,
 } from '@linli/shared';
+import type { NoticeKind, NoticeView } from '@linli/shared';
 import { request } from './api';
 
 /** A report the desk files for a caller: channel phone, the caller (if registered) as reporter. */
@@ -82,4 +83,15 @@ export const staffApi = {
   rematchPreview: () => request<RematchPreviewView>('GET', '/api/routing/rematch'),
   rematchApply: (moves: Array<{ workOrderId: number; technicianId: number; version: number }>) =>
     request<RematchApplyView>('POST', '/api/routing/rematch', { body: { moves } }),
+  /** Notices (desk, supervisors): publish to a community or buildings; end one early (docs/notices.md). */
+  publishNotice: (input: {
+    communityId: number;
+    buildingIds: number[] | null;
+    kind: NoticeKind;
+    title: string;
+    body: string;
+    startsAt: string;
+    endsAt: string;
+  }) => request<NoticeView>('POST', '/api/notices', { body: input }),
+  endNotice: (id: number) => request<NoticeView>('POST', `/api/notices/${id}/end`),
 };

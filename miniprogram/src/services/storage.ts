@@ -8,6 +8,7 @@ const KEYS = {
   careMode: 'linli.careMode',
   shareLocation: 'linli.shareLocation',
   demoCode: 'linli.demoCode',
+  pendingScan: 'linli.pendingScan',
 } as const;
 
 function read<T>(key: string): T | null {
@@ -48,4 +49,7 @@ export const storage = {
   /** H5 demo only: the code typed at login, which the fake WeChat maps to the same openid. */
   demoCode: (): string | null => read<string>(KEYS.demoCode),
   setDemoCode: (code: string | null): void => write(KEYS.demoCode, code),
+  /** A QR scene scanned before signing in: home opens the report sheet for it after login. */
+  pendingScan: (): string | null => read<string>(KEYS.pendingScan),
+  setPendingScan: (scene: string | null): void => write(KEYS.pendingScan, scene),
 };

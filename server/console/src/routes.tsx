@@ -5,6 +5,7 @@ import {
   DatabaseOutlined,
   FormOutlined,
   MessageOutlined,
+  NotificationOutlined,
   BankOutlined,
   PartitionOutlined,
   ToolOutlined,
@@ -71,6 +72,14 @@ export const ROUTES: readonly ConsoleRoute[] = [
     roles: ['admin', 'supervisor'],
     load: () => import('./pages/surveys/index'),
     component: lazy(() => import('./pages/surveys/index')),
+  },
+  {
+    path: '/notices',
+    label: '通知与二维码',
+    icon: <NotificationOutlined />,
+    roles: ['admin', 'supervisor', 'desk'],
+    load: () => import('./pages/notices/index'),
+    component: lazy(() => import('./pages/notices/index')),
   },
   {
     path: '/fees',

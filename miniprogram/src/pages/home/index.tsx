@@ -3,6 +3,8 @@ import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
 import {
   duplicateOrderText,
+  formatChinaDateTime,
+  NOTICE_KIND_LABELS,
   OPEN_STATUSES,
   realNameOf,
   residentStatusLabel,
@@ -65,6 +67,8 @@ export default function HomePage() {
   );
   // The survey banner: secondary too (a failure hides it).
   const surveys = useLoader(() => (loggedIn ? api.surveys() : Promise.resolve([])), [loggedIn]);
+  // Notices (停水/停电/电梯维保) to the resident's houses: secondary too.
+  const notices = useLoader(() => (loggedIn ? api.notices() : Promise.resolve([])), [loggedIn]);
   const [houseId, setHouseId] = useState<number | null>(null);
   const [sheet, setSheet] = useState<QuickCategory | null>(null);
   const [waiting, setWaiting] = useState<QuickCategory | null>(null);
@@ -88,12 +92,19 @@ export default function HomePage() {
   useDidShow(() => {
     if (!requireLogin()) return;
     if (toStaffHome()) return;
+    // A QR code scanned before signing in: back to its report sheet (docs/notices.md).
+    const scanned = storage.pendingScan();
+    if (scanned) {
+      storage.setPendingScan(null);
+      go(`/subpackages/orders/scan/index?scene=${encodeURIComponent(scanned)}`);
+    }
     // Back from another page: orders and messages may have changed.
     if (shown.current) {
       void open.reload();
       void toRate.reload();
       void unread.reload();
       void surveys.reload();
+      void notices.reload();
     }
     shown.current = true;
   });
@@ -137,8 +148,11 @@ export default function HomePage() {
 
   const user = storage.user();
   const greeting = realNameOf(user?.name);
-  // Only the reporter rates; the other residents of the house confirm on the order page.
-  const rateable = (toRate.data?.items ?? []).filter((o) => !user || o.reporter?.id === user.id);
+  // Only a reporter rates; the other residents of the house confirm on the order page. A
+  // public-area order in the list is one the resident reported or joined (我也遇到了).
+  const rateable = (toRate.data?.items ?? []).filter(
+    (o) => !user || o.reporter?.id === user.id || o.publicAreaId !== null,
+  );
   const housesLoading = houses.loading && !houses.data;
   const pickTile = (c: QuickCategory) => {
     // The tiles show at once; a tap before the house is known opens the sheet once it is.
@@ -153,6 +167,23 @@ export default function HomePage() {
       <View className="home-hello">
         <Text className="title">您好{greeting ? `，${greeting}` : ''}</Text>
       </View>
+
+      {(notices.data ?? []).map((n) => (
+        <View key={n.id} className="card home-notice" role="note" aria-label={`通知：${n.title}`}>
+          <View className="row-between">
+            <Text className="card-title">{n.title}</Text>
+            <Text className={`pill ${n.state === 'current' ? 'pill-warn' : 'pill-muted'}`}>
+              {NOTICE_KIND_LABELS[n.kind]}
+              {n.state === 'current' ? '中' : '预告'}
+            </Text>
+          </View>
+          <View className="muted">
+            {formatChinaDateTime(new Date(n.startsAt))} 至 {formatChinaDateTime(new Date(n.endsAt))}
+            {n.buildingNames.length ? ` · ${n.buildingNames.join('、')}` : ''}
+          </View>
+          <View className="home-notice-body">{n.body}</View>
+        </View>
+      ))}
 
       {rateable.length > 0 && (
         <View className="card home-rate">

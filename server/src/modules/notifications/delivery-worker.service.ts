@@ -204,6 +204,8 @@ export class DeliveryWorker {
   /** An SMS for the same notification when WeChat cannot carry it and SMS is on. */
   private smsFallback(job: DeliveryJob, user: User): { notificationId: number; userId: number } | null {
     if (this.config.notifications.sms === 'off' || !user.phone) return null;
+    // A notice goes by WeChat where the resident granted a send, never by SMS (docs/notices.md).
+    if (job.notification?.type === 'notice') return null;
     return { notificationId: job.delivery.notificationId, userId: user.id };
   }
 

@@ -195,6 +195,7 @@ export default function BoardPage() {
         <NavRow label="投诉" url="/subpackages/office/complaints/index" />
         <NavRow label="回访" url="/subpackages/office/follow-ups/index" />
         <NavRow label="电话报修" url="/subpackages/office/new-order/index" />
+        <NavRow label="小区通知" url="/subpackages/office/notices/index" />
       </View>
 
       {assigning.target && (

@@ -58,6 +58,7 @@ export default function DeskHomePage() {
       )}
       <View className="card">
         <NavRow label="电话报修" hint="替来电住户登记报修" url="/subpackages/office/new-order/index" />
+        <NavRow label="小区通知" hint="停水、停电、电梯维保" url="/subpackages/office/notices/index" />
         <NavRow
           label="回访"
           hint={overdue > 0 ? `${overdue} 条已超时` : '完工后的电话回访'}

@@ -9,6 +9,7 @@ import { auditService } from './audit';
 import { authService } from './auth';
 import { lookupsService } from './lookups';
 import { bindingsService, masterDataService } from './master-data';
+import { noticesService } from './notices';
 import { ordersService } from './orders';
 import { passwordResetService, platformService } from './platform';
 import { paymentsService } from './payments';
@@ -23,6 +24,7 @@ export function createServices(client: ApiClient) {
     auth: authService(client),
     lookups: lookupsService(client),
     orders: ordersService(client),
+    notices: noticesService(client),
     scores: scoresService(client),
     staff: staffService(client),
     teams: teamsService(client),
