@@ -36,6 +36,6 @@ describe('navigation bar', () => {
   });
 
   it('covers every resident page', () => {
-    expect(residentPages).toHaveLength(14);
+    expect(residentPages).toHaveLength(15);
   });
 });

@@ -5,7 +5,7 @@ export default defineAppConfig({
   subPackages: [
     {
       root: 'subpackages/orders',
-      pages: ['list/index', 'detail/index', 'rate/index', 'feedback/index', 'receipt/index'],
+      pages: ['list/index', 'detail/index', 'rate/index', 'feedback/index', 'scan/index', 'receipt/index'],
     },
     {
       root: 'subpackages/account',
@@ -33,6 +33,7 @@ export default defineAppConfig({
         'board/index',
         'leave/index',
         'rematch/index',
+        'notices/index',
       ],
     },
   ],

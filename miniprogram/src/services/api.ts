@@ -38,6 +38,7 @@ import type {
   WorkOrderStatus,
   WorkOrderView,
 } from '@linli/shared';
+import type { JoinResultView, NoticeView, QrPlaceView, SharedFaultsView } from '@linli/shared';
 import type { ReceiptView, WechatPayStart } from '@linli/shared';
 import { appConfig } from './config';
 import { ApiError } from './errors';
@@ -234,6 +235,16 @@ export const api = {
     request<NotificationPage>('GET', '/api/me/notifications', { query: q }),
   markRead: (id: number) => request<NotificationView>('POST', `/api/me/notifications/${id}/read`),
   markAllRead: () => request<MarkAllReadResponse>('POST', '/api/me/notifications/read-all'),
+
+  /** Notices to the resident's houses (upcoming and current), or a staff member's communities'. */
+  notices: () => request<NoticeView[]>('GET', '/api/notices'),
+  /** What a scanned QR code stands for (docs/notices.md "QR reporting"). */
+  resolveQr: (scene: string) => request<QrPlaceView>('GET', '/api/qr/resolve', { query: { scene } }),
+  /** Current notices and open public-area orders where the resident is about to report. */
+  faultsAt: (place: { publicAreaId: number } | { houseId: number }) =>
+    request<SharedFaultsView>('GET', '/api/notices/at', { query: place }),
+  /** "我也遇到了": join an open public-area order as one more reporter (a repeat tap changes nothing). */
+  joinOrder: (id: number) => request<JoinResultView>('POST', `/api/work-orders/${id}/join`),
 
   /** A resident's open surveys (of the communities of their verified houses), with `answered`. */
   surveys: () => request<SurveyView[]>('GET', '/api/surveys'),
