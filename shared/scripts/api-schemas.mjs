@@ -116,6 +116,8 @@ export const VIEW_TYPES = [
   'SharedFaultsView',
   'JoinResultView',
   'MergeResultView',
+  'SurveyScheduleView',
+  'SurveyPeriodView',
   // inspections and planned maintenance (docs/inspections.md)
   'InspectionPointView',
   'InspectionPlanView',

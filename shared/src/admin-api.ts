@@ -8,6 +8,7 @@ import type { StaffRole } from './roles.js';
 import type { ShiftException, WeeklyShift } from './shifts.js';
 import type { BusinessCalendar } from './sla.js';
 import type { SurveyResults } from './satisfaction/survey.js';
+import type { SurveyCadence, SurveyPeriodTrend } from './satisfaction/survey-schedule.js';
 import type { Priority } from './work-order.js';
 
 export interface StaffView {
@@ -156,8 +157,70 @@ export interface SurveyView {
   status: SurveyStatusValue;
   weights: [number, number, number];
   createdAt: string;
+  /** The period of a scheduled survey (`2026-Q4`); null for a survey an admin created by hand. */
+  periodKey: string | null;
   responses?: number;
   answered?: boolean;
+}
+
+/**
+ * A survey schedule (docs/surveys.md): the company's (communityId null) or one community's own,
+ * which then replaces the company's for that community.
+ */
+export interface SurveyScheduleView {
+  id: number;
+  communityId: number | null;
+  communityName: string | null;
+  cadence: SurveyCadence;
+  /** Days a period's survey stays open from the period's start. */
+  openDays: number;
+  /** Days before the close of the one reminder; 0 = none. */
+  remindDaysBefore: number;
+  enabled: boolean;
+  /** When the next period's survey opens; null when disabled. */
+  nextOpensAt: string | null;
+  nextPeriodKey: string | null;
+  updatedAt: string;
+}
+
+/** Body of PUT /survey-schedules: one schedule per company (communityId null) or community. */
+export interface SurveyScheduleInput {
+  communityId: number | null;
+  cadence: SurveyCadence;
+  openDays: number;
+  remindDaysBefore: number;
+  enabled: boolean;
+}
+
+/** Body of POST /survey-schedules/open-now: open the current period's survey of a community. */
+export interface SurveyOpenNowInput {
+  communityId: number;
+}
+
+/** One row of GET /surveys/periods: a scheduled period's survey with its figures and trend. */
+export interface SurveyPeriodView {
+  surveyId: number;
+  communityId: number;
+  communityName: string;
+  periodKey: string;
+  title: string;
+  status: SurveyStatusValue;
+  startsAt: string;
+  endsAt: string;
+  /** When the reminder went out; null until then (or never, without one). */
+  remindedAt: string | null;
+  responses: number;
+  households: number;
+  respondingHouseholds: number;
+  /** Responding households / households on record; null without households. */
+  responseRate: number | null;
+  /** ACSI index 0..100; null without answers. */
+  acsi: number | null;
+  /** NPS -100..100; null without answers. */
+  nps: number | null;
+  /** The previous scheduled period of the same community; null for the first. */
+  previousPeriodKey: string | null;
+  trend: SurveyPeriodTrend;
 }
 
 export interface SurveyResultsView extends SurveyResults {

@@ -52,6 +52,7 @@ export const API_SCHEMAS = {
       'inspection_point',
       'inspection_plan',
       'survey',
+      'survey_schedule',
       'community',
       'building',
       'work_order',
@@ -1468,6 +1469,7 @@ export const API_SCHEMAS = {
       'BILL_OVER_QUOTE',
       'BILL_UNPAID',
       'BILL_NOT_UNPAID',
+      'SURVEY_ALREADY_ANSWERED',
       'IDEMPOTENCY_KEY_REUSED',
       'USERNAME_TAKEN',
       'BINDING_EXISTS',
@@ -5755,6 +5757,131 @@ export const API_SCHEMAS = {
     ],
     additionalProperties: false,
   },
+  SurveyCadence: {
+    type: 'string',
+    enum: ['month', 'quarter', 'half', 'year'],
+  },
+  SurveyPeriodTrend: {
+    type: 'object',
+    properties: {
+      acsi: {
+        nullable: true,
+        allOf: [
+          {
+            $ref: '#/components/schemas/Trend',
+          },
+        ],
+        type: 'object',
+      },
+      nps: {
+        nullable: true,
+        allOf: [
+          {
+            $ref: '#/components/schemas/Trend',
+          },
+        ],
+        type: 'object',
+      },
+      responseRate: {
+        nullable: true,
+        allOf: [
+          {
+            $ref: '#/components/schemas/Trend',
+          },
+        ],
+        type: 'object',
+      },
+    },
+    required: ['acsi', 'nps', 'responseRate'],
+    additionalProperties: false,
+  },
+  SurveyPeriodView: {
+    type: 'object',
+    properties: {
+      surveyId: {
+        type: 'number',
+      },
+      communityId: {
+        type: 'number',
+      },
+      communityName: {
+        type: 'string',
+      },
+      periodKey: {
+        type: 'string',
+      },
+      title: {
+        type: 'string',
+      },
+      status: {
+        $ref: '#/components/schemas/SurveyStatusValue',
+      },
+      startsAt: {
+        type: 'string',
+      },
+      endsAt: {
+        type: 'string',
+      },
+      remindedAt: {
+        type: 'string',
+        description: 'When the reminder went out; null until then (or never, without one).',
+        nullable: true,
+      },
+      responses: {
+        type: 'number',
+      },
+      households: {
+        type: 'number',
+      },
+      respondingHouseholds: {
+        type: 'number',
+      },
+      responseRate: {
+        type: 'number',
+        description: 'Responding households / households on record; null without households.',
+        nullable: true,
+      },
+      acsi: {
+        type: 'number',
+        description: 'ACSI index 0..100; null without answers.',
+        nullable: true,
+      },
+      nps: {
+        type: 'number',
+        description: 'NPS -100..100; null without answers.',
+        nullable: true,
+      },
+      previousPeriodKey: {
+        type: 'string',
+        description: 'The previous scheduled period of the same community; null for the first.',
+        nullable: true,
+      },
+      trend: {
+        $ref: '#/components/schemas/SurveyPeriodTrend',
+      },
+    },
+    required: [
+      'surveyId',
+      'communityId',
+      'communityName',
+      'periodKey',
+      'title',
+      'status',
+      'startsAt',
+      'endsAt',
+      'remindedAt',
+      'responses',
+      'households',
+      'respondingHouseholds',
+      'responseRate',
+      'acsi',
+      'nps',
+      'previousPeriodKey',
+      'trend',
+    ],
+    additionalProperties: false,
+    description: "One row of GET /surveys/periods: a scheduled period's survey with its figures and trend.",
+  },
   SurveyResponseResult: {
     type: 'object',
     properties: {
@@ -5857,6 +5984,63 @@ export const API_SCHEMAS = {
     ],
     additionalProperties: false,
   },
+  SurveyScheduleView: {
+    type: 'object',
+    properties: {
+      id: {
+        type: 'number',
+      },
+      communityId: {
+        type: 'number',
+        nullable: true,
+      },
+      communityName: {
+        type: 'string',
+        nullable: true,
+      },
+      cadence: {
+        $ref: '#/components/schemas/SurveyCadence',
+      },
+      openDays: {
+        type: 'number',
+        description: "Days a period's survey stays open from the period's start.",
+      },
+      remindDaysBefore: {
+        type: 'number',
+        description: 'Days before the close of the one reminder; 0 = none.',
+      },
+      enabled: {
+        type: 'boolean',
+      },
+      nextOpensAt: {
+        type: 'string',
+        description: "When the next period's survey opens; null when disabled.",
+        nullable: true,
+      },
+      nextPeriodKey: {
+        type: 'string',
+        nullable: true,
+      },
+      updatedAt: {
+        type: 'string',
+      },
+    },
+    required: [
+      'id',
+      'communityId',
+      'communityName',
+      'cadence',
+      'openDays',
+      'remindDaysBefore',
+      'enabled',
+      'nextOpensAt',
+      'nextPeriodKey',
+      'updatedAt',
+    ],
+    additionalProperties: false,
+    description:
+      "A survey schedule (docs/surveys.md): the company's (communityId null) or one community's own, which then replaces the company's for that community.",
+  },
   SurveyStatusValue: {
     type: 'string',
     enum: ['draft', 'open', 'closed'],
@@ -5896,6 +6080,11 @@ export const API_SCHEMAS = {
       createdAt: {
         type: 'string',
       },
+      periodKey: {
+        type: 'string',
+        description: 'The period of a scheduled survey (`2026-Q4`); null for a survey an admin created by hand.',
+        nullable: true,
+      },
       responses: {
         type: 'number',
       },
@@ -5903,7 +6092,18 @@ export const API_SCHEMAS = {
         type: 'boolean',
       },
     },
-    required: ['id', 'communityId', 'communityName', 'title', 'startsAt', 'endsAt', 'status', 'weights', 'createdAt'],
+    required: [
+      'id',
+      'communityId',
+      'communityName',
+      'title',
+      'startsAt',
+      'endsAt',
+      'status',
+      'weights',
+      'createdAt',
+      'periodKey',
+    ],
     additionalProperties: false,
   },
   TeamView: {

@@ -22,6 +22,7 @@ export const AUDIT_ENTITY_TYPES = [
   'inspection_point',
   'inspection_plan',
   'survey',
+  'survey_schedule',
   'community',
   'building',
   'work_order',

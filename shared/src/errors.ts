@@ -31,6 +31,7 @@ export const ERROR_CATALOGUE = {
   BILL_OVER_QUOTE: { status: 409, zh: '账单金额超过已同意的报价，请重新报价并等住户同意' },
   BILL_UNPAID: { status: 409, zh: '维修账单尚未支付，支付或由物业减免后才能关闭工单' },
   BILL_NOT_UNPAID: { status: 409, zh: '账单不是待支付状态' },
+  SURVEY_ALREADY_ANSWERED: { status: 409, zh: '您已提交过本期调查，每人每期只能提交一次' },
   IDEMPOTENCY_KEY_REUSED: { status: 409, zh: '同一请求标识已用于不同的内容' },
   USERNAME_TAKEN: { status: 409, zh: '用户名已被使用，请换一个' },
   BINDING_EXISTS: { status: 409, zh: '已提交过该房屋的绑定申请' },

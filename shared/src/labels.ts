@@ -16,6 +16,7 @@ import type { BillStatus, QuoteFlag, QuoteState, QUOTE_PAUSE_REASONS } from './b
 import type { BindingRelation, BindingStatus } from './places.js';
 import type { RatingDimension } from './satisfaction/ratings.js';
 import type { AcsiItem, ServperfDimension } from './satisfaction/survey.js';
+import type { SurveyCadence } from './satisfaction/survey-schedule.js';
 import type { Role } from './roles.js';
 import type { ExclusionReason, GradeName, RoutingMode, RoutingOutcome } from './routing.js';
 import type { SlaStage, SlaState } from './sla.js';
@@ -460,6 +461,14 @@ export const SURVEY_STATUS_LABELS: Record<SurveyStatusValue, string> = {
   closed: '已结束',
 };
 
+/** How often the community survey opens by itself. */
+export const SURVEY_CADENCE_LABELS: Record<SurveyCadence, string> = {
+  month: '每月',
+  quarter: '每季度',
+  half: '每半年',
+  year: '每年',
+};
+
 // ---------------------------------------------------------------------------------------------
 // Fees (docs/fees.md)
 
@@ -520,6 +529,7 @@ export const AUDIT_ENTITY_LABELS: Record<AuditEntityType, string> = {
   inspection_point: '巡检点',
   inspection_plan: '巡检/保养计划',
   survey: '满意度调查',
+  survey_schedule: '定期调查设置',
   community: '小区',
   building: '楼栋',
   work_order: '工单（重新匹配）',

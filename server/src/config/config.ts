@@ -74,6 +74,8 @@ export interface AppConfig {
   notifications: {
     /** The subscribe-message template for order updates; empty = no WeChat pushes. */
     orderTemplateId: string;
+    /** The subscribe-message template for survey openings and reminders; empty = none (docs/surveys.md). */
+    surveyTemplateId: string;
     /** 'aliyun' sends SMS through Alibaba Cloud SMS (`sms`); 'log' writes them to the log; 'off' sends none. */
     sms: 'off' | 'log' | 'aliyun';
     miniprogramState: 'developer' | 'trial' | 'formal';
@@ -555,6 +557,7 @@ function wechatPayConfig(env: Env, mode: Mode, port: number, wechatApiBase: stri
 }
 
       orderTemplateId: env.WECHAT_TEMPLATE_ORDER ?? (production ? '' : 'linli-order-status'),
+      surveyTemplateId: env.WECHAT_TEMPLATE_SURVEY ?? (production ? '' : 'linli-survey'),
       sms: sms.channel,
       miniprogramState: oneOf(
         env,

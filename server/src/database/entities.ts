@@ -48,7 +48,7 @@ import {
   SatisfactionSketch,
 } from '../modules/satisfaction/satisfaction.entities.js';
 import { Notice } from '../modules/notices/notice.entity.js';
-import { Survey, SurveyResponse } from '../modules/surveys/survey.entities.js';
+import { Survey, SurveyResponse, SurveySchedule } from '../modules/surveys/survey.entities.js';
 import { PriceItem } from '../modules/price-list/price-item.entity.js';
 import { Payment, PaymentLedgerEntry, PaymentRefund } from '../modules/payments/payment.entities.js';
 import { Upload } from '../modules/uploads/upload.entity.js';
@@ -113,6 +113,7 @@ export const ENTITIES = [
   RollupDirty,
   Survey,
   SurveyResponse,
+  SurveySchedule,
   PriceItem,
   AuditLog,
   OrderBill,

@@ -15,6 +15,7 @@
  * - fair-ranking.ts: fair technician comparison and ranking
  * - trend.ts: change against the previous period
  * - survey.ts: the periodic community survey (ACSI, NPS, SERVPERF)
+ * - survey-schedule.ts: its periods (open, remind, close) and the trend against the last period
  */
 export * from './scale.js';
 export * from './ratings.js';
@@ -28,3 +29,4 @@ export * from './key-drivers.js';
 export * from './fair-ranking.js';
 export * from './trend.js';
 export * from './survey.js';
+export * from './survey-schedule.js';

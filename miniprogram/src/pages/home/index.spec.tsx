@@ -259,12 +259,13 @@ describe('首页 and the report sheet', () => {
       expect(urls).toEqual(['/subpackages/account/survey/index?id=5']);
     });
 
-    it('hides the banner once the survey is answered, or when there is none', async () => {
+    it('shows 已提交 once the survey is answered, and no banner when there is none', async () => {
       const api = homeApi().on('GET', '/api/surveys', { body: [{ ...survey, answered: true }] });
       const first = render(<HomePage />);
       await screen.findByRole('button', { name: '报修漏水' });
       await waitFor(() => expect(api.callsTo('GET', '/api/surveys')).toHaveLength(1));
-      expect(screen.queryByRole('button', { name: '小区满意度调查' })).not.toBeInTheDocument();
+      expect(await screen.findByText('已提交')).toBeInTheDocument();
+      expect(screen.queryByText('去填写 ›')).not.toBeInTheDocument();
       first.unmount();
 
       homeApi().on('GET', '/api/surveys', { body: [] });

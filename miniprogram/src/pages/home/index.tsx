@@ -160,7 +160,9 @@ export default function HomePage() {
     setWaiting(c);
     void Taro.showToast({ title: '正在读取您的房屋，请稍候', icon: 'none' });
   };
-  const survey = (surveys.data ?? []).find((s) => s.status === 'open' && !s.answered);
+  // The open survey to answer first; once answered it stays on home as 已提交 until it closes.
+  const openSurveys = (surveys.data ?? []).filter((s) => s.status === 'open');
+  const survey = openSurveys.find((s) => !s.answered) ?? openSurveys[0];
 
   return (
     <Screen className="home">
@@ -222,7 +224,11 @@ export default function HomePage() {
               {survey.communityName} · {survey.title}
             </Text>
           </View>
-          <Text className="home-survey-go">去填写 ›</Text>
+          {survey.answered ? (
+            <Text className="home-survey-done">已提交</Text>
+          ) : (
+            <Text className="home-survey-go">去填写 ›</Text>
+          )}
         </View>
       )}
 

@@ -89,7 +89,9 @@ export class DeliveryWorker {
 
   private async sendWechat(job: DeliveryJob, n: Notification, user: User, lease: Date, now: Date): Promise<void> {
     const { delivery } = job;
-    const templateId = this.config.notifications.orderTemplateId;
+    const templateId = isSurveyNotice(n)
+      ? this.config.notifications.surveyTemplateId
+      : this.config.notifications.orderTemplateId;
     if (!templateId || !user.wechatOpenid) {
       await this.skip(job, lease, 'no_wechat', user, now);
       return;
@@ -206,6 +208,8 @@ export class DeliveryWorker {
     if (this.config.notifications.sms === 'off' || !user.phone) return null;
     // A notice goes by WeChat where the resident granted a send, never by SMS (docs/notices.md).
     if (job.notification?.type === 'notice') return null;
+    // A survey's announcement goes where the resident asked for it (a WeChat send), never by SMS.
+    if (job.notification && isSurveyNotice(job.notification)) return null;
     return { notificationId: job.delivery.notificationId, userId: user.id };
   }
 
@@ -222,6 +226,20 @@ export class DeliveryWorker {
   }
 
   private subscribeMessage(job: DeliveryJob, n: Notification, openid: string, templateId: string): SubscribeMessage {
+    if (isSurveyNotice(n)) {
+      // The survey template (docs/surveys.md): what, the summary (community, survey, deadline), when.
+      return {
+        touser: openid,
+        templateId,
+        data: {
+          thing1: { value: clip(n.title, 20) },
+          thing2: { value: clip(n.body, 20) },
+          time3: { value: chinaMinute(n.createdAt) },
+        },
+        miniprogramState: this.config.notifications.miniprogramState,
+        page: SURVEY_PAGE,
+      };
+    }
     const orderNo = job.orderNo ?? `#${n.workOrderId ?? n.id}`;
     // The order number has its own field; the summary field gets what follows it in the body.
     const summary = n.body.startsWith(`工单 ${orderNo} `) ? n.body.slice(`工单 ${orderNo} `.length) : n.body;
@@ -239,6 +257,14 @@ export class DeliveryWorker {
     if (n.workOrderId !== null) message.page = orderPage(n.workOrderId);
     return message;
   }
+}
+
+/** The page a survey's subscribe message opens: the resident's open survey. */
+export const SURVEY_PAGE = 'subpackages/account/survey/index';
+
+/** A survey's opening or reminder (modules/surveys), not an order update. */
+function isSurveyNotice(n: Notification): boolean {
+  return n.type.startsWith('survey.');
 }
 
 function describe(e: unknown): string {

@@ -447,6 +447,26 @@ export class NotificationsRepository {
     return (res.affected ?? 0) === 1;
   }
 
+  /**
+   * Those of `userIds` with a send left for the template (a survey's announcement queues a
+   * WeChat delivery only for them; the delivery worker still takes the send atomically).
+   */
+  async grantedUserIds(em: EntityManager, userIds: number[], templateId: string): Promise<Set<number>> {
+    const granted = new Set<number>();
+    for (let i = 0; i < userIds.length; i += INSERT_CHUNK) {
+      const rows = await em
+        .createQueryBuilder(WechatSubscription, 's')
+        .select('s.userId', 'userId')
+        .where('s.userId IN (:...ids) AND s.templateId = :templateId AND s.remaining > 0', {
+          ids: userIds.slice(i, i + INSERT_CHUNK),
+          templateId,
+        })
+        .getRawMany<{ userId: number | string }>();
+      for (const r of rows) granted.add(Number(r.userId));
+    }
+    return granted;
+  }
+
   /** WeChat did not use the send (it failed before sending): the user keeps it. */
   async returnSubscription(userId: number, templateId: string): Promise<void> {
     await this.ds

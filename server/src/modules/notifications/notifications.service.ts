@@ -62,8 +62,8 @@ export class NotificationsService {
   }
 
   private knownTemplates(): string[] {
-    const id = this.config.notifications.orderTemplateId;
-    return id ? [id] : [];
+    const { orderTemplateId, surveyTemplateId } = this.config.notifications;
+    return [...new Set([orderTemplateId, surveyTemplateId].filter(Boolean))];
   }
 }
 

@@ -239,6 +239,11 @@ export class PlacesRepository {
   }
 
   /** Communities of the company among `ids` (others are simply absent). */
+  /** Every community of the company, by id (a survey schedule's reach, modules/surveys). */
+  communitiesOfCompany(companyId: number, em: EntityManager = this.ds.manager): Promise<Community[]> {
+    return em.getRepository(Community).find({ where: { companyId }, order: { id: 'ASC' } });
+  }
+
   companyCommunities(companyId: number, ids: number[], em: EntityManager = this.ds.manager): Promise<Community[]> {
     const unique = [...new Set(ids)];
     return unique.length ? em.findBy(Community, { id: In(unique), companyId }) : Promise.resolve([]);

@@ -147,7 +147,7 @@ describe(`community surveys (${TEST_DB})`, () => {
       expect(res.status).toBe(201);
       const again = await answer(t.res_a1, id, { overall: 1 });
       expect(again.status).toBe(409);
-      expect(again.body).toMatchObject({ code: 'TRANSITION_NOT_ALLOWED', message: 'already answered' });
+      expect(again.body).toMatchObject({ code: 'SURVEY_ALREADY_ANSWERED', message: 'already answered' });
       expect((await list(t.res_a1)).body).toMatchObject([{ id, answered: true }]);
     });
 

@@ -85,7 +85,7 @@ export class SurveysService {
         .getRepository(Survey)
         .createQueryBuilder()
         .update()
-        .set({ status: to })
+        .set(step === 'close' ? { status: to, closedAt: this.clock.now() } : { status: to })
         .where('id = :id AND status = :from', { id, from })
         .execute();
       if ((res.affected ?? 0) !== 1) return false;
@@ -139,11 +139,13 @@ export class SurveysService {
     if (survey.status !== 'open' || now < survey.startsAt || now >= survey.endsAt) {
       throw new AppError('TRANSITION_NOT_ALLOWED', 'the survey is not open for answers', { status: survey.status });
     }
-    const answered = () => new AppError('TRANSITION_NOT_ALLOWED', 'already answered');
+    // A stable code of its own: the mini-program shows 已提交 for it.
+    const answered = () => new AppError('SURVEY_ALREADY_ANSWERED', 'already answered');
     if (await this.ds.getRepository(SurveyResponse).existsBy({ surveyId: id, userId: actor.userId })) throw answered();
     const repo = this.ds.getRepository(SurveyResponse);
     try {
-      // The unique (surveyId, userId) index decides a double submit.
+      // The unique (surveyId, userId) index decides a double submit: one answer per household
+      // member and survey (a scheduled survey is one community's one period).
       const saved = await repo.save(
         repo.create({
           surveyId: id,
@@ -238,6 +240,7 @@ export class SurveysService {
       status: s.status as SurveyStatus,
       weights: s.weights,
       createdAt: s.createdAt.toISOString(),
+      periodKey: s.periodKey ?? null,
       ...(actor.role === 'resident' ? { answered: answered.has(s.id) } : { responses: counts.get(s.id) ?? 0 }),
     }));
   }

@@ -37,6 +37,21 @@ describe('消息', () => {
     expect(screen.queryByText('1 条未读')).not.toBeInTheDocument();
   });
 
+  it("opens the resident's open survey from a survey message", async () => {
+    const survey = {
+      ...note(3, true, null),
+      type: 'survey.open',
+      title: '满意度调查开始了',
+      body: '海月花园 2026 年第四季度满意度调查',
+    };
+    new FakeApi()
+      .install()
+      .on('GET', '/api/me/notifications', { body: { items: [survey], total: 1, unread: 0, page: 1, pageSize: 20 } });
+    render(<MessagesPage />);
+    tap(await screen.findByText('满意度调查开始了'));
+    expect(urls).toEqual(['/subpackages/account/survey/index']);
+  });
+
   it('marks everything read', async () => {
     const api = new FakeApi()
       .install()

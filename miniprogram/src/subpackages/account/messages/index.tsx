@@ -58,6 +58,8 @@ export default function MessagesPage() {
       api.markRead(n.id).catch(() => undefined);
     }
     if (n.workOrderId) void Taro.navigateTo({ url: `/subpackages/orders/detail/index?id=${n.workOrderId}` });
+    // A survey's opening or reminder opens the resident's open survey (已提交 when answered).
+    else if (n.type.startsWith('survey.')) void Taro.navigateTo({ url: '/subpackages/account/survey/index' });
   };
 
   const readAll = async () => {

@@ -160,19 +160,31 @@ describe('小区满意度调查', () => {
     expect(await screen.findByRole('alert')).toHaveTextContent('这项调查已结束，无法再提交');
     first.unmount();
 
-    surveyApi().once('POST', '/api/surveys/5/responses', apiError(409, 'TRANSITION_NOT_ALLOWED', 'already answered'));
+    surveyApi().once('POST', '/api/surveys/5/responses', apiError(409, 'SURVEY_ALREADY_ANSWERED', 'already answered'));
     render(<SurveyPage />);
     await screen.findByText('2026 年第四季度满意度调查');
     answerAll();
     tap(submitButton());
     expect(await screen.findByText('感谢您的参与！')).toBeInTheDocument();
+    expect(screen.getByText('已提交')).toBeInTheDocument();
   });
 
   it('says thanks, without the questions, for a survey already answered', async () => {
     surveyApi().on('GET', '/api/surveys', { body: [{ ...survey, answered: true }] });
     render(<SurveyPage />);
     expect(await screen.findByText('感谢您的参与！')).toBeInTheDocument();
+    expect(screen.getByText('已提交')).toBeInTheDocument();
     expect(screen.queryByRole('radio', { name: '总体满意度 8 分' })).not.toBeInTheDocument();
+  });
+
+  it('opens the open survey when it is given no id (from a survey message)', async () => {
+    setRouter('/subpackages/account/survey/index', {});
+    surveyApi().on('GET', '/api/surveys', {
+      body: [{ ...survey, id: 4, title: '2026 年第三季度满意度调查', answered: true }, survey],
+    });
+    render(<SurveyPage />);
+    expect(await screen.findByText('2026 年第四季度满意度调查')).toBeInTheDocument();
+    expect(screen.getByRole('radio', { name: '总体满意度 8 分' })).toBeInTheDocument();
   });
 
   it('shows a load failure with 重试', async () => {

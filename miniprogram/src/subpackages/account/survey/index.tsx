@@ -125,7 +125,8 @@ export default function SurveyPage() {
   }
 
   const [surveys, houses] = data.data!;
-  const survey = surveys.find((s) => s.id === id);
+  // Without an id (a survey message, a subscribe message): the open survey not yet answered, else the first.
+  const survey = params.id ? surveys.find((s) => s.id === id) : (surveys.find((s) => !s.answered) ?? surveys[0]);
   const mine = houses.filter((h) => h.status === 'verified' && h.communityId === survey?.communityId);
   const house = mine.find((h) => h.houseId === houseId) ?? mine[0];
 
@@ -134,8 +135,11 @@ export default function SurveyPage() {
       <Screen className="survey">
         <View className="card survey-done" role="status">
           <View className="survey-done-mark">✓</View>
+          <View className="survey-done-badge">已提交</View>
           <View className="title">感谢您的参与！</View>
-          <View className="muted survey-intro">您的意见将帮助物业改进服务。</View>
+          <View className="muted survey-intro">
+            {survey ? `${survey.title}每人只能提交一次。` : ''}您的意见将帮助物业改进服务。
+          </View>
           <View className="btn btn-primary btn-block survey-submit" onClick={goHome} role="button">
             返回首页
           </View>
@@ -179,10 +183,11 @@ export default function SurveyPage() {
       });
       setDone(true);
     } catch (err) {
-      if (err instanceof ApiError && err.code === 'TRANSITION_NOT_ALLOWED') {
-        // A retry after a lost answer finds it already saved; otherwise the survey has closed.
-        if (/already answered/i.test(err.message)) setDone(true);
-        else setError('这项调查已结束，无法再提交');
+      if (err instanceof ApiError && err.code === 'SURVEY_ALREADY_ANSWERED') {
+        // A retry after a lost answer (or an answer from another phone) finds it already saved.
+        setDone(true);
+      } else if (err instanceof ApiError && err.code === 'TRANSITION_NOT_ALLOWED') {
+        setError('这项调查已结束，无法再提交');
       } else {
         setError(textOf(err));
       }

@@ -26,6 +26,7 @@ import {
   Select,
   Space,
   Table,
+  Tabs,
   Tag,
 } from 'antd';
 import type { Dayjs } from 'dayjs';
@@ -36,6 +37,7 @@ import { useServices } from '../../api/services';
 import { useCurrentUser } from '../../auth/session';
 import { Metric } from '../../components/Metric';
 import { dateTime, num, pct, points } from '../../components/format';
+import { PeriodicSurveys } from './periodic';
 
 const COLORS: Record<SurveyStatusValue, string> = { draft: 'default', open: 'green', closed: 'blue' };
 
@@ -46,8 +48,27 @@ interface CreateForm {
   weights?: [number, number, number];
 }
 
-/** Community surveys: create (admin), open, close, and results (ACSI index, NPS, SERVPERF). */
+/**
+ * Community surveys: 定期调查 (the schedules and the periods they open, with the trend against
+ * the previous period) and 全部调查 (create by hand, open, close); results of either.
+ */
 export default function SurveysPage() {
+  const [results, setResults] = useState<{ id: number; title: string } | null>(null);
+  return (
+    <>
+      <Tabs
+        items={[
+          { key: 'periodic', label: '定期调查', children: <PeriodicSurveys onResults={setResults} /> },
+          { key: 'all', label: '全部调查', children: <SurveyList onResults={setResults} /> },
+        ]}
+      />
+      <ResultsDrawer survey={results} onClose={() => setResults(null)} />
+    </>
+  );
+}
+
+/** Every survey: create (admin), open, close. */
+function SurveyList({ onResults }: { onResults: (s: { id: number; title: string }) => void }) {
   const services = useServices();
   const user = useCurrentUser();
   const { message } = App.useApp();
@@ -60,7 +81,6 @@ export default function SurveysPage() {
   const [createError, setCreateError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
   const [form] = Form.useForm<CreateForm>();
-  const [results, setResults] = useState<SurveyView | null>(null);
 
   const create = async () => {
     const v = await form.validateFields();
@@ -157,7 +177,7 @@ export default function SurveysPage() {
             width: 170,
             render: (_: unknown, s) => (
               <Space>
-                <Button size="small" type="link" onClick={() => setResults(s)}>
+                <Button size="small" type="link" onClick={() => onResults(s)}>
                   结果
                 </Button>
                 {isAdmin && s.status === 'draft' && (
@@ -210,12 +230,11 @@ export default function SurveysPage() {
           </Form.Item>
         </Form>
       </Modal>
-      <ResultsDrawer survey={results} onClose={() => setResults(null)} />
     </Card>
   );
 }
 
-function ResultsDrawer({ survey, onClose }: { survey: SurveyView | null; onClose: () => void }) {
+function ResultsDrawer({ survey, onClose }: { survey: { id: number; title: string } | null; onClose: () => void }) {
   const results = useRequest((s) => (survey ? s.surveys.results(survey.id) : null), [survey?.id]);
   const r = survey && results.data?.surveyId === survey.id ? results.data : null;
   return (

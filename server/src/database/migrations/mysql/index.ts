@@ -20,6 +20,7 @@ import { ScoreHotspots1796401300001 } from './1796401300001-ScoreHotspots.js';
 import { Inspections1796401400000 } from './1796401400000-Inspections.js';
 import { MaintenanceOrders1796401410000 } from './1796401410000-MaintenanceOrders.js';
 import { NoticesSharedFaults1796401500000 } from './1796401500000-NoticesSharedFaults.js';
+import { PeriodicSurveys1796401600000 } from './1796401600000-PeriodicSurveys.js';
 
 /** In order of their timestamps. */
 export const MYSQL_MIGRATIONS: Function[] = [
@@ -45,4 +46,5 @@ export const MYSQL_MIGRATIONS: Function[] = [
   Inspections1796401400000,
   MaintenanceOrders1796401410000,
   NoticesSharedFaults1796401500000,
+  PeriodicSurveys1796401600000,
 ];
