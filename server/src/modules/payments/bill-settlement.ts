@@ -36,8 +36,11 @@ export async function addPaymentToBill(
   billId: number,
   amountFen: number,
 ): Promise<boolean> {
+  // Locked until commit on MySQL (a waive racing the payment waits, then finds it settled);
+  // SQLite has one writer at a time.
+  const mysql = em.connection.options.type === 'mariadb' || em.connection.options.type === 'mysql';
   const before = await em.query<Array<{ status: string }>>(
-    'SELECT status FROM order_bill WHERE id = ? AND companyId = ?',
+    `SELECT status FROM order_bill WHERE id = ? AND companyId = ?${mysql ? ' FOR UPDATE' : ''}`,
     [billId, companyId],
   );
   if (before[0]?.status !== 'unpaid') return false;

@@ -6,6 +6,8 @@ import { buildWorld, loginResident, loginStaff, type World } from '../../testing
 import { OrderBill } from '../billing/bill.entity.js';
 import { JobRunner } from '../jobs/job-runner.service.js';
 import { ScheduledJob } from '../jobs/job.entity.js';
+import { PriceItem } from '../price-list/price-item.entity.js';
+import { withCompletionPhoto } from '../../testing/photos.js';
 import { payMessage, rsaVerify } from '../../wechat/wechat-pay.crypto.js';
 import { DEMO_MERCHANT_PUBLIC_KEY } from '../../wechat/wechat-pay.demo-keys.js';
 import { Payment, PaymentLedgerEntry, PaymentRefund } from './payment.entities.js';
@@ -101,6 +103,66 @@ describe('payments', () => {
     // Someone of another house does not even see the order.
     const other = await server.api.post(`/work-orders/${orderId}/payments/wechat`, {}, { token: resA1b });
     expect(other.status).toBe(404);
+  });
+
+  it('the whole path: quote from the list, approve, bill, no rating while unpaid, pay, receipt, rating closes', async () => {
+    const tech = await loginStaff(server, w.staff.techA1);
+    const act = async (token: string, id: number, body: object) =>
+      server.api.post(
+        `/work-orders/${id}/transitions`,
+        await withCompletionPhoto(server, token, body as { action: string }),
+        {
+          token,
+        },
+      );
+    const item = await server.ds.getRepository(PriceItem).save({
+      companyId: w.companyA.id,
+      communityId: w.a1.id,
+      category: 'plumbing',
+      kind: 'material',
+      name: '角阀',
+      unit: '个',
+      priceFen: 4500,
+      sortOrder: 0,
+    });
+    const created = await server.api.post(
+      '/work-orders',
+      { category: 'plumbing', description: '角阀漏水，需要更换', houseId: w.houseA1.id, priority: 'P3' },
+      { token: resA1 },
+    );
+    const id = created.body.id as number;
+    expect((await act(desk, id, { action: 'assign', assigneeId: w.staff.techA1.id })).status).toBe(200);
+    for (const action of ['accept', 'arrive']) expect((await act(tech, id, { action })).status).toBe(200);
+    expect((await act(tech, id, { action: 'quote', quoteItems: [{ priceItemId: item.id, quantity: 2 }] })).status).toBe(
+      200,
+    );
+    expect((await act(resA1, id, { action: 'approve_quote' })).status).toBe(200);
+    const done = await act(tech, id, { action: 'complete', bill: { lines: [{ line: 0, quantity: 2 }] } });
+    expect(done.status).toBe(200);
+    expect(await server.ds.getRepository(OrderBill).findOneByOrFail({ orderId: id })).toMatchObject({
+      status: 'unpaid',
+      totalFen: 9000,
+    });
+    // Unpaid: the order cannot close, so the rating is refused.
+    const early = await server.api.post(`/work-orders/${id}/rating`, { stars: 5, fixed: true }, { token: resA1 });
+    expect(early.status).toBe(409);
+
+    const start = await server.api.post(`/work-orders/${id}/payments/wechat`, {}, { token: resA1 });
+    expect(start.status).toBe(201);
+    expect(start.body.amountFen).toBe(9000);
+    server.fake.pay.userPays(String(start.body.params.package).replace('prepay_id=', ''));
+    await server.fake.pay.settled();
+    const detail = await server.api.get(`/work-orders/${id}`, { token: resA1 });
+    expect(detail.body.bill).toMatchObject({ status: 'paid', paidFen: 9000 });
+    const receipt = await server.api.get(`/work-orders/${id}/receipt`, { token: resA1 });
+    expect(receipt.body).toMatchObject({
+      netFen: 9000,
+      lines: [expect.objectContaining({ name: '角阀', quantity: 2 })],
+    });
+
+    const rating = await server.api.post(`/work-orders/${id}/rating`, { stars: 5, fixed: true }, { token: resA1 });
+    expect(rating.status).toBe(201);
+    expect(rating.body.orderStatus).toBe('closed');
   });
 
   it('a notification delivered 10 times concurrently records one payment; the bill is paid', async () => {
