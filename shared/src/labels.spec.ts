@@ -8,6 +8,7 @@ import { ROLES } from './roles.js';
 import { EXCLUSION_REASONS, GRADE_NAMES, ROUTING_MODES, ROUTING_OUTCOMES } from './routing.js';
 import { RATING_DIMENSIONS } from './satisfaction/ratings.js';
 import { ACSI_ITEMS, SERVPERF_DIMENSIONS } from './satisfaction/survey.js';
+import { SURVEY_CADENCES } from './satisfaction/survey-schedule.js';
 import { SLA_STAGES, SLA_STATES } from './sla.js';
 import { BOARD_STATUSES, FOLLOW_UP_CHANNELS, FOLLOW_UP_STATUSES } from './staff-api.js';
 import {
@@ -48,6 +49,7 @@ const CASES: Array<[string, Record<string, string>, readonly string[]]> = [
   ['ACSI_ITEM_LABELS', labels.ACSI_ITEM_LABELS, ACSI_ITEMS],
   ['SERVPERF_LABELS', labels.SERVPERF_LABELS, SERVPERF_DIMENSIONS],
   ['SURVEY_STATUS_LABELS', labels.SURVEY_STATUS_LABELS, SURVEY_STATUS_VALUES],
+  ['SURVEY_CADENCE_LABELS', labels.SURVEY_CADENCE_LABELS, SURVEY_CADENCES],
   ['PRICE_KIND_LABELS', labels.PRICE_KIND_LABELS, PRICE_KINDS],
   ['AUDIT_ENTITY_LABELS', labels.AUDIT_ENTITY_LABELS, AUDIT_ENTITY_TYPES],
   ['AUDIT_ACTION_LABELS', labels.AUDIT_ACTION_LABELS, AUDIT_ACTIONS],
