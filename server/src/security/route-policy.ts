@@ -198,6 +198,10 @@ export const POLICY: Record<string, Rule> = {
   'POST /api/surveys/:id/close': { roles: ADMIN, id: 'survey' },
   'POST /api/surveys/:id/responses': { roles: ['resident'], id: 'survey' },
   'GET /api/surveys/:id/results': { roles: ['admin', 'supervisor'], id: 'survey' },
+  'GET /api/surveys/periods': { roles: ['admin', 'supervisor'] },
+  'GET /api/survey-schedules': { roles: ADMIN },
+  'PUT /api/survey-schedules': { roles: ADMIN },
+  'POST /api/survey-schedules/open-now': { roles: ADMIN },
 };
 
 /** Mutating routes an allowed role may call with `{}` and get 2xx: they take no body by design. */
