@@ -66,6 +66,12 @@ if (unavailable) {
   /** A statement on the replica only; `DB.` stands for the test's database. */
   const onReplica = (sql: string, params: unknown[] = []) =>
     pair.replica.query(sql.replace(/\bDB\./g, `\`${database}\`.`), params);
+  /** A sample of /api/metrics (Prometheus text), 0 when absent. */
+  const metric = async (sample: string) => {
+    const res = await server.api.get<string>('/metrics');
+    const line = res.body.split('\n').find((l) => l.startsWith(`${sample} `));
+    return line ? Number(line.split(' ')[1]) : 0;
+  };
   const slaveStatus = async () => (await pair.replica.query('SHOW SLAVE STATUS'))[0];
 
   beforeAll(async () => {
@@ -108,6 +114,9 @@ if (unavailable) {
     const { value, freshness } = await reader.read((em) => em.query('SELECT @@server_id AS id'));
     expect(Number(value[0].id)).toBe(2);
     expect(freshness.readFrom).toBe('replica');
+    // Summary, three views, the export and this read.
+    expect(await metric('linli_dashboard_reads_total{from="replica",fallback="none"}')).toBe(6);
+    expect(await metric('linli_replica_lag_seconds')).toBe(0);
   });
 
   it('writes and reads outside the reader, and in transactions, stay on the primary', async () => {
@@ -191,5 +200,7 @@ if (unavailable) {
     expect(csv.status).toBe(200);
     expect(csv.headers.get('x-linli-read-from')).toBe('primary');
     expect(csv.headers.get('x-linli-replica-fallback')).toBe('replica_down');
+    expect(await metric('linli_dashboard_reads_total{from="primary",fallback="replica_down"}')).toBe(4);
+    expect(await metric('linli_dashboard_reads_total{from="primary",fallback="replica_lagging"}')).toBe(1);
   });
 });

@@ -17,6 +17,7 @@ import type { ReadFreshness } from '@linli/shared';
 import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
 import type { AppConfig } from '../config/config.js';
 import { APP_CONFIG } from '../config/config.module.js';
+import { Metrics } from '../modules/metrics/metrics.js';
 import { REPLICA_RETRY_MS } from './data-source.js';
 
 /** A connection (to a replica or the primary) held for a longer read, such as an export. */
@@ -84,6 +85,7 @@ export class ReplicaReader {
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
     @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(Metrics) private readonly metrics: Metrics,
   ) {
     this.replicas = config.db.type === 'mariadb' ? (config.db.replicas?.length ?? 0) : 0;
     this.maxLagMs = config.db.replicaMaxLagMs ?? 5000;
@@ -100,14 +102,17 @@ export class ReplicaReader {
    */
   async read<T>(work: (em: EntityManager) => Promise<T>): Promise<{ value: T; freshness: ReadFreshness }> {
     const held = await this.hold();
+    let freshness = held.freshness;
     try {
-      return { value: await work(held.manager), freshness: held.freshness };
+      return { value: await work(held.manager), freshness };
     } catch (e) {
       if (held.freshness.readFrom !== 'replica' || !isConnectionError(e)) throw e;
       this.markDown(e);
-      return { value: await work(this.ds.manager), freshness: { ...PRIMARY, fallback: 'replica_down' } };
+      freshness = { ...PRIMARY, fallback: 'replica_down' };
+      return { value: await work(this.ds.manager), freshness };
     } finally {
       await held.release();
+      this.metrics.dashboardRead(freshness.readFrom, freshness.fallback);
     }
   }
 
@@ -115,6 +120,11 @@ export class ReplicaReader {
   async view<T extends object>(work: (em: EntityManager) => Promise<T>): Promise<T & { freshness: ReadFreshness }> {
     const { value, freshness } = await this.read(work);
     return { ...value, freshness };
+  }
+
+  /** Count a held read (an export) in the metrics, as `read` counts its own. */
+  counted(held: HeldRead): void {
+    this.metrics.dashboardRead(held.freshness.readFrom, held.freshness.fallback);
   }
 
   /**
@@ -142,6 +152,7 @@ export class ReplicaReader {
       try {
         const rows = (await qr.query('SHOW REPLICA STATUS')) as Array<Record<string, unknown>>;
         const status = replicaStatus(rows[0]);
+        this.metrics.replicaLagSeen(status?.running ? status.secondsBehind : null);
         if (!status || !status.running || status.secondsBehind === null) {
           fallback = 'replica_stopped';
         } else {

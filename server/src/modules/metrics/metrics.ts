@@ -32,6 +32,8 @@ export class Metrics {
   readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
   private readonly externalErrors: Counter<'service' | 'operation' | 'kind'>;
   private readonly jobFailures: Counter<'kind'>;
+  private readonly dashboardReads: Counter<'from' | 'fallback'>;
+  private readonly replicaLag: Gauge;
   /** The backlog read for the scrape under way, shared by its gauges (one set of queries per scrape). */
   private snapshot: Promise<{ value: Backlog | null; now: Date }> | null = null;
 
@@ -60,6 +62,18 @@ export class Metrics {
       labelNames: ['kind'],
       registers,
     });
+    this.dashboardReads = new Counter({
+      name: 'linli_dashboard_reads_total',
+      help: 'Dashboard and export reads (database/replica-reader.ts) by where they ran (primary, replica) and why not on a replica (none, replica_down, replica_stopped, replica_lagging)',
+      labelNames: ['from', 'fallback'],
+      registers,
+    });
+    this.replicaLag = new Gauge({
+      name: 'linli_replica_lag_seconds',
+      help: "Seconds_Behind_Master of the replica at this process's last status check (NaN: stopped or never checked)",
+      registers,
+    });
+    this.replicaLag.set(Number.NaN);
     const backlog = () => (this.snapshot ??= this.readSnapshot());
     const gauge = (name: string, help: string, read: (b: Backlog, now: Date) => number) =>
       new Gauge({
@@ -127,6 +141,16 @@ export class Metrics {
 
   jobFailed(kind: string): void {
     this.jobFailures.inc({ kind });
+  }
+
+  /** A read through ReplicaReader: where it ran, and why not on a replica (null: it did, or none is configured). */
+  dashboardRead(from: 'primary' | 'replica', fallback: string | null): void {
+    this.dashboardReads.inc({ from, fallback: fallback ?? 'none' });
+  }
+
+  /** A replica's lag at a status check; null when its replication is stopped. */
+  replicaLagSeen(seconds: number | null): void {
+    this.replicaLag.set(seconds ?? Number.NaN);
   }
 
   /** Express middleware: observe every request's duration once the response is sent. */

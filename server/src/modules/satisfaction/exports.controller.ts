@@ -63,6 +63,7 @@ export class ExportsController {
    */
   private async onReader(res: Response, run: (exports: ExportsService) => Promise<void>): Promise<void> {
     const held = await this.reader.hold();
+    this.reader.counted(held);
     try {
       res.setHeader('X-Linli-Read-From', held.freshness.readFrom);
       res.setHeader('X-Linli-Stale-Ms', String(held.freshness.staleMs));
