@@ -566,6 +566,8 @@ export class FakeWechatPay {
     switch (route) {
       case 'GET /fake/pay/cashier':
         return this.cashierPage(q.get('prepay_id') ?? '', q.get('return') ?? '');
+      case 'GET /fake/pay/cashier.js':
+        return { status: 200, body: CASHIER_JS, contentType: 'text/javascript; charset=utf-8' };
       case 'POST /fake/pay/pay': {
         const prepayId = typeof body.prepay_id === 'string' ? body.prepay_id : '';
         try {
@@ -612,25 +614,42 @@ export class FakeWechatPay {
     const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
     const yuan = t ? (t.total / 100).toFixed(2) : '';
     const safeBack = /^https?:\/\/[^\s"'<>]+$/.test(back) ? back : '';
+    // No inline script: the server's Content-Security-Policy (demo mode mounts this fake inside
+    // the app) allows scripts from this origin only, so the page loads cashier.js beside it.
     const html = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>微信支付（模拟）</title><style>body{font-family:sans-serif;margin:0;background:#f2f2f2;text-align:center}
 .box{background:#fff;margin:24px 16px;padding:24px;border-radius:8px}.amt{font-size:36px;margin:16px 0}
 button{background:#07c160;color:#fff;border:0;border-radius:6px;font-size:18px;padding:12px 0;width:100%}</style></head>
-<body><div class="box"><div>模拟微信支付收银台</div>${
+<body data-prepay="${esc(prepayId)}" data-return="${esc(safeBack)}"><div class="box"><div>模拟微信支付收银台</div>${
       t
         ? `<div>${esc(t.description)}</div><div class="amt" data-testid="cashier-amount">¥${yuan}</div>
 <div id="state">${t.state === 'NOTPAY' ? '待支付' : esc(t.state)}</div>
 <button id="pay" ${t.state === 'NOTPAY' ? '' : 'disabled'}>确认支付</button>`
         : '<div>订单不存在</div>'
-    }</div><script>
-const pay=document.getElementById('pay');if(pay)pay.onclick=async()=>{pay.disabled=true;
-const r=await fetch(location.pathname.replace(/cashier$/,'pay'),{method:'POST',headers:{'content-type':'application/json'},body:JSON.stringify({prepay_id:${JSON.stringify(prepayId)}})});
-document.getElementById('state').textContent=r.ok?'支付成功':'支付失败';
-${safeBack ? `if(r.ok)setTimeout(()=>{location.href=${JSON.stringify(safeBack)}},600);` : ''}};
-</script></body></html>`;
+    }</div><script src="cashier.js"></script></body></html>`;
     return { status: 200, body: html, contentType: 'text/html; charset=utf-8' };
   }
 }
+
+/** The cashier page's script: 确认支付 posts the prepay_id to /fake/pay/pay, then goes back. */
+const CASHIER_JS = `(function () {
+  var pay = document.getElementById('pay');
+  if (!pay) return;
+  var prepay = document.body.getAttribute('data-prepay');
+  var back = document.body.getAttribute('data-return');
+  pay.addEventListener('click', function () {
+    pay.disabled = true;
+    fetch(location.pathname.replace(/cashier$/, 'pay'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ prepay_id: prepay }),
+    }).then(function (r) {
+      document.getElementById('state').textContent = r.ok ? '支付成功' : '支付失败';
+      if (r.ok && back) setTimeout(function () { location.href = back; }, 600);
+    });
+  });
+})();
+`;
 
 async function readBody(req: IncomingMessage): Promise<string | null> {
   const chunks: Buffer[] = [];

@@ -185,6 +185,39 @@ describe('WeChat Pay v3 client against the fake', () => {
     expect((await client.queryRefund('R0005a')).status).toBe('SUCCESS');
   });
 
+  it('the cashier page (H5 preview) shows the amount, loads its script from its own origin, and pays', async () => {
+    const prepayId = await client.prepay({
+      outTradeNo: 'T0007aaaa',
+      description: '维修费',
+      totalFen: 9000,
+      openid: 'oU',
+    });
+    const base = config.apiBase;
+    const page = await fetch(
+      `${base}/fake/pay/cashier?prepay_id=${prepayId}&return=${encodeURIComponent('http://h5.test/#/x?id=1')}`,
+    );
+    const html = await page.text();
+    expect(html).toContain('¥90.00');
+    expect(html).toContain('<script src="cashier.js"></script>');
+    expect(html).not.toMatch(/<script>/);
+    expect(html).toContain('data-return="http://h5.test/#/x?id=1"');
+    const js = await fetch(`${base}/fake/pay/cashier.js`);
+    expect(js.headers.get('content-type')).toContain('javascript');
+    const paid = await fetch(`${base}/fake/pay/pay`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ prepay_id: prepayId }),
+    });
+    expect(paid.status).toBe(200);
+    expect((await client.queryByOutTradeNo('T0007aaaa')).trade_state).toBe('SUCCESS');
+    // A return address that is not http(s) is dropped.
+    const evil = await (
+      await fetch(`${base}/fake/pay/cashier?prepay_id=${prepayId}&return=javascript:alert(1)`)
+    ).text();
+    expect(evil).toContain('data-return=""');
+    await fake.pay.settled();
+  });
+
   it('retries a notification until it is acknowledged', async () => {
     const prepayId = await client.prepay({
       outTradeNo: 'T0006aaaa',
