@@ -6,6 +6,7 @@ import { StaffModule } from '../staff/staff.module.js';
 import { UploadsModule } from '../uploads/uploads.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { WorkOrdersModule } from '../work-orders/work-orders.module.js';
+import { InspectionPointsReader } from './inspection-points.reader.js';
 import { InspectionScheduler } from './inspection-scheduler.js';
 import { InspectionsController } from './inspections.controller.js';
 import { InspectionsService } from './inspections.service.js';
@@ -15,6 +16,7 @@ import { RoundsService } from './rounds.service.js';
 @Module({
   imports: [JobsModule, PlacesModule, StaffModule, CategoriesModule, UploadsModule, UsersModule, WorkOrdersModule],
   controllers: [InspectionsController],
-  providers: [InspectionsService, RoundsService, InspectionScheduler],
+  providers: [InspectionsService, RoundsService, InspectionScheduler, InspectionPointsReader],
+  exports: [InspectionPointsReader],
 })
 export class InspectionsModule {}

@@ -4,6 +4,7 @@ import { buildWorld, loginResident, loginStaff, type World } from '../../testing
 import { withCompletionPhoto } from '../../testing/photos.js';
 import { startTestServer, TEST_DB, type TestServer } from '../../testing/test-server.js';
 import { AuditLog } from '../audit/audit-log.entity.js';
+import { InspectionPoint } from '../inspections/inspection.entities.js';
 import { Notification } from '../notifications/notification.entities.js';
 import { OutboxDispatcher } from '../notifications/outbox-dispatcher.service.js';
 import { PublicArea } from '../places/place.entities.js';
@@ -164,6 +165,26 @@ describe(`QR reporting, notices and shared faults (${TEST_DB})`, () => {
         expect([scene, res.status, res.body.code]).toEqual([scene, 404, 'NOT_FOUND']);
       }
       expect((await server.api.get('/qr/resolve', { token: t.res_a1 })).status).toBe(400);
+      // An inspection point's code: the resident reports at its public area, under its name.
+      const point = await server.ds.getRepository(InspectionPoint).save({
+        companyId: w.companyA.id,
+        communityId: w.a1.id,
+        buildingId: null,
+        publicAreaId: w.areaA1.id,
+        name: '1号泵房',
+        code: 'ABCDEFGHJKMN',
+        checklist: [],
+        active: true,
+      });
+      const byPoint = await server.api.get('/qr/resolve?scene=i%3DABCDEFGHJKMN', { token: t.res_a1 });
+      expect(byPoint.status).toBe(200);
+      expect(byPoint.body).toMatchObject({ kind: 'point', name: '1号泵房', publicAreaId: w.areaA1.id });
+      expect((await server.api.get('/qr/resolve?scene=i%3DABCDEFGHJKMN', { token: t.res_b1 })).body.code).toBe(
+        'QR_FOREIGN_PLACE',
+      );
+      await server.ds.getRepository(InspectionPoint).update({ id: point.id }, { active: false });
+      expect((await server.api.get('/qr/resolve?scene=i%3DABCDEFGHJKMN', { token: t.res_a1 })).status).toBe(404);
+      await server.ds.getRepository(InspectionPoint).update({ id: point.id }, { active: true });
       expect((await server.api.get(`/qr/resolve?scene=a%3D${w.areaA1.id}`, { token: t.deskA1 })).status).toBe(403);
     });
 
@@ -187,8 +208,13 @@ describe(`QR reporting, notices and shared faults (${TEST_DB})`, () => {
       expect(item.scene).toBe(`a=${w.areaA1.id}`);
       expect(item.url).toMatch(new RegExp(`/h5/#/subpackages/orders/scan/index\\?scene=a%3D${w.areaA1.id}$`));
       expect(item.png).toMatch(/^data:image\/png;base64,/);
+      expect(sheet.body.items.find((i: { kind: string }) => i.kind === 'point')).toMatchObject({
+        name: '1号泵房',
+        scene: 'i=ABCDEFGHJKMN',
+      });
       expect((await server.api.get(`/qr/communities/${w.a1.id}/sheet`, { token: t.adminB })).status).toBe(404);
-    });
+      // qrcode's first drawing loads and compiles its PNG encoder inside Jest's module system: slow under load.
+    }, 90_000);
   });
 
   describe('shared faults', () => {
