@@ -71,6 +71,23 @@ export interface AppConfig {
   actorCacheMs: number;
   /** How long a process keeps a company's routing quality grades (read from the rollups; 0: not cached). */
   qualityCacheMs: number;
+  /**
+   * WeChat Pay API v3 (docs/payments.md). Off in production until WECHAT_PAY_MCHID is set; demo and
+   * tests use the fake inside the fake WeChat server with the demo keys (wechat-pay.demo-keys.ts).
+   * queryAfterSeconds: how long after a prepay (and again after each miss) the payment is queried.
+   */
+  wechatPay: {
+    enabled: boolean;
+    apiBase: string;
+    mchid: string;
+    merchantSerial: string;
+    privateKeyPem: string;
+    apiV3Key: string;
+    platformSerial: string;
+    platformPublicKeyPem: string;
+    notifyUrl: string;
+    queryAfterSeconds: number;
+  };
   notifications: {
     /** The subscribe-message template for order updates; empty = no WeChat pushes. */
     orderTemplateId: string;
@@ -90,23 +107,6 @@ export interface AppConfig {
     accessKeyId: string;
     accessKeySecret: string;
     signName: string;
-  /**
-   * WeChat Pay API v3 (docs/payments.md). Off in production until WECHAT_PAY_MCHID is set; demo and
-   * tests use the fake inside the fake WeChat server with the demo keys (wechat-pay.demo-keys.ts).
-   * queryAfterSeconds: how long after a prepay (and again after each miss) the payment is queried.
-   */
-  wechatPay: {
-    enabled: boolean;
-    apiBase: string;
-    mchid: string;
-    merchantSerial: string;
-    privateKeyPem: string;
-    apiV3Key: string;
-    platformSerial: string;
-    platformPublicKeyPem: string;
-    notifyUrl: string;
-    queryAfterSeconds: number;
-  };
     templates: { code: string; order: string };
     timeoutMs: number;
   };
@@ -409,77 +409,6 @@ function parsePrimaryDb(env: Env, dataDir: string, mode: Mode): DatabaseConfig {
   };
 }
 
-/** Parse the environment (and the `--demo` flag) into an AppConfig, or throw ConfigError. */
-export function loadConfig(env: Env, argv: readonly string[] = []): AppConfig {
-  const mode: Mode = argv.includes('--demo')
-    ? 'demo'
-    : oneOf(env, 'LINLI_MODE', ['demo', 'development', 'production', 'test'] as const, 'development');
-  const dataDir = path.resolve(str(env, 'LINLI_DATA_DIR', './data'));
-  const port = int(env, 'PORT', 3000, 0, 65535);
-  const production = mode === 'production';
-
-  const jwtSecret = production ? str(env, 'LINLI_JWT_SECRET') : (env.LINLI_JWT_SECRET ?? '');
-  if (jwtSecret && jwtSecret.length < 32) {
-    throw new ConfigError('LINLI_JWT_SECRET', 'must be at least 32 characters');
-  }
-
-  const embedFakeWechat = mode === 'demo' && !env.WECHAT_API_BASE;
-  const wechat = {
-    apiBase: embedFakeWechat
-      ? `http://127.0.0.1:${port}/fake-wechat`
-      : url(env, 'WECHAT_API_BASE', 'https://api.weixin.qq.com'),
-    appid: production ? str(env, 'WECHAT_APPID') : str(env, 'WECHAT_APPID', DEMO_WECHAT.appid),
-    secret: production ? str(env, 'WECHAT_SECRET') : str(env, 'WECHAT_SECRET', DEMO_WECHAT.secret),
-    timeoutMs: int(env, 'WECHAT_TIMEOUT_MS', 5000, 100, 60000),
-  };
-  if (production && /^https?:\/\/(127\.|localhost)/.test(wechat.apiBase)) {
-    throw new ConfigError('WECHAT_API_BASE', 'must be the real WeChat API in production mode');
-  }
-
-  const sms = smsConfig(env, mode, port);
-
-  const corsRaw = env.LINLI_CORS_ORIGINS ?? '';
-  const corsOrigins = corsRaw
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  for (const origin of corsOrigins) {
-    if (!/^https?:\/\/[^/]+$/.test(origin)) {
-      throw new ConfigError('LINLI_CORS_ORIGINS', `has an invalid origin "${origin}"`);
-    }
-  }
-
-  return {
-    mode,
-    host: str(env, 'HOST', '0.0.0.0'),
-    port,
-    dataDir,
-    db: parseDb(env, dataDir, mode),
-    // Empty outside production: the server then keeps a generated secret in the data dir.
-    jwt: { secret: jwtSecret, ttlSeconds: int(env, 'LINLI_JWT_TTL_SECONDS', 7 * 24 * 3600, 60, 90 * 24 * 3600) },
-    wechat,
-    embedFakeWechat,
-    seedDemo: bool(env, 'LINLI_SEED_DEMO', mode === 'demo'),
-    migrateOnStart: bool(env, 'LINLI_MIGRATE_ON_START', !production),
-    uploads: {
-      maxBytes: int(env, 'LINLI_UPLOAD_MAX_BYTES', 10 * 1024 * 1024, 1024, 100 * 1024 * 1024),
-      maxPixels: int(env, 'LINLI_UPLOAD_MAX_PIXELS', 40_000_000, 1, 400_000_000),
-      photoUrlTtlSeconds: int(env, 'LINLI_PHOTO_URL_TTL_SECONDS', 15 * 60, 10, 24 * 3600),
-    },
-    corsOrigins,
-    logLevel: oneOf(env, 'LOG_LEVEL', ['error', 'warn', 'log', 'debug'] as const, 'log'),
-    workers: {
-      intervalMs: int(env, 'LINLI_WORKER_INTERVAL_MS', mode === 'test' ? 0 : 1000, 0, 600_000),
-      batchSize: int(env, 'LINLI_WORKER_BATCH_SIZE', 25, 1, 500),
-    },
-    // Off in test mode: tests write configuration rows straight into the database.
-    configCacheMs: int(env, 'LINLI_CONFIG_CACHE_MS', mode === 'test' ? 0 : 10_000, 0, 600_000),
-    // Off in test mode: tests deactivate users straight in the database. Writes through the app
-    // forget the entry at once; other processes see them within this time (docs/security.md).
-    actorCacheMs: int(env, 'LINLI_ACTOR_CACHE_MS', mode === 'test' ? 0 : 3000, 0, 60_000),
-    // Off in test mode: tests rate orders and expect the next routing decision to see it.
-    qualityCacheMs: int(env, 'LINLI_QUALITY_CACHE_MS', mode === 'test' ? 0 : 300_000, 0, 3_600_000),
-    notifications: {
 /** A PEM inline (`NAME`, `\\n` for line breaks) or from a file (`NAME_FILE`). */
 function pem(name: string, inline: string | undefined, file: string | undefined, fallback: string | undefined): string {
   let text = inline ? inline.replace(/\\n/g, '\n') : undefined;
@@ -556,6 +485,79 @@ function wechatPayConfig(env: Env, mode: Mode, port: number, wechatApiBase: stri
   return pay;
 }
 
+/** Parse the environment (and the `--demo` flag) into an AppConfig, or throw ConfigError. */
+export function loadConfig(env: Env, argv: readonly string[] = []): AppConfig {
+  const mode: Mode = argv.includes('--demo')
+    ? 'demo'
+    : oneOf(env, 'LINLI_MODE', ['demo', 'development', 'production', 'test'] as const, 'development');
+  const dataDir = path.resolve(str(env, 'LINLI_DATA_DIR', './data'));
+  const port = int(env, 'PORT', 3000, 0, 65535);
+  const production = mode === 'production';
+
+  const jwtSecret = production ? str(env, 'LINLI_JWT_SECRET') : (env.LINLI_JWT_SECRET ?? '');
+  if (jwtSecret && jwtSecret.length < 32) {
+    throw new ConfigError('LINLI_JWT_SECRET', 'must be at least 32 characters');
+  }
+
+  const embedFakeWechat = mode === 'demo' && !env.WECHAT_API_BASE;
+  const wechat = {
+    apiBase: embedFakeWechat
+      ? `http://127.0.0.1:${port}/fake-wechat`
+      : url(env, 'WECHAT_API_BASE', 'https://api.weixin.qq.com'),
+    appid: production ? str(env, 'WECHAT_APPID') : str(env, 'WECHAT_APPID', DEMO_WECHAT.appid),
+    secret: production ? str(env, 'WECHAT_SECRET') : str(env, 'WECHAT_SECRET', DEMO_WECHAT.secret),
+    timeoutMs: int(env, 'WECHAT_TIMEOUT_MS', 5000, 100, 60000),
+  };
+  if (production && /^https?:\/\/(127\.|localhost)/.test(wechat.apiBase)) {
+    throw new ConfigError('WECHAT_API_BASE', 'must be the real WeChat API in production mode');
+  }
+
+  const sms = smsConfig(env, mode, port);
+  const wechatPay = wechatPayConfig(env, mode, port, wechat.apiBase, embedFakeWechat);
+
+  const corsRaw = env.LINLI_CORS_ORIGINS ?? '';
+  const corsOrigins = corsRaw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const origin of corsOrigins) {
+    if (!/^https?:\/\/[^/]+$/.test(origin)) {
+      throw new ConfigError('LINLI_CORS_ORIGINS', `has an invalid origin "${origin}"`);
+    }
+  }
+
+  return {
+    mode,
+    host: str(env, 'HOST', '0.0.0.0'),
+    port,
+    dataDir,
+    db: parseDb(env, dataDir, mode),
+    // Empty outside production: the server then keeps a generated secret in the data dir.
+    jwt: { secret: jwtSecret, ttlSeconds: int(env, 'LINLI_JWT_TTL_SECONDS', 7 * 24 * 3600, 60, 90 * 24 * 3600) },
+    wechat,
+    wechatPay,
+    embedFakeWechat,
+    seedDemo: bool(env, 'LINLI_SEED_DEMO', mode === 'demo'),
+    migrateOnStart: bool(env, 'LINLI_MIGRATE_ON_START', !production),
+    uploads: {
+      maxBytes: int(env, 'LINLI_UPLOAD_MAX_BYTES', 10 * 1024 * 1024, 1024, 100 * 1024 * 1024),
+      maxPixels: int(env, 'LINLI_UPLOAD_MAX_PIXELS', 40_000_000, 1, 400_000_000),
+      photoUrlTtlSeconds: int(env, 'LINLI_PHOTO_URL_TTL_SECONDS', 15 * 60, 10, 24 * 3600),
+    },
+    corsOrigins,
+    logLevel: oneOf(env, 'LOG_LEVEL', ['error', 'warn', 'log', 'debug'] as const, 'log'),
+    workers: {
+      intervalMs: int(env, 'LINLI_WORKER_INTERVAL_MS', mode === 'test' ? 0 : 1000, 0, 600_000),
+      batchSize: int(env, 'LINLI_WORKER_BATCH_SIZE', 25, 1, 500),
+    },
+    // Off in test mode: tests write configuration rows straight into the database.
+    configCacheMs: int(env, 'LINLI_CONFIG_CACHE_MS', mode === 'test' ? 0 : 10_000, 0, 600_000),
+    // Off in test mode: tests deactivate users straight in the database. Writes through the app
+    // forget the entry at once; other processes see them within this time (docs/security.md).
+    actorCacheMs: int(env, 'LINLI_ACTOR_CACHE_MS', mode === 'test' ? 0 : 3000, 0, 60_000),
+    // Off in test mode: tests rate orders and expect the next routing decision to see it.
+    qualityCacheMs: int(env, 'LINLI_QUALITY_CACHE_MS', mode === 'test' ? 0 : 300_000, 0, 3_600_000),
+    notifications: {
       orderTemplateId: env.WECHAT_TEMPLATE_ORDER ?? (production ? '' : 'linli-order-status'),
       surveyTemplateId: env.WECHAT_TEMPLATE_SURVEY ?? (production ? '' : 'linli-survey'),
       sms: sms.channel,
@@ -585,7 +587,5 @@ function wechatPayConfig(env: Env, mode: Mode, port: number, wechatApiBase: stri
       heartbeatMs: int(env, 'LINLI_LIVE_HEARTBEAT_MS', 25_000, 100, 300_000),
       maxSocketsPerUser: int(env, 'LINLI_LIVE_MAX_SOCKETS', 5, 1, 100),
     },
-  const wechatPay = wechatPayConfig(env, mode, port, wechat.apiBase, embedFakeWechat);
   };
 }
-    wechatPay,
