@@ -371,9 +371,11 @@ describe('journey: report to rating to the dashboard (mariadb)', () => {
       await visibleText(page, status).waitFor();
     }
     await tap(visibleText(page, '报价'));
-    await visible(page, '[aria-label="人工项目"] input, input[aria-label="人工项目"]').fill('更换阀门');
+    await visible(page, '[aria-label="项目名称"] input, input[aria-label="项目名称"]').fill('更换阀门');
     await visible(page, '[aria-label="人工金额"] input, input[aria-label="人工金额"]').fill('50');
-    await tap(visibleText(page, '添加人工'));
+    // Off the community's price list: the reason goes with it, and the resident reads it.
+    await visible(page, '[aria-label="标准外原因"] input, input[aria-label="标准外原因"]').fill('阀门型号特殊');
+    await tap(visibleText(page, '添加项目'));
     await visibleText(page, '¥50.00').waitFor();
     await tap(visibleText(page, '提交报价'));
     await visibleText(page, '等待住户确认').waitFor();
@@ -404,6 +406,8 @@ describe('journey: report to rating to the dashboard (mariadb)', () => {
     await chooser.setFiles({ name: 'fixed.png', mimeType: 'image/png', buffer: leakPhotoPng() });
     await visible(page, '.photo-img').waitFor();
     await eventually('the photo upload to finish', async () => (await page.locator('.photo-state').count()) === 0);
+    // Within the property fee in the end: a free repair, nothing for the resident to pay before rating.
+    await tap(visible(page, '[role="checkbox"]:has-text("免费维修")'));
     await tap(visibleText(page, '确认完工'));
     await visibleText(page, '已完工').waitFor();
     const o = await order(orderId);

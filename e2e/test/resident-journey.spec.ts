@@ -224,7 +224,9 @@ describe(`resident journey in the H5 app (${TEST_DB})`, () => {
     await techDoes(firstOrderId, 'depart');
     await techDoes(firstOrderId, 'arrive');
     await techDoes(firstOrderId, 'quote', {
-      quoteItems: [{ kind: 'labour', name: '更换阀门', quantity: 1, unitPriceFen: 5000 }],
+      quoteItems: [
+        { kind: 'labour', name: '更换阀门', unit: '次', quantity: 1, unitPriceFen: 5000, reason: '阀门型号特殊' },
+      ],
     });
 
     await reloadUntil('维修报价');
@@ -241,7 +243,8 @@ describe(`resident journey in the H5 app (${TEST_DB})`, () => {
   });
 
   step('rates the finished repair, and the rating closes the order', async () => {
-    await techDoes(firstOrderId, 'complete');
+    // Within the property fee after all: a free repair, so the rating may close it.
+    await techDoes(firstOrderId, 'complete', { free: true });
     await reloadUntil('修好了，去评价');
     // The live page shows the completed order at once, while step 3's 已同意报价 toast may still
     // be on screen: a tap on it would be lost.

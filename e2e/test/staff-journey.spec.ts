@@ -269,13 +269,14 @@ describe(`staff journey in the H5 app (${TEST_DB})`, () => {
       await visibleText(page, '维修中').waitFor();
 
       await tap(visibleText(page, '报价'));
-      await visible(page, '[aria-label="人工项目"] input, input[aria-label="人工项目"]').fill('更换角阀');
+      await visible(page, '[aria-label="项目名称"] input, input[aria-label="项目名称"]').fill('更换角阀');
       await visible(page, '[aria-label="人工金额"] input, input[aria-label="人工金额"]').fill('35');
-      await tap(visibleText(page, '添加人工'));
+      await visible(page, '[aria-label="标准外原因"] input, input[aria-label="标准外原因"]').fill('角阀老化');
+      await tap(visibleText(page, '添加项目'));
       await visibleText(page, '¥35.00').waitFor();
       await tap(visibleText(page, '提交报价'));
       await visibleText(page, '待确认报价').waitFor();
-      await visibleText(page, '等待住户确认').waitFor();
+      await visibleText(page, '待住户确认').waitFor();
       await visibleText(page, '已报价').waitFor({ state: 'hidden' });
       await screenshot(page, 'staff-order', { keep: true });
 
@@ -289,6 +290,8 @@ describe(`staff journey in the H5 app (${TEST_DB})`, () => {
       await chooser.setFiles({ name: 'fixed.png', mimeType: 'image/png', buffer: leakPhotoPng() });
       await visible(page, '.photo-img').waitFor();
       await eventually('the photo upload to finish', async () => (await page.locator('.photo-state').count()) === 0);
+      // A free repair (within the property fee): the resident's rating can close it later.
+      await tap(visible(page, '[role="checkbox"]:has-text("免费维修")'));
       await tap(visibleText(page, '确认完工'));
       await visibleText(page, '已完工').waitFor();
 

@@ -9,12 +9,14 @@ interface Props {
   /** Destructive actions get a red confirm button. */
   danger?: boolean;
   busy?: boolean;
+  /** What happens once confirmed, read before choosing (e.g. rejecting a quote). */
+  note?: string;
   onCancel: () => void;
   onConfirm: (reason: string) => void;
 }
 
 /** Pick a reason (or type one) and confirm: for cancel and reopen, which need a reason. */
-export function ReasonSheet({ title, reasons, confirmText, danger, busy, onCancel, onConfirm }: Props) {
+export function ReasonSheet({ title, reasons, confirmText, danger, busy, note, onCancel, onConfirm }: Props) {
   const [picked, setPicked] = useState<string | null>(null);
   const [other, setOther] = useState('');
   const OTHER = '其他原因';
@@ -24,6 +26,11 @@ export function ReasonSheet({ title, reasons, confirmText, danger, busy, onCance
     <View className="sheet-mask" onClick={onCancel}>
       <View className="sheet" onClick={(e) => e.stopPropagation()} role="dialog" aria-label={title}>
         <View className="title">{title}</View>
+        {note && (
+          <View className="muted reason-note" role="note">
+            {note}
+          </View>
+        )}
         <View className="reason-list">
           {[...reasons, OTHER].map((r) => (
             <View

@@ -1,4 +1,4 @@
-import { render, screen, waitFor } from '@testing-library/react';
+import { render, screen, waitFor, within } from '@testing-library/react';
 import Taro from '@tarojs/taro';
 import OrderDetailPage from './index';
 import { apiError, FakeApi } from '../../../../test/fake-api';
@@ -227,29 +227,131 @@ describe('工单详情', () => {
     expect(api.callsTo('POST', TRANSITIONS)[0].body).toEqual({ action: 'cancel', version: 3, reason: '重复提交了' });
   });
 
-  it('shows the itemised quote in yuan and approves it', async () => {
-    const quoted = order({
-      status: 'quoted',
-      actions: ['approve_quote', 'reject_quote'],
-      quote: {
-        items: [
-          { kind: 'labour', name: '更换水管人工', quantity: 1, unitPriceFen: 5000 },
-          { kind: 'material', name: 'PPR水管 1米', quantity: 2, unitPriceFen: 1850 },
-        ],
-        totalFen: 8700,
-        approved: null,
-      },
-    });
+  const quoted = order({
+    status: 'quoted',
+    actions: ['approve_quote', 'reject_quote'],
+    quote: {
+      items: [
+        {
+          priceItemId: 2,
+          kind: 'labour',
+          name: '更换水管人工',
+          unit: '次',
+          quantity: 1,
+          unitPriceFen: 5000,
+          listPriceFen: 5000,
+          amountFen: 5000,
+          flag: null,
+          reason: null,
+        },
+        {
+          priceItemId: 1,
+          kind: 'material',
+          name: 'PPR水管',
+          unit: '米',
+          quantity: 2,
+          unitPriceFen: 1850,
+          listPriceFen: 1500,
+          amountFen: 3700,
+          flag: 'over_list',
+          reason: '加厚管材',
+        },
+      ],
+      totalFen: 8700,
+      approved: null,
+      state: 'resident',
+      rejectReason: null,
+      flaggedCount: 1,
+    },
+  });
+
+  it('shows the itemised quote beside the list price with its flags, and approves it', async () => {
     const api = detailApi(quoted).on('POST', TRANSITIONS, {
       body: { ...quoted, status: 'in_progress', actions: [], quote: { ...quoted.quote!, approved: true }, version: 4 },
     });
     render(<OrderDetailPage />);
     expect(await screen.findByText('¥87.00')).toBeInTheDocument();
     expect(screen.getByText('¥37.00')).toBeInTheDocument();
-    expect(screen.getByText(/材料 · 2 × ¥18.50/)).toBeInTheDocument();
+    expect(screen.getByText(/材料 · 2米 × ¥18.50/)).toBeInTheDocument();
+    expect(screen.getByText('收费标准 ¥15.00/米')).toBeInTheDocument();
+    expect(screen.getByText('高于标准价')).toBeInTheDocument();
+    expect(screen.getByText('师傅说明：加厚管材')).toBeInTheDocument();
     tap(screen.getByRole('button', { name: '同意报价，继续维修' }));
     expect(await screen.findByText('已同意')).toBeInTheDocument();
     expect(api.callsTo('POST', TRANSITIONS)[0].body).toEqual({ action: 'approve_quote', version: 3 });
+  });
+
+  it('rejecting a quote asks for confirmation and a reason, and says what happens next', async () => {
+    const api = detailApi(quoted).on('POST', TRANSITIONS, {
+      body: {
+        ...quoted,
+        status: 'in_progress',
+        actions: [],
+        quote: { ...quoted.quote!, approved: false, state: 'rejected', rejectReason: '价格太高' },
+        version: 4,
+      },
+    });
+    render(<OrderDetailPage />);
+    tap(await screen.findByRole('button', { name: '不同意' }));
+    // Nothing is sent by the first tap: a dialog with what happens next, and a reason to pick.
+    expect(api.callsTo('POST', TRANSITIONS)).toHaveLength(0);
+    const sheet = screen.getByRole('dialog', { name: '确定不同意这份报价？' });
+    expect(within(sheet).getByRole('note')).toHaveTextContent('师傅不会按这份报价收费');
+    const confirm = within(sheet).getByRole('button', { name: '确认不同意' });
+    tap(confirm);
+    expect(api.callsTo('POST', TRANSITIONS)).toHaveLength(0);
+    tap(within(sheet).getByRole('radio', { name: '价格太高' }));
+    tap(confirm);
+    await waitFor(() =>
+      expect(api.callsTo('POST', TRANSITIONS)[0].body).toEqual({
+        action: 'reject_quote',
+        version: 3,
+        reason: '价格太高',
+      }),
+    );
+    expect(await screen.findByText('未同意')).toBeInTheDocument();
+    expect(screen.getByText(/您未同意这份报价（价格太高）/)).toBeInTheDocument();
+  });
+
+  it('hides a quote the supervisor has not released, and shows the bill', async () => {
+    detailApi(
+      order({
+        status: 'completed',
+        actions: [],
+        quote: { ...quoted.quote!, items: [], totalFen: 0, state: 'supervisor', flaggedCount: 0 },
+        bill: {
+          id: 7,
+          status: 'unpaid',
+          totalFen: 5000,
+          paidFen: 0,
+          dueFen: 5000,
+          lines: [
+            {
+              priceItemId: 2,
+              name: '更换水管人工',
+              kind: 'labour',
+              unit: '次',
+              unitPriceFen: 5000,
+              quantity: 1,
+              amountFen: 5000,
+            },
+          ],
+          approvedQuoteFen: 8700,
+          waivedReason: null,
+          waivedAt: null,
+          waivedBy: null,
+          version: 1,
+          createdAt: '2026-03-01T02:00:00.000Z',
+          updatedAt: '2026-03-01T02:00:00.000Z',
+        },
+      }),
+    );
+    render(<OrderDetailPage />);
+    expect(await screen.findByText(/物业主管审核后会发给您确认/)).toBeInTheDocument();
+    const bill = screen.getByLabelText('维修账单');
+    expect(within(bill).getByText('待支付')).toBeInTheDocument();
+    expect(within(bill).getByTestId('bill-total')).toHaveTextContent('¥50.00');
+    expect(within(bill).getByText(/不超过已同意的报价 ¥87.00/)).toBeInTheDocument();
   });
 
   it('reloads when someone else changed the order first', async () => {

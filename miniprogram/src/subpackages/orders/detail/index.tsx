@@ -6,6 +6,9 @@ import {
   KIND_LABELS,
   PRICE_KIND_LABELS,
   PRIORITY_LABELS,
+  BILL_STATUS_LABELS,
+  QUOTE_FLAG_LABELS,
+  QUOTE_REJECT_NEXT,
   RESIDENT_CANCEL_LABELS,
   residentNoteText,
   residentStatusLabel,
@@ -43,7 +46,9 @@ const REOPEN_REASONS: Record<WorkOrderKind, string[]> = {
   suggestion: ['没有回答我的问题', '答复不满意'],
 };
 
-type Dialog = 'cancel' | 'reopen' | null;
+type Dialog = 'cancel' | 'reopen' | 'reject_quote' | null;
+
+const REJECT_QUOTE_REASONS = ['价格太高', '不需要报价中的项目', '想自己购买材料', '想和物业沟通后再定'];
 
 function eventTitle(e: TimelineEventView, kind: WorkOrderKind): string {
   // Consecutive urges come as one line with their count.
@@ -185,28 +190,57 @@ export default function OrderDetailPage() {
         <View className="muted">工单号 {o.no}</View>
       </View>
 
-      {o.quote && (
-        <View className="card">
+      {o.quote && o.quote.state === 'supervisor' && (
+        <View className="card" role="status">
+          <View className="card-title">维修报价</View>
+          <View className="muted">
+            师傅的报价超过小区的审核金额，物业主管审核后会发给您确认。等待期间不计入维修时限。
+          </View>
+        </View>
+      )}
+      {o.quote && o.quote.state !== 'supervisor' && (
+        <View className="card" aria-label="维修报价">
           <View className="row-between">
             <Text className="card-title">维修报价</Text>
             {o.quote.approved === true && <Text className="pill pill-ok">已同意</Text>}
             {o.quote.approved === false && <Text className="pill pill-muted">未同意</Text>}
           </View>
+          {o.status === 'quoted' && o.quote.approved === null && (
+            <View className="muted detail-note">请核对每一项与收费标准。等待您确认期间，不计入维修时限。</View>
+          )}
           {o.quote.items.map((item, i) => (
-            <View key={i} className="quote-row">
+            <View key={i} className="quote-row" data-testid="quote-row">
               <View className="quote-name">
                 <Text>{item.name}</Text>
                 <Text className="muted">
-                  {PRICE_KIND_LABELS[item.kind]} · {item.quantity} × {yuan(item.unitPriceFen)}
+                  {PRICE_KIND_LABELS[item.kind]} · {item.quantity}
+                  {item.unit} × {yuan(item.unitPriceFen)}
                 </Text>
+                <Text className="muted quote-list-price">
+                  {item.listPriceFen === null
+                    ? '收费标准中没有此项'
+                    : `收费标准 ${yuan(item.listPriceFen)}/${item.unit}`}
+                </Text>
+                {item.flag && (
+                  <View className="quote-flag" role="note">
+                    <Text className="pill pill-warn">{QUOTE_FLAG_LABELS[item.flag]}</Text>
+                    <Text className="quote-flag-reason">师傅说明：{item.reason}</Text>
+                  </View>
+                )}
               </View>
-              <Text className="quote-amount">{yuan(item.quantity * item.unitPriceFen)}</Text>
+              <Text className="quote-amount">{yuan(item.amountFen)}</Text>
             </View>
           ))}
           <View className="row-between quote-total">
             <Text>合计</Text>
             <Text className="quote-total-amount">{yuan(o.quote.totalFen)}</Text>
           </View>
+          {o.quote.state === 'rejected' && (
+            <View className="muted detail-note" role="note">
+              您未同意这份报价{o.quote.rejectReason ? `（${o.quote.rejectReason}）` : ''}。
+              {QUOTE_REJECT_NEXT.replace('不同意后，', '')}
+            </View>
+          )}
           {o.status === 'quoted' && o.quote.approved === null && !can('approve_quote') && (
             // The server keeps fee approval to the owner and members the owner allowed (docs/households.md).
             <View className="muted detail-note" role="note">
@@ -225,7 +259,7 @@ export default function OrderDetailPage() {
               {can('reject_quote') && (
                 <View
                   className={`btn btn-block ${busy ? 'btn-disabled' : ''}`}
-                  onClick={() => void act('reject_quote', {}, '已拒绝报价')}
+                  onClick={() => !busy && setDialog('reject_quote')}
                   role="button"
                 >
                   不同意
@@ -233,6 +267,47 @@ export default function OrderDetailPage() {
               )}
             </View>
           )}
+        </View>
+      )}
+
+      {o.bill && (
+        <View className="card" aria-label="维修账单">
+          <View className="row-between">
+            <Text className="card-title">维修账单</Text>
+            <Text className={`pill ${o.bill.status === 'unpaid' ? 'pill-warn' : 'pill-ok'}`}>
+              {BILL_STATUS_LABELS[o.bill.status]}
+            </Text>
+          </View>
+          {o.bill.status === 'free' && <View className="muted">本次维修在物业费范围内，不收费。</View>}
+          {o.bill.lines.map((l, i) => (
+            <View key={i} className="quote-row" data-testid="bill-row">
+              <View className="quote-name">
+                <Text>{l.name}</Text>
+                <Text className="muted">
+                  {l.quantity}
+                  {l.unit} × {yuan(l.unitPriceFen)}
+                </Text>
+              </View>
+              <Text className="quote-amount">{yuan(l.amountFen)}</Text>
+            </View>
+          ))}
+          {o.bill.status !== 'free' && (
+            <View className="row-between quote-total">
+              <Text>应付（不超过已同意的报价 {yuan(o.bill.approvedQuoteFen)}）</Text>
+              <Text className="quote-total-amount" data-testid="bill-total">
+                {yuan(o.bill.totalFen)}
+              </Text>
+            </View>
+          )}
+          {o.bill.status === 'waived' && (
+            <View className="muted detail-note">物业已减免本次费用：{o.bill.waivedReason}</View>
+          )}
+          {o.bill.status === 'unpaid' && (
+            <View className="muted detail-note" role="note">
+              支付后才能确认完成并评价；如有疑问请联系物业服务中心。
+            </View>
+          )}
+          {/* Payments (docs/payments.md) add 去支付 and the receipt here. */}
         </View>
       )}
 
@@ -423,6 +498,18 @@ export default function OrderDetailPage() {
           busy={busy === 'reopen'}
           onCancel={() => setDialog(null)}
           onConfirm={(reason) => void act('reopen', { reason }, feedback ? '已要求重新处理' : '已申请返修')}
+        />
+      )}
+      {dialog === 'reject_quote' && (
+        <ReasonSheet
+          title="确定不同意这份报价？"
+          note={QUOTE_REJECT_NEXT}
+          reasons={REJECT_QUOTE_REASONS}
+          confirmText="确认不同意"
+          danger
+          busy={busy === 'reject_quote'}
+          onCancel={() => setDialog(null)}
+          onConfirm={(reason) => void act('reject_quote', { reason }, '已告知师傅')}
         />
       )}
     </Screen>

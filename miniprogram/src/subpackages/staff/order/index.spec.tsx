@@ -93,7 +93,7 @@ describe('工单处理 (staff order)', () => {
     );
   });
 
-  it('quotes from the price list plus a free labour line, with the exact body and total', async () => {
+  it('quotes from the price list plus a line off the list with its reason, with the exact body and total', async () => {
     const api = orderApi(order({ status: 'in_progress', actions: ['pause', 'quote', 'complete'] }))
       .on('GET', '/api/price-list', { body: prices })
       .on('POST', TRANSITIONS, { body: order({ status: 'quoted', version: 4, actions: [] }) });
@@ -105,10 +105,14 @@ describe('工单处理 (staff order)', () => {
     tap(within(sheet).getByRole('button', { name: '添加 更换水管' }));
     tap(within(sheet).getByRole('button', { name: '增加 更换水管' }));
     tap(within(sheet).getByRole('button', { name: '减少 更换水管' }));
-    const [name, price] = Array.from(sheet.querySelectorAll('taro-input-core'));
+    const [name, price, , reason] = Array.from(sheet.querySelectorAll('taro-input-core'));
     await typeInto(name, '高空作业费');
     await typeInto(price, '20.5');
-    tap(within(sheet).getByRole('button', { name: '添加人工' }));
+    tap(within(sheet).getByRole('button', { name: '添加项目' }));
+    // Off the list without a reason: refused before anything is sent.
+    expect(within(sheet).getByText('收费标准外的项目需要填写原因（住户可见）')).toBeInTheDocument();
+    await typeInto(reason, '外墙管道需吊绳');
+    tap(within(sheet).getByRole('button', { name: '添加项目' }));
     // 2 × 35 + 1 × 50 + 20.50 = 140.50
     expect(within(sheet).getByTestId('quote-total')).toHaveTextContent('¥140.50');
     expect(within(sheet).getAllByTestId('quote-line')).toHaveLength(3);
@@ -121,9 +125,16 @@ describe('工单处理 (staff order)', () => {
           action: 'quote',
           version: 3,
           quoteItems: [
-            { kind: 'material', name: '角阀', quantity: 2, unitPriceFen: 3500 },
-            { kind: 'labour', name: '更换水管', quantity: 1, unitPriceFen: 5000 },
-            { kind: 'labour', name: '高空作业费', quantity: 1, unitPriceFen: 2050 },
+            { priceItemId: 1, quantity: 2 },
+            { priceItemId: 2, quantity: 1 },
+            {
+              kind: 'labour',
+              name: '高空作业费',
+              unit: '项',
+              unitPriceFen: 2050,
+              quantity: 1,
+              reason: '外墙管道需吊绳',
+            },
           ],
         },
       ]),
@@ -288,7 +299,7 @@ describe('工单处理 (staff order)', () => {
     expect(within(sheet).getByRole('button', { name: '添加 空气开关' })).toBeInTheDocument();
     // The amount sits on its own row with the add button, never squeezed beside the name.
     const price = within(sheet).getByLabelText('人工金额');
-    expect(price).toHaveAttribute('placeholder', '金额（元）');
+    expect(price).toHaveAttribute('placeholder', '单价（元）');
     expect(price).toHaveClass('staff-labour-price');
   });
 

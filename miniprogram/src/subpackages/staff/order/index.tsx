@@ -4,6 +4,9 @@ import {
   ACTION_LABELS,
   PRICE_KIND_LABELS,
   PRIORITY_LABELS,
+  QUOTE_FLAG_LABELS,
+  QUOTE_STATE_LABELS,
+  BILL_STATUS_LABELS,
   STATUS_LABELS,
   visitWindowText,
   type WorkOrderAction,
@@ -28,7 +31,7 @@ const DECLINE_REASONS = ['不在我的服务范围', '手头工单太多', '缺�
 /** One-tap actions, in the order they are shown. */
 const SIMPLE: readonly WorkOrderAction[] = ['accept', 'depart', 'arrive', 'resume'];
 
-type Dialog = 'decline' | 'pause' | 'quote' | 'complete' | 'transfer';
+type Dialog = 'decline' | 'pause' | 'quote' | 'complete' | 'transfer' | 'return_quote';
 const QUEUE_URL = '/subpackages/staff/queue/index';
 /** Actions after which the order leaves this technician's hands: go back to the queue. */
 const HANDS_OFF: readonly WorkOrderAction[] = ['decline', 'transfer'];
@@ -92,6 +95,14 @@ export default function StaffOrderPage() {
             onClick: () => void simple(a),
           })),
           { action: 'quote', onClick: () => setDialog('quote') },
+          // A supervisor's review of a quote above the community's ceiling (docs/fees.md).
+          {
+            action: 'release_quote',
+            tone: 'btn-primary',
+            label: busy === 'release_quote' ? '提交中…' : '审核通过，发给住户',
+            onClick: () => void act('release_quote', {}),
+          },
+          { action: 'return_quote', onClick: () => setDialog('return_quote') },
           { action: 'complete', tone: 'btn-primary', onClick: () => setDialog('complete') },
           { action: 'pause', onClick: () => setDialog('pause') },
           { action: 'transfer', onClick: () => setDialog('transfer') },
@@ -103,22 +114,65 @@ export default function StaffOrderPage() {
         <View className="card">
           <View className="row-between">
             <Text className="card-title">报价</Text>
-            {o.quote.approved === true && <Text className="pill pill-ok">住户已同意</Text>}
-            {o.quote.approved === false && <Text className="pill pill-muted">住户未同意</Text>}
-            {o.quote.approved === null && <Text className="pill pill-warn">等待住户确认</Text>}
+            <Text
+              className={`pill ${o.quote.state === 'approved' ? 'pill-ok' : o.quote.state === 'rejected' || o.quote.state === 'returned' ? 'pill-muted' : 'pill-warn'}`}
+            >
+              {QUOTE_STATE_LABELS[o.quote.state]}
+            </Text>
           </View>
+          {o.status === 'quoted' && (
+            <View className="muted staff-quote-pause">
+              {o.quote.state === 'supervisor' ? '报价待主管审核' : '报价待住户确认'}，处理时限已暂停
+            </View>
+          )}
           {o.quote.items.map((item, i) => (
-            <View key={i} className="row-between staff-line">
-              <Text>
-                {item.name}（{PRICE_KIND_LABELS[item.kind]}）{item.quantity} × {yuan(item.unitPriceFen)}
-              </Text>
-              <Text>{yuan(item.quantity * item.unitPriceFen)}</Text>
+            <View key={i} className="staff-line">
+              <View className="row-between">
+                <Text>
+                  {item.name}（{PRICE_KIND_LABELS[item.kind]}）{item.quantity} × {yuan(item.unitPriceFen)}
+                </Text>
+                <Text>{yuan(item.amountFen)}</Text>
+              </View>
+              {item.flag && (
+                <View className="staff-flag" data-testid="quote-flag">
+                  <Text className="pill pill-warn">{QUOTE_FLAG_LABELS[item.flag]}</Text>
+                  {item.listPriceFen !== null && <Text className="muted"> 标准价 {yuan(item.listPriceFen)}</Text>}
+                  <Text className="muted"> 原因：{item.reason}</Text>
+                </View>
+              )}
             </View>
           ))}
           <View className="row-between staff-total">
             <Text>合计</Text>
             <Text>{yuan(o.quote.totalFen)}</Text>
           </View>
+          {o.quote.rejectReason && o.quote.state === 'rejected' && (
+            <View className="staff-error">住户未同意的原因：{o.quote.rejectReason}</View>
+          )}
+        </View>
+      )}
+
+      {o.bill && (
+        <View className="card" aria-label="维修账单">
+          <View className="row-between">
+            <Text className="card-title">维修账单</Text>
+            <Text className={`pill ${o.bill.status === 'unpaid' ? 'pill-warn' : 'pill-ok'}`}>
+              {BILL_STATUS_LABELS[o.bill.status]}
+            </Text>
+          </View>
+          {o.bill.lines.map((l, i) => (
+            <View key={i} className="row-between staff-line">
+              <Text>
+                {l.name} {l.quantity} × {yuan(l.unitPriceFen)}
+              </Text>
+              <Text>{yuan(l.amountFen)}</Text>
+            </View>
+          ))}
+          <View className="row-between staff-total">
+            <Text>合计</Text>
+            <Text>{yuan(o.bill.totalFen)}</Text>
+          </View>
+          {o.bill.status === 'waived' && <View className="muted">已减免：{o.bill.waivedReason}</View>}
         </View>
       )}
 
@@ -167,6 +221,15 @@ export default function StaffOrderPage() {
           onConfirm={(quoteItems) => void act('quote', { quoteItems })}
         />
       )}
+      {dialog === 'return_quote' && (
+        <ReasonSheet
+          title="退回报价的原因"
+          reasons={['请按收费标准报价', '标准外项目原因不充分', '请与住户沟通后重新报价']}
+          confirmText="退回给师傅"
+          {...sheet('return_quote')}
+          onConfirm={(reason) => void act('return_quote', { reason })}
+        />
+      )}
       {dialog === 'transfer' && (
         <TransferSheet
           communityId={o.communityId}
@@ -178,8 +241,9 @@ export default function StaffOrderPage() {
       {dialog === 'complete' && (
         <CompleteSheet
           complaint={o.kind === 'complaint'}
+          quote={o.quote?.state === 'approved' && (!o.bill || o.bill.status === 'unpaid') ? o.quote : undefined}
           {...sheet('complete')}
-          onConfirm={(photoIds, note) => void act('complete', { photoIds, ...(note ? { note } : {}) })}
+          onConfirm={(photoIds, note, fee) => void act('complete', { photoIds, ...(note ? { note } : {}), ...fee })}
         />
       )}
     </Screen>

@@ -7,6 +7,7 @@ import { createContext, useContext } from 'react';
 import type { ApiClient } from '../client';
 import { auditService } from './audit';
 import { authService } from './auth';
+import { billingService } from './billing';
 import { lookupsService } from './lookups';
 import { bindingsService, masterDataService } from './master-data';
 import { noticesService } from './notices';
@@ -24,6 +25,7 @@ export function createServices(client: ApiClient) {
     auth: authService(client),
     lookups: lookupsService(client),
     orders: ordersService(client),
+    billing: billingService(client),
     notices: noticesService(client),
     scores: scoresService(client),
     staff: staffService(client),

@@ -1,6 +1,7 @@
 import { Alert, Tabs } from 'antd';
 import { useCurrentUser } from '../../auth/session';
 import { FollowUpPolicy } from './FollowUpPolicy';
+import { FeeSettings } from './FeeSettings';
 import { PriceList } from './PriceList';
 import { RoutingRules } from './RoutingRules';
 import { SlaPolicies } from './SlaPolicies';
@@ -25,7 +26,16 @@ export default function RulesPage() {
         <Tabs
           destroyOnHidden
           items={[
-            { key: 'prices', label: '收费标准', children: <PriceList readOnly /> },
+            {
+              key: 'prices',
+              label: '收费标准',
+              children: (
+                <>
+                  <FeeSettings readOnly />
+                  <PriceList readOnly />
+                </>
+              ),
+            },
             { key: 'follow-up', label: '回访与评价', children: <FollowUpPolicy readOnly /> },
           ]}
         />
@@ -38,7 +48,16 @@ export default function RulesPage() {
       items={[
         { key: 'routing', label: '派单规则', children: <RoutingRules /> },
         { key: 'sla', label: '时效策略', children: <SlaPolicies /> },
-        { key: 'prices', label: '收费标准', children: <PriceList /> },
+        {
+          key: 'prices',
+          label: '收费标准',
+          children: (
+            <>
+              <FeeSettings />
+              <PriceList />
+            </>
+          ),
+        },
         { key: 'follow-up', label: '回访与评价', children: <FollowUpPolicy /> },
       ]}
     />

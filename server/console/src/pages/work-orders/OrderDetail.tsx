@@ -24,6 +24,7 @@ import {
   STATUS_LABELS,
   TIMELINE_ACTION_LABELS,
   allowedActions,
+  slaPauseText,
   handoverText,
   noteText,
   type CompactRoutingDecision,
@@ -70,6 +71,8 @@ import { useServices } from '../../api/services';
 import { useCurrentUser } from '../../auth/session';
 import { Defined } from '../../components/Definition';
 import { dateTime, minutes, timeLeft } from '../../components/format';
+import { OrderFees } from './OrderFees';
+import { OrderMerge } from './OrderMerge';
 import { STATUS_COLORS } from './OrderList';
 
 /** The picker's warnings for a candidate (shared assignWarnings); no skill check without a category. */
@@ -251,6 +254,9 @@ export default function OrderDetail() {
         )}
       </Card>
 
+      <OrderFees order={order} onChanged={loaded.reload} />
+      <OrderMerge order={order} onMerged={loaded.reload} />
+
       <Row gutter={12}>
         <Col span={12}>
           <Card size="small" title="处理进度" style={{ marginBottom: 12 }}>
@@ -352,6 +358,11 @@ export default function OrderDetail() {
                   render: (_: SlaClockView['status'], c) => (
                     <Tooltip title={c.level ? `已触发升级 ${c.level} 级` : undefined}>
                       <Tag color={clockStatus(c).color}>{clockStatus(c).label}</Tag>
+                      {c.status === 'paused' && c.pauseReason && (
+                        <Typography.Text type="secondary" data-testid="sla-pause-reason">
+                          {slaPauseText(c.pauseReason)}
+                        </Typography.Text>
+                      )}
                     </Tooltip>
                   ),
                 },

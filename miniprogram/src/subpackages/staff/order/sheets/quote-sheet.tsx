@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Input, Text, View } from '@tarojs/components';
-import { priceItemName, type PriceItemView, type QuoteItem } from '@linli/shared';
+import { priceItemName, type PriceItemView, type QuoteLineInput } from '@linli/shared';
 import { StateView } from '../../../../components/state-view';
 import { useLoader } from '../../../../hooks/use-loader';
 import { api } from '../../../../services/api';
@@ -14,18 +14,50 @@ export function toFen(text: string): number | null {
   return Math.round(Number(t) * 100);
 }
 
-/** A quote from the community's price list (the order's category first) plus free labour lines. */
+/** A line being drafted: a price-list item, or a line off the list (which needs a reason). */
+interface Draft {
+  priceItemId?: number;
+  kind: 'labour' | 'material';
+  name: string;
+  unit: string;
+  quantity: number;
+  unitPriceFen: number;
+  reason?: string;
+}
+
+/** What the server is sent: list lines by id (it prices them), lines off the list in full. */
+export function toQuoteInput(lines: Draft[]): QuoteLineInput[] {
+  return lines.map((l) =>
+    l.priceItemId !== undefined
+      ? { priceItemId: l.priceItemId, quantity: l.quantity }
+      : {
+          kind: l.kind,
+          name: l.name,
+          unit: l.unit,
+          unitPriceFen: l.unitPriceFen,
+          quantity: l.quantity,
+          reason: l.reason,
+        },
+  );
+}
+
+/**
+ * A quote from the community's price list (the order's category first) plus lines off the list,
+ * each with the reason the resident will read beside it (docs/fees.md).
+ */
 export function QuoteSheet({
   communityId,
   category,
   busy,
   onCancel,
   onConfirm,
-}: SheetProps<[QuoteItem[]]> & { communityId: number; category: string }) {
+}: SheetProps<[QuoteLineInput[]]> & { communityId: number; category: string }) {
   const prices = useLoader(() => api.priceList(communityId), [communityId]);
-  const [lines, setLines] = useState<QuoteItem[]>([]);
+  const [lines, setLines] = useState<Draft[]>([]);
   const [labourName, setLabourName] = useState('');
   const [labourPrice, setLabourPrice] = useState('');
+  const [labourUnit, setLabourUnit] = useState('项');
+  const [labourReason, setLabourReason] = useState('');
   const [labourError, setLabourError] = useState<string | null>(null);
 
   // The order's category only; the rest of the list behind 其他类别 (a part from another trade).
@@ -37,22 +69,40 @@ export function QuoteSheet({
 
   const addPrice = (p: PriceItemView) =>
     setLines((ls) => {
-      const i = ls.findIndex((l) => l.name === p.name && l.kind === p.kind && l.unitPriceFen === p.priceFen);
+      const i = ls.findIndex((l) => l.priceItemId === p.id);
       if (i >= 0) return ls.map((l, j) => (j === i ? { ...l, quantity: l.quantity + 1 } : l));
-      return [...ls, { kind: p.kind, name: p.name, quantity: 1, unitPriceFen: p.priceFen }];
+      return [
+        ...ls,
+        { priceItemId: p.id, kind: p.kind, name: p.name, unit: p.unit, quantity: 1, unitPriceFen: p.priceFen },
+      ];
     });
   const setQuantity = (i: number, q: number) =>
     setLines((ls) => (q <= 0 ? ls.filter((_, j) => j !== i) : ls.map((l, j) => (j === i ? { ...l, quantity: q } : l))));
   const addLabour = () => {
     const fen = toFen(labourPrice);
-    if (!labourName.trim() || fen === null || fen <= 0) {
-      setLabourError('请填写人工项目名称和金额（元）');
+    if (!labourName.trim() || !labourUnit.trim() || fen === null || fen <= 0) {
+      setLabourError('请填写项目名称、单位和金额（元）');
+      return;
+    }
+    if (!labourReason.trim()) {
+      setLabourError('收费标准外的项目需要填写原因（住户可见）');
       return;
     }
     setLabourError(null);
-    setLines((ls) => [...ls, { kind: 'labour', name: labourName.trim(), quantity: 1, unitPriceFen: fen }]);
+    setLines((ls) => [
+      ...ls,
+      {
+        kind: 'labour',
+        name: labourName.trim(),
+        unit: labourUnit.trim(),
+        quantity: 1,
+        unitPriceFen: fen,
+        reason: labourReason.trim(),
+      },
+    ]);
     setLabourName('');
     setLabourPrice('');
+    setLabourReason('');
   };
 
   return (
@@ -82,27 +132,45 @@ export function QuoteSheet({
           </View>
         )}
 
-        <View className="section-title">其他人工</View>
+        <View className="section-title">收费标准外的项目（需填写原因）</View>
         <View className="staff-labour">
           <Input
             className="input staff-labour-name"
             value={labourName}
-            placeholder="人工项目"
+            placeholder="项目名称"
             placeholderClass="placeholder"
             onInput={(e) => setLabourName(e.detail.value)}
-            aria-label="人工项目"
+            aria-label="项目名称"
           />
           <Input
             className="input staff-labour-price"
             value={labourPrice}
             type="digit"
-            placeholder="金额（元）"
+            placeholder="单价（元）"
             placeholderClass="placeholder"
             onInput={(e) => setLabourPrice(e.detail.value)}
             aria-label="人工金额"
           />
+          <Input
+            className="input staff-labour-unit"
+            value={labourUnit}
+            placeholder="单位"
+            placeholderClass="placeholder"
+            onInput={(e) => setLabourUnit(e.detail.value)}
+            aria-label="单位"
+          />
+        </View>
+        <View className="staff-labour">
+          <Input
+            className="input staff-labour-reason"
+            value={labourReason}
+            placeholder="原因（住户可见）"
+            placeholderClass="placeholder"
+            onInput={(e) => setLabourReason(e.detail.value)}
+            aria-label="标准外原因"
+          />
           <View className="btn staff-labour-add" onClick={addLabour} role="button">
-            添加人工
+            添加项目
           </View>
         </View>
         {labourError && <View className="staff-error">{labourError}</View>}
@@ -112,7 +180,8 @@ export function QuoteSheet({
         {lines.map((l, i) => (
           <View key={`${l.kind}-${l.name}-${i}`} className="row-between staff-line" data-testid="quote-line">
             <Text className="staff-line-name">
-              {l.name} {yuan(l.unitPriceFen)}
+              {l.name} {yuan(l.unitPriceFen)}/{l.unit}
+              {l.priceItemId === undefined && <Text className="pill pill-warn">标准外：{l.reason}</Text>}
             </Text>
             <View className="staff-stepper">
               <View
@@ -144,7 +213,7 @@ export function QuoteSheet({
           ready={lines.length > 0}
           confirmText="提交报价"
           onCancel={onCancel}
-          onConfirm={() => onConfirm(lines)}
+          onConfirm={() => onConfirm(toQuoteInput(lines))}
         />
       </View>
     </View>
