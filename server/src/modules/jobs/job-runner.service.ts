@@ -40,7 +40,7 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
   private readonly handlers = new Map<string, JobHandler>();
   private readonly batchHandlers = new Map<string, BatchJobHandler>();
   private readonly drains = new Map<string, { running: Promise<number> | null; next: Promise<number> | null }>();
-  private readonly tasks: Array<{ name: string; run: TickTask }> = [];
+  private readonly tasks: Array<{ name: string; run: TickTask; beforeJobs: boolean }> = [];
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<unknown> | null = null;
   readonly owner = `${hostname()}:${process.pid}`;
@@ -75,8 +75,12 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
     this.batchHandlers.set(kind, handler);
   }
 
-  addTickTask(name: string, run: TickTask): void {
-    this.tasks.push({ name, run });
+  /**
+   * `beforeJobs`: run at the start of the tick instead of after the jobs, for a task that queues
+   * jobs the same tick should fire (the rollup sweep queues the jobs of new marks).
+   */
+  addTickTask(name: string, run: TickTask, options: { beforeJobs?: boolean } = {}): void {
+    this.tasks.push({ name, run, beforeJobs: options.beforeJobs ?? false });
   }
 
   onApplicationBootstrap(): void {
@@ -98,6 +102,7 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
 
   /** Fire every due job (up to `limit`), then run the tick tasks. Returns the jobs fired. */
   async tick(limit = 500): Promise<number> {
+    await this.runTasks(true);
     let fired = 0;
     // Batches start small and double while they come back full (up to batchSize): the first
     // due jobs of a burst commit (and notify) after a few statements, a long backlog still
@@ -120,14 +125,19 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
       if (!progressed) break;
       fired += progressed;
     }
+    await this.runTasks(false);
+    return fired;
+  }
+
+  private async runTasks(beforeJobs: boolean): Promise<void> {
     for (const task of this.tasks) {
+      if (task.beforeJobs !== beforeJobs) continue;
       try {
         await this.lock.run(() => task.run(this.clock.now()));
       } catch (e) {
         this.logger.error(`${task.name} failed: ${e instanceof Error ? e.message : String(e)}`);
       }
     }
-    return fired;
   }
 
   /** Fire one due job (a specific one when `id` is given); false when none was due. */

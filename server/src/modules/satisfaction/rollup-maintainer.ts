@@ -58,7 +58,8 @@ export class RollupMaintainer implements OnModuleInit {
         await this.rollups.processDirty(em, communityId);
       }
     });
-    this.runner.addTickTask('rollup sweep', (now) => this.sweep(now));
+    // First in the tick: the jobs it queues for new marks fire in the same tick.
+    this.runner.addTickTask('rollup sweep', (now) => this.sweep(now), { beforeJobs: true });
   }
 
   private async onCreate(ctx: LifecycleContext, order: WorkOrder): Promise<void> {
