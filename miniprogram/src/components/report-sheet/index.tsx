@@ -1,11 +1,14 @@
 import { useEffect, useState } from 'react';
+import Taro from '@tarojs/taro';
 import { Text, Textarea, View } from '@tarojs/components';
 import {
+  NOTICE_KIND_LABELS,
   PRIORITY_LABELS,
   type HouseBindingView,
   type Priority,
   type CreatedWorkOrderView,
   type PublicAreaOption,
+  type SharedFaultsView,
 } from '@linli/shared';
 import { useCreateOrder } from '../../hooks/use-create-order';
 import { api } from '../../services/api';
@@ -40,6 +43,35 @@ export function ReportSheet({ house, category, categoryName, onClose, onSubmitte
   const { create, submitting, error, setError, busy } = useCreateOrder(
     '这张报修单刚才可能已经提交成功，请先到「我的工单」查看，避免重复报修',
   );
+  // Known faults first (docs/notices.md "Shared faults"): current notices and open orders at the
+  // house's building and the community's shared areas. Secondary: a failure shows nothing.
+  const [known, setKnown] = useState<SharedFaultsView | null>(null);
+  const [joining, setJoining] = useState<number | null>(null);
+  useEffect(() => {
+    let live = true;
+    api.faultsAt({ houseId: house.houseId }).then(
+      (v) => live && setKnown(v),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [house.houseId]);
+  const join = async (id: number) => {
+    if (joining !== null) return;
+    void requestSubscriptions();
+    setJoining(id);
+    try {
+      await api.joinOrder(id);
+      void Taro.showToast({ title: '已记录，维修进度会通知您', icon: 'none', duration: 2500 });
+      onClose();
+      void Taro.navigateTo({ url: `/subpackages/orders/detail/index?id=${id}` });
+    } catch (err) {
+      setError(textOf(err));
+    } finally {
+      setJoining(null);
+    }
+  };
 
   const loadAreas = async () => {
     setAreasError(null);
@@ -89,6 +121,29 @@ export function ReportSheet({ house, category, categoryName, onClose, onSubmitte
             {error}
           </View>
         )}
+
+        {(known?.notices ?? []).map((n) => (
+          <View key={`n${n.id}`} className="sheet-known" role="note">
+            <Text className="pill pill-warn">{NOTICE_KIND_LABELS[n.kind]}</Text> {n.title}：{n.body}
+          </View>
+        ))}
+        {(known?.orders ?? [])
+          .filter((o) => !o.joined)
+          .map((o) => (
+            <View key={`o${o.id}`} className="sheet-known row-between">
+              <Text>
+                {o.place}已有人报修：{o.description}（{o.reporters} 人）
+              </Text>
+              <View
+                className="btn btn-primary sheet-join"
+                onClick={() => void join(o.id)}
+                role="button"
+                aria-label={`我也遇到了 ${o.description}`}
+              >
+                {joining === o.id ? '提交中…' : '我也遇到了'}
+              </View>
+            </View>
+          ))}
 
         <View className="field">
           <View className="field-label">位置</View>

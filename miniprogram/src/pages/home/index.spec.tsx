@@ -49,6 +49,58 @@ describe('首页 and the report sheet', () => {
     expect(post.headers.Authorization).toBe('Bearer tok-1');
   });
 
+  it('shows a notice and an open public-area order first: 我也遇到了 joins it instead of filing', async () => {
+    const api = homeApi()
+      .on('GET', '/api/notices', {
+        body: [
+          {
+            id: 5,
+            communityId: 1,
+            communityName: '海月花园',
+            buildingIds: null,
+            buildingNames: [],
+            kind: 'water',
+            title: '全小区停水',
+            body: '管道维修，请提前储水',
+            startsAt: '2026-12-08T01:00:00.000Z',
+            endsAt: '2026-12-08T07:00:00.000Z',
+            endedAt: null,
+            state: 'current',
+            createdAt: '2026-12-08T00:00:00.000Z',
+          },
+        ],
+      })
+      .on('GET', '/api/notices/at', {
+        body: {
+          notices: [],
+          orders: [
+            {
+              id: 88,
+              no: 'HY-20261208-0002',
+              category: 'plumbing',
+              description: '地下车库漏水',
+              status: 'assigned',
+              place: '地下车库',
+              createdAt: '2026-12-08T01:00:00.000Z',
+              reporters: 1,
+              joined: false,
+            },
+          ],
+        },
+      })
+      .on('POST', '/api/work-orders/88/join', { body: { workOrderId: 88, joined: true, reporters: 2 } });
+    render(<HomePage />);
+    // The notice is on home.
+    expect(await screen.findByText('全小区停水')).toBeInTheDocument();
+    tap(await screen.findByRole('button', { name: '报修漏水' }));
+    const sheet = await screen.findByRole('dialog', { name: '报修：漏水' });
+    tap(await within(sheet).findByRole('button', { name: '我也遇到了 地下车库漏水' }));
+    await waitFor(() => expect(urls).toEqual(['/subpackages/orders/detail/index?id=88']));
+    expect(api.callsTo('POST', '/api/work-orders/88/join')).toHaveLength(1);
+    expect(api.callsTo('POST', '/api/work-orders')).toHaveLength(0);
+    expect(api.callsTo('GET', '/api/notices/at')[0].query).toEqual({ houseId: '11' });
+  });
+
   it('in care mode offers the visit times as large choices in the page, not a small native picker', async () => {
     storage.setCareMode(true);
     const api = homeApi().on('POST', '/api/work-orders', { status: 201, body: order({ id: 301 }) });

@@ -1,4 +1,4 @@
-import type { BuildingOption, NoticeKind, NoticeView, QrSheetView } from '@linli/shared';
+import type { BuildingOption, MergeResultView, NoticeKind, NoticeView, QrSheetView } from '@linli/shared';
 import type { ApiClient } from '../client';
 
 export interface NoticeInput {
@@ -20,5 +20,8 @@ export function noticesService(client: ApiClient) {
     end: (id: number) => client.post<NoticeView>(`/notices/${id}/end`),
     buildings: (communityId: number) => client.get<BuildingOption[]>(`/communities/${communityId}/buildings`),
     qrSheet: (communityId: number) => client.get<QrSheetView>(`/qr/communities/${communityId}/sheet`),
+    /** Merge a duplicate order into a surviving one (docs/notices.md "Shared faults"). */
+    merge: (duplicateId: number, intoId: number) =>
+      client.post<MergeResultView>(`/work-orders/${duplicateId}/merge`, { intoId }),
   };
 }
