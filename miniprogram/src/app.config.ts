@@ -20,7 +20,10 @@ export default defineAppConfig({
       ],
     },
     // The technician side: only staff download it.
-    { root: 'subpackages/staff', pages: ['queue/index', 'order/index', 'settings/index'] },
+    {
+      root: 'subpackages/staff',
+      pages: ['queue/index', 'order/index', 'settings/index', 'rounds/index', 'round/index'],
+    },
     // The desk (客服) and supervisor (主管) side of staff mode.
     {
       root: 'subpackages/office',

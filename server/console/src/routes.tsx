@@ -8,6 +8,7 @@ import {
   NotificationOutlined,
   BankOutlined,
   PartitionOutlined,
+  SafetyOutlined,
   ToolOutlined,
 } from '@ant-design/icons';
 import { lazy, type ComponentType, type LazyExoticComponent, type ReactNode } from 'react';
@@ -80,6 +81,14 @@ export const ROUTES: readonly ConsoleRoute[] = [
     roles: ['admin', 'supervisor', 'desk'],
     load: () => import('./pages/notices/index'),
     component: lazy(() => import('./pages/notices/index')),
+  },
+  {
+    path: '/inspections',
+    label: '巡检与保养',
+    icon: <SafetyOutlined />,
+    roles: ['admin', 'supervisor'],
+    load: () => import('./pages/inspections/index'),
+    component: lazy(() => import('./pages/inspections/index')),
   },
   {
     path: '/fees',

@@ -38,6 +38,7 @@ import {
 } from '../../modules/places/place.entities.js';
 import { HouseBinding } from '../../modules/residents/house-binding.entity.js';
 import { ScheduledJob } from '../../modules/jobs/job.entity.js';
+import { seedInspections } from './demo-inspections.js';
 import { FollowUp, Rating, RollupDirty } from '../../modules/satisfaction/satisfaction.entities.js';
 import { Survey, SurveyResponse } from '../../modules/surveys/survey.entities.js';
 import { Team, TeamMember, TechnicianProfile, TechnicianSkill } from '../../modules/staff/staff.entities.js';
@@ -352,6 +353,7 @@ export async function seedDemo(
       ratingWindowDays: opts.ratingWindowDays ?? DEMO_RATING_WINDOW_DAYS,
     });
     await seedSurveys(em, { now, admin, communities, residents, residentHouse });
+    await seedInspections(em, { now, companyId: company.id, communityId: hy.id, adminId: admin.id });
     await seedSecondCompany(em, { now, random, passwordHash, wechatAppid: opts.wechatAppid, storage: opts.storage });
     return {
       companyId: company.id,

@@ -344,7 +344,7 @@ export class RoundsService {
     }
     if (
       action.result === 'abnormal' &&
-      !(await this.categories.exists(round.companyId, action.category ?? 'public_area'))
+      !(await this.categories.exists(round.companyId, await this.categoryOf(round.companyId, action)))
     ) {
       throw new AppError('VALIDATION_FAILED', 'unknown category', [
         { field: 'category', problems: ['not a category of the company'] },
@@ -372,6 +372,12 @@ export class RoundsService {
     await this.start(em, actor, round, visit.scannedAt);
     await this.completeIfDone(em, round.id);
     return { replayed: false, fileOrder: action.result === 'abnormal' };
+  }
+
+  /** The order's category: the phone's choice, else 公共区域 where the company has it, else 其他. */
+  private async categoryOf(companyId: number, action: RoundActionDto): Promise<string> {
+    if (action.category) return action.category;
+    return (await this.categories.exists(companyId, 'public_area')) ? 'public_area' : 'other';
   }
 
   /** Every point scanned and every item ticked: completed at the last tick's (phone) time. */
@@ -413,7 +419,7 @@ export class RoundsService {
     const { order } = await this.orders.create(
       actor,
       {
-        category: action.category ?? 'public_area',
+        category: await this.categoryOf(check.companyId, action),
         description: `【巡检异常】${point.name}：${item?.label ?? check.itemKey}${check.note ? `（${check.note}）` : ''}（巡检任务 #${roundId}）`,
         publicAreaId: point.publicAreaId,
         channel: 'patrol',

@@ -130,12 +130,21 @@ export default function StaffQueuePage() {
     <Screen className="queue">
       <View className="row-between queue-head">
         <Text className="title">{user?.name ? `${user.name}的工单` : '技术员工单'}</Text>
-        <View
-          className="link-btn"
-          onClick={() => void Taro.navigateTo({ url: '/subpackages/staff/settings/index' })}
-          role="button"
-        >
-          设置
+        <View className="row">
+          <View
+            className="link-btn"
+            onClick={() => void Taro.navigateTo({ url: '/subpackages/staff/rounds/index' })}
+            role="button"
+          >
+            巡检
+          </View>
+          <View
+            className="link-btn"
+            onClick={() => void Taro.navigateTo({ url: '/subpackages/staff/settings/index' })}
+            role="button"
+          >
+            设置
+          </View>
         </View>
       </View>
 

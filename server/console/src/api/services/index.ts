@@ -8,6 +8,7 @@ import type { ApiClient } from '../client';
 import { auditService } from './audit';
 import { authService } from './auth';
 import { billingService } from './billing';
+import { inspectionsService } from './inspections';
 import { lookupsService } from './lookups';
 import { bindingsService, masterDataService } from './master-data';
 import { noticesService } from './notices';
@@ -38,6 +39,7 @@ export function createServices(client: ApiClient) {
     masterData: masterDataService(client),
     bindings: bindingsService(client),
     surveys: surveysService(client),
+    inspections: inspectionsService(client),
     audit: auditService(client),
     sms: smsService(client),
     payments: paymentsService(client),

@@ -21,6 +21,7 @@ import { Defined } from '../../components/Definition';
 import { Metric } from '../../components/Metric';
 import { count, dateTime, minutes, num, pct, points, timeLeft } from '../../components/format';
 import { DEFINITIONS as D } from './definitions';
+import { HotspotMaintenance } from './HotspotMaintenance';
 import { categoryTip, driverTip, durationTip, hotspotTip, slaTip, trendTip } from './tooltips';
 
 const DAY = 'YYYY-MM-DD';
@@ -433,6 +434,9 @@ export default function DashboardPage() {
             <Chart {...spec} loading={state.loading} error={state.error} />
           </Col>
         ))}
+        <Col span={24}>
+          <HotspotMaintenance view={hotspots.data} communityId={communityId} />
+        </Col>
         <Col span={24}>
           <TechnicianTable view={technicians.data} loading={technicians.loading} error={technicians.error} />
         </Col>
