@@ -3,17 +3,34 @@ import {
   dayKeyToDate,
   formatFen,
   LEDGER_EVENT_LABELS,
+  OFFLINE_METHODS,
   PAYMENT_METHOD_LABELS,
   PAYMENT_STATUS_LABELS,
   refundableFen,
   REFUND_STATUS_LABELS,
   type FeeTotalsRow,
   type LedgerRowView,
+  type OfflineMethod,
   type PaymentView,
   type RefundView,
   type UnpaidBillView,
 } from '@linli/shared';
-import { Alert, App, Button, Card, DatePicker, Form, Input, InputNumber, Modal, Space, Table, Tabs, Tag } from 'antd';
+import {
+  Alert,
+  App,
+  Button,
+  Card,
+  DatePicker,
+  Form,
+  Input,
+  InputNumber,
+  Modal,
+  Radio,
+  Space,
+  Table,
+  Tabs,
+  Tag,
+} from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
@@ -38,6 +55,72 @@ function save(blob: Blob, name: string) {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
+/** Cash or a transfer received at the desk, recorded against the bill (at most what is due). */
+function RecordOffline({ bill, onDone }: { bill: UnpaidBillView; onDone: () => void }) {
+  const services = useServices();
+  const { message } = App.useApp();
+  const [open, setOpen] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const due = bill.totalFen - bill.paidFen;
+  const [form] = Form.useForm<{ method: OfflineMethod; yuan: number; reference?: string }>();
+  const submit = async () => {
+    const v = await form.validateFields();
+    setBusy(true);
+    try {
+      await services.payments.recordOffline(bill.orderId, v.method, Math.round(v.yuan * 100), v.reference || undefined);
+      void message.success('已登记收款');
+      setOpen(false);
+      onDone();
+    } catch (e) {
+      void message.error(errorText(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <>
+      <Button size="small" data-testid={`record-offline-${bill.orderId}`} onClick={() => setOpen(true)}>
+        登记收款
+      </Button>
+      <Modal
+        title={`登记收款：${bill.orderNo}`}
+        open={open}
+        okText="确认登记"
+        confirmLoading={busy}
+        onOk={() => void submit()}
+        onCancel={() => setOpen(false)}
+        destroyOnHidden
+      >
+        <p>待付 {yuan(due)}</p>
+        <Form form={form} layout="vertical" initialValues={{ method: 'cash', yuan: due / 100 }}>
+          <Form.Item name="method" label="收款方式">
+            <Radio.Group
+              options={OFFLINE_METHODS.map((m) => ({ value: m, label: PAYMENT_METHOD_LABELS[m] }))}
+              optionType="button"
+            />
+          </Form.Item>
+          <Form.Item
+            name="yuan"
+            label="金额（元）"
+            rules={[
+              { required: true, message: '请输入金额' },
+              {
+                validator: (_, v: number) =>
+                  v > 0 && Math.round(v * 100) <= due ? Promise.resolve() : Promise.reject(new Error('超过待付金额')),
+              },
+            ]}
+          >
+            <InputNumber min={0.01} step={0.01} precision={2} style={{ width: 200 }} />
+          </Form.Item>
+          <Form.Item name="reference" label="收据号/转账凭证（可不填）">
+            <Input maxLength={100} />
+          </Form.Item>
+        </Form>
+      </Modal>
+    </>
+  );
+}
+
 function UnpaidBills() {
   const list = useRequest((s) => s.payments.unpaidBills(), []);
   return (
@@ -56,6 +139,11 @@ function UnpaidBills() {
           { title: '已付', dataIndex: 'paidFen', align: 'right', render: yuan },
           { title: '待付', key: 'due', align: 'right', render: (_: unknown, b) => yuan(b.totalFen - b.paidFen) },
           { title: '出账时间', dataIndex: 'createdAt', render: dateTime },
+          {
+            title: '操作',
+            key: 'op',
+            render: (_: unknown, b: UnpaidBillView) => <RecordOffline bill={b} onDone={list.reload} />,
+          },
         ]}
       />
     </>
