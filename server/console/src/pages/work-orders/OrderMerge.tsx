@@ -1,4 +1,4 @@
-import { OPEN_STATUSES, type WorkOrderDetailView, type WorkOrderStatus, type WorkOrderView } from '@linli/shared';
+import { OPEN_STATUSES, type WorkOrderDetailView, type WorkOrderView } from '@linli/shared';
 import { Alert, App, Button, Card, Input, Modal, Space, Typography } from 'antd';
 import { useState } from 'react';
 import { errorText } from '../../api/client';
@@ -20,7 +20,7 @@ export function OrderMerge({ order, onMerged }: { order: WorkOrderDetailView; on
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const staff = user.role === 'desk' || user.role === 'supervisor' || user.role === 'admin';
-  if (!staff || !(OPEN_STATUSES as readonly WorkOrderStatus[]).includes(order.status)) return null;
+  if (!staff || !OPEN_STATUSES.includes(order.status)) return null;
 
   const find = async () => {
     setError(null);
