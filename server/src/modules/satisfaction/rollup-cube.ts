@@ -40,7 +40,7 @@ export const HOTSPOT_FIELDS = ['created', 'complaints', 'repeats'];
 /** A month-cumulative table: its name, its key besides month, day of month and community, its counters. */
 export interface CubeSpec {
   table: string;
-  keys: readonly ['category', GroupKey];
+  keys: readonly GroupKey[];
   fields: readonly string[];
 }
 /** Every counter per category x technician. */
@@ -55,17 +55,20 @@ export const HOTSPOT_CUBE: CubeSpec = {
   keys: ['category', 'buildingId'],
   fields: HOTSPOT_FIELDS,
 };
-const CUBES = [MAIN_CUBE, HOTSPOT_CUBE];
+/** Every counter per community alone: the company's and communities' summaries. */
+export const COMMUNITY_CUBE: CubeSpec = { table: 'satisfaction_community', keys: [], fields: CUBE_FIELDS };
+const CUBES = [MAIN_CUBE, HOTSPOT_CUBE, COMMUNITY_CUBE];
 
 /**
  * The cube that serves a slice and grouping, or null (read satisfaction_daily): the main cube
  * without a building; the hotspot cube, for hotspot counters only, without a technician.
  */
 export function cubeFor(filter: SliceFilter, keys: readonly GroupKey[], hotspotsOnly = false): CubeSpec | null {
-  const serves = (spec: CubeSpec, unfiltered: 'buildingId' | 'technicianIds') =>
-    filter[unfiltered] === undefined && keys.every((k) => k === 'communityId' || spec.keys.includes(k));
-  if (serves(MAIN_CUBE, 'buildingId')) return MAIN_CUBE;
-  if (hotspotsOnly && serves(HOTSPOT_CUBE, 'technicianIds')) return HOTSPOT_CUBE;
+  const serves = (spec: CubeSpec, unfiltered: Array<'buildingId' | 'technicianIds' | 'category'>) =>
+    unfiltered.every((f) => filter[f] === undefined) && keys.every((k) => k === 'communityId' || spec.keys.includes(k));
+  if (serves(COMMUNITY_CUBE, ['buildingId', 'technicianIds', 'category'])) return COMMUNITY_CUBE;
+  if (serves(MAIN_CUBE, ['buildingId'])) return MAIN_CUBE;
+  if (hotspotsOnly && serves(HOTSPOT_CUBE, ['technicianIds'])) return HOTSPOT_CUBE;
   return null;
 }
 
@@ -198,23 +201,21 @@ async function updateOneCube(
   day: string,
   partition: CounterRow[],
 ): Promise<void> {
-  const [, second] = spec.keys;
   const month = monthOf(day);
   const dom = domOf(day);
-  const comboOf = (key: CounterRow['key']) => `${key.category}|${key[second]}`;
-  const read = async (d: number) => {
-    const out = new Map<string, Counters>();
-    if (d < 1) return out;
-    const rows: Array<Record<string, unknown>> = await em.query(
-      `SELECT category AS k_category, ${second} AS k_${second}, ${spec.fields.join(', ')}
-         FROM ${spec.table} WHERE \`month\` = ? AND dom = ? AND communityId = ?`,
-      [month, d, communityId],
-    );
-    for (const row of rows) out.set(comboOf(readKey(row, spec.keys)), addCounters(emptyCounters(), readCounters(row)));
-    return out;
-  };
-  const atDay = await read(dom);
-  const before = await read(dom - 1);
+  const comboOf = (key: CounterRow['key']) => JSON.stringify(spec.keys.map((k) => key[k]));
+  // C(d) and C(d - 1) of every combination of the community, in one read.
+  const rows: Array<Record<string, unknown>> = await em.query(
+    `SELECT dom, ${[...spec.keys.map((k) => `${k} AS k_${k}`), ...spec.fields].join(', ')}
+       FROM ${spec.table} WHERE \`month\` = ? AND dom IN (?, ?) AND communityId = ?`,
+    [month, dom, dom - 1, communityId],
+  );
+  const atDay = new Map<string, Counters>();
+  const before = new Map<string, Counters>();
+  for (const row of rows) {
+    const into = Number(row.dom) === dom ? atDay : before;
+    into.set(comboOf(readKey(row, spec.keys)), addCounters(emptyCounters(), readCounters(row)));
+  }
   const fresh = new Map(fold(partition, spec.keys).map((r) => [comboOf(r.key), r.counters]));
   const doms = Array.from({ length: lastDom(month) - dom + 1 }, (_, i) => dom + i);
   const inserts: unknown[][] = [];
@@ -222,18 +223,17 @@ async function updateOneCube(
     const old = minus(atDay.get(combo) ?? emptyCounters(), before.get(combo) ?? emptyCounters());
     const delta = minus(fresh.get(combo) ?? emptyCounters(), old);
     if (isZero(delta, spec.fields)) continue;
-    const cut = combo.lastIndexOf('|');
-    const category = combo.slice(0, cut);
-    const other = Number(combo.slice(cut + 1));
+    const values = JSON.parse(combo) as unknown[];
     if (atDay.has(combo)) {
       await em.query(
         `UPDATE ${spec.table} SET ${spec.fields.map((f) => `${f} = ${f} + ?`).join(', ')}
-          WHERE \`month\` = ? AND dom IN (${placeholders(doms.length)}) AND communityId = ? AND category = ? AND ${second} = ?`,
-        [...cubeValues(delta, spec.fields), month, ...doms, communityId, category, other],
+          WHERE \`month\` = ? AND dom IN (${placeholders(doms.length)}) AND communityId = ?` +
+          spec.keys.map((k) => ` AND ${k} = ?`).join(''),
+        [...cubeValues(delta, spec.fields), month, ...doms, communityId, ...values],
       );
     } else {
-      const values = cubeValues(delta, spec.fields);
-      for (const d of doms) inserts.push([month, d, communityId, category, other, companyId, ...values]);
+      const counters = cubeValues(delta, spec.fields);
+      for (const d of doms) inserts.push([month, d, communityId, ...values, companyId, ...counters]);
     }
   }
   await insertCubeRows(em, spec, inserts);
@@ -300,8 +300,7 @@ export async function rebuildCubeMonth(em: EntityManager, companyId: number, mon
           month,
           d,
           key.communityId,
-          key.category,
-          key[spec.keys[1]],
+          ...spec.keys.map((k) => key[k]),
           companyId,
           ...cubeValues(c, spec.fields),
         ]);
@@ -378,6 +377,13 @@ function sketchOf(orders: SketchOrder[]): Map<number, DurationSketch> {
   return out;
 }
 
+/**
+ * The grain stored for a whole community's sketch (technician -1): a letter of its own, so a
+ * period range of totals is one contiguous stretch of the primary key (grain, period, ...).
+ * Letters differ in more than case: MariaDB compares varchar without case.
+ */
+const WHOLE_COMMUNITY = { d: 'c', m: 'n' } as const;
+
 async function writeSketches(
   em: EntityManager,
   companyId: number,
@@ -392,7 +398,7 @@ async function writeSketches(
         .map(() => '(?, ?, ?, ?, ?, ?, ?)')
         .join(', ')}`,
       chunk.flatMap((r) => [
-        r.grain,
+        r.technicianId === -1 ? WHOLE_COMMUNITY[r.grain] : r.grain,
         r.period,
         r.communityId,
         r.technicianId,
@@ -413,15 +419,15 @@ export async function updateSketchDay(
 ): Promise<void> {
   const month = monthOf(day);
   const fresh = sketchOf(await ordersCreated(em, companyId, day, day, communityId));
-  const read = async (grain: string, period: string) => {
-    const rows: Array<{ technicianId: unknown; sketch: Buffer }> = await em.query(
-      'SELECT technicianId, sketch FROM satisfaction_sketch WHERE grain = ? AND period = ? AND communityId = ?',
-      [grain, period, communityId],
-    );
-    return new Map(rows.map((r) => [Number(r.technicianId), r.sketch]));
-  };
-  const oldDay = await read('d', day);
-  const oldMonth = await read('m', month);
+  // The day's and the month's sketches of the community (every technician and the whole), in one read.
+  const both = "((grain IN ('d', 'c') AND period = ?) OR (grain IN ('m', 'n') AND period = ?)) AND communityId = ?";
+  const rows: Array<{ grain: string; technicianId: unknown; sketch: Buffer }> = await em.query(
+    `SELECT grain, technicianId, sketch FROM satisfaction_sketch WHERE ${both}`,
+    [day, month, communityId],
+  );
+  const oldDay = new Map<number, Buffer>();
+  const oldMonth = new Map<number, Buffer>();
+  for (const r of rows) (r.grain === 'd' || r.grain === 'c' ? oldDay : oldMonth).set(Number(r.technicianId), r.sketch);
   const months = new Map<number, DurationSketch>();
   for (const t of new Set([...oldMonth.keys(), ...oldDay.keys(), ...fresh.keys()])) {
     const s = new DurationSketch();
@@ -430,16 +436,7 @@ export async function updateSketchDay(
     if (fresh.has(t)) s.merge(fresh.get(t)!);
     months.set(t, s);
   }
-  await em.query('DELETE FROM satisfaction_sketch WHERE grain = ? AND period = ? AND communityId = ?', [
-    'd',
-    day,
-    communityId,
-  ]);
-  await em.query('DELETE FROM satisfaction_sketch WHERE grain = ? AND period = ? AND communityId = ?', [
-    'm',
-    month,
-    communityId,
-  ]);
+  await em.query(`DELETE FROM satisfaction_sketch WHERE ${both}`, [day, month, communityId]);
   await writeSketches(em, companyId, [
     ...[...fresh].map(([t, sketch]) => ({ grain: 'd' as const, period: day, communityId, technicianId: t, sketch })),
     ...[...months].map(([t, sketch]) => ({ grain: 'm' as const, period: month, communityId, technicianId: t, sketch })),
@@ -450,7 +447,7 @@ export async function updateSketchDay(
 export async function rebuildSketchMonth(em: EntityManager, companyId: number, month: string): Promise<void> {
   const days = Array.from({ length: lastDom(month) }, (_, i) => `${month}${String(i + 1).padStart(2, '0')}`);
   await em.query(
-    `DELETE FROM satisfaction_sketch WHERE companyId = ? AND ((grain = 'm' AND period = ?) OR (grain = 'd' AND period >= ? AND period <= ?))`,
+    `DELETE FROM satisfaction_sketch WHERE companyId = ? AND ((grain IN ('m', 'n') AND period = ?) OR (grain IN ('d', 'c') AND period >= ? AND period <= ?))`,
     [companyId, month, days[0], days[days.length - 1]],
   );
   const orders = await ordersCreated(em, companyId, days[0], days[days.length - 1]);
@@ -491,14 +488,14 @@ export async function readSketches(
     if (domOf(start) === 1 && end === lastDayOf(month)) months.push(month);
     else ranges.push([start, end]);
   }
+  const perTechnician = byTechnician || filter.technicianIds !== undefined;
+  const [day, month] = perTechnician ? ['d', 'm'] : [WHOLE_COMMUNITY.d, WHOLE_COMMUNITY.m];
   const periods = [
-    ...(months.length ? [`(grain = 'm' AND period IN (${placeholders(months.length)}))`] : []),
-    ...ranges.map(() => "(grain = 'd' AND period >= ? AND period <= ?)"),
+    ...(months.length ? [`(grain = '${month}' AND period IN (${placeholders(months.length)}))`] : []),
+    ...ranges.map(() => `(grain = '${day}' AND period >= ? AND period <= ?)`),
   ];
   const where = ['companyId = ?', `(${periods.join(' OR ')})`];
   const params: unknown[] = [filter.companyId, ...months, ...ranges.flat()];
-  const perTechnician = byTechnician || filter.technicianIds !== undefined;
-  where.push(perTechnician ? 'technicianId >= 0' : 'technicianId = -1');
   for (const [column, ids] of [
     ['communityId', filter.communityIds],
     ['technicianId', filter.technicianIds],

@@ -143,6 +143,47 @@ export class SatisfactionCube {
 }
 
 /**
+ * Every counter per month x community, cumulative within the month like satisfaction_cube: what
+ * the company's and communities' summaries read (a few rows per community and month).
+ */
+@Entity('satisfaction_community')
+export class SatisfactionCommunity {
+  @PrimaryColumn({ type: 'varchar', length: 6 }) month: string;
+  @PrimaryColumn({ type: 'int' }) dom: number;
+  @PrimaryColumn({ type: 'int' }) communityId: number;
+  @Column({ type: 'int' }) companyId: number;
+  @Column({ type: 'int', default: 0 }) created: number;
+  @Column({ type: 'int', default: 0 }) repeats: number;
+  @Column({ type: 'int', default: 0 }) complaints: number;
+  @Column({ type: 'int', default: 0 }) completed: number;
+  @Column({ type: 'int', default: 0 }) firstTimeFixed: number;
+  @Column({ type: 'int', default: 0 }) reopened: number;
+  @Column({ type: 'int', default: 0 }) closedUnrated: number;
+  @Column({ type: 'int', default: 0 }) rated: number;
+  @Column({ type: 'int', default: 0 }) satisfied: number;
+  @Column({ type: 'int', default: 0 }) sumStars: number;
+  @Column({ type: 'int', default: 0 }) sumStarsSq: number;
+  @Column({ type: 'int', default: 0 }) fixedYes: number;
+  @Column({ type: 'int', default: 0 }) fixedNo: number;
+  @Column({ type: 'int', default: 0 }) followUpsDue: number;
+  @Column({ type: 'int', default: 0 }) followUpsDone: number;
+  @Column({ type: 'int', default: 0 }) slaAcceptMet: number;
+  @Column({ type: 'int', default: 0 }) slaAcceptTotal: number;
+  @Column({ type: 'int', default: 0 }) slaArriveMet: number;
+  @Column({ type: 'int', default: 0 }) slaArriveTotal: number;
+  @Column({ type: 'int', default: 0 }) slaResolveMet: number;
+  @Column({ type: 'int', default: 0 }) slaResolveTotal: number;
+  @Column({ type: 'int', default: 0 }) d_speed_n: number;
+  @Column({ type: 'int', default: 0 }) d_speed_sum: number;
+  @Column({ type: 'int', default: 0 }) d_workmanship_n: number;
+  @Column({ type: 'int', default: 0 }) d_workmanship_sum: number;
+  @Column({ type: 'int', default: 0 }) d_attitude_n: number;
+  @Column({ type: 'int', default: 0 }) d_attitude_sum: number;
+  @Column({ type: 'int', default: 0 }) d_communication_n: number;
+  @Column({ type: 'int', default: 0 }) d_communication_sum: number;
+}
+
+/**
  * The hotspots' cube: orders created, complaints and repeats per month x community x category x
  * building, cumulative within the month like satisfaction_cube.
  */
@@ -162,7 +203,8 @@ export class SatisfactionHotspot {
 /**
  * Duration sketches (fixed log buckets, rollup-sketch.ts) of the orders created in a period, per
  * community and technician (the completer, 0 = none; -1 = the whole community). grain 'd' = one
- * China day (period yyyymmdd), 'm' = one month (period yyyymm).
+ * China day (period yyyymmdd), 'm' = one month (period yyyymm); a whole community's rows use
+ * 'c' (day) and 'n' (month), so a range of them is contiguous in the primary key.
  */
 @Entity('satisfaction_sketch')
 export class SatisfactionSketch {

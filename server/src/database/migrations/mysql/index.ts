@@ -17,6 +17,7 @@ import { Payments1796401100000 } from './1796401100000-Payments.js';
 import { Billing1796401200000 } from './1796401200000-Billing.js';
 import { ScoreCube1796401300000 } from './1796401300000-ScoreCube.js';
 import { ScoreHotspots1796401300001 } from './1796401300001-ScoreHotspots.js';
+import { ScoreCommunityCube1796401300002 } from './1796401300002-ScoreCommunityCube.js';
 import { Inspections1796401400000 } from './1796401400000-Inspections.js';
 import { MaintenanceOrders1796401410000 } from './1796401410000-MaintenanceOrders.js';
 import { NoticesSharedFaults1796401500000 } from './1796401500000-NoticesSharedFaults.js';
@@ -43,6 +44,7 @@ export const MYSQL_MIGRATIONS: Function[] = [
   Billing1796401200000,
   ScoreCube1796401300000,
   ScoreHotspots1796401300001,
+  ScoreCommunityCube1796401300002,
   Inspections1796401400000,
   MaintenanceOrders1796401410000,
   NoticesSharedFaults1796401500000,
