@@ -10,7 +10,7 @@ import { Building, Community } from '../../server/src/modules/places/place.entit
 import { PriceItem } from '../../server/src/modules/price-list/price-item.entity.js';
 import { TechnicianSkill } from '../../server/src/modules/staff/staff.entities.js';
 import { User } from '../../server/src/modules/users/user.entities.js';
-import { Factory, loginResident, loginStaff } from '../../server/src/testing/factories.js';
+import { Factory, loginResident, loginStaff, STAFF_PASSWORD } from '../../server/src/testing/factories.js';
 import { startTestServer, TEST_DB, type TestServer } from '../../server/src/testing/test-server.js';
 import {
   assertPrerequisites,
@@ -24,7 +24,9 @@ import {
   visibleText,
   type PhoneBrowser,
 } from './support/browser.js';
+import { withCompletionPhoto } from '../../server/src/testing/photos.js';
 import { ContractWatch } from './support/contract.js';
+import { assertConsolePrerequisites, CONSOLE_DIR, launchDesktop, loginThroughForm } from './support/console.js';
 import { leakPhotoPng } from './support/png.js';
 import { openRoute, signOut, staffLogin } from './support/staff.js';
 
@@ -39,6 +41,11 @@ describe(`priced quote to capped bill in the H5 app (${TEST_DB})`, () => {
   let page: Page;
   let contract: ContractWatch;
   let techUsername: string;
+  let techToken: string;
+  let deskUsername: string;
+  let supervisorUsername: string;
+  let houseId: number;
+  let deskId: number;
   let supervisorToken: string;
   let residentToken: string;
   let orderId: number;
@@ -73,7 +80,8 @@ describe(`priced quote to capped bill in the H5 app (${TEST_DB})`, () => {
 
   beforeAll(async () => {
     assertPrerequisites();
-    server = await startTestServer({ env: { LINLI_H5_DIR: H5_DIR } });
+    assertConsolePrerequisites();
+    server = await startTestServer({ env: { LINLI_H5_DIR: H5_DIR, LINLI_CONSOLE_DIR: CONSOLE_DIR } });
     contract = await ContractWatch.start(server);
 
     const f = new Factory(server.ds);
@@ -90,7 +98,15 @@ describe(`priced quote to capped bill in the H5 app (${TEST_DB})`, () => {
     await server.ds.getRepository(User).update(tech.id, { name: '李师傅' });
     await server.ds.getRepository(TechnicianSkill).save({ userId: tech.id, category: 'plumbing', level: 5 });
     techUsername = tech.username!;
-    supervisorToken = await loginStaff(server, await f.staff('supervisor', company.id, [community.id]));
+    techToken = await loginStaff(server, tech);
+    const supervisor = await f.staff('supervisor', company.id, [community.id]);
+    supervisorUsername = supervisor.username!;
+    supervisorToken = await loginStaff(server, supervisor);
+    const desk = await f.staff('desk', company.id, [community.id]);
+    await server.ds.getRepository(User).update(desk.id, { name: '周客服' });
+    deskUsername = desk.username!;
+    deskId = desk.id;
+    houseId = house.id;
 
     // The community's price list: a part and the labour to fit it.
     await server.ds.getRepository(PriceItem).save([
@@ -250,5 +266,75 @@ describe(`priced quote to capped bill in the H5 app (${TEST_DB})`, () => {
     expect([confirm.status, confirm.body.code]).toEqual([409, 'BILL_UNPAID']);
     // PAY (docs/payments.md) continues here: 去支付 through the fake WeChat Pay -> the receipt ->
     // the rating that closes the order.
+  });
+
+  step('console: the supervisor sees the flagged line and the bill; the desk waives a bill with a reason', async () => {
+    const desktop = await launchDesktop();
+    try {
+      const screen = desktop.page;
+      screen.setDefaultTimeout(15000);
+      await loginThroughForm(screen, server.url, supervisorUsername, STAFF_PASSWORD);
+      await screen.goto(`${server.url}/work-orders/${orderId}`);
+      const fees = screen.getByTestId('order-fees');
+      await fees.waitFor();
+      await expect(screen.getByTestId('quote-flagged').textContent()).resolves.toContain('1 项');
+      await screen.getByText('角阀在橱柜后面').waitFor();
+      await expect(screen.getByTestId('order-bill').getAttribute('data-status')).resolves.toBe('unpaid');
+
+      // A second repair, quoted from the list, approved and billed through the API.
+      const filed = await server.api.post(
+        '/work-orders',
+        { category: 'plumbing', description: '卫生间角阀漏水', houseId, priority: 'P3' },
+        { token: residentToken },
+      );
+      const second = filed.body.id as number;
+      await eventually('routing of the second order', async () => (await get(second)).assignee !== null);
+      const techAct = async (body: object) => {
+        const withPhoto = await withCompletionPhoto(server, techToken, body as { action: string });
+        const res = await server.api.post(`/work-orders/${second}/transitions`, withPhoto, { token: techToken });
+        expect([res.status, res.body.code]).toEqual([200, undefined]);
+      };
+      for (const action of ['accept', 'arrive']) await techAct({ action });
+      const list = (
+        await server.api.get(`/price-list?communityId=${(await get(second)).communityId}`, { token: techToken })
+      ).body;
+      await techAct({ action: 'quote', quoteItems: [{ priceItemId: list[0].id, quantity: 1 }] });
+      const ok = await server.api.post(
+        `/work-orders/${second}/transitions`,
+        { action: 'approve_quote' },
+        { token: residentToken },
+      );
+      expect(ok.status).toBe(200);
+      await techAct({ action: 'complete', bill: { lines: [{ line: 0, quantity: 1 }] } });
+
+      // The desk signs in on the same browser: forget the supervisor's session first.
+      await screen.evaluate(() => {
+        localStorage.clear();
+        sessionStorage.clear();
+      });
+      await loginThroughForm(screen, server.url, deskUsername, STAFF_PASSWORD);
+      await screen.goto(`${server.url}/work-orders/${second}`);
+      await screen.getByTestId('bill-waive').click();
+      await screen.getByTestId('fees-reason').fill('老旧管线由物业承担');
+      await screen.getByRole('button', { name: '确认减免' }).click();
+      await screen.getByTestId('bill-waived').waitFor();
+      await expect(screen.getByTestId('bill-waived').textContent()).resolves.toContain('老旧管线由物业承担');
+      const waived = await get(second);
+      expect(waived.bill).toMatchObject({
+        status: 'waived',
+        waivedReason: '老旧管线由物业承担',
+        waivedBy: { id: deskId },
+      });
+      // Settled: the resident may close it now.
+      const closed = await server.api.post(
+        `/work-orders/${second}/transitions`,
+        { action: 'confirm' },
+        { token: residentToken },
+      );
+      expect([closed.status, closed.body.status]).toEqual([200, 'closed']);
+    } finally {
+      if (desktop.problems.length) console.log(`console errors:\n${desktop.problems.join('\n')}`);
+      await desktop.close();
+    }
   });
 });
