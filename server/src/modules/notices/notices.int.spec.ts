@@ -1,11 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { In } from 'typeorm';
 import { Clock } from '../../common/clock.js';
 import { buildWorld, loginResident, loginStaff, type World } from '../../testing/factories.js';
 import { withCompletionPhoto } from '../../testing/photos.js';
 import { startTestServer, TEST_DB, type TestServer } from '../../testing/test-server.js';
 import { AuditLog } from '../audit/audit-log.entity.js';
 import { InspectionPoint } from '../inspections/inspection.entities.js';
-import { Notification } from '../notifications/notification.entities.js';
+import { DeliveryWorker } from '../notifications/delivery-worker.service.js';
+import { Notification, NotificationDelivery } from '../notifications/notification.entities.js';
+import { NotificationsRepository } from '../notifications/notifications.repository.js';
 import { OutboxDispatcher } from '../notifications/outbox-dispatcher.service.js';
 import { PublicArea } from '../places/place.entities.js';
 import { Rating } from '../satisfaction/satisfaction.entities.js';
@@ -388,5 +391,54 @@ describe(`QR reporting, notices and shared faults (${TEST_DB})`, () => {
         .save({ communityId: w.a2.id, name: '泵房', buildingId: null });
       expect((await server.api.get(`/notices/at?publicAreaId=${areaA2.id}`, { token: t.res_a1 })).status).toBe(404);
     });
+  });
+});
+
+/** A notice goes by WeChat where the resident granted a send, and never by SMS (docs/notices.md). */
+describe(`notice messages with SMS on (${TEST_DB})`, () => {
+  let server: TestServer;
+  let w: World;
+
+  beforeAll(async () => {
+    server = await startTestServer({ env: { LINLI_SMS: 'log' } });
+    w = await buildWorld(server);
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('spends a granted subscribe message, skips the others and sends no SMS', async () => {
+    const template = server.config.notifications.orderTemplateId;
+    // resA1 granted one send (in the app and at WeChat); resA1b granted none.
+    const openid = server.fake.openidFor('code-res-a1');
+    server.fake.grantSubscription(openid, template);
+    await server.app.get(NotificationsRepository).addSubscription(w.residents.resA1.id, template);
+    const desk = await loginStaff(server, w.staff.deskA1);
+    const now = Date.now();
+    const res = await server.api.post(
+      '/notices',
+      {
+        communityId: w.a1.id,
+        kind: 'power',
+        title: '全小区停电',
+        body: '线路检修',
+        startsAt: new Date(now).toISOString(),
+        endsAt: new Date(now + 4 * 3600_000).toISOString(),
+      },
+      { token: desk },
+    );
+    expect(res.status).toBe(201);
+    const worker = server.app.get(DeliveryWorker);
+    await worker.deliver(new Date());
+    await worker.deliver(new Date());
+    const notes = await server.ds.getRepository(Notification).findBy({ type: 'notice' });
+    const deliveries = await server.ds
+      .getRepository(NotificationDelivery)
+      .findBy({ notificationId: In(notes.map((n) => n.id)) });
+    const of = (userId: number) => deliveries.filter((d) => d.userId === userId).map((d) => [d.channel, d.status]);
+    expect(of(w.residents.resA1.id)).toEqual([['wechat', 'sent']]);
+    expect(of(w.residents.resA1b.id)).toEqual([['wechat', 'skipped']]);
+    expect(deliveries.filter((d) => d.channel === 'sms')).toEqual([]);
+    expect(server.fake.sentMessages().filter((m) => m.touser === openid)).toHaveLength(1);
   });
 });
