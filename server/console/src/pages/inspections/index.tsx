@@ -30,6 +30,7 @@ import { useState } from 'react';
 import { errorText } from '../../api/client';
 import { useRequest } from '../../api/useRequest';
 import { useServices } from '../../api/services';
+import { useSession } from '../../auth/session';
 import { dateTime, pct } from '../../components/format';
 
 const FREQUENCY_LABELS: Record<PlanFrequency, string> = { daily: '每天', weekly: '每周', monthly: '每月' };
@@ -51,6 +52,11 @@ const scheduleText = (p: InspectionPlanView) =>
   `${FREQUENCY_LABELS[p.frequency]}${
     p.frequency === 'weekly' ? `周${WEEKDAYS[(p.dayOf ?? 1) - 1]}` : p.frequency === 'monthly' ? `${p.dayOf}日` : ''
   } ${hhmm(p.windowStart)}-${hhmm(p.windowEnd)}`;
+
+/** Admins create and change; supervisors read (the API refuses the rest). */
+function useIsAdmin(): boolean {
+  return useSession().user?.role === 'admin';
+}
 
 function useCommunity() {
   const communities = useRequest((s) => s.lookups.communities(), []);
@@ -103,7 +109,8 @@ function Plans() {
   const plans = useRequest((s) => (communityId ? s.inspections.plans({ communityId }) : null), [communityId]);
   const points = useRequest((s) => (communityId ? s.inspections.points({ communityId }) : null), [communityId]);
   const areas = useRequest((s) => (communityId ? s.inspections.publicAreas(communityId) : null), [communityId]);
-  const teams = useRequest((s) => s.teams.list(), []);
+  const isAdmin = useIsAdmin();
+  const teams = useRequest((s) => (isAdmin ? s.teams.list() : null), [isAdmin]);
   const categories = useRequest((s) => s.lookups.categories(), []);
   const [open, setOpen] = useState(false);
   const [saving, setSaving] = useState(false);
@@ -157,9 +164,11 @@ function Plans() {
       extra={
         <Space>
           {picker}
-          <Button type="primary" onClick={() => setOpen(true)} disabled={!communityId}>
-            新建计划
-          </Button>
+          {isAdmin && (
+            <Button type="primary" onClick={() => setOpen(true)} disabled={!communityId}>
+              新建计划
+            </Button>
+          )}
         </Space>
       }
     >
@@ -183,11 +192,14 @@ function Plans() {
           { title: '下次', render: (_, p) => (p.nextAt ? dateTime(p.nextAt) : '已暂停') },
           {
             title: '操作',
-            render: (_, p) => (
-              <Button size="small" onClick={() => void toggle(p)}>
-                {p.active ? '暂停' : '恢复'}
-              </Button>
-            ),
+            render: (_, p) =>
+              isAdmin ? (
+                <Button size="small" onClick={() => void toggle(p)}>
+                  {p.active ? '暂停' : '恢复'}
+                </Button>
+              ) : (
+                '—'
+              ),
           },
         ]}
       />
@@ -287,6 +299,7 @@ function Plans() {
 }
 
 function Points() {
+  const isAdmin = useIsAdmin();
   const services = useServices();
   const { message } = App.useApp();
   const { communityId, picker } = useCommunity();
@@ -360,9 +373,11 @@ function Points() {
           <Button onClick={() => void printSheet()} disabled={!points.data?.length}>
             打印二维码
           </Button>
-          <Button type="primary" onClick={() => setOpen(true)} disabled={!communityId}>
-            新建巡检点
-          </Button>
+          {isAdmin && (
+            <Button type="primary" onClick={() => setOpen(true)} disabled={!communityId}>
+              新建巡检点
+            </Button>
+          )}
         </Space>
       }
     >
@@ -391,16 +406,18 @@ function Points() {
                 <Button size="small" onClick={() => setMaintain(p)}>
                   保养工单
                 </Button>
-                <Button
-                  size="small"
-                  onClick={() =>
-                    void services.inspections
-                      .updatePoint(p.id, { active: !p.active })
-                      .then(points.reload, (e) => message.error(errorText(e)))
-                  }
-                >
-                  {p.active ? '停用' : '启用'}
-                </Button>
+                {isAdmin && (
+                  <Button
+                    size="small"
+                    onClick={() =>
+                      void services.inspections
+                        .updatePoint(p.id, { active: !p.active })
+                        .then(points.reload, (e) => message.error(errorText(e)))
+                    }
+                  >
+                    {p.active ? '停用' : '启用'}
+                  </Button>
+                )}
               </Space>
             ),
           },
