@@ -150,6 +150,7 @@ export interface LedgerRowView {
   amountFen: number;
   orderNo: string;
   communityName: string;
+  /** The category's name (the company's, else the default name). */
   category: string;
   paymentId: number;
   refundId: number | null;

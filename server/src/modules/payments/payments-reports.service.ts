@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import ExcelJS from 'exceljs';
 import { DataSource } from 'typeorm';
 import {
+  DEFAULT_CATEGORY_NAMES,
   fenToYuanText,
   LEDGER_EVENT_LABELS,
   PAYMENT_METHOD_LABELS,
@@ -16,6 +17,12 @@ import {
 import type { Actor } from '../../common/auth/actor.js';
 import { PaymentLedgerEntry } from './payment.entities.js';
 import { toIso } from './payments.service.js';
+
+/** The company's name of the order's category, else the default name, else the code. */
+function categoryName(r: Record<string, unknown>): string {
+  const code = String(r.category);
+  return (r.categoryName as string | null) ?? DEFAULT_CATEGORY_NAMES[code] ?? code;
+}
 
 /** The communities an actor's money reads cover: admins the whole company (null), staff theirs. */
 export function communityScope(actor: Actor): number[] | null {
@@ -40,9 +47,11 @@ export class PaymentsReportsService {
       .innerJoin('work_order', 'o', 'o.id = l.orderId')
       .innerJoin('community', 'c', 'c.id = l.communityId')
       .innerJoin('payment', 'p', 'p.id = l.paymentId')
+      .leftJoin('category', 'cat', 'cat.companyId = l.companyId AND cat.code = o.category')
       .select('l.*')
       .addSelect('o.no', 'orderNo')
       .addSelect('o.category', 'category')
+      .addSelect('cat.name', 'categoryName')
       .addSelect('c.name', 'communityName')
       .addSelect('p.outTradeNo', 'outTradeNo')
       .where('l.companyId = :co AND l.createdAt >= :from AND l.createdAt < :to', { co: actor.companyId, from, to })
@@ -59,7 +68,7 @@ export class PaymentsReportsService {
       amountFen: Number(r.amountFen),
       orderNo: String(r.orderNo),
       communityName: String(r.communityName),
-      category: String(r.category),
+      category: categoryName(r),
       paymentId: Number(r.paymentId),
       refundId: r.refundId === null ? null : Number(r.refundId),
       outTradeNo: String(r.outTradeNo),
@@ -154,9 +163,11 @@ export class PaymentsReportsService {
       .createQueryBuilder('l')
       .innerJoin('work_order', 'o', 'o.id = l.orderId')
       .innerJoin('community', 'c', 'c.id = l.communityId')
+      .leftJoin('category', 'cat', 'cat.companyId = l.companyId AND cat.code = o.category')
       .select('l.communityId', 'communityId')
       .addSelect('c.name', 'communityName')
       .addSelect('o.category', 'category')
+      .addSelect('cat.name', 'categoryName')
       .addSelect('SUM(CASE WHEN l.amountFen > 0 THEN l.amountFen ELSE 0 END)', 'paidFen')
       .addSelect('SUM(CASE WHEN l.amountFen < 0 THEN -l.amountFen ELSE 0 END)', 'refundedFen')
       .addSelect("SUM(CASE WHEN l.event = 'paid' THEN 1 ELSE 0 END)", 'payments')
@@ -165,6 +176,7 @@ export class PaymentsReportsService {
       .groupBy('l.communityId')
       .addGroupBy('c.name')
       .addGroupBy('o.category')
+      .addGroupBy('cat.name')
       .orderBy('c.name')
       .addOrderBy('o.category');
     const scope = communityScope(actor);
@@ -176,7 +188,7 @@ export class PaymentsReportsService {
       return {
         communityId: Number(r.communityId),
         communityName: String(r.communityName),
-        category: String(r.category),
+        category: categoryName(r),
         paidFen,
         refundedFen,
         netFen: paidFen - refundedFen,
