@@ -3036,6 +3036,7 @@ export const API_SCHEMAS = {
       },
       category: {
         type: 'string',
+        description: "The category's name (the company's, else the default name).",
       },
       paymentId: {
         type: 'number',
