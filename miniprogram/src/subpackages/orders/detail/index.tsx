@@ -23,6 +23,7 @@ import {
   type WorkOrderKind,
 } from '@linli/shared';
 import { ReasonSheet } from '../../../components/reason-sheet';
+import { PayBill } from '../../../components/pay-bill';
 import { ArrivalLine, promiseStateAt, StagePromises } from '../../../components/stage-promises';
 import { Screen } from '../../../components/screen';
 import { StateView } from '../../../components/state-view';
@@ -307,7 +308,19 @@ export default function OrderDetailPage() {
               支付后才能确认完成并评价；如有疑问请联系物业服务中心。
             </View>
           )}
-          {/* Payments (docs/payments.md) add 去支付 and the receipt here. */}
+          {o.bill.status === 'unpaid' && o.bill.dueFen > 0 && storage.user()?.role === 'resident' && (
+            <PayBill orderId={o.id} dueFen={o.bill.dueFen} onPaid={() => void order.reload()} />
+          )}
+          {o.bill.paidFen > 0 && (
+            <View
+              className="link detail-note"
+              role="link"
+              data-testid="open-receipt"
+              onClick={() => void Taro.navigateTo({ url: `/subpackages/orders/receipt/index?id=${o.id}` })}
+            >
+              查看电子收据
+            </View>
+          )}
         </View>
       )}
 
