@@ -45,11 +45,19 @@ export class RatingsService {
     @Inject(SharedFaultsService) private readonly faults: SharedFaultsService,
   ) {}
 
-  /** A resident's own rating; staff see the first reporter's (each joined reporter has one too). */
+  /**
+   * The order's rating: the first reporter's; a resident who joined the order and rated it sees
+   * their own (docs/notices.md "Shared faults").
+   */
   async get(actor: Actor, workOrderId: number): Promise<RatingView> {
     const order = await this.orders.findVisibleOrder(actor, workOrderId);
-    const raterId = actor.role === 'resident' ? actor.userId : order.reporterId;
-    const rating = raterId === null ? null : await this.ds.getRepository(Rating).findOneBy({ workOrderId, raterId });
+    const ratings = this.ds.getRepository(Rating);
+    const own =
+      actor.role === 'resident' && actor.userId !== order.reporterId
+        ? await ratings.findOneBy({ workOrderId, raterId: actor.userId })
+        : null;
+    const rating =
+      own ?? (order.reporterId === null ? null : await ratings.findOneBy({ workOrderId, raterId: order.reporterId }));
     if (!rating) throw notFound('rating');
     return toRatingView(rating);
   }
