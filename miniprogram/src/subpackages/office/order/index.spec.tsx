@@ -153,4 +153,87 @@ describe('工单详情 (office order)', () => {
     expect(await within(sheet).findByRole('radio', { name: '钱师傅' })).toBeInTheDocument();
     expect(within(sheet).queryByRole('radio', { name: '赵师傅' })).not.toBeInTheDocument();
   });
+
+  const flaggedQuote = {
+    items: [
+      {
+        priceItemId: null,
+        kind: 'labour' as const,
+        name: '拆装橱柜',
+        unit: '项',
+        quantity: 1,
+        unitPriceFen: 3000,
+        listPriceFen: null,
+        amountFen: 3000,
+        flag: 'off_list' as const,
+        reason: '角阀在橱柜后面',
+      },
+    ],
+    totalFen: 3000,
+    approved: null,
+    state: 'supervisor' as const,
+    rejectReason: null,
+    flaggedCount: 1,
+  };
+
+  it('a supervisor releases a quote above the ceiling, reading the flagged line first', async () => {
+    const api = new FakeApi()
+      .install()
+      .on('GET', DETAIL, {
+        body: order({ status: 'quoted', actions: ['release_quote', 'return_quote', 'cancel'], quote: flaggedQuote }),
+      })
+      .on('POST', TRANSITIONS, {
+        body: order({ status: 'quoted', version: 4, actions: [], quote: { ...flaggedQuote, state: 'resident' } }),
+      });
+    render(<OfficeOrderPage />);
+    expect(await screen.findByTestId('quote-flag')).toHaveTextContent('收费标准外：角阀在橱柜后面');
+    expect(screen.getByText('待主管审核')).toBeInTheDocument();
+    tap(screen.getByRole('button', { name: '报价审核通过' }));
+    await waitFor(() =>
+      expect(api.callsTo('POST', TRANSITIONS).map((c) => c.body)).toEqual([{ action: 'release_quote', version: 3 }]),
+    );
+    expect(await screen.findByText('待住户确认')).toBeInTheDocument();
+  });
+
+  it('the desk waives an unpaid bill with a reason', async () => {
+    const bill = {
+      id: 5,
+      status: 'unpaid' as const,
+      totalFen: 11500,
+      paidFen: 0,
+      dueFen: 11500,
+      lines: [],
+      approvedQuoteFen: 15000,
+      waivedReason: null,
+      waivedAt: null,
+      waivedBy: null,
+      version: 1,
+      createdAt: '2026-03-01T02:00:00.000Z',
+      updatedAt: '2026-03-01T02:00:00.000Z',
+    };
+    const api = new FakeApi()
+      .install()
+      .on('GET', DETAIL, { body: order({ status: 'completed', actions: ['reopen'], bill }) })
+      .on('POST', '/api/work-orders/241/bill/waive', { body: { ...bill, status: 'waived', version: 2 } });
+    render(<OfficeOrderPage />);
+    tap(await screen.findByRole('button', { name: '减免账单' }));
+    const sheet = screen.getByRole('dialog', { name: '减免账单' });
+    expect(within(sheet).getByRole('note')).toHaveTextContent('减免会记入操作日志');
+    tap(within(sheet).getByRole('radio', { name: '老旧设施，物业承担' }));
+    api.on('GET', DETAIL, {
+      body: order({
+        status: 'completed',
+        actions: ['reopen'],
+        bill: { ...bill, status: 'waived', waivedReason: '老旧设施，物业承担' },
+      }),
+    });
+    tap(within(sheet).getByRole('button', { name: '确认减免' }));
+    await waitFor(() =>
+      expect(api.callsTo('POST', '/api/work-orders/241/bill/waive').map((c) => c.body)).toEqual([
+        { reason: '老旧设施，物业承担', version: 1 },
+      ]),
+    );
+    expect(await screen.findByText(/已减免：老旧设施，物业承担/)).toBeInTheDocument();
+    expect(Taro.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '已减免' }));
+  });
 });

@@ -1,19 +1,22 @@
-import { useRouter } from '@tarojs/taro';
+import Taro, { useRouter } from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
 import { KIND_LABELS, PRIORITY_LABELS, STATUS_LABELS, visitWindowText, type WorkOrderDetailView } from '@linli/shared';
+import { useState } from 'react';
+import { OrderFees, waiveBill } from '../../../components/order-fees';
 import { ReasonSheet } from '../../../components/reason-sheet';
 import { Screen } from '../../../components/screen';
 // After the components it shares styles with, so the chunks keep one CSS order.
 import { ActionCard, InfoRow, OrderPending, OrderTimeline, PhotoThumbs } from '../../../components/order-parts';
 import { useOrder } from '../../../hooks/use-order';
 import { useOrderActions } from '../../../hooks/use-order-actions';
+import { textOf } from '../../../services/errors';
 import { categoryName, isOpen, slaText, statusTone } from '../../../services/format';
 import { AssignSheet, useOfficeGuard } from '../common';
 
 const CANCEL_REASONS = ['住户已自行解决', '重复报修', '信息有误，已联系住户'];
 const REOPEN_REASONS = ['住户反映没修好', '投诉人不认可处理结果'];
 
-type Dialog = 'assign' | 'cancel' | 'reopen';
+type Dialog = 'assign' | 'cancel' | 'reopen' | 'return_quote';
 
 /**
  * An order as the desk and supervisors work it: details, the people (with a call button), the
@@ -27,6 +30,22 @@ export default function OfficeOrderPage() {
   const { order, now } = useOrder(id);
   useOfficeGuard();
   const { busy, dialog, setDialog, notice, act, sheet } = useOrderActions<Dialog>(order);
+  const [waiving, setWaiving] = useState<'open' | 'busy' | null>(null);
+  const waive = async (reason: string) => {
+    const o = order.data;
+    if (!o?.bill) return;
+    setWaiving('busy');
+    try {
+      await waiveBill(o.id, reason, o.bill.version);
+      setWaiving(null);
+      void Taro.showToast({ title: '已减免', icon: 'success' });
+    } catch (err) {
+      setWaiving('open');
+      void Taro.showToast({ title: textOf(err), icon: 'none', duration: 3000 });
+    } finally {
+      void order.reload();
+    }
+  };
 
   const o: WorkOrderDetailView | undefined = order.data;
   if (!o) return <OrderPending order={order} />;
@@ -68,10 +87,27 @@ export default function OfficeOrderPage() {
             onClick: () => setDialog('assign'),
           },
           { action: 'pool', onClick: () => void act('pool') },
+          // A quote above the community's ceiling: the supervisor's review (docs/fees.md).
+          {
+            action: 'release_quote',
+            tone: 'btn-primary',
+            label: '报价审核通过',
+            onClick: () => void act('release_quote'),
+          },
+          { action: 'return_quote', onClick: () => setDialog('return_quote') },
           { action: 'reopen', onClick: () => setDialog('reopen') },
           { action: 'cancel', tone: 'btn-danger', onClick: () => setDialog('cancel') },
         ]}
       />
+
+      <OrderFees order={o} />
+      {o.bill?.status === 'unpaid' && (
+        <View className="card">
+          <View className="btn btn-danger btn-block" onClick={() => setWaiving('open')} role="button">
+            减免账单
+          </View>
+        </View>
+      )}
 
       <View className="card">
         <View className="card-title">{complaint ? '投诉内容' : '报修内容'}</View>
@@ -117,6 +153,27 @@ export default function OfficeOrderPage() {
           danger
           {...sheet('cancel')}
           onConfirm={(reason) => void act('cancel', { reason })}
+        />
+      )}
+      {dialog === 'return_quote' && (
+        <ReasonSheet
+          title="退回报价的原因"
+          reasons={['请按收费标准报价', '标准外项目原因不充分', '请与住户沟通后重新报价']}
+          confirmText="退回给师傅"
+          {...sheet('return_quote')}
+          onConfirm={(reason) => void act('return_quote', { reason })}
+        />
+      )}
+      {waiving && (
+        <ReasonSheet
+          title="减免账单"
+          note="减免后住户无需支付，工单可以关闭；减免会记入操作日志。"
+          reasons={['维修质量问题，物业承担', '老旧设施，物业承担', '住户特殊困难']}
+          confirmText="确认减免"
+          danger
+          busy={waiving === 'busy'}
+          onCancel={() => setWaiving(null)}
+          onConfirm={(reason) => void waive(reason)}
         />
       )}
       {dialog === 'reopen' && (
