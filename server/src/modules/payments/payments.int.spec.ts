@@ -8,8 +8,8 @@ import { JobRunner } from '../jobs/job-runner.service.js';
 import { ScheduledJob } from '../jobs/job.entity.js';
 import { PriceItem } from '../price-list/price-item.entity.js';
 import { withCompletionPhoto } from '../../testing/photos.js';
-import { payMessage, rsaVerify } from '../../wechat/wechat-pay.crypto.js';
-import { DEMO_MERCHANT_PUBLIC_KEY } from '../../wechat/wechat-pay.demo-keys.js';
+import { payMessage, responseMessage, rsaSign, rsaVerify } from '../../wechat/wechat-pay.crypto.js';
+import { DEMO_MERCHANT_PUBLIC_KEY, DEMO_PLATFORM_PRIVATE_KEY } from '../../wechat/wechat-pay.demo-keys.js';
 import { Payment, PaymentLedgerEntry, PaymentRefund } from './payment.entities.js';
 
 /** Payments end to end over HTTP against the fake WeChat Pay (docs/payments.md). */
@@ -215,10 +215,18 @@ describe('payments', () => {
     expect(await server.fake.pay.post(otherAmount)).toBe(400);
     const otherOrder = server.fake.pay.paymentNotification(outTradeNo, { out_trade_no: 'LP_NOT_OURS_0001' });
     expect(await server.fake.pay.post(otherOrder)).toBe(400);
-    // Ciphertext changed and the body re-signed by a forger without the APIv3 key: refused too.
+    // A changed ciphertext: refused for the signature; and even validly signed (the platform key
+    // in the wrong hands) it fails the AES-GCM tag without the APIv3 key.
     const parsed = JSON.parse(good.body) as { resource: { ciphertext: string } };
-    parsed.resource.ciphertext = `A${parsed.resource.ciphertext.slice(1)}`;
-    expect(await post({}, JSON.stringify(parsed))).toBe(401);
+    const c = parsed.resource.ciphertext;
+    parsed.resource.ciphertext = `${c[0] === 'A' ? 'B' : 'A'}${c.slice(1)}`; // always a change
+    const tampered = JSON.stringify(parsed);
+    expect(await post({}, tampered)).toBe(401);
+    const ts = String(Math.floor(Date.now() / 1000));
+    const resigned = rsaSign(DEMO_PLATFORM_PRIVATE_KEY, responseMessage(ts, 'N0NCE', tampered));
+    expect(
+      await post({ 'wechatpay-timestamp': ts, 'wechatpay-nonce': 'N0NCE', 'wechatpay-signature': resigned }, tampered),
+    ).toBe(400);
 
     expect(await snapshot(orderId)).toBe(before);
     // The genuine one is taken.
