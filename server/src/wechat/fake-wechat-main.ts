@@ -2,6 +2,7 @@
  * Runs the fake WeChat server on its own: `node dist/wechat/fake-wechat-main.js`.
  * Env: FAKE_WECHAT_PORT (3100), FAKE_WECHAT_HOST (127.0.0.1), WECHAT_APPID (wxlinlidemo),
  * WECHAT_SECRET (linli-demo-secret), FAKE_WECHAT_SINGLE_USE (false).
+ * It answers WeChat Pay's /v3/ paths too, with the demo keys (docs/payments.md).
  * This standalone tool reads process.env itself; the server proper reads config only.
  */
 import { FakeWechatServer } from './fake-wechat-server.js';
