@@ -249,7 +249,14 @@ export class InspectionsService {
       if (dto.publicAreaId === undefined) throw invalid('publicAreaId', 'a maintenance plan needs a public area');
       const area = await this.publicAreaIn(community.id, dto.publicAreaId);
       publicAreaId = area.id;
-      buildingId = dto.buildingId ?? area.buildingId ?? null;
+      buildingId = area.buildingId ?? null;
+      if (dto.buildingId !== undefined) {
+        // A hotspot cell's building (the area may serve the whole community).
+        const building = await this.places.findBuilding(dto.buildingId);
+        if (!building || building.communityId !== community.id)
+          throw invalid('buildingId', 'no such building in the community');
+        buildingId = building.id;
+      }
       if (!dto.category || !(await this.categories.exists(community.companyId, dto.category)))
         throw invalid('category', 'a maintenance plan needs a category of the company');
       category = dto.category;

@@ -32,6 +32,7 @@ export interface PlanInput {
   teamId?: number;
   pointIds?: number[];
   publicAreaId?: number;
+  buildingId?: number;
   category?: string;
   description?: string;
 }

@@ -151,6 +151,7 @@ function MaintenanceForm({
           windowStart: 9 * 60,
           windowEnd: 17 * 60,
           publicAreaId: v.publicAreaId,
+          buildingId: row.buildingId,
           category: row.category,
           description: v.description,
         });
