@@ -208,7 +208,9 @@ export class ExportsService {
            LEFT JOIN public_area pa ON pa.id = o.publicAreaId
            LEFT JOIN building b ON b.id = COALESCE(h.buildingId, pa.buildingId)
            LEFT JOIN \`user\` u ON u.id = o.completedById
-           LEFT JOIN rating r ON r.workOrderId = o.id AND r.raterId = o.reporterId
+           LEFT JOIN rating r ON r.id = COALESCE(
+                  (SELECT MIN(r1.id) FROM rating r1 WHERE r1.workOrderId = o.id AND r1.raterId = o.reporterId),
+                  (SELECT MIN(r2.id) FROM rating r2 WHERE r2.workOrderId = o.id))
           WHERE ${sql} AND o.id > ?
           ORDER BY o.id LIMIT ${PAGE}`,
         [...params, after],

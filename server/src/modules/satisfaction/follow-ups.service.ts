@@ -168,9 +168,17 @@ export class FollowUpsService {
       ).map((u) => [u.id, u]),
     );
     const ratings = new Map(
-      (await this.ds.getRepository(Rating).findBy({ workOrderId: In(rows.map((r) => r.workOrderId)) }))
-        // The first reporter's rating (residents who joined the order rate it too).
-        .filter((x) => x.raterId === orders.get(x.workOrderId)?.reporterId)
+      (
+        await this.ds
+          .getRepository(Rating)
+          .find({ where: { workOrderId: In(rows.map((r) => r.workOrderId)) }, order: { id: 'DESC' } })
+      )
+        // The first reporter's rating, else the earliest (residents who joined the order rate it too).
+        .sort(
+          (a, b) =>
+            Number(a.raterId === orders.get(a.workOrderId)?.reporterId) -
+            Number(b.raterId === orders.get(b.workOrderId)?.reporterId),
+        )
         .map((x) => [x.workOrderId, x]),
     );
     const houseIds = ids(all.map((o) => o.houseId));
