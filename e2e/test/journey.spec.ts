@@ -378,7 +378,7 @@ describe('journey: report to rating to the dashboard (mariadb)', () => {
     await tap(visibleText(page, '添加项目'));
     await visibleText(page, '¥50.00').waitFor();
     await tap(visibleText(page, '提交报价'));
-    await visibleText(page, '等待住户确认').waitFor();
+    await visibleText(page, '待住户确认').waitFor();
 
     const o = await order(orderId);
     expect(o.status).toBe('quoted');
