@@ -1,7 +1,7 @@
 // The periodic survey in Chromium (docs/surveys.md): an admin sets the company's schedule and
 // opens this period now; the resident sees 小区满意度调查 on home, answers every question and sees
 // 已提交 (on the page and on home) and cannot answer again; the admin's console shows the
-// period with its response rate on 满意度调查 > 定期调查.
+// period with its response rate on 满意度调查 > 定期调查 and on the dashboard.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Factory, loginResident, loginStaff, STAFF_PASSWORD } from '../../server/src/testing/factories.js';
 import { startTestServer, TEST_DB, type TestServer } from '../../server/src/testing/test-server.js';
@@ -131,5 +131,9 @@ describe(`periodic survey: the resident answers, the console shows the response 
     // One household of the ten on record answered.
     expect((await rate.textContent())?.replace(/\s/g, '')).toContain('10.0%（1/10户）');
     await page.getByTestId('survey-schedules-table').getByText('每季度').waitFor();
+    // Beside the order-based scores on the dashboard: the community's latest period.
+    await page.goto(`${server.url}/`);
+    const latest = page.getByTestId('table-survey-periods');
+    await latest.getByText('10.0%', { exact: false }).waitFor();
   }, 90_000);
 });

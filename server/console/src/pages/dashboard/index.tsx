@@ -22,6 +22,8 @@ import { Metric } from '../../components/Metric';
 import { count, dateTime, minutes, num, pct, points, timeLeft } from '../../components/format';
 import { DEFINITIONS as D } from './definitions';
 import { HotspotMaintenance } from './HotspotMaintenance';
+import { useCurrentUser } from '../../auth/session';
+import { LatestSurveyPeriods } from '../surveys/periodic';
 import { categoryTip, driverTip, durationTip, hotspotTip, slaTip, trendTip } from './tooltips';
 
 const DAY = 'YYYY-MM-DD';
@@ -336,6 +338,7 @@ interface Loadable<T> {
 
 /** Satisfaction dashboard of the company or one community over a period. */
 export default function DashboardPage() {
+  const user = useCurrentUser();
   const [communityId, setCommunityId] = useState<number | null>(null);
   const [range, setRange] = useState<Range>(PRESETS[1].value);
   const from = range[0].format(DAY);
@@ -440,6 +443,11 @@ export default function DashboardPage() {
         <Col span={24}>
           <TechnicianTable view={technicians.data} loading={technicians.loading} error={technicians.error} />
         </Col>
+        {(user.role === 'admin' || user.role === 'supervisor') && (
+          <Col span={24}>
+            <LatestSurveyPeriods communityId={communityId} />
+          </Col>
+        )}
         <Col span={24}>
           <Card size="small" title={<Defined title="超时风险工单" definition={D.atRisk} />}>
             {atRisk.error && <Alert type="error" showIcon title={atRisk.error} />}

@@ -358,3 +358,69 @@ export function PeriodicSurveys({ onResults }: { onResults: (s: { id: number; ti
     </Space>
   );
 }
+
+/**
+ * The latest scheduled period of each community (or of one), beside the order-based scores on
+ * the dashboard: ACSI, NPS and the response rate with the change against the previous period.
+ * Admins and supervisors (the periods API is theirs).
+ */
+export function LatestSurveyPeriods({ communityId }: { communityId: number | null }) {
+  const periods = useRequest((s) => s.surveys.periods({ communityId: communityId ?? undefined }), [communityId]);
+  const latest = [
+    ...new Map([...(periods.data ?? [])].reverse().map((p) => [p.communityId, p] as const)).values(),
+  ].sort((x, y) => x.communityName.localeCompare(y.communityName, 'zh-CN'));
+  return (
+    <Card size="small" title="社区满意度调查（最近一期，与上期相比）">
+      {periods.error && <Alert type="error" showIcon title={periods.error} />}
+      <Table<SurveyPeriodView>
+        data-testid="table-survey-periods"
+        size="small"
+        rowKey="surveyId"
+        loading={periods.loading}
+        pagination={false}
+        dataSource={latest}
+        locale={{ emptyText: '尚无定期调查：在「满意度调查」页设置调查计划' }}
+        columns={[
+          { title: '小区', dataIndex: 'communityName' },
+          { title: '期间', dataIndex: 'periodKey', width: 100 },
+          {
+            title: '状态',
+            dataIndex: 'status',
+            width: 80,
+            render: (s: SurveyStatusValue) => <Tag color={COLORS[s]}>{SURVEY_STATUS_LABELS[s]}</Tag>,
+          },
+          {
+            title: '顾客满意度指数（ACSI）',
+            key: 'acsi',
+            render: (_: unknown, p) => (
+              <>
+                {points(p.acsi)}
+                <TrendTag trend={p.trend.acsi} format={(v) => points(v)} />
+              </>
+            ),
+          },
+          {
+            title: '净推荐值（NPS）',
+            key: 'nps',
+            render: (_: unknown, p) => (
+              <>
+                {num(p.nps, 1)}
+                <TrendTag trend={p.trend.nps} format={(v) => num(v, 1)} />
+              </>
+            ),
+          },
+          {
+            title: '答卷户比例',
+            key: 'rate',
+            render: (_: unknown, p) => (
+              <>
+                {pct(p.responseRate)}（{p.respondingHouseholds}/{p.households} 户）
+                <TrendTag trend={p.trend.responseRate} format={(v) => pct(v)} />
+              </>
+            ),
+          },
+        ]}
+      />
+    </Card>
+  );
+}
