@@ -482,11 +482,18 @@ export async function readSketches(
   byTechnician: boolean,
 ): Promise<Map<string, DurationSketch> | null> {
   if (filter.buildingId !== undefined || filter.category !== undefined) return null;
+  // Whole months from month rows; a partial month from its day rows, or from its month row less
+  // the day rows outside the period when those are fewer (sketches subtract exactly).
   const months: string[] = [];
-  const ranges: Array<[string, string]> = [];
+  const ranges: Array<{ from: string; to: string; sign: 1 | -1 }> = [];
   for (const [month, start, end] of monthSegments(filter.fromDay, filter.toDay)) {
-    if (domOf(start) === 1 && end === lastDayOf(month)) months.push(month);
-    else ranges.push([start, end]);
+    const inside = domOf(end) - domOf(start) + 1;
+    if (inside === lastDom(month)) months.push(month);
+    else if (1 + lastDom(month) - inside < inside) {
+      months.push(month);
+      if (domOf(start) > 1) ranges.push({ from: `${month}01`, to: addDays(start, -1), sign: -1 });
+      if (end < lastDayOf(month)) ranges.push({ from: addDays(end, 1), to: lastDayOf(month), sign: -1 });
+    } else ranges.push({ from: start, to: end, sign: 1 });
   }
   const perTechnician = byTechnician || filter.technicianIds !== undefined;
   const [day, month] = perTechnician ? ['d', 'm'] : [WHOLE_COMMUNITY.d, WHOLE_COMMUNITY.m];
@@ -495,7 +502,7 @@ export async function readSketches(
     ...ranges.map(() => `(grain = '${day}' AND period >= ? AND period <= ?)`),
   ];
   const where = ['companyId = ?', `(${periods.join(' OR ')})`];
-  const params: unknown[] = [filter.companyId, ...months, ...ranges.flat()];
+  const params: unknown[] = [filter.companyId, ...months, ...ranges.flatMap((r) => [r.from, r.to])];
   for (const [column, ids] of [
     ['communityId', filter.communityIds],
     ['technicianId', filter.technicianIds],
@@ -507,16 +514,20 @@ export async function readSketches(
       params.push(...ids);
     }
   }
-  const rows: Array<{ technicianId: unknown; sketch: Buffer }> = await em.query(
-    `SELECT technicianId, sketch FROM satisfaction_sketch WHERE ${where.join(' AND ')}`,
+  const rows: Array<{ grain: string; period: string; technicianId: unknown; sketch: Buffer }> = await em.query(
+    `SELECT grain, period, technicianId, sketch FROM satisfaction_sketch WHERE ${where.join(' AND ')}`,
     params,
   );
+  const signOf = (row: { grain: string; period: string }) =>
+    row.grain === day ? (ranges.find((r) => row.period >= r.from && row.period <= r.to)?.sign ?? 1) : 1;
   const out = new Map<string, DurationSketch>();
   for (const row of rows) {
     const k = byTechnician ? String(Number(row.technicianId)) : '';
     let s = out.get(k);
     if (!s) out.set(k, (s = new DurationSketch()));
-    s.addEncoded(row.sketch);
+    s.addEncoded(row.sketch, signOf(row));
   }
+  // A technician whose orders of a month all lie outside the period nets to nothing.
+  for (const [k, s] of out) if (s.count('accept') === 0) out.delete(k);
   return out;
 }
