@@ -23,6 +23,11 @@ export interface Rule {
   communityQuery?: true;
   /** For company-A-specific ids: a valid body for the cross-tenant probe of a mutating route. */
   xBody?: (w: World) => object;
+  /**
+   * A public route that checks its own signature (WeChat Pay's notifications): without one it
+   * answers 401 with the caller's protocol error, never the user guard's UNAUTHENTICATED.
+   */
+  signed?: true;
 }
 
 export const STAFF_ROLES = ['technician', 'desk', 'supervisor', 'admin'] as const;
@@ -202,6 +207,49 @@ export const POLICY: Record<string, Rule> = {
   'GET /api/survey-schedules': { roles: ADMIN },
   'PUT /api/survey-schedules': { roles: ADMIN },
   'POST /api/survey-schedules/open-now': { roles: ADMIN },
+  // fees (docs/fees.md, docs/payments.md): the bill's waive, a community's quote ceiling, payments
+  'POST /api/work-orders/:id/bill/waive': { roles: OFFICE, id: 'order', xBody: () => ({ reason: '访问规则测试减免' }) },
+  // `:communityId` is not an `:id`: the matrix sends the literal segment (refused by validation)
+  'GET /api/fee-settings/:communityId': { roles: OFFICE },
+  'PUT /api/fee-settings/:communityId': { roles: ADMIN },
+  'POST /api/work-orders/:id/payments/wechat': { roles: ['resident'], id: 'order' },
+  'POST /api/work-orders/:id/payments/offline': {
+    roles: OFFICE,
+    id: 'order',
+    xBody: () => ({ method: 'cash', amountFen: 100 }),
+  },
+  'GET /api/work-orders/:id/receipt': { roles: 'any', id: 'order' },
+  // WeChat Pay's notifications: no token, the signature decides
+  'POST /api/payments/wechat/notify': { roles: 'public', signed: true },
+  'GET /api/payments': { roles: OFFICE },
+  'GET /api/payments/refunds': { roles: OFFICE },
+  'GET /api/payments/unpaid-bills': { roles: OFFICE },
+  'POST /api/payments/:id/refunds': { roles: ['supervisor', 'admin'], id: 'missing' },
+  'GET /api/payments/totals': { roles: ['supervisor', 'admin'] },
+  'GET /api/payments/reconciliation': { roles: ['supervisor', 'admin'] },
+  // inspections and planned maintenance (docs/inspections.md)
+  'GET /api/inspection-points': { roles: ['admin', 'supervisor'] },
+  'POST /api/inspection-points': { roles: ADMIN },
+  'PATCH /api/inspection-points/:id': { roles: ADMIN, id: 'missing' },
+  'GET /api/inspection-points/:id/qr': { roles: ['admin', 'supervisor'], id: 'missing' },
+  'GET /api/inspection-plans': { roles: ['admin', 'supervisor'] },
+  'POST /api/inspection-plans': { roles: ADMIN },
+  'PATCH /api/inspection-plans/:id': { roles: ADMIN, id: 'missing' },
+  'POST /api/maintenance-orders': { roles: ['admin', 'supervisor'] },
+  'GET /api/inspection-rounds': { roles: ['technician', 'supervisor', 'admin'] },
+  'GET /api/inspection-rounds/:id': { roles: ['technician', 'supervisor', 'admin'], id: 'missing' },
+  'POST /api/inspection-rounds/:id/actions': { roles: ['technician'], id: 'missing' },
+  'GET /api/inspection-reports': { roles: ['admin', 'supervisor'] },
+  // notices, QR codes, shared faults (docs/notices.md)
+  'POST /api/notices': { roles: OFFICE },
+  'POST /api/notices/:id/end': { roles: OFFICE, id: 'missing' },
+  'GET /api/notices': { roles: ['resident', ...OFFICE] },
+  'GET /api/notices/at': { roles: ['resident'] },
+  'GET /api/qr/resolve': { roles: ['resident'] },
+  'GET /api/qr/public-areas/:id.png': { roles: OFFICE, id: 'missing' },
+  'GET /api/qr/communities/:id/sheet': { roles: OFFICE, id: 'community' },
+  'POST /api/work-orders/:id/join': { roles: ['resident'], id: 'order' },
+  'POST /api/work-orders/:id/merge': { roles: OFFICE, id: 'order', xBody: () => ({ intoId: 999999 }) },
 };
 
 /** Mutating routes an allowed role may call with `{}` and get 2xx: they take no body by design. */
