@@ -104,7 +104,7 @@ const joinPath = (...parts: string[]) =>
   parts
     .flatMap((p) => p.split('/'))
     .filter(Boolean)
-    .map((s) => (s.startsWith(':') ? `{${s.slice(1)}}` : s))
+    .map((s) => s.replace(/:(\w+)/g, '{$1}')) // `:id.png` is `{id}.png`, as Swagger writes it
     .join('/');
 
 /** Every route of every controller, with what its metadata says. */

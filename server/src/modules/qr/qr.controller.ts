@@ -5,7 +5,7 @@ import { AppError } from '../../common/app-error.js';
 import type { Actor } from '../../common/auth/actor.js';
 import { CurrentActor, Roles } from '../../common/auth/decorators.js';
 import { RateLimit } from '../../common/rate-limit.js';
-import { ApiView } from '../../common/api-contract.js';
+import { ApiFile, ApiView } from '../../common/api-contract.js';
 import { QrService } from './qr.service.js';
 
 /** Where the H5 preview is served for this request's host: what the printed preview codes open. */
@@ -38,6 +38,7 @@ export class QrController {
   @Get('public-areas/:id.png')
   @Roles('desk', 'supervisor', 'admin')
   @ApiProduces('image/png')
+  @ApiFile(['image/png'], "A public area's QR code (PNG)", { errors: [404] })
   async areaPng(
     @CurrentActor() actor: Actor,
     @Param('id', ParseIntPipe) id: number,
