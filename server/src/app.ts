@@ -49,7 +49,11 @@ export async function createApp(input: AppConfig, opts: { logger?: LogLevel[] | 
   const root = AppModule.forRoot(config);
   const level = opts.logger === undefined ? PINO_LEVELS[config.logLevel] : pinoLevelOf(opts.logger);
   root.imports = [loggingModule(config, level), ...(root.imports ?? [])];
-  const app = await NestFactory.create<NestExpressApplication>(root, { bufferLogs: true, bodyParser: false, rawBody: true });
+  const app = await NestFactory.create<NestExpressApplication>(root, {
+    bufferLogs: true,
+    bodyParser: false,
+    rawBody: true,
+  });
   app.useLogger(new QuietStartupLogger(app.get(NativeLogger)));
   // The live-updates socket (modules/live) shares the HTTP server and port: `ws`, no socket.io.
   app.useWebSocketAdapter(new WsAdapter(app));

@@ -18,7 +18,20 @@ const sharedDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..
 export const OUTPUT = path.join(sharedDir, 'src', 'api-schemas.ts');
 
 /** The files that hold the API's shapes. */
-const SOURCES = ['api', 'admin-api', 'staff-api', 'scores-api', 'master-data', 'audit', 'errors', 'staff-accounts', 'notices', 'billing', 'inspections', 'payments'];
+const SOURCES = [
+  'api',
+  'admin-api',
+  'staff-api',
+  'scores-api',
+  'master-data',
+  'audit',
+  'errors',
+  'staff-accounts',
+  'notices',
+  'billing',
+  'inspections',
+  'payments',
+];
 
 /**
  * Every type an endpoint answers with (and the error body). Types they use are pulled in as

@@ -36,7 +36,17 @@ export const AUDIT_ENTITY_TYPES = [
 ] as const;
 export type AuditEntityType = (typeof AUDIT_ENTITY_TYPES)[number];
 
-export const AUDIT_ACTIONS = ['create', 'update', 'delete', 'review', 'open', 'close', 'import', 'merge', 'end'] as const;
+export const AUDIT_ACTIONS = [
+  'create',
+  'update',
+  'delete',
+  'review',
+  'open',
+  'close',
+  'import',
+  'merge',
+  'end',
+] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /** `GET /api/audit-log`, newest first. */

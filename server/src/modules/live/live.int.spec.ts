@@ -238,7 +238,9 @@ describe(`live updates over WebSocket (${TEST_DB})`, () => {
           'techA1',
           {
             action: 'quote',
-            quoteItems: [{ kind: 'labour', name: '换阀门', unit: '项', quantity: 1, unitPriceFen: 3000, reason: '标准外' }],
+            quoteItems: [
+              { kind: 'labour', name: '换阀门', unit: '项', quantity: 1, unitPriceFen: 3000, reason: '标准外' },
+            ],
           },
           'quoted',
         ],

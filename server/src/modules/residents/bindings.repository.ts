@@ -43,7 +43,11 @@ export class BindingsRepository {
    * The residents verified for a house of the community (of these buildings; null: all of
    * them): who a notice reaches (notices/notices.service.ts). One query over house_binding.
    */
-  async verifiedResidentIdsOf(communityId: number, buildingIds: number[] | null, em?: EntityManager): Promise<number[]> {
+  async verifiedResidentIdsOf(
+    communityId: number,
+    buildingIds: number[] | null,
+    em?: EntityManager,
+  ): Promise<number[]> {
     const qb = (em ?? this.ds.manager)
       .getRepository(HouseBinding)
       .createQueryBuilder('b')

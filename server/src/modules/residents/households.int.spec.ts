@@ -47,7 +47,9 @@ describe(`proven households over HTTP (${TEST_DB})`, () => {
     for (const action of ['accept', 'arrive']) expect((await act(tech, id, { action })).status).toBe(200);
     const quote = await act(tech, id, {
       action: 'quote',
-      quoteItems: [{ kind: 'labour', name: '更换角阀', unit: '项', quantity: 1, unitPriceFen: 8000, reason: '收费标准外' }],
+      quoteItems: [
+        { kind: 'labour', name: '更换角阀', unit: '项', quantity: 1, unitPriceFen: 8000, reason: '收费标准外' },
+      ],
     } as never);
     expect(quote.body.status).toBe('quoted');
     return id;
@@ -339,7 +341,9 @@ describe(`proven households over HTTP (${TEST_DB})`, () => {
       const res = await act(tenant, id, { action: 'approve_quote' });
       expect(res.status).toBe(403);
       expect(res.body.code).toBe('FEE_APPROVAL_NOT_ALLOWED');
-      expect((await act(tenant, id, { action: 'reject_quote', reason: '太贵' })).body.code).toBe('FEE_APPROVAL_NOT_ALLOWED');
+      expect((await act(tenant, id, { action: 'reject_quote', reason: '太贵' })).body.code).toBe(
+        'FEE_APPROVAL_NOT_ALLOWED',
+      );
       // The owner can.
       expect((await server.api.get(`/work-orders/${id}`, { token: owner })).body.actions).toContain('approve_quote');
       const ok = await act(owner, id, { action: 'approve_quote' });
