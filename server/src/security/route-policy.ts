@@ -249,7 +249,7 @@ export const POLICY: Record<string, Rule> = {
   'GET /api/qr/public-areas/:id.png': { roles: OFFICE, id: 'missing' },
   'GET /api/qr/communities/:id/sheet': { roles: OFFICE, id: 'community' },
   'POST /api/work-orders/:id/join': { roles: ['resident'], id: 'order' },
-  'POST /api/work-orders/:id/merge': { roles: OFFICE, id: 'order', xBody: () => ({ intoId: 999999 }) },
+  'POST /api/work-orders/:id/merge': { roles: OFFICE, id: 'order', xBody: () => ({ intoId: 999998 }) }, // not the matrix's missing id (999999): merging into itself is a 400
 };
 
 /** Mutating routes an allowed role may call with `{}` and get 2xx: they take no body by design. */
