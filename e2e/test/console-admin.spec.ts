@@ -315,6 +315,7 @@ describe(`admin console: master data, rules, audit (${TEST_DB})`, () => {
     );
     expect(results.acsi).not.toBeNull();
     await menu('满意度调查');
+    await page.getByRole('tab', { name: '全部调查' }).click(); // the first tab is 定期调查
     const row = page.getByTestId('surveys-table').locator(`tr[data-row-key="${closed.id}"]`);
     await row.getByText('结果').click();
     await page.getByTestId('metric-survey-acsi').waitFor();

@@ -425,11 +425,11 @@ describe(`admin console (${TEST_DB})`, () => {
     }
   });
 
-  step('menus follow the role: the desk sees the dashboard and work orders, and no export', async () => {
+  step('menus follow the role: the desk sees the dashboard, work orders, notices and fees, and no export', async () => {
     await page.getByRole('button', { name: '退出登录' }).click();
     await loginThroughForm(page, server.url, 'desk1');
     const menu = await page.getByTestId('side-menu').locator('.ant-menu-item').allTextContents();
-    expect(menu).toEqual(['满意度看板', '工单管理']);
+    expect(menu).toEqual(['满意度看板', '工单管理', '通知与二维码', '费用收款']);
     await page.getByTestId('side-menu').getByText('工单管理').click();
     await page.getByTestId('order-table').waitFor();
     await expect(page.getByTestId('export-xlsx').count()).resolves.toBe(0);
