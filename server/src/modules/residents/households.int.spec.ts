@@ -29,7 +29,7 @@ describe(`proven households over HTTP (${TEST_DB})`, () => {
   const bind = (token: string, body: object) => server.api.post('/me/houses', body, { token });
   const household = (token: string, houseId = w.houseA1.id) =>
     server.api.get(`/me/houses/${houseId}/household`, { token });
-  const act = async (token: string, id: number, body: { action: string }) =>
+  const act = async (token: string, id: number, body: { action: string } & Record<string, unknown>) =>
     server.api.post(`/work-orders/${id}/transitions`, await withCompletionPhoto(server, token, body), { token });
   const createOrder = async (token: string) => {
     const res = await server.api.post(
@@ -43,14 +43,14 @@ describe(`proven households over HTTP (${TEST_DB})`, () => {
   /** An order of houseA1 reported by `reporter`, taken to `quoted` by technician A1. */
   const quotedOrder = async (reporter: string) => {
     const id = await createOrder(reporter);
-    expect((await act(desk, id, { action: 'assign', assigneeId: w.staff.techA1.id } as never)).status).toBe(200);
+    expect((await act(desk, id, { action: 'assign', assigneeId: w.staff.techA1.id })).status).toBe(200);
     for (const action of ['accept', 'arrive']) expect((await act(tech, id, { action })).status).toBe(200);
     const quote = await act(tech, id, {
       action: 'quote',
       quoteItems: [
         { kind: 'labour', name: '更换角阀', unit: '项', quantity: 1, unitPriceFen: 8000, reason: '收费标准外' },
       ],
-    } as never);
+    });
     expect(quote.body.status).toBe('quoted');
     return id;
   };

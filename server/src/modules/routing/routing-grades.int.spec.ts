@@ -120,7 +120,7 @@ describe(`routing grades from real data (${TEST_DB})`, () => {
     await server.ds.transaction(async (em) => {
       for (const key of dirty) {
         const [community, at] = key.split(/:(.*)/s);
-        await queue.markDirty(em, Number(community), new Date(at), now());
+        await queue.markDirty(em, Number(community), new Date(at));
       }
     });
     dirty.clear();

@@ -158,8 +158,8 @@ export class ClosedLoopService implements OnModuleInit {
    * the day the order was first completed (reopened, closed unrated, follow-ups due and done).
    */
   async markDirty(em: EntityManager, order: WorkOrder, now: Date): Promise<void> {
-    await this.rollups.markDirty(em, order.communityId, now, now);
-    if (order.firstCompletedAt) await this.rollups.markDirty(em, order.communityId, order.firstCompletedAt, now);
+    await this.rollups.markDirty(em, order.communityId, now);
+    if (order.firstCompletedAt) await this.rollups.markDirty(em, order.communityId, order.firstCompletedAt);
   }
 
   /** The community's rating window, else the configured default (LINLI_RATING_WINDOW_DAYS). */

@@ -74,7 +74,7 @@ export class RollupMaintainer implements OnModuleInit {
       const at = toDate(rows[0]?.createdAt);
       if (at) days.add(chinaDay(at));
     }
-    for (const day of days) await this.queue.markDirty(ctx.em, order.communityId, startOfChinaDay(day), ctx.now);
+    for (const day of days) await this.queue.markDirty(ctx.em, order.communityId, startOfChinaDay(day));
   }
 
   private async onTransition(ctx: LifecycleContext, change: OrderChange): Promise<void> {
@@ -83,7 +83,7 @@ export class RollupMaintainer implements OnModuleInit {
     // Durations (sketches) count on the creation day: the first accept / arrival changes them.
     if (CLOCK_STOPPING.has(change.action)) days.add(chinaDay(change.order.createdAt));
     if (ORDER_WIDE.has(change.action)) for (const day of await this.daysOf(ctx.em, change.order)) days.add(day);
-    for (const day of days) await this.queue.markDirty(ctx.em, change.order.communityId, startOfChinaDay(day), ctx.now);
+    for (const day of days) await this.queue.markDirty(ctx.em, change.order.communityId, startOfChinaDay(day));
   }
 
   /** Every day an order counts on: created, first completed, rated, its clocks stopped. */

@@ -30,8 +30,8 @@ export class RollupQueue {
     };
   }
 
-  /** `_now` (when the event happened) is not needed any more: the sweep queues the job when it runs. */
-  async markDirty(em: EntityManager, communityId: number, at: Date, _now?: Date): Promise<void> {
+  /** Mark the community-day for recompute; the tick's sweep queues the job (one statement here). */
+  async markDirty(em: EntityManager, communityId: number, at: Date): Promise<void> {
     await em
       .createQueryBuilder()
       .insert()

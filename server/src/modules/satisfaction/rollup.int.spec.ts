@@ -612,7 +612,7 @@ describe(`rollups equal raw rows (${TEST_DB})`, () => {
     const queue = server.app.get(RollupQueue);
     await server.ds.transaction(async (tx) => {
       for (let day = FIRST_DAY; day <= LAST_DAY; day = addDays(day, 1)) {
-        for (const c of [w.a1.id, w.a2.id]) await queue.markDirty(tx, c, dayStart(day), new Date());
+        for (const c of [w.a1.id, w.a2.id]) await queue.markDirty(tx, c, dayStart(day));
       }
     });
     await tick();

@@ -135,7 +135,7 @@ describe(`satisfaction scores API (${TEST_DB})`, () => {
     await server.ds.transaction(async (em) => {
       for (const key of days) {
         const [community, at] = key.split(/:(.*)/s);
-        await queue.markDirty(em, Number(community), new Date(at), new Date());
+        await queue.markDirty(em, Number(community), new Date(at));
       }
     });
     days.clear();
