@@ -70,20 +70,37 @@ export class LocalMariadb {
     return path.join(this.dir, 'sock');
   }
 
+  private get tmpdir(): string {
+    return path.join(this.dir, 'tmp');
+  }
+
   async init(): Promise<void> {
     const installer = INSTALLERS.find((p) => existsSync(p))!;
-    mkdirSync(path.join(this.dir, 'data'), { recursive: true });
-    await run(
-      installer,
-      [
-        '--no-defaults',
-        `--datadir=${path.join(this.dir, 'data')}`,
-        '--auth-root-authentication-method=normal',
-        '--skip-test-db',
-        `--user=${os.userInfo().username}`,
-      ],
-      60_000,
-    );
+    const data = path.join(this.dir, 'data');
+    // Its own tmpdir: with the shared /tmp a bootstrap once failed removing its own temporary
+    // table ("Could not remove temporary table '/tmp/#sql-temptable-…'", CI on a loaded machine).
+    mkdirSync(this.tmpdir, { recursive: true });
+    for (let attempt = 1; ; attempt++) {
+      rmSync(data, { recursive: true, force: true });
+      mkdirSync(data, { recursive: true });
+      try {
+        await run(
+          installer,
+          [
+            '--no-defaults',
+            `--datadir=${data}`,
+            `--tmpdir=${this.tmpdir}`,
+            '--auth-root-authentication-method=normal',
+            '--skip-test-db',
+            `--user=${os.userInfo().username}`,
+          ],
+          60_000,
+        );
+        break;
+      } catch (e) {
+        if (attempt >= 2) throw e; // once more from an empty data directory, then give up
+      }
+    }
     this.port = await freePort();
   }
 
@@ -107,6 +124,7 @@ export class LocalMariadb {
     const args = [
       '--no-defaults',
       `--datadir=${path.join(this.dir, 'data')}`,
+      `--tmpdir=${this.tmpdir}`,
       `--socket=${this.socket}`,
       `--port=${this.port}`,
       '--bind-address=127.0.0.1',
